@@ -1,0 +1,116 @@
+"""Official numbers of IP items, normalised so one item has one spelling (its key)."""
+
+from __future__ import annotations
+
+import re
+from itertools import cycle
+
+from registry.identifiers import InvalidIdentifier, to_halfwidth
+
+_CNIPA_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9)
+# Type digit of a CNIPA application number: 8 and 9 are PCT applications entering China.
+_PATENT_TYPE_DIGITS = {"invention": "18", "utility_model": "29", "design": "3"}
+# Office prefixes people paste in front: CN (country), ZL (专利, on certificates).
+_PATENT_PREFIX = re.compile(r"^(?:CN|ZL)+")
+# 12-digit numbers since October 2003, 8-digit before; the check character may follow a dot.
+_PATENT = re.compile(r"(?P<digits>\d{12}|\d{8})\.?(?P<check>[0-9X])", re.ASCII)
+_SOFTWARE_COPYRIGHT = re.compile(r"\d{4}SR\d{6,7}", re.ASCII)
+_TRADEMARK = re.compile(r"\d{7,9}", re.ASCII)
+_IC_LAYOUT = re.compile(r"BS\.?(?P<digits>\d{9})", re.ASCII)
+_PLANT_VARIETY_MAX = 40
+
+
+def cnipa_check_char(digits: str) -> str:
+    """Check character of a CNIPA application number: weighted sum mod 11, 10 written X.
+
+    The weights 2..9 repeat, which gives 2,3,4,5,6,7,8,9,2,3,4,5 over twelve digits.
+    """
+    if not digits.isdigit() or not digits.isascii():
+        raise ValueError(f"not a string of digits: {digits!r}")
+    total = sum(int(d) * w for d, w in zip(digits, cycle(_CNIPA_WEIGHTS)))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def make_patent_number(year: int, type_digit: int, serial: int) -> str:
+    """A checked 12-digit application number, e.g. (2017, 1, 601862) -> '201710601862.3'."""
+    if not (1000 <= year <= 9999 and 0 <= type_digit <= 9 and 0 <= serial < 10_000_000):
+        raise ValueError(f"cannot build a patent number from {year}, {type_digit}, {serial}")
+    digits = f"{year}{type_digit}{serial:07d}"
+    return f"{digits}.{cnipa_check_char(digits)}"
+
+
+def normalise_ip_number(kind: str, text: str) -> str:
+    """The canonical spelling of an IP item's number; raise InvalidIdentifier if it is wrong."""
+    if kind in _PATENT_TYPE_DIGITS:
+        return _normalise_patent(kind, text)
+    compact = "".join(to_halfwidth(text).split()).upper()
+    if kind == "software_copyright":
+        return _require(
+            _SOFTWARE_COPYRIGHT,
+            compact,
+            "软件著作权登记号格式应为 2017SR123456 / "
+            "software copyright number must look like 2017SR123456",
+        )
+    if kind == "trademark":
+        return _require(
+            _TRADEMARK, compact, "商标注册号应为7至9位数字 / trademark number must be 7 to 9 digits"
+        )
+    if kind == "ic_layout":
+        match = _IC_LAYOUT.fullmatch(compact)
+        if not match:
+            raise _format_error(
+                "集成电路布图设计登记号格式应为 BS.175500123 / "
+                "IC layout number must look like BS.175500123"
+            )
+        return f"BS.{match['digits']}"
+    if kind == "plant_variety":
+        # Plant variety numbers have no published grammar; keep them as issued.
+        issued = to_halfwidth(text).strip().upper()
+        if not 0 < len(issued) <= _PLANT_VARIETY_MAX:
+            raise _format_error(
+                f"植物新品种权号不能为空且不超过{_PLANT_VARIETY_MAX}个字符 / "
+                f"plant variety number must have 1 to {_PLANT_VARIETY_MAX} "
+                "characters"
+            )
+        return issued
+    raise InvalidIdentifier("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
+
+
+def _normalise_patent(kind: str, text: str) -> str:
+    compact = _PATENT_PREFIX.sub("", "".join(to_halfwidth(text).split()).upper())
+    match = _PATENT.fullmatch(compact)
+    if not match:
+        if re.fullmatch(r"\d{12}|\d{8}", compact.rstrip("."), re.ASCII):
+            raise _format_error(
+                "专利号缺少校验位（如 201710601862.3） / "
+                "patent number lacks its check character (e.g. 201710601862.3)"
+            )
+        raise _format_error(
+            "专利号格式应为 201710601862.3 或 95115608.X / "
+            "patent number must look like 201710601862.3 or 95115608.X"
+        )
+    digits, check = match["digits"], match["check"]
+    if cnipa_check_char(digits) != check:
+        raise InvalidIdentifier(
+            "ip_number_checksum", "专利号校验位错误 / patent number check character is wrong"
+        )
+    type_digit = digits[4] if len(digits) == 12 else digits[2]
+    if type_digit not in _PATENT_TYPE_DIGITS[kind]:
+        raise InvalidIdentifier(
+            "ip_number_kind",
+            f"专利号第{5 if len(digits) == 12 else 3}位类型码{type_digit}"
+            f"与专利类别不符 / patent type digit {type_digit} does not match "
+            f"kind {kind}",
+        )
+    return f"{digits}.{check}"
+
+
+def _require(pattern: re.Pattern[str], compact: str, message: str) -> str:
+    if not pattern.fullmatch(compact):
+        raise _format_error(message)
+    return compact
+
+
+def _format_error(message: str) -> InvalidIdentifier:
+    return InvalidIdentifier("ip_number_format", message)

@@ -1,0 +1,155 @@
+"""Reporting periods (a year, a half or a quarter) and how a period's figure is made up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal, TypeVar
+
+from registry.identifiers import to_halfwidth
+
+T = TypeVar("T")
+
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+_CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_HALF_WORDS = {"上": 1, "下": 2}
+# Matched after whitespace is removed and letters are upper-cased.
+_YEAR = re.compile(r"(?P<year>\d{4})(?:年度?)?", re.ASCII)
+_HALF = re.compile(r"(?P<year>\d{4})[-_/]?H(?P<half>[12])", re.ASCII)
+_HALF_ZH = re.compile(r"(?P<year>\d{4})年?(?P<half>[上下])半年度?")
+_QUARTER = re.compile(r"(?P<year>\d{4})[-_/]?Q(?P<quarter>[1-4])", re.ASCII)
+_QUARTER_ZH = re.compile(r"(?P<year>\d{4})年?第?(?P<quarter>[1-4一二三四])季度?")
+
+
+class InvalidPeriod(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year (half and quarter None), a half (1-2) or a quarter (1-4) of a year.
+
+    Periods sort by start, and a longer period before the shorter ones starting with it:
+    2017, 2017H1, 2017Q1, 2017Q2, 2017H2, 2017Q3, ...
+    """
+
+    year: int
+    half: int | None = None
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        if not _FIRST_YEAR <= self.year <= _LAST_YEAR:
+            raise InvalidPeriod("period_year", f"年份超出范围 / year out of range: {self.year}")
+        if self.half is not None and (self.quarter is not None or self.half not in (1, 2)):
+            raise InvalidPeriod("period_format", "半年应为1或2 / half must be 1 or 2")
+        if self.quarter is not None and self.quarter not in (1, 2, 3, 4):
+            raise InvalidPeriod("period_format", "季度应为1至4 / quarter must be 1 to 4")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        compact = "".join(to_halfwidth(text).split()).upper()
+        if match := _YEAR.fullmatch(compact):
+            return cls(int(match["year"]))
+        if match := _HALF.fullmatch(compact):
+            return cls(int(match["year"]), half=int(match["half"]))
+        if match := _HALF_ZH.fullmatch(compact):
+            return cls(int(match["year"]), half=_HALF_WORDS[match["half"]])
+        if match := _QUARTER.fullmatch(compact) or _QUARTER_ZH.fullmatch(compact):
+            quarter = match["quarter"]
+            return cls(int(match["year"]), quarter=_CHINESE_NUMERALS.get(quarter) or int(quarter))
+        raise InvalidPeriod(
+            "period_format",
+            f"无法识别的期间“{text}”，应为 2016、2017H1 或 2017Q3 / "
+            f"unrecognised period {text!r}: expected 2016, 2017H1 or 2017Q3",
+        )
+
+    def __str__(self) -> str:
+        if self.half is not None:
+            return f"{self.year}H{self.half}"
+        if self.quarter is not None:
+            return f"{self.year}Q{self.quarter}"
+        return str(self.year)
+
+    @property
+    def kind(self) -> Literal["year", "half", "quarter"]:
+        if self.half is not None:
+            return "half"
+        return "year" if self.quarter is None else "quarter"
+
+    @property
+    def _first_month(self) -> int:
+        if self.half is not None:
+            return 6 * self.half - 5
+        return 1 if self.quarter is None else 3 * self.quarter - 2
+
+    @property
+    def _months(self) -> int:
+        return {"year": 12, "half": 6, "quarter": 3}[self.kind]
+
+    @property
+    def start(self) -> date:
+        return date(self.year, self._first_month, 1)
+
+    @property
+    def end(self) -> date:
+        after = self._first_month + self._months
+        next_start = date(self.year + 1, 1, 1) if after > 12 else date(self.year, after, 1)
+        return next_start - timedelta(days=1)
+
+    def same_period_last_year(self) -> Period:
+        return Period(self.year - 1, self.half, self.quarter)
+
+    def parts(self) -> list[list[Period]]:
+        """The complete ways to make this period out of shorter ones, halves first."""
+        if self.kind == "year":
+            return [
+                [Period(self.year, half=h) for h in (1, 2)],
+                [Period(self.year, quarter=q) for q in (1, 2, 3, 4)],
+            ]
+        if self.kind == "half":
+            first = self._first_month // 3 + 1
+            return [[Period(self.year, quarter=first), Period(self.year, quarter=first + 1)]]
+        return []
+
+    def contains(self, other: Period) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def _sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self._first_month, -self._months)
+
+    def __lt__(self, other: Period) -> bool:
+        return self._sort_key() < other._sort_key()
+
+    def __le__(self, other: Period) -> bool:
+        return self._sort_key() <= other._sort_key()
+
+    def __gt__(self, other: Period) -> bool:
+        return self._sort_key() > other._sort_key()
+
+    def __ge__(self, other: Period) -> bool:
+        return self._sort_key() >= other._sort_key()
+
+
+def compose(period: Period, reported: Mapping[Period, T]) -> list[T] | None:
+    """The reports whose sum is the period's figure, or None when the period is not reported.
+
+    A period's own report wins; failing that, the first complete decomposition, each part
+    itself composed, so a year may be H1 plus Q3 and Q4.
+    """
+    if period in reported:
+        return [reported[period]]
+    for parts in period.parts():
+        reports: list[T] = []
+        for part in parts:
+            composed = compose(part, reported)
+            if composed is None:
+                break
+            reports.extend(composed)
+        else:
+            return reports
+    return None

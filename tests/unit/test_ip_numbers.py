@@ -1,0 +1,126 @@
+import pytest
+
+from registry.identifiers import InvalidIdentifier
+from registry.ip_numbers import cnipa_check_char, make_patent_number, normalise_ip_number
+
+
+def test_worked_checks_from_the_spec():
+    assert cnipa_check_char("201710601862") == "3"
+    assert cnipa_check_char("95115608") == "X"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "201710601862.3",
+        "2017106018623",
+        "CN201710601862.3",
+        "ZL201710601862.3",
+        "ZL 2017 1 0601862.3",
+        "zl２０１７１０６０１８６２．３",
+        "CN ZL 201710601862.3 ",
+    ],
+)
+def test_invention_numbers_normalise_to_one_spelling(text):
+    assert normalise_ip_number("invention", text) == "201710601862.3"
+
+
+def test_pre_2003_number_with_lower_case_x():
+    assert normalise_ip_number("invention", "95115608.x") == "95115608.X"
+    assert normalise_ip_number("invention", "ZL95115608X") == "95115608.X"
+
+
+@pytest.mark.parametrize(
+    ("kind", "type_digit"),
+    [("invention", 8), ("utility_model", 2), ("utility_model", 9), ("design", 3)],
+)
+def test_each_patent_kind_accepts_its_type_digits(kind, type_digit):
+    number = make_patent_number(2019, type_digit, 1234)
+    assert normalise_ip_number(kind, number) == number
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("utility_model", "201710601862.3"),
+        ("design", make_patent_number(2019, 2, 1)),
+        ("invention", make_patent_number(2019, 3, 1)),
+        ("design", "95115608.X"),
+    ],
+)
+def test_type_digit_of_another_kind_is_rejected(kind, text):
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_ip_number(kind, text)
+    assert caught.value.code == "ip_number_kind"
+
+
+@pytest.mark.parametrize("text", ["201710601862.4", "201710601862X", "95115608.0"])
+def test_wrong_check_character_is_rejected(text):
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_ip_number("invention", text)
+    assert caught.value.code == "ip_number_checksum"
+
+
+@pytest.mark.parametrize(
+    "text", ["201710601862", "201710601862.", "95115608", "2017106018.3", "", "专利201710601862.3"]
+)
+def test_malformed_or_unchecked_patent_numbers_are_rejected(text):
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_ip_number("invention", text)
+    assert caught.value.code == "ip_number_format"
+
+
+def test_missing_check_character_is_named_in_the_message():
+    with pytest.raises(InvalidIdentifier, match="check character"):
+        normalise_ip_number("invention", "201710601862")
+
+
+def test_make_patent_number_pads_the_serial():
+    assert make_patent_number(2017, 1, 601862) == "201710601862.3"
+    with pytest.raises(ValueError):
+        make_patent_number(2017, 1, 10_000_000)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2017SR123456", "2017SR123456"), (" 2018sr1234567", "2018SR1234567")],
+)
+def test_software_copyright_numbers(text, expected):
+    assert normalise_ip_number("software_copyright", text) == expected
+
+
+@pytest.mark.parametrize("text", ["2017SR12345", "2017SR12345678", "17SR123456", "2017RS123456"])
+def test_malformed_software_copyright_numbers(text):
+    with pytest.raises(InvalidIdentifier, match="2017SR123456"):
+        normalise_ip_number("software_copyright", text)
+
+
+def test_trademark_numbers_are_seven_to_nine_digits():
+    assert normalise_ip_number("trademark", "１２３ ４５６７") == "1234567"
+    assert normalise_ip_number("trademark", "123456789") == "123456789"
+    for text in ("123456", "1234567890", "12345A7"):
+        with pytest.raises(InvalidIdentifier):
+            normalise_ip_number("trademark", text)
+
+
+@pytest.mark.parametrize("text", ["BS.175500123", "bs175500123", "BS. 175500123"])
+def test_ic_layout_numbers_get_their_dot(text):
+    assert normalise_ip_number("ic_layout", text) == "BS.175500123"
+
+
+def test_malformed_ic_layout_number():
+    with pytest.raises(InvalidIdentifier):
+        normalise_ip_number("ic_layout", "BS.17550012")
+
+
+def test_plant_variety_numbers_are_kept_as_issued():
+    assert normalise_ip_number("plant_variety", "  cna20150123.4 ") == "CNA20150123.4"
+    for text in ("   ", "X" * 41):
+        with pytest.raises(InvalidIdentifier):
+            normalise_ip_number("plant_variety", text)
+
+
+def test_unknown_kind_is_rejected():
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_ip_number("patent", "201710601862.3")
+    assert caught.value.code == "ip_kind_unknown"
