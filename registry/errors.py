@@ -1,0 +1,51 @@
+"""What can go wrong in the registry, in words the API turns into problem details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    message: str
+
+
+class RegistryError(Exception):
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class ValidationFailed(RegistryError):
+    status = 422
+    title = "Validation failed"
+
+
+class NotFound(RegistryError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(RegistryError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(RegistryError):
+    status = 409
+    title = "Conflict"
+
+
+class PeriodClosed(Conflict):
+    title = "Period closed"
+
+
+class PreconditionFailed(RegistryError):
+    status = 412
+    title = "Precondition failed"

@@ -1,0 +1,14 @@
+"""Bring the database schema up to date (idempotent)."""
+
+from __future__ import annotations
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+from registry.db import open_database
+
+
+async def migrate() -> None:
+    await open_database()
+    response = await run_forwards(app_name="all", fake=False)
+    if not response.success:
+        raise RuntimeError(f"migration failed: {response.message}")

@@ -1,0 +1,117 @@
+"""Cleaning a record against the vocabulary: the one code path for API bodies and import rows.
+
+Values may arrive as text (a spreadsheet cell, a JSON string) or already typed (a date, an int);
+either way they leave as the registry stores them: codes for enumerations, fen for money,
+normalised identifiers, None for blanks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from registry.dates import InvalidDate, parse_date
+from registry.errors import FieldError, ValidationFailed
+from registry.identifiers import InvalidIdentifier, to_halfwidth
+from registry.money import InvalidCount, InvalidMoney, parse_count, parse_money
+from registry.periods import InvalidPeriod, Period
+from registry.uscc import validate_uscc
+from registry.vocabulary import Enumeration, Field
+
+_REQUIRED = "必填 / required"
+
+
+def enum_code(enum: Enumeration, value: object) -> str:
+    """A code, or a Chinese or English label, of `enum`."""
+    text = " ".join(to_halfwidth(str(value)).split()).lower()
+    for choice in enum.choices:
+        if text in (choice.code, choice.zh.lower(), choice.en.lower()):
+            return choice.code
+    allowed = "、".join(c.zh for c in enum.choices)
+    raise ValueError(f"“{value}”不是可选值（{allowed}）/ {value!r} is not one of {', '.join(enum.codes)}")
+
+
+def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> Any:
+    """The stored form of one value; raises FieldError-shaped ValueErrors (code, message)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and field.type in ("money", "count"):
+        # Floats are never trusted with figures; JSON clients send decimal strings.
+        raise _Bad(f"{field.type}_float", "请以字符串传递精确数值 / send exact figures as strings, e.g. \"12.50\"")
+    match field.type:
+        case "text" | "ip_number":
+            text = str(value).strip()
+            if field.max_length and len(text) > field.max_length:
+                raise _Bad("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
+            return text
+        case "uscc":
+            code, notes = validate_uscc(str(value))
+            if warnings is not None:
+                warnings.extend(notes)
+            return code
+        case "date":
+            return parse_date(value)
+        case "money":
+            return parse_money(value, field.unit or "元")
+        case "count":
+            return parse_count(value)
+        case "enum":
+            assert field.enum is not None
+            try:
+                return enum_code(field.enum, value)
+            except ValueError as error:
+                raise _Bad("not_a_choice", str(error)) from error
+        case "period":
+            return str(Period.parse(str(value)))
+    raise AssertionError(f"unknown field type {field.type}")
+
+
+class _Bad(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_EXPECTED = (_Bad, InvalidIdentifier, InvalidMoney, InvalidCount, InvalidDate, InvalidPeriod)
+
+
+def clean(
+    fields: tuple[Field, ...],
+    data: Mapping[str, Any],
+    *,
+    partial: bool = False,
+    warnings: list[str] | None = None,
+) -> dict[str, Any]:
+    """Every error at once as ValidationFailed; unknown keys are errors too."""
+    known = {f.key: f for f in fields}
+    errors = [
+        FieldError(key, "unknown_field", f"未知字段 / unknown field {key!r}")
+        for key in data
+        if key not in known
+    ]
+    cleaned: dict[str, Any] = {}
+    for field in fields:
+        if field.key not in data:
+            if field.required and not partial:
+                errors.append(FieldError(field.key, "required", _REQUIRED))
+            continue
+        try:
+            value = clean_value(field, data[field.key], warnings)
+        except _EXPECTED as error:
+            errors.append(FieldError(field.key, error.code, error.message))
+            continue
+        except TypeError as error:
+            errors.append(FieldError(field.key, "type", str(error)))
+            continue
+        if value is None and field.required:
+            errors.append(FieldError(field.key, "required", _REQUIRED))
+            continue
+        cleaned[field.key] = value
+    if errors:
+        raise ValidationFailed("请求中有无效字段 / some fields are invalid", errors)
+    return cleaned
+
+
+def error_of(field: str, error: Exception) -> FieldError:
+    return FieldError(field, getattr(error, "code", "invalid"), getattr(error, "message", str(error)))

@@ -1,0 +1,177 @@
+"""Accounts: people who log in, each with one role; a tenant account belongs to one tenant."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from piccolo.apps.user.tables import BaseUser
+
+from registry import audit
+from registry.actor import ROLES, Actor
+from registry.db import write_transaction
+from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from registry.services.listing import Page, apply_sort, listing
+from registry.services.versioning import check_version
+from registry.tables import Account, Tenant
+from registry.uscc import normalise_uscc
+
+COLUMNS = [Account.username, Account.role, Account.tenant_uscc, Account.active, Account.version]
+_NOT_FOUND = "未找到该账号 / account not found"
+# PBKDF2-SHA256 as Piccolo's BaseUser does it; the count is stored in each hash, so lowering it for a
+# test run (PARK_PBKDF2_ITERATIONS) never weakens accounts made with the default.
+ITERATIONS = int(os.environ.get("PARK_PBKDF2_ITERATIONS", BaseUser._pbkdf2_iteration_count))
+_KEYS = {"password", "role", "tenant_uscc", "active"}
+
+
+def _hash(password: str) -> str:
+    return BaseUser.hash_password(password, iterations=ITERATIONS)
+
+
+def _verify(password: str, stored: str) -> bool:
+    _, iterations, salt, _ = BaseUser.split_stored_password(stored)
+    return hmac.compare_digest(BaseUser.hash_password(password, salt, int(iterations)), stored)
+
+
+def _check_password(password: object) -> list[FieldError]:
+    if not isinstance(password, str) or not 8 <= len(password) <= 128:
+        return [FieldError("password", "length", "密码长度应为 8–128 / password must be 8–128 characters")]
+    return []
+
+
+async def _check_role(actor: Actor, role: object, tenant_uscc: object) -> list[FieldError]:
+    if role not in ROLES:
+        return [FieldError("role", "not_a_choice", f"可选 / one of: {', '.join(ROLES)}")]
+    if actor.role == "manager" and role != "tenant":
+        raise Forbidden("园区管理员只能管理企业账号 / managers manage tenant accounts only")
+    if role == "tenant":
+        if not isinstance(tenant_uscc, str) or not await Tenant.exists().where(
+            Tenant.uscc == normalise_uscc(tenant_uscc)
+        ).run():
+            return [FieldError("tenant_uscc", "unknown_tenant", "企业账号须对应已登记企业 / tenant accounts need a registered tenant")]
+    elif tenant_uscc is not None:
+        return [FieldError("tenant_uscc", "not_allowed", "仅企业账号关联企业 / only tenant accounts belong to a tenant")]
+    return []
+
+
+async def _fetch(username: str) -> dict | None:
+    return await Account.select(*COLUMNS).where(Account.username == username).first().run()
+
+
+async def _managed(actor: Actor, username: str) -> dict:
+    actor.require_role("admin", "manager")
+    row = await _fetch(username)
+    if row is None or (actor.role == "manager" and row["role"] != "tenant"):
+        raise NotFound(_NOT_FOUND)
+    return row
+
+
+async def list_accounts(actor: Actor, page: Page, role: str | None = None) -> dict:
+    actor.require_role("admin", "manager")
+    page.check()
+    query, count = Account.select(*COLUMNS), Account.count()
+    if actor.role == "manager":
+        role = "tenant" if role in (None, "tenant") else "-"
+    if role:
+        query, count = query.where(Account.role == role), count.where(Account.role == role)
+    query = apply_sort(query, Account, page.sort, ("username", "role"), "username")
+    return listing(await query.limit(page.limit).offset(page.offset).run(), await count.run(), page)
+
+
+async def get_account(actor: Actor, username: str) -> dict:
+    return await _managed(actor, username)
+
+
+async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
+    actor.require_role("admin", "manager")
+    unknown = set(data) - _KEYS - {"username"}
+    errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
+    username = data.get("username")
+    if not isinstance(username, str) or not 1 <= len(username.strip()) <= 100:
+        errors.append(FieldError("username", "required", "必填，至多100字 / required, at most 100 characters"))
+    errors += _check_password(data.get("password"))
+    tenant_uscc = data.get("tenant_uscc")
+    errors += await _check_role(actor, data.get("role"), tenant_uscc)
+    if errors:
+        raise ValidationFailed("账号信息无效 / invalid account", errors)
+    username = username.strip()
+    password_hash = await asyncio.to_thread(_hash, data["password"])
+    record = {
+        "username": username,
+        "role": data["role"],
+        "tenant_uscc": normalise_uscc(tenant_uscc) if tenant_uscc else None,
+        "active": bool(data.get("active", True)),
+    }
+    async with write_transaction():
+        if await Account.exists().where(Account.username == username).run():
+            raise Conflict(f"账号 {username} 已存在 / account {username} already exists")
+        await Account.insert(Account(password=password_hash, **record)).run()
+        await audit.record(actor, "create", "account", username, record["tenant_uscc"], None, record)
+    row = await _fetch(username)
+    assert row is not None
+    return row
+
+
+async def update_account(actor: Actor, username: str, data: Mapping[str, Any], if_version: int | None = None) -> dict:
+    unknown = set(data) - _KEYS
+    errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
+    if "password" in data:
+        errors += _check_password(data["password"])
+    async with write_transaction():
+        before = await _managed(actor, username)
+        check_version(before["version"], if_version)
+        role = data.get("role", before["role"])
+        tenant_uscc = data.get("tenant_uscc", before["tenant_uscc"] if role == "tenant" else None)
+        errors += await _check_role(actor, role, tenant_uscc)
+        if errors:
+            raise ValidationFailed("账号信息无效 / invalid account", errors)
+        diff: dict[str, Any] = {"role": role, "tenant_uscc": normalise_uscc(tenant_uscc) if tenant_uscc else None}
+        if "active" in data:
+            diff["active"] = bool(data["active"])
+        diff = {k: v for k, v in diff.items() if before[k] != v}
+        shown = dict(diff)
+        if "password" in data:
+            diff["password"] = await asyncio.to_thread(_hash, data["password"])
+            shown["password"] = "(changed)"
+        if diff:
+            await Account.update({**diff, "version": before["version"] + 1}).where(Account.username == username).run()
+            await audit.record(actor, "update", "account", username, diff.get("tenant_uscc", before["tenant_uscc"]),
+                               {k: before.get(k) for k in shown if k != "password"}, shown)
+        after = await _fetch(username)
+    assert after is not None
+    return after
+
+
+async def delete_account(actor: Actor, username: str, if_version: int | None = None) -> None:
+    if username == actor.username:
+        raise Conflict("不能删除自己的账号 / you cannot delete your own account")
+    async with write_transaction():
+        before = await _managed(actor, username)
+        check_version(before["version"], if_version)
+        await Account.delete().where(Account.username == username).run()
+        await audit.record(actor, "delete", "account", username, before["tenant_uscc"], before, None)
+
+
+async def authenticate(username: str, password: str) -> Actor | None:
+    """The actor for good credentials of an active account, else None (and equally slow either way)."""
+    row = await Account.select(Account.password, *COLUMNS).where(Account.username == username).first().run()
+    if row is None:
+        await asyncio.to_thread(_hash, password)  # as slow as a wrong password: no user enumeration
+        return None
+    if not await asyncio.to_thread(_verify, password, row["password"]) or not row["active"]:
+        return None
+    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"])
+
+
+async def find_actor(username: str) -> Actor | None:
+    row = await _fetch(username)
+    if row is None or not row["active"]:
+        return None
+    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"])
+
+
+__all__ = ["authenticate", "create_account", "delete_account", "find_actor", "get_account",
+           "list_accounts", "update_account"]

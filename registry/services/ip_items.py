@@ -1,0 +1,146 @@
+"""IP items: patents, copyrights, trademarks… each owned by one tenant, keyed by kind + number."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from registry import audit
+from registry.actor import Actor
+from registry.db import write_transaction
+from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from registry.identifiers import InvalidIdentifier
+from registry.ip_clock import expires_on
+from registry.ip_numbers import normalise_ip_number
+from registry.records import clean
+from registry.services.listing import Page, apply_sort, listing
+from registry.services.tenants import tenant_id
+from registry.services.versioning import changes, check_version
+from registry.tables import IPItem
+from registry.vocabulary import IP_FIELDS
+
+ITEM_FIELDS = tuple(f for f in IP_FIELDS if f.key != "uscc")
+COLUMNS = [
+    IPItem.id, IPItem.version, IPItem.tenant.uscc.as_alias("uscc"), IPItem.kind, IPItem.number,
+    IPItem.title, IPItem.filed_on, IPItem.granted_on, IPItem.status, IPItem.expires_on,
+]
+SORTS = ("number", "kind", "title", "filed_on", "granted_on", "expires_on", "status")
+_NOT_FOUND = "未找到该知识产权 / IP item not found"
+
+
+def settle(record: dict[str, Any]) -> dict[str, Any]:
+    """Normalise the number for its kind, check the dates and derive expires_on."""
+    errors = []
+    try:
+        record["number"] = normalise_ip_number(record["kind"], record["number"])
+    except InvalidIdentifier as error:
+        errors.append(FieldError("number", error.code, error.message))
+    filed, granted = record.get("filed_on"), record.get("granted_on")
+    if filed and granted and granted < filed:
+        errors.append(FieldError("granted_on", "before_filing", "授权日早于申请日 / granted before it was filed"))
+    if record.get("status") == "valid" and not granted:
+        errors.append(FieldError("granted_on", "required", "有效的知识产权须有授权日 / a valid item needs its grant date"))
+    if errors:
+        raise ValidationFailed("知识产权信息无效 / invalid IP item", errors)
+    record["expires_on"] = expires_on(record["kind"], filed, granted)
+    return record
+
+
+async def _fetch(item_id: int) -> dict | None:
+    return await IPItem.select(*COLUMNS).where(IPItem.id == item_id).first().run()
+
+
+async def _number_taken(kind: str, number: str, other_than: int | None = None) -> None:
+    query = IPItem.exists().where((IPItem.kind == kind) & (IPItem.number == number))
+    if other_than is not None:
+        query = query.where(IPItem.id != other_than)
+    if await query.run():
+        # Whose it is stays unsaid: the owner may be another tenant.
+        raise Conflict(
+            f"编号 {number} 已登记 / number {number} is already registered",
+            [FieldError("number", "duplicate", "该编号已登记 / already registered")],
+        )
+
+
+async def get_ip(actor: Actor, item_id: int) -> dict:
+    row = await _fetch(item_id)
+    if row is None:
+        raise NotFound(_NOT_FOUND)
+    try:
+        actor.require_read(row["uscc"])
+    except NotFound:
+        raise NotFound(_NOT_FOUND) from None
+    return row
+
+
+async def list_ip(
+    actor: Actor,
+    uscc: str,
+    page: Page,
+    kind: str | None = None,
+    status: str | None = None,
+    expiring_before: date | None = None,
+) -> dict:
+    actor.require_read(uscc)
+    page.check()
+    owner = await tenant_id(uscc)
+    query = IPItem.select(*COLUMNS).where(IPItem.tenant == owner)
+    count = IPItem.count().where(IPItem.tenant == owner)
+    conditions = []
+    if kind:
+        conditions.append(IPItem.kind == kind)
+    if status:
+        conditions.append(IPItem.status == status)
+    if expiring_before:
+        conditions.append(IPItem.expires_on < expiring_before)
+    for condition in conditions:
+        query, count = query.where(condition), count.where(condition)
+    query = apply_sort(query, IPItem, page.sort, SORTS, "number").limit(page.limit).offset(page.offset)
+    return listing(await query.run(), await count.run(), page)
+
+
+async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
+    actor.require_write(uscc)
+    record = settle(clean(ITEM_FIELDS, data))
+    async with write_transaction():
+        owner = await tenant_id(uscc)
+        await _number_taken(record["kind"], record["number"])
+        inserted = await IPItem.insert(IPItem(tenant=owner, **record)).returning(IPItem.id).run()
+        item_id = inserted[0]["id"]
+        await audit.record(actor, "create", "ip", f"{record['kind']}:{record['number']}", uscc, None, record)
+    row = await _fetch(item_id)
+    assert row is not None
+    return row
+
+
+async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | None = None) -> dict:
+    proposed = clean(ITEM_FIELDS, data, partial=True)
+    async with write_transaction():
+        before = await get_ip(actor, item_id)
+        actor.require_write(before["uscc"])
+        check_version(before["version"], if_version)
+        merged = settle({k: before[k] for k in ("kind", "number", "filed_on", "granted_on", "status")} | proposed)
+        proposed = {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]}
+        if "kind" in data or "number" in data:
+            await _number_taken(merged["kind"], merged["number"], other_than=item_id)
+        diff = changes(before, proposed)
+        if diff:
+            await IPItem.update({**diff, "version": before["version"] + 1}).where(IPItem.id == item_id).run()
+            await audit.record(actor, "update", "ip", f"{merged['kind']}:{merged['number']}", before["uscc"],
+                               {k: before[k] for k in diff}, diff)
+        after = await _fetch(item_id)
+    assert after is not None
+    return after
+
+
+async def delete_ip(actor: Actor, item_id: int, if_version: int | None = None) -> None:
+    async with write_transaction():
+        before = await get_ip(actor, item_id)
+        actor.require_write(before["uscc"])
+        check_version(before["version"], if_version)
+        await IPItem.delete().where(IPItem.id == item_id).run()
+        await audit.record(actor, "delete", "ip", f"{before['kind']}:{before['number']}", before["uscc"], before, None)
+
+
+__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "settle", "update_ip"]

@@ -1,0 +1,108 @@
+"""Period reports: a tenant's figures for a year, a half or a quarter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from registry import audit
+from registry.actor import Actor
+from registry.db import write_transaction
+from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.periods import InvalidPeriod, Period
+from registry.records import clean
+from registry.services.closed_years import require_open
+from registry.services.listing import Page, listing
+from registry.services.tenants import tenant_id
+from registry.services.versioning import changes, check_version
+from registry.tables import PeriodReport
+from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS
+
+FIGURE_FIELDS = tuple(f for f in REPORT_FIELDS if f.key not in ("uscc", "period"))
+FIGURES = tuple(f.key for f in FIGURE_FIELDS)
+COLUMNS = [
+    PeriodReport.id, PeriodReport.version, PeriodReport.tenant.uscc.as_alias("uscc"), PeriodReport.period,
+    *(PeriodReport._meta.get_column_by_name(k) for k in (*MONEY_KEYS, *COUNT_KEYS)),
+]
+_NOT_FOUND = "未找到该期经营数据 / no report for this period"
+
+
+def parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except InvalidPeriod as error:
+        raise ValidationFailed(error.message, [FieldError("period", error.code, error.message)]) from None
+
+
+async def _fetch(owner: int, period: str) -> dict | None:
+    return await (
+        PeriodReport.select(*COLUMNS)
+        .where((PeriodReport.tenant == owner) & (PeriodReport.period == period))
+        .first()
+        .run()
+    )
+
+
+async def get_report(actor: Actor, uscc: str, period_text: str) -> dict:
+    actor.require_read(uscc)
+    period = parse_period(period_text)
+    row = await _fetch(await tenant_id(uscc), str(period))
+    if row is None:
+        raise NotFound(_NOT_FOUND)
+    return row
+
+
+async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = None) -> dict:
+    actor.require_read(uscc)
+    page.check()
+    owner = await tenant_id(uscc)
+    rows = await PeriodReport.select(*COLUMNS).where(PeriodReport.tenant == owner).run()
+    if year is not None:
+        rows = [r for r in rows if Period.parse(r["period"]).year == year]
+    rows.sort(key=lambda r: Period.parse(r["period"]), reverse=page.sort != "period")
+    return listing(rows[page.offset : page.offset + page.limit], len(rows), page)
+
+
+async def put_report(
+    actor: Actor, uscc: str, period_text: str, data: Mapping[str, Any], if_version: int | None = None
+) -> tuple[dict, bool]:
+    """Replace the period's figures (a figure left out is cleared). Returns (report, created)."""
+    actor.require_write(uscc)
+    period = parse_period(period_text)
+    figures = {key: None for key in FIGURES} | clean(FIGURE_FIELDS, data, partial=True)
+    async with write_transaction():
+        owner = await tenant_id(uscc)
+        await require_open(period.year)
+        before = await _fetch(owner, str(period))
+        key = f"{uscc}:{period}"
+        if before is None:
+            check_version(0, if_version if if_version == 0 else None)
+            await PeriodReport.insert(
+                PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)
+            ).run()
+            await audit.record(actor, "create", "report", key, uscc, None, {"period": str(period), **figures})
+        else:
+            check_version(before["version"], if_version)
+            diff = changes(before, figures)
+            if diff:
+                await PeriodReport.update({**diff, "version": before["version"] + 1}).where(
+                    PeriodReport.id == before["id"]
+                ).run()
+                await audit.record(actor, "update", "report", key, uscc, {k: before[k] for k in diff}, diff)
+        after = await _fetch(owner, str(period))
+    assert after is not None
+    return after, before is None
+
+
+async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: int | None = None) -> None:
+    actor.require_write(uscc)
+    period = parse_period(period_text)
+    async with write_transaction():
+        owner = await tenant_id(uscc)
+        await require_open(period.year)
+        before = await _fetch(owner, str(period))
+        if before is None:
+            raise NotFound(_NOT_FOUND)
+        check_version(before["version"], if_version)
+        await PeriodReport.delete().where(PeriodReport.id == before["id"]).run()
+        await audit.record(actor, "delete", "report", f"{uscc}:{period}", uscc, before, None)

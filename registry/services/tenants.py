@@ -1,0 +1,148 @@
+"""Tenants: the park's companies, keyed by USCC."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from registry import audit
+from registry.actor import Actor
+from registry.db import write_transaction
+from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from registry.records import clean
+from registry.services.listing import Page, apply_sort, listing
+from registry.services.versioning import changes, check_version
+from registry.tables import IPItem, PeriodReport, Tenant
+from registry.vocabulary import TENANT_EDITABLE, TENANT_FIELDS
+
+FIELDS = tuple(f.key for f in TENANT_FIELDS)
+COLUMNS = [Tenant.id, Tenant.version, *(Tenant._meta.get_column_by_name(k) for k in FIELDS)]
+SORTS = ("uscc", "name", "industry", "status", "founded_on", "moved_in_on", "moved_out_on")
+_NOT_FOUND = "未找到该企业 / tenant not found"
+
+
+def _check_dates(record: Mapping[str, Any]) -> None:
+    moved_in, moved_out = record.get("moved_in_on"), record.get("moved_out_on")
+    errors = []
+    if moved_in and moved_out and moved_out < moved_in:
+        errors.append(FieldError("moved_out_on", "before_move_in", "迁出日期早于入驻日期 / moved out before moving in"))
+    founded = record.get("founded_on")
+    if founded and moved_in and moved_in < founded:
+        errors.append(FieldError("moved_in_on", "before_founding", "入驻日期早于成立日期 / moved in before founding"))
+    if errors:
+        raise ValidationFailed("日期不一致 / inconsistent dates", errors)
+
+
+async def fetch(uscc: str) -> dict | None:
+    return await Tenant.select(*COLUMNS).where(Tenant.uscc == uscc).first().run()
+
+
+async def get_tenant(actor: Actor, uscc: str) -> dict:
+    actor.require_read(uscc)
+    row = await fetch(uscc)
+    if row is None:
+        raise NotFound(_NOT_FOUND)
+    return row
+
+
+async def list_tenants(
+    actor: Actor,
+    page: Page,
+    industry: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> dict:
+    page.check()
+    where = []
+    if not actor.reads_everything:
+        where.append(Tenant.uscc == (actor.tenant_uscc or ""))
+    if industry:
+        where.append(Tenant.industry == industry)
+    if status:
+        where.append(Tenant.status == status)
+    if q:
+        pattern = f"%{q.strip()}%"
+        where.append(Tenant.name.ilike(pattern) | Tenant.uscc.ilike(pattern) | Tenant.name_en.ilike(pattern))
+    query = Tenant.select(*COLUMNS)
+    count = Tenant.count()
+    for condition in where:
+        query = query.where(condition)
+        count = count.where(condition)
+    query = apply_sort(query, Tenant, page.sort, SORTS, "uscc").limit(page.limit).offset(page.offset)
+    return listing(await query.run(), await count.run(), page)
+
+
+async def create_tenant(actor: Actor, data: Mapping[str, Any]) -> tuple[dict, list[str]]:
+    actor.require_role("admin", "manager")
+    warnings: list[str] = []
+    record = clean(TENANT_FIELDS, data, warnings=warnings)
+    record.setdefault("platform_level", "none")
+    _check_dates(record)
+    async with write_transaction():
+        if await Tenant.exists().where(Tenant.uscc == record["uscc"]).run():
+            raise Conflict(f"统一社会信用代码 {record['uscc']} 已登记 / a tenant with this USCC already exists")
+        await Tenant.insert(Tenant(**record)).run()
+        await audit.record(actor, "create", "tenant", record["uscc"], record["uscc"], None, record)
+    row = await fetch(record["uscc"])
+    assert row is not None
+    return row, warnings
+
+
+async def update_tenant(
+    actor: Actor, uscc: str, data: Mapping[str, Any], if_version: int | None = None
+) -> tuple[dict, list[str]]:
+    actor.require_write(uscc)
+    if actor.role == "tenant":
+        owned = sorted(set(data) - TENANT_EDITABLE - {"uscc"} & set(FIELDS))
+        if owned:
+            raise Forbidden(
+                "这些字段由园区管理员维护 / these fields are kept by the park managers",
+                [FieldError(k, "manager_owned", "企业不能修改此字段 / tenants cannot change this field") for k in owned],
+            )
+    if "uscc" in data:
+        raise ValidationFailed(
+            "统一社会信用代码不可修改 / the USCC is the key and cannot change",
+            [FieldError("uscc", "read_only", "不可修改 / read-only")],
+        )
+    warnings: list[str] = []
+    proposed = clean(TENANT_FIELDS, data, partial=True, warnings=warnings)
+    async with write_transaction():
+        before = await fetch(uscc)
+        if before is None:
+            raise NotFound(_NOT_FOUND)
+        check_version(before["version"], if_version)
+        diff = changes(before, proposed)
+        _check_dates({**before, **diff})
+        if diff:
+            await Tenant.update({**diff, "version": before["version"] + 1}).where(Tenant.uscc == uscc).run()
+            await audit.record(actor, "update", "tenant", uscc, uscc,
+                               {k: before[k] for k in diff}, diff)
+        after = await fetch(uscc)
+    assert after is not None
+    return after, warnings
+
+
+async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) -> None:
+    """A tenant with IP items or reports is not deleted: the park would lose its history."""
+    actor.require_role("admin", "manager")
+    async with write_transaction():
+        before = await fetch(uscc)
+        if before is None:
+            raise NotFound(_NOT_FOUND)
+        check_version(before["version"], if_version)
+        held = await IPItem.count().where(IPItem.tenant == before["id"]).run()
+        reports = await PeriodReport.count().where(PeriodReport.tenant == before["id"]).run()
+        if held or reports:
+            raise Conflict(
+                f"该企业有 {held} 项知识产权和 {reports} 份经营数据，请改为标记“迁出” / the tenant holds "
+                f"{held} IP items and {reports} reports; mark it as left instead of deleting it"
+            )
+        await Tenant.delete().where(Tenant.uscc == uscc).run()
+        await audit.record(actor, "delete", "tenant", uscc, uscc, before, None)
+
+
+async def tenant_id(uscc: str) -> int:
+    row = await Tenant.select(Tenant.id).where(Tenant.uscc == uscc).first().run()
+    if row is None:
+        raise NotFound(_NOT_FOUND)
+    return row["id"]

@@ -1,0 +1,21 @@
+"""Optimistic concurrency shared by every record: a `version` column and If-Match."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from registry.errors import PreconditionFailed
+
+
+def check_version(current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise PreconditionFailed(
+            "记录已被他人修改，请重新读取后再试 / the record changed since you read it; "
+            "fetch it again and retry"
+        )
+
+
+def changes(before: Mapping[str, Any], proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposed values that differ from what is stored."""
+    return {k: v for k, v in proposed.items() if before.get(k) != v}

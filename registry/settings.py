@@ -1,0 +1,58 @@
+"""Settings read once from the environment at start-up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    jwt_secret: str
+    token_ttl_seconds: int
+    import_max_bytes: int
+    login_max_failures: int
+    login_window_seconds: int
+
+    @property
+    def engine(self) -> str:
+        return "postgres" if self.database_url.startswith("postgres") else "sqlite"
+
+
+def _jwt_secret(data_dir: Path) -> str:
+    """The signing secret: from the environment, else one generated once and kept on disk."""
+    if secret := os.environ.get("PARK_JWT_SECRET"):
+        return secret
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("PARK_DATA_DIR", "var")).resolve()
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'park.sqlite'}"),
+        data_dir=data_dir,
+        jwt_secret=_jwt_secret(data_dir),
+        token_ttl_seconds=int(os.environ.get("PARK_TOKEN_TTL", "3600")),
+        import_max_bytes=int(os.environ.get("PARK_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
+        login_max_failures=int(os.environ.get("PARK_LOGIN_MAX_FAILURES", "5")),
+        login_window_seconds=int(os.environ.get("PARK_LOGIN_WINDOW", "300")),
+    )
+
+
+_settings: Settings | None = None
+
+
+def settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings

@@ -1,0 +1,79 @@
+"""One suite, two engines: DATABASE_URL picks SQLite (default, a fresh file) or PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from itertools import count
+
+import pytest
+
+_TMP = tempfile.mkdtemp(prefix="park-tests-")
+os.environ.setdefault("PARK_DATA_DIR", _TMP)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/park.sqlite")
+# Accounts hash with the full PBKDF2 count in production; a few thousand rounds keep the suite fast.
+os.environ.setdefault("PARK_PBKDF2_ITERATIONS", "2000")
+
+from registry.actor import SYSTEM  # noqa: E402
+from registry.db import DB, close_database  # noqa: E402
+from registry.migrate import migrate  # noqa: E402
+from registry.uscc import make_demo_uscc  # noqa: E402
+
+ENGINE = "postgres" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
+_serial = count(5000)
+
+
+def pytest_report_header() -> str:
+    return f"park registry engine: {ENGINE} ({os.environ['DATABASE_URL']})"
+
+
+async def _reset_schema() -> None:
+    if ENGINE == "postgres":
+        await DB.run_ddl("DROP SCHEMA public CASCADE")
+        await DB.run_ddl("CREATE SCHEMA public")
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database():
+    await _reset_schema()
+    await migrate()
+    yield DB
+    await close_database()
+
+
+async def wipe() -> None:
+    """Empty every table (children first) for tests that count the whole registry."""
+    from registry.tables import TABLES
+
+    for table in reversed(TABLES):
+        await table.delete(force=True).run()
+
+
+@pytest.fixture
+async def empty_registry(database):
+    await wipe()
+    yield
+    await wipe()
+
+
+def new_uscc() -> str:
+    return make_demo_uscc(next(_serial))
+
+
+@pytest.fixture
+def system_actor():
+    return SYSTEM
+
+
+async def make_tenant(**overrides) -> dict:
+    from registry.services.tenants import create_tenant
+
+    data = {
+        "uscc": new_uscc(),
+        "name": f"测试企业{next(_serial)}",
+        "industry": "electronic_info",
+        "status": "incubating",
+        "moved_in_on": "2016-03-01",
+    } | overrides
+    row, _ = await create_tenant(SYSTEM, data)
+    return row
