@@ -59,3 +59,23 @@ async def record_many(entries: Iterable[AuditEntry], chunk: int = 500) -> None:
             batch = []
     if batch:
         await AuditEntry.insert(*batch).run()
+
+
+async def list_entries(actor: Actor, entity: str | None, uscc: str | None, limit: int, offset: int) -> dict:
+    """The trail, newest first (admins and managers)."""
+    from registry.services.listing import Page, listing
+
+    actor.require_role("admin", "manager")
+    page = Page(limit, offset)
+    page.check()
+    query, total = AuditEntry.select(), AuditEntry.count()
+    if entity:
+        query, total = query.where(AuditEntry.entity == entity), total.where(AuditEntry.entity == entity)
+    if uscc:
+        query, total = query.where(AuditEntry.uscc == uscc), total.where(AuditEntry.uscc == uscc)
+    rows = await query.order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset).run()
+    for row in rows:
+        row["at"] = row["at"].isoformat()
+        row["before"] = json.loads(row["before"]) if row["before"] else None
+        row["after"] = json.loads(row["after"]) if row["after"] else None
+    return listing(rows, await total.run(), page)

@@ -1,0 +1,69 @@
+"""The app factory: routes, auth, OpenAPI and problem details wired in small steps."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from api.auth import LoginThrottle, jwt_auth
+from api.controllers.accounts import AuthController, UserController
+from api.controllers.ip import IPController, TenantIPController
+from api.controllers.periods import AuditController, PeriodController
+from api.controllers.reports import ReportController
+from api.controllers.stats import StatsController
+from api.controllers.tenants import TenantController
+from api.problems import EXCEPTION_HANDLERS
+from registry.db import DB, close_database, open_database
+from registry.settings import Settings, settings
+from registry.tables import Account
+
+CONTROLLERS = [
+    AuthController, UserController, TenantController, TenantIPController, IPController, ReportController,
+    PeriodController, AuditController, StatsController,
+]
+
+
+@get("/health", summary="Liveness and database reachability", tags=["health"], security=[])
+async def health() -> dict:
+    await Account.raw("SELECT 1").run()
+    return {"status": "ok", "engine": DB.engine_type}
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Park Registry",
+        version="1.0.0",
+        description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings.",
+        path="/schema",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+    )
+
+
+@asynccontextmanager
+async def _database(_: Litestar):
+    await open_database()
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+def create_app(config: Settings | None = None, extra_routers: list | None = None) -> Litestar:
+    config = config or settings()
+    auth = jwt_auth(config)
+    api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, health, *(extra_routers or [])])
+    app = Litestar(
+        route_handlers=[api],
+        on_app_init=[auth.on_app_init],
+        openapi_config=_openapi(),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[_database],
+        debug=False,
+    )
+    app.state.settings = config
+    app.state.jwt_auth = auth
+    app.state.login_throttle = LoginThrottle(config.login_max_failures, config.login_window_seconds)
+    return app

@@ -1,0 +1,148 @@
+"""`park`: serve the API, load the demo park, add accounts, import and export spreadsheets."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import secrets
+import sys
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from registry.migrate import migrate
+
+    asyncio.run(migrate())
+    if args.demo:
+        _load_demo_with_admin()
+    from api.app import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def _load_demo_with_admin() -> None:
+    """The demo park plus a demo admin with a fresh random password, printed once."""
+    from registry.demo import load_demo
+
+    from registry.actor import SYSTEM
+    from registry.services import accounts
+
+    async def run() -> str:
+        from registry.db import close_database, open_database
+
+        await open_database()
+        try:
+            summary = await load_demo()
+            print(f"demo park: {summary}")
+            password = secrets.token_urlsafe(12)
+            if await accounts.find_actor("demo-admin") is None:
+                await accounts.create_account(SYSTEM, {"username": "demo-admin", "password": password, "role": "admin"})
+            else:
+                await accounts.update_account(SYSTEM, "demo-admin", {"password": password})
+            return password
+        finally:
+            await close_database()
+
+    password = asyncio.run(run())
+    print("\n  Sign in as demo-admin with password:", password)
+    print("  e.g. curl -s -X POST localhost:8000/api/v1/auth/token -H 'content-type: application/json' \\")
+    print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
+
+
+def _demo(_: argparse.Namespace) -> int:
+    from registry.migrate import migrate
+
+    asyncio.run(migrate())
+    _load_demo_with_admin()
+    return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from registry.actor import Actor
+    from registry.db import close_database
+    from registry.errors import RegistryError
+    from registry.migrate import migrate
+    from registry.services import accounts
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+    data = {"username": args.name, "password": password, "role": args.role}
+    if args.tenant:
+        data["tenant_uscc"] = args.tenant
+
+    async def run() -> None:
+        await migrate()
+        try:
+            await accounts.create_account(Actor("cli", "admin", source="cli"), data)
+        finally:
+            await close_database()
+
+    try:
+        asyncio.run(run())
+    except RegistryError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        for item in error.errors:
+            print(f"  {item.field}: {item.message}", file=sys.stderr)
+        return 1
+    print(f"account {args.name} ({args.role}) created")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from importers.command import main_import
+
+    return main_import(args.file, args.dry_run)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from exports.command import main_export
+
+    return main_export(args.kind, args.year, args.lang, args.output)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="park", description="Park Registry")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate the database if needed, then serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load the demo park and print a demo admin login first")
+    serve.set_defaults(run=_serve)
+
+    commands.add_parser("demo", help="load the demo park (idempotent)").set_defaults(run=_demo)
+
+    users = commands.add_parser("users", help="accounts").add_subparsers(dest="users_command", required=True)
+    add = users.add_parser("add", help="add an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["admin", "manager", "statistician", "tenant"])
+    add.add_argument("--tenant", help="the tenant's USCC (tenant accounts)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(run=_users_add)
+
+    imp = commands.add_parser("import", help="import a spreadsheet (.xlsx, .xls, .csv)")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true")
+    imp.set_defaults(run=_import)
+
+    exp = commands.add_parser("export", help="write a workbook")
+    exp.add_argument("kind", choices=["statistics", "template", "registry"])
+    exp.add_argument("--year", type=int)
+    exp.add_argument("--lang", choices=["zh", "en"], default="zh")
+    exp.add_argument("-o", "--output", required=True)
+    exp.set_defaults(run=_export)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

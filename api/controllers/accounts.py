@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import asyncio
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.exceptions import HTTPException
+
+from api.auth import LoginThrottle, forget_account, requires
+from api.etag import etag, expected_version
+from api.schemas import Account, AccountCreate, AccountUpdate, Me, TokenRequest, TokenResponse, page_of, struct_of
+from registry.actor import Actor
+from registry.services import accounts
+from registry.services.listing import Page
+
+
+class AuthController(Controller):
+    path = "/"
+    tags = ["auth"]
+
+    @post("/auth/token", summary="Exchange username and password for a bearer token", security=[], status_code=200)
+    async def token(self, request: Request, data: TokenRequest) -> TokenResponse:
+        app = request.app
+        throttle: LoginThrottle = app.state.login_throttle
+        keys = (f"user:{data.username}", f"addr:{request.client.host if request.client else '-'}")
+        if (wait := throttle.retry_after(*keys)) is not None:
+            raise HTTPException(
+                status_code=429,
+                detail=f"登录失败次数过多，请 {wait} 秒后再试 / too many failed logins; retry in {wait} s",
+                headers={"Retry-After": str(wait)},
+            )
+        actor = await accounts.authenticate(data.username, data.password)
+        if actor is None:
+            throttle.failed(*keys)
+            await asyncio.sleep(0)
+            raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
+        throttle.succeeded(*keys)
+        ttl = app.state.settings.token_ttl_seconds
+        token = app.state.jwt_auth.create_token(identifier=actor.username)
+        return TokenResponse(access_token=token, token_type="bearer", expires_in=ttl)
+
+    @get("/me", summary="Who the token belongs to")
+    async def me(self, request: Request[Actor, object, object]) -> Me:
+        actor = request.user
+        return Me(username=actor.username, role=actor.role, tenant_uscc=actor.tenant_uscc)  # type: ignore[arg-type]
+
+
+class UserController(Controller):
+    path = "/users"
+    tags = ["users"]
+    guards = [requires("admin", "manager")]
+
+    @get("/", summary="Accounts (managers see tenant accounts)")
+    async def list_users(
+        self, request: Request[Actor, object, object], role: str | None = None, sort: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> dict:
+        return page_of(Account, await accounts.list_accounts(request.user, Page(limit, offset, sort), role))
+
+    @post("/", summary="Create an account (managers: tenant accounts only)")
+    async def create_user(self, request: Request[Actor, object, object], data: AccountCreate) -> Response[Account]:
+        row = await accounts.create_account(request.user, data.fields())
+        return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
+
+    @get("/{username:str}", summary="One account")
+    async def get_user(self, request: Request[Actor, object, object], username: str) -> Response[Account]:
+        row = await accounts.get_account(request.user, username)
+        return Response(struct_of(Account, row), headers={"ETag": etag(row["version"])})
+
+    @patch("/{username:str}", summary="Change role, tenant, password or active flag")
+    async def update_user(
+        self, request: Request[Actor, object, object], username: str, data: AccountUpdate
+    ) -> Response[Account]:
+        row = await accounts.update_account(request.user, username, data.fields(), expected_version(request))
+        forget_account(username)
+        return Response(struct_of(Account, row), headers={"ETag": etag(row["version"])})
+
+    @delete("/{username:str}", summary="Delete an account")
+    async def delete_user(self, request: Request[Actor, object, object], username: str) -> None:
+        await accounts.delete_account(request.user, username, expected_version(request))
+        forget_account(username)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+
+from api.auth import READERS, requires
+from api.schemas import AuditEntry, ClosedYear, page_of
+from registry import audit
+from registry.actor import Actor
+from registry.services import closed_years
+
+
+def _closed(result: dict) -> ClosedYear:
+    at = result["closed_at"]
+    return ClosedYear(year=result["year"], closed=result["closed"], closed_by=result["closed_by"],
+                      closed_at=at.isoformat() if at else None)
+
+
+class PeriodController(Controller):
+    path = "/periods"
+    tags = ["periods"]
+
+    @get("/", summary="Closed years", guards=[READERS])
+    async def list_closed(self) -> list[int]:
+        return sorted(await closed_years.closed_years())
+
+    @post("/{year:int}/close", summary="Close a year (statistics office, admin)", status_code=200,
+          guards=[requires("admin", "statistician")])
+    async def close(self, request: Request[Actor, object, object], year: int) -> ClosedYear:
+        return _closed(await closed_years.close_year(request.user, year))
+
+    @post("/{year:int}/reopen", summary="Reopen a closed year (admin)", status_code=200,
+          guards=[requires("admin")])
+    async def reopen(self, request: Request[Actor, object, object], year: int) -> ClosedYear:
+        return _closed(await closed_years.reopen_year(request.user, year))
+
+
+class AuditController(Controller):
+    path = "/audit"
+    tags = ["audit"]
+    guards = [requires("admin", "manager")]
+
+    @get("/", summary="The audit trail, newest first")
+    async def list_audit(
+        self, request: Request[Actor, object, object], entity: str | None = None, uscc: str | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> dict:
+        return page_of(AuditEntry, await audit.list_entries(request.user, entity, uscc, limit, offset))

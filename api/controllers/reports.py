@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, delete, get, put
+
+from api.etag import etag, expected_version
+from api.schemas import Report, ReportPut, page_of, report_out, struct_of
+from registry.actor import Actor
+from registry.services import reports
+from registry.services.listing import Page
+
+
+def _one(row: dict, status: int = 200) -> Response[Report]:
+    return Response(struct_of(Report, report_out(row)), status_code=status, headers={"ETag": etag(row["version"])})
+
+
+class ReportController(Controller):
+    path = "/tenants/{uscc:str}/reports"
+    tags = ["reports"]
+
+    @get("/", summary="A tenant's period reports, newest first")
+    async def list_reports(
+        self, request: Request[Actor, object, object], uscc: str, year: int | None = None,
+        sort: str | None = None, limit: int = 50, offset: int = 0,
+    ) -> dict:
+        listing = await reports.list_reports(request.user, uscc.upper(), Page(limit, offset, sort), year)
+        return page_of(Report, listing, report_out)
+
+    @get("/{period:str}", summary="One period's report (2016, 2017H1, 2017Q3)")
+    async def get_report(self, request: Request[Actor, object, object], uscc: str, period: str) -> Response[Report]:
+        return _one(await reports.get_report(request.user, uscc.upper(), period))
+
+    @put("/{period:str}", summary="Create or replace a period's report (open years only)")
+    async def put_report(
+        self, request: Request[Actor, object, object], uscc: str, period: str, data: ReportPut
+    ) -> Response[Report]:
+        row, created = await reports.put_report(
+            request.user, uscc.upper(), period, data.fields(), expected_version(request)
+        )
+        return _one(row, 201 if created else 200)
+
+    @delete("/{period:str}", summary="Delete a period's report (open years only)")
+    async def delete_report(self, request: Request[Actor, object, object], uscc: str, period: str) -> None:
+        await reports.delete_report(request.user, uscc.upper(), period, expected_version(request))

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from litestar import Controller, get
+from registry.stats import park_stats
+
+from api.auth import READERS
+from registry.services.reports import parse_period
+
+
+class StatsController(Controller):
+    path = "/stats"
+    tags = ["statistics"]
+    guards = [READERS]
+
+    @get("/{period:str}", summary="Park statistics for a year, half or quarter (the export's numbers)")
+    async def stats(self, period: str) -> dict:
+        return (await park_stats(parse_period(period))).to_json()

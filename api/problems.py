@@ -1,0 +1,76 @@
+"""Every error as RFC 9457 problem details; a 5xx is a bug, logged with its trace."""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from registry.errors import RegistryError
+
+log = logging.getLogger("park.api")
+PROBLEM_JSON = "application/problem+json"
+_TYPE_BASE = "https://park-registry.example/problems/"
+
+
+def problem(status: int, detail: str, title: str | None = None, errors: list[dict] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    title = title or HTTPStatus(status).phrase
+    body: dict = {"type": _TYPE_BASE + title.lower().replace(" ", "-"), "title": title, "status": status,
+                  "detail": detail}
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def registry_error(_: Request, error: RegistryError) -> Response:
+    errors = [{"field": e.field, "code": e.code, "message": e.message} for e in error.errors]
+    return problem(error.status, error.detail, error.title, errors)
+
+
+_FIELD_AT = re.compile(r"at `\$\.([\w.\[\]]+)`")
+_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
+
+
+def _field_errors(error: ValidationException) -> list[dict]:
+    """msgspec's messages name the JSON path; keep the field name and the message."""
+    out = []
+    for item in error.extra if isinstance(error.extra, list) else []:
+        message = str(item.get("message", ""))
+        if unknown := _UNKNOWN.search(message):
+            out.append({"field": unknown[1], "code": "unknown_field", "message": f"未知字段 / unknown field {unknown[1]!r}"})
+            continue
+        at = _FIELD_AT.search(message)
+        field = at[1] if at else str(item.get("key") or "body")
+        code = "required" if "missing required field" in message.lower() else "invalid"
+        if code == "required" and (missing := re.search(r"field `([^`]+)`", message)):
+            field = missing[1]
+        out.append({"field": field, "code": code, "message": message})
+    return out or [{"field": "body", "code": "invalid", "message": str(error.detail)}]
+
+
+def validation_error(_: Request, error: ValidationException) -> Response:
+    return problem(422, "请求内容无效 / the request is not valid", "Validation failed", _field_errors(error))
+
+
+def http_error(_: Request, error: HTTPException) -> Response:
+    if error.status_code >= 500:
+        log.error("HTTP %s: %s", error.status_code, error.detail)
+    headers = dict(error.headers or {})
+    return problem(error.status_code, str(error.detail), headers=headers or None)
+
+
+def unexpected_error(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)")
+
+
+EXCEPTION_HANDLERS = {
+    RegistryError: registry_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

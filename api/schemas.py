@@ -1,0 +1,229 @@
+"""Request and response bodies as msgspec Structs. Money travels as yuan in decimal strings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+import msgspec
+from msgspec import UNSET, Struct, UnsetType
+
+from registry.money import format_yuan
+from registry.vocabulary import COUNT_KEYS, MONEY_KEYS
+
+Industry = Literal["automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy",
+                   "modern_services", "other"]
+TenantStatus = Literal["incubating", "graduated", "left"]
+PlatformLevel = Literal["none", "municipal", "provincial", "national"]
+IPKind = Literal["invention", "utility_model", "design", "software_copyright", "trademark", "ic_layout",
+                 "plant_variety"]
+IPStatus = Literal["pending", "valid", "lapsed", "expired", "withdrawn"]
+Role = Literal["admin", "manager", "statistician", "tenant"]
+Yuan = str  # e.g. "3600000000.00"
+
+
+class Body(Struct, forbid_unknown_fields=True, omit_defaults=True):
+    def fields(self) -> dict[str, Any]:
+        """The fields the client sent (UNSET left out), as the registry services take them."""
+        return {k: v for k, v in msgspec.structs.asdict(self).items() if v is not UNSET}
+
+
+class Problem(Struct):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, str]] | UnsetType = UNSET
+
+
+class TokenRequest(Body):
+    username: str
+    password: str
+
+
+class TokenResponse(Struct):
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class Me(Struct):
+    username: str
+    role: Role
+    tenant_uscc: str | None
+
+
+class Tenant(Struct):
+    uscc: str
+    name: str
+    industry: Industry
+    status: TenantStatus
+    platform_level: PlatformLevel
+    version: int
+    name_en: str | None = None
+    founded_on: date | None = None
+    moved_in_on: date | None = None
+    moved_out_on: date | None = None
+    hte_certificate_no: str | None = None
+    hte_certified_on: date | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    contact_email: str | None = None
+    website: str | None = None
+    description: str | None = None
+
+
+class TenantCreate(Body):
+    uscc: str
+    name: str
+    industry: Industry
+    status: TenantStatus
+    name_en: str | None | UnsetType = UNSET
+    founded_on: date | None | UnsetType = UNSET
+    moved_in_on: date | None | UnsetType = UNSET
+    moved_out_on: date | None | UnsetType = UNSET
+    hte_certificate_no: str | None | UnsetType = UNSET
+    hte_certified_on: date | None | UnsetType = UNSET
+    platform_level: PlatformLevel | UnsetType = UNSET
+    contact_name: str | None | UnsetType = UNSET
+    contact_phone: str | None | UnsetType = UNSET
+    contact_email: str | None | UnsetType = UNSET
+    website: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+
+
+class TenantUpdate(Body):
+    """Tenants may send only name_en, contact_*, website and description."""
+
+    name: str | UnsetType = UNSET
+    industry: Industry | UnsetType = UNSET
+    status: TenantStatus | UnsetType = UNSET
+    name_en: str | None | UnsetType = UNSET
+    founded_on: date | None | UnsetType = UNSET
+    moved_in_on: date | None | UnsetType = UNSET
+    moved_out_on: date | None | UnsetType = UNSET
+    hte_certificate_no: str | None | UnsetType = UNSET
+    hte_certified_on: date | None | UnsetType = UNSET
+    platform_level: PlatformLevel | UnsetType = UNSET
+    contact_name: str | None | UnsetType = UNSET
+    contact_phone: str | None | UnsetType = UNSET
+    contact_email: str | None | UnsetType = UNSET
+    website: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+
+
+class IPItem(Struct):
+    id: int
+    uscc: str
+    kind: IPKind
+    number: str
+    title: str
+    status: IPStatus
+    version: int
+    filed_on: date | None = None
+    granted_on: date | None = None
+    expires_on: date | None = None
+
+
+class IPItemCreate(Body):
+    kind: IPKind
+    number: str
+    title: str
+    status: IPStatus
+    filed_on: date | None | UnsetType = UNSET
+    granted_on: date | None | UnsetType = UNSET
+
+
+class IPItemUpdate(Body):
+    kind: IPKind | UnsetType = UNSET
+    number: str | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    status: IPStatus | UnsetType = UNSET
+    filed_on: date | None | UnsetType = UNSET
+    granted_on: date | None | UnsetType = UNSET
+
+
+class Report(Struct):
+    uscc: str
+    period: str
+    version: int
+    revenue: Yuan | None = None
+    net_profit: Yuan | None = None
+    exports: Yuan | None = None
+    rd_expense: Yuan | None = None
+    tax_paid: Yuan | None = None
+    employees: int | None = None
+    rd_staff: int | None = None
+    new_graduates: int | None = None
+
+
+class ReportPut(Body):
+    """The whole report: a figure left out is cleared. Money in yuan as decimal strings."""
+
+    revenue: Yuan | None | UnsetType = UNSET
+    net_profit: Yuan | None | UnsetType = UNSET
+    exports: Yuan | None | UnsetType = UNSET
+    rd_expense: Yuan | None | UnsetType = UNSET
+    tax_paid: Yuan | None | UnsetType = UNSET
+    employees: int | None | UnsetType = UNSET
+    rd_staff: int | None | UnsetType = UNSET
+    new_graduates: int | None | UnsetType = UNSET
+
+
+class Account(Struct):
+    username: str
+    role: Role
+    active: bool
+    version: int
+    tenant_uscc: str | None = None
+
+
+class AccountCreate(Body):
+    username: str
+    password: str
+    role: Role
+    tenant_uscc: str | None | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+
+
+class AccountUpdate(Body):
+    password: str | UnsetType = UNSET
+    role: Role | UnsetType = UNSET
+    tenant_uscc: str | None | UnsetType = UNSET
+    active: bool | UnsetType = UNSET
+
+
+class ClosedYear(Struct):
+    year: int
+    closed: bool
+    closed_by: str | None = None
+    closed_at: str | None = None
+
+
+class AuditEntry(Struct):
+    id: int
+    at: str
+    actor: str
+    source: str
+    action: str
+    entity: str
+    entity_key: str
+    uscc: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def page_of(struct: type[Struct], listing: dict, convert=None) -> dict:
+    convert = convert or (lambda row: row)
+    return {**listing, "items": [msgspec.convert(convert(r), struct, from_attributes=False, strict=False)
+                                 for r in listing["items"]]}
+
+
+def report_out(row: dict) -> dict:
+    out = {k: row[k] for k in ("uscc", "period", "version", *COUNT_KEYS)}
+    out.update({k: None if row[k] is None else format_yuan(row[k]) for k in MONEY_KEYS})
+    return out
+
+
+def struct_of(struct: type[Struct], row: dict) -> Any:
+    return msgspec.convert(row, struct, strict=False)
