@@ -9,12 +9,28 @@ import secrets
 import sys
 
 
+def in_database(work) -> object:
+    """Run `work()` (a coroutine function) on a migrated database, then let go of the connections."""
+    from registry.db import close_database
+    from registry.migrate import migrate
+
+    async def run():
+        await migrate()
+        try:
+            return await work()
+        finally:
+            await close_database()
+
+    return asyncio.run(run())
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from registry.migrate import migrate
+    async def nothing() -> None:
+        return None
 
-    asyncio.run(migrate())
+    in_database(nothing)
     if args.demo:
         _load_demo_with_admin()
     from api.app import create_app
@@ -31,40 +47,29 @@ def _load_demo_with_admin() -> None:
     from registry.services import accounts
 
     async def run() -> str:
-        from registry.db import close_database, open_database
+        summary = await load_demo()
+        print(f"demo park: {summary}")
+        password = secrets.token_urlsafe(12)
+        if await accounts.find_actor("demo-admin") is None:
+            await accounts.create_account(SYSTEM, {"username": "demo-admin", "password": password, "role": "admin"})
+        else:
+            await accounts.update_account(SYSTEM, "demo-admin", {"password": password})
+        return password
 
-        await open_database()
-        try:
-            summary = await load_demo()
-            print(f"demo park: {summary}")
-            password = secrets.token_urlsafe(12)
-            if await accounts.find_actor("demo-admin") is None:
-                await accounts.create_account(SYSTEM, {"username": "demo-admin", "password": password, "role": "admin"})
-            else:
-                await accounts.update_account(SYSTEM, "demo-admin", {"password": password})
-            return password
-        finally:
-            await close_database()
-
-    password = asyncio.run(run())
+    password = in_database(run)
     print("\n  Sign in as demo-admin with password:", password)
     print("  e.g. curl -s -X POST localhost:8000/api/v1/auth/token -H 'content-type: application/json' \\")
     print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
 
 
 def _demo(_: argparse.Namespace) -> int:
-    from registry.migrate import migrate
-
-    asyncio.run(migrate())
     _load_demo_with_admin()
     return 0
 
 
 def _users_add(args: argparse.Namespace) -> int:
     from registry.actor import Actor
-    from registry.db import close_database
     from registry.errors import RegistryError
-    from registry.migrate import migrate
     from registry.services import accounts
 
     if args.password_stdin:
@@ -76,14 +81,10 @@ def _users_add(args: argparse.Namespace) -> int:
         data["tenant_uscc"] = args.tenant
 
     async def run() -> None:
-        await migrate()
-        try:
-            await accounts.create_account(Actor("cli", "admin", source="cli"), data)
-        finally:
-            await close_database()
+        await accounts.create_account(Actor("cli", "admin", source="cli"), data)
 
     try:
-        asyncio.run(run())
+        in_database(run)
     except RegistryError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         for item in error.errors:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
 from registry.db import open_database
@@ -9,6 +12,8 @@ from registry.db import open_database
 
 async def migrate() -> None:
     await open_database()
-    response = await run_forwards(app_name="all", fake=False)
+    chatter = io.StringIO()  # Piccolo narrates each run; only a failure is worth showing
+    with contextlib.redirect_stdout(chatter):
+        response = await run_forwards(app_name="all", fake=False)
     if not response.success:
-        raise RuntimeError(f"migration failed: {response.message}")
+        raise RuntimeError(f"migration failed: {response.message}\n{chatter.getvalue()}")
