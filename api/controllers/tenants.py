@@ -13,7 +13,9 @@ from registry.services.listing import Page
 def _one(row: dict, status: int = 200, warnings: list[str] | None = None) -> Response[Tenant]:
     headers = {"ETag": etag(row["version"])}
     if warnings:
-        headers["Warning"] = '299 - "' + "; ".join(warnings).replace('"', "'") + '"'
+        # Header values are Latin-1: carry the English half of each bilingual message.
+        english = (w.split(" / ", 1)[-1].encode("ascii", "replace").decode() for w in warnings)
+        headers["Warning"] = '299 - "' + "; ".join(english).replace('"', "'") + '"'
     return Response(struct_of(Tenant, row), status_code=status, headers=headers)
 
 
