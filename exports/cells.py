@@ -1,0 +1,184 @@
+"""Cells written safely and exactly.
+
+Two rules every export keeps:
+
+- Text from users stays text. openpyxl turns any string starting with `=` into a formula; Excel
+  would also evaluate `+`, `-`, `@`, tab or CR openers once someone edits the cell. Such text is
+  stored as a string *and* flagged with Excel's quote prefix, so it shows and edits as text.
+- Money keeps its decimal digits. openpyxl prints numbers through `"%.16g" % float(value)`; a
+  Decimal is written here as its own digits instead, so the file holds exactly the registry's amount.
+
+Cells are built for write-only worksheets (they also append to ordinary ones). A `Looks` object
+registers each look (font, fill, number format…) once per workbook; cells share its style array,
+so they must not be restyled afterwards.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+
+FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_TEXT = 32_767
+
+DATE_FORMAT = "yyyy-mm-dd"
+INTEGER_FORMAT = "#,##0"
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.0%"
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="A6A6A6")
+
+# name -> (font, fill, number format, alignment, border)
+LOOK_DEFINITIONS: dict[str, dict] = {
+    "text": {},
+    "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
+    "title": {"font": Font(bold=True, size=14)},
+    "subtitle": {"font": Font(italic=True, color="595959")},
+    "label": {"font": Font(bold=True)},
+    "header": {
+        "font": Font(bold=True),
+        "fill": _HEADER_FILL,
+        "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        "border": Border(bottom=_THIN, top=_THIN, left=_THIN, right=_THIN),
+    },
+    "sample": {"font": Font(italic=True, color="7F7F7F")},
+    "date": {"number_format": DATE_FORMAT},
+    "integer": {"number_format": INTEGER_FORMAT},
+    "money": {"number_format": MONEY_FORMAT},
+    "percent": {"number_format": PERCENT_FORMAT},
+    "total_label": {"font": Font(bold=True), "fill": _TOTAL_FILL},
+    "total_integer": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": INTEGER_FORMAT},
+    "total_money": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": MONEY_FORMAT},
+    "total_percent": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": PERCENT_FORMAT},
+    "sample_date": {"font": Font(italic=True, color="7F7F7F"), "number_format": DATE_FORMAT},
+    "sample_money": {"font": Font(italic=True, color="7F7F7F"), "number_format": MONEY_FORMAT},
+    "sample_integer": {"font": Font(italic=True, color="7F7F7F"), "number_format": INTEGER_FORMAT},
+}
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_OPENERS)
+
+
+def exact_number_text(value: int | Decimal) -> str:
+    """The number's own digits, never in exponent form: Decimal('3.6E+6') -> '3600000'."""
+    if isinstance(value, int):
+        return str(value)
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {value}")
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def clean_text(text: str) -> str:
+    """Characters XML 1.0 cannot hold are dropped; overlong text is cut to Excel's cell limit."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:EXCEL_MAX_TEXT]
+
+
+class Looks:
+    """The workbook's named looks, each registered once; `quoted` variants add the quote prefix."""
+
+    def __init__(self, sheet) -> None:
+        self._sheet = sheet
+        self._arrays: dict[tuple[str, bool], StyleArray] = {}
+
+    def array(self, name: str | None, quoted: bool = False) -> StyleArray | None:
+        if name is None and not quoted:
+            return None
+        key = (name or "text", quoted)
+        array = self._arrays.get(key)
+        if array is None:
+            proto = WriteOnlyCell(self._sheet)
+            for attribute, value in LOOK_DEFINITIONS[key[0]].items():
+                setattr(proto, attribute, value)
+            if quoted:
+                proto.quotePrefix = True
+            array = self._arrays[key] = proto._style
+        return array
+
+
+class CellMaker:
+    """Builds cells for one worksheet: `cell(value, look)`; `row(values, looks)` for a whole row."""
+
+    def __init__(self, sheet, looks: Looks | None = None) -> None:
+        self.sheet = sheet
+        self.looks = looks or Looks(sheet)
+
+    def cell(self, value: object, look: str | None = None) -> Cell:
+        cell = WriteOnlyCell(self.sheet)
+        quoted = False
+        if value is None:
+            pass
+        elif isinstance(value, str):
+            text = clean_text(value)
+            cell._value, cell.data_type = text, "s"
+            quoted = is_formula_like(text)
+        elif isinstance(value, bool):
+            cell._value, cell.data_type = value, "b"
+        elif isinstance(value, int | Decimal):
+            # Written as its own digits (see the module's note); t="n" keeps it a number.
+            cell._value, cell.data_type = exact_number_text(value), "n"
+        elif isinstance(value, datetime):
+            cell._value, cell.data_type = value.replace(tzinfo=None), "d"
+        elif isinstance(value, date):
+            cell._value, cell.data_type = value, "d"
+        else:
+            # Floats included: figures are exact or they are not written.
+            raise TypeError(f"cannot write {type(value).__name__} {value!r} to a cell")
+        style = self.looks.array(look, quoted)
+        if style is not None:
+            cell._style = style
+        return cell
+
+    def row(self, values: Sequence[object], looks: Sequence[str | None] | str | None = None) -> list[Cell]:
+        if looks is None or isinstance(looks, str):
+            return [self.cell(v, looks) for v in values]
+        return [self.cell(v, look) for v, look in zip(values, looks, strict=True)]
+
+
+def display_width(value: object) -> int:
+    """Columns a value needs: CJK characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        digits = len(f"{value:,.2f}") if isinstance(value, Decimal) else len(f"{value:,}")
+        return digits + 1
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    longest = max(text.split("\n"), key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fit_columns(sheet, columns: Iterable[Iterable[object]], minimum: int = 6, maximum: int = 60) -> None:
+    """Set each column's width from the widest value it will hold (before a write-only sheet's
+    first row is written)."""
+    for index, values in enumerate(columns, 1):
+        width = max((display_width(v) for v in values), default=0)
+        sheet.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))
+
+
+__all__ = [
+    "DATE_FORMAT",
+    "FORMULA_OPENERS",
+    "INTEGER_FORMAT",
+    "MONEY_FORMAT",
+    "PERCENT_FORMAT",
+    "CellMaker",
+    "Looks",
+    "clean_text",
+    "display_width",
+    "exact_number_text",
+    "fit_columns",
+    "is_formula_like",
+]

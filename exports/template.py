@@ -1,0 +1,195 @@
+"""The import template: the three import sheets, headers with units, a sample row, dropdowns.
+
+A dropdown's choices go inline when they fit Excel's 255-character limit for list formulas;
+longer lists (or labels holding a comma or quote) live on a hidden sheet the validation refers to.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+from itertools import zip_longest
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from exports.cells import CellMaker, Looks
+from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, sheet_name
+from registry.ip_numbers import make_patent_number
+from registry.uscc import make_demo_uscc
+from registry.vocabulary import SHEETS, Enumeration, Field
+
+INLINE_LIST_LIMIT = 255
+LAST_ROW = 1_048_576
+LISTS_SHEET = {"zh": "选项", "en": "Lists"}
+_SAMPLE_USCC = make_demo_uscc(9999)
+
+# Stored values (codes, fen, dates) of the sample rows, rendered like any registry value.
+SAMPLES: dict[str, dict[str, dict[str, object]]] = {
+    "tenants": {
+        "zh": {
+            "uscc": _SAMPLE_USCC,
+            "name": "示例科技有限公司",
+            "name_en": "Sample Technology Co., Ltd.",
+            "industry": "electronic_info",
+            "founded_on": date(2015, 6, 1),
+            "moved_in_on": date(2016, 3, 1),
+            "status": "incubating",
+            "hte_certificate_no": "GR201643000123",
+            "hte_certified_on": date(2016, 12, 6),
+            "platform_level": "municipal",
+            "contact_name": "张三",
+            "contact_phone": "0731-28888888",
+            "contact_email": "contact@example.com",
+            "website": "https://www.example.com",
+            "description": "示例行：导入前请替换或删除",
+        },
+        "en": {
+            "name": "Sample Technology Co., Ltd.",
+            "contact_name": "Zhang San",
+            "description": "Sample row: replace or delete it before importing",
+        },
+    },
+    "ip": {
+        "zh": {
+            "uscc": _SAMPLE_USCC,
+            "kind": "invention",
+            "number": make_patent_number(2017, 1, 601862),
+            "title": "一种示例装置",
+            "filed_on": date(2017, 3, 5),
+            "status": "pending",
+        },
+        "en": {"title": "A sample device"},
+    },
+    "reports": {
+        "zh": {
+            "uscc": _SAMPLE_USCC,
+            "period": "2016",
+            "revenue": 1_234_567_890,
+            "net_profit": 123_456_700,
+            "exports": 0,
+            "rd_expense": 98_765_400,
+            "tax_paid": 45_678_900,
+            "employees": 120,
+            "rd_staff": 35,
+            "new_graduates": 8,
+        },
+        "en": {},
+    },
+}
+
+_TYPE_HINTS = {
+    "uscc": ("18位统一社会信用代码", "18-character unified social credit code"),
+    "date": ("日期，如 2017-03-05", "a date, e.g. 2017-03-05"),
+    "money": ("金额，单位见表头；可改为千元、万元或亿元", "amount in the unit in the header (元, 千元, 万元 or 亿元)"),
+    "count": ("人数（整数）", "number of people (whole number)"),
+    "period": ("报告期：2016、2017H1 或 2017Q3", "period: 2016, 2017H1 or 2017Q3"),
+    "ip_number": ("申请号或登记号，如 201710601862.3", "application or registration number, e.g. 201710601862.3"),
+}
+
+
+def template_workbook(lang: str = "zh") -> bytes:
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be zh or en, not {lang!r}")
+    book = Workbook()
+    book.remove(book.active)
+    lists = _ListSheet(book, lang)
+    for kind, (_, _, fields) in SHEETS.items():
+        _write_sheet(book.create_sheet(sheet_name(kind, lang)), kind, fields, lang, lists)
+    lists.finish()
+    book.properties.title = "园区登记导入模板" if lang == "zh" else "Park registry import template"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _write_sheet(sheet, kind: str, fields: tuple[Field, ...], lang: str, lists: _ListSheet) -> None:
+    cells = CellMaker(sheet, Looks(sheet))
+    sheet.append(cells.row([header(f, lang) for f in fields], "header"))
+    for column, field in enumerate(fields, 1):
+        sheet.cell(1, column).comment = Comment(_hint(field, lang), "Park Registry", width=260, height=110)
+        sheet.column_dimensions[get_column_letter(column)].width = column_width(field, lang)
+
+    sample = SAMPLES[kind]["zh"] | SAMPLES[kind][lang]
+    sheet.append(
+        [
+            cells.cell(
+                cell_value(f, sample.get(f.key), lang),
+                "sample_" + LOOK_OF_TYPE[f.type] if f.type in LOOK_OF_TYPE else "sample",
+            )
+            for f in fields
+        ]
+    )
+    sheet.freeze_panes = "B2"
+
+    for column, field in enumerate(fields, 1):
+        if field.enum is None:
+            continue
+        letter = get_column_letter(column)
+        validation = DataValidation(
+            type="list",
+            formula1=lists.formula(field.enum),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="无效的选项" if lang == "zh" else "Not a choice",
+            error=_allowed(field.enum, lang),
+            showInputMessage=True,
+            promptTitle=(field.zh if lang == "zh" else field.en)[:32],
+            prompt=_allowed(field.enum, lang)[:255],
+        )
+        validation.add(f"{letter}2:{letter}{LAST_ROW}")
+        sheet.add_data_validation(validation)
+
+
+class _ListSheet:
+    """Dropdown choices: inline when short, else on one hidden sheet written at the end."""
+
+    def __init__(self, book: Workbook, lang: str) -> None:
+        self.book, self.lang = book, lang
+        self.lists: dict[str, list[str]] = {}
+
+    def labels(self, enum: Enumeration) -> list[str]:
+        return [c.zh if self.lang == "zh" else c.en for c in enum.choices]
+
+    def formula(self, enum: Enumeration) -> str:
+        labels = self.labels(enum)
+        inline = ",".join(labels)
+        if len(inline) <= INLINE_LIST_LIMIT and not any("," in x or '"' in x for x in labels):
+            return f'"{inline}"'
+        self.lists.setdefault(enum.name, labels)
+        letter = get_column_letter(list(self.lists).index(enum.name) + 1)
+        return f"{quote_sheetname(LISTS_SHEET[self.lang])}!${letter}$2:${letter}${len(labels) + 1}"
+
+    def finish(self) -> None:
+        if not self.lists:
+            return
+        sheet = self.book.create_sheet(LISTS_SHEET[self.lang])
+        cells = CellMaker(sheet)
+        columns = [[name, *labels] for name, labels in self.lists.items()]
+        for row in zip_longest(*columns):
+            sheet.append(cells.row(row))
+        sheet.sheet_state = "hidden"
+
+
+def _allowed(enum: Enumeration, lang: str) -> str:
+    labels = "、".join(c.zh for c in enum.choices) if lang == "zh" else ", ".join(c.en for c in enum.choices)
+    return ("请从下拉列表中选择：" if lang == "zh" else "Choose from the list: ") + labels
+
+
+def _hint(field: Field, lang: str) -> str:
+    zh = lang == "zh"
+    parts = [field.zh if zh else field.en]
+    if field.required:
+        parts.append("必填" if zh else "required")
+    if field.enum is not None:
+        parts.append(_allowed(field.enum, lang))
+    elif field.type in _TYPE_HINTS:
+        parts.append(_TYPE_HINTS[field.type][0 if zh else 1])
+    if field.max_length:
+        parts.append(f"最多 {field.max_length} 字" if zh else f"at most {field.max_length} characters")
+    return "\n".join(parts)
+
+
+__all__ = ["INLINE_LIST_LIMIT", "template_workbook"]

@@ -1,0 +1,71 @@
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from exports.cells import CellMaker, display_width, exact_number_text
+from tests.exports.conftest import sheet_xml
+
+HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=1"]
+
+
+def _written(values, looks=None) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    sheet.append(CellMaker(sheet).row(values, looks))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_text_that_looks_like_a_formula_stays_text_and_is_quote_prefixed():
+    content = _written(HOSTILE)
+    cells = list(load_workbook(BytesIO(content))["s"].iter_rows(values_only=False))[0]
+    # XML turns a carriage return into a line feed on reading; the text is kept, never evaluated.
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in HOSTILE]
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells)
+    xml = sheet_xml(content, "s")
+    assert "<f>" not in xml and "<f " not in xml
+
+
+def test_plain_text_gets_no_quote_prefix():
+    cell = next(load_workbook(BytesIO(_written(["动力谷"])))["s"].iter_rows())[0]
+    assert cell.value == "动力谷" and not cell.quotePrefix
+
+
+def test_decimals_are_written_with_their_own_digits():
+    amounts = [Decimal("3600000.00000"), Decimal("0.1"), Decimal("12345678901.23"), Decimal("-0.01"), Decimal("0E-5")]
+    xml = sheet_xml(_written(amounts, "money"), "s")
+    for text in ("<v>3600000</v>", "<v>0.1</v>", "<v>12345678901.23</v>", "<v>-0.01</v>", "<v>0</v>"):
+        assert text in xml
+    assert "e+" not in xml.lower().replace("type", "")
+
+
+def test_exact_number_text_never_uses_an_exponent():
+    assert exact_number_text(Decimal("3.6E+6")) == "3600000"
+    assert exact_number_text(Decimal("1E-5")) == "0.00001"
+    assert exact_number_text(7) == "7"
+
+
+def test_floats_are_refused():
+    with pytest.raises(TypeError):
+        _written([0.1])
+
+
+def test_dates_are_real_dates_with_a_date_format():
+    cell = next(load_workbook(BytesIO(_written([date(2017, 3, 5)], "date")))["s"].iter_rows())[0]
+    assert cell.is_date and cell.value.date() == date(2017, 3, 5)
+    assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal():
+    cell = next(load_workbook(BytesIO(_written(["a\x0bb\x00c"])))["s"].iter_rows())[0]
+    assert cell.value == "abc"
+
+
+def test_cjk_counts_double_for_column_width():
+    assert display_width("动力谷") == 6
+    assert display_width("abc") == 3
