@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections import deque
@@ -20,6 +21,8 @@ from registry.settings import Settings
 # A disabled or changed account stops acting within this many seconds on every worker.
 ACCOUNT_CACHE_SECONDS = 5.0
 _accounts: dict[str, tuple[float, Actor | None]] = {}
+# A client's X-Request-ID becomes the audit entry's source (a 100-character column): keep it short and plain.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
 async def current_actor(token: Token, connection: ASGIConnection) -> Actor | None:
@@ -31,7 +34,9 @@ async def current_actor(token: Token, connection: ASGIConnection) -> Actor | Non
     actor = cached[1]
     if actor is None:
         return None
-    request_id = connection.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+    request_id = connection.headers.get("x-request-id", "")
+    if not _REQUEST_ID.fullmatch(request_id):
+        request_id = uuid.uuid4().hex[:16]
     return replace(actor, source=f"request:{request_id}")
 
 
