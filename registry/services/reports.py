@@ -55,6 +55,11 @@ async def get_report(actor: Actor, uscc: str, period_text: str) -> dict:
 async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = None) -> dict:
     actor.require_read(uscc)
     page.check()
+    if page.sort not in (None, "period", "-period"):
+        raise ValidationFailed(
+            "排序字段无效 / invalid sort",
+            [FieldError("sort", "not_a_choice", "可选 / one of: period, -period (the default, newest first)")],
+        )
     owner = await tenant_id(uscc)
     rows = await PeriodReport.select(*COLUMNS).where(PeriodReport.tenant == owner).run()
     if year is not None:
