@@ -81,7 +81,8 @@ async def put_report(
         before = await _fetch(owner, str(period))
         key = f"{uscc}:{period}"
         if before is None:
-            check_version(0, if_version if if_version == 0 else None)
+            # If-Match names a version of a report that is not there (deleted meanwhile): 412, not a new report.
+            check_version(0, if_version)
             await PeriodReport.insert(
                 PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)
             ).run()
