@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
-from registry.errors import Conflict, PeriodClosed
+from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
+from registry.periods import InvalidPeriod, Period
 from registry.tables import ClosedYear
 
 
@@ -25,6 +26,10 @@ async def require_open(year: int) -> None:
 
 async def close_year(actor: Actor, year: int) -> dict:
     actor.require_role("admin", "statistician")
+    try:
+        Period(year)  # a typo such as 20016 must not close a year nobody meant
+    except InvalidPeriod as error:
+        raise ValidationFailed(error.message, [FieldError("year", error.code, error.message)]) from None
     async with write_transaction():
         if await ClosedYear.exists().where(ClosedYear.year == year).run():
             raise Conflict(f"{year} 年已关账 / {year} is already closed")
