@@ -56,6 +56,7 @@ LOOK_DEFINITIONS: dict[str, dict] = {
     "integer": {"number_format": INTEGER_FORMAT},
     "money": {"number_format": MONEY_FORMAT},
     "percent": {"number_format": PERCENT_FORMAT},
+    "decimal1": {"number_format": "#,##0.0"},
     "total_label": {"font": Font(bold=True), "fill": _TOTAL_FILL},
     "total_integer": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": INTEGER_FORMAT},
     "total_money": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": MONEY_FORMAT},

@@ -16,10 +16,13 @@ from registry.services.reports import put_report
 _patent_serial = count(100_000)
 
 
-async def make_ip(uscc: str, **overrides) -> dict:
+_PATENT_TYPE = {"invention": 1, "utility_model": 2, "design": 3}
+
+
+async def make_ip(uscc: str, kind: str = "invention", **overrides) -> dict:
     data = {
-        "kind": "invention",
-        "number": make_patent_number(2016, 1, next(_patent_serial)),
+        "kind": kind,
+        "number": make_patent_number(2016, _PATENT_TYPE[kind], next(_patent_serial)) if kind in _PATENT_TYPE else None,
         "title": "一种测试装置",
         "filed_on": "2016-02-01",
         "granted_on": "2016-09-01",
