@@ -8,6 +8,7 @@ normalised identifiers, None for blanks.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from registry.dates import InvalidDate, parse_date
@@ -19,6 +20,11 @@ from registry.uscc import validate_uscc
 from registry.vocabulary import Enumeration, Field
 
 _REQUIRED = "必填 / required"
+# Far beyond any tenant, well inside the columns (64-bit fen, 32-bit counts) and their sums; a value
+# past them is a typo, and must be told as one rather than fail in the database.
+MAX_FEN = 10**15  # ten trillion yuan
+MAX_COUNT = 10_000_000
+EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(2999, 12, 31)
 
 
 def enum_code(enum: Enumeration, value: object) -> str:
@@ -50,11 +56,20 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
                 warnings.extend(notes)
             return code
         case "date":
-            return parse_date(value)
+            day = parse_date(value)
+            if not EARLIEST_DAY <= day <= LATEST_DAY:
+                raise _Bad("date_range", f"日期“{day}”超出范围 / date {day} is out of range (1000–2999)")
+            return day
         case "money":
-            return parse_money(value, field.unit or "元")
+            fen = parse_money(value, field.unit or "元")
+            if abs(fen) > MAX_FEN:
+                raise _Bad("money_range", f"金额“{value}”超出范围 / amount {value} is beyond 10 trillion yuan")
+            return fen
         case "count":
-            return parse_count(value)
+            count = parse_count(value)
+            if count > MAX_COUNT:
+                raise _Bad("count_range", f"人数“{value}”超出范围 / count {value} is beyond {MAX_COUNT}")
+            return count
         case "enum":
             assert field.enum is not None
             try:
