@@ -48,6 +48,8 @@ def settle(record: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _fetch(item_id: int) -> dict | None:
+    if not 0 < item_id < 2**31:  # no such row; a bigger number would overflow the id column's type
+        return None
     return await IPItem.select(*COLUMNS).where(IPItem.id == item_id).first().run()
 
 

@@ -9,6 +9,7 @@ from piccolo.table import Table
 from registry.errors import FieldError, ValidationFailed
 
 MAX_LIMIT = 500
+MAX_OFFSET = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,8 @@ class Page:
         errors = []
         if not 1 <= self.limit <= MAX_LIMIT:
             errors.append(FieldError("limit", "out_of_range", f"limit 应在 1–{MAX_LIMIT} / limit must be 1–{MAX_LIMIT}"))
-        if self.offset < 0:
-            errors.append(FieldError("offset", "out_of_range", "offset 不能为负 / offset must not be negative"))
+        if not 0 <= self.offset <= MAX_OFFSET:
+            errors.append(FieldError("offset", "out_of_range", f"offset 应在 0–{MAX_OFFSET} / offset must be 0–{MAX_OFFSET}"))
         if errors:
             raise ValidationFailed("分页参数无效 / invalid paging", errors)
 
