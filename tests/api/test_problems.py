@@ -180,3 +180,41 @@ async def test_no_request_ends_in_a_server_error_for_a_long_request_id(manager):
     response = await manager.patch(f"/tenants/{tenant['uscc']}", json={"website": "https://b.example"},
                                    headers={"X-Request-ID": "r" * 500})
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("figures, field", [
+    ({"revenue": "99999999999999999999.99"}, "revenue"),
+    ({"tax_paid": "-92233720368547758.08"}, "tax_paid"),
+    ({"employees": 10**12}, "employees"),
+    ({"rd_staff": 10**30}, "rd_staff"),
+])
+async def test_figures_beyond_any_company_are_refused_not_a_server_error(manager, figures, field):
+    tenant = await make_tenant()
+    response = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json=figures)
+    assert field in field_errors(response)
+
+
+async def test_largest_plausible_figures_are_kept(manager):
+    tenant = await make_tenant()
+    figures = {"revenue": "9999999999999.99", "employees": 10_000_000}
+    response = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json=figures)
+    assert response.status_code == 201, response.text
+    assert {k: response.json()[k] for k in figures} == figures
+
+
+@pytest.mark.parametrize("filed_on", ["9999-12-31", "3000-01-01"])
+async def test_filing_date_far_in_the_future_is_refused_not_a_server_error(manager, filed_on):
+    tenant = await make_tenant()
+    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json={
+        "kind": "software_copyright", "number": "2017SR9990001", "title": "远期", "status": "pending",
+        "filed_on": filed_on})
+    assert field_errors(response) == {"filed_on": "date_range"}
+
+
+async def test_ip_id_beyond_any_row_is_404_not_a_server_error(manager):
+    assert_problem(await manager.get(f"/ip/{10**20}"), 404)
+    assert_problem(await manager.patch(f"/ip/{2**31}", json={"title": "x"}), 404)
+
+
+async def test_huge_offset_is_refused_not_a_server_error(manager):
+    assert "offset" in field_errors(await manager.get(f"/tenants?offset={10**20}"))
