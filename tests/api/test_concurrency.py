@@ -1,0 +1,55 @@
+"""Writers at the same moment: one wins, the others are told why (409 or 412), never a 500 or a lost update."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.api.factories import fresh_patent_number, make_tenant, new_uscc
+from tests.conftest import ENGINE
+
+# On PostgreSQL a service's check-then-write runs under READ COMMITTED without row locks: racing
+# creates hit the unique index (500) and racing If-Match writes both pass the version check.
+RACES_ON_POSTGRES = pytest.mark.xfail(
+    ENGINE == "postgres", strict=False,
+    reason="check-then-write is not atomic on PostgreSQL (READ COMMITTED, no row lock): see report",
+)
+RACERS = 8
+
+
+@RACES_ON_POSTGRES
+async def test_racing_creates_of_one_report_answer_201_once_and_200_otherwise(manager):
+    tenant = await make_tenant()
+    path = f"/tenants/{tenant['uscc']}/reports/2016"
+    answers = await asyncio.gather(*[manager.put(path, json={"revenue": f"{n}.00"}) for n in range(RACERS)])
+    assert sorted(r.status_code for r in answers) == [200] * (RACERS - 1) + [201]
+    assert (await manager.get(path)).json()["version"] == RACERS
+
+
+@RACES_ON_POSTGRES
+async def test_racing_registrations_of_one_number_answer_201_once_and_409_otherwise(manager):
+    tenant = await make_tenant()
+    body = {"kind": "invention", "number": fresh_patent_number(), "title": "抢注", "status": "pending"}
+    answers = await asyncio.gather(*[manager.post(f"/tenants/{tenant['uscc']}/ip", json=body)
+                                     for _ in range(RACERS)])
+    assert sorted(r.status_code for r in answers) == [201] + [409] * (RACERS - 1)
+
+
+@RACES_ON_POSTGRES
+async def test_racing_creates_of_one_tenant_answer_201_once_and_409_otherwise(manager):
+    body = {"uscc": new_uscc(), "name": "抢先登记", "industry": "other", "status": "incubating"}
+    answers = await asyncio.gather(*[manager.post("/tenants", json=body) for _ in range(RACERS)])
+    assert sorted(r.status_code for r in answers) == [201] + [409] * (RACERS - 1)
+
+
+@RACES_ON_POSTGRES
+async def test_racing_writes_with_the_same_etag_let_exactly_one_through(manager):
+    tenant = await make_tenant()
+    path = f"/tenants/{tenant['uscc']}"
+    etag = (await manager.get(path)).headers["ETag"]
+    answers = await asyncio.gather(*[manager.patch(path, json={"website": f"https://w{n}.example"},
+                                                   headers={"If-Match": etag}) for n in range(RACERS)])
+    assert sorted(r.status_code for r in answers) == [200] + [412] * (RACERS - 1)
+    winner = next(r for r in answers if r.status_code == 200).json()
+    assert (await manager.get(path)).json()["website"] == winner["website"]
