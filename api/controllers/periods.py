@@ -44,4 +44,5 @@ class AuditController(Controller):
         self, request: Request[Actor, object, object], entity: str | None = None, uscc: str | None = None,
         limit: int = 50, offset: int = 0,
     ) -> dict:
+        uscc = uscc.strip().upper() if uscc else None  # as every /tenants/{uscc} path takes it
         return page_of(AuditEntry, await audit.list_entries(request.user, entity, uscc, limit, offset))
