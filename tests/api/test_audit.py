@@ -105,3 +105,9 @@ async def test_statisticians_and_tenants_cannot_read_the_trail(as_role, role):
 
 async def test_no_token_no_trail(anonymous):
     assert_problem(await anonymous.get("/audit"), 401)
+
+
+async def test_tenant_filter_takes_the_uscc_in_any_case(manager):
+    tenant = await make_tenant()
+    trail = await _trail(manager, uscc=tenant["uscc"].lower())
+    assert [e["action"] for e in trail] == ["create"]
