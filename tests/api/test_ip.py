@@ -229,3 +229,12 @@ async def test_statistician_reads_but_cannot_write_ip(statistician):
 
 async def test_unknown_item_is_404(manager):
     assert_problem(await manager.get("/ip/987654321"), 404)
+
+
+async def test_the_specs_worked_example_is_normalised(empty_registry, manager):
+    tenant = await make_tenant()
+    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json=_item(number="CN 2017 1060 1862.3",
+                                                                             filed_on="2017-06-01"))
+    assert response.status_code == 201, response.text
+    assert response.json()["number"] == "201710601862.3"
+    assert response.json()["expires_on"] == "2037-05-31"
