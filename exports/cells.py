@@ -10,13 +10,15 @@ Two rules every export keeps:
 
 Cells are built for write-only worksheets (they also append to ordinary ones). A `Looks` object
 registers each look (font, fill, number format…) once per workbook; cells share its style array,
-so they must not be restyled afterwards.
+so they must not be restyled afterwards. `stream_sheet` makes a write-only sheet that takes such
+ready cells as they are: openpyxl's own `append` first tries each one as a plain value and only
+accepts it after a failed conversion, which costs more than writing the cell.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,6 +27,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_TEXT = 32_767
@@ -75,10 +79,12 @@ def exact_number_text(value: int | Decimal) -> str:
     """The number's own digits, never in exponent form: Decimal('3.6E+6') -> '3600000'."""
     if isinstance(value, int):
         return str(value)
-    if not value.is_finite():
-        raise ValueError(f"not a finite number: {value}")
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    text = str(value)
+    if "E" in text or "N" in text or "n" in text:  # an exponent, NaN or Infinity
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value}")
+        text = format(value, "f")
+    return text
 
 
 def clean_text(text: str) -> str:
@@ -104,47 +110,101 @@ class Looks:
                 setattr(proto, attribute, value)
             if quoted:
                 proto.quotePrefix = True
-            array = self._arrays[key] = proto._style
+            array = self._arrays[key] = _SharedStyle(proto._style)
         return array
 
 
+class _SharedStyle(StyleArray):
+    """A look's style array, shared by every cell of that look and never changed, so its hash (asked
+    for each cell written) is computed once."""
+
+    __slots__ = ("_hash",)
+
+    def __new__(cls, source: StyleArray) -> _SharedStyle:
+        array = super().__new__(cls, source)
+        array._hash = hash(tuple(array))
+        return array
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
 class CellMaker:
-    """Builds cells for one worksheet: `cell(value, look)`; `row(values, looks)` for a whole row."""
+    """Cells for one worksheet.
+
+    `cell(value, look)` and `row(values, looks)` make new cells, for any worksheet. `stream(values,
+    looks)` fills one reused cell per value and yields it: only for a StreamSheet row, which writes
+    each cell before asking for the next, and spares a cell object per value on large sheets.
+    """
 
     def __init__(self, sheet, looks: Looks | None = None) -> None:
         self.sheet = sheet
         self.looks = looks or Looks(sheet)
 
-    def cell(self, value: object, look: str | None = None) -> Cell:
-        cell = WriteOnlyCell(self.sheet)
+    def fill(self, cell: Cell, value: object, look: str | None = None) -> Cell:
+        kind = type(value)
         quoted = False
         if value is None:
-            pass
-        elif isinstance(value, str):
-            text = clean_text(value)
+            cell._value, cell.data_type = None, "n"
+        elif kind is str or isinstance(value, str):
+            text = clean_text(value)  # type: ignore[arg-type]
             cell._value, cell.data_type = text, "s"
-            quoted = is_formula_like(text)
-        elif isinstance(value, bool):
+            quoted = text.startswith(FORMULA_OPENERS)
+        elif kind is bool:
             cell._value, cell.data_type = value, "b"
-        elif isinstance(value, int | Decimal):
+        elif kind is int or kind is Decimal or isinstance(value, int | Decimal):
             # Written as its own digits (see the module's note); t="n" keeps it a number.
-            cell._value, cell.data_type = exact_number_text(value), "n"
+            cell._value, cell.data_type = exact_number_text(value), "n"  # type: ignore[arg-type]
         elif isinstance(value, datetime):
             cell._value, cell.data_type = value.replace(tzinfo=None), "d"
         elif isinstance(value, date):
             cell._value, cell.data_type = value, "d"
         else:
             # Floats included: figures are exact or they are not written.
-            raise TypeError(f"cannot write {type(value).__name__} {value!r} to a cell")
-        style = self.looks.array(look, quoted)
-        if style is not None:
-            cell._style = style
+            raise TypeError(f"cannot write {kind.__name__} {value!r} to a cell")
+        cell._style = self.looks.array(look, quoted)
         return cell
 
+    def cell(self, value: object, look: str | None = None) -> Cell:
+        return self.fill(WriteOnlyCell(self.sheet), value, look)
+
     def row(self, values: Sequence[object], looks: Sequence[str | None] | str | None = None) -> list[Cell]:
-        if looks is None or isinstance(looks, str):
-            return [self.cell(v, looks) for v in values]
-        return [self.cell(v, look) for v, look in zip(values, looks, strict=True)]
+        return [self.cell(v, look) for v, look in zip(values, _looks(looks, len(values)), strict=True)]
+
+    def stream(self, values: Sequence[object], looks: Sequence[str | None] | str | None = None) -> Iterator[Cell]:
+        cell = WriteOnlyCell(self.sheet)
+        for value, look in zip(values, _looks(looks, len(values)), strict=True):
+            yield self.fill(cell, value, look)
+
+
+def _looks(looks: Sequence[str | None] | str | None, count: int) -> Sequence[str | None]:
+    return [looks] * count if looks is None or isinstance(looks, str) else looks
+
+
+class StreamSheet(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows hold cells from a CellMaker (`row` or `stream`).
+
+    openpyxl's own `append` tries each cell as a plain value first and accepts it only after the
+    conversion fails, which costs more than writing the cell; this sheet takes cells as they are.
+    """
+
+    def _values_to_row(self, values, row_idx):
+        for column, cell in enumerate(values, 1):
+            if cell is None:
+                continue
+            if not isinstance(cell, Cell):
+                raise TypeError(f"rows of a stream sheet hold cells, not {type(cell).__name__}")
+            cell.row, cell.column = row_idx, column
+            yield cell
+
+
+def stream_sheet(book: Workbook, title: str) -> StreamSheet:
+    """A new StreamSheet at the end of the write-only workbook `book`."""
+    if not book.write_only:
+        raise ValueError("stream sheets belong to write-only workbooks")
+    sheet = StreamSheet(parent=book, title=title)
+    book._add_sheet(sheet)
+    return sheet
 
 
 def display_width(value: object) -> int:
@@ -177,9 +237,11 @@ __all__ = [
     "PERCENT_FORMAT",
     "CellMaker",
     "Looks",
+    "StreamSheet",
     "clean_text",
     "display_width",
     "exact_number_text",
     "fit_columns",
     "is_formula_like",
+    "stream_sheet",
 ]

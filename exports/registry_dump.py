@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from piccolo.columns import Column
 from piccolo.table import Table
 
-from exports.cells import CellMaker, Looks
+from exports.cells import CellMaker, Looks, stream_sheet
 from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, sheet_name
 from registry.tables import IPItem, PeriodReport, Tenant
 from registry.vocabulary import SHEETS, Field
@@ -53,7 +53,7 @@ _TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": P
 async def write_registry_workbook(out: BinaryIO) -> None:
     book = Workbook(write_only=True)
     for kind, (_, _, fields) in SHEETS.items():
-        sheet = book.create_sheet(sheet_name(kind, LANG))
+        sheet = stream_sheet(book, sheet_name(kind, LANG))
         cells = CellMaker(sheet, Looks(sheet))
         for column, field in enumerate(fields, 1):
             sheet.column_dimensions[get_column_letter(column)].width = column_width(field, LANG)
@@ -63,7 +63,7 @@ async def write_registry_workbook(out: BinaryIO) -> None:
         rows = 1
         async for chunk in _rows(_TABLES[kind], fields):
             for record in chunk:
-                sheet.append(cells.row([cell_value(f, record[f.key], LANG) for f in fields], looks))
+                sheet.append(cells.stream([cell_value(f, record[f.key], LANG) for f in fields], looks))
             rows += len(chunk)
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{rows}"
     book.properties.title = "园区登记数据导出"

@@ -39,7 +39,7 @@ def test_plain_text_gets_no_quote_prefix():
 def test_decimals_are_written_with_their_own_digits():
     amounts = [Decimal("3600000.00000"), Decimal("0.1"), Decimal("12345678901.23"), Decimal("-0.01"), Decimal("0E-5")]
     xml = sheet_xml(_written(amounts, "money"), "s")
-    for text in ("<v>3600000</v>", "<v>0.1</v>", "<v>12345678901.23</v>", "<v>-0.01</v>", "<v>0</v>"):
+    for text in ("<v>3600000.00000</v>", "<v>0.1</v>", "<v>12345678901.23</v>", "<v>-0.01</v>", "<v>0.00000</v>"):
         assert text in xml
     assert "e+" not in xml.lower().replace("type", "")
 
@@ -47,6 +47,9 @@ def test_decimals_are_written_with_their_own_digits():
 def test_exact_number_text_never_uses_an_exponent():
     assert exact_number_text(Decimal("3.6E+6")) == "3600000"
     assert exact_number_text(Decimal("1E-5")) == "0.00001"
+    assert exact_number_text(Decimal("0E-5")) == "0.00000"
+    with pytest.raises(ValueError):
+        exact_number_text(Decimal("NaN"))
     assert exact_number_text(7) == "7"
 
 
