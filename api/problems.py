@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from http import HTTPStatus
 
+from asyncpg.exceptions import UniqueViolationError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
@@ -63,7 +65,15 @@ def http_error(_: Request, error: HTTPException) -> Response:
     return problem(error.status_code, str(error.detail), headers=headers or None)
 
 
+def duplicate_key(_: Request, error: Exception) -> Response:
+    """Two writers raced to create the same key; the database's unique index let one through."""
+    return problem(409, "该记录刚被他人登记，请刷新后再试 / someone registered this record a moment ago; "
+                        "reload and retry", "Conflict")
+
+
 def unexpected_error(request: Request, error: Exception) -> Response:
+    if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error):
+        return duplicate_key(request, error)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem(500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)")
 
@@ -72,5 +82,6 @@ EXCEPTION_HANDLERS = {
     RegistryError: registry_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    UniqueViolationError: duplicate_key,
     Exception: unexpected_error,
 }

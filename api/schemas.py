@@ -74,10 +74,13 @@ class Tenant(Struct):
 
 
 class TenantCreate(Body):
-    uscc: str
-    name: str
-    industry: Industry
-    status: TenantStatus
+    """Required: uscc, name, industry, status. (Declared optional here so that every missing field is
+    named at once, by the registry's own check, rather than the first one alone.)"""
+
+    uscc: str | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    industry: Industry | UnsetType = UNSET
+    status: TenantStatus | UnsetType = UNSET
     name_en: str | None | UnsetType = UNSET
     founded_on: date | None | UnsetType = UNSET
     moved_in_on: date | None | UnsetType = UNSET
@@ -126,10 +129,12 @@ class IPItem(Struct):
 
 
 class IPItemCreate(Body):
-    kind: IPKind
-    number: str
-    title: str
-    status: IPStatus
+    """Required: kind, number, title, status (all missing ones are named at once)."""
+
+    kind: IPKind | UnsetType = UNSET
+    number: str | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    status: IPStatus | UnsetType = UNSET
     filed_on: date | None | UnsetType = UNSET
     granted_on: date | None | UnsetType = UNSET
 
@@ -179,9 +184,11 @@ class Account(Struct):
 
 
 class AccountCreate(Body):
-    username: str
-    password: str
-    role: Role
+    """Required: username, password, role (all missing ones are named at once)."""
+
+    username: str | UnsetType = UNSET
+    password: str | UnsetType = UNSET
+    role: Role | UnsetType = UNSET
     tenant_uscc: str | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 

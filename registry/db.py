@@ -71,6 +71,12 @@ def engine_from_url(url: str) -> Engine:
 DB = engine_from_url(settings().database_url)
 
 
+def for_update(query):
+    """Lock the selected rows until the write transaction ends. PostgreSQL needs the row lock to make
+    check-then-write atomic; SQLite's write transactions already exclude each other (BEGIN IMMEDIATE)."""
+    return query.lock_rows() if isinstance(DB, PostgresEngine) else query
+
+
 def write_transaction():
     """One transaction for a whole write; nested calls join the outer one."""
     return DB.write_transaction()

@@ -12,7 +12,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from registry import audit
 from registry.actor import ROLES, Actor
-from registry.db import write_transaction
+from registry.db import for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.services.listing import Page, apply_sort, listing
 from registry.services.versioning import check_version
@@ -57,13 +57,14 @@ async def _check_role(actor: Actor, role: object, tenant_uscc: object) -> list[F
     return []
 
 
-async def _fetch(username: str) -> dict | None:
-    return await Account.select(*COLUMNS).where(Account.username == username).first().run()
+async def _fetch(username: str, lock: bool = False) -> dict | None:
+    query = Account.select(*COLUMNS).where(Account.username == username).first()
+    return await (for_update(query) if lock else query).run()
 
 
-async def _managed(actor: Actor, username: str) -> dict:
+async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:
     actor.require_role("admin", "manager")
-    row = await _fetch(username)
+    row = await _fetch(username, lock)
     if row is None or (actor.role == "manager" and row["role"] != "tenant"):
         raise NotFound(_NOT_FOUND)
     return row
@@ -121,7 +122,7 @@ async def update_account(actor: Actor, username: str, data: Mapping[str, Any], i
     if "password" in data:
         errors += _check_password(data["password"])
     async with write_transaction():
-        before = await _managed(actor, username)
+        before = await _managed(actor, username, lock=True)
         check_version(before["version"], if_version)
         role = data.get("role", before["role"])
         tenant_uscc = data.get("tenant_uscc", before["tenant_uscc"] if role == "tenant" else None)
@@ -149,7 +150,7 @@ async def delete_account(actor: Actor, username: str, if_version: int | None = N
     if username == actor.username:
         raise Conflict("不能删除自己的账号 / you cannot delete your own account")
     async with write_transaction():
-        before = await _managed(actor, username)
+        before = await _managed(actor, username, lock=True)
         check_version(before["version"], if_version)
         await Account.delete().where(Account.username == username).run()
         await audit.record(actor, "delete", "account", username, before["tenant_uscc"], before, None)

@@ -65,6 +65,14 @@ async def _number_taken(kind: str, number: str, other_than: int | None = None) -
         )
 
 
+async def _locked(actor: Actor, item_id: int) -> dict:
+    """The item, read again after locking its tenant so its version cannot move under the write."""
+    item = await get_ip(actor, item_id)
+    actor.require_write(item["uscc"])
+    await tenant_id(item["uscc"], lock=True)
+    return await get_ip(actor, item_id)
+
+
 async def get_ip(actor: Actor, item_id: int) -> dict:
     row = await _fetch(item_id)
     if row is None:
@@ -106,7 +114,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
     actor.require_write(uscc)
     record = settle(clean(ITEM_FIELDS, data))
     async with write_transaction():
-        owner = await tenant_id(uscc)
+        owner = await tenant_id(uscc, lock=True)
         await _number_taken(record["kind"], record["number"])
         inserted = await IPItem.insert(IPItem(tenant=owner, **record)).returning(IPItem.id).run()
         item_id = inserted[0]["id"]
@@ -119,8 +127,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
 async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | None = None) -> dict:
     proposed = clean(ITEM_FIELDS, data, partial=True)
     async with write_transaction():
-        before = await get_ip(actor, item_id)
-        actor.require_write(before["uscc"])
+        before = await _locked(actor, item_id)
         check_version(before["version"], if_version)
         merged = settle({k: before[k] for k in ("kind", "number", "filed_on", "granted_on", "status")} | proposed)
         proposed = {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]}
@@ -138,8 +145,7 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
 
 async def delete_ip(actor: Actor, item_id: int, if_version: int | None = None) -> None:
     async with write_transaction():
-        before = await get_ip(actor, item_id)
-        actor.require_write(before["uscc"])
+        before = await _locked(actor, item_id)
         check_version(before["version"], if_version)
         await IPItem.delete().where(IPItem.id == item_id).run()
         await audit.record(actor, "delete", "ip", f"{before['kind']}:{before['number']}", before["uscc"], before, None)

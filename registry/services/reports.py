@@ -76,7 +76,7 @@ async def put_report(
     period = parse_period(period_text)
     figures = {key: None for key in FIGURES} | clean(FIGURE_FIELDS, data, partial=True)
     async with write_transaction():
-        owner = await tenant_id(uscc)
+        owner = await tenant_id(uscc, lock=True)
         await require_open(period.year)
         before = await _fetch(owner, str(period))
         key = f"{uscc}:{period}"
@@ -104,7 +104,7 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
     actor.require_write(uscc)
     period = parse_period(period_text)
     async with write_transaction():
-        owner = await tenant_id(uscc)
+        owner = await tenant_id(uscc, lock=True)
         await require_open(period.year)
         before = await _fetch(owner, str(period))
         if before is None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.records import clean
 from registry.services.listing import Page, apply_sort, listing
@@ -33,8 +33,9 @@ def _check_dates(record: Mapping[str, Any]) -> None:
         raise ValidationFailed("日期不一致 / inconsistent dates", errors)
 
 
-async def fetch(uscc: str) -> dict | None:
-    return await Tenant.select(*COLUMNS).where(Tenant.uscc == uscc).first().run()
+async def fetch(uscc: str, lock: bool = False) -> dict | None:
+    query = Tenant.select(*COLUMNS).where(Tenant.uscc == uscc).first()
+    return await (for_update(query) if lock else query).run()
 
 
 async def get_tenant(actor: Actor, uscc: str) -> dict:
@@ -107,7 +108,7 @@ async def update_tenant(
     warnings: list[str] = []
     proposed = clean(TENANT_FIELDS, data, partial=True, warnings=warnings)
     async with write_transaction():
-        before = await fetch(uscc)
+        before = await fetch(uscc, lock=True)
         if before is None:
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
@@ -126,7 +127,7 @@ async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) 
     """A tenant with IP items or reports is not deleted: the park would lose its history."""
     actor.require_role("admin", "manager")
     async with write_transaction():
-        before = await fetch(uscc)
+        before = await fetch(uscc, lock=True)
         if before is None:
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
@@ -141,8 +142,10 @@ async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) 
         await audit.record(actor, "delete", "tenant", uscc, uscc, before, None)
 
 
-async def tenant_id(uscc: str) -> int:
-    row = await Tenant.select(Tenant.id).where(Tenant.uscc == uscc).first().run()
+async def tenant_id(uscc: str, lock: bool = False) -> int:
+    """The tenant's row id; `lock` (inside a write) serialises every write to the tenant's records."""
+    query = Tenant.select(Tenant.id).where(Tenant.uscc == uscc).first()
+    row = await (for_update(query) if lock else query).run()
     if row is None:
         raise NotFound(_NOT_FOUND)
     return row["id"]

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from tests.api.factories import fresh_patent_number, make_tenant, new_uscc
-from tests.conftest import ENGINE
 
-# On PostgreSQL a service's check-then-write runs under READ COMMITTED without row locks: racing
-# creates hit the unique index (500) and racing If-Match writes both pass the version check.
-RACES_ON_POSTGRES = pytest.mark.xfail(
-    ENGINE == "postgres", strict=False,
-    reason="check-then-write is not atomic on PostgreSQL (READ COMMITTED, no row lock): see report",
-)
 RACERS = 8
 
 
-@RACES_ON_POSTGRES
 async def test_racing_creates_of_one_report_answer_201_once_and_200_otherwise(manager):
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}/reports/2016"
@@ -27,7 +17,6 @@ async def test_racing_creates_of_one_report_answer_201_once_and_200_otherwise(ma
     assert (await manager.get(path)).json()["version"] == RACERS
 
 
-@RACES_ON_POSTGRES
 async def test_racing_registrations_of_one_number_answer_201_once_and_409_otherwise(manager):
     tenant = await make_tenant()
     body = {"kind": "invention", "number": fresh_patent_number(), "title": "抢注", "status": "pending"}
@@ -36,14 +25,12 @@ async def test_racing_registrations_of_one_number_answer_201_once_and_409_otherw
     assert sorted(r.status_code for r in answers) == [201] + [409] * (RACERS - 1)
 
 
-@RACES_ON_POSTGRES
 async def test_racing_creates_of_one_tenant_answer_201_once_and_409_otherwise(manager):
     body = {"uscc": new_uscc(), "name": "抢先登记", "industry": "other", "status": "incubating"}
     answers = await asyncio.gather(*[manager.post("/tenants", json=body) for _ in range(RACERS)])
     assert sorted(r.status_code for r in answers) == [201] + [409] * (RACERS - 1)
 
 
-@RACES_ON_POSTGRES
 async def test_racing_writes_with_the_same_etag_let_exactly_one_through(manager):
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}"
