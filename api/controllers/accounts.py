@@ -33,7 +33,9 @@ class AuthController(Controller):
             throttle.failed(*keys)
             await asyncio.sleep(0)
             raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
-        throttle.succeeded(*keys)
+        # Only the account's own count is forgiven: were the address's cleared too, anyone holding one
+        # account could sign in between guesses and spray passwords at every other account unthrottled.
+        throttle.succeeded(keys[0])
         ttl = app.state.settings.token_ttl_seconds
         token = app.state.jwt_auth.create_token(identifier=actor.username)
         return TokenResponse(access_token=token, token_type="bearer", expires_in=ttl)
