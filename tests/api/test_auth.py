@@ -197,3 +197,17 @@ async def test_health_and_openapi_need_no_token(anonymous, base_url):
         schema = await client.get("/schema/openapi.json")
     assert schema.status_code == 200
     assert "/api/v1/tenants" in schema.json()["paths"]
+
+
+async def test_signing_in_between_guesses_does_not_reset_the_addresss_count(anonymous):
+    own = await _account()
+    headers = spoofed_address()
+    answers = []
+    for n in range(8):
+        if n % 4 == 3:
+            body = {"username": own, "password": PASSWORD}
+        else:
+            body = {"username": f"sprayed-{n}-{own}", "password": "Password123"}
+        answers.append((await anonymous.post("/auth/token", json=body, headers=headers)).status_code)
+    assert answers[:6] == [401, 401, 401, 200, 401, 401]
+    assert answers[6:] == [429, 429]
