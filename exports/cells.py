@@ -5,6 +5,9 @@ Two rules every export keeps:
 - Text from users stays text. openpyxl turns any string starting with `=` into a formula; Excel
   would also evaluate `+`, `-`, `@`, tab or CR openers once someone edits the cell. Such text is
   stored as a string *and* flagged with Excel's quote prefix, so it shows and edits as text.
+- Text comes back as it went in. Characters a cell's XML cannot carry (control characters; a
+  carriage return, which XML reads back as a line feed) are written in Excel's `_xHHHH_` escapes,
+  which Excel and calamine (the importer's reader) decode, so the registry dump round-trips.
 - Money keeps its decimal digits. openpyxl prints numbers through `"%.16g" % float(value)`; a
   Decimal is written here as its own digits instead, so the file holds exactly the registry's amount.
 
@@ -17,13 +20,13 @@ accepts it after a failed conversion, which costs more than writing the cell.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -87,9 +90,21 @@ def exact_number_text(value: int | Decimal) -> str:
     return text
 
 
-def clean_text(text: str) -> str:
-    """Characters XML 1.0 cannot hold are dropped; overlong text is cut to Excel's cell limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:EXCEL_MAX_TEXT]
+# What a cell's XML cannot carry as itself: control characters (XML 1.0 forbids most, and turns a
+# carriage return into a line feed when read) and text that already looks like an escape.
+_NEEDS_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\r\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"_x{ord(match[0]):04X}_"
+
+
+def excel_text(text: str) -> str:
+    """Text as a cell's XML holds it, in the `_xHHHH_` escapes Excel (and calamine) read back:
+    a carriage return becomes `_x000D_`, a literal `_x0041_` becomes `_x005F_x0041_`. Text longer
+    than Excel's cell limit is cut there."""
+    text = text[:EXCEL_MAX_TEXT]
+    return _NEEDS_ESCAPE.sub(_escape, text) if _NEEDS_ESCAPE.search(text) else text
 
 
 class Looks:
@@ -147,9 +162,8 @@ class CellMaker:
         if value is None:
             cell._value, cell.data_type = None, "n"
         elif kind is str or isinstance(value, str):
-            text = clean_text(value)  # type: ignore[arg-type]
-            cell._value, cell.data_type = text, "s"
-            quoted = text.startswith(FORMULA_OPENERS)
+            cell._value, cell.data_type = excel_text(value), "s"  # type: ignore[arg-type]
+            quoted = value.startswith(FORMULA_OPENERS)  # type: ignore[union-attr]
         elif kind is bool:
             cell._value, cell.data_type = value, "b"
         elif kind is int or kind is Decimal or isinstance(value, int | Decimal):
@@ -238,7 +252,7 @@ __all__ = [
     "CellMaker",
     "Looks",
     "StreamSheet",
-    "clean_text",
+    "excel_text",
     "display_width",
     "exact_number_text",
     "fit_columns",

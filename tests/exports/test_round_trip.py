@@ -39,7 +39,7 @@ async def varied_registry(empty_registry):
             await make_tenant(
                 name=['=HYPERLINK("http://evil.example","点我")', "+86 企业", "-减号企业", "@提及企业"][n % 4]
                 + f" {n}",
-                name_en=f"Tenant {n} Co., Ltd.",
+                name_en=f"Tenant_x0041_ {n} Co., Ltd.",
                 industry=industry,
                 status=status,
                 founded_on="2010-02-28",
@@ -52,7 +52,7 @@ async def varied_registry(empty_registry):
                 contact_phone="0731-28888888",
                 contact_email=f"t{n}@example.com",
                 website="https://example.com",
-                description=f"第一行\n第二行 {n}",
+                description=f"第一行\r\n第二行\t{n}\r第三行\x01",
             )
         )
     uscc = tenants[0]["uscc"]
@@ -76,6 +76,7 @@ async def test_registry_dump_imports_back_with_nothing_to_do(varied_registry):
     content = await registry_workbook()
     summary = await run_import(SYSTEM, "registry.xlsx", content, True)
     assert _get(summary, "errors") == []
+    assert _get(summary, "warnings") == []
     assert _get(summary, "status") == "dry_run"
     sheets = _get(summary, "sheets")
     expected = {"tenants": len(varied_registry), "ip": 7, "reports": 3}
