@@ -1,0 +1,86 @@
+"""`park export statistics|template|registry`: write a workbook to a file (or `-` for stdout).
+
+Exit status: 0 written, 2 unusable arguments (unknown kind or language, missing or impossible year,
+an output path that cannot be written).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+KINDS = ("statistics", "template", "registry")
+LANGS = ("zh", "en")
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+
+
+def _usage_error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
+    if kind not in KINDS:
+        return _usage_error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if lang not in LANGS:
+        return _usage_error(f"--lang must be zh or en, not {lang!r}")
+    if kind == "statistics" and year is None:
+        return _usage_error("park export statistics needs --year YYYY")
+    if year is not None and not _FIRST_YEAR <= year <= _LAST_YEAR:
+        return _usage_error(f"--year must be between {_FIRST_YEAR} and {_LAST_YEAR}, not {year}")
+    if out != "-" and not Path(out).resolve().parent.is_dir():
+        return _usage_error(f"cannot write {out}: no such directory")
+
+    try:
+        written = asyncio.run(_export(kind, year, lang, out))
+    except OSError as error:
+        return _usage_error(f"cannot write {out}: {error.strerror or error}")
+    what = f"{kind} {year} ({lang})" if kind == "statistics" else kind
+    print(f"wrote {what} to {out} ({written:,} bytes)", file=sys.stderr)
+    return 0
+
+
+async def _export(kind: str, year: int | None, lang: str, out: str) -> int:
+    from registry.db import close_database
+    from registry.migrate import migrate
+
+    await migrate()
+    try:
+        if out == "-":
+            return await _write(kind, year, lang, sys.stdout.buffer)
+        # Written beside the target and renamed, so a failed export never leaves half a workbook.
+        partial = Path(f"{out}.part")
+        try:
+            with partial.open("wb") as file:
+                written = await _write(kind, year, lang, file)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+        return written
+    finally:
+        await close_database()
+
+
+async def _write(kind: str, year: int | None, lang: str, file: BinaryIO) -> int:
+    start = file.tell() if file.seekable() else 0
+    if kind == "statistics":
+        from exports.statistics import write_statistics_workbook
+
+        assert year is not None
+        await write_statistics_workbook(year, file, lang)
+    elif kind == "template":
+        from exports.template import template_workbook
+
+        file.write(template_workbook(lang))
+    else:
+        from exports.registry_dump import write_registry_workbook
+
+        await write_registry_workbook(file)
+    file.flush()
+    return (file.tell() - start) if file.seekable() else 0
+
+
+__all__ = ["main_export"]

