@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -100,4 +101,25 @@ class AuditEntry(Table, db=DB, tablename="audit_entry"):
     after = JSON(null=True, default=None)
 
 
-TABLES = (Tenant, IPItem, PeriodReport, ClosedYear, Account, AuditEntry)
+class ImportBatch(Table, db=DB, tablename="import_batch"):
+    """One uploaded spreadsheet: who sent it, what it held, what the import made of it.
+
+    `content` keeps the file only when it had errors, to mark them in errors.xlsx.
+    """
+
+    id = Serial(primary_key=True)
+    created_at = Timestamptz(index=True)
+    username = Varchar(length=100)
+    source = Varchar(length=100)
+    filename = Varchar(length=255)
+    sha256 = Varchar(length=64, index=True)
+    size = BigInt()
+    dry_run = Boolean(default=False)
+    status = Varchar(length=12)
+    counts = JSON(default="{}")
+    errors = JSON(default="[]")
+    warnings = JSON(default="[]")
+    content = Bytea(null=True, default=None)
+
+
+TABLES = (Tenant, IPItem, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch)

@@ -1,0 +1,92 @@
+"""What a spreadsheet cell holds, turned into what `registry.records.clean` accepts.
+
+Readers hand over str, int, float, bool, date and datetime. Text goes to `clean` as it is (it
+knows thousands separators, full-width digits, 2017年3月5日…); numbers are made exact here, because
+`clean` rightly refuses floats for figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from registry.vocabulary import Field
+
+# Placeholders people type into an empty figure cell.
+_NO_FIGURE = {"-", "—", "–", "－", "/", "／", "--", "——"}
+_EXCEL_EPOCH = date(1899, 12, 30)
+_LAST_EXCEL_SERIAL = 2_958_465  # 9999-12-31
+
+
+def exact(number: float) -> Decimal:
+    """The number as Excel shows it: Excel keeps 15 significant digits, and the 16th and 17th digits
+    of the stored double are binary noise (0.1 + 0.2 is stored as 0.30000000000000004)."""
+    return Decimal(f"{number:.15g}")
+
+
+def _number_text(number: int | float) -> str:
+    if isinstance(number, float):
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return str(exact(number))
+    return str(number)
+
+
+def _date_from_number(number: int | float) -> date | str:
+    """An unformatted date cell: 20170305 (yyyymmdd) or an Excel day serial."""
+    if float(number).is_integer():
+        whole = int(number)
+        if 19_000_101 <= whole <= 29_991_231:
+            try:
+                return date(whole // 10_000, whole // 100 % 100, whole % 100)
+            except ValueError:
+                pass
+        elif 1 <= whole <= _LAST_EXCEL_SERIAL:
+            return _EXCEL_EPOCH + timedelta(days=whole)
+    return _number_text(number)
+
+
+def cell_input(field: Field, value: Any) -> Any:
+    """The value to give `clean` for this field; None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if field.type in ("money", "count") and text in _NO_FIGURE:
+            return None
+        if field.type == "date" and text.isdigit() and len(text) == 8:
+            return _date_from_number(int(text))
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if field.type in ("money", "count"):
+            return exact(value) if isinstance(value, float) else value
+        if field.type == "date":
+            return _date_from_number(value)
+        return _number_text(value)
+    if isinstance(value, datetime):
+        return value if field.type == "date" else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value if field.type == "date" else value.isoformat()
+    if isinstance(value, time | timedelta):
+        return str(value)
+    return str(value)
+
+
+def shown(value: Any) -> str | None:
+    """A cell's value as a person reads it, for error reports."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | int):
+        return _number_text(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

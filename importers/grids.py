@@ -1,0 +1,113 @@
+"""Reading a checked file into grids: each sheet's cells as Excel lays them out, from A1.
+
+.xlsx and .xls go through python-calamine (many times faster than openpyxl, and it turns date
+cells into dates by their number format); .csv through the csv module after finding its encoding.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import python_calamine
+
+from importers.safety import MAX_CELLS, Format, ImportRefused
+
+_CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OSError)
+# Fields longer than this are not a spreadsheet cell a person typed.
+_CSV_FIELD_LIMIT = 1024 * 1024
+
+
+@dataclass
+class Grid:
+    """rows[i][j] is the cell at Excel row i + 1, column j + 1 ('' or None when empty)."""
+
+    name: str
+    rows: list[list[Any]]
+    hidden: bool = False
+
+
+def read_grids(fmt: Format, filename: str, content: bytes) -> Iterator[Grid]:
+    """One grid per sheet, read one at a time so a large workbook is never all in memory."""
+    if fmt == "csv":
+        yield Grid(PurePath(filename).stem or "CSV", _csv_rows(content))
+        return
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheets = [(meta.name, meta.visible == python_calamine.SheetVisibleEnum.Visible)
+                  for meta in workbook.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    except _CALAMINE_ERRORS as error:
+        raise _unreadable(error) from None
+    for name, visible in sheets:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except _CALAMINE_ERRORS as error:
+            raise _unreadable(error) from None
+        yield Grid(name, rows, hidden=not visible)
+
+
+def _unreadable(error: Exception) -> ImportRefused:
+    text = str(error)
+    if isinstance(error, python_calamine.PasswordError) or "password" in text.lower():
+        return ImportRefused(415, "encrypted", f"文件已加密，无法读取 / the file is encrypted: {text}")
+    return ImportRefused(422, "corrupt", f"无法读取该工作簿 / the workbook cannot be read: {text}")
+
+
+def decode_text(content: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 — what Excel and WPS save."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if content.startswith(bom):
+            try:
+                return content[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise _bad_text(encoding, error) from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError as error:
+        raise _bad_text("UTF-8 / GB18030", error) from None
+
+
+def _bad_text(encoding: str, error: UnicodeDecodeError) -> ImportRefused:
+    return ImportRefused(
+        415, "not_a_spreadsheet",
+        f"无法识别文本编码（应为 UTF-8 或 GB18030）/ not readable as {encoding} text (CSV files must be UTF-8 "
+        f"or GB18030): byte {error.start}",
+    )
+
+
+def _csv_rows(content: bytes) -> list[list[Any]]:
+    text = decode_text(content)
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    rows, cells = [], 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise ImportRefused(413, "too_many_cells",
+                                    f"CSV 超过 {MAX_CELLS:,} 个单元格 / the CSV holds over {MAX_CELLS:,} cells")
+            rows.append([_unwrap(cell) for cell in row])
+    except csv.Error as error:
+        raise ImportRefused(422, "corrupt", f"CSV 格式错误 / malformed CSV: {error}") from None
+    return rows
+
+
+def _unwrap(cell: str) -> str:
+    """="00123" is how CSV writers keep Excel from eating leading zeros; the text is what is meant."""
+    if len(cell) >= 3 and cell.startswith('="') and cell.endswith('"'):
+        return cell[2:-1]
+    return cell

@@ -1,0 +1,131 @@
+"""errors.xlsx: the uploaded workbook with each bad cell filled and its message as a cell comment,
+plus a sheet listing every error.
+
+An .xlsx upload is marked in place (its formatting kept) when it is small enough for openpyxl to
+load whole; a larger one, and every .xls or .csv upload, comes back as an .xlsx copy of its data
+written in streaming mode, marked the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from importers.grids import read_grids
+from importers.headers import column_letter
+from importers.safety import inspect
+
+# openpyxl keeps a loaded workbook at ~50× its file size in memory; above this, stream a copy.
+MARK_IN_PLACE_MAX_BYTES = 2 * 1024 * 1024
+FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
+AUTHOR = "Park Registry"
+ERRORS_SHEET = "导入错误 Errors"
+_HEADINGS = ("工作表 Sheet", "行 Row", "列 Column", "值 Value", "代码 Code", "说明 Message")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+Marks = dict[str, dict[tuple[int, str], list[str]]]
+
+
+def _marks(errors: list[dict[str, Any]]) -> Marks:
+    """sheet → (row, column letter) → messages; an error without a cell marks its row's (or sheet's) A cell."""
+    marks: Marks = defaultdict(lambda: defaultdict(list))
+    for error in errors:
+        if error["sheet"] is None:
+            continue
+        marks[error["sheet"]][(error["row"] or 1, error["column"] or "A")].append(error["message"])
+    return marks
+
+
+def _comment(messages: list[str]) -> Comment:
+    text = "\n".join(dict.fromkeys(messages))
+    return Comment(text, AUTHOR, height=min(400, 40 + 30 * len(messages)), width=360)
+
+
+def _as_text(value: Any) -> bool:
+    """Text that Excel would take for a formula is written as text: an upload never gains formulas."""
+    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]]) -> bytes:
+    fmt = inspect(filename, content)
+    marks = _marks(errors)
+    if fmt == "xlsx" and len(content) <= MARK_IN_PLACE_MAX_BYTES:
+        workbook = load_workbook(io.BytesIO(content))
+        for name, cells in marks.items():
+            if name not in workbook.sheetnames:
+                continue
+            sheet = workbook[name]
+            for (row, column), messages in cells.items():
+                cell = _writable(sheet, f"{column}{row}")
+                cell.fill = FILL
+                cell.comment = _comment(messages)
+        _error_list(workbook.create_sheet(ERRORS_SHEET, 0), errors)
+        workbook.active = 0
+    else:
+        workbook = Workbook(write_only=True)
+        _error_list(workbook.create_sheet(ERRORS_SHEET), errors)
+        titles: set[str] = {ERRORS_SHEET}
+        for grid in read_grids(fmt, filename, content):
+            sheet = workbook.create_sheet(_title(grid.name, titles))
+            cells = marks.get(grid.name, {})
+            for number, row in enumerate(grid.rows, start=1):
+                sheet.append([_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _writable(sheet: Worksheet, reference: str) -> Any:
+    """The cell at `reference`, or the top-left cell of the merged range covering it."""
+    for merged in sheet.merged_cells.ranges:
+        if reference in merged:
+            return sheet.cell(merged.min_row, merged.min_col)
+    return sheet[reference]
+
+
+def _cell(sheet: Worksheet, value: Any, messages: list[str] | None) -> Any:
+    if value == "":
+        value = None
+    if messages is None and not _as_text(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if _as_text(value):
+        cell.data_type = "s"
+    if messages:
+        cell.fill = FILL
+        cell.comment = _comment(messages)
+    return cell
+
+
+def _title(name: str, taken: set[str]) -> str:
+    base = _BAD_TITLE.sub("_", name)[:31] or "Sheet"
+    title, n = base, 1
+    while title in taken:
+        n += 1
+        title = f"{base[:28]}~{n}"
+    taken.add(title)
+    return title
+
+
+def _error_list(sheet: Worksheet, errors: list[dict[str, Any]]) -> None:
+    """Every error, one per line: the list a manager works through (cells may be text or appended Cells,
+    which both openpyxl modes accept)."""
+    for letter, width in zip("ABCDEF", (18, 8, 8, 28, 20, 90), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    heading = [WriteOnlyCell(sheet, value=text) for text in _HEADINGS]
+    for cell in heading:
+        cell.font = bold
+    sheet.append(heading)
+    for error in errors:
+        values = (error["sheet"], error["row"], error["column"], error["value"], error["code"], error["message"])
+        sheet.append([_cell(sheet, value, None) for value in values])

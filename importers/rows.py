@@ -1,0 +1,73 @@
+"""A sheet's data rows as cleaned records, through the same `clean` the API uses, every bad cell noted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from importers.cells import cell_input, shown
+from importers.grids import Grid
+from importers.headers import Layout, column_letter, fold
+from importers.report import Issues
+from registry.errors import ValidationFailed
+from registry.records import clean
+from registry.uscc import validate_uscc
+
+_TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
+
+
+@dataclass
+class SheetRows:
+    name: str
+    kind: str
+    layout: Layout
+    records: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # the Excel row number of each record
+    # USCCs the sheet names even on rows with errors, so that rows elsewhere citing them do not
+    # pile "unknown tenant" errors on top of the real one.
+    usccs: set[str] = field(default_factory=set)
+
+    def letter(self, key: str) -> str | None:
+        column = self.layout.column_of(key)
+        return None if column is None else column_letter(column.index)
+
+
+def _is_total(row: list, record: dict[str, Any], key: str) -> bool:
+    if record.get(key) is not None:
+        return False
+    return any(isinstance(cell, str) and fold(cell).startswith(_TOTAL_WORDS) for cell in row)
+
+
+def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
+    sheet = SheetRows(grid.name, layout.kind, layout)
+    fields = tuple(column.field for column in layout.columns)
+    picks = [(column.index, column.field) for column in layout.columns]
+    letters = {column.field.key: column_letter(column.index) for column in layout.columns}
+    positions = {column.field.key: column.index for column in layout.columns}
+    key = "uscc" if layout.kind != "ip" else "number"
+    for number, row in enumerate(grid.rows[layout.header_row + 1 :], start=layout.header_row + 2):
+        width = len(row)
+        data = {f.key: cell_input(f, row[i] if i < width else None) for i, f in picks}
+        if all(value is None for value in data.values()):
+            continue
+        if _is_total(row, data, key):
+            issues.warn(grid.name, number, None, None, "total_row", "合计行已跳过 / a total row was skipped")
+            continue
+        notes: list[str] = []
+        try:
+            record = clean(fields, data, partial=True, warnings=notes)
+        except ValidationFailed as failure:
+            for error in failure.errors:
+                cell = row[positions[error.field]] if positions[error.field] < width else None
+                issues.error(grid.name, number, letters[error.field], shown(cell), error.code, error.message)
+            if data.get("uscc") is not None and all(e.field != "uscc" for e in failure.errors):
+                sheet.usccs.add(validate_uscc(str(data["uscc"]))[0])
+            continue
+        for note in notes:
+            issues.warn(grid.name, number, letters.get("uscc"), shown(data.get("uscc")), "uscc_org_code", note)
+        sheet.records.append(record)
+        sheet.rows.append(number)
+        if record.get("uscc") is not None:
+            sheet.usccs.add(record["uscc"])
+    return sheet
+

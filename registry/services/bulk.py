@@ -1,0 +1,526 @@
+"""Batch upserts: the single-record services' rules applied to thousands of already-cleaned rows.
+
+An upsert plans, then applies. Planning prefetches what exists in chunked queries and checks every
+row against the rules the single services enforce (tenant dates, IP numbers and who owns them,
+closed years), collecting every problem instead of stopping at the first. Applying writes new rows
+with chunked multi-row inserts, changed rows with updates that bump `version`, and one audit entry
+per created or changed record — all in one write transaction. Unchanged rows are not touched.
+
+Plan and apply must run inside the same `write_transaction()` (as `upsert_*` do), so nothing can
+change between the reading and the writing. Rows are matched, never deleted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
+
+from registry import audit
+from registry.actor import Actor
+from registry.db import DB, write_transaction
+from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
+from registry.identifiers import InvalidIdentifier
+from registry.ip_numbers import normalise_ip_number
+from registry.periods import InvalidPeriod, Period
+from registry.services import ip_items as ip_service
+from registry.services import reports as report_service
+from registry.services import tenants as tenant_service
+from registry.services.closed_years import closed_years, require_open
+from registry.services.versioning import changes
+from registry.tables import AuditEntry, IPItem, PeriodReport, Tenant
+from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
+
+# Keys per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
+READ_CHUNK = 900
+# Rows per executemany batch: large enough to amortise round trips, small enough to report progress.
+WRITE_CHUNK = 2000
+
+Progress = Callable[[str, int, int], None]
+
+_TENANT_KEYS = tuple(f.key for f in TENANT_FIELDS)
+_TENANT_REQUIRED = tuple(f.key for f in TENANT_FIELDS if f.required)
+_IP_KEYS = ("kind", "number", "title", "filed_on", "granted_on", "status", "expires_on")
+# What ip_items.settle reads: the number for its kind, the dates, the status.
+_SETTLED = frozenset(("kind", "number", "filed_on", "granted_on", "status"))
+_IP_REQUIRED = tuple(f.key for f in IP_FIELDS if f.required and f.key != "uscc")
+_FIGURES = report_service.FIGURES
+_REQUIRED = "必填 / required"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why row `index` (position in the rows given) cannot be applied; `first` names the row it repeats."""
+
+    index: int
+    field: str
+    code: str
+    message: str
+    first: int | None = None
+
+
+class BulkRejected(ValidationFailed):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            f"{len(problems)} 处问题，未写入任何数据 / {len(problems)} problems; nothing was written",
+            [FieldError(f"{p.index}.{p.field}", p.code, p.message) for p in problems],
+        )
+        self.problems = problems
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class Plan:
+    """What applying the rows would do. `creates` and `updates` hold (row index, …)."""
+
+    entity: str
+    creates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    updates: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # index, before, diff
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(len(self.creates), len(self.updates), self.unchanged)
+
+    @property
+    def usccs_created(self) -> set[str]:
+        return {record["uscc"] for _, record in self.creates}
+
+
+def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _errors_of(index: int, failure: ValidationFailed) -> list[Problem]:
+    return [Problem(index, e.field, e.code, e.message) for e in failure.errors]
+
+
+def _duplicates(keys: Sequence[Any], label: str) -> tuple[dict[Any, int], list[Problem]]:
+    """First index of each key; a later row with the same key is a problem."""
+    first: dict[Any, int] = {}
+    problems = []
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in first:
+            problems.append(Problem(index, label, "duplicate_row", "与前面的行重复 / repeats an earlier row",
+                                    first[key]))
+        else:
+            first[key] = index
+    return first, problems
+
+
+async def _fetch(sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows of a raw query, on the current transaction's connection (a read transaction otherwise).
+
+    Piccolo compiles a 900-value `is_in` into a query string value by value; on big imports that
+    costs more than the database does.
+    """
+    async with DB.transaction() as transaction:
+        if isinstance(DB, PostgresEngine):
+            return [dict(row) for row in await transaction.connection.fetch(_sql(sql), *args)]
+        async with transaction.connection.execute(sql, list(args)) as cursor:
+            return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+_TENANT_SELECT = f"SELECT id, version, {', '.join(_TENANT_KEYS)} FROM {Tenant._meta.tablename} WHERE uscc IN "
+
+
+async def tenants_by_uscc(usccs: Collection[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for chunk in _chunks(sorted(set(usccs)), READ_CHUNK):
+        for row in await _fetch(f"{_TENANT_SELECT}({_marks(len(chunk))})", chunk):
+            found[row["uscc"]] = row
+    return found
+
+
+def _unknown_tenant(index: int, uscc: str) -> Problem:
+    return Problem(index, "uscc", "unknown_tenant",
+                   f"企业 {uscc} 未登记（也不在本次导入的企业表中）/ tenant {uscc} is not registered "
+                   "(nor in this file's tenants sheet)")
+
+
+# Planning -----------------------------------------------------------------------------------------
+
+
+async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
+    """Rows are cleaned tenant records with at least `uscc`; a row for a new tenant needs every
+    required field, a row for an existing one changes only the fields it carries."""
+    plan = Plan("tenant")
+    first, plan.problems = _duplicates([row.get("uscc") for row in rows], "uscc")
+    existing = await tenants_by_uscc(list(first))
+    for index, row in enumerate(rows):
+        uscc = row.get("uscc")
+        if uscc is None:
+            plan.problems.append(Problem(index, "uscc", "required", _REQUIRED))
+            continue
+        if first[uscc] != index:
+            continue
+        record = {k: v for k, v in row.items() if k in _TENANT_KEYS}
+        if "platform_level" in record and record["platform_level"] is None:
+            record["platform_level"] = "none"
+        before = existing.get(uscc)
+        if before is None:
+            missing = [k for k in _TENANT_REQUIRED if record.get(k) is None]
+            if missing:
+                plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+                continue
+            record.setdefault("platform_level", "none")
+            checked = record
+        else:
+            diff = changes(before, record)
+            checked = {**before, **diff}
+        try:
+            tenant_service._check_dates(checked)
+        except ValidationFailed as failure:
+            plan.problems += _errors_of(index, failure)
+            continue
+        if before is None:
+            plan.creates.append((index, record))
+        elif diff:
+            plan.updates.append((index, before, diff))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+_IP_SELECT = (
+    "SELECT i.id, i.version, t.uscc, " + ", ".join(f"i.{k}" for k in _IP_KEYS)
+    + f" FROM {IPItem._meta.tablename} i JOIN {Tenant._meta.tablename} t ON t.id = i.tenant"
+    " WHERE i.kind = ? AND i.number IN "
+)
+
+
+async def _ip_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+    """Stored items by (kind, number); asked per kind so the (kind, number) index serves the query."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, number in sorted(keys):
+        by_kind.setdefault(kind, []).append(number)
+    found: dict[tuple[str, str], dict] = {}
+    for kind, numbers in by_kind.items():
+        for chunk in _chunks(numbers, READ_CHUNK):
+            for row in await _fetch(f"{_IP_SELECT}({_marks(len(chunk))})", [kind, *chunk]):
+                found[(row["kind"], row["number"])] = row
+    return found
+
+
+def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str, str], before: dict | None,
+                 settled: dict[str, Any] | None, owners: Mapping[str, Any], new_tenants: Collection[str]) -> None:
+    """One IP row against its stored item, if any: a create, an update, unchanged, or a problem."""
+    uscc = row["uscc"]
+    if uscc not in owners and uscc not in new_tenants:
+        plan.problems.append(_unknown_tenant(index, uscc))
+        return
+    if before is not None and before["uscc"] != uscc:
+        plan.problems.append(Problem(
+            index, "number", "owned_by_other",
+            f"编号 {key[1]} 已登记在企业 {before['uscc']} 名下，导入不会转移它 / number {key[1]} is registered "
+            f"to tenant {before['uscc']}; an import does not move it",
+        ))
+        return
+    proposed = {k: v for k, v in row.items() if k in _IP_KEYS and k != "expires_on"}
+    if before is None:
+        missing = [k for k in _IP_REQUIRED if proposed.get(k) is None]
+        if missing:
+            plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+            return
+        merged = {"filed_on": None, "granted_on": None, **proposed}
+    else:
+        merged = {k: before[k] for k in _IP_KEYS} | proposed
+    try:
+        record = merged | settled if settled is not None else ip_service.settle(merged)
+    except ValidationFailed as failure:
+        plan.problems += _errors_of(index, failure)
+        return
+    if before is None:
+        record["uscc"] = uscc
+        plan.creates.append((index, record))
+        return
+    diff = changes(before, {k: record[k] for k in _IP_KEYS})
+    if diff:
+        plan.updates.append((index, before, diff))
+    else:
+        plan.unchanged += 1
+
+
+async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collection[str] = ()) -> Plan:
+    """Rows are cleaned IP records with `uscc`, `kind` and `number`; matched by kind + normalised number.
+
+    `new_tenants` are USCCs that the same batch creates. A number registered to another tenant is
+    a problem, never a silent move.
+    """
+    plan = Plan("ip")
+    keys: list[tuple[str, str] | None] = []
+    # A row that states everything `settle` looks at is settled once, here; a partial row is settled
+    # again below, merged with the stored item it updates.
+    settled: dict[int, dict[str, Any]] = {}
+    for index, row in enumerate(rows):
+        missing = [k for k in ("uscc", "kind", "number") if row.get(k) is None]
+        if missing:
+            plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+            keys.append(None)
+            continue
+        proposed = {k: v for k, v in row.items() if k in _SETTLED}
+        try:
+            if row.keys() >= _SETTLED:
+                settled[index] = ip_service.settle(proposed)
+                keys.append((row["kind"], settled[index]["number"]))
+            else:
+                keys.append((row["kind"], normalise_ip_number(row["kind"], row["number"])))
+        except ValidationFailed as failure:
+            plan.problems += _errors_of(index, failure)
+            keys.append(None)
+        except InvalidIdentifier as error:
+            plan.problems.append(Problem(index, "number", error.code, error.message))
+            keys.append(None)
+    first, duplicates = _duplicates(keys, "number")
+    plan.problems += duplicates
+    owners = await tenants_by_uscc({rows[i]["uscc"] for i in first.values()})
+    # Planned a chunk at a time: the stored rows of unchanged items are let go as soon as compared.
+    for chunk in _chunks(list(first.items()), READ_CHUNK):
+        existing = await _ip_by_key([key for key, _ in chunk])
+        for key, index in chunk:
+            _plan_ip_row(plan, rows[index], index, key, existing.get(key), settled.pop(index, None),
+                         owners, new_tenants)
+    plan.problems.sort(key=lambda p: p.index)
+    return plan
+
+
+_REPORT_SELECT = (
+    "SELECT r.id, r.version, t.uscc, r.period, " + ", ".join(f"r.{k}" for k in _FIGURES)
+    + f" FROM {PeriodReport._meta.tablename} r JOIN {Tenant._meta.tablename} t ON t.id = r.tenant"
+    " WHERE r.tenant IN "
+)
+
+
+async def _closed_message(year: int) -> str:
+    try:
+        await require_open(year)
+    except PeriodClosed as closed:
+        return closed.detail
+    return ""
+
+
+async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collection[str] = ()) -> Plan:
+    """Rows are cleaned report records with `uscc`, `period` and any figures; a figure given as None
+    clears it, a figure left out keeps its stored value. Creating or changing a report of a closed
+    year is a problem; a row equal to what is stored is simply unchanged."""
+    plan = Plan("report")
+    keys: list[tuple[str, str] | None] = []
+    for index, row in enumerate(rows):
+        missing = [k for k in ("uscc", "period") if row.get(k) is None]
+        plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+        try:
+            keys.append(None if missing else (row["uscc"], str(Period.parse(row["period"]))))
+        except InvalidPeriod as error:
+            plan.problems.append(Problem(index, "period", error.code, error.message))
+            keys.append(None)
+    first, duplicates = _duplicates(keys, "period")
+    plan.problems += duplicates
+    owners = await tenants_by_uscc({uscc for uscc, _ in first})
+    existing: dict[tuple[str, str], dict] = {}
+    owner_ids = [row["id"] for row in owners.values()]
+    for chunk in _chunks(owner_ids, READ_CHUNK):
+        for row in await _fetch(f"{_REPORT_SELECT}({_marks(len(chunk))})", chunk):
+            existing[(row["uscc"], row["period"])] = row
+    closed = await closed_years()
+    closed_messages = {year: await _closed_message(year) for year in closed}
+    for (uscc, period), index in first.items():
+        if uscc not in owners and uscc not in new_tenants:
+            plan.problems.append(_unknown_tenant(index, uscc))
+            continue
+        figures = {k: v for k, v in rows[index].items() if k in _FIGURES}
+        before = existing.get((uscc, period))
+        year = Period.parse(period).year
+        diff = changes(before, figures) if before is not None else None
+        if year in closed and (before is None or diff):
+            plan.problems.append(Problem(index, "period", "period_closed", closed_messages[year]))
+        elif before is None:
+            plan.creates.append((index, {"uscc": uscc, "period": period, **{k: figures.get(k) for k in _FIGURES}}))
+        elif diff:
+            plan.updates.append((index, before, diff))
+        else:
+            plan.unchanged += 1
+    plan.problems.sort(key=lambda p: p.index)
+    return plan
+
+
+# Applying -----------------------------------------------------------------------------------------
+
+
+def _sql(text: str) -> str:
+    """`?` placeholders for SQLite, `$n` for PostgreSQL."""
+    if not isinstance(DB, PostgresEngine):
+        return text
+    parts = text.split("?")
+    return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    return _sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})")
+
+
+class _Writer:
+    """Raw executemany on the write transaction's own connection: Piccolo builds an object and a
+    query string per row, which for 100,000 rows costs more than reading the spreadsheet. Rows are
+    produced chunk by chunk, so a large import never holds all its parameter tuples at once."""
+
+    def __init__(self, actor: Actor, connection: Any, progress: Progress | None) -> None:
+        self.actor = actor
+        self.connection = connection
+        self.progress = progress
+
+    async def many(self, sql: str, rows: Iterable[Sequence[Any]], total: int, label: str = "") -> None:
+        done = 0
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, WRITE_CHUNK)):
+            try:
+                await self.connection.executemany(sql, chunk)
+            except Exception as error:
+                if _is_unique_violation(error):
+                    raise Conflict(
+                        "导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again"
+                    ) from error
+                raise
+            done += len(chunk)
+            if label and self.progress is not None:
+                self.progress(label, done, total)
+
+    async def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int,
+                     label: str) -> None:
+        await self.many(_insert_sql(table, columns), rows, total, label)
+
+    async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
+        """(row index, stored row, changed values); grouped by the columns they change; `version` + 1."""
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for _, before, diff in updates:
+            columns = tuple(sorted(diff))
+            groups.setdefault(columns, []).append((*(diff[c] for c in columns), before["id"]))
+        for columns, rows in groups.items():
+            assignments = ", ".join(f"{c} = ?" for c in columns)
+            sql = _sql(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?")
+            await self.many(sql, rows, len(rows))
+
+    async def audit(self, entity: str, plan: Plan, key: Callable[[Mapping[str, Any]], str],
+                    created: Callable[[Mapping[str, Any]], Mapping[str, Any]]) -> None:
+        """One entry per created and per changed record, as the single services write them."""
+        at, actor = datetime.now(UTC), self.actor
+
+        def entries() -> Iterator[tuple[Any, ...]]:
+            for _, record in plan.creates:
+                yield (at, actor.username, actor.source, "create", entity, key(record), record["uscc"], None,
+                       audit.snapshot(created(record)))
+            for _, before, diff in plan.updates:
+                yield (at, actor.username, actor.source, "update", entity, key(before), before["uscc"],
+                       audit.snapshot({k: before[k] for k in diff}), audit.snapshot(diff))
+
+        columns = ("at", "actor", "source", "action", "entity", "entity_key", "uscc", "before", "after")
+        await self.insert(AuditEntry._meta.tablename, columns, entries(), len(plan.creates) + len(plan.updates), "")
+
+
+def _is_unique_violation(error: Exception) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE" in str(error)
+    return type(error).__name__ == "UniqueViolationError"
+
+
+@asynccontextmanager
+async def _writing(actor: Actor, plan: Plan, progress: Progress | None) -> AsyncIterator[_Writer]:
+    actor.require_role("admin", "manager")
+    if plan.problems:
+        raise BulkRejected(plan.problems)
+    async with write_transaction() as transaction:
+        yield _Writer(actor, transaction.connection, progress)
+
+
+async def _tenant_ids(plan: Plan) -> dict[str, int]:
+    return {uscc: row["id"] for uscc, row in (await tenants_by_uscc(plan.usccs_created)).items()}
+
+
+async def apply_tenants(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:
+    async with _writing(actor, plan, progress) as writer:
+        await writer.insert(
+            Tenant._meta.tablename, (*_TENANT_KEYS, "version"),
+            ((*(record.get(k) for k in _TENANT_KEYS), 1) for _, record in plan.creates),
+            len(plan.creates), "tenants",
+        )
+        await writer.update(Tenant._meta.tablename, plan.updates)
+        await writer.audit("tenant", plan, lambda r: r["uscc"], lambda r: r)
+    return plan.counts
+
+
+async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:
+    async with _writing(actor, plan, progress) as writer:
+        owner = await _tenant_ids(plan)
+        await writer.insert(
+            IPItem._meta.tablename, ("tenant", *_IP_KEYS, "version"),
+            ((owner[r["uscc"]], *(r[k] for k in _IP_KEYS), 1) for _, r in plan.creates),
+            len(plan.creates), "ip",
+        )
+        await writer.update(IPItem._meta.tablename, plan.updates)
+        await writer.audit("ip", plan, lambda r: f"{r['kind']}:{r['number']}", lambda r: {k: r[k] for k in _IP_KEYS})
+    return plan.counts
+
+
+async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:
+    async with _writing(actor, plan, progress) as writer:
+        owner = await _tenant_ids(plan)
+        await writer.insert(
+            PeriodReport._meta.tablename, ("tenant", "period", "year", *_FIGURES, "version"),
+            ((owner[r["uscc"]], r["period"], Period.parse(r["period"]).year, *(r[k] for k in _FIGURES), 1)
+             for _, r in plan.creates),
+            len(plan.creates), "reports",
+        )
+        await writer.update(PeriodReport._meta.tablename, plan.updates)
+        await writer.audit("report", plan, lambda r: f"{r['uscc']}:{r['period']}",
+                           lambda r: {"period": r["period"], **{k: r[k] for k in _FIGURES}})
+    return plan.counts
+
+
+# Plan and apply in one go -------------------------------------------------------------------------
+
+
+async def upsert_tenants(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Counts:
+    actor.require_role("admin", "manager")
+    async with write_transaction():
+        return await apply_tenants(actor, await plan_tenants(rows))
+
+
+async def upsert_ip_items(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Counts:
+    actor.require_role("admin", "manager")
+    async with write_transaction():
+        return await apply_ip_items(actor, await plan_ip_items(rows))
+
+
+async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Counts:
+    actor.require_role("admin", "manager")
+    async with write_transaction():
+        return await apply_reports(actor, await plan_reports(rows))
+
+
+__all__ = [
+    "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
+    "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "upsert_tenants",
+]
