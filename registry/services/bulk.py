@@ -140,17 +140,22 @@ async def _fetch(sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
             return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
 
 
-def _marks(count: int) -> str:
-    return ", ".join("?" * count)
+def _one_of(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`column IN (?, ?, …)` on SQLite; `column = ANY(?)` with one array on PostgreSQL, where a
+    query text that does not change with the chunk's length is prepared once and planned fast."""
+    if isinstance(DB, PostgresEngine):
+        return f"{column} = ANY(?)", [list(values)]
+    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
 
 
-_TENANT_SELECT = f"SELECT id, version, {', '.join(_TENANT_KEYS)} FROM {Tenant._meta.tablename} WHERE uscc IN "
+_TENANT_SELECT = f"SELECT id, version, {', '.join(_TENANT_KEYS)} FROM {Tenant._meta.tablename} WHERE "
 
 
 async def tenants_by_uscc(usccs: Collection[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for chunk in _chunks(sorted(set(usccs)), READ_CHUNK):
-        for row in await _fetch(f"{_TENANT_SELECT}({_marks(len(chunk))})", chunk):
+        condition, args = _one_of("uscc", chunk)
+        for row in await _fetch(_TENANT_SELECT + condition, args):
             found[row["uscc"]] = row
     return found
 
@@ -208,7 +213,7 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
 _IP_SELECT = (
     "SELECT i.id, i.version, t.uscc, " + ", ".join(f"i.{k}" for k in _IP_KEYS)
     + f" FROM {IPItem._meta.tablename} i JOIN {Tenant._meta.tablename} t ON t.id = i.tenant"
-    " WHERE i.kind = ? AND i.number IN "
+    " WHERE i.kind = ? AND "
 )
 
 
@@ -220,7 +225,8 @@ async def _ip_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, str],
     found: dict[tuple[str, str], dict] = {}
     for kind, numbers in by_kind.items():
         for chunk in _chunks(numbers, READ_CHUNK):
-            for row in await _fetch(f"{_IP_SELECT}({_marks(len(chunk))})", [kind, *chunk]):
+            condition, args = _one_of("i.number", chunk)
+            for row in await _fetch(_IP_SELECT + condition, [kind, *args]):
                 found[(row["kind"], row["number"])] = row
     return found
 
@@ -310,7 +316,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
 _REPORT_SELECT = (
     "SELECT r.id, r.version, t.uscc, r.period, " + ", ".join(f"r.{k}" for k in _FIGURES)
     + f" FROM {PeriodReport._meta.tablename} r JOIN {Tenant._meta.tablename} t ON t.id = r.tenant"
-    " WHERE r.tenant IN "
+    " WHERE "
 )
 
 
@@ -342,7 +348,8 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
     existing: dict[tuple[str, str], dict] = {}
     owner_ids = [row["id"] for row in owners.values()]
     for chunk in _chunks(owner_ids, READ_CHUNK):
-        for row in await _fetch(f"{_REPORT_SELECT}({_marks(len(chunk))})", chunk):
+        condition, args = _one_of("r.tenant", chunk)
+        for row in await _fetch(_REPORT_SELECT + condition, args):
             existing[(row["uscc"], row["period"])] = row
     closed = await closed_years()
     closed_messages = {year: await _closed_message(year) for year in closed}
@@ -398,10 +405,7 @@ class _Writer:
             try:
                 await self.connection.executemany(sql, chunk)
             except Exception as error:
-                if _is_unique_violation(error):
-                    raise Conflict(
-                        "导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again"
-                    ) from error
+                _raise_conflict_if_unique(error)
                 raise
             done += len(chunk)
             if label and self.progress is not None:
@@ -409,7 +413,21 @@ class _Writer:
 
     async def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int,
                      label: str) -> None:
-        await self.many(_insert_sql(table, columns), rows, total, label)
+        if not isinstance(DB, PostgresEngine):
+            await self.many(_insert_sql(table, columns), rows, total, label)
+            return
+        # PostgreSQL: COPY, several times faster than a multi-row INSERT, same transaction.
+        done = 0
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, WRITE_CHUNK)):
+            try:
+                await self.connection.copy_records_to_table(table, records=chunk, columns=list(columns))
+            except Exception as error:
+                _raise_conflict_if_unique(error)
+                raise
+            done += len(chunk)
+            if label and self.progress is not None:
+                self.progress(label, done, total)
 
     async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         """(row index, stored row, changed values); grouped by the columns they change; `version` + 1."""
@@ -439,10 +457,12 @@ class _Writer:
         await self.insert(AuditEntry._meta.tablename, columns, entries(), len(plan.creates) + len(plan.updates), "")
 
 
-def _is_unique_violation(error: Exception) -> bool:
-    if isinstance(error, sqlite3.IntegrityError):
-        return "UNIQUE" in str(error)
-    return type(error).__name__ == "UniqueViolationError"
+def _raise_conflict_if_unique(error: Exception) -> None:
+    """A unique key taken between planning and writing (another writer on PostgreSQL): a 409."""
+    unique = ("UNIQUE" in str(error)) if isinstance(error, sqlite3.IntegrityError) else (
+        type(error).__name__ == "UniqueViolationError")
+    if unique:
+        raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again") from error
 
 
 @asynccontextmanager

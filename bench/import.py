@@ -1,0 +1,202 @@
+"""`park import` of 100,000 IP rows against openpyxl merely reading the same file.
+
+One run:
+
+1. prepares a fresh SQLite database (in a temporary directory) holding the demo park — through
+   `registry.demo.load_demo()` when that module is there, else its 109 tenants made through the
+   tenant service;
+2. writes a workbook of --rows IP rows (default 100,000) for the park's tenants, as a manager's
+   file would hold them: Chinese headers, a title row, dates as Excel dates, numbers as text;
+   numbers are PCT application numbers (type digits 8 and 9), software copyrights and trademarks,
+   so they never collide with the demo's own;
+3. times (a) iterating every row with openpyxl in read-only mode, and (b) `park import FILE` in a
+   subprocess, from process start to exit, and reads (b)'s peak resident memory;
+4. prints b/a and the peak. Goal: b/a <= 1.0 and peak <= 300 MB.
+
+With DATABASE_URL (or --postgres URL) naming a PostgreSQL database, (b) is also run there. That
+database's schema `public` is DROPPED and rebuilt first: point it at a scratch database.
+
+    .venv/bin/python bench/import.py
+    DATABASE_URL=postgresql://root@127.0.0.1:5432/park_c .venv/bin/python bench/import.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADERS = ["统一社会信用代码", "知识产权类型", "申请号/登记号", "名称", "申请日", "授权日", "法律状态"]
+
+
+# --- preparing a database (run in a subprocess: the engine is chosen at import) --------------------
+
+
+async def _prepare() -> list[str]:
+    from registry.db import DB, close_database
+    from registry.migrate import migrate
+
+    if os.environ["DATABASE_URL"].startswith("postgres"):
+        await DB.run_ddl("DROP SCHEMA public CASCADE")
+        await DB.run_ddl("CREATE SCHEMA public")
+    await migrate()
+    try:
+        try:
+            from registry.demo import load_demo
+        except ImportError:
+            return await _demo_tenants()
+        await load_demo()
+        from registry.tables import Tenant
+
+        return [row["uscc"] for row in await Tenant.select(Tenant.uscc).order_by(Tenant.uscc).run()]
+    finally:
+        await close_database()
+
+
+async def _demo_tenants() -> list[str]:
+    from registry.actor import Actor
+    from registry.services import tenants
+    from registry.uscc import make_demo_uscc
+
+    actor = Actor("bench", "admin", source="bench")
+    industries = ("automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy",
+                  "modern_services")
+    usccs = [make_demo_uscc(n) for n in range(109)]
+    for n, uscc in enumerate(usccs):
+        if await tenants.fetch(uscc) is None:
+            await tenants.create_tenant(actor, {"uscc": uscc, "name": f"示例企业{n + 1:03d} (synthetic)",
+                                                "industry": industries[n % 6], "status": "incubating",
+                                                "moved_in_on": "2015-10-08"})
+    return usccs
+
+
+def prepare(url: str, data_dir: Path) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, __file__, "--prepare"], cwd=ROOT, capture_output=True, text=True,
+        env=os.environ | {"DATABASE_URL": url, "PARK_DATA_DIR": str(data_dir)},
+    )
+    if result.returncode:
+        sys.exit(f"preparing {url} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- the workbook ---------------------------------------------------------------------------------
+
+
+def write_workbook(path: Path, usccs: list[str], rows: int) -> None:
+    from openpyxl import Workbook
+
+    from registry.ip_numbers import make_patent_number
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("知识产权")
+    sheet.append(["动力谷自主创新园 知识产权清单（基准测试，合成数据）"])
+    sheet.append(HEADERS)
+    for n in range(rows):
+        filed = date(2008, 1, 1) + timedelta(days=n % 3000)
+        granted = filed + timedelta(days=400) if n % 3 else None
+        status = "有效" if granted else "申请中"
+        match n % 10:
+            case 0:
+                kind, number = "软件著作权", f"{filed.year}SR{n:07d}"
+            case 1:
+                kind, number = "商标", f"{30_000_000 + n}"
+            case 2 | 3 | 4:
+                kind, number = "实用新型", make_patent_number(filed.year, 9, n)
+            case _:
+                kind, number = "发明专利", make_patent_number(filed.year, 8, n)
+        if kind == "商标" and granted is None:
+            granted, status = filed + timedelta(days=300), "有效"
+        sheet.append([usccs[n % len(usccs)], kind, number, f"一种合成的测试装置及其方法{n}", filed, granted, status])
+    book.save(path)
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def time_openpyxl(path: Path) -> tuple[float, int]:
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    book = load_workbook(path, read_only=True)
+    rows = 0
+    for sheet in book.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            rows += 1
+    book.close()
+    return time.perf_counter() - started, rows
+
+
+def park_command() -> list[str]:
+    park = Path(sys.executable).with_name("park")
+    return [str(park), "import"] if park.exists() else [sys.executable, "-m", "importers.command"]
+
+
+def time_park_import(path: Path, url: str, data_dir: Path) -> tuple[float, float, str]:
+    """Wall seconds from start to exit, peak RSS in MB (that process's own, from wait4), and the
+    summary lines of `park import`."""
+    env = os.environ | {"DATABASE_URL": url, "PARK_DATA_DIR": str(data_dir)}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([*park_command(), str(path)], cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode != 0:
+        sys.exit(f"park import failed ({process.returncode}):\n{stdout[-2000:]}\n{stderr[-2000:]}")
+    summary = [line.strip() for line in stdout.splitlines() if line.strip().startswith(("ip ", "结果"))]
+    return elapsed, usage.ru_maxrss / 1024, " | ".join(summary)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", default=None, help="also run on this PostgreSQL database (schema reset!)")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        print(json.dumps(asyncio.run(_prepare())))
+        return
+    postgres = args.postgres or (os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith(
+        "postgres") else None)
+
+    work = Path(tempfile.mkdtemp(prefix="park-bench-import-"))
+    try:
+        sqlite_url = f"sqlite:///{work / 'bench.sqlite'}"
+        usccs = prepare(sqlite_url, work)
+        book = work / "ip-100k.xlsx"
+        started = time.perf_counter()
+        write_workbook(book, usccs, args.rows)
+        print(f"workbook: {args.rows:,} IP rows for {len(usccs)} demo tenants, {book.stat().st_size / 1e6:.1f} MB "
+              f"(written in {time.perf_counter() - started:.1f} s)")
+
+        a, rows = time_openpyxl(book)
+        print(f"(a) openpyxl read-only, iterating {rows:,} rows: {a:.2f} s")
+        b, peak, summary = time_park_import(book, sqlite_url, work)
+        print(f"(b) park import on SQLite: {b:.2f} s, peak RSS {peak:.0f} MB  [{summary}]")
+        print(f"    b/a = {b / a:.2f} (goal <= 1.0), peak {peak:.0f} MB (goal <= 300 MB)")
+        if postgres:
+            prepare(postgres, work)
+            b_pg, peak_pg, summary = time_park_import(book, postgres, work)
+            print(f"(b) park import on PostgreSQL: {b_pg:.2f} s, peak RSS {peak_pg:.0f} MB  [{summary}]")
+            print(f"    b/a = {b_pg / a:.2f} (goal <= 1.0), peak {peak_pg:.0f} MB (goal <= 300 MB)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
