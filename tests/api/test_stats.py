@@ -1,0 +1,74 @@
+"""GET /stats/{period}: the park's figures as JSON for the staff, never for a tenant."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.periods import Period
+from registry.stats import park_stats
+from tests.api.factories import assert_problem, field_errors, make_report, make_tenant
+
+
+@pytest.fixture
+async def park(empty_registry):
+    """Two tenants that reported 2016 (one by its halves) and one that did not."""
+    annual, halves, silent = await make_tenant(), await make_tenant(), await make_tenant()
+    await make_report(annual["uscc"], "2016", revenue="100.25", employees=10)
+    await make_report(halves["uscc"], "2016H1", revenue="50.00", employees=3)
+    await make_report(halves["uscc"], "2016H2", revenue="150.25", employees=4)
+    return annual, halves, silent
+
+
+def _without_clock(body: dict) -> dict:
+    return {k: v for k, v in body.items() if k != "generated_at"}
+
+
+@pytest.mark.parametrize("role", ["admin", "manager", "statistician"])
+async def test_staff_read_the_years_figures(park, as_role, role):
+    _, _, silent = park
+    client = await as_role(role)
+    response = await client.get("/stats/2016")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["period"] == "2016"
+    assert body["figures"]["revenue"]["value"] == "300.50"
+    assert body["figures"]["employees"]["value"] == 14
+    assert body["reported"] == 2
+    assert [t["uscc"] for t in body["not_reported"]] == [silent["uscc"]]
+
+
+async def test_the_json_is_the_registrys_statistics_object(park, statistician):
+    response = await statistician.get("/stats/2016")
+    expected = (await park_stats(Period.parse("2016"))).to_json()
+    assert _without_clock(response.json()) == _without_clock(expected)
+
+
+async def test_money_travels_as_decimal_strings(park, manager):
+    body = (await manager.get("/stats/2016")).json()
+    for figure in body["figures"].values():
+        assert not isinstance(figure["value"], float)
+    assert '"300.50"' in (await manager.get("/stats/2016")).text
+
+
+@pytest.mark.parametrize("period", ["2017H1", "2017Q3", "2016"])
+async def test_halves_and_quarters_are_periods_too(manager, period):
+    response = await manager.get(f"/stats/{period}")
+    assert response.status_code == 200, response.text
+    assert response.json()["period"] == period
+
+
+@pytest.mark.parametrize("period", ["2017H3", "twenty-sixteen", "1800"])
+async def test_bad_period_is_422(manager, period):
+    assert "period" in field_errors(await manager.get(f"/stats/{period}"))
+
+
+async def test_tenant_gets_403_and_no_figures(park, as_role):
+    annual, halves, _ = park
+    client = await as_role("tenant", annual["uscc"])
+    response = await client.get("/stats/2016")
+    assert_problem(response, 403)
+    assert halves["uscc"] not in response.text and "300.50" not in response.text
+
+
+async def test_no_token_no_stats(anonymous):
+    assert_problem(await anonymous.get("/stats/2016"), 401)
