@@ -1,0 +1,70 @@
+"""Spreadsheet imports (SPEC §4): upload, dry run, the batch record and its errors.xlsx. Managers and admins.
+
+A refused file (too large, hostile, not a spreadsheet) is an ImportRefused, a RegistryError: the
+problem-details handler answers it with its own 4xx status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+
+from api.auth import WRITERS
+from importers import errors_workbook, get_batch, run_import
+from registry.actor import Actor
+from registry.settings import settings
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Room for the multipart envelope around a file of exactly the permitted size.
+_ENVELOPE = 64 * 1024
+_STATUS = {"applied": 201, "dry_run": 200, "invalid": 422}
+
+
+@dataclass
+class ImportUpload:
+    file: UploadFile
+
+
+class ImportController(Controller):
+    path = "/imports"
+    tags = ["imports"]
+    guards = [WRITERS]
+
+    @post(
+        "/",
+        summary="Import a spreadsheet (.xlsx, .xls, .csv) of tenants, IP items and reports",
+        description=(
+            "multipart/form-data with the file in field `file`; `?dry_run=true` plans without writing. "
+            "201 applied, 200 dry run, 422 with the same body when the file has errors (nothing written); "
+            "413 over the size cap, before the body is read."
+        ),
+        request_max_body_size=settings().import_max_bytes + _ENVELOPE,
+        status_code=201,
+    )
+    async def create_import(
+        self,
+        request: Request[Actor, object, object],
+        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: bool = Parameter(default=False, description="plan and report only; write nothing"),
+    ) -> Response[dict[str, Any]]:
+        content = await data.file.read()
+        report = await run_import(request.user, data.file.filename or "upload", content, dry_run)
+        headers = {"Location": f"/api/v1/imports/{report.id}"}
+        return Response(report.to_json(), status_code=_STATUS[report.status], headers=headers)
+
+    @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
+    async def get_import(self, request: Request[Actor, object, object], batch_id: int) -> dict[str, Any]:
+        return (await get_batch(request.user, batch_id)).to_json()
+
+    @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
+    async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: int) -> Response[bytes]:
+        content = await errors_workbook(request.user, batch_id)
+        return Response(content, media_type=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="import-{batch_id}-errors.xlsx"',
+            "Cache-Control": "no-store",
+        })
