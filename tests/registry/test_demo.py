@@ -1,0 +1,97 @@
+from datetime import date
+
+import pytest
+
+from registry.demo import DEMO_ACTOR, load_demo
+from registry.ip_numbers import normalise_ip_number
+from registry.periods import Period
+from registry.stats import park_stats
+from registry.tables import AuditEntry, IPItem, PeriodReport, Tenant
+from registry.uscc import validate_uscc
+from registry.vocabulary import INDUSTRY
+from tests.conftest import wipe
+
+CENSUS = date(2017, 10, 31)
+
+
+@pytest.fixture(scope="module")
+async def demo_park(database):
+    """The demo park alone in the registry, loaded once for the module (loading takes seconds)."""
+    await wipe()
+    summary = await load_demo()
+    yield summary
+    await wipe()
+
+
+async def _sizes() -> tuple[int, ...]:
+    return tuple([await table.count().run() for table in (Tenant, IPItem, PeriodReport, AuditEntry)])
+
+
+async def test_revenue_is_36_yi_for_2016_and_78_yi_for_2017h1(demo_park):
+    year = await park_stats(Period.parse("2016"))
+    half = await park_stats(Period.parse("2017H1"))
+
+    assert year.figures["revenue"].value == 360_000_000_000
+    assert half.figures["revenue"].value == 780_000_000_000
+    assert year.to_json()["figures"]["revenue"]["value"] == "3600000000.00"
+    assert half.to_json()["figures"]["revenue"]["value"] == "7800000000.00"
+
+
+async def test_109_tenants_and_8066_valid_ip_items_on_2017_10_31(demo_park):
+    census = await park_stats(Period.parse("2017"), as_of=CENSUS)
+
+    assert census.tenants.at_end == 109
+    assert census.ip.valid_at_end == 8_066
+    assert round(census.ip.valid_at_end / census.tenants.at_end, 1) == 74.0
+    groups = {line.industry: line.tenants_at_end for line in census.by_industry}
+    assert all(groups[code] > 0 for code in INDUSTRY.codes if code != "other")
+    assert groups["other"] == 0
+    assert len({kind for kind, counts in census.ip_by_kind.items() if counts.valid_at_end}) == 7
+
+
+async def test_tenants_moved_in_from_october_2015_and_a_few_left_before_the_census(demo_park):
+    tenants = await Tenant.select(Tenant.moved_in_on, Tenant.moved_out_on, Tenant.status).run()
+
+    assert min(t["moved_in_on"] for t in tenants) >= date(2015, 10, 1)
+    departed = [t for t in tenants if t["moved_out_on"] is not None]
+    assert departed and all(t["moved_out_on"] < CENSUS and t["status"] != "incubating" for t in departed)
+    assert len(tenants) == 109 + len(departed) == demo_park.tenants
+
+
+async def test_some_tenants_report_a_year_in_halves_or_quarters_and_some_leave_it_incomplete(demo_park):
+    periods = {row["period"] for row in await PeriodReport.select(PeriodReport.period).run()}
+    year = await park_stats(Period.parse("2016"))
+
+    assert {"2016", "2016H1", "2016H2", "2016Q3", "2016Q4", "2017H1", "2017Q1", "2017Q2"} <= periods
+    assert year.not_reported  # incomplete quarters count as not reported
+    assert year.sub_periods["2016H2"]["revenue"] > 0
+
+
+async def test_every_uscc_and_ip_number_passes_its_check_and_names_say_synthetic(demo_park):
+    for tenant in await Tenant.select(Tenant.uscc, Tenant.name, Tenant.name_en).run():
+        assert validate_uscc(tenant["uscc"]) == (tenant["uscc"], [])
+        assert "(synthetic)" in tenant["name"] and tenant["name_en"].startswith("Demo Tenant")
+    for item in await IPItem.select(IPItem.kind, IPItem.number).run():
+        assert normalise_ip_number(item["kind"], item["number"]) == item["number"]
+
+
+async def test_every_write_went_through_the_services_as_the_demo_actor(demo_park):
+    entries = (
+        await AuditEntry.count().where((AuditEntry.actor == DEMO_ACTOR.username) & (AuditEntry.source == "demo")).run()
+    )
+
+    assert entries == demo_park.tenants + demo_park.ip_items + demo_park.reports
+    assert demo_park.ip_items == await IPItem.count().run()
+    assert demo_park.reports == await PeriodReport.count().run()
+
+
+async def test_a_second_load_changes_nothing_and_says_so(demo_park):
+    before = await _sizes()
+
+    again = await load_demo()
+
+    assert not again.changed
+    assert (again.tenants, again.ip_items, again.reports) == (0, 0, 0)
+    assert again.already_present == demo_park.tenants
+    assert "nothing changed" in again.describe()
+    assert await _sizes() == before
