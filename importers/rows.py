@@ -9,9 +9,9 @@ from importers.cells import cell_input, shown
 from importers.grids import Grid
 from importers.headers import Layout, column_letter, fold
 from importers.report import Issues
-from registry.errors import ValidationFailed
+from registry.errors import FieldError, ValidationFailed
 from registry.records import clean
-from registry.uscc import validate_uscc
+from registry.vocabulary import Field
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 
@@ -38,9 +38,34 @@ def _is_total(row: list, record: dict[str, Any], key: str) -> bool:
     return any(isinstance(cell, str) and fold(cell).startswith(_TOTAL_WORDS) for cell in row)
 
 
+class _Repeated:
+    """Cleaning of the columns whose values repeat down a sheet (USCCs, enumerations, periods), kept per
+    distinct value: each value still goes through `clean`, once, instead of once per row."""
+
+    TYPES = ("uscc", "enum", "period")
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, Any], tuple[Any, list[FieldError], list[str]]] = {}
+
+    def clean(self, field: Field, value: Any) -> tuple[Any, list[FieldError], list[str]]:
+        """(cleaned value, errors, warnings) of one cell."""
+        key = (field.key, value)
+        outcome = self._seen.get(key)
+        if outcome is None:
+            notes: list[str] = []
+            try:
+                outcome = (clean((field,), {field.key: value}, partial=True, warnings=notes)[field.key], [], notes)
+            except ValidationFailed as failure:
+                outcome = (None, failure.errors, notes)
+            self._seen[key] = outcome
+        return outcome
+
+
 def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     sheet = SheetRows(grid.name, layout.kind, layout)
-    fields = tuple(column.field for column in layout.columns)
+    repeated = _Repeated()
+    others = tuple(column.field for column in layout.columns if column.field.type not in _Repeated.TYPES)
+    repeating = tuple(column.field for column in layout.columns if column.field.type in _Repeated.TYPES)
     picks = [(column.index, column.field) for column in layout.columns]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
@@ -53,15 +78,24 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
         if _is_total(row, data, key):
             issues.warn(grid.name, number, None, None, "total_row", "合计行已跳过 / a total row was skipped")
             continue
+        record: dict[str, Any] = {}
+        errors: list[FieldError] = []
         notes: list[str] = []
+        for kept in repeating:
+            value, kept_errors, kept_notes = repeated.clean(kept, data[kept.key])
+            errors += kept_errors
+            notes += kept_notes
+            record[kept.key] = value
         try:
-            record = clean(fields, data, partial=True, warnings=notes)
+            record |= clean(others, {f.key: data[f.key] for f in others}, partial=True, warnings=notes)
         except ValidationFailed as failure:
-            for error in failure.errors:
+            errors += failure.errors
+        if errors:
+            for error in sorted(errors, key=lambda e: positions[e.field]):
                 cell = row[positions[error.field]] if positions[error.field] < width else None
                 issues.error(grid.name, number, letters[error.field], shown(cell), error.code, error.message)
-            if data.get("uscc") is not None and all(e.field != "uscc" for e in failure.errors):
-                sheet.usccs.add(validate_uscc(str(data["uscc"]))[0])
+            if record.get("uscc") is not None:
+                sheet.usccs.add(record["uscc"])
             continue
         for note in notes:
             issues.warn(grid.name, number, letters.get("uscc"), shown(data.get("uscc")), "uscc_org_code", note)
@@ -70,4 +104,3 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
         if record.get("uscc") is not None:
             sheet.usccs.add(record["uscc"])
     return sheet
-
