@@ -10,6 +10,8 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from api.auth import LoginThrottle, jwt_auth
 from api.controllers.accounts import AuthController, UserController
+from api.controllers.exports import ExportController
+from api.controllers.imports import ImportController
 from api.controllers.ip import IPController, TenantIPController
 from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
@@ -22,7 +24,7 @@ from registry.tables import Account
 
 CONTROLLERS = [
     AuthController, UserController, TenantController, TenantIPController, IPController, ReportController,
-    PeriodController, AuditController, StatsController,
+    PeriodController, AuditController, StatsController, ImportController, ExportController,
 ]
 
 
