@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts
 from importers.rows import SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import DB, write_transaction
 from registry.errors import Conflict, NotFound
 from registry.services import bulk
 from registry.settings import settings
@@ -137,7 +138,7 @@ def _report_problems(kind: str, batch: _Batch, problems: list[bulk.Problem], iss
 def _sorted(issues: list[Issue], order: dict[str | None, int]) -> list[dict[str, Any]]:
     def key(issue: Issue) -> tuple:
         column = issue.column or ""
-        return (order.get(issue.sheet, -1), issue.row or 0, len(column), column)
+        return (issue.sheet is None, order.get(issue.sheet, -1), issue.row or 0, len(column), column)
 
     return [issue.to_json() for issue in sorted(issues, key=key)]
 
@@ -157,6 +158,7 @@ async def run_import(
     """Import a spreadsheet (SPEC §4). ImportRefused for files that cannot be read at all."""
     actor.require_role("admin", "manager")
     check_size(len(content), settings().import_max_bytes)
+    filename = re.split(r"[\\/]", filename)[-1][:255] or "upload"  # browsers may send a client-side path
     fmt = inspect(filename, content)
     issues = Issues()
     sheets = await asyncio.to_thread(read_file, fmt, filename, content, issues)
@@ -164,14 +166,15 @@ async def run_import(
         "created_at": datetime.now(UTC),
         "username": actor.username,
         "source": actor.source,
-        "filename": filename[:255],
+        "filename": filename,
         "sha256": hashlib.sha256(content).hexdigest(),
         "size": len(content),
         "dry_run": dry_run,
     }
     order = {sheet.name: n for n, sheet in enumerate(sheets)}
     if issues.errors or dry_run:
-        plans = await plan(sheets, issues)
+        async with DB.transaction():  # one consistent read of the registry for the whole plan
+            plans = await plan(sheets, issues)
         status = "invalid" if issues.errors else "dry_run"
         return await _record(batch, status, plans, issues, order, content if issues.errors else None)
     try:
@@ -198,12 +201,13 @@ def _counts(plans: dict[str, bulk.Plan]) -> dict[str, dict[str, int]]:
 
 async def _insert(batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> int:
+    errors, warnings = issues.listed()
     row = ImportBatch(
         **batch,
         status=status,
         counts=json.dumps(_counts(plans)),
-        errors=json.dumps(_sorted(issues.errors, order), ensure_ascii=False),
-        warnings=json.dumps(_sorted(issues.warnings, order), ensure_ascii=False),
+        errors=json.dumps(_sorted(errors, order), ensure_ascii=False),
+        warnings=json.dumps(_sorted(warnings, order), ensure_ascii=False),
         content=content,
     )
     inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()

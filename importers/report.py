@@ -24,18 +24,46 @@ class Issue:
         return asdict(self)
 
 
+# A file can hold a million bad cells; past these, problems are counted, not listed (memory, and
+# a list no one reads). Files as people make them stay far below.
+MAX_LISTED_ERRORS = 10_000
+MAX_LISTED_WARNINGS = 1_000
+
+
 @dataclass
 class Issues:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    unlisted_errors: int = 0
+    unlisted_warnings: int = 0
 
     def error(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
               message: str) -> None:
-        self.errors.append(Issue(sheet, row, column, value, code, message))
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(Issue(sheet, row, column, value, code, message))
+        else:
+            self.unlisted_errors += 1
 
     def warn(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
              message: str) -> None:
-        self.warnings.append(Issue(sheet, row, column, value, code, message))
+        if len(self.warnings) < MAX_LISTED_WARNINGS:
+            self.warnings.append(Issue(sheet, row, column, value, code, message))
+        else:
+            self.unlisted_warnings += 1
+
+    def listed(self) -> tuple[list[Issue], list[Issue]]:
+        """Errors and warnings, each closed by a note of how many more were found but not listed."""
+        errors, warnings = list(self.errors), list(self.warnings)
+        if self.unlisted_errors:
+            errors.append(Issue(None, None, None, None, "more_errors",
+                                f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "
+                                f"{self.unlisted_errors:,} more errors were found but not listed; fix these and "
+                                "import again"))
+        if self.unlisted_warnings:
+            warnings.append(Issue(None, None, None, None, "more_warnings",
+                                  f"另有 {self.unlisted_warnings:,} 条提示未列出 / {self.unlisted_warnings:,} more "
+                                  "warnings were not listed"))
+        return errors, warnings
 
 
 def empty_counts() -> dict[str, dict[str, int]]:

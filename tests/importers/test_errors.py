@@ -155,3 +155,11 @@ async def test_batches_are_recorded_and_only_managers_and_admins_see_them(manage
         await run_import(Actor("t", "tenant", "X"), "x.xlsx", content, dry_run=True)
     with pytest.raises(NotFound):
         await errors_workbook(manager, report.id)  # a clean file has no errors to mark
+
+
+async def test_past_ten_thousand_errors_the_rest_are_counted_not_listed(manager):
+    rows = [[new_uscc(), f"企业{n}", "采矿", "在孵", None] for n in range(10_050)]
+    report = await run_import(manager, "many.csv", csv_bytes([TENANT_HEADERS, *rows]), dry_run=True)
+    assert report.status == "invalid" and len(report.errors) == 10_001
+    assert report.errors[-1]["code"] == "more_errors" and "50 more errors" in report.errors[-1]["message"]
+    assert report.errors[0]["row"] == 2 and report.errors[9_999]["row"] == 10_001
