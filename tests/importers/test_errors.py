@@ -158,7 +158,8 @@ async def test_batches_are_recorded_and_only_managers_and_admins_see_them(manage
 
 
 async def test_past_ten_thousand_errors_the_rest_are_counted_not_listed(manager):
-    rows = [[new_uscc(), f"企业{n}", "采矿", "在孵", None] for n in range(10_050)]
+    uscc = new_uscc()
+    rows = [[uscc, f"企业{n}", "采矿", "在孵", None] for n in range(10_050)]
     report = await run_import(manager, "many.csv", csv_bytes([TENANT_HEADERS, *rows]), dry_run=True)
     assert report.status == "invalid" and len(report.errors) == 10_001
     assert report.errors[-1]["code"] == "more_errors" and "50 more errors" in report.errors[-1]["message"]
