@@ -14,6 +14,7 @@ from registry.records import clean
 from registry.vocabulary import Field
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
+_NOTE_WORDS = ("注", "说明", "备注", "填表", "制表", "审核", "联系人", "note")
 
 
 @dataclass
@@ -36,6 +37,12 @@ def _is_total(row: list, record: dict[str, Any], key: str) -> bool:
     if record.get(key) is not None:
         return False
     return any(isinstance(cell, str) and fold(cell).startswith(_TOTAL_WORDS) for cell in row)
+
+
+def _is_note(row: list) -> bool:
+    """A footer such as `注：金额单位为万元` or `填表人：张三`: one text cell, starting like a note."""
+    filled = [cell for cell in row if cell not in (None, "")]
+    return len(filled) == 1 and isinstance(filled[0], str) and fold(filled[0]).startswith(_NOTE_WORDS)
 
 
 class _Repeated:
@@ -77,6 +84,9 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             continue
         if _is_total(row, data, key):
             issues.warn(grid.name, number, None, None, "total_row", "合计行已跳过 / a total row was skipped")
+            continue
+        if _is_note(row):
+            issues.warn(grid.name, number, None, None, "note_row", "备注行已跳过 / a note row was skipped")
             continue
         record: dict[str, Any] = {}
         errors: list[FieldError] = []

@@ -57,6 +57,9 @@ async def test_messy_workbook_with_title_rows_merged_cells_and_odd_headers_impor
                  "从业人员(人)"],
                 [a, "2016", 1234.56, "-1,234.5", "１２３４５.６７", 10, "25"],
                 [a, "2017年上半年", "3,600", 0.1, 0, "", 30],
+                [None, "合计", 4834.56, None, None, 10, 55],
+                [],
+                ["注：本表由园区管理办公室汇总"],
             ],
         },
         merges={"企业": ["A1:F1"], " IP ": ["A1:G1"]},
@@ -71,6 +74,7 @@ async def test_messy_workbook_with_title_rows_merged_cells_and_odd_headers_impor
     warnings = {(w["sheet"], w["row"], w["column"], w["code"]) for w in report.to_json()["warnings"]}
     assert ("企业", 3, "F", "unknown_column") in warnings
     assert ("经营数据", None, None, "sheet_unit") in warnings
+    assert {("经营数据", 5, None, "total_row"), ("经营数据", 7, None, "note_row")} <= warnings
 
     first = await tenants.fetch(a)
     assert (first["name"], first["industry"], first["status"]) == ("示例企业甲", "electronic_info", "incubating")
