@@ -242,7 +242,7 @@ async def get_batch(actor: Actor, batch_id: int) -> ImportReport:
 
 async def errors_workbook(actor: Actor, batch_id: int) -> bytes:
     """The uploaded workbook with every bad cell filled and its message attached as a comment."""
-    from importers.marks import marked_workbook
+    from importers.marks import marked_workbook  # openpyxl: loaded only by the rare errors.xlsx request
 
     report = await get_batch(actor, batch_id)
     row = await ImportBatch.select(ImportBatch.content).where(ImportBatch.id == batch_id).first().run()
