@@ -12,7 +12,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from registry import audit
 from registry.actor import ROLES, Actor
-from registry.db import for_update, write_transaction
+from registry.db import KeyedLookup, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.services.listing import Page, apply_sort, listing
 from registry.services.versioning import check_version
@@ -57,9 +57,7 @@ async def _check_role(actor: Actor, role: object, tenant_uscc: object) -> list[F
     return []
 
 
-async def _fetch(username: str, lock: bool = False) -> dict | None:
-    query = Account.select(*COLUMNS).where(Account.username == username).first()
-    return await (for_update(query) if lock else query).run()
+_fetch = KeyedLookup(lambda username: Account.select(*COLUMNS).where(Account.username == username))
 
 
 async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:

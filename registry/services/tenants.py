@@ -7,7 +7,7 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import for_update, write_transaction
+from registry.db import KeyedLookup, for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.records import clean
 from registry.services.listing import Page, apply_sort, listing
@@ -33,9 +33,7 @@ def _check_dates(record: Mapping[str, Any]) -> None:
         raise ValidationFailed("日期不一致 / inconsistent dates", errors)
 
 
-async def fetch(uscc: str, lock: bool = False) -> dict | None:
-    query = Tenant.select(*COLUMNS).where(Tenant.uscc == uscc).first()
-    return await (for_update(query) if lock else query).run()
+fetch = KeyedLookup(lambda uscc: Tenant.select(*COLUMNS).where(Tenant.uscc == uscc))
 
 
 async def get_tenant(actor: Actor, uscc: str) -> dict:
