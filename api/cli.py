@@ -25,7 +25,12 @@ def in_database(work) -> object:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging
+
     import uvicorn
+
+    # The API logs every 5xx with its trace under "park"; uvicorn only configures its own loggers.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def nothing() -> None:
         return None

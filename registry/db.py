@@ -96,32 +96,36 @@ class KeyedLookup:
     The hot reads (a tenant by USCC, an account by username) cost more in Piccolo's query building
     and in aiosqlite's hand-off to its thread and back than in SQLite itself: an indexed lookup in a
     WAL database takes microseconds and never waits for a writer. So on SQLite, outside a
-    transaction, the compiled statement runs right on the event loop. Inside a transaction, with a
-    row lock, or on PostgreSQL it is an ordinary Piccolo query.
+    transaction, the compiled statement runs right on the event loop; on PostgreSQL it goes straight
+    to a pooled connection. Inside a transaction or with a row lock it is an ordinary Piccolo query.
     """
 
     _PROBE = "\x00key\x00"
 
     def __init__(self, build: Callable[[str], object]) -> None:
         self.build = build
-        self._compiled: tuple[str, int] | None = None
+        self._compiled: tuple[str, list] | None = None
 
-    def _statement(self) -> tuple[str, int]:
+    def _statement(self, key: str) -> tuple[str, list]:
         if self._compiled is None:
-            sql, args = self.build(self._PROBE).first().querystrings[0].compile_string(engine_type="sqlite")
-            self._compiled = (sql, args.index(self._PROBE))
-            self._args = args
-        return self._compiled
+            query = self.build(self._PROBE).first()
+            self._compiled = query.querystrings[0].compile_string(engine_type=DB.engine_type)
+        sql, args = self._compiled
+        return sql, [key if arg == self._PROBE else arg for arg in args]
 
     async def __call__(self, key: str, lock: bool = False) -> dict | None:
-        if lock or not isinstance(DB, KeptSQLiteEngine) or DB.current_transaction.get() is not None:
+        if lock or DB.current_transaction.get() is not None:
             query = self.build(key).first()
             return await (for_update(query) if lock else query).run()
-        sql, position = self._statement()
-        args = list(self._args)
-        args[position] = key
-        rows = DB.read_now(sql, args)
-        return rows[0] if rows else None
+        sql, args = self._statement(key)
+        if isinstance(DB, KeptSQLiteEngine):
+            rows = DB.read_now(sql, args)
+            return rows[0] if rows else None
+        if isinstance(DB, PostgresEngine) and DB.pool is not None:
+            async with DB.pool.acquire() as connection:
+                row = await connection.fetchrow(sql, *args)
+            return dict(row) if row is not None else None
+        return await self.build(key).first().run()
 
 
 def write_transaction():
@@ -129,12 +133,19 @@ def write_transaction():
     return DB.write_transaction()
 
 
+async def _reset_only_if_needed(connection) -> None:
+    """asyncpg resets every connection it takes back (a round trip per query); the registry sets no
+    session state, so only an unfinished transaction needs undoing."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 async def open_database() -> None:
     if isinstance(DB, SQLiteEngine):
         async with aiosqlite.connect(DB.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
     else:
-        await DB.start_connection_pool(min_size=2, max_size=10)
+        await DB.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
 
 
 async def close_database() -> None:
