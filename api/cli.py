@@ -46,9 +46,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _load_demo_with_admin() -> None:
     """The demo park plus a demo admin with a fresh random password, printed once."""
-    from registry.demo import load_demo
-
     from registry.actor import SYSTEM
+    from registry.demo import load_demo
     from registry.services import accounts
 
     async def run() -> str:
