@@ -13,6 +13,7 @@ import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.query import WhereRaw
 
 from registry.settings import settings
 
@@ -126,6 +127,14 @@ class KeyedLookup:
                 row = await connection.fetchrow(sql, *args)
             return dict(row) if row is not None else None
         return await self.build(key).first().run()
+
+
+def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
+    """Any of `columns` contains `needle`, case-insensitively and literally: a LIKE pattern would
+    read `%` and `_` in a search box as wildcards (instr/strpos have none)."""
+    find = "instr" if isinstance(DB, SQLiteEngine) else "strpos"
+    tests = " OR ".join(f"{find}(lower(coalesce({column}, '')), lower({{}})) > 0" for column in columns)
+    return WhereRaw(f"({tests})", *([needle] * len(columns)))
 
 
 def write_transaction():

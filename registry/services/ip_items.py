@@ -14,11 +14,11 @@ from registry.identifiers import InvalidIdentifier
 from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
 from registry.records import clean
-from registry.services.listing import Page, apply_sort, listing
+from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import changes, check_version
 from registry.tables import IPItem
-from registry.vocabulary import IP_FIELDS
+from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
 ITEM_FIELDS = tuple(f for f in IP_FIELDS if f.key != "uscc")
 COLUMNS = [
@@ -94,6 +94,8 @@ async def list_ip(
 ) -> dict:
     actor.require_read(uscc)
     page.check()
+    kind = filter_code("kind", kind, IP_KIND)
+    status = filter_code("status", status, IP_STATUS)
     owner = await tenant_id(uscc)
     query = IPItem.select(*COLUMNS).where(IPItem.tenant == owner)
     count = IPItem.count().where(IPItem.tenant == owner)

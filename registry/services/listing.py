@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from piccolo.table import Table
 
 from registry.errors import FieldError, ValidationFailed
+from registry.records import enum_code
+from registry.vocabulary import Enumeration
 
 MAX_LIMIT = 500
 MAX_OFFSET = 2**31 - 1
@@ -26,6 +28,16 @@ class Page:
             errors.append(FieldError("offset", "out_of_range", f"offset 应在 0–{MAX_OFFSET} / offset must be 0–{MAX_OFFSET}"))
         if errors:
             raise ValidationFailed("分页参数无效 / invalid paging", errors)
+
+
+def filter_code(name: str, value: str | None, enum: Enumeration) -> str | None:
+    """A filter value as a code (labels accepted); an unknown one is a 422, not an empty list."""
+    if not value:
+        return None
+    try:
+        return enum_code(enum, value)
+    except ValueError as error:
+        raise ValidationFailed("筛选条件无效 / invalid filter", [FieldError(name, "not_a_choice", str(error))]) from None
 
 
 def apply_sort(query, table: type[Table], sort: str | None, allowed: tuple[str, ...], default: str):

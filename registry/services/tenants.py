@@ -7,13 +7,13 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import KeyedLookup, for_update, write_transaction
+from registry.db import KeyedLookup, for_update, text_contains, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.records import clean
-from registry.services.listing import Page, apply_sort, listing
+from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.versioning import changes, check_version
-from registry.tables import IPItem, PeriodReport, Tenant
-from registry.vocabulary import TENANT_EDITABLE, TENANT_FIELDS
+from registry.tables import Account, IPItem, PeriodReport, Tenant
+from registry.vocabulary import INDUSTRY, TENANT_EDITABLE, TENANT_FIELDS, TENANT_STATUS
 
 FIELDS = tuple(f.key for f in TENANT_FIELDS)
 COLUMNS = [Tenant.id, Tenant.version, *(Tenant._meta.get_column_by_name(k) for k in FIELDS)]
@@ -52,6 +52,8 @@ async def list_tenants(
     q: str | None = None,
 ) -> dict:
     page.check()
+    industry = filter_code("industry", industry, INDUSTRY)
+    status = filter_code("status", status, TENANT_STATUS)
     where = []
     if not actor.reads_everything:
         where.append(Tenant.uscc == (actor.tenant_uscc or ""))
@@ -59,9 +61,8 @@ async def list_tenants(
         where.append(Tenant.industry == industry)
     if status:
         where.append(Tenant.status == status)
-    if q:
-        pattern = f"%{q.strip()}%"
-        where.append(Tenant.name.ilike(pattern) | Tenant.uscc.ilike(pattern) | Tenant.name_en.ilike(pattern))
+    if q and q.strip():
+        where.append(text_contains(("name", "uscc", "name_en"), q.strip()))
     query = Tenant.select(*COLUMNS)
     count = Tenant.count()
     for condition in where:
@@ -122,7 +123,9 @@ async def update_tenant(
 
 
 async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) -> None:
-    """A tenant with IP items or reports is not deleted: the park would lose its history."""
+    """A tenant with IP items or reports is not deleted: the park would lose its history. Nor is one
+    that accounts still belong to: they would outlive it, and act for it again should its USCC be
+    registered anew (account writes hold the tenant's row, so none slips in meanwhile)."""
     actor.require_role("admin", "manager")
     async with write_transaction():
         before = await fetch(uscc, lock=True)
@@ -135,6 +138,16 @@ async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) 
             raise Conflict(
                 f"该企业有 {held} 项知识产权和 {reports} 份经营数据，请改为标记“迁出” / the tenant holds "
                 f"{held} IP items and {reports} reports; mark it as left instead of deleting it"
+            )
+        names = await (
+            Account.select(Account.username).where(Account.tenant_uscc == before["uscc"])
+            .order_by(Account.username).limit(11).output(as_list=True).run()
+        )
+        if names:
+            shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
+            raise Conflict(
+                f"该企业仍有账号 {shown}，请先删除或改属其他企业 / accounts still belong to the tenant: {shown}; "
+                "delete them or move them to another tenant first"
             )
         await Tenant.delete().where(Tenant.uscc == uscc).run()
         await audit.record(actor, "delete", "tenant", uscc, uscc, before, None)

@@ -1,0 +1,37 @@
+"""List filters say when they cannot match anything, and a search box takes text literally."""
+
+from tests.api.factories import field_errors, make_ip, make_tenant
+
+
+async def test_unknown_industry_or_status_filter_is_a_422_not_an_empty_list(manager):
+    assert field_errors(await manager.get("/tenants", params={"industry": "mining"})) == {"industry": "not_a_choice"}
+    assert field_errors(await manager.get("/tenants", params={"status": "bankrupt"})) == {"status": "not_a_choice"}
+
+
+async def test_filters_accept_the_chinese_label(manager):
+    tenant = await make_tenant(industry="new_energy", name="筛选新能源企业")
+    response = await manager.get("/tenants", params={"industry": "新能源", "q": "筛选新能源"})
+    assert [t["uscc"] for t in response.json()["items"]] == [tenant["uscc"]]
+
+
+async def test_unknown_ip_kind_filter_is_a_422(manager):
+    tenant = await make_tenant()
+    response = await manager.get(f"/tenants/{tenant['uscc']}/ip", params={"kind": "patent-ish"})
+    assert field_errors(response) == {"kind": "not_a_choice"}
+
+
+async def test_search_treats_percent_and_underscore_literally(manager):
+    plain = await make_tenant(name="普通企业甲")
+    odd = await make_tenant(name="百分之百_100%企业")
+    underscore = (await manager.get("/tenants", params={"q": "_", "limit": 500})).json()
+    assert odd["uscc"] in [t["uscc"] for t in underscore["items"]]
+    assert plain["uscc"] not in [t["uscc"] for t in underscore["items"]]
+    percent = (await manager.get("/tenants", params={"q": "100%企", "limit": 500})).json()
+    assert [t["uscc"] for t in percent["items"]] == [odd["uscc"]]
+
+
+async def test_search_ignores_case_of_latin_letters(manager):
+    tenant = await make_tenant(name_en="Power Valley Widgets Ltd")
+    response = await manager.get("/tenants", params={"q": "power VALLEY widgets"})
+    assert [t["uscc"] for t in response.json()["items"]] == [tenant["uscc"]]
+    assert (await make_ip(tenant["uscc"]))["uscc"] == tenant["uscc"]
