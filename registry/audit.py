@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from registry.actor import Actor
+from registry.money import format_yuan
 from registry.tables import AuditEntry
+from registry.vocabulary import MONEY_KEYS
 
 
 def _plain(value: Any) -> Any:
@@ -61,6 +63,17 @@ async def record_many(entries: Iterable[AuditEntry], chunk: int = 500) -> None:
         await AuditEntry.insert(*batch).run()
 
 
+def _shown(stored: str | None) -> dict | None:
+    """A snapshot as the API speaks: money in yuan strings (snapshots keep the stored fen)."""
+    if not stored:
+        return None
+    values = json.loads(stored)
+    for key in MONEY_KEYS:
+        if isinstance(values.get(key), int):
+            values[key] = format_yuan(values[key])
+    return values
+
+
 async def list_entries(actor: Actor, entity: str | None, uscc: str | None, limit: int, offset: int) -> dict:
     """The trail, newest first (admins and managers)."""
     from registry.services.listing import Page, listing
@@ -76,6 +89,6 @@ async def list_entries(actor: Actor, entity: str | None, uscc: str | None, limit
     rows = await query.order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset).run()
     for row in rows:
         row["at"] = row["at"].isoformat()
-        row["before"] = json.loads(row["before"]) if row["before"] else None
-        row["after"] = json.loads(row["after"]) if row["after"] else None
+        row["before"] = _shown(row["before"])
+        row["after"] = _shown(row["after"])
     return listing(rows, await total.run(), page)

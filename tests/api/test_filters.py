@@ -35,3 +35,10 @@ async def test_search_ignores_case_of_latin_letters(manager):
     response = await manager.get("/tenants", params={"q": "power VALLEY widgets"})
     assert [t["uscc"] for t in response.json()["items"]] == [tenant["uscc"]]
     assert (await make_ip(tenant["uscc"]))["uscc"] == tenant["uscc"]
+
+
+async def test_audit_shows_report_money_in_yuan_like_the_rest_of_the_api(manager):
+    tenant = await make_tenant()
+    await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json={"revenue": "1234.50"})
+    entries = (await manager.get("/audit", params={"uscc": tenant["uscc"], "entity": "report"})).json()["items"]
+    assert entries[0]["after"]["revenue"] == "1234.50"
