@@ -67,5 +67,7 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     )
     app.state.settings = config
     app.state.jwt_auth = auth
-    app.state.login_throttle = LoginThrottle(config.login_max_failures, config.login_window_seconds)
+    app.state.login_throttle = LoginThrottle(
+        config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address
+    )
     return app

@@ -17,6 +17,7 @@ class Settings:
     import_max_bytes: int
     login_max_failures: int
     login_window_seconds: int
+    login_max_failures_per_address: int
 
     @property
     def engine(self) -> str:
@@ -45,6 +46,7 @@ def load_settings() -> Settings:
         import_max_bytes=int(os.environ.get("PARK_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
         login_max_failures=int(os.environ.get("PARK_LOGIN_MAX_FAILURES", "5")),
         login_window_seconds=int(os.environ.get("PARK_LOGIN_WINDOW", "300")),
+        login_max_failures_per_address=int(os.environ.get("PARK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
     )
 
 

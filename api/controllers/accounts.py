@@ -21,23 +21,25 @@ class AuthController(Controller):
     async def token(self, request: Request, data: TokenRequest) -> TokenResponse:
         app = request.app
         throttle: LoginThrottle = app.state.login_throttle
-        keys = (f"user:{data.username}", f"addr:{request.client.host if request.client else '-'}")
-        if (wait := throttle.retry_after(*keys)) is not None:
+        username, address = data.username, request.client.host if request.client else "-"
+        if (wait := throttle.retry_after(username, address)) is not None:
             raise HTTPException(
                 status_code=429,
                 detail=f"登录失败次数过多，请 {wait} 秒后再试 / too many failed logins; retry in {wait} s",
                 headers={"Retry-After": str(wait)},
             )
-        actor = await accounts.authenticate(data.username, data.password)
-        if actor is None:
-            throttle.failed(*keys)
+        found = await accounts.authenticate(username, data.password)
+        if found is None:
+            throttle.failed(username, address)
             await asyncio.sleep(0)
             raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
         # Only the account's own count is forgiven: were the address's cleared too, anyone holding one
         # account could sign in between guesses and spray passwords at every other account unthrottled.
-        throttle.succeeded(keys[0])
+        throttle.succeeded(username)
+        actor, binding = found
         ttl = app.state.settings.token_ttl_seconds
-        token = app.state.jwt_auth.create_token(identifier=actor.username)
+        # The token carries the account's version and key: any change to the account retires it.
+        token = app.state.jwt_auth.create_token(identifier=actor.username, token_extras=binding)
         return TokenResponse(access_token=token, token_type="bearer", expires_in=ttl)
 
     @get("/me", summary="Who the token belongs to")
@@ -61,6 +63,7 @@ class UserController(Controller):
     @post("/", summary="Create an account (managers: tenant accounts only)")
     async def create_user(self, request: Request[Actor, object, object], data: AccountCreate) -> Response[Account]:
         row = await accounts.create_account(request.user, data.fields())
+        forget_account(row["username"])  # a cached earlier account of this name (deleted) is not this one
         return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
 
     @get("/{username:str}", summary="One account")

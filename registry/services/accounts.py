@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import os
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from registry import audit
 from registry.actor import ROLES, Actor
-from registry.db import KeyedLookup, write_transaction
+from registry.db import KeyedLookup, for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.services.listing import Page, apply_sort, listing
 from registry.services.versioning import check_version
@@ -42,16 +43,24 @@ def _check_password(password: object) -> list[FieldError]:
     return []
 
 
-async def _check_role(actor: Actor, role: object, tenant_uscc: object) -> list[FieldError]:
+_UNKNOWN_TENANT = FieldError("tenant_uscc", "unknown_tenant", "企业账号须对应已登记企业 / tenant accounts need a registered tenant")
+
+
+async def _tenant_registered(uscc: str, lock: bool = False) -> bool:
+    """`lock` (inside a write) holds the tenant's row, so a tenant deleted at the same moment cannot be
+    left with an account (delete_tenant refuses while accounts belong to the tenant)."""
+    query = Tenant.select(Tenant.id).where(Tenant.uscc == normalise_uscc(uscc)).first()
+    return await (for_update(query) if lock else query).run() is not None
+
+
+async def _check_role(actor: Actor, role: object, tenant_uscc: object, lock: bool = False) -> list[FieldError]:
     if role not in ROLES:
         return [FieldError("role", "not_a_choice", f"可选 / one of: {', '.join(ROLES)}")]
     if actor.role == "manager" and role != "tenant":
         raise Forbidden("园区管理员只能管理企业账号 / managers manage tenant accounts only")
     if role == "tenant":
-        if not isinstance(tenant_uscc, str) or not await Tenant.exists().where(
-            Tenant.uscc == normalise_uscc(tenant_uscc)
-        ).run():
-            return [FieldError("tenant_uscc", "unknown_tenant", "企业账号须对应已登记企业 / tenant accounts need a registered tenant")]
+        if not isinstance(tenant_uscc, str) or not await _tenant_registered(tenant_uscc, lock):
+            return [_UNKNOWN_TENANT]
     elif tenant_uscc is not None:
         return [FieldError("tenant_uscc", "not_allowed", "仅企业账号关联企业 / only tenant accounts belong to a tenant")]
     return []
@@ -107,6 +116,8 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
     async with write_transaction():
         if await Account.exists().where(Account.username == username).run():
             raise Conflict(f"账号 {username} 已存在 / account {username} already exists")
+        if record["tenant_uscc"] and not await _tenant_registered(record["tenant_uscc"], lock=True):
+            raise ValidationFailed("账号信息无效 / invalid account", [_UNKNOWN_TENANT])
         await Account.insert(Account(password=password_hash, **record)).run()
         await audit.record(actor, "create", "account", username, record["tenant_uscc"], None, record)
     row = await _fetch(username)
@@ -124,7 +135,7 @@ async def update_account(actor: Actor, username: str, data: Mapping[str, Any], i
         check_version(before["version"], if_version)
         role = data.get("role", before["role"])
         tenant_uscc = data.get("tenant_uscc", before["tenant_uscc"] if role == "tenant" else None)
-        errors += await _check_role(actor, role, tenant_uscc)
+        errors += await _check_role(actor, role, tenant_uscc, lock=True)
         if errors:
             raise ValidationFailed("账号信息无效 / invalid account", errors)
         diff: dict[str, Any] = {"role": role, "tenant_uscc": normalise_uscc(tenant_uscc) if tenant_uscc else None}
@@ -154,15 +165,35 @@ async def delete_account(actor: Actor, username: str, if_version: int | None = N
         await audit.record(actor, "delete", "account", username, before["tenant_uscc"], before, None)
 
 
-async def authenticate(username: str, password: str) -> Actor | None:
-    """The actor for good credentials of an active account, else None (and equally slow either way)."""
+def _binding(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What a token carries to stay bound to the account as it is now. Every change to an account
+    (password, role, tenant, active) bumps its version; the key is a digest of the stored password
+    hash, whose random salt is new at every create and password change, so an account deleted and
+    recreated under the same name (version 1 again) does not match its predecessor's tokens either."""
+    return {"ver": row["version"], "key": hashlib.blake2b(row["password"].encode(), digest_size=12).hexdigest()}
+
+
+async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, Any]] | None:
+    """The actor for good credentials of an active account and the claims binding a token to it, else
+    None (and equally slow either way)."""
     row = await Account.select(Account.password, *COLUMNS).where(Account.username == username).first().run()
     if row is None:
         await asyncio.to_thread(_hash, password)  # as slow as a wrong password: no user enumeration
         return None
     if not await asyncio.to_thread(_verify, password, row["password"]) or not row["active"]:
         return None
-    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"])
+    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"]), _binding(row)
+
+
+_fetch_bound = KeyedLookup(lambda username: Account.select(Account.password, *COLUMNS).where(Account.username == username))
+
+
+async def find_bound_actor(username: str) -> tuple[Actor, dict[str, Any]] | None:
+    """An active account's actor and the claims its tokens must carry (see `_binding`), else None."""
+    row = await _fetch_bound(username)
+    if row is None or not row["active"]:
+        return None
+    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"]), _binding(row)
 
 
 async def find_actor(username: str) -> Actor | None:
@@ -172,5 +203,5 @@ async def find_actor(username: str) -> Actor | None:
     return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"])
 
 
-__all__ = ["authenticate", "create_account", "delete_account", "find_actor", "get_account",
+__all__ = ["authenticate", "create_account", "delete_account", "find_actor", "find_bound_actor", "get_account",
            "list_accounts", "update_account"]

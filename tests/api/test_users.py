@@ -147,7 +147,8 @@ async def test_patch_with_a_stale_etag_is_412(admin, as_role):
     await admin.patch(f"/users/{client.username}", json={"role": "manager"}, headers={"If-Match": etag})
     assert_problem(await admin.patch(f"/users/{client.username}", json={"active": False},
                                      headers={"If-Match": etag}), 412)
-    assert (await client.get("/me")).status_code == 200
+    account = (await admin.get(f"/users/{client.username}")).json()
+    assert account["active"] is True and account["role"] == "manager" and account["version"] == 2
 
 
 async def test_delete_removes_the_account(admin, anonymous):
