@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from uuid import uuid4
 
+from tests.api.conftest import PASSWORD
 from tests.api.factories import (
     assert_problem,
     field_errors,
@@ -11,6 +13,7 @@ from tests.api.factories import (
     make_report,
     make_tenant,
     new_uscc,
+    spoofed_address,
 )
 
 
@@ -219,3 +222,58 @@ async def test_tenant_cannot_delete_itself(tenant_pair, manager):
     a, _, client = tenant_pair
     assert_problem(await client.delete(f"/tenants/{a['uscc']}"), 403)
     assert (await manager.get(f"/tenants/{a['uscc']}")).status_code == 200
+
+
+async def test_delete_is_refused_while_accounts_belong_to_the_tenant(manager, anonymous):
+    tenant = await make_tenant()
+    path = f"/tenants/{tenant['uscc']}"
+    names = [f"t-del-{uuid4().hex[:8]}" for _ in range(2)]
+    for name in names:
+        body = {"username": name, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
+        assert (await manager.post("/users", json=body)).status_code == 201
+    # Even a deactivated account blocks: it could be switched on again.
+    await manager.patch(f"/users/{names[1]}", json={"active": False})
+    detail = assert_problem(await manager.delete(path), 409)["detail"]
+    assert names[0] in detail and names[1] in detail
+    assert (await manager.get(path)).status_code == 200
+    signed_in = await anonymous.post("/auth/token", json={"username": names[0], "password": PASSWORD},
+                                     headers=spoofed_address())
+    assert signed_in.status_code == 200
+
+    other = await make_tenant()
+    assert (await manager.patch(f"/users/{names[0]}", json={"tenant_uscc": other["uscc"]})).status_code == 200
+    assert names[0] not in assert_problem(await manager.delete(path), 409)["detail"]
+    assert (await manager.delete(f"/users/{names[1]}")).status_code == 204
+    assert (await manager.delete(path)).status_code == 204
+    assert_problem(await manager.get(path), 404)
+
+
+async def test_deleting_a_tenant_and_registering_its_uscc_again_brings_back_no_account(manager, anonymous):
+    tenant = await make_tenant()
+    name = f"t-del-{uuid4().hex[:8]}"
+    body = {"username": name, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
+    await manager.post("/users", json=body)
+    old = (await anonymous.post("/auth/token", json={"username": name, "password": PASSWORD},
+                                headers=spoofed_address())).json()["access_token"]
+    assert (await manager.delete(f"/users/{name}")).status_code == 204
+    assert (await manager.delete(f"/tenants/{tenant['uscc']}")).status_code == 204
+    again = {k: tenant[k] for k in ("uscc", "name", "industry", "status")}
+    assert (await manager.post("/tenants", json=again)).status_code == 201
+    assert_problem(await anonymous.get(f"/tenants/{tenant['uscc']}", headers={"Authorization": f"Bearer {old}"}),
+                   401)
+    signed_in = await anonymous.post("/auth/token", json={"username": name, "password": PASSWORD},
+                                     headers=spoofed_address())
+    assert_problem(signed_in, 401)
+
+
+async def test_an_account_made_while_its_tenant_is_deleted_is_never_left_behind(manager, admin):
+    for _ in range(8):
+        tenant = await make_tenant()
+        name = f"t-race-{uuid4().hex[:8]}"
+        body = {"username": name, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
+        created, deleted = await asyncio.gather(manager.post("/users", json=body),
+                                                manager.delete(f"/tenants/{tenant['uscc']}"))
+        # One of the two wins; never a deleted tenant with an account still belonging to it.
+        assert {created.status_code, deleted.status_code} in ({201, 409}, {422, 204}), (created.text, deleted.text)
+        if deleted.status_code == 204:
+            assert_problem(await admin.get(f"/users/{name}"), 404)
