@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.security.jwt import JWTAuth, Token
+from litestar.middleware.authentication import AuthenticationResult
+from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from registry.actor import Actor
 from registry.services.accounts import find_bound_actor
@@ -28,6 +30,9 @@ ACCOUNT_CACHE_SECONDS = 5.0
 _accounts: dict[str, tuple[float, float, tuple[Actor, dict[str, Any]] | None]] = {}
 # A client's X-Request-ID becomes the audit entry's source (a 100-character column): keep it short and plain.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+# Otherwise a request is named by this worker's random tag and a counter: unique, and cheaper than uuid4.
+_WORKER = uuid.uuid4().hex[:8]
+_requests = itertools.count(1)
 
 
 def _bound(token: Token, found: tuple[Actor, dict[str, Any]] | None) -> bool:
@@ -54,7 +59,7 @@ async def current_actor(token: Token, connection: ASGIConnection) -> Actor | Non
     actor = cached[2][0]  # type: ignore[index]
     request_id = connection.headers.get("x-request-id", "")
     if not _REQUEST_ID.fullmatch(request_id):
-        request_id = uuid.uuid4().hex[:16]
+        request_id = f"{_WORKER}-{next(_requests)}"
     return replace(actor, source=f"request:{request_id}")
 
 
@@ -62,8 +67,35 @@ def forget_account(username: str) -> None:
     _accounts.pop(username, None)
 
 
+class RememberingJWTMiddleware(JWTAuthenticationMiddleware):
+    """Litestar's JWT middleware, remembering tokens it has already verified.
+
+    A client sends the same token with every request; its signature cannot change, so checking it
+    once is enough. Expiry is still checked on every request, and the account behind the token
+    (`current_actor`) too.
+    """
+
+    _verified: dict[str, Token] = {}
+    _LIMIT = 10_000
+
+    async def authenticate_token(self, encoded_token: str, connection: ASGIConnection) -> AuthenticationResult:
+        token = self._verified.get(encoded_token)
+        if token is None or token.exp <= datetime.now(UTC):
+            self._verified.pop(encoded_token, None)
+            result = await super().authenticate_token(encoded_token, connection)
+            if len(self._verified) >= self._LIMIT:
+                self._verified.clear()
+            self._verified[encoded_token] = result.auth
+            return result
+        user = await self.retrieve_user_handler(token, connection)
+        if not user:
+            raise NotAuthorizedException()
+        return AuthenticationResult(user=user, auth=token)
+
+
 def jwt_auth(settings: Settings) -> JWTAuth[Actor]:
     return JWTAuth[Actor](
+        authentication_middleware_class=RememberingJWTMiddleware,
         retrieve_user_handler=current_actor,
         token_secret=settings.jwt_secret,
         default_token_expiration=timedelta(seconds=settings.token_ttl_seconds),

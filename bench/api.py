@@ -77,6 +77,8 @@ def main() -> None:
     options.add_argument("--seconds", type=int, default=10)
     options.add_argument("--connections", type=int, default=32)
     options.add_argument("--threads", type=int, default=1)
+    options.add_argument("--no-read-cache", action="store_true",
+                         help="PostgreSQL: serve with PARK_TENANT_READ_CACHE=off (every GET reads the database)")
     args = options.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("bench/api.py needs wrk: apt-get install wrk")
@@ -84,6 +86,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="park-bench-api-"))
     env = os.environ | {"PARK_DATA_DIR": str(workdir),
                         "DATABASE_URL": args.database_url or f"sqlite:///{workdir}/park.sqlite"}
+    if args.no_read_cache:
+        env["PARK_TENANT_READ_CACHE"] = "off"
     engine = "postgres" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
     if engine == "postgres":
         url = env["DATABASE_URL"]
@@ -126,7 +130,8 @@ def main() -> None:
 
     ratio = registry_rps / bare_rps
     goal = 0.5 if engine == "postgres" else 0.3
-    print(json.dumps({"engine": engine, "body_bytes": len(body_path.read_bytes()),
+    print(json.dumps({"engine": engine, "tenant_read_cache": engine == "postgres" and not args.no_read_cache,
+                      "body_bytes": len(body_path.read_bytes()),
                       "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s",
                       "registry_rps": round(registry_rps), "bare_rps": round(bare_rps)}))
     print(f"ratio registry/bare = {ratio:.2f} (goal >= {goal}) {'PASS' if ratio >= goal else 'BELOW GOAL'}")

@@ -6,6 +6,7 @@ import asyncio
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
 
+from registry.read_cache import TENANTS, ReadCache
 from registry.settings import settings
 
 # Piccolo's migration machinery finds the engine through this module.
@@ -103,8 +105,9 @@ class KeyedLookup:
 
     _PROBE = "\x00key\x00"
 
-    def __init__(self, build: Callable[[str], object]) -> None:
+    def __init__(self, build: Callable[[str], object], cache: ReadCache | None = None) -> None:
         self.build = build
+        self.cache = cache
         self._compiled: tuple[str, list] | None = None
 
     def _statement(self, key: str) -> tuple[str, list]:
@@ -123,9 +126,17 @@ class KeyedLookup:
             rows = DB.read_now(sql, args)
             return rows[0] if rows else None
         if isinstance(DB, PostgresEngine) and DB.pool is not None:
+            if self.cache is not None:
+                hit, cached = self.cache.get(key)
+                if hit:
+                    return None if cached is None else dict(cached)
+                generation = self.cache.generation
             async with DB.pool.acquire() as connection:
-                row = await connection.fetchrow(sql, *args)
-            return dict(row) if row is not None else None
+                record = await connection.fetchrow(sql, *args)
+            row = dict(record) if record is not None else None
+            if self.cache is not None:
+                self.cache.put(key, None if row is None else dict(row), generation)
+            return row
         return await self.build(key).first().run()
 
 
@@ -137,9 +148,15 @@ def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
     return WhereRaw(f"({tests})", *([needle] * len(columns)))
 
 
-def write_transaction():
-    """One transaction for a whole write; nested calls join the outer one."""
-    return DB.write_transaction()
+@asynccontextmanager
+async def write_transaction():
+    """One transaction for a whole write; nested calls join the outer one. Once the outermost one
+    commits, this worker's read cache forgets what it held (other workers hear the trigger)."""
+    outermost = DB.current_transaction.get() is None
+    async with DB.write_transaction() as transaction:
+        yield transaction
+    if outermost:
+        TENANTS.forget()
 
 
 async def _reset_only_if_needed(connection) -> None:
@@ -153,12 +170,15 @@ async def open_database() -> None:
     if isinstance(DB, SQLiteEngine):
         async with aiosqlite.connect(DB.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
-    else:
+    elif DB.pool is None:
         await DB.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
+        if settings().tenant_read_cache:
+            await TENANTS.listen(DB.config["dsn"])
 
 
 async def close_database() -> None:
     if isinstance(DB, KeptSQLiteEngine):
         await DB.close_kept()
     elif isinstance(DB, PostgresEngine):
+        await TENANTS.stop()
         await DB.close_connection_pool()

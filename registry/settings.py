@@ -18,6 +18,7 @@ class Settings:
     login_max_failures: int
     login_window_seconds: int
     login_max_failures_per_address: int
+    tenant_read_cache: bool
 
     @property
     def engine(self) -> str:
@@ -47,6 +48,7 @@ def load_settings() -> Settings:
         login_max_failures=int(os.environ.get("PARK_LOGIN_MAX_FAILURES", "5")),
         login_window_seconds=int(os.environ.get("PARK_LOGIN_WINDOW", "300")),
         login_max_failures_per_address=int(os.environ.get("PARK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
+        tenant_read_cache=os.environ.get("PARK_TENANT_READ_CACHE", "on").lower() not in ("off", "0", "false", "no"),
     )
 
 

@@ -9,6 +9,7 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import KeyedLookup, for_update, text_contains, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from registry.read_cache import TENANTS
 from registry.records import clean
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.versioning import changes, check_version
@@ -33,7 +34,7 @@ def _check_dates(record: Mapping[str, Any]) -> None:
         raise ValidationFailed("日期不一致 / inconsistent dates", errors)
 
 
-fetch = KeyedLookup(lambda uscc: Tenant.select(*COLUMNS).where(Tenant.uscc == uscc))
+fetch = KeyedLookup(lambda uscc: Tenant.select(*COLUMNS).where(Tenant.uscc == uscc), cache=TENANTS)
 
 
 async def get_tenant(actor: Actor, uscc: str) -> dict:

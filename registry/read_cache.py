@@ -1,0 +1,66 @@
+"""Rows read by key and kept until a write says otherwise — on PostgreSQL, where every worker hears
+every committed write through LISTEN/NOTIFY (a trigger on the table sends it, so no write path can
+forget to). Without a live listener the cache is off and every read goes to the database.
+
+A write committed by this worker clears the cache itself before the request returns (read your own
+writes); a generation count keeps a read that raced a write from storing the old row.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger("park.cache")
+CHANNEL = "registry_changed"
+
+
+class ReadCache:
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self.max_entries = max_entries
+        self.enabled = False
+        self.generation = 0
+        self._rows: dict[str, dict | None] = {}
+
+    def get(self, key: str) -> tuple[bool, dict | None]:
+        if not self.enabled or key not in self._rows:
+            return False, None
+        return True, self._rows[key]
+
+    def put(self, key: str, row: dict | None, generation: int) -> None:
+        if not self.enabled or generation != self.generation:
+            return
+        if len(self._rows) >= self.max_entries:
+            self._rows.clear()
+        self._rows[key] = row
+
+    def forget(self, key: str | None = None) -> None:
+        self.generation += 1
+        if key is None:
+            self._rows.clear()
+        else:
+            self._rows.pop(key, None)
+
+    async def listen(self, dsn: str) -> None:
+        import asyncpg
+
+        self._listener = await asyncpg.connect(dsn)
+        await self._listener.add_listener(CHANNEL, lambda *args: self.forget(args[3] or None))
+        self._listener.add_termination_listener(lambda _: self._deaf())
+        self.forget()
+        self.enabled = True
+
+    def _deaf(self) -> None:
+        log.warning("lost the change listener; reading every tenant from the database until restart")
+        self.enabled = False
+        self.forget()
+
+    async def stop(self) -> None:
+        self.enabled = False
+        self.forget()
+        listener = getattr(self, "_listener", None)
+        if listener is not None and not listener.is_closed():
+            await listener.close()
+        self._listener = None
+
+
+TENANTS = ReadCache()
