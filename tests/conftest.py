@@ -77,3 +77,15 @@ async def make_tenant(**overrides) -> dict:
     } | overrides
     row, _ = await create_tenant(SYSTEM, data)
     return row
+
+
+# The API server and signed-in clients, for every package's tests.
+from tests.server import (  # noqa: E402, F401
+    admin,
+    anonymous,
+    as_role,
+    base_url,
+    manager,
+    statistician,
+    tenant_pair,
+)

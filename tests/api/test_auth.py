@@ -12,8 +12,8 @@ from api.auth import forget_account
 from registry.actor import SYSTEM
 from registry.services import accounts
 from registry.settings import settings
-from tests.api.conftest import PASSWORD
 from tests.api.factories import assert_problem, make_tenant, spoofed_address
+from tests.server import PASSWORD
 
 _serial = count(1)
 

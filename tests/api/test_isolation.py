@@ -13,8 +13,8 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from tests.api.conftest import PASSWORD
 from tests.api.factories import assert_problem, fresh_patent_number, make_ip, make_report, make_tenant, new_uscc
+from tests.server import PASSWORD
 
 DENIED = frozenset({403, 404})
 

@@ -14,7 +14,6 @@ import pytest
 
 from registry.actor import SYSTEM
 from registry.services import accounts, closed_years
-from tests.api.conftest import PASSWORD
 from tests.api.factories import (
     assert_problem,
     fresh_patent_number,
@@ -25,6 +24,7 @@ from tests.api.factories import (
     new_uscc,
     reopen_if_closed,
 )
+from tests.server import PASSWORD
 
 ROLES = ("admin", "manager", "statistician", "tenant", "anonymous")
 EVERYONE = ("admin", "manager", "statistician", "tenant")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from uuid import uuid4
 
-from tests.api.conftest import PASSWORD
 from tests.api.factories import (
     assert_problem,
     field_errors,
@@ -15,6 +14,7 @@ from tests.api.factories import (
     new_uscc,
     spoofed_address,
 )
+from tests.server import PASSWORD
 
 
 def _mark() -> str:

@@ -6,8 +6,8 @@ from itertools import count
 
 import pytest
 
-from tests.api.conftest import PASSWORD
 from tests.api.factories import assert_problem, field_errors, make_tenant, new_uscc, spoofed_address
+from tests.server import PASSWORD
 
 _names = count(1)
 

@@ -1,55 +1,18 @@
 """The export endpoints: who may download what, and that the workbook holds the API's numbers."""
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from io import BytesIO
 from itertools import count
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 
-from api.controllers.exports import ExportController
-from registry.actor import SYSTEM
-from registry.services import accounts
 from tests.conftest import make_tenant
 from tests.exports.conftest import make_report
 
 PASSWORD = "correct-horse-battery"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _users = count(1)
-
-
-@pytest.fixture(scope="module")
-def app():
-    from api.app import CONTROLLERS, create_app
-
-    # Until the app lists the controller itself, the test mounts it the way the factory allows.
-    return create_app(extra_routers=[] if ExportController in CONTROLLERS else [ExportController])
-
-
-@pytest.fixture
-async def as_role(app) -> AsyncIterator:
-    opened: list[httpx.AsyncClient] = []
-
-    async def make(role: str | None, tenant_uscc: str | None = None) -> httpx.AsyncClient:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://park/api/v1")
-        opened.append(client)
-        if role is None:
-            return client
-        username = f"export-{role}-{next(_users)}"
-        data = {"username": username, "password": PASSWORD, "role": role}
-        if tenant_uscc:
-            data["tenant_uscc"] = tenant_uscc
-        await accounts.create_account(SYSTEM, data)
-        token = await client.post("/auth/token", json={"username": username, "password": PASSWORD})
-        assert token.status_code == 200, token.text
-        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        return client
-
-    yield make
-    for client in opened:
-        await client.aclose()
 
 
 @pytest.fixture

@@ -97,25 +97,6 @@ def manager() -> Actor:
 
 
 @pytest.fixture(scope="session")
-async def import_api(database):
-    """The app on a loopback port, with the import controller (registered by the app, or added here)."""
-    import asyncio
-    import socket
-
-    import uvicorn
-
-    from api.app import CONTROLLERS, create_app
-    from api.controllers.imports import ImportController
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    extra = [] if ImportController in CONTROLLERS else [ImportController]
-    server = uvicorn.Server(uvicorn.Config(create_app(extra_routers=extra), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+def import_api(base_url):
+    """The app on a loopback port (the suite's one server, tests/server.py)."""
+    return base_url

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from registry.settings import settings
 from registry.tables import AuditEntry
-from tests.api.conftest import login
 from tests.conftest import make_tenant, new_uscc
 from tests.importers.conftest import registry_state, rezip, xlsx
 from tests.importers.test_messy_files import TENANT_HEADERS
+from tests.server import login
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

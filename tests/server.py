@@ -1,4 +1,4 @@
-"""A real server on a free loopback port, in the tests' own event loop, called through httpx."""
+"""Fixtures for talking to the API as a user would: a real server on a free loopback port, in the tests' own event loop, called through httpx (made visible to every test by tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -67,8 +67,12 @@ async def as_role(base_url):
     """`await as_role("manager")` or `await as_role("tenant", uscc)`; clients closed afterwards."""
     opened: list[httpx.AsyncClient] = []
 
-    async def make(role: str, tenant_uscc: str | None = None) -> httpx.AsyncClient:
-        client = await login(base_url, role, tenant_uscc)
+    async def make(role: str | None, tenant_uscc: str | None = None) -> httpx.AsyncClient:
+        """`None` gives a client with no token."""
+        if role is None:
+            client = httpx.AsyncClient(base_url=base_url + "/api/v1")
+        else:
+            client = await login(base_url, role, tenant_uscc)
         opened.append(client)
         return client
 
