@@ -123,3 +123,18 @@ async def test_an_upload_over_the_cap_is_refused_before_its_body_is_sent(import_
     status_line = await asyncio.wait_for(reader.readline(), timeout=5)  # no body was sent, yet it answers
     writer.close()
     assert b" 413 " in status_line
+
+
+async def test_a_tenant_never_reads_an_import_batch_or_its_errors_workbook(clients, import_api):
+    """Batches hold other tenants' rows: a tenant's token gets neither the report nor errors.xlsx."""
+    manager = await clients("manager")
+    other = await make_tenant(name="别家企业保密")
+    content = xlsx({"企业": [TENANT_HEADERS, [other["uscc"], "别家企业保密", "不存在的产业", "在孵", "2017/3/5"]]})
+    batch = (await manager.post("/imports", files=_upload(content))).json()
+    assert batch["status"] == "invalid"
+    tenant = await login(import_api, "tenant", (await make_tenant())["uscc"])
+    for path in (f"/imports/{batch['id']}", f"/imports/{batch['id']}/errors.xlsx"):
+        response = await tenant.get(path)
+        assert response.status_code in (403, 404), path
+        assert other["uscc"] not in response.text and "别家企业保密" not in response.text
+    await tenant.aclose()
