@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from litestar import Controller, get
-from registry.stats import park_stats
 
 from api.auth import READERS
 from registry.services.reports import parse_period
+from registry.stats import park_stats
 
 
 class StatsController(Controller):
