@@ -15,12 +15,17 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
+
+from registry.db import DB
 from registry.money import format_yuan
 from registry.periods import Period
 from registry.tables import Tenant
@@ -43,10 +48,11 @@ _VALID_KIND_COLUMNS = {
 
 # --- What the two engines answer differently, in one place -------------------------------------
 
-# Grouping IP items on their owner as an expression, not the bare indexed column, keeps SQLite
-# from walking the owner index and reading a million rows in random order: a plain scan and a
-# sort is several times faster. PostgreSQL plans a hash aggregate either way.
-_IP_OWNER = "CAST(i.tenant AS INTEGER)"
+# Whose IP items the statistics read. SQLite looks each tenant on record up in the covering index
+# ip_item_stats and walks its items in (tenant, kind) order, never reading the items of tenants
+# that left or have not yet moved in. PostgreSQL reads them all in parallel workers: a semi-join
+# on the materialised tenants would keep it to one process and take half as long again.
+_IP_OWNERS = "" if isinstance(DB, PostgresEngine) else "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"
 
 
 def _int(value: Any) -> int | None:
@@ -72,7 +78,24 @@ async def _rows(sql: str, **params: Any) -> list[dict[str, Any]]:
         args.append(params[match[1]])
         return "{}"
 
-    return await Tenant.raw(_PARAM.sub(bind, sql), *args).run()
+    query = _PARAM.sub(bind, sql)
+    if not isinstance(DB, PostgresEngine):
+        return await Tenant.raw(query, *args).run()
+    # PostgreSQL compiles a statement this costly with JIT, and the composition's hundreds of CASE
+    # arms take it seconds (2.9 s of 3.2 on the benchmark) to save milliseconds: not for these reads.
+    # SET LOCAL ends with the transaction (an enclosing one, if the caller holds one).
+    async with DB.transaction():
+        await Tenant.raw("SET LOCAL jit = off").run()
+        return await Tenant.raw(query, *args).run()
+
+
+async def _together(*reads: Awaitable[Any]) -> list[Any]:
+    """Independent reads at once on PostgreSQL's pool, one connection each. SQLite answers on one
+    connection, one statement at a time, so there they simply run in turn (as they must inside a
+    transaction, which holds a single connection on either engine)."""
+    if isinstance(DB, PostgresEngine) and DB.current_transaction.get() is None:
+        return list(await asyncio.gather(*reads))
+    return [await read for read in reads]
 
 
 # --- Result ------------------------------------------------------------------------------------
@@ -258,7 +281,12 @@ def _count(condition: str) -> str:
 
 
 class _Composition:
-    """SQL that reproduces `periods.compose` per tenant over one year's report rows."""
+    """SQL that reproduces `periods.compose` per tenant from the reports of the period's family.
+
+    Each period of the family (a year, its halves and quarters) is joined once by the unique key
+    (tenant, period): an index lookup per tenant and period, where a pass over the year's reports
+    pivoting them with CASE per column cost SQLite a tenth of a second each time.
+    """
 
     def __init__(self, period: Period) -> None:
         self.period = period
@@ -273,22 +301,24 @@ class _Composition:
             for part in parts:
                 self._collect(part)
 
-    def reports_by_tenant(self) -> str:
-        """One row per tenant: a has-report flag and the figures of each period of the family."""
-        columns = ["pr.tenant AS tenant_id"]
-        for period, alias in self.alias.items():
-            columns.append(f"MAX(CASE WHEN pr.period = '{period}' THEN 1 ELSE 0 END) AS {alias}")
-            columns += [f"MAX(CASE WHEN pr.period = '{period}' THEN pr.{f} END) AS {alias}_{f}" for f in FIGURES]
-        return f"SELECT {', '.join(columns)} FROM period_report AS pr WHERE pr.year = :year GROUP BY pr.tenant"
+    def joins(self) -> str:
+        """LEFT JOINs onto `tenant AS t`: one report alias per period of the family."""
+        return " ".join(
+            f"LEFT JOIN period_report AS {alias} ON {alias}.tenant = t.id AND {alias}.period = '{period}'"
+            for period, alias in self.alias.items()
+        )
 
     def present(self, period: Period) -> str:
-        options = [f"r.{self.alias[period]} = 1"]
+        options = [f"{self.alias[period]}.id IS NOT NULL"]
         options += ["(" + " AND ".join(self.present(p) for p in parts) + ")" for parts in period.parts()]
         return "(" + " OR ".join(options) + ")"
 
+    def reported(self, period: Period) -> str:
+        return f"CASE WHEN {self.present(period)} THEN 1 ELSE 0 END"
+
     def value(self, period: Period, figure: str) -> str:
         alias = self.alias[period]
-        branches = [f"WHEN r.{alias} = 1 THEN r.{alias}_{figure}"]
+        branches = [f"WHEN {alias}.id IS NOT NULL THEN {alias}.{figure}"]
         for parts in period.parts():
             complete = " AND ".join(self.present(p) for p in parts)
             if figure in _STOCKS:
@@ -297,15 +327,6 @@ class _Composition:
                 combined = " + ".join(self.value(p, figure) for p in parts)
             branches.append(f"WHEN {complete} THEN {combined}")
         return f"(CASE {' '.join(branches)} END)"
-
-    def tenant_figures(self) -> str:
-        """CTE body: per tenant, whether the period is reported and each composed figure."""
-        columns = [
-            "r.tenant_id",
-            f"CASE WHEN {self.present(self.period)} THEN 1 ELSE 0 END AS reported",
-            *(f"{self.value(self.period, f)} AS {f}" for f in FIGURES),
-        ]
-        return f"SELECT {', '.join(columns)} FROM ({self.reports_by_tenant()}) AS r"
 
 
 async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, int]:
@@ -329,94 +350,134 @@ async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, in
 async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, Any]]:
     """industry -> tenants on record, how many reported, and each figure's total."""
     composition = _Composition(period)
-    sums = ", ".join(f"SUM(tf.{f}) AS {f}" for f in FIGURES)
+    sums = ", ".join(f"SUM({composition.value(period, f)}) AS {f}" for f in FIGURES)
     sql = f"""
-        WITH tf AS ({composition.tenant_figures()})
-        SELECT t.industry, COUNT(*) AS tenants, COALESCE(SUM(tf.reported), 0) AS reported, {sums}
-        FROM tenant AS t LEFT JOIN tf ON tf.tenant_id = t.id
+        SELECT t.industry, COUNT(*) AS tenants, SUM({composition.reported(period)}) AS reported, {sums}
+        FROM tenant AS t {composition.joins()}
         WHERE {_ON_RECORD}
         GROUP BY t.industry
     """
-    rows = await _rows(sql, day=day, year=period.year)
+    rows = await _rows(sql, day=day)
     return {row["industry"]: {key: _int(value) for key, value in row.items() if key != "industry"} for row in rows}
 
 
-# Per owner and kind: items valid on the day, filed and granted in the period. Both IP queries
-# start from it, so each reads the items once.
+# Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
+# items. The covering index ip_item_stats (migration 2026-11-25T21) holds every column used here
+# in group order: SQLite aggregates as it walks it, with no sort and no table rows; PostgreSQL
+# does the same as an index-only scan once the table is vacuumed, else hashes a sequential scan.
 _IP_BY_OWNER_AND_KIND = f"""
-    SELECT {_IP_OWNER} AS tenant_id, i.kind, {_count(_IP_VALID)} AS valid_at_end,
+    SELECT i.tenant AS tenant_id, i.kind, {_count(_IP_VALID)} AS valid_at_end,
            {_count(_IP_FILED)} AS filed, {_count(_IP_GRANTED)} AS granted
     FROM ip_item AS i
-    GROUP BY {_IP_OWNER}, i.kind
+    {_IP_OWNERS}
+    GROUP BY i.tenant, i.kind
 """
-
-
-async def _ip_by_industry_and_kind(day: date, start: date, until: date) -> list[dict[str, Any]]:
-    sql = f"""
-        SELECT t.industry, k.kind, SUM(k.valid_at_end) AS valid_at_end, SUM(k.filed) AS filed,
-               SUM(k.granted) AS granted
-        FROM ({_IP_BY_OWNER_AND_KIND}) AS k JOIN tenant AS t ON t.id = k.tenant_id
-        WHERE {_ON_RECORD}
-        GROUP BY t.industry, k.kind
-    """
-    return await _rows(sql, day=day, start=start, until=until)
 
 
 def _of_kind(measure: str, kind: str) -> str:
     return f"SUM(CASE WHEN k.kind = '{kind}' THEN k.{measure} ELSE 0 END)"
 
 
-async def _tenant_rows(period: Period, day: date, until: date) -> list[dict[str, Any]]:
-    composition = _Composition(period)
-    per_tenant_ip = {
-        "ip_filed": "SUM(k.filed)",
-        "ip_filed_invention": _of_kind("filed", "invention"),
-        "ip_granted": "SUM(k.granted)",
-        "ip_granted_invention": _of_kind("granted", "invention"),
-        "ip_valid": "SUM(k.valid_at_end)",
-        **{f"ip_valid_{suffix}": _of_kind("valid_at_end", kind) for suffix, kind in _VALID_KIND_COLUMNS.items()},
-    }
-    ip_columns = ", ".join(f"{sql} AS {name}" for name, sql in per_tenant_ip.items())
-    ip_picked = ", ".join(f"COALESCE(ipc.{name}, 0) AS {name}" for name in per_tenant_ip)
-    figures = ", ".join(f"tf.{f}" for f in FIGURES)
-    sql = f"""
-        WITH tf AS ({composition.tenant_figures()}),
-        ipc AS (SELECT k.tenant_id, {ip_columns} FROM ({_IP_BY_OWNER_AND_KIND}) AS k GROUP BY k.tenant_id)
-        SELECT t.uscc, t.name, t.industry, t.founded_on, t.moved_in_on, t.moved_out_on, t.status,
-               t.hte_certificate_no, t.platform_level, COALESCE(tf.reported, 0) AS reported,
-               {figures}, {ip_picked}
-        FROM tenant AS t
-        LEFT JOIN tf ON tf.tenant_id = t.id
-        LEFT JOIN ipc ON ipc.tenant_id = t.id
-        WHERE {_ON_RECORD}
-        ORDER BY t.uscc
+_LINE_COLUMNS = (
+    "uscc", "name", "industry", "founded_on", "moved_in_on", "moved_out_on", "status", "hte_certificate_no",
+    "platform_level",
+)  # fmt: skip
+# A tenant line's IP columns, from its (tenant, kind) rows.
+_TENANT_IP = {
+    "ip_filed": "SUM(k.filed)",
+    "ip_filed_invention": _of_kind("filed", "invention"),
+    "ip_granted": "SUM(k.granted)",
+    "ip_granted_invention": _of_kind("granted", "invention"),
+    "ip_valid": "SUM(k.valid_at_end)",
+    **{f"ip_valid_{suffix}": _of_kind("valid_at_end", kind) for suffix, kind in _VALID_KIND_COLUMNS.items()},
+}
+# The rows of `_period_rows`, told apart by `level`: each level fills the columns it needs.
+_PERIOD_COLUMNS = ("level", *_LINE_COLUMNS, "kind", "period", "tenants", "reported", *FIGURES, *_TENANT_IP)
+
+
+def _level(level: str, columns: dict[str, str], source: str) -> str:
+    picked = ", ".join(f"{columns.get(name, 'NULL')} AS {name}" for name in _PERIOD_COLUMNS[1:])
+    return f"SELECT '{level}' AS level, {picked} {source}"
+
+
+async def _period_rows(period: Period, day: date, until: date) -> list[dict[str, Any]]:
+    """Everything of the period itself, from one read of the reports and one of the IP items.
+
+    `lines` holds the tenants on record, each with its composed figures (and, for a year, those of
+    each half and quarter); `k` the IP items per owner and kind. Both are read by several levels,
+    so each engine computes them once (a CTE used more than once is materialised):
+
+    - tenant: one row per tenant on record, in USCC order, its figures and IP columns;
+    - industry: per industry, tenants on record, how many reported and each figure's total;
+    - ip: per industry and kind, items valid at the day, filed and granted (tenants on record);
+    - part: per half and quarter of a year, how many tenants on record reported it and its totals.
     """
-    return await _rows(sql, day=day, start=period.start, until=until, year=period.year)
-
-
-async def _sub_period_totals(period: Period, day: date) -> dict[str, dict[str, int | None]]:
-    """Each half and quarter of a year that some tenant on record reported, with its totals."""
     composition = _Composition(period)
     parts = composition.family[1:] if period.kind == "year" else []
-    if not parts:
-        return {}
-    columns = []
+    line = [f"t.{column}" for column in ("id", *_LINE_COLUMNS)]
+    line.append(f"{composition.reported(period)} AS reported")
+    line += [f"{composition.value(period, f)} AS {f}" for f in FIGURES]
     for part in parts:
         alias = composition.alias[part]
-        columns.append(f"{_count(composition.present(part))} AS n_{alias}")
-        columns += [f"SUM({composition.value(part, f)}) AS {alias}_{f}" for f in FIGURES]
+        line.append(f"{composition.reported(part)} AS {alias}_reported")
+        line += [f"{composition.value(part, f)} AS {alias}_{f}" for f in FIGURES]
+    levels = [
+        _level(
+            "tenant",
+            {
+                **{column: f"l.{column}" for column in (*_LINE_COLUMNS, "reported", *FIGURES)},
+                **{name: f"COALESCE(ipc.{name}, 0)" for name in _TENANT_IP},
+            },
+            "FROM lines AS l LEFT JOIN ipc ON ipc.tenant_id = l.id",
+        ),
+        _level(
+            "industry",
+            {
+                "industry": "l.industry",
+                "tenants": "COUNT(*)",
+                "reported": "SUM(l.reported)",
+                **{f: f"SUM(l.{f})" for f in FIGURES},
+            },
+            "FROM lines AS l GROUP BY l.industry",
+        ),
+        _level(
+            "ip",
+            {
+                "industry": "l.industry",
+                "kind": "k.kind",
+                "ip_valid": "SUM(k.valid_at_end)",
+                "ip_filed": "SUM(k.filed)",
+                "ip_granted": "SUM(k.granted)",
+            },
+            "FROM k JOIN lines AS l ON l.id = k.tenant_id GROUP BY l.industry, k.kind",
+        ),
+        *(
+            _level(
+                "part",
+                {
+                    "period": f"'{part}'",
+                    "reported": f"SUM(l.{composition.alias[part]}_reported)",
+                    **{f: f"SUM(l.{composition.alias[part]}_{f})" for f in FIGURES},
+                },
+                "FROM lines AS l",
+            )
+            for part in parts
+        ),
+    ]
+    ip_columns = ", ".join(f"{sql} AS {name}" for name, sql in _TENANT_IP.items())
+    union = "\n        UNION ALL ".join(levels)
     sql = f"""
-        SELECT {", ".join(columns)}
-        FROM ({composition.reports_by_tenant()}) AS r JOIN tenant AS t ON t.id = r.tenant_id
-        WHERE {_ON_RECORD}
+        WITH lines AS (
+            SELECT {", ".join(line)}
+            FROM tenant AS t {composition.joins()}
+            WHERE {_ON_RECORD}
+        ),
+        k AS ({_IP_BY_OWNER_AND_KIND}),
+        ipc AS (SELECT k.tenant_id, {ip_columns} FROM k GROUP BY k.tenant_id)
+        {union}
+        ORDER BY uscc
     """
-    (row,) = await _rows(sql, day=day, year=period.year)
-    totals = {}
-    for part in sorted(parts):
-        alias = composition.alias[part]
-        if _int(row[f"n_{alias}"]):
-            totals[str(part)] = {f: _int(row[f"{alias}_{f}"]) for f in FIGURES}
-    return totals
+    return await _rows(sql, day=day, start=period.start, until=until)
 
 
 # --- Assembly ----------------------------------------------------------------------------------
@@ -450,7 +511,7 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
         platform_level=row["platform_level"],
         reported=reported,
         figures={f: _int(row[f]) if reported else None for f in FIGURES},
-        **{key: int(row[key]) for key in row if key.startswith("ip_")},
+        **{key: int(row[key]) for key in _TENANT_IP},
     )
 
 
@@ -468,12 +529,24 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     previous = period.same_period_last_year()
     previous_day = previous.end if as_of is None else _year_before(as_of)
 
-    counts = await _tenant_counts(period, day, until)
-    industries = await _industry_figures(period, day)
-    previous_industries = await _industry_figures(previous, previous_day)
-    ip_rows = await _ip_by_industry_and_kind(day, period.start, until)
-    tenant_rows = await _tenant_rows(period, day, until)
-    sub_periods = await _sub_period_totals(period, day)
+    counts, previous_industries, rows = await _together(
+        _tenant_counts(period, day, until),
+        _industry_figures(previous, previous_day),
+        _period_rows(period, day, until),
+    )
+    by_level: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_level.setdefault(row["level"], []).append(row)
+    industries = {
+        row["industry"]: {key: _int(row[key]) for key in ("tenants", "reported", *FIGURES)}
+        for row in by_level.get("industry", [])
+    }
+    ip_rows = by_level.get("ip", [])
+    sub_periods = {
+        row["period"]: {f: _int(row[f]) for f in FIGURES}
+        for row in sorted(by_level.get("part", []), key=lambda row: Period.parse(row["period"]))
+        if _int(row["reported"])
+    }
 
     figures = {}
     for key in FIGURES:
@@ -483,18 +556,18 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     ip_by_kind = {}
     for kind in IP_KIND.codes:
         of_kind = [row for row in ip_rows if row["kind"] == kind]
-        ip_by_kind[kind] = IPCounts(*(sum(int(r[k]) for r in of_kind) for k in ("valid_at_end", "filed", "granted")))
+        ip_by_kind[kind] = IPCounts(*(sum(int(r[k]) for r in of_kind) for k in ("ip_valid", "ip_filed", "ip_granted")))
     by_industry = [
         IndustryLine(
             industry=code,
             tenants_at_end=industries.get(code, {}).get("tenants") or 0,
             reported=industries.get(code, {}).get("reported") or 0,
             figures={key: industries.get(code, {}).get(key) for key in FIGURES},
-            ip_valid=sum(int(row["valid_at_end"]) for row in ip_rows if row["industry"] == code),
+            ip_valid=sum(int(row["ip_valid"]) for row in ip_rows if row["industry"] == code),
         )
         for code in INDUSTRY.codes
     ]
-    lines = [_tenant_line(row) for row in tenant_rows]
+    lines = [_tenant_line(row) for row in by_level.get("tenant", [])]
     share = ratio(counts["certified_with_platform"], counts["certified"]) if counts["certified"] else None
     return ParkStats(
         period=str(period),

@@ -43,6 +43,9 @@ class Tenant(Table, db=DB, tablename="tenant"):
 
 
 class IPItem(Table, db=DB, tablename="ip_item"):
+    # Also indexed, by raw SQL in the migrations since Piccolo declares no index over several
+    # columns: UNIQUE ip_item_kind_number (kind, number), and ip_item_stats (tenant, kind, status,
+    # filed_on, granted_on, expires_on), covering what registry.stats counts per owner and kind.
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=20)
