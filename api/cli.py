@@ -37,14 +37,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     in_database(nothing)
     if args.demo:
-        _load_demo_with_admin()
+        _load_demo_with_admin(f"http://{args.host}:{args.port}")
     from api.app import create_app
 
     uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
-def _load_demo_with_admin() -> None:
+def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
     """The demo park plus a demo admin with a fresh random password, printed once."""
     from registry.actor import SYSTEM
     from registry.demo import load_demo
@@ -52,7 +52,7 @@ def _load_demo_with_admin() -> None:
 
     async def run() -> str:
         summary = await load_demo()
-        print(f"demo park: {summary}")
+        print(summary.describe())
         password = secrets.token_urlsafe(12)
         if await accounts.find_actor("demo-admin") is None:
             await accounts.create_account(SYSTEM, {"username": "demo-admin", "password": password, "role": "admin"})
@@ -62,7 +62,7 @@ def _load_demo_with_admin() -> None:
 
     password = in_database(run)
     print("\n  Sign in as demo-admin with password:", password)
-    print("  e.g. curl -s -X POST localhost:8000/api/v1/auth/token -H 'content-type: application/json' \\")
+    print(f"  e.g. curl -s -X POST {url}/api/v1/auth/token -H 'content-type: application/json' \\")
     print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
 
 
@@ -149,5 +149,5 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(args)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m api.cli
     sys.exit(main())
