@@ -50,7 +50,8 @@ class ReadCache:
         self.enabled = True
 
     def _deaf(self) -> None:
-        log.warning("lost the change listener; reading every tenant from the database until restart")
+        if self.enabled:  # not when we closed it ourselves
+            log.warning("lost the change listener; reading every tenant from the database until restart")
         self.enabled = False
         self.forget()
 

@@ -57,3 +57,10 @@ def test_a_deaf_cache_serves_nothing():
     cache.put("k", {"name": "x"}, cache.generation)
     cache._deaf()
     assert cache.get("k") == (False, None)
+
+
+def test_closing_the_listener_on_purpose_is_not_reported_as_a_loss(caplog):
+    cache = ReadCache()
+    cache.enabled = False  # what stop() does before it closes the connection
+    cache._deaf()
+    assert "lost the change listener" not in caplog.text
