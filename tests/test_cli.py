@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 from tests.conftest import ENGINE
@@ -15,10 +17,20 @@ PARK = [sys.executable, "-m", "api.cli"]
 
 
 @pytest.fixture
-def fresh_env(tmp_path: Path) -> dict[str, str]:
-    if ENGINE != "sqlite":
-        pytest.skip("runs the CLI against its own fresh SQLite file; the PostgreSQL leg shares one database")
-    return os.environ | {"PARK_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+async def fresh_env(tmp_path: Path):
+    """The environment of an operator on a fresh database of the suite's engine."""
+    env = os.environ | {"PARK_DATA_DIR": str(tmp_path)}
+    if ENGINE == "sqlite":
+        yield env | {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
+        return
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = f"park_cli_{os.getpid()}"
+    admin = await asyncpg.connect(os.environ["DATABASE_URL"])
+    await admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    await admin.execute(f"CREATE DATABASE {name}")
+    yield env | {"DATABASE_URL": urlunsplit(url._replace(path=f"/{name}"))}
+    await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await admin.close()
 
 
 def park(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
