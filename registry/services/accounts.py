@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ _NOT_FOUND = "未找到该账号 / account not found"
 # test run (PARK_PBKDF2_ITERATIONS) never weakens accounts made with the default.
 ITERATIONS = int(os.environ.get("PARK_PBKDF2_ITERATIONS", BaseUser._pbkdf2_iteration_count))
 _KEYS = {"password", "role", "tenant_uscc", "active"}
+_USERNAME = re.compile(r"[\w.@-]+")  # \w takes Chinese characters too; no slash, space or control
 
 
 def _hash(password: str) -> str:
@@ -100,6 +102,9 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
     username = data.get("username")
     if not isinstance(username, str) or not 1 <= len(username.strip()) <= 100:
         errors.append(FieldError("username", "required", "必填，至多100字 / required, at most 100 characters"))
+    elif not _USERNAME.fullmatch(username.strip()):
+        errors.append(FieldError("username", "format", "只能包含字母、数字、汉字和 . _ @ - / letters, digits, "
+                                 "Chinese characters and . _ @ - only (it appears in /users/{username})"))
     errors += _check_password(data.get("password"))
     tenant_uscc = data.get("tenant_uscc")
     errors += await _check_role(actor, data.get("role"), tenant_uscc)
@@ -130,6 +135,9 @@ async def update_account(actor: Actor, username: str, data: Mapping[str, Any], i
     errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
     if "password" in data:
         errors += _check_password(data["password"])
+    if username == actor.username and (data.get("active") is False or data.get("role", actor.role) != actor.role):
+        raise Conflict("不能停用自己的账号或更改自己的角色 / you cannot deactivate your own account or change "
+                       "your own role (ask another admin)")
     async with write_transaction():
         before = await _managed(actor, username, lock=True)
         check_version(before["version"], if_version)

@@ -42,3 +42,17 @@ async def test_audit_shows_report_money_in_yuan_like_the_rest_of_the_api(manager
     await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json={"revenue": "1234.50"})
     entries = (await manager.get("/audit", params={"uscc": tenant["uscc"], "entity": "report"})).json()["items"]
     assert entries[0]["after"]["revenue"] == "1234.50"
+
+
+async def test_a_username_that_could_not_be_reached_in_a_path_is_refused(admin):
+    response = await admin.post("/users", json={"username": "a/b", "password": "long-enough-pw", "role": "manager"})
+    assert field_errors(response) == {"username": "format"}
+    chinese = await admin.post("/users", json={"username": "王.经理", "password": "long-enough-pw", "role": "manager"})
+    assert chinese.status_code == 201
+
+
+async def test_an_admin_cannot_lock_themselves_out(admin):
+    me = (await admin.get("/me")).json()["username"]
+    assert (await admin.patch(f"/users/{me}", json={"active": False})).status_code == 409
+    assert (await admin.patch(f"/users/{me}", json={"role": "manager"})).status_code == 409
+    assert (await admin.get("/me")).status_code == 200
