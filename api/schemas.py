@@ -73,28 +73,6 @@ class Tenant(Struct):
     description: str | None = None
 
 
-class TenantCreate(Body):
-    """Required: uscc, name, industry, status. (Declared optional here so that every missing field is
-    named at once, by the registry's own check, rather than the first one alone.)"""
-
-    uscc: str | UnsetType = UNSET
-    name: str | UnsetType = UNSET
-    industry: Industry | UnsetType = UNSET
-    status: TenantStatus | UnsetType = UNSET
-    name_en: str | None | UnsetType = UNSET
-    founded_on: date | None | UnsetType = UNSET
-    moved_in_on: date | None | UnsetType = UNSET
-    moved_out_on: date | None | UnsetType = UNSET
-    hte_certificate_no: str | None | UnsetType = UNSET
-    hte_certified_on: date | None | UnsetType = UNSET
-    platform_level: PlatformLevel | UnsetType = UNSET
-    contact_name: str | None | UnsetType = UNSET
-    contact_phone: str | None | UnsetType = UNSET
-    contact_email: str | None | UnsetType = UNSET
-    website: str | None | UnsetType = UNSET
-    description: str | None | UnsetType = UNSET
-
-
 class TenantUpdate(Body):
     """Tenants may send only name_en, contact_*, website and description."""
 
@@ -115,6 +93,13 @@ class TenantUpdate(Body):
     description: str | None | UnsetType = UNSET
 
 
+class TenantCreate(TenantUpdate):
+    """Required: uscc, name, industry, status. (Declared optional here so that every missing field is
+    named at once, by the registry's own check, rather than the first one alone.)"""
+
+    uscc: str | UnsetType = UNSET
+
+
 class IPItem(Struct):
     id: int
     uscc: str
@@ -128,17 +113,6 @@ class IPItem(Struct):
     expires_on: date | None = None
 
 
-class IPItemCreate(Body):
-    """Required: kind, number, title, status (all missing ones are named at once)."""
-
-    kind: IPKind | UnsetType = UNSET
-    number: str | UnsetType = UNSET
-    title: str | UnsetType = UNSET
-    status: IPStatus | UnsetType = UNSET
-    filed_on: date | None | UnsetType = UNSET
-    granted_on: date | None | UnsetType = UNSET
-
-
 class IPItemUpdate(Body):
     kind: IPKind | UnsetType = UNSET
     number: str | UnsetType = UNSET
@@ -146,6 +120,10 @@ class IPItemUpdate(Body):
     status: IPStatus | UnsetType = UNSET
     filed_on: date | None | UnsetType = UNSET
     granted_on: date | None | UnsetType = UNSET
+
+
+class IPItemCreate(IPItemUpdate):
+    """Required: kind, number, title, status (all missing ones are named at once)."""
 
 
 class Report(Struct):
