@@ -3,25 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import secrets
 import sys
-
-
-def in_database(work) -> object:
-    """Run `work()` (a coroutine function) on a migrated database, then let go of the connections."""
-    from registry.db import close_database
-    from registry.migrate import migrate
-
-    async def run():
-        await migrate()
-        try:
-            return await work()
-        finally:
-            await close_database()
-
-    return asyncio.run(run())
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -32,10 +16,12 @@ def _serve(args: argparse.Namespace) -> int:
     # The API logs every 5xx with its trace under "park"; uvicorn only configures its own loggers.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from registry.migrate import run_on_database
+
     async def nothing() -> None:
         return None
 
-    in_database(nothing)
+    run_on_database(nothing)
     if args.demo:
         _load_demo_with_admin(f"http://{args.host}:{args.port}")
     from api.app import create_app
@@ -48,6 +34,7 @@ def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
     """The demo park plus a demo admin with a fresh random password, printed once."""
     from registry.actor import SYSTEM
     from registry.demo import load_demo
+    from registry.migrate import run_on_database
     from registry.services import accounts
 
     async def run() -> str:
@@ -60,7 +47,7 @@ def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
             await accounts.update_account(SYSTEM, "demo-admin", {"password": password})
         return password
 
-    password = in_database(run)
+    password = run_on_database(run)
     print("\n  Sign in as demo-admin with password:", password)
     print(f"  e.g. curl -s -X POST {url}/api/v1/auth/token -H 'content-type: application/json' \\")
     print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
@@ -74,6 +61,7 @@ def _demo(_: argparse.Namespace) -> int:
 def _users_add(args: argparse.Namespace) -> int:
     from registry.actor import Actor
     from registry.errors import RegistryError
+    from registry.migrate import run_on_database
     from registry.services import accounts
 
     if args.password_stdin:
@@ -88,7 +76,7 @@ def _users_add(args: argparse.Namespace) -> int:
         await accounts.create_account(Actor("cli", "admin", source="cli"), data)
 
     try:
-        in_database(run)
+        run_on_database(run)
     except RegistryError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         for item in error.errors:

@@ -6,7 +6,6 @@ an output path that cannot be written).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from pathlib import Path
@@ -34,8 +33,10 @@ def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
     if out != "-" and not Path(out).resolve().parent.is_dir():
         return _usage_error(f"cannot write {out}: no such directory")
 
+    from registry.migrate import run_on_database
+
     try:
-        written = asyncio.run(_export(kind, year, lang, out))
+        written = run_on_database(lambda: _export(kind, year, lang, out))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
     what = f"{kind} {year} ({lang})" if kind == "statistics" else kind
@@ -44,24 +45,17 @@ def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
 
 
 async def _export(kind: str, year: int | None, lang: str, out: str) -> int:
-    from registry.db import close_database
-    from registry.migrate import migrate
-
-    await migrate()
+    if out == "-":
+        return await _write(kind, year, lang, sys.stdout.buffer)
+    # Written beside the target and renamed, so a failed export never leaves half a workbook.
+    partial = Path(f"{out}.part")
     try:
-        if out == "-":
-            return await _write(kind, year, lang, sys.stdout.buffer)
-        # Written beside the target and renamed, so a failed export never leaves half a workbook.
-        partial = Path(f"{out}.part")
-        try:
-            with partial.open("wb") as file:
-                written = await _write(kind, year, lang, file)
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
-        return written
+        with partial.open("wb") as file:
+            written = await _write(kind, year, lang, file)
+        os.replace(partial, out)
     finally:
-        await close_database()
+        partial.unlink(missing_ok=True)
+    return written
 
 
 async def _write(kind: str, year: int | None, lang: str, file: BinaryIO) -> int:

@@ -7,7 +7,6 @@ cannot be used at all (missing, too large, not a spreadsheet, hostile).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from typing import Any
@@ -53,9 +52,8 @@ def main_import(path: str, dry_run: bool) -> int:
     from importers.pipeline import run_import
     from importers.safety import ImportRefused, check_size
     from registry.actor import Actor
-    from registry.db import close_database
     from registry.errors import RegistryError
-    from registry.migrate import migrate
+    from registry.migrate import run_on_database
     from registry.settings import settings
 
     try:
@@ -72,14 +70,10 @@ def main_import(path: str, dry_run: bool) -> int:
     actor = Actor(CLI_ACTOR_NAME, "admin", source="cli")
 
     async def run() -> ImportReport:
-        await migrate()
-        try:
-            return await run_import(actor, os.path.basename(path), content, dry_run, progress=_progress)
-        finally:
-            await close_database()
+        return await run_import(actor, os.path.basename(path), content, dry_run, progress=_progress)
 
     try:
-        report = asyncio.run(run())
+        report = run_on_database(run)
     except ImportRefused as refused:
         print(f"拒绝导入 / refused [{refused.code}]: {refused.detail}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ change between the reading and the writing. Rows are matched, never deleted.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -398,12 +398,13 @@ class _Writer:
         self.connection = connection
         self.progress = progress
 
-    async def many(self, sql: str, rows: Iterable[Sequence[Any]], total: int, label: str = "") -> None:
+    async def _in_chunks(self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Sequence[Any]],
+                         total: int, label: str) -> None:
         done = 0
         iterator = iter(rows)
         while chunk := list(islice(iterator, WRITE_CHUNK)):
             try:
-                await self.connection.executemany(sql, chunk)
+                await write(chunk)
             except Exception as error:
                 _raise_conflict_if_unique(error)
                 raise
@@ -411,23 +412,18 @@ class _Writer:
             if label and self.progress is not None:
                 self.progress(label, done, total)
 
+    async def many(self, sql: str, rows: Iterable[Sequence[Any]], total: int, label: str = "") -> None:
+        await self._in_chunks(lambda chunk: self.connection.executemany(sql, chunk), rows, total, label)
+
     async def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int,
                      label: str) -> None:
         if not isinstance(DB, PostgresEngine):
             await self.many(_insert_sql(table, columns), rows, total, label)
             return
         # PostgreSQL: COPY, several times faster than a multi-row INSERT, same transaction.
-        done = 0
-        iterator = iter(rows)
-        while chunk := list(islice(iterator, WRITE_CHUNK)):
-            try:
-                await self.connection.copy_records_to_table(table, records=chunk, columns=list(columns))
-            except Exception as error:
-                _raise_conflict_if_unique(error)
-                raise
-            done += len(chunk)
-            if label and self.progress is not None:
-                self.progress(label, done, total)
+        await self._in_chunks(
+            lambda chunk: self.connection.copy_records_to_table(table, records=chunk, columns=list(columns)),
+            rows, total, label)
 
     async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         """(row index, stored row, changed values); grouped by the columns they change; `version` + 1."""

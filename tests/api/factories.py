@@ -12,7 +12,7 @@ from registry.services import closed_years, ip_items, reports
 from tests.conftest import make_tenant, new_uscc
 
 __all__ = ["make_ip", "make_report", "make_tenant", "new_uscc", "fresh_patent_number", "fresh_year",
-           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address"]
+           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address", "fill"]
 
 # Serials far from the ones other suites use, so numbers stay unique within one test session.
 _patent_serials = count(7_300_000)
@@ -79,3 +79,12 @@ def field_errors(response: httpx.Response, status: int = 422) -> dict[str, str]:
         assert set(error) == {"field", "code", "message"}, error
         assert error["field"] and error["code"] and error["message"]
     return {e["field"]: e["code"] for e in errors}
+
+
+def fill(template, values: dict[str, str]):
+    """An endpoint table's path or body with its `{placeholders}` filled in."""
+    if isinstance(template, str):
+        return template.format(**values)
+    if isinstance(template, dict):
+        return {key: fill(value, values) for key, value in template.items()}
+    return template

@@ -13,7 +13,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
-from tests.api.factories import assert_problem, fresh_patent_number, make_ip, make_report, make_tenant, new_uscc
+from tests.api.factories import assert_problem, fill, fresh_patent_number, make_ip, make_report, make_tenant, new_uscc
 from tests.server import PASSWORD
 
 DENIED = frozenset({403, 404})
@@ -76,14 +76,6 @@ class World:
                 "new_number": fresh_patent_number(), "new_username": f"stolen-{uuid4().hex[:8]}"}
 
 
-def _fill(template, values: dict[str, str]):
-    if isinstance(template, str):
-        return template.format(**values)
-    if isinstance(template, dict):
-        return {key: _fill(value, values) for key, value in template.items()}
-    return template
-
-
 @pytest.fixture
 async def world(as_role) -> World:
     """A signed in as a tenant; B, in the same industry, with contact details, an IP item and reports."""
@@ -113,8 +105,8 @@ async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str,
 
 
 async def _call(client: httpx.AsyncClient, endpoint: Endpoint, values: dict[str, str]) -> httpx.Response:
-    body = _fill(endpoint.body, values)
-    return await client.request(endpoint.method, _fill(endpoint.path, values), json=body)
+    body = fill(endpoint.body, values)
+    return await client.request(endpoint.method, fill(endpoint.path, values), json=body)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.id for e in ENDPOINTS])

@@ -16,6 +16,7 @@ from registry.actor import SYSTEM
 from registry.services import accounts, closed_years
 from tests.api.factories import (
     assert_problem,
+    fill,
     fresh_patent_number,
     fresh_year,
     make_ip,
@@ -78,14 +79,6 @@ CALLS = [
 ]
 
 
-def _fill(template, values: dict[str, str]):
-    if isinstance(template, str):
-        return template.format(**values)
-    if isinstance(template, dict):
-        return {key: _fill(value, values) for key, value in template.items()}
-    return template
-
-
 @pytest.fixture
 async def stage():
     """A tenant with an IP item, a report and an account; a spare empty tenant; an open and a closed year."""
@@ -113,7 +106,7 @@ async def _client(role: str, as_role, anonymous, tenant_uscc: str) -> httpx.Asyn
 async def _records(manager: httpx.AsyncClient, values: dict[str, str]) -> list[tuple[int, str]]:
     paths = ["/tenants/{t}", "/tenants/{spare}", "/tenants/{t}/ip", "/tenants/{t}/reports", "/users/{account}",
              "/periods", "/users?limit=500"]
-    return [((r := await manager.get(_fill(p, values))).status_code, r.text) for p in paths]
+    return [((r := await manager.get(fill(p, values))).status_code, r.text) for p in paths]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -122,7 +115,7 @@ async def test_role_may_or_may_not_call_the_endpoint(call, role, stage, as_role,
     client = await _client(role, as_role, anonymous, stage["t"])
     before = await _records(manager, stage)
 
-    response = await client.request(call.method, _fill(call.path, stage), json=_fill(call.body, stage))
+    response = await client.request(call.method, fill(call.path, stage), json=fill(call.body, stage))
 
     if role in call.allowed:
         assert response.status_code == call.status, response.text
