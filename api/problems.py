@@ -71,9 +71,14 @@ def duplicate_key(_: Request, error: Exception) -> Response:
                         "reload and retry", "Conflict")
 
 
-def unexpected_error(request: Request, error: Exception) -> Response:
-    if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error):
+def sqlite_integrity_error(request: Request, error: sqlite3.IntegrityError) -> Response:
+    """SQLite reports every constraint as IntegrityError; only a unique key lost to a racing writer is a 409."""
+    if "UNIQUE" in str(error):
         return duplicate_key(request, error)
+    return unexpected_error(request, error)
+
+
+def unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem(500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)")
 
@@ -83,5 +88,6 @@ EXCEPTION_HANDLERS = {
     ValidationException: validation_error,
     HTTPException: http_error,
     UniqueViolationError: duplicate_key,
+    sqlite3.IntegrityError: sqlite_integrity_error,
     Exception: unexpected_error,
 }

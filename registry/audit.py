@@ -9,6 +9,7 @@ from typing import Any
 
 from registry.actor import Actor
 from registry.money import format_yuan
+from registry.services.listing import Page, listing
 from registry.tables import AuditEntry
 from registry.vocabulary import MONEY_KEYS
 
@@ -76,8 +77,6 @@ def _shown(stored: str | None) -> dict | None:
 
 async def list_entries(actor: Actor, entity: str | None, uscc: str | None, limit: int, offset: int) -> dict:
     """The trail, newest first (admins and managers)."""
-    from registry.services.listing import Page, listing
-
     actor.require_role("admin", "manager")
     page = Page(limit, offset)
     page.check()
