@@ -34,6 +34,7 @@ def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
     """The demo park plus a demo admin with a fresh random password, printed once."""
     from registry.actor import SYSTEM
     from registry.demo import load_demo
+    from registry.errors import NotFound
     from registry.migrate import run_on_database
     from registry.services import accounts
 
@@ -41,10 +42,12 @@ def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
         summary = await load_demo()
         print(summary.describe())
         password = secrets.token_urlsafe(12)
-        if await accounts.find_actor("demo-admin") is None:
+        try:
+            await accounts.get_account(SYSTEM, "demo-admin")
+        except NotFound:
             await accounts.create_account(SYSTEM, {"username": "demo-admin", "password": password, "role": "admin"})
         else:
-            await accounts.update_account(SYSTEM, "demo-admin", {"password": password})
+            await accounts.update_account(SYSTEM, "demo-admin", {"password": password, "active": True})
         return password
 
     password = run_on_database(run)

@@ -184,16 +184,20 @@ def _binding(row: Mapping[str, Any]) -> dict[str, Any]:
 async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, Any]] | None:
     """The actor for good credentials of an active account and the claims binding a token to it, else
     None (and equally slow either way)."""
-    row = await Account.select(Account.password, *COLUMNS).where(Account.username == username).first().run()
+    row = await _fetch_bound(username)
     if row is None:
         await asyncio.to_thread(_hash, password)  # as slow as a wrong password: no user enumeration
         return None
     if not await asyncio.to_thread(_verify, password, row["password"]) or not row["active"]:
         return None
-    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"]), _binding(row)
+    return _bound_actor(row)
 
 
 _fetch_bound = KeyedLookup(lambda username: Account.select(Account.password, *COLUMNS).where(Account.username == username))
+
+
+def _bound_actor(row: Mapping[str, Any]) -> tuple[Actor, dict[str, Any]]:
+    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"]), _binding(row)
 
 
 async def find_bound_actor(username: str) -> tuple[Actor, dict[str, Any]] | None:
@@ -201,15 +205,8 @@ async def find_bound_actor(username: str) -> tuple[Actor, dict[str, Any]] | None
     row = await _fetch_bound(username)
     if row is None or not row["active"]:
         return None
-    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"]), _binding(row)
+    return _bound_actor(row)
 
 
-async def find_actor(username: str) -> Actor | None:
-    row = await _fetch(username)
-    if row is None or not row["active"]:
-        return None
-    return Actor(username=row["username"], role=row["role"], tenant_uscc=row["tenant_uscc"])
-
-
-__all__ = ["authenticate", "create_account", "delete_account", "find_actor", "find_bound_actor", "get_account",
+__all__ = ["authenticate", "create_account", "delete_account", "find_bound_actor", "get_account",
            "list_accounts", "update_account"]
