@@ -20,10 +20,6 @@ class Actor:
     def reads_everything(self) -> bool:
         return self.role in ("admin", "manager", "statistician")
 
-    @property
-    def writes_everything(self) -> bool:
-        return self.role in ("admin", "manager")
-
     def require_role(self, *roles: str) -> None:
         if self.role not in roles:
             raise Forbidden(f"角色 {self.role} 无权执行此操作 / role {self.role} may not do this")

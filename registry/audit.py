@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -51,17 +51,6 @@ def entry(
 async def record(actor: Actor, action: str, entity: str, key: str, uscc: str | None,
                  before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
     await AuditEntry.insert(entry(actor, action, entity, key, uscc, before, after)).run()
-
-
-async def record_many(entries: Iterable[AuditEntry], chunk: int = 500) -> None:
-    batch: list[AuditEntry] = []
-    for item in entries:
-        batch.append(item)
-        if len(batch) >= chunk:
-            await AuditEntry.insert(*batch).run()
-            batch = []
-    if batch:
-        await AuditEntry.insert(*batch).run()
 
 
 def _shown(stored: str | None) -> dict | None:

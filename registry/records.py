@@ -126,7 +126,3 @@ def clean(
     if errors:
         raise ValidationFailed("请求中有无效字段 / some fields are invalid", errors)
     return cleaned
-
-
-def error_of(field: str, error: Exception) -> FieldError:
-    return FieldError(field, getattr(error, "code", "invalid"), getattr(error, "message", str(error)))

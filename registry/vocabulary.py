@@ -86,7 +86,6 @@ IP_STATUS = Enumeration(
         Choice("withdrawn", "撤回", "Withdrawn"),
     ),
 )
-ENUMERATIONS = {e.name: e for e in (INDUSTRY, TENANT_STATUS, PLATFORM_LEVEL, IP_KIND, IP_STATUS)}
 
 
 @dataclass(frozen=True)
@@ -201,7 +200,7 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
-    "COUNT_KEYS", "ENUMERATIONS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "COUNT_KEYS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
     "TENANT_STATUS", "Choice", "Enumeration", "Field", "field_named",
 ]
