@@ -18,19 +18,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from exports.cells import CellMaker, Looks
 from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, sheet_name
 from registry.ip_numbers import make_patent_number
-from registry.uscc import make_demo_uscc
+from registry.uscc import SAMPLE_USCC
 from registry.vocabulary import SHEETS, Enumeration, Field
 
 INLINE_LIST_LIMIT = 255
 LAST_ROW = 1_048_576
 LISTS_SHEET = {"zh": "选项", "en": "Lists"}
-_SAMPLE_USCC = make_demo_uscc(9999)
 
 # Stored values (codes, fen, dates) of the sample rows, rendered like any registry value.
 SAMPLES: dict[str, dict[str, dict[str, object]]] = {
     "tenants": {
         "zh": {
-            "uscc": _SAMPLE_USCC,
+            "uscc": SAMPLE_USCC,
             "name": "示例科技有限公司",
             "name_en": "Sample Technology Co., Ltd.",
             "industry": "electronic_info",
@@ -44,17 +43,17 @@ SAMPLES: dict[str, dict[str, dict[str, object]]] = {
             "contact_phone": "0731-28888888",
             "contact_email": "contact@example.com",
             "website": "https://www.example.com",
-            "description": "示例行：导入前请替换或删除",
+            "description": "示例行：导入时跳过，不会成为记录",
         },
         "en": {
             "name": "Sample Technology Co., Ltd.",
             "contact_name": "Zhang San",
-            "description": "Sample row: replace or delete it before importing",
+            "description": "Sample row: skipped on import, never a record",
         },
     },
     "ip": {
         "zh": {
-            "uscc": _SAMPLE_USCC,
+            "uscc": SAMPLE_USCC,
             "kind": "invention",
             "number": make_patent_number(2017, 1, 601862),
             "title": "一种示例装置",
@@ -65,7 +64,7 @@ SAMPLES: dict[str, dict[str, dict[str, object]]] = {
     },
     "reports": {
         "zh": {
-            "uscc": _SAMPLE_USCC,
+            "uscc": SAMPLE_USCC,
             "period": "2016",
             "revenue": 1_234_567_890,
             "net_profit": 123_456_700,
@@ -78,6 +77,12 @@ SAMPLES: dict[str, dict[str, dict[str, object]]] = {
         },
         "en": {},
     },
+}
+
+_SAMPLE_NOTE = {
+    "zh": "示例行：统一社会信用代码为示例代码，导入时整行跳过，不会成为记录。可在下面填写，或覆盖本行并填入企业自己的统一社会信用代码。",
+    "en": "Sample row: its USCC is the sample code, so the whole row is skipped on import and never becomes a "
+    "record. Fill in the rows below, or type over this one with the tenant's own USCC.",
 }
 
 _TYPE_HINTS = {
@@ -122,6 +127,9 @@ def _write_sheet(sheet, kind: str, fields: tuple[Field, ...], lang: str, lists: 
             for f in fields
         ]
     )
+    for column, field in enumerate(fields, 1):
+        if field.key == "uscc":
+            sheet.cell(2, column).comment = Comment(_SAMPLE_NOTE[lang], "Park Registry", width=300, height=120)
     sheet.freeze_panes = "B2"
 
     for column, field in enumerate(fields, 1):

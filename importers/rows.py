@@ -11,6 +11,7 @@ from importers.headers import Layout, column_letter, fold
 from importers.report import Issues
 from registry.errors import FieldError, ValidationFailed
 from registry.records import clean
+from registry.uscc import SAMPLE_USCC
 from registry.vocabulary import Field
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
@@ -96,6 +97,11 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             errors += kept_errors
             notes += kept_notes
             record[kept.key] = value
+        if record.get("uscc") == SAMPLE_USCC:
+            issues.warn(grid.name, number, letters["uscc"], SAMPLE_USCC, "sample_row",
+                        "模板示例行，已跳过；要导入本行，请填入企业自己的统一社会信用代码 / the template's sample row, "
+                        "skipped; to import this row, enter the tenant's own USCC")
+            continue
         try:
             record |= clean(others, {f.key: data[f.key] for f in others}, partial=True, warnings=notes)
         except ValidationFailed as failure:

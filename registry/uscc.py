@@ -80,3 +80,10 @@ def make_demo_uscc(n: int) -> str:
         raise ValueError(f"demo USCC serial out of range: {n}")
     org_body = f"{_DEMO_ORG_STEM}{n:04d}"
     return make_uscc(_DEMO_PREFIX + org_body + org_code_check_char(org_body))
+
+
+# The import template's sample rows name this code. It is a well-formed USCC, so the sample shows a
+# real row's shape and passes every check, but its organisation code spells EXAMPLE1, so it names no
+# company: the importer skips every row carrying it, and the sample never becomes a record.
+_SAMPLE_ORG_BODY = "EXAMPLE1"
+SAMPLE_USCC = make_uscc(_DEMO_PREFIX + _SAMPLE_ORG_BODY + org_code_check_char(_SAMPLE_ORG_BODY))

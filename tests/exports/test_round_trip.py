@@ -85,16 +85,3 @@ async def test_registry_dump_imports_back_with_nothing_to_do(varied_registry):
         assert _get(counts, "created") == 0, kind
         assert _get(counts, "updated") == 0, kind
         assert _get(counts, "unchanged") == count, kind
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_the_template_sample_rows_import_cleanly(empty_registry, lang):
-    from exports.template import template_workbook
-
-    run_import = _run_import()
-    summary = await run_import(SYSTEM, f"template-{lang}.xlsx", template_workbook(lang), True)
-    assert _get(summary, "errors") == []
-    sheets = _get(summary, "sheets")
-    for kind in ("tenants", "ip", "reports"):
-        counts = sheets[kind] if isinstance(sheets, dict) else getattr(sheets, kind)
-        assert _get(counts, "created") == 1, kind
