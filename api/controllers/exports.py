@@ -19,7 +19,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.response import File
 
 from api.auth import READERS, WRITERS, requires
-from exports.registry_dump import write_registry_workbook
+from exports.registry_dump import dump_in_worker
 from exports.statistics import statistics_workbook
 from exports.template import template_workbook
 from registry.actor import ROLES
@@ -78,11 +78,12 @@ class ExportController(Controller):
     @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[WRITERS],
          media_type=XLSX)  # fmt: skip
     async def registry(self) -> File:
-        # Streamed through a temporary file: a large registry never sits in memory whole.
+        # Written by a worker process into a temporary file: a large registry never sits in memory
+        # whole, and this process goes on answering other requests meanwhile.
         handle, path = tempfile.mkstemp(prefix="park-registry-", suffix=".xlsx")
+        os.close(handle)
         try:
-            with os.fdopen(handle, "wb") as file:
-                await write_registry_workbook(file)
+            await dump_in_worker(path)
         except BaseException:
             os.unlink(path)
             raise

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
-from exports.cells import CellMaker, display_width, exact_number_text
+from exports.cells import CellMaker, display_width, exact_number_text, stream_sheet
 from tests.exports.conftest import sheet_xml
 
 HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=1"]
@@ -79,3 +79,56 @@ def test_text_comes_back_exactly_even_where_xml_cannot_carry_it():
 def test_cjk_counts_double_for_column_width():
     assert display_width("动力谷") == 6
     assert display_width("abc") == 3
+
+
+VARIED = [
+    "动力谷", "  spaces kept  ", "a & b < c > d", "line\nbreak", "=1+1", "_x0041_ literal", "tab\tin", 7,
+    Decimal("12345678901.23"), Decimal("-0.01"), date(2017, 3, 5), date(1900, 1, 15), datetime(2017, 3, 5, 14, 30),
+    True, False, None,
+]  # fmt: skip
+LOOKS = ["header", "wrap", None, "wrap", None, None, None, "integer", "money", "money", "date", "date", None, None,
+         None, "date"]  # fmt: skip
+
+
+def _workbook(stream: bool) -> bytes:
+    """The varied row twice; `stream`: in a stream sheet, the second row through `CellMaker.stream` (which
+    only a stream sheet takes), else in openpyxl's own write-only sheet."""
+    book = Workbook(write_only=True)
+    sheet = stream_sheet(book, "s") if stream else book.create_sheet("s")
+    sheet.column_dimensions["A"].width = 30
+    sheet.freeze_panes = "B2"
+    sheet.row_dimensions[2].height = 40
+    cells = CellMaker(sheet)
+    sheet.append(cells.row(VARIED, LOOKS))
+    sheet.append(cells.stream(VARIED, LOOKS) if stream else cells.row(VARIED, LOOKS))
+    sheet.auto_filter.ref = "A1:P2"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _seen(content: bytes) -> list:
+    sheet = load_workbook(BytesIO(content))["s"]
+    seen = [sheet.freeze_panes, sheet.auto_filter.ref, sheet.column_dimensions["A"].width, sheet.row_dimensions[2].height]
+    for row in sheet.iter_rows():
+        seen += [(c.coordinate, c.value, c.data_type, c.number_format, c.font.b, c.alignment.wrap_text, c.quotePrefix)
+                 for c in row]  # fmt: skip
+    return seen
+
+
+def test_a_stream_sheet_holds_what_openpyxls_own_write_only_sheet_holds():
+    ours, theirs = _workbook(stream=True), _workbook(stream=False)
+    assert _seen(ours) == _seen(theirs)
+    assert _calamine_row(ours) == _calamine_row(theirs)
+    assert 'ht="40"' in sheet_xml(ours, "s")
+
+
+def test_a_stream_sheet_refuses_what_it_cannot_write():
+    book = Workbook(write_only=True)
+    sheet = stream_sheet(book, "s")
+    with pytest.raises(TypeError):
+        sheet.append(["plain value"])
+    formula = CellMaker(sheet).cell("x")
+    formula.data_type = "f"
+    with pytest.raises(TypeError):
+        sheet.append([formula])
