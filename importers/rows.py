@@ -94,7 +94,8 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     others = tuple(column.field for column in layout.columns if column.field.type not in _Repeated.TYPES)
     repeating = tuple(column.field for column in layout.columns if column.field.type in _Repeated.TYPES)
     picks = [(column.index, column.field) for column in layout.columns]
-    silent = [column.field for column in layout.columns if column.field.enum and column.field.enum.silent]
+    silent = [(column.index, column.field) for column in layout.columns
+              if column.field.enum and column.field.enum.silent]
     unsaid = _UNSAID_WHEN_BLANK[layout.kind]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
@@ -110,9 +111,9 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
         if _is_note(row):
             issues.warn(grid.name, number, None, None, "note_row", "备注行已跳过 / a note row was skipped")
             continue
-        for kept in silent:
-            value = data[kept.key]
-            if value is not None and says_nothing(kept.enum, value):
+        for index, kept in silent:  # the cell as written: 无数据 is a placeholder too, but one to be told
+            value = row[index] if index < width else None
+            if isinstance(value, str) and says_nothing(kept.enum, value):
                 issues.warn_rows(grid.name, number, letters[kept.key], shown(value), f"{kept.key}_says_nothing",
                                  f"“{value}”不表示{kept.zh}，按未填处理", f"“{value}” says nothing of the {kept.en}; "
                                  "read as not given")
