@@ -196,6 +196,20 @@ def time_park_import(path: Path, url: str, data_dir: Path) -> tuple[float, float
     return elapsed, usage.ru_maxrss / 1024, " | ".join(summary)
 
 
+def measure(book: Path, sqlite_url: str, postgres: str | None, work: Path) -> None:
+    """(a) openpyxl reading `book`, (b) `park import` of it on SQLite and, if named, PostgreSQL, and b/a."""
+    a, rows = time_openpyxl(book)
+    print(f"(a) openpyxl read-only, iterating {rows:,} rows: {a:.2f} s")
+    engines = [("SQLite", sqlite_url)]
+    if postgres:
+        prepare(postgres, work)
+        engines.append(("PostgreSQL", postgres))
+    for engine, url in engines:
+        b, peak, summary = time_park_import(book, url, work)
+        print(f"(b) park import on {engine}: {b:.2f} s, peak RSS {peak:.0f} MB  [{summary}]")
+        print(f"    b/a = {b / a:.2f} (goal <= 1.0), peak {peak:.0f} MB (goal <= 300 MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -219,32 +233,14 @@ def main() -> None:
         print(f"workbook: {args.rows:,} IP rows for {len(usccs)} demo tenants, {book.stat().st_size / 1e6:.1f} MB "
               f"(written in {time.perf_counter() - started:.1f} s)")
 
-        a, rows = time_openpyxl(book)
-        print(f"(a) openpyxl read-only, iterating {rows:,} rows: {a:.2f} s")
-        b, peak, summary = time_park_import(book, sqlite_url, work)
-        print(f"(b) park import on SQLite: {b:.2f} s, peak RSS {peak:.0f} MB  [{summary}]")
-        print(f"    b/a = {b / a:.2f} (goal <= 1.0), peak {peak:.0f} MB (goal <= 300 MB)")
-        if postgres:
-            prepare(postgres, work)
-            b_pg, peak_pg, summary = time_park_import(book, postgres, work)
-            print(f"(b) park import on PostgreSQL: {b_pg:.2f} s, peak RSS {peak_pg:.0f} MB  [{summary}]")
-            print(f"    b/a = {b_pg / a:.2f} (goal <= 1.0), peak {peak_pg:.0f} MB (goal <= 300 MB)")
+        measure(book, sqlite_url, postgres, work)
 
         cnipa = work / "cnipa-100k.xlsx"
         write_cnipa_workbook(cnipa, [name for _, name in tenants], args.rows)
         print(f"CNIPA-style export: {args.rows:,} patents, owners by name, {cnipa.stat().st_size / 1e6:.1f} MB")
-        a, rows = time_openpyxl(cnipa)
-        print(f"(a) openpyxl read-only, iterating {rows:,} rows: {a:.2f} s")
         cnipa_url = f"sqlite:///{work / 'cnipa.sqlite'}"
         prepare(cnipa_url, work)
-        b, peak, summary = time_park_import(cnipa, cnipa_url, work)
-        print(f"(b) park import on SQLite: {b:.2f} s, peak RSS {peak:.0f} MB  [{summary}]")
-        print(f"    b/a = {b / a:.2f} (goal <= 1.0), peak {peak:.0f} MB (goal <= 300 MB)")
-        if postgres:
-            prepare(postgres, work)
-            b_pg, peak_pg, summary = time_park_import(cnipa, postgres, work)
-            print(f"(b) park import on PostgreSQL: {b_pg:.2f} s, peak RSS {peak_pg:.0f} MB  [{summary}]")
-            print(f"    b/a = {b_pg / a:.2f} (goal <= 1.0), peak {peak_pg:.0f} MB (goal <= 300 MB)")
+        measure(cnipa, cnipa_url, postgres, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

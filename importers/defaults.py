@@ -37,17 +37,22 @@ async def fill_defaults(sheets: list[SheetRows], issues: Issues) -> None:
     await _ip_statuses([sheet for sheet in sheets if sheet.kind == "ip"], issues)
 
 
+def ip_key(record: dict) -> tuple[str, str] | None:
+    """An IP row's key (kind, normalised number), None when it has none (the plan says why)."""
+    if record.get("kind") is None or record.get("number") is None:
+        return None
+    try:
+        return record["kind"], normalise_ip_number(record["kind"], record["number"])
+    except InvalidIdentifier:
+        return None
+
+
 async def _ip_statuses(sheets: list[SheetRows], issues: Issues) -> None:
     unsaid: list[tuple[SheetRows, int, dict, tuple[str, str]]] = []
     for sheet in sheets:
         for record, row in zip(sheet.records, sheet.rows, strict=True):
-            if record.get("status") is not None or record.get("kind") is None or record.get("number") is None:
-                continue
-            try:
-                key = (record["kind"], normalise_ip_number(record["kind"], record["number"]))
-            except InvalidIdentifier:
-                continue  # the plan reports the number
-            unsaid.append((sheet, row, record, key))
+            if record.get("status") is None and (key := ip_key(record)) is not None:
+                unsaid.append((sheet, row, record, key))
     if not unsaid:
         return
     stored = await bulk.ip_items_by_key({key for *_, key in unsaid})

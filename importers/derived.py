@@ -12,7 +12,8 @@ from typing import Any
 from importers.headers import Layout, fold
 from importers.report import Issues
 from registry.ip_numbers import kind_of_patent_number
-from registry.vocabulary import IP_KIND
+from registry.records import enum_code
+from registry.vocabulary import INDUSTRY, IP_KIND
 
 # CNIPA search exports name a published invention application 发明申请 (its date is the 申请公布日),
 # a granted one 发明授权 (its date is the 授权公告日).
@@ -29,6 +30,14 @@ def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], ro
     elif layout.kind == "tenants":
         if record.pop("graduated", None) is True and record.get("status") is None:
             record["status"] = "graduated"
+        trade = record.pop("trade", None)
+        if trade is not None and record.get("industry") is None:
+            try:
+                record["industry"] = enum_code(INDUSTRY, trade)
+            except ValueError:
+                issues.warn_rows(sheet, row, letters.get("trade"), trade, "trade_not_an_industry_group",
+                                 f"所属行业“{trade}”不是园区的产业类别，不作产业类别读取",
+                                 f"the trade {trade!r} is not one of the park's industry groups; not read as one")
     elif layout.kind == "reports" and "period" not in record and layout.sheet_period:
         record["period"] = layout.sheet_period
 

@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from importers.cells import shown
-from importers.defaults import fill_defaults
+from importers.defaults import fill_defaults, ip_key
 from importers.grids import read_grids
 from importers.headers import column_letter, expected_headers, find_layout, kind_of_sheet_name, seen_headers
 from importers.owners import find_owners
 from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts
-from importers.rows import SheetRows, read_rows
+from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
 from registry.actor import Actor
 from registry.db import DB, write_transaction
@@ -143,10 +143,6 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
     return plans
 
 
-# Required fields an import fills itself when a row leaves them out (importers.defaults, .owners).
-_FILLED = {"tenants": {"status", "industry"}, "ip": {"status", "uscc"}, "reports": set()}
-
-
 async def _broken_rows_missing(sheets: list[SheetRows]) -> dict[tuple[str, str, str], list[int]]:
     """Rows with bad cells that would also need a column the sheet lacks, had their cells been right:
     so a manager learns of the missing column in the same pass as of the bad cells."""
@@ -155,16 +151,16 @@ async def _broken_rows_missing(sheets: list[SheetRows]) -> dict[tuple[str, str, 
         if not sheet.broken or sheet.kind == "reports":
             continue
         lacking = [f.key for f in SHEETS[sheet.kind][2]
-                   if f.required and f.key not in _FILLED[sheet.kind] and sheet.layout.column_of(f.key) is None]
+                   if f.required and f.key not in UNSAID_WHEN_BLANK[sheet.kind] and sheet.layout.column_of(f.key) is None]
         if not lacking:
             continue
         if sheet.kind == "tenants":
             stored = await bulk.tenants_by_uscc({r["uscc"] for _, r in sheet.broken if r.get("uscc")})
             new = [row for row, r in sheet.broken if r.get("uscc") not in stored]
         else:
-            keys = {(r["kind"], r["number"]) for _, r in sheet.broken if r.get("kind") and r.get("number")}
-            stored = await bulk.ip_items_by_key(keys)
-            new = [row for row, r in sheet.broken if (r.get("kind"), r.get("number")) not in stored]
+            keys = {row: ip_key(r) for row, r in sheet.broken}
+            stored = await bulk.ip_items_by_key({key for key in keys.values() if key is not None})
+            new = [row for row, key in keys.items() if key not in stored]
         for key in lacking:
             if new:
                 missing[(sheet.name, sheet.kind, key)] = list(new)

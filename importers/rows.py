@@ -21,7 +21,7 @@ _FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", 
                  "联系电话", "source")
 # Fields a row may leave blank for the import to fill (a new record's default, a kind from its
 # number, an owner from its name): a blank there is "not said", never "clear it".
-_UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set()}
+UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set()}
 
 
 @dataclass
@@ -96,7 +96,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     picks = [(column.index, column.field) for column in layout.columns]
     silent = [(column.index, column.field) for column in layout.columns
               if column.field.enum and column.field.enum.silent]
-    unsaid = _UNSAID_WHEN_BLANK[layout.kind]
+    unsaid = UNSAID_WHEN_BLANK[layout.kind]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
     key = {"tenants": "uscc", "ip": "number", "reports": "uscc"}[layout.kind]

@@ -140,7 +140,7 @@ TENANT_FIELDS: tuple[Field, ...] = (
     Field("name_en", "英文名称", "English name", max_length=200, tenant_editable=True,
           aliases=("name_en", "english name")),
     Field("industry", "产业类别", "Industry", "enum", INDUSTRY, required=True,
-          aliases=("产业", "行业", "所属产业", "产业分组", "所属行业", "行业类别", "行业分类", "industry group")),
+          aliases=("产业", "行业", "所属产业", "产业分组", "industry group")),
     Field("founded_on", "成立日期", "Founded on", "date",
           aliases=("注册日期", "成立时间", "企业成立时间", "注册时间", "成立日", "founded", "date founded")),
     Field("moved_in_on", "入驻日期", "Moved in on", "date",
@@ -226,6 +226,8 @@ SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
 IMPORT_ONLY_FIELDS: dict[str, tuple[Field, ...]] = {
     "tenants": (
         Field("graduated", "是否毕业企业", "Graduated?", "bool", aliases=("是否毕业", "已毕业企业", "graduated")),
+        # A registration list's trade (国民经济行业分类): one of the park's groups, or left to classify.
+        Field("trade", "所属行业", "Trade", max_length=200, aliases=("行业类别", "行业分类", "国民经济行业", "trade")),
     ),
     "ip": (
         Field("owner_name", "申请人/专利权人", "Applicant / owner", max_length=2000, aliases=(

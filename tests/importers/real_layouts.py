@@ -18,7 +18,7 @@ CNIPA_WIDE_HEADERS = ["专利类型", "专利名称", "法律状态", "法律状
 # legal representative (which the registry does not keep), a title above and a signed footer below.
 REGISTRATION_TITLE = "2017年高新区入驻企业名单"
 REGISTRATION_HEADERS = ["序号", "企业名称", "统一组织信用代码", "法定代表人", "注册资本", "企业成立时间", "企业入驻时间",
-                        "经营状态", "电话号码", "是否毕业企业", "毕业时间"]
+                        "经营状态", "电话号码", "是否毕业企业", "毕业时间", "所属行业"]
 REGISTRATION_FOOTER = ["填表人：", None, None, "联系电话：", None]
 
 # The Torch (火炬) in-incubator tenant form's figures, in its own words and units.
