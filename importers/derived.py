@@ -7,6 +7,7 @@ Each rule that fills a field says so in one warning naming the rows it covered.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from importers.headers import Layout, fold
@@ -18,8 +19,20 @@ from registry.vocabulary import INDUSTRY, IP_KIND
 # CNIPA search exports name a published invention application 发明申请 (its date is the 申请公布日),
 # a granted one 发明授权 (its date is the 授权公告日).
 _PUBLICATION_RECORDS = frozenset(fold(word) for word in ("发明申请", "发明公布"))
+# A kind written as the registry names it; anything else in the column (发明申请, 发明授权…) is a phrase
+# read as a kind, and said so.
+_KIND_LABELS = frozenset(fold(word) for choice in IP_KIND.choices for word in (choice.code, choice.zh, choice.en))
 # What a granted item's status may be: granted at some time, whatever came after.
 _GRANTED = ("valid", "lapsed", "expired")
+
+
+@lru_cache(maxsize=256)
+def _folded(written: str) -> str:
+    return fold(written)
+
+
+def _is_phrase(written: str) -> bool:
+    return _folded(written) not in _KIND_LABELS
 
 
 def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str,
@@ -44,7 +57,11 @@ def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], ro
 
 def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
                  issues: Issues) -> None:
-    number = record.get("number")
+    number, written = record.get("number"), raw.get("kind")
+    if record.get("kind") is not None and isinstance(written, str) and _is_phrase(written):
+        issues.warn_rows(sheet, row, letters.get("kind"), written.strip(), "kind_from_type_phrase",
+                         f"类型“{written.strip()}”按{IP_KIND.label(record['kind'])}读取",
+                         f"type {written.strip()!r} read as {IP_KIND.label(record['kind'], 'en')}")
     if record.get("kind") is None and number:
         kind = kind_of_patent_number(number)
         if kind is not None:
@@ -65,7 +82,7 @@ def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: s
         return
     if published is None:
         return
-    publication_record = isinstance(raw.get("kind"), str) and fold(raw["kind"]) in _PUBLICATION_RECORDS
+    publication_record = isinstance(written, str) and _folded(written) in _PUBLICATION_RECORDS
     if kind in ("utility_model", "design") or (status in _GRANTED and not publication_record):
         record["granted_on"] = published
         return

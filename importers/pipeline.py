@@ -51,9 +51,10 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
                              "找不到表头行（前 30 行中没有可识别的列名）/ no header row found: none of the first 30 "
                              "rows names the sheet's columns")
             elif fmt != "csv" and any(any(cell not in (None, "") for cell in row) for row in grid.rows):
-                issues.warn(grid.name, None, None, None, "sheet_ignored",
+                headers = seen[-1][1]
+                issues.warn(grid.name, None, None, ", ".join(headers[:30]) or None, "sheet_ignored",
                             "工作表未识别为企业、知识产权或经营数据，已忽略 / not a tenants, IP or reports sheet; "
-                            "ignored")
+                            f"ignored. {expected_headers(headers)}")
             continue
         header_row = layout.header_row + 1
         if kind is None and fmt != "csv":

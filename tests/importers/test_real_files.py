@@ -71,6 +71,8 @@ async def test_cnipa_export_imports_as_it_comes_with_owners_found_by_name(manage
     assert (early["uscc"], early["kind"], early["status"]) == (owner["uscc"], "invention", "expired")
 
     warnings = _codes(report)
+    phrases = {(w["value"], w["column"]) for w in report.to_json()["warnings"] if w["code"] == "kind_from_type_phrase"}
+    assert phrases == {("发明申请", "A")}
     assert warnings["kind_from_number"]["row"] == 8
     assert "第 8 行" in warnings["kind_from_number"]["message"]
     silent = {(w["row"], w["column"], w["value"]) for w in report.to_json()["warnings"]
