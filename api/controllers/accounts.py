@@ -4,7 +4,7 @@ import asyncio
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import LoginThrottle, forget_account, requires
 from api.etag import etag, expected_version
@@ -19,7 +19,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/auth/token", summary="Exchange username and password for a bearer token", security=[], status_code=200)
-    async def token(self, request: Request, data: TokenRequest) -> TokenResponse:
+    async def token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
         app = request.app
         throttle: LoginThrottle = app.state.login_throttle
         username, address = data.username, request.client.host if request.client else "-"
@@ -62,7 +62,7 @@ class UserController(Controller):
         return page_of(Account, await accounts.list_accounts(request.user, Page(limit, offset, sort), role))
 
     @post("/", summary="Create an account (managers: tenant accounts only)")
-    async def create_user(self, request: Request[Actor, object, object], data: AccountCreate) -> Response[Account]:
+    async def create_user(self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]) -> Response[Account]:
         row = await accounts.create_account(request.user, data.fields())
         forget_account(row["username"])  # a cached earlier account of this name (deleted) is not this one
         return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
@@ -74,7 +74,7 @@ class UserController(Controller):
 
     @patch("/{username:str}", summary="Change role, tenant, password or active flag")
     async def update_user(
-        self, request: Request[Actor, object, object], username: FromPath[str], data: AccountUpdate
+        self, request: Request[Actor, object, object], username: FromPath[str], data: JSONBody[AccountUpdate]
     ) -> Response[Account]:
         row = await accounts.update_account(request.user, username, data.fields(), expected_version(request))
         forget_account(username)

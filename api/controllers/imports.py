@@ -11,8 +11,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import FromPath, MultipartBody, QueryParameter
 
 from api.auth import WRITERS
 from importers import errors_workbook, get_batch, run_import
@@ -49,7 +48,7 @@ class ImportController(Controller):
     async def create_import(
         self,
         request: Request[Actor, object, object],
-        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: MultipartBody[ImportUpload],
         dry_run: Annotated[bool, QueryParameter(description="plan and report only; write nothing")] = False,
     ) -> Response[dict[str, Any]]:
         content = await data.file.read()

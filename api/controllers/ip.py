@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.etag import etag, expected_version
 from api.schemas import IPItem, IPItemCreate, IPItemUpdate, page_of, struct_of
@@ -38,7 +38,7 @@ class TenantIPController(Controller):
         return page_of(IPItem, listing)
 
     @post("/", summary="Register an IP item for the tenant")
-    async def create_ip(self, request: Request[Actor, object, object], uscc: FromPath[str], data: IPItemCreate) -> Response[IPItem]:
+    async def create_ip(self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[IPItemCreate]) -> Response[IPItem]:
         return _one(await ip_items.create_ip(request.user, uscc.upper(), data.fields()), 201)
 
 
@@ -52,7 +52,7 @@ class IPController(Controller):
 
     @patch("/", summary="Change an IP item")
     async def update_ip(
-        self, request: Request[Actor, object, object], item_id: FromPath[int], data: IPItemUpdate
+        self, request: Request[Actor, object, object], item_id: FromPath[int], data: JSONBody[IPItemUpdate]
     ) -> Response[IPItem]:
         return _one(await ip_items.update_ip(request.user, item_id, data.fields(), expected_version(request)))
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, put
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.etag import etag, expected_version
 from api.schemas import Report, ReportPut, page_of, report_out, struct_of
@@ -32,7 +32,7 @@ class ReportController(Controller):
 
     @put("/{period:str}", summary="Create or replace a period's report (open years only)")
     async def put_report(
-        self, request: Request[Actor, object, object], uscc: FromPath[str], period: FromPath[str], data: ReportPut
+        self, request: Request[Actor, object, object], uscc: FromPath[str], period: FromPath[str], data: JSONBody[ReportPut]
     ) -> Response[Report]:
         row, created = await reports.put_report(
             request.user, uscc.upper(), period, data.fields(), expected_version(request)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.etag import etag, expected_version
 from api.schemas import Tenant, TenantCreate, TenantUpdate, page_of, struct_of
@@ -40,7 +40,7 @@ class TenantController(Controller):
         return page_of(Tenant, listing)
 
     @post("/", summary="Register a tenant (managers)")
-    async def create_tenant(self, request: Request[Actor, object, object], data: TenantCreate) -> Response[Tenant]:
+    async def create_tenant(self, request: Request[Actor, object, object], data: JSONBody[TenantCreate]) -> Response[Tenant]:
         row, warnings = await tenants.create_tenant(request.user, data.fields())
         return _one(row, 201, warnings)
 
@@ -50,7 +50,7 @@ class TenantController(Controller):
 
     @patch("/{uscc:str}", summary="Change a tenant (tenants: self-service fields only)")
     async def update_tenant(
-        self, request: Request[Actor, object, object], uscc: FromPath[str], data: TenantUpdate
+        self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[TenantUpdate]
     ) -> Response[Tenant]:
         row, warnings = await tenants.update_tenant(
             request.user, uscc.upper(), data.fields(), expected_version(request)
