@@ -28,6 +28,7 @@ from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
 from exports.statistics_text import NOTES, PARK_NAME, sheet_title, unit, word
 from registry.money import in_unit
+from registry.page_setup import set_up_pages
 from registry.periods import Period
 from registry.settings import settings
 from registry.stats import FIGURES, IPCounts, ParkStats, park_stats, ratio
@@ -43,6 +44,7 @@ from registry.vocabulary import (
 )
 
 HEADER_ROW = 4
+NOTES_HEADER_ROW = HEADER_ROW + 2  # below the full title block
 MONEY_UNIT = "千元"
 _BEIJING = timezone(timedelta(hours=8))
 
@@ -70,14 +72,34 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None
     sheets = {key: stream_sheet(book, sheet_title(key, lang)) for key in ("summary", "industry", "ip")}
     looks = Looks(sheets["summary"])
     # Charts on the summary refer to the industry and IP tables, so those are laid out first.
-    industry_rows = _industry_sheet(_Sheet(sheets["industry"], looks), stats, frame)
-    kind_rows = _ip_sheet(_Sheet(sheets["ip"], looks), stats, frame)
-    _summary_sheet(_Sheet(sheets["summary"], looks, freeze="A5"), stats, frame, industry_rows, kind_rows)
-    _tenants_sheet(
-        _Sheet(stream_sheet(book, sheet_title("tenants", lang)), looks, freeze=f"D{HEADER_ROW + 1}"), stats, frame
+    industry_rows = _industry_sheet(_Sheet(sheets["industry"], looks, frame), stats, frame)
+    kind_rows = _ip_sheet(_Sheet(sheets["ip"], looks, frame), stats, frame)
+    _summary_sheet(
+        _Sheet(sheets["summary"], looks, frame, freeze="A5", repeat_rows="1:1"), stats, frame, industry_rows, kind_rows
     )
-    _targets_sheet(_Sheet(stream_sheet(book, sheet_title("targets", lang)), looks), stats, frame)
-    _notes_sheet(_Sheet(stream_sheet(book, sheet_title("notes", lang)), looks, freeze=f"A{HEADER_ROW + 3}"), frame)
+    _tenants_sheet(
+        _Sheet(
+            stream_sheet(book, sheet_title("tenants", lang)),
+            looks,
+            frame,
+            freeze=f"D{HEADER_ROW + 1}",
+            repeat_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}",
+            repeat_columns="A:C",
+        ),
+        stats,
+        frame,
+    )
+    _targets_sheet(_Sheet(stream_sheet(book, sheet_title("targets", lang)), looks, frame), stats, frame)
+    _notes_sheet(
+        _Sheet(
+            stream_sheet(book, sheet_title("notes", lang)),
+            looks,
+            frame,
+            freeze=f"A{NOTES_HEADER_ROW + 1}",
+            repeat_rows=f"{NOTES_HEADER_ROW}:{NOTES_HEADER_ROW}",
+        ),
+        frame,
+    )
     book.properties.title = word("title", lang, park=PARK_NAME[lang], year=stats.period)
     book.properties.creator = "Park Registry"
     book.properties.created = stats.generated_at.replace(tzinfo=None)
@@ -125,14 +147,30 @@ class _Frame:
 
 
 class _Sheet:
-    """A write-only sheet with a row counter."""
+    """A write-only sheet with a row counter, set up to print (header rows on every page)."""
 
-    def __init__(self, sheet, looks: Looks, freeze: str = f"B{HEADER_ROW + 1}") -> None:
+    def __init__(
+        self,
+        sheet,
+        looks: Looks,
+        frame: _Frame,
+        freeze: str = f"B{HEADER_ROW + 1}",
+        repeat_rows: str = f"{HEADER_ROW}:{HEADER_ROW}",
+        repeat_columns: str | None = None,
+    ) -> None:
         self.ws = sheet
         self.cells = CellMaker(sheet, looks)
         self.row = 0
-        # A write-only sheet writes its views before its rows.
+        # A write-only sheet writes its views and page properties before its rows.
         sheet.freeze_panes = freeze
+        set_up_pages(
+            sheet,
+            sheet.title,
+            lang=frame.lang,
+            period=frame.year,
+            repeat_rows=repeat_rows,
+            repeat_columns=repeat_columns,
+        )
 
     def put(self, values: Sequence[object], looks: Sequence[str | None] | str | None = None) -> int:
         self.ws.append(self.cells.stream(values, looks))

@@ -271,3 +271,18 @@ async def test_demo_park_2016_shows_36_yi_yuan_as_3600000_thousand_in_the_torch_
     summary = {r[0]: r for r in book["概览"].iter_rows(values_only=True) if r[0]}
     assert _num(summary["营业收入"][1]) == Decimal(3_600_000)
     assert book["概览"]["A1"].value.startswith("动力谷自主创新园")
+
+
+async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_and_page_numbers(workbook):
+    book, _, _ = workbook
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.paperSize), int(setup.fitToWidth)) == ("landscape", 9, 1), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows, sheet.title
+        assert sheet.oddHeader.center.text == sheet.title
+        assert "2016" in sheet.oddHeader.right.text
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    # The wide Torch sheet repeats its group and header rows and the serial, USCC and name columns.
+    assert book["企业明细"].print_title_rows == "$3:$4"
+    assert book["企业明细"].print_title_cols == "$A:$C"
