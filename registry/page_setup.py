@@ -37,17 +37,21 @@ def set_up_pages(
     period: str | None = None,
     repeat_rows: str | None = None,
     repeat_columns: str | None = None,
+    pages_wide: int = 1,
 ) -> None:
     """Give `sheet` the park's page setup.
 
     `title` is the sheet as the printed header names it (usually its tab name); `period` what the
     sheet covers (`2017H1`, `2017-10-31`…), left out when it covers none; `repeat_rows` the header
     rows printed atop every page (`"1:4"`), `repeat_columns` the columns printed at the left of
-    every page of a wide sheet (`"A:C"`). `lang` picks the words: zh or en.
+    every page of a wide sheet (`"A:C"`), which may then print `pages_wide` pages across (read
+    across, then down: a page's rows continue on the next). `lang` picks the words: zh or en.
     """
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = A4
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = pages_wide
+    if pages_wide > 1:
+        sheet.page_setup.pageOrder = "overThenDown"
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     properties = sheet.sheet_properties
     if properties.pageSetUpPr is None:

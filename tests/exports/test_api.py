@@ -66,7 +66,8 @@ async def test_statistics_workbook_holds_the_numbers_of_the_stats_endpoint(as_ro
     ("path", "status"),
     [
         ("/exports/statistics/2016.xlsx?lang=fr", 422),
-        ("/exports/statistics/20016.xlsx", 404),
+        ("/exports/statistics/20016.xlsx", 422),
+        ("/exports/statistics/2017H3.xlsx", 422),
         ("/exports/statistics/0999.xlsx", 422),
         ("/exports/statistics/2016.csv", 404),
         ("/exports/template.xlsx?lang=de", 422),
