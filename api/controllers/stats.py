@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
 
 from api.auth import READERS
 from registry.services.reports import parse_period
@@ -19,5 +20,5 @@ class StatsController(Controller):
         summary="Park statistics for a year, half or quarter (the export's numbers); ?as_of=DATE dates the "
         "figures at the end of a period still running",
     )
-    async def stats(self, period: str, as_of: date | None = None) -> dict:
+    async def stats(self, period: FromPath[str], as_of: FromQuery[date | None] = None) -> dict:
         return (await park_stats(parse_period(period), as_of)).to_json()
