@@ -583,7 +583,7 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
         (11, platforms.values()),
     ):
         _fit(widths, column, list(choices))
-        widths[column] += 2
+        widths[column] += 2 if lang == "en" else 5  # CJK glyphs print wider than two digits
     first_figure = len(identity) + len(flags)
     for column, key in enumerate(MONEY_KEYS, first_figure):
         _fit(widths, column, [_torch_figure(frame, key, stats.figures[key].value)])
