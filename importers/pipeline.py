@@ -23,6 +23,7 @@ from importers.owners import find_owners
 from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts
 from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
+from registry import audit
 from registry.actor import Actor
 from registry.db import DB, write_transaction
 from registry.errors import Conflict, NotFound
@@ -236,7 +237,7 @@ async def run_import(
             if issues.errors:
                 raise _Invalid
             batch_id = await _insert(batch, "applied", plans, issues, order, None)
-            importer = replace(actor, source=f"import:{batch_id}")
+            importer = replace(actor, source=audit.import_source(batch_id))
             await bulk.apply_tenants(importer, plans["tenants"], progress)
             await bulk.apply_ip_items(importer, plans["ip"], progress)
             await bulk.apply_reports(importer, plans["reports"], progress)
