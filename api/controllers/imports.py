@@ -1,4 +1,5 @@
-"""Spreadsheet imports (SPEC §4): upload, dry run, the batch record and its errors.xlsx. Managers and admins.
+"""Spreadsheet imports (SPEC §4): upload, dry run, apply a dry run, the batches and their errors.xlsx.
+Managers and admins.
 
 A refused file (too large, hostile, not a spreadsheet) is an ImportRefused, a RegistryError: the
 problem-details handler answers it with its own 4xx status.
@@ -15,8 +16,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 
 from api.auth import WRITERS
-from importers import errors_workbook, get_batch, run_import
+from api.schemas import ImportBatch, ImportBatchPage, struct_of
+from importers import apply_dry_run, errors_workbook, get_batch, list_batches, run_import
 from registry.actor import Actor
+from registry.services.listing import Page
 from registry.settings import settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,6 +59,33 @@ class ImportController(Controller):
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run)
         headers = {"Location": f"/api/v1/imports/{report.id}"}
         return Response(report.to_json(), status_code=_STATUS[report.status], headers=headers)
+
+    @get("/", summary="Import batches, newest first")
+    async def list_imports(
+        self,
+        request: Request[Actor, object, object],
+        status: str | None = Parameter(default=None, description="dry_run, applied or invalid"),
+        limit: int = 50,
+        offset: int = 0,
+    ) -> ImportBatchPage:
+        listing = await list_batches(request.user, Page(limit, offset), status)
+        return struct_of(ImportBatchPage, {**listing, "items": [report.to_json() for report in listing["items"]]})
+
+    @post(
+        "/{batch_id:int}/apply",
+        summary="Apply a clean dry run's stored file, without uploading it again",
+        description=(
+            "Plans the stored file again on the registry as it is now and applies it only if the plan is the "
+            "one the dry run showed: 201 with the new batch. Otherwise 409, nothing written, with both plans "
+            "(`plans.dry_run`, `plans.now`) and the errors the file would have now (`errors_now`). 409 too for a "
+            "batch that is not a clean dry run or was applied already."
+        ),
+        status_code=201,
+    )
+    async def apply_import(self, request: Request[Actor, object, object], batch_id: int) -> Response[ImportBatch]:
+        report = await apply_dry_run(request.user, batch_id)
+        return Response(struct_of(ImportBatch, report.to_json()), status_code=_STATUS[report.status],
+                        headers={"Location": f"/api/v1/imports/{report.id}"})
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
     async def get_import(self, request: Request[Actor, object, object], batch_id: int) -> dict[str, Any]:
