@@ -232,5 +232,8 @@ def requires(*roles: str):
     return guard
 
 
-READERS = requires("admin", "manager", "statistician")
-WRITERS = requires("admin", "manager")
+# Who reads the whole park and who writes it; the portal's pages check the same tuples.
+READING_ROLES = ("admin", "manager", "statistician")
+WRITING_ROLES = ("admin", "manager")
+READERS = requires(*READING_ROLES)
+WRITERS = requires(*WRITING_ROLES)

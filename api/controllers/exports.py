@@ -78,18 +78,22 @@ class ExportController(Controller):
     @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[WRITERS],
          media_type=XLSX)  # fmt: skip
     async def registry(self) -> File:
-        # Streamed through a temporary file: a large registry never sits in memory whole.
-        handle, path = tempfile.mkstemp(prefix="park-registry-", suffix=".xlsx")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                await write_registry_workbook(file)
-        except BaseException:
-            os.unlink(path)
-            raise
-        return File(
-            path,
-            filename="park-registry.xlsx",
-            media_type=XLSX,
-            headers={"Cache-Control": "no-store"},
-            background=BackgroundTask(os.unlink, path),
-        )
+        return await registry_file()
+
+
+async def registry_file() -> File:
+    """The registry dump, streamed through a temporary file: a large registry never sits in memory whole."""
+    handle, path = tempfile.mkstemp(prefix="park-registry-", suffix=".xlsx")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            await write_registry_workbook(file)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return File(
+        path,
+        filename="park-registry.xlsx",
+        media_type=XLSX,
+        headers={"Cache-Control": "no-store"},
+        background=BackgroundTask(os.unlink, path),
+    )

@@ -25,6 +25,7 @@ from registry.settings import settings
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Room for the multipart envelope around a file of exactly the permitted size.
 _ENVELOPE = 64 * 1024
+UPLOAD_LIMIT = settings().import_max_bytes + _ENVELOPE
 _STATUS = {"applied": 201, "dry_run": 200, "invalid": 422}
 
 
@@ -46,7 +47,7 @@ class ImportController(Controller):
             "201 applied, 200 dry run, 422 with the same body when the file has errors (nothing written); "
             "413 over the size cap, before the body is read."
         ),
-        request_max_body_size=settings().import_max_bytes + _ENVELOPE,
+        request_max_body_size=UPLOAD_LIMIT,
         status_code=201,
     )
     async def create_import(

@@ -19,7 +19,9 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from api.portal.figures import FILTERS, per_tenant
 from api.portal.home import HomeController
+from api.portal.imports import ImportPages
 from api.portal.page import (
     CSRFRefused,
     SignInRequired,
@@ -31,6 +33,8 @@ from api.portal.page import (
     see_other,
 )
 from api.portal.sign_in import SignInController
+from api.portal.statistics import DownloadController, StatisticsController
+from api.portal.tenants import TenantPages
 from registry import vocabulary
 from registry.errors import Forbidden, NotFound, RegistryError
 
@@ -38,12 +42,15 @@ log = logging.getLogger("park.portal")
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 
-PAGES: list[type] = [SignInController, HomeController]
+PAGES: list[type] = [SignInController, HomeController, TenantPages, ImportPages, StatisticsController,
+                     DownloadController]
 
 _ENVIRONMENT = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                            trim_blocks=True, lstrip_blocks=True)
 # The vocabulary, for labels in every template: label(INDUSTRY, code), label(field).
 _ENVIRONMENT.globals.update({name: getattr(vocabulary, name) for name in vocabulary.__all__ if name.isupper()})
+_ENVIRONMENT.filters.update(FILTERS)
+_ENVIRONMENT.globals["per_tenant"] = per_tenant
 TEMPLATES = TemplateConfig(engine=JinjaTemplateEngine.from_environment(_ENVIRONMENT))
 
 

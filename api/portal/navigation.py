@@ -19,6 +19,9 @@ class Link:
 
 NAVIGATION: tuple[Link, ...] = (
     Link("/", "首页", "Home", EVERYONE),
+    Link("/tenants", "企业", "Tenants", STAFF),
+    Link("/imports", "导入", "Imports", WRITERS),
+    Link("/statistics", "统计", "Statistics", STAFF),
 )
 
 

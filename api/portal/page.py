@@ -17,7 +17,7 @@ from api.auth import bound_actor
 from api.portal.navigation import links_for
 from api.portal.sessions import Session, Sessions
 from registry.actor import Actor
-from registry.vocabulary import Enumeration, Field
+from registry.vocabulary import SHEETS, Enumeration, Field
 
 SESSION_COOKIE = "park_session"
 LANG_COOKIE = "park_lang"
@@ -111,6 +111,14 @@ class Words:
         zh, en = message.split(" / ", 1)
         return zh if self.lang == "zh" else en
 
+    def batch_status(self, status: str) -> str:
+        return {"dry_run": self("试导入", "Dry run"), "applied": self("已导入", "Applied"),
+                "invalid": self("有错误", "Has errors")}.get(status, status)
+
+    def sheet_name(self, kind: str) -> str:
+        zh, en, _ = SHEETS[kind]
+        return self(zh, en)
+
     def label(self, what: Field | Enumeration, code: str | None = None) -> str:
         if isinstance(what, Enumeration):
             return what.label(code, self.lang) if code else ""
@@ -127,6 +135,8 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
         "T": words,
         "label": words.label,
         "say": words.say,
+        "batch_status": words.batch_status,
+        "sheet_name": words.sheet_name,
         "actor": actor,
         "nav": links_for(actor.role) if actor else [],
         "path": request.url.path,
@@ -156,7 +166,7 @@ def render_now(request: Request, template: str, context: Mapping[str, Any], stat
                actor: Actor | None = None) -> Response:
     """A page rendered to a plain response (exception handlers must answer with one)."""
     html = request.app.template_engine.get_template(template).render(**page_context(request, actor), **context)
-    response = Response(html, status_code=status_code, media_type="text/html; charset=utf-8")
+    response = Response(html, status_code=status_code, media_type="text/html")
     remember_lang(request, response)
     return add_security_headers(response)
 
