@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response, Router
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.static_files import create_static_files_router
@@ -42,11 +42,21 @@ log = logging.getLogger("park.portal")
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 
-PAGES: list[type] = [SignInController, HomeController, TenantPages, ImportPages, StatisticsController,
-                     DownloadController]
+PAGES: list[type] = [
+    SignInController,
+    HomeController,
+    TenantPages,
+    ImportPages,
+    StatisticsController,
+    DownloadController,
+]
 
-_ENVIRONMENT = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                           trim_blocks=True, lstrip_blocks=True)
+_ENVIRONMENT = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 # The vocabulary, for labels in every template: label(INDUSTRY, code), label(field).
 _ENVIRONMENT.globals.update({name: getattr(vocabulary, name) for name in vocabulary.__all__ if name.isupper()})
 _ENVIRONMENT.filters.update(FILTERS)
@@ -79,8 +89,12 @@ def _forbidden(request: Request, _: Exception) -> Response:
 
 
 def _csrf_refused(request: Request, _: Exception) -> Response:
-    return _page_status(request, 403, "表单已过期或来源不明，请刷新页面后重试 / the form has expired or did not come "
-                                      "from this site; reload the page and try again")
+    return _page_status(
+        request,
+        403,
+        "表单已过期或来源不明，请刷新页面后重试 / the form has expired or did not come "
+        "from this site; reload the page and try again",
+    )
 
 
 def _registry_error(request: Request, error: RegistryError) -> Response:
@@ -125,8 +139,13 @@ def portal_routes() -> list:
         opt={"exclude_from_auth": True},
         include_in_schema=False,
     )
-    static = create_static_files_router(path="/static", directories=[STATIC], opt={"exclude_from_auth": True},
-                                        include_in_schema=False, cache_control=None)
+    static = create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        opt={"exclude_from_auth": True},
+        include_in_schema=False,
+        cache_control=None,
+    )
     return [pages, static]
 
 

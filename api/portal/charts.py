@@ -35,8 +35,12 @@ def bars(title: str, items: Sequence[tuple[str, int | None, str]]) -> BarChart:
     """Horizontal bars, one per (label, value, value as shown); longest bar = largest value."""
     largest = max((value or 0 for _, value, _ in items), default=0)
     drawn = [
-        Bar(label, shown, GAP + n * (BAR_HEIGHT + GAP),
-            round(PLOT_WIDTH * max(value or 0, 0) / largest) if largest > 0 else 0)
+        Bar(
+            label,
+            shown,
+            GAP + n * (BAR_HEIGHT + GAP),
+            round(PLOT_WIDTH * max(value or 0, 0) / largest) if largest > 0 else 0,
+        )
         for n, (label, value, shown) in enumerate(items)
     ]
     height = GAP + len(drawn) * (BAR_HEIGHT + GAP)

@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from api.auth import bound_actor
@@ -39,6 +41,11 @@ SECURITY_HEADERS = {
 }
 
 
+# What a page handler declares to get the signed-in actor (provided by `page_actor`) and a posted form.
+PageActor = NamedDependency[Actor]
+Form = URLEncodedBody[dict[str, str]]
+
+
 class SignInRequired(Exception):
     """No live, signed-in session: the browser is sent to /login and brought back afterwards."""
 
@@ -59,8 +66,7 @@ def session_cookie(connection: ASGIConnection, session: Session | None) -> Cooki
     """The cookie naming `session`; with None, one that makes the browser forget it."""
     secure = connection.url.scheme == "https"
     if session is None:
-        return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax",
-                      secure=secure)
+        return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax", secure=secure)
     return Cookie(key=SESSION_COOKIE, value=session.id, path="/", httponly=True, samesite="lax", secure=secure)
 
 
@@ -70,8 +76,9 @@ async def page_actor(request: Request) -> Actor:
     session = current_session(request)
     if session is None or session.username is None:
         raise SignInRequired
-    actor = await bound_actor(session.username, session.claims, session.signed_in_at,
-                              request.headers.get("x-request-id", ""))
+    actor = await bound_actor(
+        session.username, session.claims, session.signed_in_at, request.headers.get("x-request-id", "")
+    )
     if actor is None:
         sessions(request).end(session.id)
         raise SignInRequired
@@ -112,8 +119,11 @@ class Words:
         return zh if self.lang == "zh" else en
 
     def batch_status(self, status: str) -> str:
-        return {"dry_run": self("试导入", "Dry run"), "applied": self("已导入", "Applied"),
-                "invalid": self("有错误", "Has errors")}.get(status, status)
+        return {
+            "dry_run": self("试导入", "Dry run"),
+            "applied": self("已导入", "Applied"),
+            "invalid": self("有错误", "Has errors"),
+        }.get(status, status)
 
     def sheet_name(self, kind: str) -> str:
         zh, en, _ = SHEETS[kind]
@@ -149,21 +159,29 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
 
 def remember_lang(request: Request, response: Response | Template) -> None:
     if (asked := request.query_params.get("lang")) in LANGS:
-        response.cookies.append(Cookie(key=LANG_COOKIE, value=asked, path="/", max_age=365 * 86400,
-                                       samesite="lax", httponly=True))
+        response.cookies.append(
+            Cookie(key=LANG_COOKIE, value=asked, path="/", max_age=365 * 86400, samesite="lax", httponly=True)
+        )
 
 
-def render(request: Request, template: str, context: Mapping[str, Any] | None = None, status_code: int = 200,
-           actor: Actor | None = None) -> Template:
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+    actor: Actor | None = None,
+) -> Template:
     """A page in the request's language (a `?lang=` is remembered in a cookie)."""
-    response = Template(template_name=template, context={**page_context(request, actor), **(context or {})},
-                        status_code=status_code)
+    response = Template(
+        template_name=template, context={**page_context(request, actor), **(context or {})}, status_code=status_code
+    )
     remember_lang(request, response)
     return response
 
 
-def render_now(request: Request, template: str, context: Mapping[str, Any], status_code: int,
-               actor: Actor | None = None) -> Response:
+def render_now(
+    request: Request, template: str, context: Mapping[str, Any], status_code: int, actor: Actor | None = None
+) -> Response:
     """A page rendered to a plain response (exception handlers must answer with one)."""
     html = request.app.template_engine.get_template(template).render(**page_context(request, actor), **context)
     response = Response(html, status_code=status_code, media_type="text/html")

@@ -29,8 +29,9 @@ class Sessions:
     """Sessions in this process's memory (one `park serve` process; several workers need a shared
     store behind the same methods — README, "Running beyond one machine")."""
 
-    def __init__(self, idle_seconds: float, prune_above: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, idle_seconds: float, prune_above: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.idle_seconds = idle_seconds
         self.prune_above = prune_above
         self._clock = clock
@@ -43,8 +44,14 @@ class Sessions:
         """A new session under a new random id (never one the browser sent: no session fixation)."""
         if len(self._sessions) > self.prune_above:
             self._prune()
-        session = Session(id=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), last_seen=self._clock(),
-                          username=username, claims=dict(claims or {}), signed_in_at=time.time())
+        session = Session(
+            id=secrets.token_urlsafe(32),
+            csrf=secrets.token_urlsafe(32),
+            last_seen=self._clock(),
+            username=username,
+            claims=dict(claims or {}),
+            signed_in_at=time.time(),
+        )
         self._sessions[session.id] = session
         return session
 

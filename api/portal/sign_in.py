@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
-from litestar.params import Body
 from litestar.response import Template
 
 from api.auth import sign_in
-from api.portal.page import current_session, local_path, render, see_other, session_cookie, sessions
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+from api.portal.page import Form, current_session, local_path, render, see_other, session_cookie, sessions
 
 
 def _login_page(request: Request, username: str = "", message: str | None = None, status_code: int = 200) -> Template:
     session = current_session(request)
-    response = render(request, "login.html", {"username": username, "message": message,
-                                              "next": local_path(request.query_params.get("next"))},
-                      status_code=status_code)
+    response = render(
+        request,
+        "login.html",
+        {"username": username, "message": message, "next": local_path(request.query_params.get("next"))},
+        status_code=status_code,
+    )
     if session is None:  # the sign-in form's CSRF token lives in an anonymous session
         session = sessions(request).start()
         request.state.portal_session = session

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response, Template
 
 from api.auth import READING_ROLES, WRITING_ROLES
 from api.controllers.exports import XLSX, registry_file
 from api.portal.charts import bars
 from api.portal.figures import wan
-from api.portal.page import Words, lang_of, render, see_other
+from api.portal.page import PageActor, Words, lang_of, render, see_other
 from exports.statistics import statistics_workbook
 from exports.template import template_workbook
 from registry.actor import Actor
@@ -44,55 +45,72 @@ async def years(actor: Actor) -> list[YearLine]:
 
 
 def years_context(request: Request, lines: list[YearLine]) -> dict:
-    return {"years": lines, "closers": CLOSERS, "reopeners": REOPENERS,
-            "done": request.query_params.get("done"), "done_year": request.query_params.get("year", "")}
+    return {
+        "years": lines,
+        "closers": CLOSERS,
+        "reopeners": REOPENERS,
+        "done": request.query_params.get("done"),
+        "done_year": request.query_params.get("year", ""),
+    }
 
 
 def revenue_chart(words: Words, stats: ParkStats):
     title = words(f"{stats.period} 各产业营业收入（万元）", f"Revenue by industry, {stats.period} (10k yuan)")
-    return bars(title, [(INDUSTRY.label(line.industry, words.lang), line.figures.get("revenue"),
-                         wan(line.figures.get("revenue"))) for line in stats.by_industry])
+    return bars(
+        title,
+        [
+            (INDUSTRY.label(line.industry, words.lang), line.figures.get("revenue"), wan(line.figures.get("revenue")))
+            for line in stats.by_industry
+        ],
+    )
 
 
 def _xlsx(content: bytes, filename: str) -> Response:
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                                       "Cache-Control": "no-store"})
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 class StatisticsController(Controller):
     path = "/statistics"
 
     @get("/")
-    async def overview(self, request: Request, actor: Actor) -> Template:
+    async def overview(self, request: Request, actor: PageActor) -> Template:
         return render(request, "statistics.html", years_context(request, await years(actor)), actor=actor)
 
     @get("/{year:int}/close")
-    async def confirm_close(self, request: Request, actor: Actor, year: int) -> Template:
+    async def confirm_close(self, request: Request, actor: PageActor, year: FromPath[int]) -> Template:
         actor.require_role(*CLOSERS)
         return render(request, "statistics_confirm.html", {"year": year, "action": "close"}, actor=actor)
 
     @get("/{year:int}/reopen")
-    async def confirm_reopen(self, request: Request, actor: Actor, year: int) -> Template:
+    async def confirm_reopen(self, request: Request, actor: PageActor, year: FromPath[int]) -> Template:
         actor.require_role(*REOPENERS)
         return render(request, "statistics_confirm.html", {"year": year, "action": "reopen"}, actor=actor)
 
     @post("/{year:int}/close")
-    async def close(self, actor: Actor, year: int) -> Redirect:
+    async def close(self, actor: PageActor, year: FromPath[int]) -> Redirect:
         await closed_years.close_year(actor, year)
         return see_other(f"/statistics?done=closed&year={year}")
 
     @post("/{year:int}/reopen")
-    async def reopen(self, actor: Actor, year: int) -> Redirect:
+    async def reopen(self, actor: PageActor, year: FromPath[int]) -> Redirect:
         await closed_years.reopen_year(actor, year)
         return see_other(f"/statistics?done=reopened&year={year}")
 
     @get("/{period:str}")
-    async def period(self, request: Request, actor: Actor, period: str) -> Template:
+    async def period(self, request: Request, actor: PageActor, period: FromPath[str]) -> Template:
         actor.require_role(*READING_ROLES)
         stats = await park_stats(parse_period(period))
         words = Words(lang_of(request))
-        return render(request, "statistics_period.html", {"stats": stats, "chart": revenue_chart(words, stats),
-                                                          "writers": WRITING_ROLES}, actor=actor)
+        return render(
+            request,
+            "statistics_period.html",
+            {"stats": stats, "chart": revenue_chart(words, stats), "writers": WRITING_ROLES},
+            actor=actor,
+        )
 
 
 class DownloadController(Controller):
@@ -101,17 +119,17 @@ class DownloadController(Controller):
     path = "/downloads"
 
     @get("/statistics/{year:int}")
-    async def statistics(self, actor: Actor, year: int, lang: str = "zh") -> Response:
+    async def statistics(self, actor: PageActor, year: FromPath[int], lang: FromQuery[str] = "zh") -> Response:
         actor.require_role(*READING_ROLES)
         lang = lang if lang in ("zh", "en") else "zh"
         return _xlsx(await statistics_workbook(year, lang), f"park-statistics-{year}-{lang}.xlsx")
 
     @get("/template")
-    async def template(self, actor: Actor, lang: str = "zh") -> Response:
+    async def template(self, actor: PageActor, lang: FromQuery[str] = "zh") -> Response:
         lang = lang if lang in ("zh", "en") else "zh"
         return _xlsx(template_workbook(lang), f"park-import-template-{lang}.xlsx")
 
     @get("/registry")
-    async def registry(self, actor: Actor) -> File:
+    async def registry(self, actor: PageActor) -> File:
         actor.require_role(*WRITING_ROLES)
         return await registry_file()

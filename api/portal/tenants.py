@@ -4,15 +4,14 @@ changed it first (the record's version, as the API's ETag and If-Match carry it)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.auth import WRITING_ROLES
-from api.portal.page import render, see_other
+from api.portal.page import Form, PageActor, render, see_other
 from registry import audit
 from registry.actor import Actor
 from registry.errors import PreconditionFailed, ValidationFailed
@@ -23,7 +22,6 @@ from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS
 PAGE_SIZE = 50
 EDITABLE = tuple(f for f in TENANT_FIELDS if f.key != "uscc")
 SORTS = ("name", "uscc", "industry", "status", "moved_in_on")
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def _shown(value: Any) -> str:
@@ -35,43 +33,77 @@ class TenantPages(Controller):
     path = "/tenants"
 
     @get("/")
-    async def list_page(self, request: Request, actor: Actor, q: str = "", industry: str = "", status: str = "",
-                        sort: str = "name", page: int = 1) -> Template:
+    async def list_page(
+        self,
+        request: Request,
+        actor: PageActor,
+        q: FromQuery[str] = "",
+        industry: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        sort: FromQuery[str] = "name",
+        page: FromQuery[int] = 1,
+    ) -> Template:
         page = max(page, 1)
         error = None
         try:
-            found = await tenants.list_tenants(actor, Page(PAGE_SIZE, (page - 1) * PAGE_SIZE, sort or "name"),
-                                               industry or None, status or None, q or None)
+            found = await tenants.list_tenants(
+                actor,
+                Page(PAGE_SIZE, (page - 1) * PAGE_SIZE, sort or "name"),
+                industry or None,
+                status or None,
+                q or None,
+            )
         except ValidationFailed as failed:
             error, found = failed, {"items": [], "total": 0}
         pages = max(1, -(-found["total"] // PAGE_SIZE))
-        return render(request, "tenants.html", {
-            "found": found, "q": q, "industry": industry, "status": status, "sort": sort, "page": page,
-            "pages": pages, "error": error, "sorts": SORTS,
-            "partial": bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted"),
-        }, actor=actor)
+        return render(
+            request,
+            "tenants.html",
+            {
+                "found": found,
+                "q": q,
+                "industry": industry,
+                "status": status,
+                "sort": sort,
+                "page": page,
+                "pages": pages,
+                "error": error,
+                "sorts": SORTS,
+                "partial": bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted"),
+            },
+            actor=actor,
+        )
 
     @get("/{uscc:str}")
-    async def profile(self, request: Request, actor: Actor, uscc: str) -> Template:
+    async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
         uscc = uscc.upper()
         tenant = await tenants.get_tenant(actor, uscc)
         items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
         changes = (await audit.list_entries(actor, None, uscc, 10, 0))["items"] if actor.role in WRITING_ROLES else []
-        return render(request, "tenant.html", {
-            "tenant": tenant, "items": items, "reports": reported["items"], "changes": changes,
-            "can_edit": actor.role in WRITING_ROLES, "saved": request.query_params.get("saved"),
-        }, actor=actor)
+        return render(
+            request,
+            "tenant.html",
+            {
+                "tenant": tenant,
+                "items": items,
+                "reports": reported["items"],
+                "changes": changes,
+                "can_edit": actor.role in WRITING_ROLES,
+                "saved": request.query_params.get("saved"),
+            },
+            actor=actor,
+        )
 
     @get("/{uscc:str}/edit")
-    async def edit_form(self, request: Request, actor: Actor, uscc: str) -> Template:
+    async def edit_form(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
         actor.require_role(*WRITING_ROLES)
         tenant = await tenants.get_tenant(actor, uscc.upper())
         values = {f.key: _shown(tenant[f.key]) for f in EDITABLE}
         return _edit_page(request, actor, tenant, values, values, tenant["version"])
 
     @post("/{uscc:str}/edit")
-    async def edit(self, request: Request, actor: Actor, uscc: str, data: Form) -> Template | Redirect:
+    async def edit(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template | Redirect:
         actor.require_role(*WRITING_ROLES)
         uscc = uscc.upper()
         typed = {f.key: data.get(f.key, "").strip() for f in EDITABLE}
@@ -90,15 +122,34 @@ class TenantPages(Controller):
             now = {f.key: _shown(tenant[f.key]) for f in EDITABLE}
             changed = [(f, was[f.key], now[f.key]) for f in EDITABLE if was[f.key] != now[f.key]]
             merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
-            return _edit_page(request, actor, tenant, merged, now, tenant["version"], changed=changed,
-                              status_code=409)
+            return _edit_page(request, actor, tenant, merged, now, tenant["version"], changed=changed, status_code=409)
         return see_other(f"/tenants/{uscc}?saved=1")
 
 
-def _edit_page(request: Request, actor: Actor, tenant: dict, values: dict[str, str], was: dict[str, str],
-               version: int, errors: dict[str, str] | None = None, changed: list | None = None,
-               status_code: int = 200) -> Template:
-    return render(request, "tenant_edit.html", {
-        "tenant": tenant, "fields": EDITABLE, "values": values, "was": was, "version": version,
-        "errors": errors or {}, "changed": changed, "enums": {"industry": INDUSTRY, "status": TENANT_STATUS},
-    }, status_code=status_code, actor=actor)
+def _edit_page(
+    request: Request,
+    actor: Actor,
+    tenant: dict,
+    values: dict[str, str],
+    was: dict[str, str],
+    version: int,
+    errors: dict[str, str] | None = None,
+    changed: list | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "tenant_edit.html",
+        {
+            "tenant": tenant,
+            "fields": EDITABLE,
+            "values": values,
+            "was": was,
+            "version": version,
+            "errors": errors or {},
+            "changed": changed,
+            "enums": {"industry": INDUSTRY, "status": TENANT_STATUS},
+        },
+        status_code=status_code,
+        actor=actor,
+    )

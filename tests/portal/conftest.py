@@ -44,8 +44,10 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
-        pytest.fail(f"chromium not found at {CHROMIUM}: install Debian's chromium (.ci/run does) — the browser "
-                    "tests are never skipped")
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: install Debian's chromium (.ci/run does) — the browser "
+            "tests are never skipped"
+        )
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET, headless=True)
         yield browser

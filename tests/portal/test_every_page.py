@@ -10,12 +10,38 @@ from tests.conftest import make_tenant
 from tests.portal.conftest import screenshot
 
 PAGES = {
-    "admin": ["/", "/tenants", "/tenants/{t}", "/tenants/{t}/edit", "/imports", "/statistics", "/statistics/2016",
-              "/statistics/2016/close", "/statistics/2016/reopen", "/logout"],
-    "manager": ["/", "/tenants", "/tenants/{t}", "/tenants/{t}/edit", "/imports", "/statistics", "/statistics/2016",
-                "/statistics/2017H1", "/logout"],
-    "statistician": ["/", "/tenants", "/tenants/{t}", "/statistics", "/statistics/2016", "/statistics/2016/close",
-                     "/logout"],
+    "admin": [
+        "/",
+        "/tenants",
+        "/tenants/{t}",
+        "/tenants/{t}/edit",
+        "/imports",
+        "/statistics",
+        "/statistics/2016",
+        "/statistics/2016/close",
+        "/statistics/2016/reopen",
+        "/logout",
+    ],
+    "manager": [
+        "/",
+        "/tenants",
+        "/tenants/{t}",
+        "/tenants/{t}/edit",
+        "/imports",
+        "/statistics",
+        "/statistics/2016",
+        "/statistics/2017H1",
+        "/logout",
+    ],
+    "statistician": [
+        "/",
+        "/tenants",
+        "/tenants/{t}",
+        "/statistics",
+        "/statistics/2016",
+        "/statistics/2016/close",
+        "/logout",
+    ],
     "tenant": ["/logout"],
 }
 

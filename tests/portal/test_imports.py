@@ -21,7 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def _upload(page: Page, name: str, content: bytes) -> None:
     await page.goto("/imports")
     await page.get_by_label("选择文件，或把文件拖到这里").set_input_files(
-        {"name": name, "mimeType": XLSX, "buffer": content})
+        {"name": name, "mimeType": XLSX, "buffer": content}
+    )
     await page.get_by_role("button", name="上传并试导入").click()
     await page.wait_for_url("**/imports/*")
 
@@ -30,12 +31,16 @@ async def test_a_manager_fixes_a_messy_workbook_and_imports_it(signed_in):
     first, second = new_uscc(), new_uscc()
     bad_uscc = first[:-1] + ("0" if first[-1] != "0" else "1")
     mark = first[-6:]
-    messy = xlsx({"企业": [
-        ["园区企业名单（2017年）"],
-        TENANT_HEADERS,
-        [bad_uscc, f"新材料企业{mark}", "新材料", "在孵", "2017/3/5"],
-        [second, f"光电企业{mark}", "光电产业", "在孵", "2017/4/1"],
-    ]})
+    messy = xlsx(
+        {
+            "企业": [
+                ["园区企业名单（2017年）"],
+                TENANT_HEADERS,
+                [bad_uscc, f"新材料企业{mark}", "新材料", "在孵", "2017/3/5"],
+                [second, f"光电企业{mark}", "光电产业", "在孵", "2017/4/1"],
+            ]
+        }
+    )
     page = await signed_in("manager")
 
     await _upload(page, "企业名单.xlsx", messy)
@@ -59,8 +64,15 @@ async def test_a_manager_fixes_a_messy_workbook_and_imports_it(signed_in):
     assert sheet["A3"].comment is not None and sheet["C4"].comment is not None
     assert sheet["B3"].comment is None
 
-    fixed = xlsx({"企业": [TENANT_HEADERS, [first, f"新材料企业{mark}", "新材料", "在孵", "2017/3/5"],
-                           [second, f"光电企业{mark}", "电子信息", "在孵", "2017/4/1"]]})
+    fixed = xlsx(
+        {
+            "企业": [
+                TENANT_HEADERS,
+                [first, f"新材料企业{mark}", "新材料", "在孵", "2017/3/5"],
+                [second, f"光电企业{mark}", "电子信息", "在孵", "2017/4/1"],
+            ]
+        }
+    )
     await _upload(page, "企业名单-改.xlsx", fixed)
 
     await expect(page.get_by_role("heading", level=1)).to_contain_text("试导入")
@@ -84,8 +96,12 @@ async def test_a_manager_fixes_a_messy_workbook_and_imports_it(signed_in):
 async def test_applying_a_dry_run_the_registry_has_overtaken_shows_both_plans(signed_in):
     uscc = new_uscc()
     page = await signed_in("manager")
-    await _upload(page, "抢先.xlsx", xlsx({"企业": [TENANT_HEADERS, [uscc, "抢先企业", "电子信息", "在孵", "2017/3/5"]]}))
-    await tenants.create_tenant(SYSTEM, {"uscc": uscc, "name": "别人先登记了", "industry": "other", "status": "incubating"})
+    await _upload(
+        page, "抢先.xlsx", xlsx({"企业": [TENANT_HEADERS, [uscc, "抢先企业", "电子信息", "在孵", "2017/3/5"]]})
+    )
+    await tenants.create_tenant(
+        SYSTEM, {"uscc": uscc, "name": "别人先登记了", "industry": "other", "status": "incubating"}
+    )
 
     await page.get_by_role("button", name="应用此计划").click()
 
@@ -101,7 +117,8 @@ async def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_upload_page(si
     page = await signed_in("admin")
     await page.goto("/imports")
     await page.get_by_label("选择文件，或把文件拖到这里").set_input_files(
-        {"name": "notes.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not really"})
+        {"name": "notes.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not really"}
+    )
     await page.get_by_role("button", name="上传并试导入").click()
     await expect(page.locator("#refused")).to_be_visible()
     await expect(page).to_have_url("/imports")

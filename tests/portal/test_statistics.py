@@ -43,8 +43,13 @@ async def test_a_statistician_closes_a_year_and_downloads_its_workbook(signed_in
         assert download.suggested_filename == f"park-statistics-{year}-zh.xlsx"
         book = load_workbook(io.BytesIO((await download.path()).read_bytes()))
         assert len(book.sheetnames) > 1
-        assert any(str(year) in str(cell.value) for sheet in book for row in sheet.iter_rows(max_row=5)
-                   for cell in row if cell.value)
+        assert any(
+            str(year) in str(cell.value)
+            for sheet in book
+            for row in sheet.iter_rows(max_row=5)
+            for cell in row
+            if cell.value
+        )
         await screenshot(page, "statistics-period")
     finally:
         await reopen_if_closed(year)

@@ -108,8 +108,14 @@ async def test_the_tenant_pages_are_usable_at_phone_width(signed_in):
 
 
 # Every page that names a record, for tenant A reaching B's record and a record that does not exist.
-ISOLATION = ["/tenants/{uscc}", "/tenants/{uscc}/edit", "/imports/{batch}", "/imports/{batch}/errors.xlsx",
-             "/statistics/2016", "/tenants"]
+ISOLATION = [
+    "/tenants/{uscc}",
+    "/tenants/{uscc}/edit",
+    "/imports/{batch}",
+    "/imports/{batch}/errors.xlsx",
+    "/statistics/2016",
+    "/tenants",
+]
 
 
 @pytest.mark.parametrize("path", ISOLATION)
