@@ -70,6 +70,14 @@ def session_cookie(connection: ASGIConnection, session: Session | None) -> Cooki
     return Cookie(key=SESSION_COOKIE, value=session.id, path="/", httponly=True, samesite="lax", secure=secure)
 
 
+def begin_session(request: Request, response: Response, username: str, claims: dict[str, Any]) -> None:
+    """Sign `username` in on this browser under a new session id (the old session, if any, ends): at
+    sign-in, and after a change to one's own account (a new password retires the old session)."""
+    old = current_session(request)
+    sessions(request).end(old.id if old else None)
+    response.cookies.append(session_cookie(request, sessions(request).start(username, claims)))
+
+
 async def page_actor(request: Request) -> Actor:
     """The signed-in actor of a page, checked against the account on every request (as bearer tokens
     are): a changed, deactivated or deleted account ends the session."""

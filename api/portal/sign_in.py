@@ -7,7 +7,16 @@ from litestar.exceptions import HTTPException
 from litestar.response import Template
 
 from api.auth import sign_in
-from api.portal.page import Form, current_session, local_path, render, see_other, session_cookie, sessions
+from api.portal.page import (
+    Form,
+    begin_session,
+    current_session,
+    local_path,
+    render,
+    see_other,
+    session_cookie,
+    sessions,
+)
 
 
 def _login_page(request: Request, username: str = "", message: str | None = None, status_code: int = 200) -> Template:
@@ -43,11 +52,8 @@ class SignInController(Controller):
             actor, claims = await sign_in(request, username, password)
         except HTTPException as refused:
             return _login_page(request, username, str(refused.detail), refused.status_code)
-        old = current_session(request)
-        sessions(request).end(old.id if old else None)
-        session = sessions(request).start(actor.username, claims)
         response = see_other(local_path(request.query_params.get("next")))
-        response.cookies.append(session_cookie(request, session))
+        begin_session(request, response, actor.username, claims)
         return response
 
     @get("/logout")
