@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.auth import WRITING_ROLES
+from api.auth import READING_ROLES, WRITING_ROLES
 from api.portal.page import Form, PageActor, render, see_other
 from registry import audit
 from registry.actor import Actor
@@ -43,6 +43,7 @@ class TenantPages(Controller):
         sort: FromQuery[str] = "name",
         page: FromQuery[int] = 1,
     ) -> Template:
+        actor.require_role(*READING_ROLES)  # a tenant's own company is /me
         page = max(page, 1)
         error = None
         try:
@@ -76,6 +77,7 @@ class TenantPages(Controller):
 
     @get("/{uscc:str}")
     async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
+        actor.require_role(*READING_ROLES)
         uscc = uscc.upper()
         tenant = await tenants.get_tenant(actor, uscc)
         items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
