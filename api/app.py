@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from api.auth import LoginThrottle, jwt_auth
 from api.controllers.accounts import AuthController, UserController
@@ -21,6 +20,7 @@ from api.controllers.tenants import TenantController
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS
+from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from registry.db import DB, close_database, open_database
 from registry.settings import Settings, settings
 from registry.tables import Account
@@ -42,8 +42,8 @@ def _openapi() -> OpenAPIConfig:
         title="Park Registry",
         version="1.0.0",
         description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings.",
-        path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger")],
+        openapi_router=schema_router(),
     )
 
 
