@@ -71,7 +71,11 @@ class Sessions:
         self._sessions.pop(session_id or "", None)
 
     def _prune(self) -> None:
+        """Drop idle sessions; if anonymous ones (anyone can make them by opening /login) still crowd the
+        store, drop the least recently used of those too, so they cannot grow it without bound."""
         now = self._clock()
         for key in [k for k, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:
             del self._sessions[key]
-        self.prune_above = max(self.prune_above, 2 * len(self._sessions))
+        anonymous = sorted((s for s in self._sessions.values() if s.username is None), key=lambda s: s.last_seen)
+        for session in anonymous[: max(0, len(self._sessions) - self.prune_above // 2)]:
+            del self._sessions[session.id]

@@ -44,3 +44,12 @@ def test_idle_sessions_are_dropped_when_the_store_grows():
     clock.now += 11
     kept = store.start()
     assert len(store) == 1 and store.find(kept.id) is kept
+
+
+def test_anonymous_sessions_cannot_crowd_out_signed_in_ones():
+    store = Sessions(idle_seconds=600, prune_above=10)
+    signed_in = [store.start(f"user-{n}") for n in range(3)]
+    for _ in range(100):  # someone opening /login over and over
+        store.start()
+    assert len(store) <= 11
+    assert all(store.find(session.id) is session for session in signed_in)
