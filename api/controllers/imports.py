@@ -12,8 +12,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import WRITERS
 from api.schemas import ImportBatch, ImportBatchPage, struct_of
@@ -53,8 +52,8 @@ class ImportController(Controller):
     async def create_import(
         self,
         request: Request[Actor, object, object],
-        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-        dry_run: bool = Parameter(default=False, description="plan and report only; write nothing"),
+        data: MultipartBody[ImportUpload],
+        dry_run: Annotated[bool, QueryParameter(description="plan and report only; write nothing")] = False,
     ) -> Response[dict[str, Any]]:
         content = await data.file.read()
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run)
@@ -65,9 +64,9 @@ class ImportController(Controller):
     async def list_imports(
         self,
         request: Request[Actor, object, object],
-        status: str | None = Parameter(default=None, description="dry_run, applied or invalid"),
-        limit: int = 50,
-        offset: int = 0,
+        status: Annotated[str | None, QueryParameter(description="dry_run, applied or invalid")] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> ImportBatchPage:
         listing = await list_batches(request.user, Page(limit, offset), status)
         return struct_of(ImportBatchPage, {**listing, "items": [report.to_json() for report in listing["items"]]})
@@ -83,17 +82,19 @@ class ImportController(Controller):
         ),
         status_code=201,
     )
-    async def apply_import(self, request: Request[Actor, object, object], batch_id: int) -> Response[ImportBatch]:
+    async def apply_import(
+        self, request: Request[Actor, object, object], batch_id: FromPath[int]
+    ) -> Response[ImportBatch]:
         report = await apply_dry_run(request.user, batch_id)
         return Response(struct_of(ImportBatch, report.to_json()), status_code=_STATUS[report.status],
                         headers={"Location": f"/api/v1/imports/{report.id}"})
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
-    async def get_import(self, request: Request[Actor, object, object], batch_id: int) -> dict[str, Any]:
+    async def get_import(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> dict[str, Any]:
         return (await get_batch(request.user, batch_id)).to_json()
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
-    async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: int) -> Response[bytes]:
+    async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:
         content = await errors_workbook(request.user, batch_id)
         return Response(content, media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="import-{batch_id}-errors.xlsx"',
