@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.api import PARK, ROOT, free_port, stop, wait_up  # noqa: E402
 from registry.uscc import make_demo_uscc  # noqa: E402
 
+TIMEOUT = 300  # seconds: a first, cold request on 10,000 tenants on a loaded machine can be slow
 DEMO_TENANTS = 109
 TOTAL = 10_000
 INDUSTRIES = ("automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy", "modern_services")
@@ -52,7 +53,7 @@ def _timed(client: httpx.Client, path: str, repeat: int) -> float:
 
 
 def _portal_client(base: str, username: str, password: str) -> httpx.Client:
-    client = httpx.Client(base_url=base)
+    client = httpx.Client(base_url=base, timeout=TIMEOUT)
     form = client.get("/login").text
     csrf = re.search(r'name="_csrf" value="([^"]+)"', form)[1]
     response = client.post("/login", data={"_csrf": csrf, "username": username, "password": password})
@@ -62,8 +63,10 @@ def _portal_client(base: str, username: str, password: str) -> httpx.Client:
 
 
 def _api_client(base: str, username: str, password: str) -> httpx.Client:
-    token = httpx.post(base + "/api/v1/auth/token", json={"username": username, "password": password}).json()
-    return httpx.Client(base_url=base + "/api/v1", headers={"Authorization": f"Bearer {token['access_token']}"})
+    token = httpx.post(base + "/api/v1/auth/token", json={"username": username, "password": password},
+                       timeout=TIMEOUT).json()
+    return httpx.Client(base_url=base + "/api/v1", headers={"Authorization": f"Bearer {token['access_token']}"},
+                        timeout=TIMEOUT)
 
 
 def _measure(env: dict, label: str, repeat: int) -> list[dict]:
