@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router, get
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 
 from api.auth import LoginThrottle, jwt_auth
@@ -16,6 +17,8 @@ from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
+from api.portal import TEMPLATES, not_found_anywhere, portal_routes
+from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS
 from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from registry.db import DB, close_database, open_database
@@ -58,10 +61,11 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     auth = jwt_auth(config)
     api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, health, *(extra_routers or [])])
     app = Litestar(
-        route_handlers=[api],
+        route_handlers=[api, *portal_routes()],
         on_app_init=[auth.on_app_init],
         openapi_config=_openapi(),
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        template_config=TEMPLATES,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},  # type: ignore[arg-type]
         lifespan=[_database],
         debug=False,
     )
@@ -70,4 +74,5 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address
     )
+    app.state.portal_sessions = Sessions(config.session_idle_seconds)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import itertools
 import re
@@ -14,13 +15,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from registry.actor import Actor
-from registry.services.accounts import find_bound_actor
+from registry.services.accounts import authenticate, find_bound_actor
 from registry.settings import Settings
 
 # A disabled or changed account stops acting within this many seconds on every worker (at once on the
@@ -35,32 +36,59 @@ _WORKER = uuid.uuid4().hex[:8]
 _requests = itertools.count(1)
 
 
-def _bound(token: Token, found: tuple[Actor, dict[str, Any]] | None) -> bool:
-    return found is not None and all(token.extras.get(k) == v for k, v in found[1].items())
+def _bound(claims: dict[str, Any], found: tuple[Actor, dict[str, Any]] | None) -> bool:
+    return found is not None and all(claims.get(k) == v for k, v in found[1].items())
 
 
-async def current_actor(token: Token, connection: ASGIConnection) -> Actor | None:
-    """The token's account, if the token still matches it: a token carries the account's version and
-    key from sign-in (`accounts.find_bound_actor`), so any later change to the account, or its deletion
-    and re-creation under the same name, retires every token issued before."""
+async def bound_actor(username: str, claims: dict[str, Any], issued_at: float, request_id: str) -> Actor | None:
+    """The account's actor, if `claims` (taken at sign-in, `accounts.find_bound_actor`) still match it:
+    they carry the account's version and key, so any later change to the account, or its deletion and
+    re-creation under the same name, retires every token and portal session issued before."""
     now = time.monotonic()
-    cached = _accounts.get(token.sub)
+    cached = _accounts.get(username)
     if (
         cached is None
         or now - cached[0] > ACCOUNT_CACHE_SECONDS
-        # Issued after (or within the second of) our read: the token may know a newer account than our
-        # copy (changed on another worker, then signed in again). Read again rather than refuse it.
-        or (not _bound(token, cached[2]) and token.iat.timestamp() >= cached[1] - 1)
+        # Issued after (or within the second of) our read: the claims may know a newer account than our
+        # copy (changed on another worker, then signed in again). Read again rather than refuse them.
+        or (not _bound(claims, cached[2]) and issued_at >= cached[1] - 1)
     ):
-        cached = (now, time.time(), await find_bound_actor(token.sub))
-        _accounts[token.sub] = cached
-    if not _bound(token, cached[2]):
+        cached = (now, time.time(), await find_bound_actor(username))
+        _accounts[username] = cached
+    if not _bound(claims, cached[2]):
         return None
     actor = cached[2][0]  # type: ignore[index]
-    request_id = connection.headers.get("x-request-id", "")
     if not _REQUEST_ID.fullmatch(request_id):
         request_id = f"{_WORKER}-{next(_requests)}"
     return replace(actor, source=f"request:{request_id}")
+
+
+async def current_actor(token: Token, connection: ASGIConnection) -> Actor | None:
+    """The bearer token's account, while the token still matches it (`bound_actor`)."""
+    request_id = connection.headers.get("x-request-id", "")
+    return await bound_actor(token.sub, token.extras, token.iat.timestamp(), request_id)
+
+
+async def sign_in(connection: ASGIConnection, username: str, password: str) -> tuple[Actor, dict[str, Any]]:
+    """Good credentials of an active account, through the login throttle: the account's actor and the
+    claims binding a token or session to it. 429 when throttled, 401 for wrong credentials."""
+    throttle: LoginThrottle = connection.app.state.login_throttle
+    address = connection.client.host if connection.client else "-"
+    if (wait := throttle.retry_after(username, address)) is not None:
+        raise HTTPException(
+            status_code=429,
+            detail=f"登录失败次数过多，请 {wait} 秒后再试 / too many failed logins; retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    found = await authenticate(username, password)
+    if found is None:
+        throttle.failed(username, address)
+        await asyncio.sleep(0)
+        raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
+    # Only the account's own count is forgiven: were the address's cleared too, anyone holding one
+    # account could sign in between guesses and spray passwords at every other account unthrottled.
+    throttle.succeeded(username)
+    return found
 
 
 def forget_account(username: str) -> None:
@@ -204,5 +232,8 @@ def requires(*roles: str):
     return guard
 
 
-READERS = requires("admin", "manager", "statistician")
-WRITERS = requires("admin", "manager")
+# Who reads the whole park and who writes it; the portal's pages check the same tuples.
+READING_ROLES = ("admin", "manager", "statistician")
+WRITING_ROLES = ("admin", "manager")
+READERS = requires(*READING_ROLES)
+WRITERS = requires(*WRITING_ROLES)

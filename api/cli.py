@@ -51,7 +51,7 @@ def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
         return password
 
     password = run_on_database(run)
-    print("\n  Sign in as demo-admin with password:", password)
+    print(f"\n  Web portal: {url}/  — sign in as demo-admin with password:", password)
     print(f"  e.g. curl -s -X POST {url}/api/v1/auth/token -H 'content-type: application/json' \\")
     print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
 

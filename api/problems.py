@@ -19,18 +19,19 @@ _TYPE_BASE = "https://park-registry.example/problems/"
 
 
 def problem(status: int, detail: str, title: str | None = None, errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None, extensions: dict | None = None) -> Response:
     title = title or HTTPStatus(status).phrase
     body: dict = {"type": _TYPE_BASE + title.lower().replace(" ", "-"), "title": title, "status": status,
                   "detail": detail}
     if errors:
         body["errors"] = errors
+    body.update(extensions or {})
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def registry_error(_: Request, error: RegistryError) -> Response:
     errors = [{"field": e.field, "code": e.code, "message": e.message} for e in error.errors]
-    return problem(error.status, error.detail, error.title, errors)
+    return problem(error.status, error.detail, error.title, errors, extensions=error.extensions)
 
 
 _FIELD_AT = re.compile(r"at `\$\.([\w.\[\]]+)`")

@@ -232,3 +232,50 @@ def report_out(row: dict) -> dict:
 
 def struct_of(struct: type[Struct], row: dict) -> Any:
     return msgspec.convert(row, struct, strict=False)
+
+
+class ImportCounts(Struct):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportSheets(Struct):
+    tenants: ImportCounts
+    ip: ImportCounts
+    reports: ImportCounts
+
+
+class ImportIssue(Struct):
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    code: str
+    message: str
+
+
+class ImportFile(Struct):
+    name: str
+    sha256: str
+    size: int
+
+
+class ImportBatch(Struct):
+    id: int
+    status: Literal["dry_run", "applied", "invalid"]
+    sheets: ImportSheets
+    errors: list[ImportIssue]
+    warnings: list[ImportIssue]
+    dry_run: bool
+    file: ImportFile
+    created_at: str
+    created_by: str
+    applied_as: int | None  # a dry run: the batch that applied it
+
+
+class ImportBatchPage(Struct):
+    items: list[ImportBatch]
+    total: int
+    limit: int
+    offset: int

@@ -26,8 +26,9 @@ from importers.safety import Format, ImportRefused, check_size, inspect
 from registry import audit
 from registry.actor import Actor
 from registry.db import DB, write_transaction
-from registry.errors import Conflict, NotFound
+from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from registry.services import bulk
+from registry.services.listing import Page, listing
 from registry.settings import settings
 from registry.tables import ImportBatch
 from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
@@ -201,6 +202,14 @@ class _Invalid(Exception):
     """Raised inside the write transaction to roll it back when planning found errors."""
 
 
+def _read(filename: str, content: bytes) -> tuple[str, list[SheetRows], Issues]:
+    """The file's cleaned sheets (CPU work: run in a thread); ImportRefused for files not read at all."""
+    filename = re.split(r"[\\/]", filename)[-1][:255] or "upload"  # browsers may send a client-side path
+    fmt = inspect(filename, content)
+    issues = Issues()
+    return filename, read_file(fmt, filename, content, issues), issues
+
+
 async def run_import(
     actor: Actor,
     filename: str,
@@ -212,10 +221,7 @@ async def run_import(
     """Import a spreadsheet (SPEC §4). ImportRefused for files that cannot be read at all."""
     actor.require_role("admin", "manager")
     check_size(len(content), settings().import_max_bytes)
-    filename = re.split(r"[\\/]", filename)[-1][:255] or "upload"  # browsers may send a client-side path
-    fmt = inspect(filename, content)
-    issues = Issues()
-    sheets = await asyncio.to_thread(read_file, fmt, filename, content, issues)
+    filename, sheets, issues = await asyncio.to_thread(_read, filename, content)
     batch = {
         "created_at": datetime.now(UTC),
         "username": actor.username,
@@ -230,23 +236,63 @@ async def run_import(
         async with DB.transaction():  # one consistent read of the registry for the whole plan
             plans = await plan(sheets, issues)
         status = "invalid" if issues.errors else "dry_run"
-        return await _record(batch, status, plans, issues, order, content if issues.errors else None)
+        # The file is kept: to mark its errors in errors.xlsx, or to apply the dry run without a second upload.
+        return await _record(batch, status, plans, issues, order, content)
+    return await _apply(actor, batch, sheets, issues, order, content, progress)
+
+
+class PlanChanged(Conflict):
+    """The registry has changed since the dry run: planned again now, the file would not do what was shown."""
+
+    def __init__(self, shown: dict[str, dict[str, int]], now: dict[str, dict[str, int]], errors: list[dict]) -> None:
+        super().__init__(
+            "试导入之后登记簿已有变化，导入结果将与当时显示的不同，未写入任何数据；请重新试导入 / the registry has "
+            "changed since the dry run, so the file would no longer do what the dry run showed; nothing was "
+            "written — run the dry run again"
+        )
+        self.extensions = {"plans": {"dry_run": shown, "now": now}, "errors_now": errors}
+
+
+async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Issues, order: dict[str | None, int],
+                 content: bytes, progress: bulk.Progress | None, shown: ImportReport | None = None) -> ImportReport:
+    """Plan and apply in one write transaction, so what was checked is what gets written. With `shown`
+    (a dry run), only if the plan made now is the one the dry run showed; else PlanChanged."""
     try:
         async with write_transaction():
             plans = await plan(sheets, issues)
+            if shown is not None and (issues.errors or plan_digest(plans) != shown.plan_digest):
+                errors, _ = issues.listed()
+                raise PlanChanged(shown.sheets, _counts(plans), _sorted(errors, order))
             if issues.errors:
                 raise _Invalid
             batch_id = await _insert(batch, "applied", plans, issues, order, None)
+            if shown is not None:
+                # The dry run's file has served: it is applied, and not kept twice.
+                await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None}).where(
+                    ImportBatch.id == shown.id).run()
             importer = replace(actor, source=audit.import_source(batch_id))
             await bulk.apply_tenants(importer, plans["tenants"], progress)
             await bulk.apply_ip_items(importer, plans["ip"], progress)
             await bulk.apply_reports(importer, plans["reports"], progress)
     except _Invalid:
         return await _record(batch, "invalid", plans, issues, order, content)
+    except PlanChanged:
+        raise
     except Conflict as conflict:
         issues.error(None, None, None, None, "conflict", conflict.detail)
         return await _record(batch, "invalid", plans, issues, order, content)
     return await get_batch(actor, batch_id)
+
+
+def plan_digest(plans: dict[str, bulk.Plan]) -> str:
+    """A fingerprint of what applying would do: every record created and every change (from, to)."""
+    digest = hashlib.sha256()
+    for kind in KINDS:
+        kind_plan = plans[kind]
+        updates = [(index, {key: [before.get(key), value] for key, value in diff.items()})
+                   for index, before, diff in kind_plan.updates]
+        digest.update(json.dumps([kind, kind_plan.creates, updates], default=str, sort_keys=True).encode())
+    return digest.hexdigest()
 
 
 def _counts(plans: dict[str, bulk.Plan]) -> dict[str, dict[str, int]]:
@@ -263,6 +309,7 @@ async def _insert(batch: dict, status: str, plans: dict[str, bulk.Plan], issues:
         errors=json.dumps(_sorted(errors, order), ensure_ascii=False),
         warnings=json.dumps(_sorted(warnings, order), ensure_ascii=False),
         content=content,
+        plan_digest=plan_digest(plans),
     )
     inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()
     return inserted[0]["id"]
@@ -282,10 +329,15 @@ async def _fetch_report(batch_id: int) -> ImportReport:
     row = await ImportBatch.select(*_REPORT_COLUMNS).where(ImportBatch.id == batch_id).output(load_json=True).first().run()
     if row is None:
         raise NotFound(_NOT_FOUND)
+    return _report_of(row)
+
+
+def _report_of(row: dict[str, Any]) -> ImportReport:
     return ImportReport(
         id=row["id"], status=row["status"], sheets=empty_counts() | row["counts"], errors=row["errors"],
         warnings=row["warnings"], filename=row["filename"], sha256=row["sha256"], size=row["size"],
         dry_run=row["dry_run"], created_at=row["created_at"], created_by=row["username"],
+        plan_digest=row["plan_digest"], applied_as=row["applied_batch"],
     )
 
 
@@ -304,3 +356,50 @@ async def errors_workbook(actor: Actor, batch_id: int) -> bytes:
         raise NotFound("该导入没有错误 / this import had no errors")
     content = bytes(row["content"])
     return await asyncio.to_thread(marked_workbook, report.filename, content, report.errors)
+
+
+async def apply_dry_run(actor: Actor, batch_id: int, *, progress: bulk.Progress | None = None) -> ImportReport:
+    """Apply a clean dry run's stored file (SPEC §3): read it again, plan it on the registry as it is now,
+    and apply it only if that plan is the one the dry run showed (else PlanChanged, nothing written).
+    The applied import is a batch of its own; the dry run names it as `applied_as`."""
+    shown = await get_batch(actor, batch_id)
+    if shown.status != "dry_run":
+        raise Conflict(f"只有无错误的试导入可以应用，此批次为“{shown.status}” / only a clean dry run can be applied; "
+                       f"this batch is {shown.status}")
+    if shown.applied_as is not None:
+        raise Conflict(f"此试导入已由批次 {shown.applied_as} 应用 / this dry run was already applied as batch "
+                       f"{shown.applied_as}")
+    row = await ImportBatch.select(ImportBatch.content).where(ImportBatch.id == batch_id).first().run()
+    if row is None or row["content"] is None or shown.plan_digest is None:
+        raise Conflict("此试导入未保存文件，请重新上传 / this dry run kept no file; upload it again")
+    content = bytes(row["content"])
+    filename, sheets, issues = await asyncio.to_thread(_read, shown.filename, content)
+    batch = {
+        "created_at": datetime.now(UTC),
+        "username": actor.username,
+        "source": actor.source,
+        "filename": filename,
+        "sha256": shown.sha256,
+        "size": shown.size,
+        "dry_run": False,
+    }
+    order = {sheet.name: n for n, sheet in enumerate(sheets)}
+    return await _apply(actor, batch, sheets, issues, order, content, progress, shown)
+
+
+BATCH_STATUSES = ("dry_run", "applied", "invalid")
+
+
+async def list_batches(actor: Actor, page: Page, status: str | None = None) -> dict:
+    """Import batches, newest first, optionally of one status; each without its file."""
+    actor.require_role("admin", "manager")
+    page.check()
+    if status and status not in BATCH_STATUSES:
+        raise ValidationFailed("筛选条件无效 / invalid filter", [
+            FieldError("status", "not_a_choice", f"可选 / one of: {', '.join(BATCH_STATUSES)}")])
+    query = ImportBatch.select(*_REPORT_COLUMNS).output(load_json=True)
+    count = ImportBatch.count()
+    if status:
+        query, count = query.where(ImportBatch.status == status), count.where(ImportBatch.status == status)
+    query = query.order_by(ImportBatch.id, ascending=False).limit(page.limit).offset(page.offset)
+    return listing([_report_of(row) for row in await query.run()], await count.run(), page)

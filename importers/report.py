@@ -119,6 +119,8 @@ class ImportReport:
     dry_run: bool
     created_at: datetime
     created_by: str
+    plan_digest: str | None = None
+    applied_as: int | None = None  # a dry run: the batch that applied it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,4 +133,5 @@ class ImportReport:
             "file": {"name": self.filename, "sha256": self.sha256, "size": self.size},
             "created_at": self.created_at.isoformat(),
             "created_by": self.created_by,
+            "applied_as": self.applied_as,
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class RegistryError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        # More members of the problem's body (RFC 9457 extension members), e.g. both plans of a PlanChanged.
+        self.extensions: dict[str, Any] = {}
 
 
 class ValidationFailed(RegistryError):

@@ -19,6 +19,7 @@ class Settings:
     login_window_seconds: int
     login_max_failures_per_address: int
     tenant_read_cache: bool
+    session_idle_seconds: int
 
     @property
     def engine(self) -> str:
@@ -49,6 +50,7 @@ def load_settings() -> Settings:
         login_window_seconds=int(os.environ.get("PARK_LOGIN_WINDOW", "300")),
         login_max_failures_per_address=int(os.environ.get("PARK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
         tenant_read_cache=os.environ.get("PARK_TENANT_READ_CACHE", "on").lower() not in ("off", "0", "false", "no"),
+        session_idle_seconds=int(os.environ.get("PARK_SESSION_IDLE", "1800")),
     )
 
 

@@ -655,3 +655,9 @@ __all__ = [
     "park_stats",
     "ratio",
 ]
+
+
+async def reported_periods() -> list[Period]:
+    """Every period some tenant has reported for, in order (the portal offers these)."""
+    rows = await _rows("SELECT DISTINCT period FROM period_report")
+    return sorted(Period.parse(row["period"]) for row in rows)

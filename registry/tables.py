@@ -116,7 +116,9 @@ class AuditEntry(Table, db=DB, tablename="audit_entry"):
 class ImportBatch(Table, db=DB, tablename="import_batch"):
     """One uploaded spreadsheet: who sent it, what it held, what the import made of it.
 
-    `content` keeps the file only when it had errors, to mark them in errors.xlsx.
+    `content` keeps the file of a dry run (to apply it later without a second upload) and of a file
+    with errors (to mark them in errors.xlsx). `plan_digest` fingerprints the plan the batch showed;
+    `applied_batch` is, on a dry run, the batch that applied it.
     """
 
     id = Serial(primary_key=True)
@@ -132,6 +134,8 @@ class ImportBatch(Table, db=DB, tablename="import_batch"):
     errors = JSON(default="[]")
     warnings = JSON(default="[]")
     content = Bytea(null=True, default=None)
+    plan_digest = Varchar(length=64, null=True, default=None)
+    applied_batch = Integer(null=True, default=None)
 
 
 TABLES = (Tenant, IPItem, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch)

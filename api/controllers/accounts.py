@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import asyncio
-
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from api.auth import LoginThrottle, forget_account, requires
+from api.auth import forget_account, requires, sign_in
 from api.etag import etag, expected_version
 from api.schemas import Account, AccountCreate, AccountUpdate, Me, TokenRequest, TokenResponse, page_of, struct_of
 from registry.actor import Actor
@@ -20,28 +17,11 @@ class AuthController(Controller):
 
     @post("/auth/token", summary="Exchange username and password for a bearer token", security=[], status_code=200)
     async def token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
+        actor, binding = await sign_in(request, data.username, data.password)
         app = request.app
-        throttle: LoginThrottle = app.state.login_throttle
-        username, address = data.username, request.client.host if request.client else "-"
-        if (wait := throttle.retry_after(username, address)) is not None:
-            raise HTTPException(
-                status_code=429,
-                detail=f"登录失败次数过多，请 {wait} 秒后再试 / too many failed logins; retry in {wait} s",
-                headers={"Retry-After": str(wait)},
-            )
-        found = await accounts.authenticate(username, data.password)
-        if found is None:
-            throttle.failed(username, address)
-            await asyncio.sleep(0)
-            raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
-        # Only the account's own count is forgiven: were the address's cleared too, anyone holding one
-        # account could sign in between guesses and spray passwords at every other account unthrottled.
-        throttle.succeeded(username)
-        actor, binding = found
-        ttl = app.state.settings.token_ttl_seconds
         # The token carries the account's version and key: any change to the account retires it.
         token = app.state.jwt_auth.create_token(identifier=actor.username, token_extras=binding)
-        return TokenResponse(access_token=token, token_type="bearer", expires_in=ttl)
+        return TokenResponse(access_token=token, token_type="bearer", expires_in=app.state.settings.token_ttl_seconds)
 
     @get("/me", summary="Who the token belongs to")
     async def me(self, request: Request[Actor, object, object]) -> Me:

@@ -78,19 +78,23 @@ class ExportController(Controller):
     @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[WRITERS],
          media_type=XLSX)  # fmt: skip
     async def registry(self) -> File:
-        # Written by a worker process into a temporary file: a large registry never sits in memory
-        # whole, and this process goes on answering other requests meanwhile.
-        handle, path = tempfile.mkstemp(prefix="park-registry-", suffix=".xlsx")
-        os.close(handle)
-        try:
-            await dump_in_worker(path)
-        except BaseException:
-            os.unlink(path)
-            raise
-        return File(
-            path,
-            filename="park-registry.xlsx",
-            media_type=XLSX,
-            headers={"Cache-Control": "no-store"},
-            background=BackgroundTask(os.unlink, path),
-        )
+        return await registry_file()
+
+
+async def registry_file() -> File:
+    """The registry dump, written by a worker process into a temporary file: a large registry never sits
+    in memory whole, and this process goes on answering other requests meanwhile."""
+    handle, path = tempfile.mkstemp(prefix="park-registry-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        await dump_in_worker(path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return File(
+        path,
+        filename="park-registry.xlsx",
+        media_type=XLSX,
+        headers={"Cache-Control": "no-store"},
+        background=BackgroundTask(os.unlink, path),
+    )

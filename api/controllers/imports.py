@@ -1,4 +1,5 @@
-"""Spreadsheet imports (SPEC §4): upload, dry run, the batch record and its errors.xlsx. Managers and admins.
+"""Spreadsheet imports (SPEC §4): upload, dry run, apply a dry run, the batches and their errors.xlsx.
+Managers and admins.
 
 A refused file (too large, hostile, not a spreadsheet) is an ImportRefused, a RegistryError: the
 problem-details handler answers it with its own 4xx status.
@@ -11,16 +12,19 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath, MultipartBody, QueryParameter
+from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import WRITERS
-from importers import errors_workbook, get_batch, run_import
+from api.schemas import ImportBatch, ImportBatchPage, struct_of
+from importers import apply_dry_run, errors_workbook, get_batch, list_batches, run_import
 from registry.actor import Actor
+from registry.services.listing import Page
 from registry.settings import settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Room for the multipart envelope around a file of exactly the permitted size.
 _ENVELOPE = 64 * 1024
+UPLOAD_LIMIT = settings().import_max_bytes + _ENVELOPE
 _STATUS = {"applied": 201, "dry_run": 200, "invalid": 422}
 
 
@@ -42,7 +46,7 @@ class ImportController(Controller):
             "201 applied, 200 dry run, 422 with the same body when the file has errors (nothing written); "
             "413 over the size cap, before the body is read."
         ),
-        request_max_body_size=settings().import_max_bytes + _ENVELOPE,
+        request_max_body_size=UPLOAD_LIMIT,
         status_code=201,
     )
     async def create_import(
@@ -55,6 +59,35 @@ class ImportController(Controller):
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run)
         headers = {"Location": f"/api/v1/imports/{report.id}"}
         return Response(report.to_json(), status_code=_STATUS[report.status], headers=headers)
+
+    @get("/", summary="Import batches, newest first")
+    async def list_imports(
+        self,
+        request: Request[Actor, object, object],
+        status: Annotated[str | None, QueryParameter(description="dry_run, applied or invalid")] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> ImportBatchPage:
+        listing = await list_batches(request.user, Page(limit, offset), status)
+        return struct_of(ImportBatchPage, {**listing, "items": [report.to_json() for report in listing["items"]]})
+
+    @post(
+        "/{batch_id:int}/apply",
+        summary="Apply a clean dry run's stored file, without uploading it again",
+        description=(
+            "Plans the stored file again on the registry as it is now and applies it only if the plan is the "
+            "one the dry run showed: 201 with the new batch. Otherwise 409, nothing written, with both plans "
+            "(`plans.dry_run`, `plans.now`) and the errors the file would have now (`errors_now`). 409 too for a "
+            "batch that is not a clean dry run or was applied already."
+        ),
+        status_code=201,
+    )
+    async def apply_import(
+        self, request: Request[Actor, object, object], batch_id: FromPath[int]
+    ) -> Response[ImportBatch]:
+        report = await apply_dry_run(request.user, batch_id)
+        return Response(struct_of(ImportBatch, report.to_json()), status_code=_STATUS[report.status],
+                        headers={"Location": f"/api/v1/imports/{report.id}"})
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
     async def get_import(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> dict[str, Any]:

@@ -24,8 +24,13 @@ async def require_open(year: int) -> None:
         )
 
 
+# Who closes a year and who reopens one.
+CLOSERS = ("admin", "statistician")
+REOPENERS = ("admin",)
+
+
 async def close_year(actor: Actor, year: int) -> dict:
-    actor.require_role("admin", "statistician")
+    actor.require_role(*CLOSERS)
     try:
         Period(year)  # a typo such as 20016 must not close a year nobody meant
     except InvalidPeriod as error:
@@ -40,7 +45,7 @@ async def close_year(actor: Actor, year: int) -> dict:
 
 
 async def reopen_year(actor: Actor, year: int) -> dict:
-    actor.require_role("admin")
+    actor.require_role(*REOPENERS)
     async with write_transaction():
         row = await ClosedYear.select().where(ClosedYear.year == year).first().run()
         if row is None:

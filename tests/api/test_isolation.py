@@ -13,6 +13,8 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from importers import run_import
+from registry.actor import SYSTEM
 from tests.api.factories import assert_problem, fill, fresh_patent_number, make_ip, make_report, make_tenant, new_uscc
 from tests.server import PASSWORD
 
@@ -60,6 +62,8 @@ ENDPOINTS = [
     Endpoint("move-own-account-to-b", "PATCH", "/users/{me}", {"tenant_uscc": "{b}"}),
     Endpoint("stats", "GET", "/stats/2016"),
     Endpoint("stats-of-a-half", "GET", "/stats/2017H1"),
+    Endpoint("import-history", "GET", "/imports"),
+    Endpoint("apply-a-dry-run-of-b", "POST", "/imports/{batch}/apply"),
 ]
 
 
@@ -70,9 +74,11 @@ class World:
     b_ip: dict
     client: httpx.AsyncClient
     secrets: tuple[str, ...]
+    batch: int  # a dry run that would change B
 
     def values(self, b: str, ip: int) -> dict[str, str]:
-        return {"b": b, "ip": str(ip), "b_name": self.b["name"], "me": self.client.username,
+        batch = self.batch if b == self.b["uscc"] else 10**9
+        return {"b": b, "ip": str(ip), "batch": str(batch), "b_name": self.b["name"], "me": self.client.username,
                 "new_number": fresh_patent_number(), "new_username": f"stolen-{uuid4().hex[:8]}"}
 
 
@@ -88,7 +94,9 @@ async def world(as_role) -> World:
     await make_report(b["uscc"], "2017H1", revenue="55544433.21")
     secrets = (b["uscc"], b["name"], b["name_en"], b["contact_email"], b["description"], b_ip["number"],
                b_ip["title"], "98765432.10", "1234567.89", "4321", "55544433.21", mark)
-    return World(a, b, b_ip, await as_role("tenant", a["uscc"]), secrets)
+    dry_run = await run_import(SYSTEM, "b.csv", f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},新能源,在孵\n"
+                               .encode(), dry_run=True)
+    return World(a, b, b_ip, await as_role("tenant", a["uscc"]), secrets, dry_run.id)
 
 
 async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str, int, str | None, str]]:
@@ -96,7 +104,7 @@ async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str,
     b, ip = world.b["uscc"], world.b_ip["id"]
     paths = [f"/tenants/{b}", f"/tenants/{b}/ip", f"/ip/{ip}", f"/tenants/{b}/reports",
              f"/tenants/{b}/reports/2016", f"/tenants/{b}/reports/2017H1", f"/tenants/{b}/reports/2017Q2",
-             f"/audit?uscc={b}&limit=1", "/users?limit=500"]
+             f"/audit?uscc={b}&limit=1", "/users?limit=500", f"/imports/{world.batch}"]
     shots = []
     for path in paths:
         response = await manager.get(path)

@@ -1,4 +1,4 @@
-"""Who may call what: every endpoint of the API (imports and exports aside) against every role.
+"""Who may call what: every endpoint of the API (exports and most of imports aside) against every role.
 
 Each (endpoint, role) pair is its own test. A tenant works on its own tenant here; reaching another
 tenant is test_isolation.py's business. A refused write leaves the records as they were.
@@ -12,6 +12,7 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from importers import run_import
 from registry.actor import SYSTEM
 from registry.services import accounts, closed_years
 from tests.api.factories import (
@@ -76,6 +77,8 @@ CALLS = [
     Call("stats-of-a-year", "GET", "/stats/2016", 200, STAFF),
     Call("stats-of-a-quarter", "GET", "/stats/2017Q3", 200, STAFF),
     Call("health", "GET", "/health", 200, (*EVERYONE, "anonymous")),
+    Call("list-imports", "GET", "/imports?status=dry_run", 200, WRITERS),
+    Call("apply-import", "POST", "/imports/{dry_run}/apply", 201, WRITERS),
 ]
 
 
@@ -90,7 +93,9 @@ async def stage():
     await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
                                            "tenant_uscc": tenant["uscc"]})
     await closed_years.close_year(SYSTEM, closed_year)
-    yield {"t": tenant["uscc"], "spare": spare["uscc"], "ip": str(item["id"]), "year": str(year),
+    dry_run = await run_import(SYSTEM, "roles.csv", f"统一社会信用代码,企业名称,产业类别,状态\n{new_uscc()},角色测试导入,其他,在孵\n"
+                               .encode(), dry_run=True)
+    yield {"t": tenant["uscc"], "dry_run": str(dry_run.id), "spare": spare["uscc"], "ip": str(item["id"]), "year": str(year),
            "closed_year": str(closed_year), "account": account, "new_uscc": new_uscc(),
            "new_number": fresh_patent_number(), "new_username": f"roles-new-{uuid4().hex[:8]}"}
     await reopen_if_closed(year)
@@ -105,7 +110,7 @@ async def _client(role: str, as_role, anonymous, tenant_uscc: str) -> httpx.Asyn
 
 async def _records(manager: httpx.AsyncClient, values: dict[str, str]) -> list[tuple[int, str]]:
     paths = ["/tenants/{t}", "/tenants/{spare}", "/tenants/{t}/ip", "/tenants/{t}/reports", "/users/{account}",
-             "/periods", "/users?limit=500"]
+             "/periods", "/users?limit=500", "/imports/{dry_run}"]
     return [((r := await manager.get(fill(p, values))).status_code, r.text) for p in paths]
 
 

@@ -1,0 +1,152 @@
+"""The web portal (SPEC §7): server-rendered pages beside the JSON API, calling the same services.
+
+`portal_routes()` gives the app its page router and the static files; `TEMPLATES` its Jinja2 setup.
+A page is a controller in this package, listed in `PAGES`, with its template in `templates/` (see
+the README, "Adding a portal page").
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Request, Response, Router
+from litestar.di import Provide
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from api.portal.figures import FILTERS, per_tenant
+from api.portal.home import HomeController
+from api.portal.imports import ImportPages
+from api.portal.page import (
+    CSRFRefused,
+    SignInRequired,
+    add_security_headers,
+    check_csrf,
+    page_actor,
+    remember_lang,
+    render_now,
+    see_other,
+)
+from api.portal.sign_in import SignInController
+from api.portal.statistics import DownloadController, StatisticsController
+from api.portal.tenants import TenantPages
+from registry import vocabulary
+from registry.errors import Forbidden, NotFound, RegistryError
+
+log = logging.getLogger("park.portal")
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+
+PAGES: list[type] = [
+    SignInController,
+    HomeController,
+    TenantPages,
+    ImportPages,
+    StatisticsController,
+    DownloadController,
+]
+
+_ENVIRONMENT = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+# The vocabulary, for labels in every template: label(INDUSTRY, code), label(field).
+_ENVIRONMENT.globals.update({name: getattr(vocabulary, name) for name in vocabulary.__all__ if name.isupper()})
+_ENVIRONMENT.filters.update(FILTERS)
+_ENVIRONMENT.globals["per_tenant"] = per_tenant
+TEMPLATES = TemplateConfig(engine=JinjaTemplateEngine.from_environment(_ENVIRONMENT))
+
+
+def _sign_in_first(request: Request, _: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = see_other(f"/login?next={quote(target, safe='/')}" if target != "/" else "/login")
+    remember_lang(request, response)
+    if request.headers.get("hx-request"):
+        response.headers["HX-Redirect"] = response.url  # type: ignore[attr-defined]
+    return add_security_headers(response)
+
+
+def _page_status(request: Request, status: int, message: str | None = None) -> Response:
+    """The error page; a 404 says the same whether the record is another tenant's or does not exist."""
+    template = {404: "not_found.html", 403: "forbidden.html"}.get(status, "error.html")
+    actor = request.state.get("actor")
+    return render_now(request, template, {"status": status, "message": message}, status, actor)
+
+
+def _not_found(request: Request, _: Exception) -> Response:
+    return _page_status(request, 404)
+
+
+def _forbidden(request: Request, _: Exception) -> Response:
+    return _page_status(request, 403)
+
+
+def _csrf_refused(request: Request, _: Exception) -> Response:
+    return _page_status(
+        request,
+        403,
+        "表单已过期或来源不明，请刷新页面后重试 / the form has expired or did not come "
+        "from this site; reload the page and try again",
+    )
+
+
+def _registry_error(request: Request, error: RegistryError) -> Response:
+    return _page_status(request, error.status, error.detail)
+
+
+def _unexpected(request: Request, error: Exception) -> Response:
+    log.exception("portal page %s failed", request.url.path, exc_info=error)
+    return _page_status(request, 500)
+
+
+PAGE_ERRORS = {
+    SignInRequired: _sign_in_first,
+    NotAuthorizedException: _sign_in_first,
+    CSRFRefused: _csrf_refused,
+    NotFound: _not_found,
+    NotFoundException: _not_found,
+    Forbidden: _forbidden,
+    PermissionDeniedException: _forbidden,
+    RegistryError: _registry_error,
+    Exception: _unexpected,
+}
+
+
+def not_found_anywhere(request: Request, error: NotFoundException) -> Response:
+    """An address no route serves: the portal's 404 page for a browser, problem details under /api."""
+    from api.problems import http_error
+
+    if request.url.path.startswith(("/api/", "/schema")):
+        return http_error(request, error)
+    return _page_status(request, 404)
+
+
+def portal_routes() -> list:
+    pages = Router(
+        path="/",
+        route_handlers=PAGES,
+        dependencies={"actor": Provide(page_actor)},
+        guards=[check_csrf],
+        exception_handlers=PAGE_ERRORS,  # type: ignore[arg-type]
+        after_request=add_security_headers,
+        opt={"exclude_from_auth": True},
+        include_in_schema=False,
+    )
+    static = create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        opt={"exclude_from_auth": True},
+        include_in_schema=False,
+        cache_control=None,
+    )
+    return [pages, static]
+
+
+__all__ = ["PAGES", "TEMPLATES", "not_found_anywhere", "portal_routes"]

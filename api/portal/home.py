@@ -1,0 +1,38 @@
+"""`/`: the home page for the role — a manager's park dashboard, the statistics office's years, a
+tenant's own company (/me)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from api.auth import WRITING_ROLES
+from api.portal.page import PageActor, Words, lang_of, render, see_other
+from api.portal.statistics import revenue_chart, years, years_context
+from registry.services.reports import parse_period
+from registry.stats import park_stats, reported_periods
+
+
+class HomeController(Controller):
+    path = "/"
+
+    @get("/")
+    async def home(
+        self, request: Request, actor: PageActor, period: FromQuery[str | None] = None
+    ) -> Template | Redirect:
+        if actor.role == "tenant":
+            return see_other("/me")
+        if actor.role not in WRITING_ROLES:
+            return render(request, "home_statistician.html", years_context(request, await years(actor)), actor=actor)
+        periods = await reported_periods()
+        # The latest period anyone has reported for, unless another is asked for.
+        chosen = parse_period(period) if period else (periods[-1] if periods else None)
+        stats = await park_stats(chosen) if chosen else None
+        chart = revenue_chart(Words(lang_of(request)), stats) if stats else None
+        return render(
+            request,
+            "home.html",
+            {"stats": stats, "chart": chart, "periods": [str(p) for p in reversed(periods)]},
+            actor=actor,
+        )

@@ -1,0 +1,102 @@
+"""`/imports`: upload a file (picker or drag and drop) → the dry run's plan on screen → apply it without
+uploading again → the batch's page; and the history of batches. The same import service as the API."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, MultipartBody
+from litestar.response import Redirect, Template
+
+from api.auth import WRITING_ROLES
+from api.controllers.imports import UPLOAD_LIMIT, XLSX, ImportUpload
+from api.portal.page import PageActor, render, see_other
+from importers import BATCH_STATUSES, PlanChanged, apply_dry_run, errors_workbook, get_batch, list_batches, run_import
+from importers.safety import ImportRefused
+from registry.actor import Actor
+from registry.errors import ValidationFailed
+from registry.services.listing import Page
+
+PAGE_SIZE = 20
+
+
+async def _history_page(
+    request: Request,
+    actor: Actor,
+    status: FromQuery[str] = "",
+    page: FromQuery[int] = 1,
+    refused: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    page = max(page, 1)
+    try:
+        history = await list_batches(actor, Page(PAGE_SIZE, (page - 1) * PAGE_SIZE), status or None)
+    except ValidationFailed:
+        history, status = await list_batches(actor, Page(PAGE_SIZE, 0)), ""
+    pages = max(1, -(-history["total"] // PAGE_SIZE))
+    return render(
+        request,
+        "imports.html",
+        {
+            "history": history,
+            "status": status,
+            "statuses": BATCH_STATUSES,
+            "page": page,
+            "pages": pages,
+            "refused": refused,
+        },
+        status_code=status_code,
+        actor=actor,
+    )
+
+
+class ImportPages(Controller):
+    path = "/imports"
+
+    @get("/")
+    async def upload_form(
+        self, request: Request, actor: PageActor, status: FromQuery[str] = "", page: FromQuery[int] = 1
+    ) -> Template:
+        actor.require_role(*WRITING_ROLES)
+        return await _history_page(request, actor, status, page)
+
+    @post("/", request_max_body_size=UPLOAD_LIMIT)
+    async def upload(
+        self,
+        request: Request,
+        actor: PageActor,
+        data: MultipartBody[ImportUpload],
+    ) -> Template | Redirect:
+        actor.require_role(*WRITING_ROLES)
+        try:
+            report = await run_import(actor, data.file.filename or "upload", await data.file.read(), dry_run=True)
+        except ImportRefused as refused:
+            return await _history_page(request, actor, refused=refused.detail, status_code=refused.status)
+        return see_other(f"/imports/{report.id}")
+
+    @get("/{batch_id:int}")
+    async def batch(self, request: Request, actor: PageActor, batch_id: FromPath[int]) -> Template:
+        report = await get_batch(actor, batch_id)
+        return render(request, "import_batch.html", {"report": report}, actor=actor)
+
+    @post("/{batch_id:int}/apply")
+    async def apply(self, request: Request, actor: PageActor, batch_id: FromPath[int]) -> Template | Redirect:
+        try:
+            report = await apply_dry_run(actor, batch_id)
+        except PlanChanged as changed:
+            shown = await get_batch(actor, batch_id)
+            return render(
+                request, "import_batch.html", {"report": shown, "changed": changed}, status_code=409, actor=actor
+            )
+        return see_other(f"/imports/{report.id}")
+
+    @get("/{batch_id:int}/errors.xlsx")
+    async def errors(self, actor: PageActor, batch_id: FromPath[int]) -> Response:
+        content = await errors_workbook(actor, batch_id)
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="import-{batch_id}-errors.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )

@@ -1,0 +1,231 @@
+"""What every page shares: the signed-in actor, the language, rendering, CSRF and the safety headers."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from api.auth import bound_actor
+from api.portal.navigation import links_for
+from api.portal.sessions import Session, Sessions
+from registry.actor import Actor
+from registry.vocabulary import SHEETS, Enumeration, Field
+
+SESSION_COOKIE = "park_session"
+LANG_COOKIE = "park_lang"
+LANGS = ("zh", "en")
+CSRF_FIELD = "_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# No inline script or style anywhere: every script and stylesheet is a file the app serves.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+# What a page handler declares to get the signed-in actor (provided by `page_actor`) and a posted form.
+PageActor = NamedDependency[Actor]
+Form = URLEncodedBody[dict[str, str]]
+
+
+class SignInRequired(Exception):
+    """No live, signed-in session: the browser is sent to /login and brought back afterwards."""
+
+
+def sessions(connection: ASGIConnection) -> Sessions:
+    return connection.app.state.portal_sessions
+
+
+def current_session(connection: ASGIConnection) -> Session | None:
+    """The request's session (looked up once per request)."""
+    state = connection.state
+    if "portal_session" not in state:
+        state.portal_session = sessions(connection).find(connection.cookies.get(SESSION_COOKIE))
+    return state.portal_session
+
+
+def session_cookie(connection: ASGIConnection, session: Session | None) -> Cookie:
+    """The cookie naming `session`; with None, one that makes the browser forget it."""
+    secure = connection.url.scheme == "https"
+    if session is None:
+        return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax", secure=secure)
+    return Cookie(key=SESSION_COOKIE, value=session.id, path="/", httponly=True, samesite="lax", secure=secure)
+
+
+def begin_session(request: Request, response: Response, username: str, claims: dict[str, Any]) -> None:
+    """Sign `username` in on this browser under a new session id (the old session, if any, ends): at
+    sign-in, and after a change to one's own account (a new password retires the old session)."""
+    old = current_session(request)
+    sessions(request).end(old.id if old else None)
+    response.cookies.append(session_cookie(request, sessions(request).start(username, claims)))
+
+
+async def page_actor(request: Request) -> Actor:
+    """The signed-in actor of a page, checked against the account on every request (as bearer tokens
+    are): a changed, deactivated or deleted account ends the session."""
+    session = current_session(request)
+    if session is None or session.username is None:
+        raise SignInRequired
+    actor = await bound_actor(
+        session.username, session.claims, session.signed_in_at, request.headers.get("x-request-id", "")
+    )
+    if actor is None:
+        sessions(request).end(session.id)
+        raise SignInRequired
+    request.state.actor = actor
+    return actor
+
+
+def lang_of(connection: ASGIConnection) -> str:
+    asked = connection.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    remembered = connection.cookies.get(LANG_COOKIE)
+    return remembered if remembered in LANGS else "zh"
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """This page's address with some query parameters changed (None removes one)."""
+    params = {k: v for k, v in request.query_params.items()}
+    params.update({k: v for k, v in changes.items()})
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return request.url.path + (f"?{query}" if query else "")
+
+
+class Words:
+    """The page's language: `T("企业", "Tenants")`, and the vocabulary's labels for fields and codes."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def say(self, message: str | None) -> str:
+        """A registry message ("中文 / English") in the page's language."""
+        if not message or " / " not in message:
+            return message or ""
+        zh, en = message.split(" / ", 1)
+        return zh if self.lang == "zh" else en
+
+    def batch_status(self, status: str) -> str:
+        return {
+            "dry_run": self("试导入", "Dry run"),
+            "applied": self("已导入", "Applied"),
+            "invalid": self("有错误", "Has errors"),
+        }.get(status, status)
+
+    def sheet_name(self, kind: str) -> str:
+        zh, en, _ = SHEETS[kind]
+        return self(zh, en)
+
+    def label(self, what: Field | Enumeration, code: str | None = None) -> str:
+        if isinstance(what, Enumeration):
+            return what.label(code, self.lang) if code else ""
+        return what.zh if self.lang == "zh" else what.en
+
+
+def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
+    """What every template gets: language and labels, the navigation for the role, the CSRF token."""
+    lang = lang_of(request)
+    session = current_session(request)
+    words = Words(lang)
+    return {
+        "lang": lang,
+        "T": words,
+        "label": words.label,
+        "say": words.say,
+        "batch_status": words.batch_status,
+        "sheet_name": words.sheet_name,
+        "actor": actor,
+        "nav": links_for(actor.role) if actor else [],
+        "path": request.url.path,
+        "csrf": session.csrf if session else "",
+        "csrf_field": CSRF_FIELD,
+        "lang_switch": url_with(request, lang="en" if lang == "zh" else "zh"),
+        "url_with": lambda **changes: url_with(request, **changes),
+    }
+
+
+def remember_lang(request: Request, response: Response | Template) -> None:
+    if (asked := request.query_params.get("lang")) in LANGS:
+        response.cookies.append(
+            Cookie(key=LANG_COOKIE, value=asked, path="/", max_age=365 * 86400, samesite="lax", httponly=True)
+        )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    status_code: int = 200,
+    actor: Actor | None = None,
+) -> Template:
+    """A page in the request's language (a `?lang=` is remembered in a cookie)."""
+    response = Template(
+        template_name=template, context={**page_context(request, actor), **(context or {})}, status_code=status_code
+    )
+    remember_lang(request, response)
+    return response
+
+
+def render_now(
+    request: Request, template: str, context: Mapping[str, Any], status_code: int, actor: Actor | None = None
+) -> Response:
+    """A page rendered to a plain response (exception handlers must answer with one)."""
+    html = request.app.template_engine.get_template(template).render(**page_context(request, actor), **context)
+    response = Response(html, status_code=status_code, media_type="text/html")
+    remember_lang(request, response)
+    return add_security_headers(response)
+
+
+def see_other(path: str) -> Redirect:
+    """After a form: go to the page that shows its outcome (a reload does not post again)."""
+    return Redirect(path, status_code=303)
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """A redirect target from the query string, only if it is a path on this site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+async def check_csrf(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Every state-changing request carries the session's CSRF token, as a form field or (htmx) a header."""
+    if connection.scope.get("method", "GET") in SAFE_METHODS:
+        return
+    session = current_session(connection)
+    sent = connection.headers.get(CSRF_HEADER)
+    if sent is None and isinstance(connection, Request):
+        sent = (await connection.form()).get(CSRF_FIELD)
+    if session is None or not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf):
+        raise CSRFRefused
+
+
+class CSRFRefused(Exception):
+    """A state-changing request without its session's CSRF token: refused (403), nothing changed."""
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

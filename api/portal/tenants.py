@@ -1,0 +1,157 @@
+"""`/tenants`: the list (search, filters, sort, paging) and `/tenants/{uscc}`: a tenant's profile, IP
+items, reports by period and recent changes; managers edit the profile, told when someone else
+changed it first (the record's version, as the API's ETag and If-Match carry it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from api.auth import READING_ROLES, WRITING_ROLES
+from api.portal.page import Form, PageActor, render, see_other
+from registry import audit
+from registry.actor import Actor
+from registry.errors import PreconditionFailed, ValidationFailed
+from registry.services import ip_items, reports, tenants
+from registry.services.listing import Page
+from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS
+
+PAGE_SIZE = 50
+EDITABLE = tuple(f for f in TENANT_FIELDS if f.key != "uscc")
+SORTS = ("name", "uscc", "industry", "status", "moved_in_on")
+
+
+def _shown(value: Any) -> str:
+    """A stored value as a form holds it."""
+    return "" if value is None else str(value)
+
+
+class TenantPages(Controller):
+    path = "/tenants"
+
+    @get("/")
+    async def list_page(
+        self,
+        request: Request,
+        actor: PageActor,
+        q: FromQuery[str] = "",
+        industry: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        sort: FromQuery[str] = "name",
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        actor.require_role(*READING_ROLES)  # a tenant's own company is /me
+        page = max(page, 1)
+        error = None
+        try:
+            found = await tenants.list_tenants(
+                actor,
+                Page(PAGE_SIZE, (page - 1) * PAGE_SIZE, sort or "name"),
+                industry or None,
+                status or None,
+                q or None,
+            )
+        except ValidationFailed as failed:
+            error, found = failed, {"items": [], "total": 0}
+        pages = max(1, -(-found["total"] // PAGE_SIZE))
+        return render(
+            request,
+            "tenants.html",
+            {
+                "found": found,
+                "q": q,
+                "industry": industry,
+                "status": status,
+                "sort": sort,
+                "page": page,
+                "pages": pages,
+                "error": error,
+                "sorts": SORTS,
+                "partial": bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted"),
+            },
+            actor=actor,
+        )
+
+    @get("/{uscc:str}")
+    async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
+        actor.require_role(*READING_ROLES)
+        uscc = uscc.upper()
+        tenant = await tenants.get_tenant(actor, uscc)
+        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
+        reported = await reports.list_reports(actor, uscc, Page(500, 0))
+        changes = (await audit.list_entries(actor, None, uscc, 10, 0))["items"] if actor.role in WRITING_ROLES else []
+        return render(
+            request,
+            "tenant.html",
+            {
+                "tenant": tenant,
+                "items": items,
+                "reports": reported["items"],
+                "changes": changes,
+                "can_edit": actor.role in WRITING_ROLES,
+                "saved": request.query_params.get("saved"),
+            },
+            actor=actor,
+        )
+
+    @get("/{uscc:str}/edit")
+    async def edit_form(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
+        actor.require_role(*WRITING_ROLES)
+        tenant = await tenants.get_tenant(actor, uscc.upper())
+        values = {f.key: _shown(tenant[f.key]) for f in EDITABLE}
+        return _edit_page(request, actor, tenant, values, values, tenant["version"])
+
+    @post("/{uscc:str}/edit")
+    async def edit(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template | Redirect:
+        actor.require_role(*WRITING_ROLES)
+        uscc = uscc.upper()
+        typed = {f.key: data.get(f.key, "").strip() for f in EDITABLE}
+        was = {f.key: data.get(f"was_{f.key}", "") for f in EDITABLE}
+        version = int(data.get("version", "0") or 0)
+        try:
+            await tenants.update_tenant(actor, uscc, {k: v or None for k, v in typed.items()}, version)
+        except ValidationFailed as failed:
+            tenant = await tenants.get_tenant(actor, uscc)
+            errors = {e.field: e.message for e in failed.errors}
+            return _edit_page(request, actor, tenant, typed, was, version, errors=errors, status_code=422)
+        except PreconditionFailed:
+            # Someone saved first: show what they changed; keep what this user changed and take theirs for
+            # the rest, so saving again overwrites only what this user meant to change.
+            tenant = await tenants.get_tenant(actor, uscc)
+            now = {f.key: _shown(tenant[f.key]) for f in EDITABLE}
+            changed = [(f, was[f.key], now[f.key]) for f in EDITABLE if was[f.key] != now[f.key]]
+            merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
+            return _edit_page(request, actor, tenant, merged, now, tenant["version"], changed=changed, status_code=409)
+        return see_other(f"/tenants/{uscc}?saved=1")
+
+
+def _edit_page(
+    request: Request,
+    actor: Actor,
+    tenant: dict,
+    values: dict[str, str],
+    was: dict[str, str],
+    version: int,
+    errors: dict[str, str] | None = None,
+    changed: list | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "tenant_edit.html",
+        {
+            "tenant": tenant,
+            "fields": EDITABLE,
+            "values": values,
+            "was": was,
+            "version": version,
+            "errors": errors or {},
+            "changed": changed,
+            "enums": {"industry": INDUSTRY, "status": TENANT_STATUS},
+        },
+        status_code=status_code,
+        actor=actor,
+    )

@@ -1,0 +1,155 @@
+"""Portal pages against the JSON API answering the same data, on the demo park and on 10,000 tenants.
+
+Two pairs, each timed in the same run against the same `park serve` process:
+- the manager's dashboard `/` against `GET /api/v1/stats/{period}` (the same park statistics);
+- the tenants list `/tenants` (first page, 50 rows) against `GET /api/v1/tenants?limit=50&sort=name`.
+Each request is sent one at a time over a kept-alive loopback connection and timed from sending to
+the last byte; the figure is the median of `--repeat` requests after a warm-up, so it is the server's
+time plus a loopback round trip that both sides of a pair share. Goal: page/API <= 1.5 for each pair,
+and no page above 100 ms on the demo park.
+
+    .venv/bin/python bench/portal.py                       # SQLite (a fresh file in a temp dir)
+    .venv/bin/python bench/portal.py --database-url postgresql://root@127.0.0.1:5432/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api import PARK, ROOT, free_port, stop, wait_up  # noqa: E402
+from registry.uscc import make_demo_uscc  # noqa: E402
+
+TIMEOUT = 300  # seconds: a first, cold request on 10,000 tenants on a loaded machine can be slow
+DEMO_TENANTS = 109
+TOTAL = 10_000
+INDUSTRIES = ("automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy", "modern_services")
+
+
+def _timed(client: httpx.Client, path: str, repeat: int) -> float:
+    """Median milliseconds of `repeat` GETs (after three to warm up)."""
+    times = []
+    for n in range(repeat + 3):
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
+        if n >= 3:
+            times.append(elapsed * 1000)
+    return statistics.median(times)
+
+
+def _portal_client(base: str, username: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=base, timeout=TIMEOUT)
+    form = client.get("/login").text
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', form)[1]
+    response = client.post("/login", data={"_csrf": csrf, "username": username, "password": password})
+    if response.status_code != 303:
+        raise SystemExit(f"portal sign-in failed: {response.status_code}")
+    return client
+
+
+def _api_client(base: str, username: str, password: str) -> httpx.Client:
+    token = httpx.post(base + "/api/v1/auth/token", json={"username": username, "password": password},
+                       timeout=TIMEOUT).json()
+    return httpx.Client(base_url=base + "/api/v1", headers={"Authorization": f"Bearer {token['access_token']}"},
+                        timeout=TIMEOUT)
+
+
+def _measure(env: dict, label: str, repeat: int) -> list[dict]:
+    port = free_port()
+    server = subprocess.Popen(
+        [PARK, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_up(base + "/api/v1/health")
+        portal = _portal_client(base, "bench", "bench-password")
+        api = _api_client(base, "bench", "bench-password")
+        period = re.search(r'<option value="([^"]+)" selected>', portal.get("/").text)[1]
+        pairs = [("dashboard", "/", f"/stats/{period}"), ("tenants list", "/tenants", "/tenants?limit=50&sort=name")]
+        results = []
+        for name, page_path, api_path in pairs:
+            page_ms, api_ms = _timed(portal, page_path, repeat), _timed(api, api_path, repeat)
+            results.append({"data": label, "page": name, "period": period, "page_ms": page_ms, "api_ms": api_ms})
+        return results
+    finally:
+        stop(server)
+
+
+def _more_tenants(workdir: Path, env: dict) -> None:
+    """Tenants up to 10,000 on record, each with an annual report for 2016 (one import each)."""
+    tenants, reports = workdir / "tenants.csv", workdir / "reports.csv"
+    serials = range(DEMO_TENANTS, TOTAL)
+    with tenants.open("w", newline="", encoding="utf-8") as file:
+        out = csv.writer(file)
+        out.writerow(["统一社会信用代码", "企业名称", "产业类别", "状态", "入驻日期"])
+        for n in serials:
+            out.writerow([make_demo_uscc(n), f"基准企业{n:05d}", INDUSTRIES[n % 6], "incubating", "2016-01-01"])
+    with reports.open("w", newline="", encoding="utf-8") as file:
+        out = csv.writer(file)
+        out.writerow(["统一社会信用代码", "报告期", "营业收入", "从业人员"])
+        for n in serials:
+            out.writerow([make_demo_uscc(n), "2017H1", f"{1000 + n}.00", 10 + n % 50])
+    for path in (tenants, reports):
+        subprocess.run([PARK, "import", str(path)], env=env, check=True, capture_output=True)
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--database-url", help="default: a fresh SQLite file")
+    options.add_argument("--repeat", type=int, default=30)
+    args = options.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="park-bench-portal-"))
+    env = os.environ | {
+        "PARK_DATA_DIR": str(workdir),
+        "DATABASE_URL": args.database_url or f"sqlite:///{workdir}/park.sqlite",
+    }
+    engine = "postgres" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
+    if engine == "postgres":
+        subprocess.run(
+            ["psql", env["DATABASE_URL"], "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"], check=True
+        )
+    subprocess.run([PARK, "demo"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [PARK, "users", "add", "bench", "--role", "manager", "--password-stdin"],
+        env=env,
+        check=True,
+        input="bench-password\n",
+        text=True,
+        capture_output=True,
+    )
+
+    results = _measure(env, f"demo park ({DEMO_TENANTS} tenants)", args.repeat)
+    _more_tenants(workdir, env)
+    results += _measure(env, f"{TOTAL:,} tenants", args.repeat)
+
+    print(f"engine: {engine}; median of {args.repeat} sequential requests each, milliseconds")
+    failed = False
+    for r in results:
+        ratio = r["page_ms"] / r["api_ms"]
+        over = r["data"].startswith("demo") and r["page_ms"] > 100
+        failed |= ratio > 1.5 or over
+        print(
+            f"{r['data']:>24} | {r['page']:<12} ({r['period']}) | page {r['page_ms']:7.1f} | "
+            f"API {r['api_ms']:7.1f} | page/API {ratio:4.2f} (goal <= 1.5)" + ("  PAGE OVER 100 ms" if over else "")
+        )
+    print("BELOW GOAL" if failed else "PASS")
+
+
+if __name__ == "__main__":
+    main()
