@@ -98,7 +98,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from exports.command import main_export
 
-    return main_export(args.kind, args.year, args.lang, args.output)
+    return main_export(args.kind, args.year, args.lang, args.output, period=args.period, as_of=args.as_of)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -129,6 +129,8 @@ def parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export", help="write a workbook")
     exp.add_argument("kind", choices=["statistics", "template", "registry"])
     exp.add_argument("--year", type=int)
+    exp.add_argument("--period", help="statistics for a year, half or quarter: 2016, 2017H1, 2017Q3")
+    exp.add_argument("--as-of", help="statistics: date the head counts (YYYY-MM-DD), e.g. 2017-10-31")
     exp.add_argument("--lang", choices=["zh", "en"], default="zh")
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(run=_export)

@@ -15,6 +15,8 @@ Industry = Literal["automotive_nev", "rail_aviation", "electronic_info", "new_ma
                    "modern_services", "other"]
 TenantStatus = Literal["incubating", "graduated", "left"]
 PlatformLevel = Literal["none", "municipal", "provincial", "national"]
+FounderType = Literal["returnee", "graduate", "scientist", "serial", "other"]
+Listing = Literal["none", "listed", "neeq"]
 IPKind = Literal["invention", "utility_model", "design", "software_copyright", "trademark", "ic_layout",
                  "plant_variety"]
 IPStatus = Literal["pending", "valid", "lapsed", "expired", "withdrawn"]
@@ -66,6 +68,10 @@ class Tenant(Struct):
     moved_out_on: date | None = None
     hte_certificate_no: str | None = None
     hte_certified_on: date | None = None
+    platform_level_since: date | None = None
+    founder_type: FounderType | None = None
+    tech_sme_no: str | None = None
+    listing: Listing | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
     contact_email: str | None = None
@@ -86,6 +92,10 @@ class TenantUpdate(Body):
     hte_certificate_no: str | None | UnsetType = UNSET
     hte_certified_on: date | None | UnsetType = UNSET
     platform_level: PlatformLevel | UnsetType = UNSET
+    platform_level_since: date | None | UnsetType = UNSET
+    founder_type: FounderType | None | UnsetType = UNSET
+    tech_sme_no: str | None | UnsetType = UNSET
+    listing: Listing | None | UnsetType = UNSET
     contact_name: str | None | UnsetType = UNSET
     contact_phone: str | None | UnsetType = UNSET
     contact_email: str | None | UnsetType = UNSET
@@ -130,26 +140,36 @@ class Report(Struct):
     uscc: str
     period: str
     version: int
+    total_income: Yuan | None = None
     revenue: Yuan | None = None
     net_profit: Yuan | None = None
     exports: Yuan | None = None
     rd_expense: Yuan | None = None
     tax_paid: Yuan | None = None
+    financing: Yuan | None = None
+    grants: Yuan | None = None
     employees: int | None = None
+    college_staff: int | None = None
     rd_staff: int | None = None
+    returnee_staff: int | None = None
     new_graduates: int | None = None
 
 
 class ReportPut(Body):
     """The whole report: a figure left out is cleared. Money in yuan as decimal strings."""
 
+    total_income: Yuan | None | UnsetType = UNSET
     revenue: Yuan | None | UnsetType = UNSET
     net_profit: Yuan | None | UnsetType = UNSET
     exports: Yuan | None | UnsetType = UNSET
     rd_expense: Yuan | None | UnsetType = UNSET
     tax_paid: Yuan | None | UnsetType = UNSET
+    financing: Yuan | None | UnsetType = UNSET
+    grants: Yuan | None | UnsetType = UNSET
     employees: int | None | UnsetType = UNSET
+    college_staff: int | None | UnsetType = UNSET
     rd_staff: int | None | UnsetType = UNSET
+    returnee_staff: int | None | UnsetType = UNSET
     new_graduates: int | None | UnsetType = UNSET
 
 

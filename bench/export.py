@@ -3,7 +3,7 @@
 For each engine (a fresh SQLite file; with --postgres URL also that PostgreSQL database, whose
 schema `public` is dropped and rebuilt) one run:
 
-1. builds the synthetic registry with bulk SQL (bypassing the services: this is data setup),
+1. builds the synthetic registry (the Torch form's fields included) with bulk SQL (bypassing the services: this is data setup),
    then ANALYZE (PostgreSQL: VACUUM ANALYZE);
 2. produces the 2016 workbook once (warm-up) and reads back how many cells each sheet holds;
 3. times (a) openpyxl in write-only mode writing those same cells (the values read back, one
@@ -63,14 +63,20 @@ def tenant_rows(count: int) -> list[tuple]:
             founded, moved_in, moved_out, status, f"GR2016430{n:05d}" if certified else None,
             date(2016, 10, 1) if certified else None,
             rng.choice(("none", "none", "municipal", "provincial", "national")),
+            date(2015, 1, 1) + timedelta(days=rng.randrange(0, 1000)),
+            rng.choice(("returnee", "graduate", "scientist", "serial", "other")),
+            f"2017430211{n:08d}" if rng.random() < 0.6 else None,
+            rng.choice(("none",) * 20 + ("listed", "neeq")),
         ))  # fmt: skip
     return rows
 
 
 TENANT_COLUMNS = ("id", "uscc", "name", "industry", "founded_on", "moved_in_on", "moved_out_on", "status",
-                  "hte_certificate_no", "hte_certified_on", "platform_level")  # fmt: skip
+                  "hte_certificate_no", "hte_certified_on", "platform_level", "platform_level_since", "founder_type",
+                  "tech_sme_no", "listing")  # fmt: skip
 REPORT_COLUMNS = ("tenant", "period", "year", "revenue", "net_profit", "exports", "rd_expense", "tax_paid",
-                  "employees", "rd_staff", "new_graduates")  # fmt: skip
+                  "employees", "rd_staff", "new_graduates", "total_income", "financing", "grants", "college_staff",
+                  "returnee_staff")  # fmt: skip
 IP_COLUMNS = ("tenant", "kind", "number", "title", "filed_on", "granted_on", "status", "expires_on")
 
 
@@ -81,8 +87,11 @@ def report_rows(tenants: int) -> list[tuple]:
 
     def figures(scale: int) -> tuple:
         revenue = rng.randrange(1, 50_000_000_00) // scale
+        employees = rng.randrange(5, 400)
         return (revenue, revenue // rng.randrange(5, 30) - revenue // 50, revenue // 10, revenue // 20,
-                revenue // 15, rng.randrange(5, 400), rng.randrange(1, 80), rng.randrange(0, 6))  # fmt: skip
+                revenue // 15, employees, rng.randrange(1, 80), rng.randrange(0, 6),
+                revenue + revenue // 25, revenue // 7 if rng.random() < 0.2 else 0, revenue // 200,
+                employees * 3 // 4, rng.randrange(0, 4))  # fmt: skip
 
     for tenant in range(1, tenants + 1):
         rows.append((tenant, "2015", 2015, *figures(1)))

@@ -51,6 +51,7 @@ LOOK_DEFINITIONS: dict[str, dict] = {
     "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "title": {"font": Font(bold=True, size=14)},
     "subtitle": {"font": Font(italic=True, color="595959")},
+    "subtitle_wrap": {"font": Font(italic=True, color="595959"), "alignment": Alignment(wrap_text=True, vertical="top")},
     "label": {"font": Font(bold=True)},
     "header": {
         "font": Font(bold=True),
@@ -59,6 +60,10 @@ LOOK_DEFINITIONS: dict[str, dict] = {
         "border": Border(bottom=_THIN, top=_THIN, left=_THIN, right=_THIN),
     },
     "sample": {"font": Font(italic=True, color="7F7F7F")},
+    # 未报 / not reported, where a figure would stand.
+    "marker": {"font": Font(color="7F7F7F"), "alignment": Alignment(horizontal="right")},
+    "total_marker": {"font": Font(bold=True, color="7F7F7F"), "fill": _TOTAL_FILL,
+                     "alignment": Alignment(horizontal="right")},
     "date": {"number_format": DATE_FORMAT},
     "integer": {"number_format": INTEGER_FORMAT},
     "money": {"number_format": MONEY_FORMAT},

@@ -1,15 +1,18 @@
 """`park export statistics|template|registry`: write a workbook to a file (or `-` for stdout).
 
-Exit status: 0 written, 2 unusable arguments (unknown kind or language, missing or impossible year,
-an output path that cannot be written).
+Exit status: 0 written, 2 unusable arguments (unknown kind or language, missing or impossible year
+or period, an unreadable --as-of date, an output path that cannot be written).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
+
+from registry.periods import InvalidPeriod, Period
 
 KINDS = ("statistics", "template", "registry")
 LANGS = ("zh", "en")
@@ -21,50 +24,62 @@ def _usage_error(message: str) -> int:
     return 2
 
 
-def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
+def main_export(
+    kind: str, year: int | None, lang: str, out: str, period: str | None = None, as_of: str | None = None
+) -> int:
     if kind not in KINDS:
         return _usage_error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if lang not in LANGS:
         return _usage_error(f"--lang must be zh or en, not {lang!r}")
-    if kind == "statistics" and year is None:
-        return _usage_error("park export statistics needs --year YYYY")
+    if kind == "statistics" and year is None and period is None:
+        return _usage_error("park export statistics needs --year YYYY or --period P (2016, 2017H1, 2017Q3)")
+    if year is not None and period is not None:
+        return _usage_error("give --year or --period, not both")
     if year is not None and not _FIRST_YEAR <= year <= _LAST_YEAR:
         return _usage_error(f"--year must be between {_FIRST_YEAR} and {_LAST_YEAR}, not {year}")
+    try:
+        statistics_period = Period.parse(period) if period is not None else Period(year) if year else None
+    except InvalidPeriod as error:
+        return _usage_error(f"--period: {error.message}")
+    try:
+        day = date.fromisoformat(as_of) if as_of is not None else None
+    except ValueError:
+        return _usage_error(f"--as-of must be a date YYYY-MM-DD, not {as_of!r}")
     if out != "-" and not Path(out).resolve().parent.is_dir():
         return _usage_error(f"cannot write {out}: no such directory")
 
     from registry.migrate import run_on_database
 
     try:
-        written = run_on_database(lambda: _export(kind, year, lang, out))
+        written = run_on_database(lambda: _export(kind, statistics_period, lang, out, day))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
-    what = f"{kind} {year} ({lang})" if kind == "statistics" else kind
+    what = f"{kind} {statistics_period} ({lang})" if kind == "statistics" else kind
     print(f"wrote {what} to {out} ({written:,} bytes)", file=sys.stderr)
     return 0
 
 
-async def _export(kind: str, year: int | None, lang: str, out: str) -> int:
+async def _export(kind: str, period: Period | None, lang: str, out: str, as_of: date | None) -> int:
     if out == "-":
-        return await _write(kind, year, lang, sys.stdout.buffer)
+        return await _write(kind, period, lang, sys.stdout.buffer, as_of)
     # Written beside the target and renamed, so a failed export never leaves half a workbook.
     partial = Path(f"{out}.part")
     try:
         with partial.open("wb") as file:
-            written = await _write(kind, year, lang, file)
+            written = await _write(kind, period, lang, file, as_of)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
     return written
 
 
-async def _write(kind: str, year: int | None, lang: str, file: BinaryIO) -> int:
+async def _write(kind: str, period: Period | None, lang: str, file: BinaryIO, as_of: date | None) -> int:
     start = file.tell() if file.seekable() else 0
     if kind == "statistics":
         from exports.statistics import write_statistics_workbook
 
-        assert year is not None
-        await write_statistics_workbook(year, file, lang)
+        assert period is not None
+        await write_statistics_workbook(period, file, lang, as_of)
     elif kind == "template":
         from exports.template import template_workbook
 

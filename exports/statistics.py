@@ -1,24 +1,27 @@
-"""The yearly park statistics workbook.
+"""The park statistics workbook for a year, a half or a quarter.
 
-It renders the `ParkStats` object that `GET /api/v1/stats/{year}` returns: every figure, total and
+It renders the `ParkStats` object that `GET /api/v1/stats/{period}` returns: every figure, total and
 count here is read from that object (aggregated in SQL by `registry.stats`), never recomputed, so
-the workbook and the API cannot disagree. Money is shown in 千元 as in the Torch (火炬) tenant form,
-written as exact decimals (`registry.money.in_unit`).
+the workbook and the API cannot disagree. Every period column — the period, the same period a
+year earlier, each half and quarter — is what the statistics of that period alone show, with a
+row saying how many tenants reported it. A figure nobody reported reads 未报 / not reported.
+
+Money is shown in 千元 as exact decimals (`registry.money.in_unit`), except on the Torch tenant
+sheet, which counts whole 千元 as the form does (each amount rounded; totals from exact sums).
 
 Every table sheet has the same frame: a two-line title block, a group row (row 3, used by the
-tenants sheet) and the header in row 4, frozen, filtered and sized to its content.
+tenants sheet) and the header in row 4, frozen, filtered, sized to its content and repeated atop
+every printed page (`registry.page_setup`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
@@ -26,15 +29,17 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
-from exports.statistics_text import NOTES, PARK_NAME, sheet_title, unit, word
-from registry.money import in_unit
+from exports.statistics_text import NOTES, period_name, sheet_title, unit, word
+from registry.money import in_unit, whole_units
+from registry.page_setup import PARK_NAME, set_up_pages
 from registry.periods import Period
-from registry.settings import settings
-from registry.stats import FIGURES, IPCounts, ParkStats, park_stats, ratio
+from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
 from registry.vocabulary import (
     COUNT_KEYS,
+    FOUNDER_TYPE,
     INDUSTRY,
     IP_KIND,
+    LISTING,
     MONEY_KEYS,
     PLATFORM_LEVEL,
     REPORT_FIELDS,
@@ -45,40 +50,58 @@ from registry.vocabulary import (
 HEADER_ROW = 4
 MONEY_UNIT = "千元"
 _BEIJING = timezone(timedelta(hours=8))
+# The summary's charts: a 2 × 2 grid beside its tables (columns A–E), in the first screen and on
+# the first printed page. Each chart spans _CHART_COLUMNS columns of _CHART_COLUMN_WIDTH and
+# _CHART_ROWS rows.
+_CHART_FIRST_COLUMN = 7  # G
+_CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
-async def statistics_workbook(year: int, lang: str = "zh") -> bytes:
-    """The workbook for `year` (zh by default, en with lang="en") as xlsx bytes."""
+async def statistics_workbook(period: Period | int, lang: str = "zh", as_of: date | None = None) -> bytes:
+    """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
     out = BytesIO()
-    await write_statistics_workbook(year, out, lang)
+    await write_statistics_workbook(period, out, lang, as_of)
     return out.getvalue()
 
 
-async def write_statistics_workbook(year: int, out: BinaryIO, lang: str = "zh") -> None:
+async def write_statistics_workbook(
+    period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
+) -> None:
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be zh or en, not {lang!r}")
-    stats = await park_stats(Period(year))
+    stats = await park_stats(period if isinstance(period, Period) else Period(period), as_of)
     # Rendering is CPU work: off the event loop, so a server keeps answering meanwhile.
     await asyncio.to_thread(render_statistics, stats, out, lang)
 
 
 def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None:
-    if Period.parse(stats.period).kind != "year":
-        raise ValueError(f"the statistics workbook is yearly, not for {stats.period}")
     book = Workbook(write_only=True)
     frame = _Frame(stats, lang)
-    sheets = {key: stream_sheet(book, sheet_title(key, lang)) for key in ("summary", "industry", "ip")}
+    keys = ["summary", "industry", "ip", *(["periods"] if stats.sub_periods else [])]
+    sheets = {key: stream_sheet(book, sheet_title(key, lang)) for key in keys}
     looks = Looks(sheets["summary"])
-    # Charts on the summary refer to the industry and IP tables, so those are laid out first.
-    industry_rows = _industry_sheet(_Sheet(sheets["industry"], looks), stats, frame)
-    kind_rows = _ip_sheet(_Sheet(sheets["ip"], looks), stats, frame)
-    _summary_sheet(_Sheet(sheets["summary"], looks, freeze="A5"), stats, frame, industry_rows, kind_rows)
+    # Charts on the summary refer to the industry, IP and period tables, so those are laid out first.
+    charts = _industry_sheet(_Sheet(sheets["industry"], looks, frame), stats, frame)
+    charts += _ip_sheet(_Sheet(sheets["ip"], looks, frame), stats, frame)
+    if stats.sub_periods:
+        charts += _periods_sheet(_Sheet(sheets["periods"], looks, frame, freeze="C5"), stats, frame)
+    _summary_sheet(_Sheet(sheets["summary"], looks, frame, freeze=None, repeat_rows="1:1"), stats, frame, charts)
     _tenants_sheet(
-        _Sheet(stream_sheet(book, sheet_title("tenants", lang)), looks, freeze=f"D{HEADER_ROW + 1}"), stats, frame
+        _Sheet(
+            stream_sheet(book, sheet_title("tenants", lang)),
+            looks,
+            frame,
+            freeze=f"D{HEADER_ROW + 1}",
+            repeat_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}",
+            repeat_columns="A:C",
+            pages_wide=3,
+        ),
+        stats,
+        frame,
     )
-    _targets_sheet(_Sheet(stream_sheet(book, sheet_title("targets", lang)), looks), stats, frame)
-    _notes_sheet(_Sheet(stream_sheet(book, sheet_title("notes", lang)), looks, freeze=f"A{HEADER_ROW + 3}"), frame)
-    book.properties.title = word("title", lang, park=PARK_NAME[lang], year=stats.period)
+    _targets_sheet(_Sheet(stream_sheet(book, sheet_title("targets", lang)), looks, frame), stats, frame)
+    _notes_sheet(_Sheet(stream_sheet(book, sheet_title("notes", lang)), looks, frame, freeze="A5"), frame)
+    book.properties.title = frame.title
     book.properties.creator = "Park Registry"
     book.properties.created = stats.generated_at.replace(tzinfo=None)
     book.save(out)
@@ -89,14 +112,13 @@ class _Frame:
 
     def __init__(self, stats: ParkStats, lang: str) -> None:
         self.stats, self.lang = stats, lang
-        self.year = stats.period
-        self.title = word("title", lang, park=PARK_NAME[lang], year=self.year)
-        engine, database = _database()
+        self.period = Period.parse(stats.period)
+        self.title = word("title", lang, park=PARK_NAME[lang], period=period_name(self.period, lang))
         self.lines = [
             word("period", lang, start=stats.start, end=stats.end, as_of=stats.as_of, previous=stats.previous),
             word("generated", lang, at=stats.generated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
-            word("source", lang, engine=engine, database=database, year=self.year),
         ]
+        self.not_reported = word("not_reported_mark", lang)
 
     def w(self, key: str, **values: object) -> str:
         return word(key, self.lang, **values)
@@ -123,18 +145,50 @@ class _Frame:
     def yes_no(self, flag: bool) -> str:
         return self.w("yes" if flag else "no")
 
+    def name(self, name: str, name_en: str | None) -> str:
+        """A tenant's name in the workbook's language (its Chinese name when it has no English one)."""
+        return name_en or name if self.lang == "en" else name
+
+    def figure(self, key: str, value: int | None) -> Decimal | int | str:
+        """A figure as exact 千元 or a count; 未报 when nobody reported it."""
+        if value is None:
+            return self.not_reported
+        return in_unit(value, MONEY_UNIT) if key in MONEY_KEYS else value
+
 
 class _Sheet:
-    """A write-only sheet with a row counter."""
+    """A write-only sheet with a row counter, set up to print (header rows on every page)."""
 
-    def __init__(self, sheet, looks: Looks, freeze: str = f"B{HEADER_ROW + 1}") -> None:
+    def __init__(
+        self,
+        sheet,
+        looks: Looks,
+        frame: _Frame,
+        freeze: str | None = f"B{HEADER_ROW + 1}",
+        repeat_rows: str = f"{HEADER_ROW}:{HEADER_ROW}",
+        repeat_columns: str | None = None,
+        pages_wide: int = 1,
+    ) -> None:
         self.ws = sheet
         self.cells = CellMaker(sheet, looks)
         self.row = 0
-        # A write-only sheet writes its views before its rows.
+        # A write-only sheet writes its views and page properties before its rows.
         sheet.freeze_panes = freeze
+        set_up_pages(
+            sheet,
+            sheet.title,
+            lang=frame.lang,
+            period=str(frame.period),
+            repeat_rows=repeat_rows,
+            repeat_columns=repeat_columns,
+            pages_wide=pages_wide,
+        )
 
-    def put(self, values: Sequence[object], looks: Sequence[str | None] | str | None = None) -> int:
+    def put(self, values: Sequence[object], looks: Sequence[str | None] | str | None = None, lines: int = 1) -> int:
+        """Append a row; `lines` of wrapped text make it that much taller (a spreadsheet program
+        opening the file keeps the stored height rather than measuring the text)."""
+        if lines > 1:
+            self.ws.row_dimensions[self.row + 1].height = 15 * lines
         self.ws.append(self.cells.stream(values, looks))
         self.row += 1
         return self.row
@@ -143,17 +197,21 @@ class _Sheet:
         self.ws.append([])
         self.row += 1
 
-    def widths(self, widths: Sequence[int]) -> None:
-        for index, width in enumerate(widths, 1):
-            self.ws.column_dimensions[get_column_letter(index)].width = max(6, min(60, width))
+    def widths(self, widths: Sequence[int], first: int = 1) -> None:
+        for index, width in enumerate(widths, first):
+            self.ws.column_dimensions[get_column_letter(index)].width = max(5, min(60, width))
 
-    def title_block(self, frame: _Frame, full: bool) -> None:
+    def title_block(self, frame: _Frame, across: int | None = None) -> None:
+        """The title and a line on the period and source; `across` columns wide, wrapped, when the
+        sheet has something beside it (the summary's charts)."""
         self.put([frame.title], "title")
-        if full:
-            for line in frame.lines:
-                self.put([line], "subtitle")
-        else:
-            self.put(["；".join(frame.lines[1:]) if frame.lang == "zh" else "; ".join(frame.lines[1:])], "subtitle")
+        separator = "；" if frame.lang == "zh" else "; "
+        line = separator.join(frame.lines)
+        if across is None:
+            self.put([line], "subtitle")
+            return
+        self.ws.merged_cells.add(f"A{self.row + 1}:{get_column_letter(across)}{self.row + 1}")
+        self.put([line], "subtitle_wrap", lines=3)
 
     def header(self, labels: Sequence[str], height: float | None = None) -> int:
         if height:
@@ -164,21 +222,8 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{max(last_row, HEADER_ROW)}"
 
 
-def _database() -> tuple[str, str]:
-    """Engine and database name, never credentials."""
-    url = settings().database_url
-    if settings().engine == "sqlite":
-        return "SQLite", Path(url.removeprefix("sqlite:///")).name
-    parts = urlsplit(url)
-    return "PostgreSQL", f"{parts.path.lstrip('/')}@{parts.hostname}"
-
-
 def _k(fen: int | None) -> Decimal | None:
     return None if fen is None else in_unit(fen, MONEY_UNIT)
-
-
-def _figure_value(key: str, value: int | None) -> Decimal | int | None:
-    return _k(value) if key in MONEY_KEYS else value
 
 
 def _header_widths(labels: Sequence[str], cap: int = 16) -> list[int]:
@@ -190,11 +235,33 @@ def _fit(widths: list[int], column: int, values: Sequence[object]) -> None:
     widths[column] = max(widths[column], max((display_width(v) for v in values), default=0) + 2)
 
 
+def _look(key: str, value: object, total: bool = False) -> str | None:
+    """Text (未报) stays plain; numbers get their number format."""
+    if isinstance(value, str):
+        return "total_marker" if total else "marker"
+    look = "money" if key in MONEY_KEYS else "integer"
+    return f"total_{look}" if total else look
+
+
+class _Chart:
+    """A chart the summary may show: its title, unit and the cells it reads, left out when they
+    hold no number."""
+
+    def __init__(self, title: str, axis: str, categories: Reference, values: Reference, numbers: list[object],
+                 *, horizontal: bool = False, from_rows: bool = False) -> None:  # fmt: skip
+        self.title, self.axis, self.categories, self.values = title, axis, categories, values
+        self.horizontal, self.from_rows = horizontal, from_rows
+        self.has_data = any(isinstance(v, int | Decimal) and v for v in numbers)
+
+    def make(self):
+        return column_chart(self.title, self.axis, self.categories, self.values, horizontal=self.horizontal,
+                            from_rows=self.from_rows)  # fmt: skip
+
+
 # --- 按产业 By industry ----------------------------------------------------------------------------
 
 
-def _industry_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> tuple[int, int, int]:
-    """Returns (first data row, last data row, revenue column) for the summary's chart."""
+def _industry_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Chart]:
     labels = [
         frame.w("industry"),
         frame.w("tenants_at_end", unit=frame.u("家")),
@@ -203,50 +270,50 @@ def _industry_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> tuple[int
         *(frame.with_unit(frame.figure_label(k), "人") for k in COUNT_KEYS),
         frame.w("ip_valid_col", unit=frame.u("件")),
     ]
-    looks = [None, "integer", "integer", *(["money"] * len(MONEY_KEYS)), *(["integer"] * (len(COUNT_KEYS) + 1))]
-    total_looks = ["total_label", *(f"total_{look}" for look in looks[1:])]
     names = [INDUSTRY.label(line.industry, frame.lang) for line in stats.by_industry]
-    widths = _header_widths(labels)
+    widths = _header_widths(labels, cap=12)
     _fit(widths, 0, [*names, frame.w("total")])
     for column, key in enumerate(MONEY_KEYS, 3):
         _fit(widths, column, [_k(stats.figures[key].value)])
     sheet.widths(widths)
 
-    sheet.title_block(frame, full=False)
+    sheet.title_block(frame)
     sheet.blank()
-    sheet.header(labels, 45)
+    sheet.header(labels, 60)
     first = sheet.row + 1
+    revenue = []
     for name, line in zip(names, stats.by_industry, strict=True):
+        figures = [frame.figure(k, line.figures[k]) for k in FIGURES]
+        revenue.append(figures[FIGURES.index("revenue")])
         sheet.put(
-            [
-                name,
-                line.tenants_at_end,
-                line.reported,
-                *(_k(line.figures[k]) for k in MONEY_KEYS),
-                *(line.figures[k] for k in COUNT_KEYS),
-                line.ip_valid,
-            ],
-            looks,
+            [name, line.tenants_at_end, line.reported, *figures, line.ip_valid],
+            [None, "integer", "integer", *(_look(k, v) for k, v in zip(FIGURES, figures, strict=True)), "integer"],
         )
     last = sheet.row
     sheet.filter(len(labels), last)
+    totals = [frame.figure(k, stats.figures[k].value) for k in FIGURES]
     sheet.put(
-        [
-            frame.w("total"),
-            stats.tenants.at_end,
-            stats.reported,
-            *(_figure_value(k, stats.figures[k].value) for k in (*MONEY_KEYS, *COUNT_KEYS)),
-            stats.ip.valid_at_end,
-        ],
-        total_looks,
-    )
-    return first, last, 4
+        [frame.w("total"), stats.tenants.at_end, stats.reported, *totals, stats.ip.valid_at_end],
+        ["total_label", "total_integer", "total_integer",
+         *(_look(k, v, total=True) for k, v in zip(FIGURES, totals, strict=True)), "total_integer"],
+    )  # fmt: skip
+    revenue_column = 4 + FIGURES.index("revenue")
+    return [
+        _Chart(
+            frame.w("chart_revenue_industry"),
+            frame.u(MONEY_UNIT),
+            Reference(sheet.ws, min_col=1, min_row=first, max_row=last),
+            Reference(sheet.ws, min_col=revenue_column, min_row=first, max_row=last),
+            revenue,
+            horizontal=True,
+        )
+    ]
 
 
 # --- 知识产权 IP ----------------------------------------------------------------------------------
 
 
-def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> tuple[int, int]:
+def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Chart]:
     labels = [
         frame.w("ip_kind"),
         frame.w("kind_valid", unit=frame.u("件")),
@@ -257,7 +324,7 @@ def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> tuple[int, int]
     widths = _header_widths(labels)
     _fit(widths, 0, names)
     sheet.widths(widths)
-    sheet.title_block(frame, full=False)
+    sheet.title_block(frame)
     sheet.blank()
     sheet.header(labels, 30)
     first = sheet.row + 1
@@ -268,29 +335,101 @@ def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> tuple[int, int]
     sheet.put(
         [frame.w("total"), *_ip_counts(stats.ip)], ["total_label", "total_integer", "total_integer", "total_integer"]
     )
-    return first, last
+    return [
+        _Chart(
+            frame.w("chart_ip_kind"),
+            frame.u("件"),
+            Reference(sheet.ws, min_col=1, min_row=first, max_row=last),
+            Reference(sheet.ws, min_col=2, min_row=first, max_row=last),
+            [counts.valid_at_end for counts in stats.ip_by_kind.values()],
+            horizontal=True,
+        )
+    ]
 
 
 def _ip_counts(counts: IPCounts) -> list[int]:
     return [counts.valid_at_end, counts.filed, counts.granted]
 
 
+# --- 按期间 By period ------------------------------------------------------------------------------
+
+
+def _period_column(stats: ParkStats) -> PeriodFigures:
+    """The period itself as a column, the same shape as its parts."""
+    return PeriodFigures(
+        period=stats.period,
+        as_of=stats.as_of,
+        tenants_at_end=stats.tenants.at_end,
+        reported=stats.reported,
+        figures={key: figure.value for key, figure in stats.figures.items()},
+    )
+
+
+def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Chart]:
+    """The period and each of its halves and quarters (halves first), one column each; returns the
+    charts of revenue by half and by quarter."""
+    parts = sorted(
+        stats.sub_periods.values(), key=lambda part: (Period.parse(part.period).kind, Period.parse(part.period))
+    )
+    columns = [_period_column(stats), *parts]
+    labels = [frame.w("indicator"), frame.w("unit"), *(frame.w("period_col", period=c.period) for c in columns)]
+    rows: list[tuple[str, str, list[object], str | None]] = [
+        (frame.w("period_as_of"), "", [c.as_of for c in columns], "date"),
+        (frame.w("at_end"), frame.u("家"), [c.tenants_at_end for c in columns], "integer"),
+        (frame.w("reported"), frame.u("家"), [c.reported for c in columns], "integer"),
+    ]
+    for key in FIGURES:
+        unit_name = MONEY_UNIT if key in MONEY_KEYS else "人"
+        rows.append((frame.figure_label(key), frame.u(unit_name), [frame.figure(key, c.figures[key]) for c in columns],
+                     key))  # fmt: skip
+    widths = _header_widths(labels)
+    _fit(widths, 0, [row[0] for row in rows])
+    widths[1] = max(widths[1], 8)
+    for index in range(2, len(labels)):
+        _fit(widths, index, [row[2][index - 2] for row in rows])
+    sheet.widths(widths)
+
+    sheet.title_block(frame)
+    sheet.blank()
+    header_row = sheet.header(labels, 30)
+    revenue_row = 0
+    for label, unit_name, values, key in rows:
+        looks = [_look(key, value) for value in values] if key in FIGURES else [key] * len(values)
+        row = sheet.put([label, unit_name, *values], [None, None, *looks])
+        if key == "revenue":
+            revenue_row = row
+    sheet.filter(len(labels), sheet.row)
+
+    charts = []
+    revenue = rows[3 + FIGURES.index("revenue")][2]
+    for kind, title in (("half", "chart_revenue_half"), ("quarter", "chart_revenue_quarter")):
+        indexes = [i for i, c in enumerate(columns) if Period.parse(c.period).kind == kind]
+        if not indexes:
+            continue
+        first, last = 3 + indexes[0], 3 + indexes[-1]
+        charts.append(
+            _Chart(
+                frame.w(title),
+                frame.u(MONEY_UNIT),
+                Reference(sheet.ws, min_col=first, max_col=last, min_row=header_row),
+                Reference(sheet.ws, min_col=first, max_col=last, min_row=revenue_row),
+                [revenue[i] for i in indexes],
+                from_rows=True,
+            )
+        )
+    return charts
+
+
 # --- 概览 Summary --------------------------------------------------------------------------------
 
 
-def _parts(year: str) -> list[str]:
-    base = Period.parse(year)
-    return [str(Period(base.year, half=h)) for h in (1, 2)] + [str(Period(base.year, quarter=q)) for q in range(1, 5)]
-
-
-def _summary_sheet(
-    sheet: _Sheet, stats: ParkStats, frame: _Frame, industry_rows: tuple[int, int, int], kind_rows: tuple[int, int]
-) -> None:
-    lang = frame.lang
-    parts = _parts(stats.period)
+def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[_Chart]) -> None:
     label_width = max(display_width(frame.label(k)) for k in (*FIGURES, "graduated", "ip_per_tenant", "report_rate"))
-    sheet.widths([max(label_width, 22) + 2, *([16] * (3 + len(parts)))])
-    sheet.title_block(frame, full=True)
+    unit_width = max(display_width(frame.u(name)) for name in ("千元", "人", "家", "件", "件/家"))
+    sheet.widths([max(label_width, 24) + 2, unit_width + 3, 18, 18, 12])
+    sheet.widths([2], first=_CHART_FIRST_COLUMN - 1)
+    sheet.widths([_CHART_COLUMN_WIDTH] * 2 * _CHART_COLUMNS, first=_CHART_FIRST_COLUMN)
+    sheet.title_block(frame, across=5)
 
     def value_table(section: str, rows: list[tuple[str, str, object, str]]) -> None:
         sheet.blank()
@@ -310,38 +449,26 @@ def _summary_sheet(
         ],
     )
 
-    revenue_row = revenue_header = 0
-    for section, keys, unit_name, look in (
-        ("section_money", MONEY_KEYS, MONEY_UNIT, "money"),
-        ("section_people", COUNT_KEYS, "人", "integer"),
-    ):
-        sheet.blank()
-        sheet.put([frame.w(section)], "label")
-        u = frame.u(unit_name)
-        header_row = sheet.header(
-            [
-                frame.w("indicator"),
-                frame.w("year_col", period=stats.period, unit=u),
-                frame.w("year_col", period=stats.previous, unit=u),
-                frame.w("growth"),
-                *(frame.w("part_col", period=p, unit=u) for p in parts),
-            ],
-            30,
+    # The period beside the same period a year earlier: each column as that period's statistics.
+    previous = stats.previous_period
+    sheet.blank()
+    sheet.put([frame.w("section_money")], "label")
+    sheet.header(
+        [frame.w("indicator"), frame.w("unit"), frame.w("period_col", period=stats.period),
+         frame.w("period_col", period=stats.previous), frame.w("growth")],
+        30,
+    )  # fmt: skip
+    sheet.put([frame.w("at_end"), frame.u("家"), tenants.at_end, previous.tenants_at_end],
+              [None, None, "integer", "integer"])  # fmt: skip
+    sheet.put([frame.w("reported"), frame.u("家"), stats.reported, previous.reported],
+              [None, None, "integer", "integer"])  # fmt: skip
+    for key in FIGURES:
+        figure = stats.figures[key]
+        value, before = frame.figure(key, figure.value), frame.figure(key, figure.previous)
+        sheet.put(
+            [frame.figure_label(key), frame.u(MONEY_UNIT if key in MONEY_KEYS else "人"), value, before, figure.growth],
+            [None, None, _look(key, value), _look(key, before), "percent"],
         )
-        for key in keys:
-            figure = stats.figures[key]
-            row = sheet.put(
-                [
-                    frame.figure_label(key),
-                    _figure_value(key, figure.value),
-                    _figure_value(key, figure.previous),
-                    figure.growth,
-                    *(_figure_value(key, stats.sub_periods.get(p, {}).get(key)) for p in parts),
-                ],
-                [None, look, look, "percent", *([look] * len(parts))],
-            )
-            if key == "revenue":
-                revenue_row, revenue_header = row, header_row
 
     value_table(
         "section_reporting",
@@ -372,39 +499,19 @@ def _summary_sheet(
     if stats.not_reported:
         sheet.header([frame.tenant_label("uscc"), frame.tenant_label("name")])
         for ref in stats.not_reported:
-            sheet.put([ref.uscc, ref.name])
+            sheet.put([ref.uscc, frame.name(ref.name, ref.name_en)])
     else:
         sheet.put([frame.w("none_missing")])
 
-    industry_sheet = sheet.ws.parent[sheet_title("industry", lang)]
-    ip_sheet = sheet.ws.parent[sheet_title("ip", lang)]
-    first, last, revenue_column = industry_rows
-    charts = [
-        column_chart(
-            frame.w("chart_revenue_industry"),
-            frame.u(MONEY_UNIT),
-            Reference(industry_sheet, min_col=1, min_row=first, max_row=last),
-            Reference(industry_sheet, min_col=revenue_column, min_row=first, max_row=last),
-            horizontal=True,
-        ),
-        column_chart(
-            frame.w("chart_ip_kind"),
-            frame.u("件"),
-            Reference(ip_sheet, min_col=1, min_row=kind_rows[0], max_row=kind_rows[1]),
-            Reference(ip_sheet, min_col=2, min_row=kind_rows[0], max_row=kind_rows[1]),
-            horizontal=True,
-        ),
-        column_chart(
-            frame.w("chart_revenue_period"),
-            frame.u(MONEY_UNIT),
-            Reference(sheet.ws, min_col=5, max_col=4 + len(parts), min_row=revenue_header),
-            Reference(sheet.ws, min_col=5, max_col=4 + len(parts), min_row=revenue_row),
-            from_rows=True,
-        ),
-    ]
-    anchor_column = get_column_letter(4 + len(parts) + 2)
-    for index, chart in enumerate(charts):
-        sheet.ws.add_chart(chart, f"{anchor_column}{2 + index * 19}")
+    # Beside the tables, two charts a row, from row 2 on; a chart with no data is left out.
+    shown = [chart for chart in charts if chart.has_data]
+    for index, chart in enumerate(shown):
+        made = chart.make()
+        made.width = _CHART_COLUMNS * _CHART_COLUMN_WIDTH * 0.19  # cm: about 0.19 cm per unit of width
+        made.height = _CHART_ROWS * 0.5
+        column = _CHART_FIRST_COLUMN + (index % 2) * _CHART_COLUMNS
+        row = 2 + (index // 2) * _CHART_ROWS
+        sheet.ws.add_chart(made, f"{get_column_letter(column)}{row}")
 
 
 # --- 企业明细 Tenants (Torch layout) ---------------------------------------------------------------
@@ -433,6 +540,13 @@ _TOTAL_OF_TENANT_IP = {
 }
 
 
+def _torch_figure(frame: _Frame, key: str, value: int | None) -> int | str:
+    """The Torch form's figure: whole 千元 for money, 未报 when not reported."""
+    if value is None:
+        return frame.not_reported
+    return whole_units(value, MONEY_UNIT) if key in MONEY_KEYS else value
+
+
 def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     lang = frame.lang
     items = frame.u("件")
@@ -443,40 +557,44 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
         frame.w("founded_on"),
         frame.w("moved_in_on"),
         frame.tenant_label("industry"),
+        frame.w("founder_type"),
     ]
-    flags = [frame.w("is_graduated"), frame.w("is_certified"), frame.w("platform_level"), frame.w("has_reported")]
-    money = [frame.with_unit(frame.figure_label(k), MONEY_UNIT) for k in MONEY_KEYS]
-    heads = [frame.with_unit(frame.figure_label(k), "人") for k in COUNT_KEYS]
+    flags = [frame.w("is_graduated"), frame.w("is_certified"), frame.w("is_tech_sme"), frame.w("listing"),
+             frame.w("platform_level"), frame.w("has_reported")]  # fmt: skip
+    figures = [frame.with_unit(frame.figure_label(k), MONEY_UNIT if k in MONEY_KEYS else "人") for k in FIGURES]
     ip = [frame.w(f"t_{key}", unit=items) for key in _TENANT_IP]
-    labels = [*identity, *flags, *money, *heads, *ip]
-    looks: list[str | None] = [
-        "integer", None, None, "date", "date", None,
-        None, None, None, None,
-        *(["money"] * len(money)),
-        *(["integer"] * (len(heads) + len(ip))),
-    ]  # fmt: skip
+    labels = [*identity, *flags, *figures, *ip]
 
     lines = stats.tenant_lines
     yes, no = frame.w("yes"), frame.w("no")
     industries = {c.code: c.zh if lang == "zh" else c.en for c in INDUSTRY.choices}
     platforms = {c.code: c.zh if lang == "zh" else c.en for c in PLATFORM_LEVEL.choices}
+    names = [frame.name(line.name, line.name_en) for line in lines]
 
-    widths = _header_widths(labels, cap=12)
+    widths = _header_widths(labels, cap=10)
     _fit(widths, 0, [len(lines)])
-    widths[1] = 20
-    _fit(widths, 2, [line.name for line in lines] + [frame.w("total")])
-    _fit(widths, 5, list(industries.values()))
-    _fit(widths, 8, list(platforms.values()))
-    for column, key in enumerate(MONEY_KEYS, len(identity) + len(flags)):
-        _fit(widths, column, [_k(stats.figures[key].value)])
+    widths[1] = 22
+    widths[2] = min(30, max([display_width(name) for name in names] + [12]) + 2)
+    # Text columns as wide as their longest choice, with room for the printed font's wider glyphs.
+    for column, choices in (
+        (5, industries.values()),
+        (6, [c.en if lang == "en" else c.zh for c in FOUNDER_TYPE.choices]),
+        (10, [c.en if lang == "en" else c.zh for c in LISTING.choices]),
+        (11, platforms.values()),
+    ):
+        _fit(widths, column, list(choices))
+        widths[column] += 2 if lang == "en" else 5  # CJK glyphs print wider than two digits
+    first_figure = len(identity) + len(flags)
+    for column, key in enumerate(MONEY_KEYS, first_figure):
+        _fit(widths, column, [_torch_figure(frame, key, stats.figures[key].value)])
     sheet.widths(widths)
 
-    sheet.title_block(frame, full=False)
+    sheet.title_block(frame)
     groups = [
         ("group_identity", len(identity)),
         ("group_flags", len(flags)),
-        ("group_money", len(money)),
-        ("group_people", len(heads)),
+        ("group_money", len(MONEY_KEYS)),
+        ("group_people", len(COUNT_KEYS)),
         ("group_ip", len(ip)),
     ]
     group_row: list[object] = []
@@ -485,27 +603,30 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
         group_row += [frame.w(key)] + [None] * (span - 1)
         sheet.ws.merged_cells.add(f"{get_column_letter(start)}3:{get_column_letter(start + span - 1)}3")
     sheet.put(group_row, "header")
-    sheet.header(labels, 60)
+    sheet.header(labels, 75)
 
-    for serial, line in enumerate(lines, 1):
-        figures = line.figures
+    fixed_looks = ["integer", None, "wrap", "date", "date", None, None, *([None] * len(flags))]
+    for serial, (line, name) in enumerate(zip(lines, names, strict=True), 1):
+        values = [_torch_figure(frame, k, line.figures[k]) for k in FIGURES]
         sheet.put(
             [
                 serial,
                 line.uscc,
-                line.name,
+                name,
                 line.founded_on,
                 line.moved_in_on,
                 industries[line.industry],
+                FOUNDER_TYPE.label(line.founder_type, lang),
                 yes if line.graduated else no,
                 yes if line.certified else no,
+                yes if line.tech_sme_no else no,
+                LISTING.label(line.listing, lang),
                 platforms.get(line.platform_level, line.platform_level),
                 yes if line.reported else no,
-                *(_k(figures[k]) for k in MONEY_KEYS),
-                *(figures[k] for k in COUNT_KEYS),
+                *values,
                 *(getattr(line, key) for key in _TENANT_IP),
             ],
-            looks,
+            [*fixed_looks, *(_look("count", v) for v in values), *(["integer"] * len(ip))],
         )
     sheet.filter(len(labels), sheet.row)
 
@@ -513,17 +634,13 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     for key in _TENANT_IP:
         kind, measure = _TOTAL_OF_TENANT_IP[key]
         total_ip.append(getattr(stats.ip_by_kind[kind] if kind else stats.ip, measure))
+    # Totals round the exact sums (not the sum of the rounded rows).
+    totals = [_torch_figure(frame, k, stats.figures[k].value) for k in FIGURES]
     sheet.put(
-        [
-            None,
-            None,
-            frame.w("total"),
-            *([None] * (len(identity) - 3 + len(flags))),
-            *(_figure_value(k, stats.figures[k].value) for k in (*MONEY_KEYS, *COUNT_KEYS)),
-            *total_ip,
-        ],
+        [None, None, frame.w("total"), *([None] * (len(identity) - 3 + len(flags))), *totals, *total_ip],
         [None, None, "total_label", *(["total_label"] * (len(identity) - 3 + len(flags))),
-         *(["total_money"] * len(money)), *(["total_integer"] * (len(heads) + len(ip)))],
+         *(_look("count", v, total=True) for v in totals),
+         *(["total_integer"] * len(ip))],
     )  # fmt: skip
 
 
@@ -557,15 +674,16 @@ def _targets_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     ]
     widths = _header_widths(labels)
     _fit(widths, 0, [row[0] for row in rows])
-    widths[5] = 60
+    widths[0] = min(widths[0], 40)
+    widths[5] = 50
     sheet.widths(widths)
-    sheet.title_block(frame, full=False)
+    sheet.title_block(frame)
     sheet.blank()
     sheet.header(labels, 30)
-    sheet.put(rows[0], [None, None, "integer", "integer", None, "wrap"])
-    sheet.put(rows[1], [None, None, "percent", "percent", None, "wrap"])
-    sheet.put(rows[2], [None, None, None, "integer", None, None])
-    sheet.put(rows[3], [None, None, None, "integer", None, None])
+    sheet.put(rows[0], ["wrap", None, "integer", "integer", None, "wrap"])
+    sheet.put(rows[1], ["wrap", None, "percent", "percent", None, "wrap"])
+    sheet.put(rows[2], ["wrap", None, None, "integer", None, None])
+    sheet.put(rows[3], ["wrap", None, None, "integer", None, None])
     sheet.filter(len(labels), sheet.row)
     sheet.blank()
     sheet.put([frame.w("not_measured")], "subtitle")
@@ -577,15 +695,24 @@ def _targets_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
 def _notes_sheet(sheet: _Sheet, frame: _Frame) -> None:
     labels = [frame.w("item"), frame.w("unit"), frame.w("definition")]
     rows = [
-        [frame.label(key), frame.u(unit_name), zh if frame.lang == "zh" else en] for key, unit_name, zh, en in NOTES
+        [frame.label(key), frame.u(unit_name) if unit_name else None, zh if frame.lang == "zh" else en]
+        for key, unit_name, zh, en in NOTES
     ]
     widths = _header_widths(labels)
     _fit(widths, 0, [row[0] for row in rows])
+    widths[0] = min(widths[0], 24)
     _fit(widths, 1, [row[1] for row in rows])
-    widths[2] = 90
+    # Wide enough to read, narrow enough that the page, fitted to its width, keeps a readable size.
+    widths[2] = 80
     sheet.widths(widths)
-    sheet.title_block(frame, full=True)
+    sheet.title_block(frame)
     sheet.blank()
     sheet.header(labels)
     for row in rows:
-        sheet.put(row, [None, None, "wrap"])
+        lines = max(_lines(row[0], widths[0]), _lines(row[2], widths[2]))
+        sheet.put(row, ["wrap", "wrap", "wrap"], lines=lines)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines `text` wraps to in a column `width` wide (a little slack for the font's own widths)."""
+    return -(-display_width(text) // max(1, width - 4))

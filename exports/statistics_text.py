@@ -6,12 +6,13 @@ own wording.
 
 from __future__ import annotations
 
-PARK_NAME = {"zh": "动力谷自主创新园", "en": "Power Valley Independent Innovation Park (动力谷自主创新园)"}
+from registry.periods import Period
 
 SHEET_TITLES = {
     "summary": ("概览", "Summary"),
     "industry": ("按产业", "By industry"),
     "ip": ("知识产权", "IP"),
+    "periods": ("按期间", "By period"),
     "tenants": ("企业明细", "Tenants"),
     "targets": ("目标监测", "Targets"),
     "notes": ("说明", "Notes"),
@@ -27,33 +28,32 @@ UNITS = {
 }
 
 WORDS = {
-    "title": ("{park} {year}年度统计", "{park} — park statistics {year}"),
+    "title": ("{park} {period}统计", "{park}: statistics for {period}"),
     "period": (
-        "统计期间：{start} 至 {end}；时点指标取 {as_of}；上年同期：{previous}",
-        "Period: {start} to {end}; stock figures as of {as_of}; compared with {previous}",
+        "统计期间：{start} 至 {end}；期末（时点）指标取 {as_of}；上年同期：{previous}",
+        "Period: {start} to {end}; figures at the end taken on {as_of}; compared with {previous}",
     ),
-    "generated": ("生成时间：{at}（北京时间）", "Generated at: {at} (Beijing time, UTC+8)"),
-    "source": (
-        "数据来源：园区登记系统（Park Registry），{engine} 数据库 {database}；与 GET /api/v1/stats/{year} 同一计算结果",
-        "Data source: Park Registry, {engine} database {database}; the same result as GET /api/v1/stats/{year}",
+    "generated": (
+        "生成时间：{at}（北京时间）；数据来源：园区登记系统，由在册企业逐户登记的数据汇总",
+        "Generated at {at} (Beijing time, UTC+8); source: the park registry, totals of each tenant's own records",
     ),
+    "not_reported_mark": ("未报", "not reported"),
+    "period_as_of": ("期末时点", "Taken on"),
     "indicator": ("指标", "Indicator"),
     "unit": ("单位", "Unit"),
     "value": ("数值", "Value"),
     "growth": ("增长率(%)", "Growth (%)"),
-    "year_col": ("{period}年({unit})", "{period} ({unit})"),
-    "part_col": ("{period}({unit})", "{period} ({unit})"),
+    "period_col": ("{period}", "{period}"),
     "total": ("合计", "Total"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "section_tenants": ("一、在册企业", "1. Tenants"),
-    "section_money": ("二、经济指标（千元）", "2. Economic figures (k yuan)"),
-    "section_people": ("三、人员（人）", "3. People (persons)"),
-    "section_reporting": ("四、数据报送", "4. Reporting"),
-    "section_ip": ("五、知识产权", "5. Intellectual property"),
-    "section_not_reported": ("六、未报送企业名单", "6. Tenants that have not reported"),
+    "section_money": ("二、经济指标与人员", "2. Economic figures and people"),
+    "section_reporting": ("三、数据报送", "3. Reporting"),
+    "section_ip": ("四、知识产权", "4. Intellectual property"),
+    "section_not_reported": ("五、未报送企业名单", "5. Tenants that have not reported"),
     "none_missing": ("全部企业均已报送", "Every tenant has reported"),
-    "at_end": ("年末在册企业", "Tenants on record at the end"),
+    "at_end": ("期末在册企业", "Tenants on record at the end"),
     "moved_in": ("本期入驻", "Moved in during the period"),
     "graduated": ("本期毕业迁出", "Graduated and moved out during the period"),
     "left": ("本期迁出（未毕业）", "Left during the period (not graduated)"),
@@ -61,16 +61,16 @@ WORDS = {
     "reported": ("已报送企业", "Tenants that reported"),
     "not_reported": ("未报送企业", "Tenants that have not reported"),
     "report_rate": ("报送率", "Reporting rate"),
-    "ip_valid": ("年末有效知识产权", "Valid IP items at the end"),
+    "ip_valid": ("期末有效知识产权", "Valid IP items at the end"),
     "ip_filed": ("本期申请知识产权", "IP applications filed in the period"),
     "ip_granted": ("本期授权知识产权", "IP items granted in the period"),
     "ip_per_tenant": ("户均有效知识产权", "Valid IP items per tenant"),
     "industry": ("产业类别", "Industry"),
-    "tenants_at_end": ("年末在册企业({unit})", "Tenants at the end ({unit})"),
+    "tenants_at_end": ("期末在册企业({unit})", "Tenants at the end ({unit})"),
     "tenants_reported": ("已报送企业({unit})", "Tenants that reported ({unit})"),
     "ip_valid_col": ("有效知识产权({unit})", "Valid IP ({unit})"),
     "ip_kind": ("知识产权类型", "IP kind"),
-    "kind_valid": ("年末有效({unit})", "Valid at the end ({unit})"),
+    "kind_valid": ("期末有效({unit})", "Valid at the end ({unit})"),
     "kind_filed": ("本期申请({unit})", "Filed in the period ({unit})"),
     "kind_granted": ("本期授权({unit})", "Granted in the period ({unit})"),
     "target": ("2020年目标", "2020 target"),
@@ -104,9 +104,12 @@ WORDS = {
     "item": ("项目", "Item"),
     "definition": ("口径与定义", "Definition"),
     "no_data": ("—", "—"),
+    "period_columns": ("期间列", "Period columns"),
+    "torch_rounding": ("企业明细表金额取整", "Whole thousands on the tenants sheet"),
     "chart_revenue_industry": ("营业收入按产业（千元）", "Revenue by industry (k yuan)"),
-    "chart_ip_kind": ("年末有效知识产权按类型（件）", "Valid IP at the end by kind (items)"),
-    "chart_revenue_period": ("营业收入按期间（千元）", "Revenue by period (k yuan)"),
+    "chart_ip_kind": ("期末有效知识产权按类型（件）", "Valid IP at the end by kind (items)"),
+    "chart_revenue_half": ("营业收入按半年（千元）", "Revenue by half-year (k yuan)"),
+    "chart_revenue_quarter": ("营业收入按季度（千元）", "Revenue by quarter (k yuan)"),
     "group_identity": ("基本情况", "Identity"),
     "group_flags": ("状态", "Status"),
     "group_money": ("经济指标（千元）", "Economics (k yuan)"),
@@ -114,6 +117,9 @@ WORDS = {
     "group_ip": ("知识产权（件）", "Intellectual property (items)"),
     "serial": ("序号", "No."),
     "founded_on": ("成立日期", "Founded on"),
+    "founder_type": ("创业者类型", "Founder type"),
+    "is_tech_sme": ("是否科技型中小企业", "Tech SME"),
+    "listing": ("上市/挂牌", "Listed / NEEQ"),
     "moved_in_on": ("入驻日期", "Moved in on"),
     "is_graduated": ("是否毕业企业", "Graduated"),
     "is_certified": ("是否高新技术企业", "Certified high-tech"),
@@ -130,20 +136,37 @@ WORDS = {
     "t_ip_valid_ic": ("集成电路布图设计({unit})", "IC layout designs ({unit})"),
 }
 
-# Notes sheet: (label key or vocabulary field key, unit, zh definition, en definition).
+# Notes sheet: (label key or vocabulary field key, unit, zh definition, en definition), in plain words.
+_COMPOSED = (
+    "，合成规则同营业收入。",
+    ", composed like revenue.",
+)
 NOTES = (
+    (
+        "period_columns",
+        "",
+        "每个期间列（本期、上年同期、各半年和季度）只统计该期间期末在册的企业，与单独查询该期间所得数字相同；"
+        "每列都有“报送企业”一行，说明多少家企业报送了该期间的数据。尚未结束的期间，期末指标取统计时点。",
+        "Each period column (this period, the same period a year earlier, each half and quarter) covers the "
+        "tenants on record at that period's own end, and shows the same figures as that period's statistics on "
+        "their own; its “Tenants that reported” row says how many sent in figures for it. For a period still "
+        "running, figures at the end are taken on the day the statistics are dated.",
+    ),
+    (
+        "not_reported_mark",
+        "",
+        "企业未报送该期间的数据时，明细表中相应单元格显示“未报”，既不留空，也不记为零；合计只加总已报送的企业。",
+        "A tenant that sent in no figures for a period shows “not reported” in those cells, never a blank or a "
+        "zero; totals add up the tenants that reported.",
+    ),
     (
         "at_end",
         "家",
-        "统计期末（或 as_of 时点）在册的企业：入驻日期不晚于该日，且未在该日或之前迁出。",
-        "Tenants on record on the last day: moved in on or before it and not moved out by it.",
+        "期末（或统计时点）在册的企业：入驻日期不晚于该日，且没有在该日或之前迁出（在期末当天迁出的不算在册）。",
+        "Tenants on record on the last day: moved in on or before it and not moved out by it (one moving out on "
+        "the last day is not on record).",
     ),
-    (
-        "moved_in",
-        "家",
-        "入驻日期在统计期内的企业。",
-        "Tenants whose move-in date falls in the period.",
-    ),
+    ("moved_in", "家", "入驻日期在统计期内的企业。", "Tenants whose move-in date falls in the period."),
     (
         "graduated",
         "家",
@@ -159,21 +182,42 @@ NOTES = (
     (
         "revenue",
         "千元",
-        "企业填报的营业收入。年度数据取年报；无年报时取上下半年之和或四个季度之和（须齐全）。金额精确到分，显示两位小数。",
+        "企业报送的营业收入。全年数取年报；没有年报时取上下半年之和，或四个季度之和（须齐全）；"
+        "半年数取半年报，或两个季度之和。概览、按产业和按期间各表精确到元以下两位小数。",
         "Operating revenue as reported. A year is its annual report; failing that both halves or all four "
-        "quarters when complete. Exact to the fen; shown with two decimals.",
+        "quarters when complete; a half is its own report or its two quarters. Shown to two decimals on the "
+        "summary, industry and period sheets.",
     ),
-    ("net_profit", "千元", "净利润，合成规则同营业收入。", "Net profit, composed like revenue."),
-    ("exports", "千元", "出口总额，合成规则同营业收入。", "Exports, composed like revenue."),
-    ("rd_expense", "千元", "研发经费支出，合成规则同营业收入。", "R&D expense, composed like revenue."),
-    ("tax_paid", "千元", "实际上缴税费，合成规则同营业收入。", "Taxes paid, composed like revenue."),
+    (
+        "torch_rounding",
+        "千元",
+        "企业明细表按火炬统计表的口径以整千元填列：每家企业的金额四舍五入到千元（0.5千元进位）；合计行由精确金额加总后再取整，"
+        "因此可能与各行取整后之和相差几千元。",
+        "The tenants sheet counts money in whole thousands of yuan, as the Torch form does: each tenant's amount "
+        "is rounded half up to the nearest thousand; the total row rounds the exact sum, so it may differ by a "
+        "few thousand from the sum of the rounded rows.",
+    ),
+    (
+        "total_income",
+        "千元",
+        "总收入：企业全部收入，包括营业收入和其他收入" + _COMPOSED[0][1:],
+        "Total income: all the tenant's income, operating revenue and other income" + _COMPOSED[1],
+    ),
+    ("net_profit", "千元", "净利润" + _COMPOSED[0], "Net profit" + _COMPOSED[1]),
+    ("exports", "千元", "出口总额" + _COMPOSED[0], "Exports" + _COMPOSED[1]),
+    ("rd_expense", "千元", "研发经费支出" + _COMPOSED[0], "R&D expense" + _COMPOSED[1]),
+    ("tax_paid", "千元", "实际上缴税费" + _COMPOSED[0], "Taxes paid" + _COMPOSED[1]),
+    ("financing", "千元", "当期获得的投资和融资" + _COMPOSED[0], "Investment and financing received" + _COMPOSED[1]),
+    ("grants", "千元", "当期获得的各级财政资助" + _COMPOSED[0], "Government grants received" + _COMPOSED[1]),
     (
         "employees",
         "人",
-        "期末从业人员；由分期数据合成时取最后一期。",
-        "Employees at the end; when composed from parts, the last part's headcount.",
+        "期末从业人员；由分期数据合成时取最后一期的人数，不相加。",
+        "Employees at the end; when composed from parts, the last part's headcount (never added up).",
     ),
-    ("rd_staff", "人", "期末研发人员，同从业人员。", "R&D staff at the end, like employees."),
+    ("college_staff", "人", "其中大专以上学历人员，取法同从业人员。", "Of them with college education, like employees."),
+    ("rd_staff", "人", "期末研发人员，取法同从业人员。", "R&D staff at the end, like employees."),
+    ("returnee_staff", "人", "其中留学归国人员，取法同从业人员。", "Of them returned from study abroad, like employees."),
     (
         "new_graduates",
         "人",
@@ -183,24 +227,24 @@ NOTES = (
     (
         "growth",
         "%",
-        "（本期 − 上年同期）÷ |上年同期|，四位小数四舍五入；上年同期无数据或为零时不计算。",
-        "(this period − same period a year earlier) ÷ |earlier|, rounded to four places; left blank when "
-        "the earlier figure is missing or zero.",
+        "（本期 − 上年同期）÷ 上年同期的绝对值，四舍五入到四位小数；上年同期未报或为零时不计算。",
+        "(this period − the same period a year earlier) ÷ the size of the earlier figure, rounded to four places; "
+        "left out when the earlier figure is not reported or zero.",
     ),
     (
         "report_rate",
         "%",
-        "已报送企业 ÷ 应报送（期末在册）企业。",
+        "已报送企业 ÷ 期末在册企业。",
         "Tenants that reported ÷ tenants on record at the end.",
     ),
     (
         "ip_valid",
         "件",
-        "期末在册企业的知识产权中，授权日不晚于期末、未届满（到期日未知或不早于期末）、状态为有效或期满的项数；"
-        "失效、撤回和申请中的不计。由登记的知识产权逐项统计，而非填报数。",
+        "期末在册企业的知识产权中，授权日不晚于期末、未届保护期满、状态为有效或期满的项数；"
+        "失效、撤回和申请中的不计。按登记的知识产权逐项统计，不是企业填报的数字。",
         "IP items of tenants on record, granted by the last day, within their term and with the status "
-        "valid or expired; lapsed, withdrawn and pending items are not counted. Counted from the "
-        "registry's IP items, not typed in.",
+        "valid or expired; lapsed, withdrawn and pending items are not counted. Counted item by item from the "
+        "registry, not typed in by tenants.",
     ),
     (
         "ip_filed",
@@ -217,8 +261,22 @@ NOTES = (
     (
         "ip_per_tenant",
         "件/家",
-        "年末有效知识产权 ÷ 年末在册企业。",
+        "期末有效知识产权 ÷ 期末在册企业。",
         "Valid IP items at the end ÷ tenants on record at the end.",
+    ),
+    (
+        "is_certified",
+        "",
+        "期末持有有效高新技术企业证书：发证日期不晚于期末，且在三年有效期内。未登记发证日期的证书视为一直有效。",
+        "Holding a high-tech enterprise certificate on the last day: issued on or before it and within its "
+        "three-year term. A certificate whose issue date is not recorded counts as held throughout.",
+    ),
+    (
+        "platform_level",
+        "",
+        "期末的研发平台级别：达到现级别的日期晚于期末时，按“无”计。未登记日期的级别视为一直如此。",
+        "The R&D platform level on the last day: a level reached after it counts as none then. A level whose "
+        "date is not recorded counts as held throughout.",
     ),
     (
         "target_national",
@@ -229,11 +287,25 @@ NOTES = (
     (
         "target_share",
         "%",
-        "在册高新技术企业（登记了证书编号）中拥有市级及以上研发平台者的比例；2020年目标不低于60%。",
-        "Share of certified tenants on record (a certificate number is registered) with a municipal-or-higher "
-        "R&D platform; the 2020 target is at least 60%.",
+        "在册高新技术企业中拥有市级及以上研发平台者的比例；2020年目标不低于60%。",
+        "Share of certified high-tech tenants on record with a municipal-or-higher R&D platform; the 2020 "
+        "target is at least 60%.",
     ),
 )
+
+_HALF_ZH = {1: "上半年", 2: "下半年"}
+_QUARTER_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+def period_name(period: Period, lang: str) -> str:
+    """`2016年度` / `2017年上半年` / `2017年第三季度`; in English `2016`, `2017 H1`, `2017 Q3`."""
+    if lang != "zh":
+        return str(period).replace("H", " H").replace("Q", " Q")
+    if period.half is not None:
+        return f"{period.year}年{_HALF_ZH[period.half]}"
+    if period.quarter is not None:
+        return f"{period.year}年{_QUARTER_ZH[period.quarter]}"
+    return f"{period.year}年度"
 
 
 def word(key: str, lang: str, **values: object) -> str:

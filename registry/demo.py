@@ -8,7 +8,11 @@ park reported them (SPEC §6):
   groups in the mix of the park's 2017 signings; three more moved out before that day;
 - 8,066 IP items valid on 2017-10-31 (74.0 per tenant), plus pending and lapsed ones that are not;
 - tenant revenue of 3,600,000,000.00 yuan for 2016 and 7,800,000,000.00 yuan for 2017H1, some
-  tenants reporting a year as two halves or four quarters, and a few leaving a period incomplete.
+  tenants reporting a year as two halves or four quarters, and a few leaving a period incomplete;
+- the Torch form's fields: founder type, tech-SME registration, listing and the date each R&D
+  platform level was reached; in every report total income, staff with college education and
+  returned from abroad, financing and grants. They are drawn from a second seeded generator after
+  everything else, so the published figures above come out exactly as before.
 
 Everything is written through the registry services, as the `demo` actor, in one transaction.
 The generator draws from a seeded Mersenne Twister and only through `random()`, whose sequence
@@ -29,6 +33,7 @@ from registry.money import format_yuan
 from registry.services import ip_items, reports, tenants
 from registry.tables import Tenant
 from registry.uscc import make_demo_uscc
+from registry.vocabulary import COUNT_KEYS
 
 DEMO_ACTOR = Actor(username="demo", role="admin", source="demo")
 PARK_NAME = "动力谷自主创新园"
@@ -86,7 +91,10 @@ _IP_MIX = {
 }
 _SPECIAL_KINDS = {"ic_layout": ("electronic_info", 3, 18), "plant_variety": ("new_materials", 2, 6)}
 _HEADCOUNTS = ("employees", "rd_staff")
-_COUNTS = (*_HEADCOUNTS, "new_graduates")
+_COUNTS = COUNT_KEYS
+# Founder types in the mix of the national Torch survey's incubated companies (most founded by
+# scientists and graduates), in parts per hundred.
+_FOUNDERS = (("scientist", 38), ("graduate", 24), ("serial", 16), ("returnee", 9), ("other", 13))
 _PATENT_TYPE = {"invention": 1, "utility_model": 2, "design": 3}
 _KIND_TITLE = {
     "invention": "一种示例{n}装置及其控制方法",
@@ -383,11 +391,43 @@ def _plan_reports(dice: _Dice, plans: list[_Plan]) -> None:
             plan.reports["2017Q3"] = _figures(dice, plan.reports["2017Q2"]["revenue"])
 
 
+def _plan_torch(dice: _Dice, plans: list[_Plan]) -> None:
+    """The Torch form's fields, over what is already planned: nothing planned before changes."""
+    by_size = sorted(plans, key=lambda p: -p.weight)
+    listing = {by_size[0].serial: "listed", by_size[1].serial: "neeq", by_size[2].serial: "neeq"}
+    for plan in plans:
+        record = plan.record
+        roll, founder = dice.below(100), "other"
+        for code, share in _FOUNDERS:
+            if roll < share:
+                founder = code
+                break
+            roll -= share
+        record["founder_type"] = founder
+        record["tech_sme_no"] = f"2017430211{plan.serial:08d}" if dice.fraction() < 0.6 else None
+        record["listing"] = listing.get(plan.serial, "none")
+        if record["platform_level"] != "none":
+            earliest = max(record["founded_on"], date(2014, 1, 1))
+            record["platform_level_since"] = dice.day_between(earliest, date(2017, 9, 30))
+        other_income = 0.02 + dice.fraction() * 0.06
+        college = 0.55 + dice.fraction() * 0.35
+        returnees = dice.below(4)
+        financed = dice.fraction() < 0.2
+        for figures in plan.reports.values():
+            revenue_yuan = figures["revenue"] // 100
+            figures["total_income"] = (revenue_yuan + round(revenue_yuan * other_income)) * 100
+            figures["college_staff"] = round(figures["employees"] * college)
+            figures["returnee_staff"] = min(returnees, figures["college_staff"])
+            figures["financing"] = round(revenue_yuan * dice.fraction() * 0.4) * 100 if financed else 0
+            figures["grants"] = round(revenue_yuan * dice.fraction() * 0.01) * 100
+
+
 def _plan_park() -> list[_Plan]:
     dice = _Dice(_SEED)
     plans = _plan_tenants(dice)
     _plan_ip(dice, plans)
     _plan_reports(dice, plans)
+    _plan_torch(_Dice(_SEED + 1), plans)
     return plans
 
 

@@ -81,6 +81,16 @@ def in_unit(fen: int, unit: str) -> Decimal:
     return Decimal(fen).scaleb(-places)
 
 
+def whole_units(fen: int, unit: str) -> int:
+    """The amount in whole `unit`s, rounded half away from zero, exactly (the Torch form counts whole
+    千元: 1,499.99 yuan is 1 千元, 1,500.00 is 2)."""
+    size = unit_yuan(unit) * _FEN_PER_YUAN
+    units, rest = divmod(abs(fen), size)
+    if 2 * rest >= size:
+        units += 1
+    return -units if fen < 0 else units
+
+
 def parse_count(value: str | int | Decimal) -> int:
     """A number of people: a whole number, zero or more."""
     count = _exact_number(value, InvalidCount, "count_format", "人数", "a count")

@@ -8,6 +8,13 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
   `registry.periods.compose` picks it (a year = H1 + H2, each itself a report or its two
   quarters; a half = its two quarters). Money and new graduates add up over the parts;
   headcounts are stocks and take the last part's value. Otherwise the tenant has not reported.
+- Attributes are taken as they were on that day: a tenant is a certified high-tech enterprise when
+  its certificate was issued on or before the day and is within its three-year term, and holds its
+  R&D platform level from `platform_level_since` on (a certificate or level without its date
+  counts as held on every day: the registry cannot tell since when).
+- Each half and quarter of a year (each quarter of a half) is reported as `park_stats` of that
+  part itself would report it: the tenants on record at the part's own end, so any column of any
+  workbook equals `GET /stats/{that period}`.
 - An IP item is *valid* on a day when it was granted on or before it, its term has not run out
   (`expires_on` unknown or on/after the day) and its status is valid or expired; a lapsed,
   withdrawn or pending item is never counted, since the day it lapsed is not known.
@@ -19,7 +26,7 @@ import asyncio
 import re
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,11 +36,11 @@ from registry.db import DB
 from registry.money import format_yuan
 from registry.periods import Period
 from registry.tables import Tenant
-from registry.vocabulary import COUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
+from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
 
 FIGURES = (*MONEY_KEYS, *COUNT_KEYS)
 # Head counts are taken at a period's end: a year made of two halves has H2's headcount.
-_STOCKS = frozenset({"employees", "rd_staff"})
+_STOCKS = frozenset(HEADCOUNT_KEYS)
 _PLATFORM_LEVELS = ("municipal", "provincial", "national")
 NATIONAL_PLATFORM_TARGET = 40
 PLATFORM_SHARE_TARGET = Decimal("0.60")
@@ -102,6 +109,17 @@ async def _together(*reads: Awaitable[Any]) -> list[Any]:
 
 
 @dataclass(frozen=True)
+class PeriodFigures:
+    """A period's totals over the tenants on record on `as_of` (its last day, unless earlier)."""
+
+    period: str
+    as_of: date
+    tenants_at_end: int
+    reported: int
+    figures: dict[str, int | None]
+
+
+@dataclass(frozen=True)
 class TenantCounts:
     at_end: int
     moved_in: int
@@ -120,6 +138,7 @@ class Figure:
 class TenantRef:
     uscc: str
     name: str
+    name_en: str | None
 
 
 @dataclass(frozen=True)
@@ -142,6 +161,7 @@ class IndustryLine:
 class TenantLine:
     uscc: str
     name: str
+    name_en: str | None
     industry: str
     founded_on: date | None
     moved_in_on: date | None
@@ -149,6 +169,9 @@ class TenantLine:
     graduated: bool
     certified: bool
     platform_level: str
+    founder_type: str | None
+    tech_sme_no: str | None
+    listing: str | None
     reported: bool
     figures: dict[str, int | None]
     ip_filed: int
@@ -183,12 +206,13 @@ class ParkStats:
     tenants: TenantCounts
     figures: dict[str, Figure]
     reported: int
+    previous_period: PeriodFigures
     not_reported: list[TenantRef]
     ip: IPCounts
     ip_by_kind: dict[str, IPCounts]
     by_industry: list[IndustryLine]
     tenant_lines: list[TenantLine]
-    sub_periods: dict[str, dict[str, int | None]]
+    sub_periods: dict[str, PeriodFigures]
     targets: Targets
 
     def to_json(self) -> dict[str, Any]:
@@ -210,6 +234,7 @@ class ParkStats:
                 for key, figure in self.figures.items()
             },
             "reported": self.reported,
+            "previous_period": _period_json(self.previous_period),
             "not_reported": [vars(ref).copy() for ref in self.not_reported],
             "ip": vars(self.ip).copy(),
             "ip_by_kind": {kind: vars(counts).copy() for kind, counts in self.ip_by_kind.items()},
@@ -223,7 +248,7 @@ class ParkStats:
                 }
                 for line in self.tenant_lines
             ],
-            "sub_periods": {name: _figures_json(figures) for name, figures in self.sub_periods.items()},
+            "sub_periods": {name: _period_json(part) for name, part in self.sub_periods.items()},
             "targets": {
                 **vars(self.targets),
                 "certified_platform_share": _ratio_json(self.targets.certified_platform_share),
@@ -240,6 +265,10 @@ def _figure_json(key: str, value: int | None) -> str | int | None:
 
 def _figures_json(figures: dict[str, int | None]) -> dict[str, str | int | None]:
     return {key: _figure_json(key, value) for key, value in figures.items()}
+
+
+def _period_json(part: PeriodFigures) -> dict[str, Any]:
+    return {**vars(part), "as_of": part.as_of.isoformat(), "figures": _figures_json(part.figures)}
 
 
 def _ratio_json(value: Decimal | None) -> str | None:
@@ -269,6 +298,16 @@ def growth(value: int | None, previous: int | None) -> Decimal | None:
 # --- SQL ---------------------------------------------------------------------------------------
 
 _ON_RECORD = "t.moved_in_on <= :day AND (t.moved_out_on IS NULL OR t.moved_out_on > :day)"
+# Certified on the day: a certificate issued within the three years up to it (:certified_from is
+# the day three years earlier, plus one).
+_CERTIFIED = (
+    "(t.hte_certificate_no IS NOT NULL AND t.hte_certificate_no <> '' AND "
+    "(t.hte_certified_on IS NULL OR t.hte_certified_on BETWEEN :certified_from AND :day))"
+)
+_PLATFORM_LEVEL = (
+    "(CASE WHEN t.platform_level_since IS NULL OR t.platform_level_since <= :day THEN t.platform_level ELSE 'none' END)"
+)
+CERTIFICATE_YEARS = 3
 _IP_VALID = (
     "i.granted_on <= :day AND (i.expires_on IS NULL OR i.expires_on >= :day) AND i.status IN ('valid', 'expired')"
 )
@@ -329,21 +368,25 @@ class _Composition:
         return f"(CASE {' '.join(branches)} END)"
 
 
+def _certified_from(day: date) -> date:
+    return _years_before(day, CERTIFICATE_YEARS) + timedelta(days=1)
+
+
 async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, int]:
-    certified = "t.hte_certificate_no IS NOT NULL AND t.hte_certificate_no <> ''"
-    platform = "t.platform_level IN (" + ", ".join(f"'{level}'" for level in _PLATFORM_LEVELS) + ")"
+    certified = _CERTIFIED
+    platform = f"{_PLATFORM_LEVEL} IN (" + ", ".join(f"'{level}'" for level in _PLATFORM_LEVELS) + ")"
     moved_out = "t.moved_out_on BETWEEN :start AND :until AND t.status = "
     sql = f"""
         SELECT {_count(_ON_RECORD)} AS at_end,
                {_count("t.moved_in_on BETWEEN :start AND :until")} AS moved_in,
                {_count(moved_out + "'graduated'")} AS graduated,
                {_count(moved_out + "'left'")} AS left_park,
-               {_count(f"{_ON_RECORD} AND t.platform_level = 'national'")} AS national_platforms,
+               {_count(f"{_ON_RECORD} AND {_PLATFORM_LEVEL} = 'national'")} AS national_platforms,
                {_count(f"{_ON_RECORD} AND {certified}")} AS certified,
                {_count(f"{_ON_RECORD} AND {certified} AND {platform}")} AS certified_with_platform
         FROM tenant AS t
     """
-    (row,) = await _rows(sql, day=day, start=period.start, until=until)
+    (row,) = await _rows(sql, day=day, start=period.start, until=until, certified_from=_certified_from(day))
     return {key: int(value) for key, value in row.items()}
 
 
@@ -379,9 +422,11 @@ def _of_kind(measure: str, kind: str) -> str:
 
 
 _LINE_COLUMNS = (
-    "uscc", "name", "industry", "founded_on", "moved_in_on", "moved_out_on", "status", "hte_certificate_no",
-    "platform_level",
+    "uscc", "name", "name_en", "industry", "founded_on", "moved_in_on", "moved_out_on", "status", "founder_type",
+    "tech_sme_no", "listing",
 )  # fmt: skip
+# A tenant line's attributes as they were on the day.
+_LINE_ATTRIBUTES = {"certified": f"CASE WHEN {_CERTIFIED} THEN 1 ELSE 0 END", "platform_level": _PLATFORM_LEVEL}
 # A tenant line's IP columns, from its (tenant, kind) rows.
 _TENANT_IP = {
     "ip_filed": "SUM(k.filed)",
@@ -392,7 +437,7 @@ _TENANT_IP = {
     **{f"ip_valid_{suffix}": _of_kind("valid_at_end", kind) for suffix, kind in _VALID_KIND_COLUMNS.items()},
 }
 # The rows of `_period_rows`, told apart by `level`: each level fills the columns it needs.
-_PERIOD_COLUMNS = ("level", *_LINE_COLUMNS, "kind", "period", "tenants", "reported", *FIGURES, *_TENANT_IP)
+_PERIOD_COLUMNS = ("level", *_LINE_COLUMNS, *_LINE_ATTRIBUTES, "kind", "tenants", "reported", *FIGURES, *_TENANT_IP)
 
 
 def _level(level: str, columns: dict[str, str], source: str) -> str:
@@ -409,23 +454,18 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
 
     - tenant: one row per tenant on record, in USCC order, its figures and IP columns;
     - industry: per industry, tenants on record, how many reported and each figure's total;
-    - ip: per industry and kind, items valid at the day, filed and granted (tenants on record);
-    - part: per half and quarter of a year, how many tenants on record reported it and its totals.
+    - ip: per industry and kind, items valid at the day, filed and granted (tenants on record).
     """
     composition = _Composition(period)
-    parts = composition.family[1:] if period.kind == "year" else []
     line = [f"t.{column}" for column in ("id", *_LINE_COLUMNS)]
+    line += [f"{sql} AS {name}" for name, sql in _LINE_ATTRIBUTES.items()]
     line.append(f"{composition.reported(period)} AS reported")
     line += [f"{composition.value(period, f)} AS {f}" for f in FIGURES]
-    for part in parts:
-        alias = composition.alias[part]
-        line.append(f"{composition.reported(part)} AS {alias}_reported")
-        line += [f"{composition.value(part, f)} AS {alias}_{f}" for f in FIGURES]
     levels = [
         _level(
             "tenant",
             {
-                **{column: f"l.{column}" for column in (*_LINE_COLUMNS, "reported", *FIGURES)},
+                **{column: f"l.{column}" for column in (*_LINE_COLUMNS, *_LINE_ATTRIBUTES, "reported", *FIGURES)},
                 **{name: f"COALESCE(ipc.{name}, 0)" for name in _TENANT_IP},
             },
             "FROM lines AS l LEFT JOIN ipc ON ipc.tenant_id = l.id",
@@ -451,18 +491,6 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
             },
             "FROM k JOIN lines AS l ON l.id = k.tenant_id GROUP BY l.industry, k.kind",
         ),
-        *(
-            _level(
-                "part",
-                {
-                    "period": f"'{part}'",
-                    "reported": f"SUM(l.{composition.alias[part]}_reported)",
-                    **{f: f"SUM(l.{composition.alias[part]}_{f})" for f in FIGURES},
-                },
-                "FROM lines AS l",
-            )
-            for part in parts
-        ),
     ]
     ip_columns = ", ".join(f"{sql} AS {name}" for name, sql in _TENANT_IP.items())
     union = "\n        UNION ALL ".join(levels)
@@ -477,17 +505,17 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
         {union}
         ORDER BY uscc
     """
-    return await _rows(sql, day=day, start=period.start, until=until)
+    return await _rows(sql, day=day, start=period.start, until=until, certified_from=_certified_from(day))
 
 
 # --- Assembly ----------------------------------------------------------------------------------
 
 
-def _year_before(day: date) -> date:
+def _years_before(day: date, years: int = 1) -> date:
     try:
-        return day.replace(year=day.year - 1)
+        return day.replace(year=day.year - years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+        return day.replace(year=day.year - years, day=28)
 
 
 def _total(lines: dict[str, dict[str, Any]], key: str) -> int | None:
@@ -495,11 +523,22 @@ def _total(lines: dict[str, dict[str, Any]], key: str) -> int | None:
     return sum(known) if known else None
 
 
+def _period_figures(period: Period, day: date, industries: dict[str, dict[str, Any]]) -> PeriodFigures:
+    return PeriodFigures(
+        period=str(period),
+        as_of=day,
+        tenants_at_end=sum(line["tenants"] for line in industries.values()),
+        reported=sum(line["reported"] for line in industries.values()),
+        figures={key: _total(industries, key) for key in FIGURES},
+    )
+
+
 def _tenant_line(row: dict[str, Any]) -> TenantLine:
     reported = bool(row["reported"])
     return TenantLine(
         uscc=row["uscc"],
         name=row["name"],
+        name_en=row["name_en"],
         industry=row["industry"],
         founded_on=_day(row["founded_on"]),
         moved_in_on=_day(row["moved_in_on"]),
@@ -507,8 +546,11 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
         # On record and graduated: a graduate that stays in the park. One with a move-out date
         # after the day had not yet graduated then.
         graduated=row["status"] == "graduated" and row["moved_out_on"] is None,
-        certified=bool(row["hte_certificate_no"]),
+        certified=bool(row["certified"]),
         platform_level=row["platform_level"],
+        founder_type=row["founder_type"],
+        tech_sme_no=row["tech_sme_no"],
+        listing=row["listing"],
         reported=reported,
         figures={f: _int(row[f]) if reported else None for f in FIGURES},
         **{key: int(row[key]) for key in _TENANT_IP},
@@ -527,12 +569,16 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     day = as_of or period.end
     until = min(day, period.end)
     previous = period.same_period_last_year()
-    previous_day = previous.end if as_of is None else _year_before(as_of)
+    previous_day = previous.end if as_of is None else _years_before(as_of)
+    # The halves and quarters begun by the day, each on its own last day (or the day, if earlier).
+    parts = [part for part in _Composition(period).family[1:] if part.start <= day]
+    part_days = [min(day, part.end) for part in parts]
 
-    counts, previous_industries, rows = await _together(
+    counts, previous_industries, rows, *part_industries = await _together(
         _tenant_counts(period, day, until),
         _industry_figures(previous, previous_day),
         _period_rows(period, day, until),
+        *(_industry_figures(part, part_day) for part, part_day in zip(parts, part_days, strict=True)),
     )
     by_level: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -543,9 +589,8 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     }
     ip_rows = by_level.get("ip", [])
     sub_periods = {
-        row["period"]: {f: _int(row[f]) for f in FIGURES}
-        for row in sorted(by_level.get("part", []), key=lambda row: Period.parse(row["period"]))
-        if _int(row["reported"])
+        str(part): _period_figures(part, part_day, of_part)
+        for part, part_day, of_part in sorted(zip(parts, part_days, part_industries, strict=True))
     }
 
     figures = {}
@@ -579,7 +624,8 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
         tenants=TenantCounts(counts["at_end"], counts["moved_in"], counts["graduated"], counts["left_park"]),
         figures=figures,
         reported=sum(line.reported for line in by_industry),
-        not_reported=[TenantRef(line.uscc, line.name) for line in lines if not line.reported],
+        previous_period=_period_figures(previous, previous_day, previous_industries),
+        not_reported=[TenantRef(line.uscc, line.name, line.name_en) for line in lines if not line.reported],
         ip=IPCounts(*(sum(getattr(c, k) for c in ip_by_kind.values()) for k in ("valid_at_end", "filed", "granted"))),
         ip_by_kind=ip_by_kind,
         by_industry=by_industry,
@@ -600,6 +646,7 @@ __all__ = [
     "IPCounts",
     "IndustryLine",
     "ParkStats",
+    "PeriodFigures",
     "Targets",
     "TenantCounts",
     "TenantLine",

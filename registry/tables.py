@@ -34,6 +34,10 @@ class Tenant(Table, db=DB, tablename="tenant"):
     hte_certificate_no = Varchar(length=40, null=True, default=None)
     hte_certified_on = Date(null=True, default=None)
     platform_level = Varchar(length=12, default="none")
+    platform_level_since = Date(null=True, default=None)
+    founder_type = Varchar(length=12, null=True, default=None)
+    tech_sme_no = Varchar(length=40, null=True, default=None)
+    listing = Varchar(length=12, null=True, default=None)
     contact_name = Varchar(length=100, null=True, default=None)
     contact_phone = Varchar(length=40, null=True, default=None)
     contact_email = Varchar(length=200, null=True, default=None)
@@ -71,6 +75,11 @@ class PeriodReport(Table, db=DB, tablename="period_report"):
     employees = Integer(null=True, default=None)
     rd_staff = Integer(null=True, default=None)
     new_graduates = Integer(null=True, default=None)
+    college_staff = Integer(null=True, default=None)
+    returnee_staff = Integer(null=True, default=None)
+    total_income = BigInt(null=True, default=None)
+    financing = BigInt(null=True, default=None)
+    grants = BigInt(null=True, default=None)
     version = Integer(default=1)
 
 

@@ -74,6 +74,25 @@ PLATFORM_LEVEL = Enumeration(
         Choice("national", "国家级", "National"),
     ),
 )
+# Who founded the tenant, in the Torch incubator-tenant form's classes of founder (创业者类型).
+FOUNDER_TYPE = Enumeration(
+    "founder_type",
+    (
+        Choice("returnee", "留学人员", "Returned overseas scholar"),
+        Choice("graduate", "大学生", "University graduate"),
+        Choice("scientist", "科技人员", "Scientist or engineer"),
+        Choice("serial", "连续创业者", "Serial entrepreneur"),
+        Choice("other", "其他", "Other"),
+    ),
+)
+LISTING = Enumeration(
+    "listing",
+    (
+        Choice("none", "未上市挂牌", "Not listed"),
+        Choice("listed", "上市", "Listed"),
+        Choice("neeq", "新三板挂牌", "NEEQ-quoted"),
+    ),
+)
 IP_KIND = Enumeration(
     "ip_kind",
     (
@@ -186,6 +205,15 @@ TENANT_FIELDS: tuple[Field, ...] = (
           aliases=("高企认定日期", "发证日期", "certificate date")),
     Field("platform_level", "研发平台级别", "R&D platform level", "enum", PLATFORM_LEVEL,
           aliases=("研发平台", "研发机构级别", "platform level", "r&d platform")),
+    Field("platform_level_since", "研发平台认定日期", "R&D platform level since", "date",
+          aliases=("研发平台认定时间", "平台认定日期", "platform level since", "platform since")),
+    Field("founder_type", "创业者类型", "Founder type", "enum", FOUNDER_TYPE,
+          aliases=("企业负责人类型", "创业主体类型", "创业者类别", "创办人类型", "founder")),
+    Field("tech_sme_no", "科技型中小企业入库登记编号", "Tech SME registration no.", max_length=40,
+          aliases=("科技型中小企业登记编号", "科技型中小企业编号", "入库登记编号", "科技型中小企业",
+                   "tech sme registration number", "tech sme")),
+    Field("listing", "上市/挂牌", "Listed / NEEQ", "enum", LISTING,
+          aliases=("上市挂牌情况", "是否上市/挂牌", "上市或挂牌", "上市/挂牌情况", "listed", "listing")),
     Field("contact_name", "联系人", "Contact name", max_length=100, tenant_editable=True,
           aliases=("联系人姓名", "contact")),
     Field("contact_phone", "联系电话", "Contact phone", max_length=40, tenant_editable=True,
@@ -217,16 +245,20 @@ IP_FIELDS: tuple[Field, ...] = (
           aliases=("状态", "当前法律状态", "专利状态", "ip status", "legal status")),
 )
 
-MONEY_KEYS = ("revenue", "net_profit", "exports", "rd_expense", "tax_paid")
-COUNT_KEYS = ("employees", "rd_staff", "new_graduates")
+MONEY_KEYS = ("total_income", "revenue", "net_profit", "exports", "rd_expense", "tax_paid", "financing", "grants")
+COUNT_KEYS = ("employees", "college_staff", "rd_staff", "returnee_staff", "new_graduates")
+# Head counts: stocks on a period's last day (a year made of halves takes H2's); the rest add up.
+HEADCOUNT_KEYS = ("employees", "college_staff", "rd_staff", "returnee_staff")
 
 REPORT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
           aliases=("信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "credit code")),
     Field("period", "报告期", "Period", "period", required=True,
           aliases=("期间", "统计期", "年度", "reporting period")),
+    Field("total_income", "总收入", "Total income", "money", unit="元",
+          aliases=("在孵企业总收入", "企业总收入", "收入总额", "total income")),
     Field("revenue", "营业收入", "Revenue", "money", unit="元",
-          aliases=("收入", "总收入", "营收", "主营业务收入", "营业总收入", "operating revenue")),
+          aliases=("收入", "营收", "主营业务收入", "营业总收入", "operating revenue")),
     Field("net_profit", "净利润", "Net profit", "money", unit="元",
           aliases=("利润", "在孵企业净利润", "profit")),
     Field("exports", "出口总额", "Exports", "money", unit="元",
@@ -243,6 +275,14 @@ REPORT_FIELDS: tuple[Field, ...] = (
     Field("new_graduates", "吸纳应届毕业生", "New graduates hired", "count", unit="人",
           aliases=("应届毕业生", "吸纳应届大学毕业生", "接纳应届毕业生就业人员", "吸纳应届毕业生就业人员",
                    "graduates hired")),
+    Field("college_staff", "大专以上人员", "Staff with college education", "count", unit="人",
+          aliases=("大专以上学历人员", "其中：大专以上人员", "大专及以上学历人员", "college-educated staff")),
+    Field("returnee_staff", "留学归国人员", "Returned overseas staff", "count", unit="人",
+          aliases=("留学人员", "其中：留学归国人员", "归国留学人员", "returnees")),
+    Field("financing", "获得投融资", "Investment and financing received", "money", unit="元",
+          aliases=("当年获得投融资", "获得投融资额", "投融资", "获得融资", "financing received")),
+    Field("grants", "财政资助", "Government grants received", "money", unit="元",
+          aliases=("获得财政资助", "当年获得财政资助", "政府资助", "government grants")),
 )
 
 SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
@@ -290,7 +330,8 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 __all__ = [
     "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE",
-    "COUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "NOT_KEPT", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "COUNT_KEYS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
+    "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
     "TENANT_STATUS", "Choice", "Enumeration", "Field", "field_named",
 ]

@@ -1,7 +1,7 @@
 """Excel downloads: the yearly park statistics, the import template and the registry dump.
 
 Who may download what:
-- statistics/{year}.xlsx: statistician, manager, admin (park-wide figures);
+- statistics/{period}.xlsx (a year, half or quarter): statistician, manager, admin (park-wide figures);
 - registry.xlsx: manager, admin (every record, contacts included);
 - template.xlsx: every signed-in user, tenants included: it holds no registry data, only the
   vocabulary and a made-up sample row, and a tenant may fill it in for the park managers.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from datetime import date
 
 from litestar import Controller, Response, get
 from litestar.background_tasks import BackgroundTask
@@ -25,11 +26,11 @@ from exports.statistics import statistics_workbook
 from exports.template import template_workbook
 from registry.actor import ROLES
 from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.services.reports import parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIGNED_IN = requires(*ROLES)
-_STATISTICS_FILE = re.compile(r"(\d{4})\.xlsx")
-_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+_STATISTICS_FILE = re.compile(r"(.+)\.xlsx")
 _LANGS = ("zh", "en")
 
 
@@ -52,23 +53,21 @@ class ExportController(Controller):
 
     @get(
         "/statistics/{filename:str}",
-        summary="Yearly park statistics workbook, e.g. /exports/statistics/2016.xlsx?lang=en",
+        summary="Park statistics workbook for a year, half or quarter, e.g. /exports/statistics/2017H1.xlsx?lang=en"
+        "&as_of=2017-10-31",
         guards=[READERS],
         media_type=XLSX,
     )
-    async def statistics(self, filename: FromPath[str], lang: FromQuery[str] = "zh") -> Response[bytes]:
+    async def statistics(
+        self, filename: FromPath[str], lang: FromQuery[str] = "zh", as_of: FromQuery[date | None] = None
+    ) -> Response[bytes]:
         match = _STATISTICS_FILE.fullmatch(filename)
         if match is None:
-            raise NotFound("请求 /exports/statistics/{年份}.xlsx / ask for /exports/statistics/{year}.xlsx")
-        year = int(match[1])
-        if not _FIRST_YEAR <= year <= _LAST_YEAR:
-            raise ValidationFailed(
-                "年份超出范围 / year out of range",
-                [FieldError("year", "out_of_range", f"{_FIRST_YEAR}–{_LAST_YEAR}")],
-            )
+            raise NotFound("请求 /exports/statistics/{期间}.xlsx / ask for /exports/statistics/{period}.xlsx")
+        period = parse_period(match[1])
         _check_lang(lang)
-        content = await statistics_workbook(year, lang)
-        return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{year}-{lang}.xlsx"))
+        content = await statistics_workbook(period, lang, as_of)
+        return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{period}-{lang}.xlsx"))
 
     @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[SIGNED_IN],
          media_type=XLSX)  # fmt: skip

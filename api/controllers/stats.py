@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from datetime import date
+
 from litestar import Controller, get
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from api.auth import READERS
 from registry.services.reports import parse_period
@@ -13,6 +15,10 @@ class StatsController(Controller):
     tags = ["statistics"]
     guards = [READERS]
 
-    @get("/{period:str}", summary="Park statistics for a year, half or quarter (the export's numbers)")
-    async def stats(self, period: FromPath[str]) -> dict:
-        return (await park_stats(parse_period(period))).to_json()
+    @get(
+        "/{period:str}",
+        summary="Park statistics for a year, half or quarter (the export's numbers); ?as_of=DATE dates the "
+        "figures at the end of a period still running",
+    )
+    async def stats(self, period: FromPath[str], as_of: FromQuery[date | None] = None) -> dict:
+        return (await park_stats(parse_period(period), as_of)).to_json()

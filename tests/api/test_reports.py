@@ -128,3 +128,15 @@ async def test_statistician_reads_but_cannot_write_reports(statistician):
     assert_problem(await statistician.put(path, json=FIGURES), 403)
     assert_problem(await statistician.delete(path), 403)
     assert (await statistician.get(path)).json()["revenue"] == "77.00"
+
+
+async def test_the_torch_forms_report_figures_travel_as_exact_yuan_and_counts(manager):
+    tenant = await make_tenant()
+    torch = {"total_income": "1234567.89", "financing": "5000000.00", "grants": "12340.01", "college_staff": 80,
+             "returnee_staff": 3}  # fmt: skip
+    response = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json=FIGURES | torch)
+    assert response.status_code == 201, response.text
+    body = (await manager.get(f"/tenants/{tenant['uscc']}/reports/2016")).json()
+    assert {key: body[key] for key in torch} == torch
+    refused = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json={"grants": 12340.01})
+    assert refused.status_code == 422  # a float cannot be trusted with fen

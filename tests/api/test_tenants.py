@@ -277,3 +277,20 @@ async def test_an_account_made_while_its_tenant_is_deleted_is_never_left_behind(
         assert {created.status_code, deleted.status_code} in ({201, 409}, {422, 204}), (created.text, deleted.text)
         if deleted.status_code == 204:
             assert_problem(await admin.get(f"/users/{name}"), 404)
+
+
+async def test_the_torch_forms_tenant_fields_are_kept_and_checked(manager):
+    uscc = new_uscc()
+    response = await manager.post("/tenants", json={
+        "uscc": uscc, "name": "火炬字段企业", "industry": "new_energy", "status": "incubating",
+        "founder_type": "returnee", "tech_sme_no": "201743021100000123", "listing": "neeq",
+        "platform_level": "national", "platform_level_since": "2017-03-01",
+    })  # fmt: skip
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["founder_type"], body["tech_sme_no"], body["listing"], body["platform_level_since"]) == (
+        "returnee", "201743021100000123", "neeq", "2017-03-01",
+    )  # fmt: skip
+    refused = await manager.patch(f"/tenants/{uscc}", json={"founder_type": "astronaut"})
+    assert refused.status_code == 422
+    assert (await manager.get(f"/tenants/{uscc}")).json()["founder_type"] == "returnee"

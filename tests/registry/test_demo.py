@@ -64,7 +64,7 @@ async def test_some_tenants_report_a_year_in_halves_or_quarters_and_some_leave_i
 
     assert {"2016", "2016H1", "2016H2", "2016Q3", "2016Q4", "2017H1", "2017Q1", "2017Q2"} <= periods
     assert year.not_reported  # incomplete quarters count as not reported
-    assert year.sub_periods["2016H2"]["revenue"] > 0
+    assert year.sub_periods["2016H2"].figures["revenue"] > 0
 
 
 async def test_every_uscc_and_ip_number_passes_its_check_and_names_say_synthetic(demo_park):
@@ -95,3 +95,16 @@ async def test_a_second_load_changes_nothing_and_says_so(demo_park):
     assert again.already_present == demo_park.tenants
     assert "nothing changed" in again.describe()
     assert await _sizes() == before
+
+
+async def test_the_torch_forms_fields_are_filled_plausibly(demo_park):
+    tenants = await Tenant.select().run()
+    assert {t["founder_type"] for t in tenants} == {"returnee", "graduate", "scientist", "serial", "other"}
+    assert 0.4 < sum(bool(t["tech_sme_no"]) for t in tenants) / len(tenants) < 0.8
+    assert sorted(t["listing"] for t in tenants if t["listing"] != "none") == ["listed", "neeq", "neeq"]
+    with_platform = [t for t in tenants if t["platform_level"] != "none"]
+    assert with_platform and all(t["platform_level_since"] <= CENSUS for t in with_platform)
+    for report in await PeriodReport.select().run():
+        assert report["total_income"] >= report["revenue"] > 0
+        assert report["returnee_staff"] <= report["college_staff"] <= report["employees"]
+        assert report["financing"] >= 0 and report["grants"] >= 0

@@ -76,7 +76,10 @@ async def test_half_is_its_report_or_both_its_quarters_and_a_quarter_only_its_ow
     assert [r.uscc for r in half.not_reported] == [partial["uscc"]]
     assert quarter.figures["revenue"].value == 400 + 500
     assert quarter.reported == 2
-    assert half.sub_periods == {} and quarter.sub_periods == {}
+    # A half shows its quarters, each as that quarter's own statistics; a quarter has no parts.
+    assert list(half.sub_periods) == ["2017Q1", "2017Q2"] and quarter.sub_periods == {}
+    assert half.sub_periods["2017Q2"].figures == {k: v.value for k, v in quarter.figures.items()}
+    assert half.sub_periods["2017Q2"].reported == quarter.reported == 2
 
 
 async def test_a_figure_left_blank_in_one_part_is_unknown_for_the_whole(empty_registry):
@@ -231,9 +234,67 @@ async def test_sub_periods_of_a_year_total_what_was_reported(empty_registry):
     sub = (await park_stats(Y2016)).sub_periods
 
     assert list(sub) == ["2016H1", "2016Q1", "2016Q2", "2016H2", "2016Q3", "2016Q4"]
-    assert sub["2016H1"]["revenue"] == 10_000 + 300
-    assert sub["2016H2"]["revenue"] == 20_000 + 700
-    assert sub["2016Q3"]["revenue"] == 300
+    assert sub["2016H1"].figures["revenue"] == 10_000 + 300
+    assert sub["2016H2"].figures["revenue"] == 20_000 + 700
+    assert sub["2016Q3"].figures["revenue"] == 300
+    assert (sub["2016Q3"].reported, sub["2016Q3"].tenants_at_end) == (1, 2)
+
+
+async def test_each_part_of_a_year_covers_the_tenants_on_record_at_its_own_end(empty_registry):
+    """A tenant that left in August counts in the first half (as /stats/2016H1 says), not in the year."""
+    stays = await make_tenant(moved_in_on="2015-01-01")
+    leaves = await make_tenant(moved_in_on="2015-01-01", moved_out_on="2016-08-15", status="left")
+    late = await make_tenant(moved_in_on="2016-09-01")
+    await report(stays["uscc"], "2016H1", "100.00")
+    await report(stays["uscc"], "2016H2", "200.00")
+    await report(leaves["uscc"], "2016H1", "50.00")
+    await report(late["uscc"], "2016H2", "7.00")
+
+    year = await park_stats(Y2016)
+    for name, part in year.sub_periods.items():
+        alone = await park_stats(Period.parse(name))
+        assert part.figures == {k: v.value for k, v in alone.figures.items()}, name
+        assert (part.tenants_at_end, part.reported) == (alone.tenants.at_end, alone.reported), name
+    assert year.sub_periods["2016H1"].figures["revenue"] == 15_000
+    assert year.sub_periods["2016H1"].tenants_at_end == 2
+    assert year.sub_periods["2016H2"].figures["revenue"] == 20_700
+    assert year.figures["revenue"].value == 30_000  # `late` sent H2 only: the year is not reported
+
+
+async def test_a_running_year_as_of_a_day_shows_only_the_parts_begun_by_then(empty_registry):
+    tenant = await make_tenant(moved_in_on="2015-01-01")
+    await report(tenant["uscc"], "2017Q1", "1.00")
+
+    census = await park_stats(Period.parse("2017"), as_of=date(2017, 5, 10))
+
+    assert list(census.sub_periods) == ["2017H1", "2017Q1", "2017Q2"]
+    assert census.sub_periods["2017Q1"].as_of == date(2017, 3, 31)
+    assert census.sub_periods["2017Q2"].as_of == date(2017, 5, 10)
+
+
+async def test_certificates_and_platform_levels_count_as_they_were_at_the_periods_end(empty_registry):
+    await make_tenant(hte_certificate_no="GR201443000001", hte_certified_on="2014-10-01")  # ran out 2017-09-30
+    await make_tenant(
+        hte_certificate_no="GR201643000002", hte_certified_on="2016-12-06",
+        platform_level="national", platform_level_since="2017-03-01",
+    )  # fmt: skip
+    await make_tenant(hte_certificate_no="GR201643000003", platform_level="municipal")  # undated: always
+
+    assert_targets = [
+        ("2016H1", 2, 0, 1),  # 2014 certificate and the undated one; the national level not reached yet
+        ("2016", 3, 0, 1),
+        ("2017H1", 3, 1, 2),
+        ("2017", 2, 1, 2),  # the 2014 certificate ran out on 2017-09-30
+    ]
+    for period, certified, national, with_platform in assert_targets:
+        targets = (await park_stats(Period.parse(period))).targets
+        assert (targets.certified, targets.national_platforms, targets.certified_with_platform) == (
+            certified, national, with_platform,
+        ), period  # fmt: skip
+    lines = (await park_stats(Period.parse("2016"))).tenant_lines
+    assert sorted((line.certified, line.platform_level) for line in lines) == [
+        (True, "municipal"), (True, "none"), (True, "none"),
+    ]  # fmt: skip
 
 
 async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):

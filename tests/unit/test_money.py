@@ -11,6 +11,7 @@ from registry.money import (
     parse_count,
     parse_money,
     unit_yuan,
+    whole_units,
 )
 
 
@@ -125,3 +126,12 @@ def test_parse_count_rejects(value, code):
 def test_parse_count_refuses_floats():
     with pytest.raises(TypeError):
         parse_count(3.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("fen", "thousands"),
+    [(0, 0), (49_999, 0), (50_000, 1), (149_999, 1), (150_000, 2), (-150_000, -2), (-149_999, -1),
+     (360_000_000_000, 3_600_000)],
+)  # fmt: skip
+def test_whole_thousands_round_half_away_from_zero_exactly(fen, thousands):
+    assert whole_units(fen, "千元") == thousands

@@ -1,0 +1,75 @@
+"""How every workbook the registry writes prints (SPEC §5 "Ready to print and hand in").
+
+One page setup for every sheet of every workbook — statistics, template, registry dump, import
+errors, deadlines: landscape A4, fitted to the page width (as many pages down as it takes), the
+header rows (and, on wide sheets, the name columns) repeated on every printed page, and a header
+and footer naming the park, the sheet and the period, with `page x of y`.
+
+It lives on the registry floor because both the importers (errors.xlsx) and the exports use it.
+For a write-only (streaming) sheet call it before the first row is written: the fit-to-page flag
+goes out with the sheet's first bytes.
+"""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.properties import PageSetupProperties
+
+# The park the registry serves, as its printed pages name it.
+PARK_NAME = {"zh": "动力谷自主创新园", "en": "Power Valley Independent Innovation Park"}
+
+A4 = 9  # paperSize code of ECMA-376 §18.18.43
+_PAGE = {"zh": "第 &P 页，共 &N 页", "en": "Page &P of &N"}
+_PERIOD = {"zh": "期间：{}", "en": "Period: {}"}
+# Margins in inches: narrow at the sides, room for the header and footer lines.
+_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7, "header": 0.3, "footer": 0.3}
+
+
+def _literal(text: str) -> str:
+    """Text as a header/footer shows it: `&` starts a code there, so a literal one is doubled."""
+    return text.replace("&", "&&")
+
+
+def set_up_pages(
+    sheet,
+    title: str,
+    *,
+    lang: str = "zh",
+    period: str | None = None,
+    repeat_rows: str | None = None,
+    repeat_columns: str | None = None,
+    pages_wide: int = 1,
+) -> None:
+    """Give `sheet` the park's page setup.
+
+    `title` is the sheet as the printed header names it (usually its tab name); `period` what the
+    sheet covers (`2017H1`, `2017-10-31`…), left out when it covers none; `repeat_rows` the header
+    rows printed atop every page (`"1:4"`), `repeat_columns` the columns printed at the left of
+    every page of a wide sheet (`"A:C"`), which may then print `pages_wide` pages across (read
+    across, then down: a page's rows continue on the next). `lang` picks the words: zh or en.
+    """
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A4
+    sheet.page_setup.fitToWidth = pages_wide
+    if pages_wide > 1:
+        sheet.page_setup.pageOrder = "overThenDown"
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    properties = sheet.sheet_properties
+    if properties.pageSetUpPr is None:
+        properties.pageSetUpPr = PageSetupProperties()
+    properties.pageSetUpPr.fitToPage = True
+    for side, inches in _MARGINS.items():
+        setattr(sheet.page_margins, side, inches)
+    sheet.print_options.horizontalCentered = True
+    if repeat_rows:
+        sheet.print_title_rows = repeat_rows
+    if repeat_columns:
+        sheet.print_title_cols = repeat_columns
+
+    header = sheet.oddHeader
+    header.left.text = _literal(PARK_NAME[lang])
+    header.center.text = _literal(title)
+    header.right.text = _literal(_PERIOD[lang].format(period)) if period else None
+    sheet.oddFooter.center.text = _PAGE[lang]
+
+
+__all__ = ["A4", "PARK_NAME", "set_up_pages"]

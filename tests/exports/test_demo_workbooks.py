@@ -1,0 +1,277 @@
+"""The demo park's statistics workbooks, every period: the same figures as /stats, and fit to print.
+
+The demo park is loaded once for the module. The print tests convert workbooks with LibreOffice
+headless (Debian: libreoffice-calc-nogui, fonts-noto-cjk; poppler-utils reads the PDF back), as
+the statistics office opens them, and check what a clerk would notice. They fail, never skip,
+when those programs are missing: `.ci/run` installs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import tempfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from exports.statistics import statistics_workbook
+from registry.demo import CENSUS_DAY, load_demo
+from registry.periods import Period
+from registry.vocabulary import MONEY_KEYS, REPORT_FIELDS
+from tests.conftest import wipe
+from tests.exports.conftest import open_workbook
+from tests.server import login
+
+# Every year, half and quarter the demo park has lived through, and the census of 2017-10-31.
+PERIODS = [
+    *(Period(year) for year in (2015, 2016, 2017)),
+    *(Period(year, half=h) for year in (2015, 2016, 2017) for h in (1, 2)),
+    *(Period(year, quarter=q) for year in (2015, 2016, 2017) for q in (1, 2, 3, 4)),
+]
+FIGURE_OF_LABEL = {field.zh: field.key for field in REPORT_FIELDS}
+# What a clerk may be handed at most for any of these workbooks (seven sheets; 109 tenants on the
+# Torch sheet, three pages across and at most three down; the summary's list of tenants that have
+# not reported runs to three pages when hardly anyone has, as on the census day).
+MOST_PAGES, MOST_TENANT_PAGES = 20, 9
+
+
+@pytest.fixture(scope="module")
+async def demo_park(database):
+    await wipe()
+    await load_demo()
+    yield
+    await wipe()
+
+
+@pytest.fixture(scope="module")
+async def statistician(demo_park, base_url):
+    client = await login(base_url, "statistician")
+    yield client
+    await client.aclose()
+
+
+def _table(sheet, header_row: int = 4) -> tuple[list, list[list]]:
+    rows = list(sheet.iter_rows(min_row=header_row, values_only=True))
+    return list(rows[0]), [list(r) for r in rows[1:]]
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+class _Stats:
+    """`GET /stats/{period}?as_of=` through the API, each answer asked for once."""
+
+    def __init__(self, client) -> None:
+        self.client, self.answers = client, {}
+
+    async def __call__(self, period: str, as_of: date) -> dict:
+        key = (period, as_of)
+        if key not in self.answers:
+            response = await self.client.get(f"/stats/{period}", params={"as_of": as_of.isoformat()})
+            assert response.status_code == 200, response.text
+            self.answers[key] = response.json()
+        return self.answers[key]
+
+
+def _assert_figure(shown, key: str, api_value, where: str) -> None:
+    """A workbook cell (千元 for money) against the API's figure (yuan string or count)."""
+    if api_value is None:
+        assert shown == "未报", where
+    elif key in MONEY_KEYS:
+        assert Decimal(str(shown)) * 1000 == Decimal(api_value), where
+    else:
+        assert shown == api_value, where
+
+
+async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> int:
+    """Every period column of the workbook against /stats of that period; returns how many."""
+    book = open_workbook(await statistics_workbook(period, "zh", as_of))
+    columns = 0
+
+    # 按期间: the period and each half and quarter, each dated by its own row.
+    if "按期间" in book.sheetnames:
+        header, rows = _table(book["按期间"])
+        by_label = {row[0]: row for row in rows}
+        for index, name in enumerate(header[2:], 2):
+            api = await stats(name, _day(by_label["期末时点"][index]))
+            where = f"{period} 按期间 {name}"
+            assert by_label["期末在册企业"][index] == api["tenants"]["at_end"], where
+            assert by_label["已报送企业"][index] == api["reported"], where
+            for label, key in FIGURE_OF_LABEL.items():
+                if label in by_label:
+                    _assert_figure(by_label[label][index], key, api["figures"][key]["value"], f"{where} {label}")
+            columns += 1
+
+    # 概览: the period beside the same period a year earlier.
+    api = await stats(str(period), as_of or period.end)
+    summary = list(book["概览"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(summary) if row[2] == str(period) and row[3] == api["previous"])
+    previous_day = date.fromisoformat(api["previous_period"]["as_of"])
+    before = await stats(api["previous"], previous_day)
+    for row in summary[start + 1 :]:
+        if row[0] is None:
+            break
+        label = row[0]
+        for column, answer in ((2, api), (3, before)):
+            where = f"{period} 概览 {label} {answer['period']}"
+            if label == "期末在册企业":
+                assert row[column] == answer["tenants"]["at_end"], where
+            elif label == "已报送企业":
+                assert row[column] == answer["reported"], where
+            else:
+                key = FIGURE_OF_LABEL[label]
+                _assert_figure(row[column], key, answer["figures"][key]["value"], where)
+    columns += 2
+
+    # 按产业 and the Torch sheet: their total rows are the period's figures.
+    header, rows = _table(book["按产业"])
+    total = dict(zip(header, rows[-1], strict=True))
+    assert total[header[1]] == api["tenants"]["at_end"] and total[header[2]] == api["reported"]
+    for label, key in FIGURE_OF_LABEL.items():
+        column = next((h for h in header if h.startswith(f"{label}(")), None)
+        if column:
+            _assert_figure(total[column], key, api["figures"][key]["value"], f"{period} 按产业 {label}")
+    header, rows = _table(book["企业明细"])
+    assert len(rows) - 1 == api["tenants"]["at_end"]
+    total = dict(zip(header, rows[-1], strict=True))
+    for key in MONEY_KEYS:
+        label = f"{next(f.zh for f in REPORT_FIELDS if f.key == key)}(千元)"
+        value = api["figures"][key]["value"]
+        expected = "未报" if value is None else int((Decimal(value) / 1000).quantize(Decimal(1), "ROUND_HALF_UP"))
+        assert total[label] == expected, f"{period} 企业明细 {label}"
+    return columns
+
+
+async def test_every_period_column_of_every_workbook_equals_stats_of_that_period(statistician):
+    stats = _Stats(statistician)
+    columns = 0
+    for period in PERIODS:
+        columns += await _check_workbook(stats, period, None)
+    columns += await _check_workbook(stats, Period(2017), CENSUS_DAY)
+    assert columns == 22 * 2 + 4 * 7 + 6 * 3  # every summary pair; the by-period columns of years and halves
+
+
+async def test_the_2017h1_workbook_carries_the_published_78_yi_yuan(demo_park):
+    book = open_workbook(await statistics_workbook(Period.parse("2017H1")))
+    summary = {row[0]: row for row in book["概览"].iter_rows(values_only=True) if row[0]}
+    assert Decimal(str(summary["营业收入"][2])) == Decimal(7_800_000)  # 千元: 78亿元
+    header, rows = _table(book["企业明细"])
+    assert rows[-1][header.index("营业收入(千元)")] == 7_800_000
+    assert book["概览"]["A1"].value == "动力谷自主创新园 2017年上半年统计"
+
+
+async def test_the_2016_workbook_carries_the_published_36_yi_yuan(demo_park):
+    book = open_workbook(await statistics_workbook(2016))
+    header, rows = _table(book["企业明细"])
+    assert rows[-1][header.index("营业收入(千元)")] == 3_600_000
+    assert book["企业明细"].cell(len(rows) + 4, header.index("营业收入(千元)") + 1).number_format == "#,##0"
+
+
+async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
+    book = open_workbook(await statistics_workbook(2017, as_of=CENSUS_DAY))
+    summary = {row[0]: row for row in book["概览"].iter_rows(values_only=True) if row[0]}
+    assert summary["期末在册企业"][2] == 109
+    assert summary["期末有效知识产权"][2] == 8_066
+    # 2017 has no annual reports yet: no revenue-by-industry chart rather than an empty one.
+    titles = [chart.title.tx.rich.p[0].r[0].t for chart in book["概览"]._charts]
+    assert "营业收入按产业（千元）" not in titles
+    assert titles == ["期末有效知识产权按类型（件）", "营业收入按半年（千元）", "营业收入按季度（千元）"]
+
+
+# --- Printed -------------------------------------------------------------------------------------
+
+
+def _tools() -> dict[str, str]:
+    tools = {name: shutil.which(name) for name in ("soffice", "pdftotext", "pdfinfo")}
+    missing = [name for name, path in tools.items() if path is None]
+    assert not missing, f"install libreoffice-calc-nogui, fonts-noto-cjk and poppler-utils (missing {missing})"
+    return tools  # type: ignore[return-value]
+
+
+def _to_pdf(tools: dict[str, str], workbooks: dict[str, bytes], folder: Path) -> dict[str, list[str]]:
+    """Each workbook as LibreOffice prints it: the text of each page."""
+    for name, content in workbooks.items():
+        (folder / f"{name}.xlsx").write_bytes(content)
+    # A profile of its own, so a LibreOffice running elsewhere on the machine does not take the job.
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [tools["soffice"], f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+         str(folder), *(str(folder / f"{name}.xlsx") for name in workbooks)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    pages = {}
+    for name in workbooks:
+        text = subprocess.run(
+            [tools["pdftotext"], "-layout", str(folder / f"{name}.pdf"), "-"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        pages[name] = text.split("\f")[:-1]
+    return pages
+
+
+@pytest.fixture(scope="module")
+async def printed(demo_park):
+    tools = _tools()
+    workbooks = {
+        "2016": await statistics_workbook(2016),
+        "2017H1": await statistics_workbook(Period.parse("2017H1")),
+        "2017-en": await statistics_workbook(2017, "en", as_of=CENSUS_DAY),
+    }
+    with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
+        yield await asyncio.to_thread(_to_pdf, tools, workbooks, Path(folder))
+
+
+def _of_sheet(pages: list[str], title: str) -> list[str]:
+    """The pages whose printed header names the sheet (its first line: park, sheet, period)."""
+    return [page for page in pages if title in page.strip().splitlines()[0].split()]
+
+
+def test_each_workbook_prints_on_few_pages_each_numbered_page_x_of_y(printed):
+    for name, pages in printed.items():
+        assert len(pages) <= MOST_PAGES, f"{name}: {len(pages)} pages"
+        for number, page in enumerate(pages, 1):
+            assert f"第 {number} 页，共 {len(pages)} 页" in page or f"Page {number} of {len(pages)}" in page
+            assert "动力谷自主创新园" in page or "Power Valley" in page
+
+
+def test_every_page_of_the_tenant_sheet_carries_its_header_row_and_names(printed):
+    for name, pages in printed.items():
+        title, header, columns = (
+            ("Tenants", "Founded", "USCC") if name.endswith("en") else ("企业明细", "成立日期", "统一社会信用代码")
+        )
+        tenant_pages = _of_sheet(pages, title)
+        assert 2 <= len(tenant_pages) <= MOST_TENANT_PAGES, f"{name}: {len(tenant_pages)} pages"
+        for page in tenant_pages:
+            assert columns in page, name  # the repeated name columns and header row
+        # The identity columns' header only on the first page across; every page repeats the name columns.
+        assert header in tenant_pages[0]
+
+
+def test_the_summary_charts_print_whole_on_the_first_page(printed):
+    first = printed["2016"][0]
+    for title, labels in (
+        ("营业收入按产业（千元）", ["轨道交通及通用航空", "现代服务业"]),
+        ("期末有效知识产权按类型（件）", ["集成电路布图设计", "植物新品种"]),
+        ("营业收入按半年（千元）", ["2016H1", "2016H2"]),
+        ("营业收入按季度（千元）", ["2016Q1", "2016Q4"]),
+    ):
+        assert title in first, title
+        for label in labels:
+            assert label in first, (title, label)
+    for page in printed["2016"][1:]:
+        assert "营业收入按季度" not in page
+    # The census workbook leaves out the revenue-by-industry chart (no 2017 annual reports yet).
+    assert "Revenue by industry" not in printed["2017-en"][0]
+    assert "Revenue by quarter" in printed["2017-en"][0]
+
+
+def test_the_notes_print_whole_within_the_page_width(printed):
+    notes = _of_sheet(printed["2016"], "说明")
+    text = "".join(notes)
+    assert notes and "整千元" in text and "未报" in text
+    assert "sqlite" not in text.lower() and "/api/" not in text
