@@ -128,6 +128,36 @@ IP_STATUS = Enumeration(
     silent=("著录事项变更", "专利申请权、专利权的转移", "专利权人的姓名或者名称、地址的变更", "专利申请权的转移",
             "专利权的转移", "无数据", "其他有关事项", "文件的公告送达"),
 )
+ROLE = Enumeration(
+    "role",
+    (
+        Choice("admin", "系统管理员", "Administrator"),
+        Choice("manager", "园区管理员", "Park manager"),
+        Choice("statistician", "统计人员", "Statistics office"),
+        Choice("tenant", "企业", "Tenant"),
+    ),
+)
+# What the audit trail records: the kinds of record and what was done to them.
+AUDIT_ENTITY = Enumeration(
+    "audit_entity",
+    (
+        Choice("tenant", "企业", "Tenant"),
+        Choice("ip", "知识产权", "IP item"),
+        Choice("report", "经营数据", "Period report"),
+        Choice("period", "年度关闭", "Closed year"),
+        Choice("account", "账号", "Account"),
+    ),
+)
+AUDIT_ACTION = Enumeration(
+    "audit_action",
+    (
+        Choice("create", "新增", "Created"),
+        Choice("update", "修改", "Changed"),
+        Choice("delete", "删除", "Deleted"),
+        Choice("close", "关闭", "Closed"),
+        Choice("reopen", "重新开放", "Reopened"),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -299,6 +329,7 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
+    "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE",
     "COUNT_KEYS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
     "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",

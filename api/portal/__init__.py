@@ -19,9 +19,13 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from api.portal.account import AccountPage
+from api.portal.accounts import AccountPages
+from api.portal.audit import AuditPage
 from api.portal.figures import FILTERS, per_tenant
 from api.portal.home import HomeController
 from api.portal.imports import ImportPages
+from api.portal.me import MePages
 from api.portal.page import (
     CSRFRefused,
     SignInRequired,
@@ -49,6 +53,10 @@ PAGES: list[type] = [
     ImportPages,
     StatisticsController,
     DownloadController,
+    MePages,
+    AccountPage,
+    AccountPages,
+    AuditPage,
 ]
 
 _ENVIRONMENT = Environment(

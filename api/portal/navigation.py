@@ -22,6 +22,10 @@ NAVIGATION: tuple[Link, ...] = (
     Link("/tenants", "企业", "Tenants", STAFF),
     Link("/imports", "导入", "Imports", WRITERS),
     Link("/statistics", "统计", "Statistics", STAFF),
+    Link("/me", "本企业", "My company", ("tenant",)),
+    Link("/audit", "变更记录", "Audit trail", WRITERS),
+    Link("/accounts", "账号管理", "Accounts", WRITERS),
+    Link("/account", "我的账号", "My account", EVERYONE),
 )
 
 

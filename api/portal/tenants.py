@@ -100,38 +100,51 @@ class TenantPages(Controller):
     @get("/{uscc:str}/edit")
     async def edit_form(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
         actor.require_role(*WRITING_ROLES)
-        tenant = await tenants.get_tenant(actor, uscc.upper())
-        values = {f.key: _shown(tenant[f.key]) for f in EDITABLE}
-        return _edit_page(request, actor, tenant, values, values, tenant["version"])
+        return await profile_form(request, actor, uscc.upper(), EDITABLE, f"/tenants/{uscc.upper()}")
 
     @post("/{uscc:str}/edit")
     async def edit(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template | Redirect:
         actor.require_role(*WRITING_ROLES)
-        uscc = uscc.upper()
-        typed = {f.key: data.get(f.key, "").strip() for f in EDITABLE}
-        was = {f.key: data.get(f"was_{f.key}", "") for f in EDITABLE}
-        version = int(data.get("version", "0") or 0)
-        try:
-            await tenants.update_tenant(actor, uscc, {k: v or None for k, v in typed.items()}, version)
-        except ValidationFailed as failed:
-            tenant = await tenants.get_tenant(actor, uscc)
-            errors = {e.field: e.message for e in failed.errors}
-            return _edit_page(request, actor, tenant, typed, was, version, errors=errors, status_code=422)
-        except PreconditionFailed:
-            # Someone saved first: show what they changed; keep what this user changed and take theirs for
-            # the rest, so saving again overwrites only what this user meant to change.
-            tenant = await tenants.get_tenant(actor, uscc)
-            now = {f.key: _shown(tenant[f.key]) for f in EDITABLE}
-            changed = [(f, was[f.key], now[f.key]) for f in EDITABLE if was[f.key] != now[f.key]]
-            merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
-            return _edit_page(request, actor, tenant, merged, now, tenant["version"], changed=changed, status_code=409)
-        return see_other(f"/tenants/{uscc}?saved=1")
+        return await save_profile(request, actor, uscc.upper(), data, EDITABLE, f"/tenants/{uscc.upper()}")
+
+
+async def profile_form(request: Request, actor: Actor, uscc: str, fields: tuple, back: str) -> Template:
+    """The form for `fields` of a tenant's profile (a manager's: all; the tenant's own, /me: self-service)."""
+    tenant = await tenants.get_tenant(actor, uscc)
+    values = {f.key: _shown(tenant[f.key]) for f in fields}
+    return _edit_page(request, actor, tenant, fields, back, values, values, tenant["version"])
+
+
+async def save_profile(
+    request: Request, actor: Actor, uscc: str, data: dict[str, str], fields: tuple, back: str
+) -> Template | Redirect:
+    typed = {f.key: data.get(f.key, "").strip() for f in fields}
+    was = {f.key: data.get(f"was_{f.key}", "") for f in fields}
+    version = int(data.get("version", "0") or 0)
+    try:
+        await tenants.update_tenant(actor, uscc, {k: v or None for k, v in typed.items()}, version)
+    except ValidationFailed as failed:
+        tenant = await tenants.get_tenant(actor, uscc)
+        errors = {e.field: e.message for e in failed.errors}
+        return _edit_page(request, actor, tenant, fields, back, typed, was, version, errors=errors, status_code=422)
+    except PreconditionFailed:
+        # Someone saved first: show what they changed; keep what this user changed and take theirs for
+        # the rest, so saving again overwrites only what this user meant to change.
+        tenant = await tenants.get_tenant(actor, uscc)
+        now = {f.key: _shown(tenant[f.key]) for f in fields}
+        changed = [(f, was[f.key], now[f.key]) for f in fields if was[f.key] != now[f.key]]
+        merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
+        return _edit_page(request, actor, tenant, fields, back, merged, now, tenant["version"], changed=changed,
+                          status_code=409)
+    return see_other(f"{back}?saved=1")
 
 
 def _edit_page(
     request: Request,
     actor: Actor,
     tenant: dict,
+    fields: tuple,
+    back: str,
     values: dict[str, str],
     was: dict[str, str],
     version: int,
@@ -144,7 +157,8 @@ def _edit_page(
         "tenant_edit.html",
         {
             "tenant": tenant,
-            "fields": EDITABLE,
+            "fields": fields,
+            "back": back,
             "values": values,
             "was": was,
             "version": version,

@@ -29,6 +29,13 @@ PAGES = [
     ("/downloads/statistics/2016?lang=en", STAFF),
     ("/downloads/template?lang=zh", ("admin", "manager", "statistician", "tenant")),
     ("/downloads/registry", WRITERS),
+    ("/me", ("tenant",)),
+    ("/me/ip/new", ("tenant",)),
+    ("/me/reports/new", ("tenant",)),
+    ("/me/edit", ("tenant",)),
+    ("/account", ("admin", "manager", "statistician", "tenant")),
+    ("/accounts", WRITERS),
+    ("/audit", WRITERS),
 ]
 
 

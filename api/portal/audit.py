@@ -1,0 +1,54 @@
+"""`/audit`: the audit trail for admins and managers, newest first, filtered by what kind of record,
+which tenant, who made the change and which import batch; paged."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.params import FromQuery
+from litestar.response import Template
+
+from api.auth import WRITING_ROLES
+from api.portal.page import PageActor, render
+from registry import audit
+from registry.errors import ValidationFailed
+
+PAGE_SIZE = 50
+
+
+class AuditPage(Controller):
+    path = "/audit"
+
+    @get("/")
+    async def trail(
+        self,
+        request: Request,
+        actor: PageActor,
+        entity: FromQuery[str] = "",
+        uscc: FromQuery[str] = "",
+        who: FromQuery[str] = "",
+        batch: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        actor.require_role(*WRITING_ROLES)
+        page = max(page, 1)
+        errors: dict[str, str] = {}
+        source = None
+        if batch.strip():
+            if batch.strip().isdigit():
+                source = audit.import_source(int(batch.strip()))
+            else:
+                errors["batch"] = "导入批次编号应为数字 / an import batch is a number"
+        found = {"items": [], "total": 0}
+        if not errors:
+            try:
+                found = await audit.list_entries(actor, entity.strip() or None, uscc.strip().upper() or None,
+                                                 PAGE_SIZE, (page - 1) * PAGE_SIZE, by=who.strip() or None,
+                                                 source=source)
+            except ValidationFailed as failed:
+                errors = {e.field: e.message for e in failed.errors} or {"page": failed.detail}
+        return render(request, "audit.html", {
+            "found": found, "entity": entity, "uscc": uscc, "who": who, "batch": batch, "page": page,
+            "pages": max(1, -(-found["total"] // PAGE_SIZE)), "errors": errors,
+        }, actor=actor)
+
+
