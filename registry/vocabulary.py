@@ -86,6 +86,22 @@ IP_STATUS = Enumeration(
         Choice("withdrawn", "撤回", "Withdrawn"),
     ),
 )
+# What an IP deadline asks of the owner (registry.ip_deadlines), and where it stands today.
+DEADLINE_KIND = Enumeration(
+    "deadline",
+    (
+        Choice("annual_fee", "年费", "Annual fee"),
+        Choice("renewal", "续展", "Renewal"),
+        Choice("expiry", "到期", "Expiry"),
+    ),
+)
+DEADLINE_STATE = Enumeration(
+    "deadline_state",
+    (
+        Choice("due", "待办", "Due"),
+        Choice("grace", "宽限期内", "In grace"),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -200,7 +216,7 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
-    "COUNT_KEYS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "DEADLINE_KIND", "DEADLINE_STATE", "COUNT_KEYS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
     "TENANT_STATUS", "Choice", "Enumeration", "Field", "field_named",
 ]

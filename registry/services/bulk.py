@@ -29,12 +29,13 @@ from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
+from registry.services import deadline_table
 from registry.services import ip_items as ip_service
 from registry.services import reports as report_service
 from registry.services import tenants as tenant_service
 from registry.services.closed_years import closed_years, require_open
 from registry.services.versioning import changes
-from registry.tables import AuditEntry, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
 
 # Keys per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
@@ -496,7 +497,23 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
         )
         await writer.update(IPItem._meta.tablename, plan.updates)
         await writer.audit("ip", plan, lambda r: f"{r['kind']}:{r['number']}", lambda r: {k: r[k] for k in _IP_KEYS})
+        await _write_deadlines(writer, plan, owner)
     return plan.counts
+
+
+async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int]) -> None:
+    """The deadlines of the items created (they have no fees yet) and of those whose dates, kind or
+    status changed, kept in ip_deadline as the single IP services keep them."""
+    created = await _ip_by_key([(r["kind"], r["number"]) for _, r in plan.creates])
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for _, record in plan.creates:
+            item = {**record, "id": created[(record["kind"], record["number"])]["id"], "tenant": owner[record["uscc"]]}
+            for row in deadline_table.deadline_rows(item, ()):
+                yield tuple(row[c] for c in deadline_table.COLUMNS)
+
+    await writer.insert(IPDeadline._meta.tablename, deadline_table.COLUMNS, rows(), len(plan.creates), "")
+    await deadline_table.refresh([before["id"] for _, before, diff in plan.updates if _SETTLED.intersection(diff)])
 
 
 async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:

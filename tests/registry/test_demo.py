@@ -3,10 +3,14 @@ from datetime import date
 import pytest
 
 from registry.demo import DEMO_ACTOR, load_demo
+from registry.demo_fees import AT_RISK
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import Period
+from registry.services.deadline_table import at_risk
+from registry.services.deadlines import list_deadlines
+from registry.services.listing import Page
 from registry.stats import park_stats
-from registry.tables import AuditEntry, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPFee, IPItem, PeriodReport, Tenant
 from registry.uscc import validate_uscc
 from registry.vocabulary import INDUSTRY
 from tests.conftest import wipe
@@ -95,3 +99,14 @@ async def test_a_second_load_changes_nothing_and_says_so(demo_park):
     assert again.already_present == demo_park.tenants
     assert "nothing changed" in again.describe()
     assert await _sizes() == before
+
+
+async def test_most_fee_years_are_paid_a_few_fall_due_and_two_patents_are_at_risk(demo_park):
+    patents = await IPItem.select(IPItem.id).where(IPItem.kind.is_in(["invention", "utility_model", "design"])).run()
+    soon = await list_deadlines(DEMO_ACTOR, Page(500), within=90, kind="invention")
+    states = {row["state"] for row in soon["items"]}
+
+    assert await IPFee.count().run() > 5 * len(patents)
+    assert len(await at_risk([p["id"] for p in patents])) == AT_RISK
+    assert 0 < soon["total"] < len(patents) // 10
+    assert states == {"due", "grace"}

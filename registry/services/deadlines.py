@@ -1,0 +1,292 @@
+"""IP deadlines: recording paid annual fees, and reading what falls due — from SQL.
+
+The deadlines are rows of `ip_deadline` (kept by `registry.services.deadline_table`), so a window
+of them, park-wide or one tenant's, is an indexed range read, never a walk over the items. What a
+deadline costs today (the fee, and the late fee once it is overdue) is added to the rows read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from registry import audit
+from registry.actor import Actor
+from registry.dates import InvalidDate, parse_date
+from registry.db import write_transaction
+from registry.errors import FieldError, ValidationFailed
+from registry.ip_deadlines import (
+    ANNUAL_FEE,
+    LONGEST_GRACE_DAYS,
+    PATENT_KINDS,
+    annual_fee,
+    fee_due_on,
+    late_fee,
+    payable_years,
+)
+from registry.money import InvalidMoney, parse_money
+from registry.records import MAX_FEN
+from registry.services.deadline_table import refresh
+from registry.services.ip_items import get_ip, locked_item
+from registry.services.listing import Page, filter_code, listing
+from registry.services.tenants import tenant_id
+from registry.services.versioning import check_version
+from registry.tables import IPDeadline, IPFee
+from registry.vocabulary import IP_KIND
+
+DEFAULT_WITHIN_DAYS = 90
+MAX_WITHIN_DAYS = 366 * 20
+
+
+# --- Paid fees ---------------------------------------------------------------------------------
+
+
+def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
+    due = fee_due_on(item["filed_on"], fee["patent_year"])
+    scheduled = annual_fee(item["kind"], fee["patent_year"])
+    return {
+        "ip_id": item["id"], "uscc": item["uscc"], "patent_year": fee["patent_year"], "paid_on": fee["paid_on"],
+        "amount": fee["amount"], "due_on": due, "scheduled_fee": scheduled,
+        "late_fee": late_fee(scheduled, due, fee["paid_on"]), "version": fee["version"],
+    }
+
+
+def check_fee(item: Mapping[str, Any], patent_year: int, data: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """The fee record to store, or every problem with it at once."""
+    errors = []
+    years = payable_years(item["kind"], item["filed_on"], item["granted_on"])
+    if item["kind"] not in PATENT_KINDS:
+        errors.append(FieldError("patent_year", "not_a_patent", "只有专利缴纳年费 / only patents pay annual fees"))
+    elif not years:
+        errors.append(FieldError("patent_year", "not_granted",
+                                 "专利授权后才缴纳年费（需申请日和授权日）/ annual fees start with the grant "
+                                 "(the item needs its filing and grant dates)"))
+    elif patent_year not in years:
+        first, last = years[0], years[-1]
+        errors.append(FieldError(
+            "patent_year", "out_of_range",
+            f"年度应在第 {first}–{last} 年（授权当年至保护期末）/ patent year must be {first}–{last} "
+            "(the year of the grant to the end of the term)"))
+    record: dict[str, Any] = {"patent_year": patent_year}
+    paid_on = data.get("paid_on")
+    if paid_on in (None, ""):
+        errors.append(FieldError("paid_on", "required", "必填 / required"))
+    else:
+        try:
+            record["paid_on"] = parse_date(paid_on)
+        except InvalidDate as error:
+            errors.append(FieldError("paid_on", error.code, error.message))
+        else:
+            if record["paid_on"] > today:
+                errors.append(FieldError("paid_on", "in_future", "缴费日期不能晚于今天 / paid_on cannot be in the future"))
+            elif item["filed_on"] and record["paid_on"] < item["filed_on"]:
+                errors.append(FieldError("paid_on", "before_filing", "缴费日期早于申请日 / paid before the filing date"))
+    amount = data.get("amount")
+    if amount in (None, ""):
+        errors.append(FieldError("amount", "required", "必填 / required"))
+    elif isinstance(amount, float):
+        errors.append(FieldError("amount", "money_float",
+                                 "请以字符串传递精确金额 / send the amount as a string, e.g. \"1200.00\""))
+    else:
+        try:
+            record["amount"] = parse_money(amount)
+        except InvalidMoney as error:
+            errors.append(FieldError("amount", error.code, error.message))
+        else:
+            if not 0 < record["amount"] <= MAX_FEN:
+                errors.append(FieldError("amount", "out_of_range", "金额应大于零 / the amount must be more than zero"))
+    if errors:
+        raise ValidationFailed("年费记录无效 / invalid annual fee record", errors)
+    return record
+
+
+async def record_fee(
+    actor: Actor, item_id: int, patent_year: int, data: Mapping[str, Any], if_version: int | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Record (or correct) the payment of a patent year's annual fee. Answers the record and whether
+    it is new. Closed statistics years do not apply: a fee is not a period report."""
+    today = today or date.today()
+    async with write_transaction():
+        item = await locked_item(actor, item_id)
+        record = check_fee(item, patent_year, data, today)
+        where = (IPFee.item == item_id) & (IPFee.patent_year == patent_year)
+        before = await IPFee.select(IPFee.version).where(where).first().run()
+        if before is not None:
+            check_version(before["version"], if_version)
+        await write_fees(actor, [(item, record)])
+        stored = await IPFee.select().where(where).first().run()
+    return _fee_out(item, stored), before is None
+
+
+_FEE_KEYS = ("patent_year", "paid_on", "amount")
+_INSERT_CHUNK = 500
+
+
+@dataclass
+class FeeCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[str, Any]]]) -> FeeCounts:
+    """Record many checked fees at once — (item as `get_ip` reads it, record from `check_fee`) — for
+    `record_fee`, imports and the demo: new years inserted, changed ones updated, each audited,
+    then the items' deadlines refreshed. Call inside the caller's write transaction."""
+    counts = FeeCounts()
+    ids = sorted({item["id"] for item, _ in fees})
+    stored: dict[tuple[int, int], dict[str, Any]] = {}
+    for start in range(0, len(ids), _INSERT_CHUNK):
+        chunk = ids[start : start + _INSERT_CHUNK]
+        for row in await IPFee.select().where(IPFee.item.is_in(chunk)).run():
+            stored[(row["item"], row["patent_year"])] = row
+    inserts, entries = [], []
+    for item, record in fees:
+        key = f"{item['kind']}:{item['number']}:{record['patent_year']}"
+        before = stored.get((item["id"], record["patent_year"]))
+        if before is None:
+            inserts.append(IPFee(item=item["id"], version=1, **record))
+            entries.append(audit.entry(actor, "create", "ip_fee", key, item["uscc"], None, record))
+            counts.created += 1
+            continue
+        kept = {k: before[k] for k in _FEE_KEYS}
+        if kept == record:
+            counts.unchanged += 1
+            continue
+        await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
+        entries.append(audit.entry(actor, "update", "ip_fee", key, item["uscc"], kept, record))
+        counts.updated += 1
+    for rows in (inserts, entries):
+        for start in range(0, len(rows), _INSERT_CHUNK):
+            await type(rows[0]).insert(*rows[start : start + _INSERT_CHUNK]).run()
+    await refresh(ids)
+    return counts
+
+
+async def list_fees(actor: Actor, item_id: int) -> list[dict[str, Any]]:
+    """The paid years of an item, oldest first."""
+    item = await get_ip(actor, item_id)
+    fees = await IPFee.select().where(IPFee.item == item_id).order_by(IPFee.patent_year).run()
+    return [_fee_out(item, fee) for fee in fees]
+
+
+# --- Reading the deadlines ---------------------------------------------------------------------
+
+_SELECT = """
+    SELECT d.id, d.item AS ip_id, t.uscc, t.name AS tenant_name, d.kind, i.number, i.title, d.deadline,
+           d.patent_year, d.opens_on, d.due_on, d.last_day, d.fee
+    FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = d.tenant
+"""
+
+
+def _day(value: Any) -> date | None:
+    """SQLite answers a raw query's DATE columns as text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """A deadline row as the API, the feed and the workbook show it, with what it costs today."""
+    due, last = _day(row["due_on"]), _day(row["last_day"])
+    assert due is not None and last is not None
+    fee = None if row["fee"] is None else int(row["fee"])
+    late = late_fee(fee, due, today) if fee is not None and row["deadline"] == ANNUAL_FEE else None
+    return {
+        "ip_id": row["ip_id"], "uscc": row["uscc"], "tenant_name": row["tenant_name"], "kind": row["kind"],
+        "number": row["number"], "title": row["title"], "deadline": row["deadline"],
+        "patent_year": row["patent_year"], "window_opens_on": _day(row["opens_on"]), "due_on": due,
+        "grace_ends_on": last if last != due else None,
+        "state": "grace" if due < today else "due",
+        "fee": fee, "late_fee": late, "amount": None if fee is None else fee + (late or 0),
+    }
+
+
+def _window(today: date, within: int) -> tuple[str, list[Any]]:
+    """Deadlines due within `within` days whose last day has not passed. The lower bound on due_on
+    (no last day is more than LONGEST_GRACE_DAYS after its due day) keeps it an index range."""
+    return (
+        "d.due_on BETWEEN {} AND {} AND d.last_day >= {}",
+        [today - timedelta(days=LONGEST_GRACE_DAYS), today + timedelta(days=within), today],
+    )
+
+
+async def _owner_filter(actor: Actor, uscc: str | None) -> str | None:
+    """Whose deadlines: a tenant only its own (another's, like an unknown one, is a 404)."""
+    if uscc is None and not actor.reads_everything:
+        uscc = actor.tenant_uscc
+    if uscc is None:
+        return None
+    actor.require_read(uscc)
+    return uscc
+
+
+def _check_within(within: int) -> None:
+    if not 0 <= within <= MAX_WITHIN_DAYS:
+        raise ValidationFailed("时间窗无效 / invalid window", [FieldError(
+            "within", "out_of_range", f"within 应在 0–{MAX_WITHIN_DAYS} 天 / within must be 0–{MAX_WITHIN_DAYS} days")])
+
+
+async def list_deadlines(
+    actor: Actor, page: Page, within: int = DEFAULT_WITHIN_DAYS, kind: str | None = None, uscc: str | None = None,
+    today: date | None = None,
+) -> dict:
+    """What falls due within `within` days, soonest first (then by last day), with today's amounts."""
+    page.check()
+    _check_within(within)
+    kind = filter_code("kind", kind, IP_KIND)
+    uscc = await _owner_filter(actor, uscc.upper() if uscc else None)
+    today = today or date.today()
+    condition, args = _window(today, within)
+    if kind:
+        condition, args = condition + " AND d.kind = {}", [*args, kind]
+    if uscc:
+        condition, args = condition + " AND d.tenant = {}", [*args, await tenant_id(uscc)]
+    rows = await IPDeadline.raw(
+        f"{_SELECT} WHERE {condition} ORDER BY d.due_on, d.last_day, d.id LIMIT {{}} OFFSET {{}}",
+        *args, page.limit, page.offset,
+    ).run()
+    total = await IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run()
+    return listing([shown(row, today) for row in rows], int(total[0]["n"]), page)
+
+
+async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -> list[dict[str, Any]]:
+    """Every deadline of a tenant whose last day has not passed, soonest first (for its calendar)."""
+    uscc = await _owner_filter(actor, uscc.upper())
+    assert uscc is not None
+    owner = await tenant_id(uscc)
+    today = today or date.today()
+    rows = await IPDeadline.raw(
+        f"{_SELECT} WHERE d.tenant = {{}} AND d.last_day >= {{}} ORDER BY d.due_on, d.last_day, d.id", owner, today
+    ).run()
+    return [shown(row, today) for row in rows]
+
+
+async def park_deadlines(actor: Actor, today: date | None = None) -> list[dict[str, Any]]:
+    """Every deadline of the park whose last day has not passed, by tenant, then soonest first."""
+    actor.require_role("admin", "manager", "statistician")
+    today = today or date.today()
+    rows = await IPDeadline.raw(
+        f"{_SELECT} WHERE d.last_day >= {{}} ORDER BY t.uscc, d.due_on, d.last_day, d.id", today
+    ).run()
+    return [shown(row, today) for row in rows]
+
+
+__all__ = [
+    "DEFAULT_WITHIN_DAYS",
+    "FeeCounts",
+    "check_fee",
+    "write_fees",
+    "list_deadlines",
+    "list_fees",
+    "park_deadlines",
+    "record_fee",
+    "shown",
+    "tenant_deadlines",
+]
