@@ -18,13 +18,16 @@ from registry.vocabulary import SHEETS, Field
 # Header rows are looked for among the first rows only: below them is data.
 HEADER_SEARCH_ROWS = 30
 # What must be there for a sheet of unknown name to be taken for a kind.
-_SIGNATURE = {"tenants": {"uscc", "name"}, "ip": {"kind", "number"}, "reports": {"uscc", "period"}}
+_SIGNATURE = {"tenants": {"uscc", "name"}, "ip": {"kind", "number"}, "reports": {"uscc", "period"},
+              "fees": {"number", "patent_year", "paid_on"}}
 # Columns without which no row of the kind can be matched.
-KEY_COLUMNS = {"tenants": ("uscc",), "ip": ("uscc", "kind", "number"), "reports": ("uscc", "period")}
+KEY_COLUMNS = {"tenants": ("uscc",), "ip": ("uscc", "kind", "number"), "reports": ("uscc", "period"),
+               "fees": ("kind", "number", "patent_year")}
 _SHEET_ALIASES = {
     "tenants": ("企业", "tenants", "tenant", "企业信息", "企业名单", "在孵企业", "入驻企业", "companies"),
     "ip": ("知识产权", "ip", "ipitems", "ip items", "知识产权清单", "知识产权明细", "intellectual property"),
     "reports": ("经营数据", "reports", "report", "period reports", "经营情况", "经济数据", "figures"),
+    "fees": ("年费缴纳", "annual fees", "年费", "年费记录", "缴费记录", "专利年费", "fees", "fee payments"),
 }
 _TRAILING_NOTE = re.compile(r"^(?P<label>.*?)\s*[(\[【〔](?P<note>[^()\[\]【】〔〕]*)[)\]】〕]$")
 _TRAILING_UNIT = re.compile(r"^(?P<label>.*?)\s*[/／]?\s*(?P<note>千元|万元|亿元|元)$")

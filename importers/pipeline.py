@@ -24,12 +24,13 @@ from importers.safety import Format, ImportRefused, check_size, inspect
 from registry.actor import Actor
 from registry.db import DB, write_transaction
 from registry.errors import Conflict, NotFound
-from registry.services import bulk
+from registry.services import bulk, deadlines
 from registry.settings import settings
 from registry.tables import ImportBatch
 from registry.vocabulary import SHEETS, field_named
 
-_KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports"}
+_KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports",
+               "fees": "年费缴纳 / annual fees"}
 _NOT_FOUND = "未找到该导入批次 / import batch not found"
 
 
@@ -105,6 +106,7 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
         "ip": await bulk.plan_ip_items(batches["ip"].records, named),
         "reports": await bulk.plan_reports(batches["reports"].records, named),
     }
+    plans["fees"] = await deadlines.plan_fees(batches["fees"].records, plans["ip"])
     for kind, kind_plan in plans.items():
         _report_problems(kind, batches[kind], kind_plan.problems, issues)
     return plans
@@ -187,6 +189,7 @@ async def run_import(
             await bulk.apply_tenants(importer, plans["tenants"], progress)
             await bulk.apply_ip_items(importer, plans["ip"], progress)
             await bulk.apply_reports(importer, plans["reports"], progress)
+            await deadlines.apply_fees(importer, plans["fees"])
     except _Invalid:
         return await _record(batch, "invalid", plans, issues, order, content)
     except Conflict as conflict:

@@ -76,7 +76,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     picks = [(column.index, column.field) for column in layout.columns]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
-    key = "uscc" if layout.kind != "ip" else "number"
+    key = "number" if layout.kind in ("ip", "fees") else "uscc"
     for number, row in enumerate(grid.rows[layout.header_row + 1 :], start=layout.header_row + 2):
         width = len(row)
         data = {f.key: cell_input(f, row[i] if i < width else None) for i, f in picks}

@@ -20,7 +20,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from registry.ip_clock import expires_on
 
@@ -103,7 +103,9 @@ def payable_years(kind: str, filed_on: date | None, granted_on: date | None) -> 
         return range(0)
     expires = expires_on(kind, filed_on, granted_on)
     assert expires is not None
-    return range(patent_year_on(filed_on, granted_on), patent_year_on(filed_on, expires) + 1)
+    # The last year is the one running on the day before the last day of protection: a term from
+    # 29 February ends on 28 February, the day an eleventh "year" would begin by the month-end rule.
+    return range(patent_year_on(filed_on, granted_on), patent_year_on(filed_on, expires - timedelta(days=1)) + 1)
 
 
 def deadlines_of(

@@ -108,7 +108,7 @@ DEADLINE_STATE = Enumeration(
 class Field:
     """One column of a record as people name it.
 
-    type: text | uscc | date | money | count | enum | period | ip_number | bool
+    type: text | uscc | date | money | count | enum | period | ip_number | bool | ordinal (e.g. a patent year)
     unit: for money, the unit the registry shows by default (元); imports may state another.
     """
 
@@ -176,6 +176,20 @@ IP_FIELDS: tuple[Field, ...] = (
           aliases=("状态", "ip status", "legal status")),
 )
 
+# A patent year's annual fee as paid (registry.services.deadlines); the item by its kind and number.
+FEE_FIELDS: tuple[Field, ...] = (
+    Field("kind", "知识产权类型", "Kind", "enum", IP_KIND, required=True,
+          aliases=("类型", "专利类型", "ip type", "type")),
+    Field("number", "申请号/专利号", "Number", "ip_number", required=True,
+          aliases=("申请号", "专利号", "申请号/登记号", "application number", "patent number")),
+    Field("patent_year", "年度", "Patent year", "ordinal", required=True,
+          aliases=("缴费年度", "年费年度", "第几年", "专利年度", "year", "fee year")),
+    Field("paid_on", "缴费日期", "Paid on", "date", required=True,
+          aliases=("缴费日", "缴纳日期", "付款日期", "payment date", "paid")),
+    Field("amount", "缴费金额", "Amount paid", "money", unit="元", required=True,
+          aliases=("金额", "缴纳金额", "年费金额", "实缴金额", "amount")),
+)
+
 MONEY_KEYS = ("revenue", "net_profit", "exports", "rd_expense", "tax_paid")
 COUNT_KEYS = ("employees", "rd_staff", "new_graduates")
 
@@ -206,6 +220,7 @@ SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
     "tenants": ("企业", "Tenants", TENANT_FIELDS),
     "ip": ("知识产权", "IP", IP_FIELDS),
     "reports": ("经营数据", "Reports", REPORT_FIELDS),
+    "fees": ("年费缴纳", "Annual fees", FEE_FIELDS),
 }
 
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)
@@ -216,7 +231,7 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
-    "DEADLINE_KIND", "DEADLINE_STATE", "COUNT_KEYS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "DEADLINE_KIND", "DEADLINE_STATE", "COUNT_KEYS", "FEE_FIELDS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
     "TENANT_STATUS", "Choice", "Enumeration", "Field", "field_named",
 ]

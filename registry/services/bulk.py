@@ -218,7 +218,7 @@ _IP_SELECT = (
 )
 
 
-async def _ip_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict]:
+async def ip_items_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict]:
     """Stored items by (kind, number); asked per kind so the (kind, number) index serves the query."""
     by_kind: dict[str, list[str]] = {}
     for kind, number in sorted(keys):
@@ -306,7 +306,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
     owners = await tenants_by_uscc({rows[i]["uscc"] for i in first.values()})
     # Planned a chunk at a time: the stored rows of unchanged items are let go as soon as compared.
     for chunk in _chunks(list(first.items()), READ_CHUNK):
-        existing = await _ip_by_key([key for key, _ in chunk])
+        existing = await ip_items_by_key([key for key, _ in chunk])
         for key, index in chunk:
             _plan_ip_row(plan, rows[index], index, key, existing.get(key), settled.pop(index, None),
                          owners, new_tenants)
@@ -504,7 +504,7 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
 async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int]) -> None:
     """The deadlines of the items created (they have no fees yet) and of those whose dates, kind or
     status changed, kept in ip_deadline as the single IP services keep them."""
-    created = await _ip_by_key([(r["kind"], r["number"]) for _, r in plan.creates])
+    created = await ip_items_by_key([(r["kind"], r["number"]) for _, r in plan.creates])
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for _, record in plan.creates:
@@ -553,7 +553,7 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 
 __all__ = [
-    "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
+    "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants", "ip_items_by_key",
     "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
     "upsert_tenants",
 ]

@@ -17,6 +17,7 @@ from registry.actor import Actor
 from registry.dates import InvalidDate, parse_date
 from registry.db import write_transaction
 from registry.errors import FieldError, ValidationFailed
+from registry.identifiers import InvalidIdentifier
 from registry.ip_deadlines import (
     ANNUAL_FEE,
     LONGEST_GRACE_DAYS,
@@ -26,8 +27,10 @@ from registry.ip_deadlines import (
     late_fee,
     payable_years,
 )
-from registry.money import InvalidMoney, parse_money
+from registry.ip_numbers import normalise_ip_number
+from registry.money import InvalidMoney, format_yuan, parse_money
 from registry.records import MAX_FEN
+from registry.services import bulk
 from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
@@ -169,6 +172,85 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
     return counts
 
 
+# --- Fees by import ----------------------------------------------------------------------------
+
+_NO_ITEM = "未找到该知识产权：请先登记，或在同一文件的“知识产权”表中列出 / no such IP item: register it first or " \
+    "list it on the IP sheet of the same file"
+
+
+def _planned_items(ip_plan: bulk.Plan) -> dict[tuple[str, str], dict[str, Any]]:
+    """The IP items as the same import leaves them: created ones (no id yet) and changed ones."""
+    items = {(r["kind"], r["number"]): r for _, r in ip_plan.creates}
+    items |= {(b["kind"], b["number"]): {**b, **diff} for _, b, diff in ip_plan.updates}
+    return items
+
+
+async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today: date | None = None) -> bulk.Plan:
+    """Check every fee row (kind, number, patent_year, paid_on, amount) against its item — stored, or
+    created or changed by the same import — and against the fees stored; every problem collected."""
+    today = today or date.today()
+    plan = bulk.Plan("fees")
+    keyed: list[tuple[int, tuple[str, str], Mapping[str, Any]]] = []
+    first: dict[tuple[str, str, int], int] = {}
+    for index, row in enumerate(rows):
+        missing = [k for k in ("kind", "number", "patent_year") if row.get(k) is None]
+        if missing:
+            plan.problems += [bulk.Problem(index, k, "required", "必填 / required") for k in missing]
+            continue
+        try:
+            key = (row["kind"], normalise_ip_number(row["kind"], row["number"]))
+        except InvalidIdentifier as error:
+            plan.problems.append(bulk.Problem(index, "number", error.code, error.message))
+            continue
+        if (*key, row["patent_year"]) in first:
+            plan.problems.append(bulk.Problem(index, "patent_year", "duplicate_row",
+                                              "与前面的行重复 / repeats an earlier row", first[(*key, row["patent_year"])]))
+            continue
+        first[(*key, row["patent_year"])] = index
+        amount = row.get("amount")
+        keyed.append((index, key, {**row, "amount": format_yuan(amount) if isinstance(amount, int) else amount}))
+    stored_items = await bulk.ip_items_by_key({key for _, key, _ in keyed})
+    planned = _planned_items(ip_plan)
+    stored_fees: dict[tuple[int, int], dict[str, Any]] = {}
+    ids = sorted({item["id"] for item in stored_items.values()})
+    for start in range(0, len(ids), _INSERT_CHUNK):
+        for fee in await IPFee.select().where(IPFee.item.is_in(ids[start : start + _INSERT_CHUNK])).run():
+            stored_fees[(fee["item"], fee["patent_year"])] = fee
+    for index, key, row in keyed:
+        item = planned.get(key) or stored_items.get(key)
+        if item is None:
+            plan.problems.append(bulk.Problem(index, "number", "unknown_ip", _NO_ITEM))
+            continue
+        try:
+            record = check_fee(item, row["patent_year"], row, today)
+        except ValidationFailed as failure:
+            plan.problems += [bulk.Problem(index, e.field, e.code, e.message) for e in failure.errors]
+            continue
+        entry = {"kind": key[0], "number": key[1], **record}
+        before = stored_fees.get((item["id"], row["patent_year"])) if "id" in item else None
+        if before is None:
+            plan.creates.append((index, entry))
+        elif (diff := {k: v for k, v in record.items() if before[k] != v}):
+            plan.updates.append((index, {**before, "kind": key[0], "number": key[1]}, diff))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+async def apply_fees(actor: Actor, plan: bulk.Plan) -> bulk.Counts:
+    """Write a fee plan (after the import's IP items are written, so new items have their ids)."""
+    actor.require_role("admin", "manager")
+    if plan.problems:
+        raise bulk.BulkRejected(plan.problems)
+    entries = [record for _, record in plan.creates] + [
+        {"kind": before["kind"], "number": before["number"], "patent_year": before["patent_year"],
+         **{k: before[k] for k in ("paid_on", "amount")}, **diff} for _, before, diff in plan.updates]
+    if entries:
+        items = await bulk.ip_items_by_key({(e["kind"], e["number"]) for e in entries})
+        await write_fees(actor, [(items[(e["kind"], e["number"])], {k: e[k] for k in _FEE_KEYS}) for e in entries])
+    return plan.counts
+
+
 async def list_fees(actor: Actor, item_id: int) -> list[dict[str, Any]]:
     """The paid years of an item, oldest first."""
     item = await get_ip(actor, item_id)
@@ -281,7 +363,9 @@ async def park_deadlines(actor: Actor, today: date | None = None) -> list[dict[s
 __all__ = [
     "DEFAULT_WITHIN_DAYS",
     "FeeCounts",
+    "apply_fees",
     "check_fee",
+    "plan_fees",
     "write_fees",
     "list_deadlines",
     "list_fees",

@@ -129,3 +129,9 @@ def test_schedule_amounts():
     with pytest.raises(ValueError):
         annual_fee("utility_model", 11)
     assert fee_due_on(date(2016, 2, 29), 1) == date(2016, 2, 29)
+
+
+def test_a_ten_year_term_from_29_february_has_ten_fee_years():
+    filed, granted = date(2008, 2, 29), date(2008, 9, 1)
+    assert payable_years("utility_model", filed, granted) == range(1, 11)
+    assert payable_years("invention", date(2016, 2, 29), date(2019, 5, 10))[-1] == 20
