@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from api.auth import LoginThrottle, jwt_auth
 from api.controllers.accounts import AuthController, UserController
@@ -19,6 +18,7 @@ from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.problems import EXCEPTION_HANDLERS
+from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from registry.db import DB, close_database, open_database
 from registry.settings import Settings, settings
 from registry.tables import Account
@@ -41,8 +41,8 @@ def _openapi() -> OpenAPIConfig:
         title="Park Registry",
         version="1.0.0",
         description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings.",
-        path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger")],
+        openapi_router=schema_router(),
     )
 
 
