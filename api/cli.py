@@ -98,7 +98,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from exports.command import main_export
 
-    return main_export(args.kind, args.year, args.lang, args.output)
+    return main_export(args.kind, args.year, args.lang, args.output, args.within)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -127,9 +127,10 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=_import)
 
     exp = commands.add_parser("export", help="write a workbook")
-    exp.add_argument("kind", choices=["statistics", "template", "registry"])
+    exp.add_argument("kind", choices=["statistics", "template", "registry", "deadlines"])
     exp.add_argument("--year", type=int)
     exp.add_argument("--lang", choices=["zh", "en"], default="zh")
+    exp.add_argument("--within", type=int, help="deadlines: days ahead to list (default 90)")
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(run=_export)
     return root

@@ -142,7 +142,7 @@ class Deadline(Struct):
     number: str
     title: str
     deadline: DeadlineKind
-    state: Literal["due", "grace"]
+    state: Literal["due", "grace", "at_risk"]
     due_on: date
     patent_year: int | None = None
     window_opens_on: date | None = None

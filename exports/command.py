@@ -1,4 +1,4 @@
-"""`park export statistics|template|registry`: write a workbook to a file (or `-` for stdout).
+"""`park export statistics|template|registry|deadlines`: write a workbook to a file (or `-` for stdout).
 
 Exit status: 0 written, 2 unusable arguments (unknown kind or language, missing or impossible year,
 an output path that cannot be written).
@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-KINDS = ("statistics", "template", "registry")
+from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
+
+KINDS = ("statistics", "template", "registry", "deadlines")
 LANGS = ("zh", "en")
 _FIRST_YEAR, _LAST_YEAR = 1900, 2999
 
@@ -21,7 +23,7 @@ def _usage_error(message: str) -> int:
     return 2
 
 
-def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
+def main_export(kind: str, year: int | None, lang: str, out: str, within: int | None = None) -> int:
     if kind not in KINDS:
         return _usage_error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     if lang not in LANGS:
@@ -30,13 +32,15 @@ def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
         return _usage_error("park export statistics needs --year YYYY")
     if year is not None and not _FIRST_YEAR <= year <= _LAST_YEAR:
         return _usage_error(f"--year must be between {_FIRST_YEAR} and {_LAST_YEAR}, not {year}")
+    if within is not None and not 0 <= within <= MAX_WITHIN_DAYS:
+        return _usage_error(f"--within must be 0–{MAX_WITHIN_DAYS} days, not {within}")
     if out != "-" and not Path(out).resolve().parent.is_dir():
         return _usage_error(f"cannot write {out}: no such directory")
 
     from registry.migrate import run_on_database
 
     try:
-        written = run_on_database(lambda: _export(kind, year, lang, out))
+        written = run_on_database(lambda: _export(kind, year, lang, out, within))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
     what = f"{kind} {year} ({lang})" if kind == "statistics" else kind
@@ -44,21 +48,21 @@ def main_export(kind: str, year: int | None, lang: str, out: str) -> int:
     return 0
 
 
-async def _export(kind: str, year: int | None, lang: str, out: str) -> int:
+async def _export(kind: str, year: int | None, lang: str, out: str, within: int | None = None) -> int:
     if out == "-":
-        return await _write(kind, year, lang, sys.stdout.buffer)
+        return await _write(kind, year, lang, sys.stdout.buffer, within)
     # Written beside the target and renamed, so a failed export never leaves half a workbook.
     partial = Path(f"{out}.part")
     try:
         with partial.open("wb") as file:
-            written = await _write(kind, year, lang, file)
+            written = await _write(kind, year, lang, file, within)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
     return written
 
 
-async def _write(kind: str, year: int | None, lang: str, file: BinaryIO) -> int:
+async def _write(kind: str, year: int | None, lang: str, file: BinaryIO, within: int | None = None) -> int:
     start = file.tell() if file.seekable() else 0
     if kind == "statistics":
         from exports.statistics import write_statistics_workbook
@@ -69,6 +73,11 @@ async def _write(kind: str, year: int | None, lang: str, file: BinaryIO) -> int:
         from exports.template import template_workbook
 
         file.write(template_workbook(lang))
+    elif kind == "deadlines":
+        from exports.deadlines import deadlines_workbook
+        from registry.actor import SYSTEM
+
+        file.write(await deadlines_workbook(SYSTEM, DEFAULT_WITHIN_DAYS if within is None else within, lang))
     else:
         from exports.registry_dump import write_registry_workbook
 

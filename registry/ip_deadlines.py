@@ -17,7 +17,6 @@ in the six months' grace after it.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +28,9 @@ GRACE_MONTHS = 6
 # The longest a deadline's last day can follow its due day (six months' grace, the longest months).
 LONGEST_GRACE_DAYS = 184
 LATE_FEE_PERCENT_PER_MONTH = 5
+# The window of what falls due, in days from today: by default, and at most.
+DEFAULT_WITHIN_DAYS = 90
+MAX_WITHIN_DAYS = 366 * 20
 _FEN_PER_YUAN = 100
 
 # Annual fee in yuan by patent year: (first year, last year, fee) — CNIPA's schedule.
@@ -45,9 +47,17 @@ EXPIRY = "expiry"
 
 def add_months(day: date, months: int) -> date:
     """The corresponding day `months` later (or earlier), or the last day of that month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    if day.day <= 28:
+        return date(year, month, day.day)
+    return date(year, month, min(day.day, _days_in(year, month)))
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def annual_fee(kind: str, patent_year: int) -> int:
@@ -65,10 +75,10 @@ def fee_due_on(filed_on: date, patent_year: int) -> date:
 
 def patent_year_on(filed_on: date, day: date) -> int:
     """The patent year `day` falls in (year 1 begins on the filing date)."""
-    year = 1
-    while fee_due_on(filed_on, year + 1) <= day:
-        year += 1
-    return year
+    years = day.year - filed_on.year
+    if fee_due_on(filed_on, years + 1) > day:
+        years -= 1
+    return years + 1
 
 
 def grace_ends_on(due_on: date) -> date:
@@ -131,7 +141,9 @@ def deadlines_of(
 
 __all__ = [
     "ANNUAL_FEE",
+    "DEFAULT_WITHIN_DAYS",
     "EXPIRY",
+    "MAX_WITHIN_DAYS",
     "LONGEST_GRACE_DAYS",
     "PATENT_KINDS",
     "RENEWAL",

@@ -100,6 +100,7 @@ DEADLINE_STATE = Enumeration(
     (
         Choice("due", "待办", "Due"),
         Choice("grace", "宽限期内", "In grace"),
+        Choice("at_risk", "宽限期已过", "Past grace (at risk)"),
     ),
 )
 

@@ -20,7 +20,9 @@ from registry.errors import FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_deadlines import (
     ANNUAL_FEE,
+    DEFAULT_WITHIN_DAYS,
     LONGEST_GRACE_DAYS,
+    MAX_WITHIN_DAYS,
     PATENT_KINDS,
     annual_fee,
     fee_due_on,
@@ -38,10 +40,6 @@ from registry.services.tenants import tenant_id
 from registry.services.versioning import check_version
 from registry.tables import IPDeadline, IPFee
 from registry.vocabulary import IP_KIND
-
-DEFAULT_WITHIN_DAYS = 90
-MAX_WITHIN_DAYS = 366 * 20
-
 
 # --- Paid fees ---------------------------------------------------------------------------------
 
@@ -285,7 +283,7 @@ def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
         "number": row["number"], "title": row["title"], "deadline": row["deadline"],
         "patent_year": row["patent_year"], "window_opens_on": _day(row["opens_on"]), "due_on": due,
         "grace_ends_on": last if last != due else None,
-        "state": "grace" if due < today else "due",
+        "state": "at_risk" if last < today else "grace" if due < today else "due",
         "fee": fee, "late_fee": late, "amount": None if fee is None else fee + (late or 0),
     }
 
@@ -350,14 +348,21 @@ async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -
     return [shown(row, today) for row in rows]
 
 
-async def park_deadlines(actor: Actor, today: date | None = None) -> list[dict[str, Any]]:
-    """Every deadline of the park whose last day has not passed, by tenant, then soonest first."""
+async def park_deadlines(actor: Actor, within: int = DEFAULT_WITHIN_DAYS, today: date | None = None
+                         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The park's deadlines within the window, and its fee years unpaid past their grace (the items
+    at risk), each by tenant (USCC), then soonest first — for the deadlines workbook."""
     actor.require_role("admin", "manager", "statistician")
+    _check_within(within)
     today = today or date.today()
-    rows = await IPDeadline.raw(
-        f"{_SELECT} WHERE d.last_day >= {{}} ORDER BY t.uscc, d.due_on, d.last_day, d.id", today
+    condition, args = _window(today, within)
+    order = "ORDER BY t.uscc, d.due_on, d.last_day, d.id"
+    due = await IPDeadline.raw(f"{_SELECT} WHERE {condition} {order}", *args).run()
+    lapsing = await IPDeadline.raw(
+        f"{_SELECT} WHERE d.deadline = {{}} AND d.due_on < {{}} AND d.last_day < {{}} {order}",
+        ANNUAL_FEE, today, today,
     ).run()
-    return [shown(row, today) for row in rows]
+    return [shown(row, today) for row in due], [shown(row, today) for row in lapsing]
 
 
 __all__ = [
