@@ -8,13 +8,11 @@ deadline costs today (the fee, and the late fee once it is overdue) is added to 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.dates import InvalidDate, parse_date
 from registry.db import write_transaction
 from registry.errors import FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
@@ -30,8 +28,7 @@ from registry.ip_deadlines import (
     payable_years,
 )
 from registry.ip_numbers import normalise_ip_number
-from registry.money import InvalidMoney, format_yuan, parse_money
-from registry.records import MAX_FEN
+from registry.records import clean
 from registry.services import bulk
 from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
@@ -39,7 +36,7 @@ from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import check_version
 from registry.tables import IPDeadline, IPFee
-from registry.vocabulary import IP_KIND
+from registry.vocabulary import FEE_FIELDS, IP_KIND
 
 # --- Paid fees ---------------------------------------------------------------------------------
 
@@ -54,8 +51,14 @@ def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def check_fee(item: Mapping[str, Any], patent_year: int, data: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """The fee record to store, or every problem with it at once."""
+_FEE_KEYS = ("patent_year", "paid_on", "amount")
+_PAYMENT_FIELDS = tuple(f for f in FEE_FIELDS if f.key in ("paid_on", "amount"))
+_INSERT_CHUNK = 500
+
+
+def fee_problems(item: Mapping[str, Any], record: Mapping[str, Any], today: date) -> list[FieldError]:
+    """Every problem of a cleaned fee record (patent_year, and paid_on and amount in fen where they
+    could be read) for `item`."""
     errors = []
     years = payable_years(item["kind"], item["filed_on"], item["granted_on"])
     if item["kind"] not in PATENT_KINDS:
@@ -64,43 +67,20 @@ def check_fee(item: Mapping[str, Any], patent_year: int, data: Mapping[str, Any]
         errors.append(FieldError("patent_year", "not_granted",
                                  "专利授权后才缴纳年费（需申请日和授权日）/ annual fees start with the grant "
                                  "(the item needs its filing and grant dates)"))
-    elif patent_year not in years:
+    elif record["patent_year"] not in years:
         first, last = years[0], years[-1]
         errors.append(FieldError(
             "patent_year", "out_of_range",
             f"年度应在第 {first}–{last} 年（授权当年至保护期末）/ patent year must be {first}–{last} "
             "(the year of the grant to the end of the term)"))
-    record: dict[str, Any] = {"patent_year": patent_year}
-    paid_on = data.get("paid_on")
-    if paid_on in (None, ""):
-        errors.append(FieldError("paid_on", "required", "必填 / required"))
-    else:
-        try:
-            record["paid_on"] = parse_date(paid_on)
-        except InvalidDate as error:
-            errors.append(FieldError("paid_on", error.code, error.message))
-        else:
-            if record["paid_on"] > today:
-                errors.append(FieldError("paid_on", "in_future", "缴费日期不能晚于今天 / paid_on cannot be in the future"))
-            elif item["filed_on"] and record["paid_on"] < item["filed_on"]:
-                errors.append(FieldError("paid_on", "before_filing", "缴费日期早于申请日 / paid before the filing date"))
-    amount = data.get("amount")
-    if amount in (None, ""):
-        errors.append(FieldError("amount", "required", "必填 / required"))
-    elif isinstance(amount, float):
-        errors.append(FieldError("amount", "money_float",
-                                 "请以字符串传递精确金额 / send the amount as a string, e.g. \"1200.00\""))
-    else:
-        try:
-            record["amount"] = parse_money(amount)
-        except InvalidMoney as error:
-            errors.append(FieldError("amount", error.code, error.message))
-        else:
-            if not 0 < record["amount"] <= MAX_FEN:
-                errors.append(FieldError("amount", "out_of_range", "金额应大于零 / the amount must be more than zero"))
-    if errors:
-        raise ValidationFailed("年费记录无效 / invalid annual fee record", errors)
-    return record
+    paid_on = record.get("paid_on")
+    if paid_on is not None and paid_on > today:
+        errors.append(FieldError("paid_on", "in_future", "缴费日期不能晚于今天 / paid_on cannot be in the future"))
+    elif paid_on is not None and item["filed_on"] and paid_on < item["filed_on"]:
+        errors.append(FieldError("paid_on", "before_filing", "缴费日期早于申请日 / paid before the filing date"))
+    if record.get("amount") is not None and record["amount"] <= 0:
+        errors.append(FieldError("amount", "out_of_range", "金额应大于零 / the amount must be more than zero"))
+    return errors
 
 
 async def record_fee(
@@ -112,7 +92,15 @@ async def record_fee(
     today = today or date.today()
     async with write_transaction():
         item = await locked_item(actor, item_id)
-        record = check_fee(item, patent_year, data, today)
+        record, errors = {"patent_year": patent_year}, []
+        for field in _PAYMENT_FIELDS:  # one at a time, so every problem is told at once
+            try:
+                record |= clean((field,), {k: v for k, v in data.items() if k == field.key})
+            except ValidationFailed as failure:
+                errors += failure.errors
+        errors += fee_problems(item, record, today)
+        if errors:
+            raise ValidationFailed("年费记录无效 / invalid annual fee record", errors)
         where = (IPFee.item == item_id) & (IPFee.patent_year == patent_year)
         before = await IPFee.select(IPFee.version).where(where).first().run()
         if before is not None:
@@ -122,25 +110,13 @@ async def record_fee(
     return _fee_out(item, stored), before is None
 
 
-_FEE_KEYS = ("patent_year", "paid_on", "amount")
-_INSERT_CHUNK = 500
 
 
-@dataclass
-class FeeCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-
-
-async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[str, Any]]]) -> FeeCounts:
+async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[str, Any]]]) -> bulk.Counts:
     """Record many checked fees at once — (item as `get_ip` reads it, record from `check_fee`) — for
     `record_fee`, imports and the demo: new years inserted, changed ones updated, each audited,
     then the items' deadlines refreshed. Call inside the caller's write transaction."""
-    counts = FeeCounts()
+    counts = bulk.Counts()
     ids = sorted({item["id"] for item, _ in fees})
     stored: dict[tuple[int, int], dict[str, Any]] = {}
     for start in range(0, len(ids), _INSERT_CHUNK):
@@ -191,7 +167,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
     keyed: list[tuple[int, tuple[str, str], Mapping[str, Any]]] = []
     first: dict[tuple[str, str, int], int] = {}
     for index, row in enumerate(rows):
-        missing = [k for k in ("kind", "number", "patent_year") if row.get(k) is None]
+        missing = [k for k in ("kind", "number", *_FEE_KEYS) if row.get(k) is None]
         if missing:
             plan.problems += [bulk.Problem(index, k, "required", "必填 / required") for k in missing]
             continue
@@ -205,8 +181,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
                                               "与前面的行重复 / repeats an earlier row", first[(*key, row["patent_year"])]))
             continue
         first[(*key, row["patent_year"])] = index
-        amount = row.get("amount")
-        keyed.append((index, key, {**row, "amount": format_yuan(amount) if isinstance(amount, int) else amount}))
+        keyed.append((index, key, row))
     stored_items = await bulk.ip_items_by_key({key for _, key, _ in keyed})
     planned = _planned_items(ip_plan)
     stored_fees: dict[tuple[int, int], dict[str, Any]] = {}
@@ -219,10 +194,10 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
         if item is None:
             plan.problems.append(bulk.Problem(index, "number", "unknown_ip", _NO_ITEM))
             continue
-        try:
-            record = check_fee(item, row["patent_year"], row, today)
-        except ValidationFailed as failure:
-            plan.problems += [bulk.Problem(index, e.field, e.code, e.message) for e in failure.errors]
+        record = {k: row[k] for k in _FEE_KEYS}
+        problems = fee_problems(item, record, today)
+        if problems:
+            plan.problems += [bulk.Problem(index, e.field, e.code, e.message) for e in problems]
             continue
         entry = {"kind": key[0], "number": key[1], **record}
         before = stored_fees.get((item["id"], row["patent_year"])) if "id" in item else None
@@ -367,9 +342,8 @@ async def park_deadlines(actor: Actor, within: int = DEFAULT_WITHIN_DAYS, today:
 
 __all__ = [
     "DEFAULT_WITHIN_DAYS",
-    "FeeCounts",
     "apply_fees",
-    "check_fee",
+    "fee_problems",
     "plan_fees",
     "write_fees",
     "list_deadlines",
