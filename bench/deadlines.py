@@ -56,8 +56,8 @@ PASSWORD = "bench-password-123"
 def tenant_rows(count: int) -> list[tuple]:
     from registry.uscc import make_demo_uscc
 
-    return [(n, make_demo_uscc(n), f"基准企业{n:05d}", "other", "incubating", "none", date(2016, 1, 1), 1)
-            for n in range(1, count + 1)]
+    return [(n + 1, make_demo_uscc(n), f"基准企业{n:05d}", "other", "incubating", "none", date(2016, 1, 1), 1)
+            for n in range(count)]
 
 
 def _number(kind: str, serial: int, year: int) -> str:
