@@ -22,9 +22,8 @@ def deadline_page(listing: dict) -> DeadlinePage:
     )
 
 
-def _fee(row: dict, status: int = 200) -> Response[Fee]:
-    body = struct_of(Fee, in_yuan(row, "amount", "scheduled_fee", "late_fee"))
-    return Response(body, status_code=status, headers={"ETag": etag(row["version"])})
+def _fee(row: dict) -> Fee:
+    return struct_of(Fee, in_yuan(row, "amount", "scheduled_fee", "late_fee"))
 
 
 class DeadlineController(Controller):
@@ -65,8 +64,7 @@ class FeeController(Controller):
 
     @get("/", summary="An IP item's paid annual fee years")
     async def list_fees(self, request: Request[Actor, object, object], item_id: int) -> list[Fee]:
-        return [struct_of(Fee, in_yuan(row, "amount", "scheduled_fee", "late_fee"))
-                for row in await deadlines.list_fees(request.user, item_id)]
+        return [_fee(row) for row in await deadlines.list_fees(request.user, item_id)]
 
     @put("/{patent_year:int}", summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)")
     async def record_fee(
@@ -75,4 +73,4 @@ class FeeController(Controller):
         row, created = await deadlines.record_fee(
             request.user, item_id, patent_year, data.fields(), expected_version(request)
         )
-        return _fee(row, 201 if created else 200)
+        return Response(_fee(row), status_code=201 if created else 200, headers={"ETag": etag(row["version"])})
