@@ -36,6 +36,13 @@ def deadline_rows(item: Mapping[str, Any], paid_years: Collection[int]) -> list[
     ]
 
 
+async def insert_new(item: Mapping[str, Any]) -> None:
+    """The deadlines of an item just created (it has no fees yet): one insert, nothing to read."""
+    rows = deadline_rows(item, ())
+    if rows:
+        await IPDeadline.insert(*(IPDeadline(**row) for row in rows)).run()
+
+
 async def refresh(item_ids: Collection[int]) -> None:
     """Recompute the deadlines of these items (inside the write transaction that changed them)."""
     for chunk in _chunks(item_ids):
@@ -61,4 +68,4 @@ async def at_risk(item_ids: Collection[int], today: date | None = None) -> set[i
     return found
 
 
-__all__ = ["COLUMNS", "at_risk", "deadline_rows", "refresh"]
+__all__ = ["COLUMNS", "at_risk", "deadline_rows", "insert_new", "refresh"]

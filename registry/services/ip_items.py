@@ -15,8 +15,7 @@ from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
 from registry.money import format_yuan
 from registry.records import clean
-from registry.services.deadline_table import at_risk
-from registry.services.deadline_table import refresh as refresh_deadlines
+from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import changes, check_version
@@ -59,7 +58,7 @@ async def _fetch(item_id: int) -> dict | None:
 
 async def _with_risk(rows: list[dict]) -> list[dict]:
     """Each item marked `at_risk` when an annual fee year is unpaid past its grace."""
-    risky = await at_risk([row["id"] for row in rows])
+    risky = await deadline_table.at_risk([row["id"] for row in rows])
     return [{**row, "at_risk": row["id"] in risky} for row in rows]
 
 
@@ -130,7 +129,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
         await _number_taken(record["kind"], record["number"])
         inserted = await IPItem.insert(IPItem(tenant=owner, **record)).returning(IPItem.id).run()
         item_id = inserted[0]["id"]
-        await refresh_deadlines([item_id])
+        await deadline_table.insert_new({**record, "id": item_id, "tenant": owner})
         await audit.record(actor, "create", "ip", f"{record['kind']}:{record['number']}", uscc, None, record)
     row = await _fetch(item_id)
     assert row is not None
@@ -149,7 +148,7 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
         diff = changes(before, proposed)
         if diff:
             await IPItem.update({**diff, "version": before["version"] + 1}).where(IPItem.id == item_id).run()
-            await refresh_deadlines([item_id])
+            await deadline_table.refresh([item_id])
             await audit.record(actor, "update", "ip", f"{merged['kind']}:{merged['number']}", before["uscc"],
                                {k: before[k] for k in diff}, diff)
         after = await _fetch(item_id)
