@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, Response, get, put
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.etag import etag, expected_version
 from api.schemas import Deadline, DeadlinePage, Fee, FeePayment, in_yuan, struct_of
@@ -34,11 +36,11 @@ class DeadlineController(Controller):
     async def list_deadlines(
         self,
         request: Request[Actor, object, object],
-        within: int = Parameter(default=deadlines.DEFAULT_WITHIN_DAYS, description="days from today"),
-        kind: str | None = None,
-        uscc: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
+        within: Annotated[int, QueryParameter(description="days from today")] = deadlines.DEFAULT_WITHIN_DAYS,
+        kind: FromQuery[str | None] = None,
+        uscc: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> DeadlinePage:
         return deadline_page(await deadlines.list_deadlines(request.user, Page(limit, offset), within, kind, uscc))
 
@@ -48,7 +50,7 @@ class TenantDeadlineController(Controller):
     tags = ["deadlines"]
 
     @get("/", summary="A tenant's IP deadlines as an iCalendar feed (RFC 5545)", media_type="text/calendar")
-    async def calendar(self, request: Request[Actor, object, object], uscc: str) -> Response[bytes]:
+    async def calendar(self, request: Request[Actor, object, object], uscc: FromPath[str]) -> Response[bytes]:
         rows = await deadlines.tenant_deadlines(request.user, uscc)
         return Response(
             deadline_calendar(uscc.upper(), rows),
@@ -63,12 +65,13 @@ class FeeController(Controller):
     tags = ["ip"]
 
     @get("/", summary="An IP item's paid annual fee years")
-    async def list_fees(self, request: Request[Actor, object, object], item_id: int) -> list[Fee]:
+    async def list_fees(self, request: Request[Actor, object, object], item_id: FromPath[int]) -> list[Fee]:
         return [_fee(row) for row in await deadlines.list_fees(request.user, item_id)]
 
     @put("/{patent_year:int}", summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)")
     async def record_fee(
-        self, request: Request[Actor, object, object], item_id: int, patent_year: int, data: FeePayment
+        self, request: Request[Actor, object, object], item_id: FromPath[int], patent_year: FromPath[int],
+        data: JSONBody[FeePayment],
     ) -> Response[Fee]:
         row, created = await deadlines.record_fee(
             request.user, item_id, patent_year, data.fields(), expected_version(request)
