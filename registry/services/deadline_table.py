@@ -32,7 +32,7 @@ def deadline_rows(item: Mapping[str, Any], paid_years: Collection[int]) -> list[
     return [
         dict(zip(COLUMNS, (item["id"], item["tenant"], item["kind"], d.deadline, d.patent_year, d.opens_on,
                            d.due_on, d.last_day, d.fee), strict=True))
-        for d in deadlines_of(item["kind"], item["status"], item["filed_on"], item["granted_on"], paid_years)
+        for d in deadlines_of(item["kind"], item["status"], item.get("filed_on"), item.get("granted_on"), paid_years)
     ]
 
 
