@@ -13,8 +13,8 @@ from typing import Any
 
 from registry.vocabulary import Field
 
-# Placeholders people type into an empty figure cell.
-_NO_FIGURE = {"-", "—", "–", "－", "/", "／", "--", "——"}
+# Placeholders people (and CNIPA's exports) write into a cell that holds nothing.
+_NOTHING = frozenset({"-", "—", "–", "－", "/", "／", "--", "——", "无", "N/A", "NA", "#N/A", "无数据", "暂无"})
 _EXCEL_EPOCH = date(1899, 12, 30)
 _LAST_EXCEL_SERIAL = 2_958_465  # 9999-12-31
 
@@ -55,7 +55,7 @@ def cell_input(field: Field, value: Any) -> Any:
         text = value.strip()
         if not text:
             return None
-        if field.type in ("money", "count") and text in _NO_FIGURE:
+        if text.upper() in _NOTHING:
             return None
         if field.type == "date" and text.isdigit() and len(text) == 8:
             return _date_from_number(int(text))

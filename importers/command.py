@@ -31,8 +31,10 @@ def _where(issue: dict[str, Any]) -> str:
 def print_report(report: ImportReport, out=sys.stdout) -> None:
     print(f"导入批次 / import #{report.id}  {report.filename}  sha256 {report.sha256[:16]}…", file=out)
     print(f"结果 / status: {_STATUS.get(report.status, report.status)}", file=out)
+    # Only an applied import made anything; a dry run or an invalid file tells what it would make.
+    made = ("created", "updated") if report.status == "applied" else ("would create", "would update")
     for kind, counts in report.sheets.items():
-        print(f"  {kind:8} created {counts['created']:>7}  updated {counts['updated']:>7}  "
+        print(f"  {kind:8} {made[0]} {counts['created']:>7}  {made[1]} {counts['updated']:>7}  "
               f"unchanged {counts['unchanged']:>7}", file=out)
     if report.errors:
         print(f"错误 / errors ({len(report.errors)}):", file=out)

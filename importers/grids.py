@@ -69,19 +69,26 @@ def decode_text(content: bytes) -> str:
                 raise _bad_text(encoding, error) from None
     try:
         return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        as_utf8 = error
     try:
         return content.decode("gb18030")
     except UnicodeDecodeError as error:
-        raise _bad_text("UTF-8 / GB18030", error) from None
+        # Where the text stops being either: the later of the two first bad bytes (a file that is
+        # GB18030 up to a point was meant as GB18030, and vice versa).
+        raise _bad_text("UTF-8 / GB18030", max(as_utf8, error, key=lambda e: e.start)) from None
 
 
 def _bad_text(encoding: str, error: UnicodeDecodeError) -> ImportRefused:
+    data: bytes = error.object
+    line = data.count(b"\n", 0, error.start) + 1
+    start = data.rfind(b"\n", 0, error.start) + 1
+    column = len(data[start : error.start].decode(error.encoding, errors="replace")) + 1
     return ImportRefused(
         415, "not_a_spreadsheet",
-        f"无法识别文本编码（应为 UTF-8 或 GB18030）/ not readable as {encoding} text (CSV files must be UTF-8 "
-        f"or GB18030): byte {error.start}",
+        f"无法识别文本编码（应为 UTF-8 或 GB18030）：第 {line} 行第 {column} 个字符处的字节 0x{data[error.start]:02X} "
+        f"无法读取 / not readable as {encoding} text (CSV files must be UTF-8 or GB18030): byte "
+        f"0x{data[error.start]:02X} at line {line}, column {column}",
     )
 
 

@@ -8,21 +8,35 @@ half-width; spaces and case ignored; a trailing `*` (required marker) dropped. A
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 
 from registry.identifiers import to_halfwidth
 from registry.money import InvalidMoney, unit_yuan
-from registry.vocabulary import SHEETS, Field
+from registry.periods import InvalidPeriod, Period
+from registry.vocabulary import IMPORT_ONLY_FIELDS, NOT_KEPT, SHEETS, Field, field_named
 
 # Header rows are looked for among the first rows only: below them is data.
 HEADER_SEARCH_ROWS = 30
-# What must be there for a sheet of unknown name to be taken for a kind.
-_SIGNATURE = {"tenants": {"uscc", "name"}, "ip": {"kind", "number"}, "reports": {"uscc", "period"},
-              "fees": {"number", "patent_year", "paid_on"}}
-# Columns without which no row of the kind can be matched.
-KEY_COLUMNS = {"tenants": ("uscc",), "ip": ("uscc", "kind", "number"), "reports": ("uscc", "period"),
-               "fees": ("kind", "number", "patent_year")}
+# What a sheet of unknown name must name to be taken for a kind: every field of one of its sets.
+_SIGNATURES = {
+    "tenants": ({"uscc", "name"},),
+    "ip": ({"number", "kind"}, {"number", "title"}, {"number", "owner_name"}),
+    "reports": ({"uscc", "period"},),
+    "fees": ({"number", "patent_year", "paid_on"},),
+}
+# Headers that look like period figures (the Torch form's revenue, profit, staff…) make a reports
+# sheet, whatever else the sheet names: this many of them.
+_FIGURES_FOR_REPORTS = 2
+_FIGURE_TYPES = ("money", "count")
+# Columns without which no row of the kind can be matched; a tuple inside names alternatives.
+KEY_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "tenants": (("uscc",),),
+    "ip": (("number",), ("uscc", "owner_name")),
+    "reports": (("uscc",), ("period",)),
+    "fees": (("kind",), ("number",), ("patent_year",)),
+}
 _SHEET_ALIASES = {
     "tenants": ("企业", "tenants", "tenant", "企业信息", "企业名单", "在孵企业", "入驻企业", "companies"),
     "ip": ("知识产权", "ip", "ipitems", "ip items", "知识产权清单", "知识产权明细", "intellectual property"),
@@ -47,7 +61,10 @@ def _index(fields: tuple[Field, ...]) -> dict[str, Field]:
     return index
 
 
-_INDEXES = {kind: _index(fields) for kind, (_, _, fields) in SHEETS.items()}
+_INDEXES = {kind: _index(fields + IMPORT_ONLY_FIELDS[kind]) for kind, (_, _, fields) in SHEETS.items()}
+_NOT_KEPT = frozenset(fold(label) for label in NOT_KEPT)
+# A title above a reports sheet's header that names its period: 2017年度…, 2017年上半年…, 2017年第三季度….
+_TITLE_PERIOD = re.compile(r"(?P<period>\d{4}\s*年\s*(?:(?:上|下)\s*半\s*年|第?\s*[1-4一二三四]\s*季\s*度|度)?|\d{4}\s*[HhQq][1-4])")
 _SHEET_NAMES = {fold(name): kind for kind, (zh, en, _) in SHEETS.items() for name in (zh, en, *_SHEET_ALIASES[kind])}
 
 
@@ -76,8 +93,17 @@ class Layout:
     header_row: int  # 0-based grid index
     columns: list[Column]
     unknown: list[tuple[int, str]] = field(default_factory=list)
+    not_kept: list[tuple[int, str]] = field(default_factory=list)
     problems: list[HeaderProblem] = field(default_factory=list)
     sheet_unit: str | None = None
+    # A reports sheet without a period column: the period its title names, and that title.
+    sheet_period: str | None = None
+    period_title: str | None = None
+
+    def missing_keys(self) -> list[tuple[str, ...]]:
+        """The key columns (or sets of alternatives) this sheet lacks."""
+        have = {c.field.key for c in self.columns} | ({"period"} if self.sheet_period else set())
+        return [keys for keys in KEY_COLUMNS[self.kind] if not have & set(keys)]
 
     def column_of(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.field.key == key), None)
@@ -95,7 +121,7 @@ def column_letter(index: int) -> str:
 def _match(kind: str, text: str) -> tuple[Field | None, str | None]:
     """The field a header names and the unit it states (money fields only)."""
     index = _INDEXES[kind]
-    plain = to_halfwidth(text).strip()
+    plain = re.sub(r"^其中\s*[:：]?\s*", "", to_halfwidth(text).strip())
     found = index.get(fold(plain))
     if found is not None:
         return found, None
@@ -115,25 +141,101 @@ def _score(kind: str, row: list) -> set[str]:
     return {f.key for _, text in _texts(row) if (f := _match(kind, text)[0]) is not None}
 
 
+def _figures(kind: str, keys: set[str]) -> int:
+    fields = SHEETS[kind][2]
+    return sum(1 for f in fields if f.key in keys and f.type in _FIGURE_TYPES)
+
+
+def _placed(kind: str, keys: set[str]) -> bool:
+    if kind == "reports" and _figures(kind, keys) >= _FIGURES_FOR_REPORTS:
+        return True
+    return any(signature <= keys for signature in _SIGNATURES[kind])
+
+
 def find_layout(rows: list[list], kind: str | None) -> Layout | None:
     """The header row (the row among the first ones naming most fields) and the columns it maps.
 
-    With `kind` None the sheet's kind is told by its headers too; it needs its kind's signature
-    fields (tenants: USCC and name; IP: kind and number; reports: USCC and period).
+    With `kind` None the sheet's kind is told by its headers too: it needs one of its kind's
+    signatures (tenants: USCC and name; IP: number with kind, title or owner; reports: USCC and
+    period), and headers naming period figures make it a reports sheet whatever else it names.
     """
     kinds = [kind] if kind else list(SHEETS)
-    best: tuple[int, int, str] | None = None  # (matched fields, -row, kind)
+    best: tuple[int, int, int, str] | None = None  # (figures sheet, matched fields, -row, kind)
     for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         for candidate in kinds:
             keys = _score(candidate, row)
-            if len(keys) < 2 or (kind is None and not _SIGNATURE[candidate] <= keys):
+            if len(keys) < 2 or (kind is None and not _placed(candidate, keys)):
                 continue
-            score = (len(keys), -number, candidate)
-            if best is None or score[:2] > best[:2]:
+            figures = kind is None and candidate == "reports" and _figures(candidate, keys) >= _FIGURES_FOR_REPORTS
+            score = (int(figures), len(keys), -number, candidate)
+            if best is None or score[:3] > best[:3]:
                 best = score
     if best is None:
         return None
-    return _layout(rows, best[2], -best[1])
+    return _layout(rows, best[3], -best[2])
+
+
+def seen_headers(rows: list[list]) -> list[str]:
+    """The texts of the row that looks most like a header (most text cells among the first rows)."""
+    candidates = [_texts(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    best = max(candidates, key=len, default=[])
+    return [text for _, text in best]
+
+
+_KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports"}
+
+
+def expected_headers(seen: list[str]) -> str:
+    """For each kind, the headers it needs that `seen` lacks, and the known header nearest to each
+    header seen (by spelling), so a refused file says what to rename."""
+    labels = {kind: {fold(label): f for label, f in _labels(kind)} for kind in SHEETS}
+    parts = []
+    for kind in SHEETS:
+        keys = {f.key for text in seen if (f := _match(kind, text)[0]) is not None}
+        needed = min(_SIGNATURES[kind], key=lambda signature: len(signature - keys))
+        lacking = [_label_of(kind, key) for key in sorted(needed - keys)]
+        near = []
+        for text in seen:
+            if _match(kind, text)[0] is not None:
+                continue
+            close = difflib.get_close_matches(fold(text), list(labels[kind]), n=1, cutoff=0.6)
+            if close:
+                near.append(f"“{text}”≈“{labels[kind][close[0]].zh}”")
+        parts.append(f"{_KIND_WORDS[kind]}: 缺 / lacks {'、'.join(lacking) or '—'}"
+                     + (f"; 相近 / nearest {', '.join(near)}" if near else ""))
+    return "; ".join(parts)
+
+
+def _labels(kind: str) -> list[tuple[str, Field]]:
+    fields = SHEETS[kind][2] + IMPORT_ONLY_FIELDS[kind]
+    return [(label, f) for f in fields for label in (f.zh, f.en, *f.aliases)]
+
+
+def _label_of(kind: str, key: str) -> str:
+    fields = SHEETS[kind][2] + IMPORT_ONLY_FIELDS[kind]
+    found = field_named(fields, key)
+    return f"{found.zh} ({found.en})"
+
+
+_MONTHS = re.compile(r"年\s*(?P<first>\d{1,2})\s*[-–—~至到]\s*(?P<last>\d{1,2})\s*月")
+_MONTH_SPANS = {(1, 12): "年度", (1, 6): "年上半年", (7, 12): "年下半年", (1, 3): "年第一季度",
+                (4, 6): "年第二季度", (7, 9): "年第三季度", (10, 12): "年第四季度"}
+
+
+def _title_period(rows: list[list], header_row: int) -> tuple[str | None, str | None]:
+    for row in rows[:header_row]:
+        for _, text in _texts(row):
+            plain = to_halfwidth(text)
+            spans = [(int(m["first"]), int(m["last"])) for m in _MONTHS.finditer(plain)]
+            if any(span not in _MONTH_SPANS for span in spans):
+                continue  # 1–9月, a running total, is no period and must not pass for the whole year
+            plain = _MONTHS.sub(lambda m: _MONTH_SPANS[(int(m["first"]), int(m["last"]))], plain)
+            for match in _TITLE_PERIOD.finditer(plain):
+                try:
+                    return str(Period.parse(match["period"])), text
+                except InvalidPeriod:
+                    continue
+    return None, None
 
 
 def _sheet_unit(rows: list[list], header_row: int) -> str | None:
@@ -150,7 +252,9 @@ def _layout(rows: list[list], kind: str, header_row: int) -> Layout:
     for index, text in _texts(rows[header_row]):
         found, unit = _match(kind, text)
         if found is None:
-            if not _UNIT_NOTE.search(to_halfwidth(text)):
+            if fold(text) in _NOT_KEPT:
+                layout.not_kept.append((index, text))
+            elif not _UNIT_NOTE.search(to_halfwidth(text)):
                 layout.unknown.append((index, text))
             continue
         if found.key in taken:
@@ -171,4 +275,6 @@ def _layout(rows: list[list], kind: str, header_row: int) -> Layout:
                 continue
             found = replace(found, unit=unit)
         layout.columns.append(Column(index, found, text))
+    if kind == "reports" and "period" not in taken:
+        layout.sheet_period, layout.period_title = _title_period(rows, header_row)
     return layout

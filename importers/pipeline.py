@@ -16,18 +16,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from importers.cells import shown
+from importers.defaults import fill_defaults, ip_key
 from importers.grids import read_grids
-from importers.headers import KEY_COLUMNS, column_letter, find_layout, kind_of_sheet_name
+from importers.headers import column_letter, expected_headers, find_layout, kind_of_sheet_name, seen_headers
+from importers.owners import find_owners
 from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts
-from importers.rows import SheetRows, read_rows
+from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
+from registry import audit
 from registry.actor import Actor
 from registry.db import DB, write_transaction
 from registry.errors import Conflict, NotFound
 from registry.services import bulk, deadlines
 from registry.settings import settings
 from registry.tables import ImportBatch
-from registry.vocabulary import SHEETS, field_named
+from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
 
 _KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports",
                "fees": "年费缴纳 / annual fees"}
@@ -37,9 +40,9 @@ _NOT_FOUND = "未找到该导入批次 / import batch not found"
 def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> list[SheetRows]:
     """Every recognised sheet's cleaned rows; cell and header problems go to `issues`."""
     sheets: list[SheetRows] = []
-    seen: list[str] = []
+    seen: list[tuple[str, list[str]]] = []
     for grid in read_grids(fmt, filename, content):
-        seen.append(grid.name)
+        seen.append((grid.name, seen_headers(grid.rows)))
         kind = None if fmt == "csv" else kind_of_sheet_name(grid.name)
         if kind is None and grid.hidden:
             continue
@@ -50,9 +53,10 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
                              "找不到表头行（前 30 行中没有可识别的列名）/ no header row found: none of the first 30 "
                              "rows names the sheet's columns")
             elif fmt != "csv" and any(any(cell not in (None, "") for cell in row) for row in grid.rows):
-                issues.warn(grid.name, None, None, None, "sheet_ignored",
+                headers = seen[-1][1]
+                issues.warn(grid.name, None, None, ", ".join(headers[:30]) or None, "sheet_ignored",
                             "工作表未识别为企业、知识产权或经营数据，已忽略 / not a tenants, IP or reports sheet; "
-                            "ignored")
+                            f"ignored. {expected_headers(headers)}")
             continue
         header_row = layout.header_row + 1
         if kind is None and fmt != "csv":
@@ -65,19 +69,41 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         for index, text in layout.unknown:
             issues.warn(grid.name, header_row, column_letter(index), text, "unknown_column",
                         "未知的列，已忽略 / unknown column, ignored")
+        if layout.not_kept:
+            listed = ", ".join(f"{text} ({column_letter(index)})" for index, text in layout.not_kept)
+            issues.warn(grid.name, header_row, None, listed, "columns_not_kept",
+                        f"登记册不保存这些列，已略过：{listed} / the registry does not keep these columns; passed over")
+        if layout.period_title:
+            issues.warn(grid.name, None, None, layout.period_title, "period_from_title",
+                        f"没有报告期列，按标题“{layout.period_title}”读作 {layout.sheet_period} / no period column; "
+                        f"read as {layout.sheet_period} from the title above the header")
         if layout.sheet_unit:
             issues.warn(grid.name, None, None, layout.sheet_unit, "sheet_unit",
                         f"未注明单位的金额列按“单位：{layout.sheet_unit}”读取 / money columns without their own "
                         f"unit read in {layout.sheet_unit}, as the note above the header says")
-        sheets.append(read_rows(grid, layout, issues))
+        rows = read_rows(grid, layout, issues)
+        missing = layout.missing_keys()
+        for keys in missing:
+            fields = SHEETS[layout.kind][2] + IMPORT_ONLY_FIELDS[layout.kind]
+            named = [field_named(fields, key) for key in keys]
+            issues.error(grid.name, header_row, None, None, "missing_column",
+                         f"缺少“{'”或“'.join(f.zh for f in named)}”列（每行必填）/ the {' or '.join(f.en for f in named)} "
+                         "column is missing; every row needs it")
+        if not missing:
+            sheets.append(rows)
     if not sheets and not issues.errors:
-        names = "、".join(seen) or "—"
-        raise ImportRefused(
-            422, "no_sheets",
-            f"没有找到企业、知识产权或经营数据表（工作表：{names}）/ no tenants, IP or reports sheet was found "
-            f"(sheets: {names}); name sheets 企业/Tenants, 知识产权/IP, 经营数据/Reports or use the template's headers",
-        )
+        raise ImportRefused(422, "no_sheets", _unplaced(seen))
     return sheets
+
+
+def _unplaced(seen: list[tuple[str, list[str]]]) -> str:
+    """Why no sheet could be placed: the headers each sheet shows and what each kind needs."""
+    parts = []
+    for name, headers in seen:
+        shown_headers = ", ".join(headers[:30]) or "—"
+        parts.append(f"工作表“{name}”的表头 / sheet {name!r} headers: {shown_headers}. {expected_headers(headers)}")
+    return ("没有找到企业、知识产权或经营数据表 / no tenants, IP or reports sheet was found; name sheets "
+            "企业/Tenants, 知识产权/IP, 经营数据/Reports or use the template's headers. " + " | ".join(parts))
 
 
 @dataclass
@@ -99,6 +125,8 @@ def _by_kind(sheets: list[SheetRows]) -> dict[str, _Batch]:
 
 async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
     """Match every row against the registry; problems go to `issues` at their cells."""
+    await find_owners(sheets, issues)
+    await fill_defaults(sheets, issues)
     batches = _by_kind(sheets)
     named = set().union(*(sheet.usccs for sheet in sheets if sheet.kind == "tenants"))
     plans = {
@@ -107,18 +135,51 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
         "reports": await bulk.plan_reports(batches["reports"].records, named),
     }
     plans["fees"] = await deadlines.plan_fees(batches["fees"].records, plans["ip"])
+    missing = await _broken_rows_missing(sheets)
     for kind, kind_plan in plans.items():
-        _report_problems(kind, batches[kind], kind_plan.problems, issues)
+        _report_problems(kind, batches[kind], kind_plan.problems, issues, missing)
+    for (name, kind, key), rows in missing.items():
+        sheet = next(sheet for sheet in sheets if sheet.name == name)
+        field = field_named(SHEETS[kind][2], key)
+        issues.error(name, sheet.layout.header_row + 1, None, None, "missing_column",
+                     f"缺少“{field.zh}”列（新记录必填，涉及 {len(rows)} 行，首行为第 {min(rows)} 行）/ the "
+                     f"{field.en} column is missing; {len(rows)} rows need it, the first is row {min(rows)}")
     return plans
 
 
-def _report_problems(kind: str, batch: _Batch, problems: list[bulk.Problem], issues: Issues) -> None:
-    missing: dict[tuple[str, str], list[int]] = {}
+async def _broken_rows_missing(sheets: list[SheetRows]) -> dict[tuple[str, str, str], list[int]]:
+    """Rows with bad cells that would also need a column the sheet lacks, had their cells been right:
+    so a manager learns of the missing column in the same pass as of the bad cells."""
+    missing: dict[tuple[str, str, str], list[int]] = {}
+    for sheet in sheets:
+        if not sheet.broken or sheet.kind == "reports":
+            continue
+        lacking = [f.key for f in SHEETS[sheet.kind][2]
+                   if f.required and f.key not in UNSAID_WHEN_BLANK[sheet.kind] and sheet.layout.column_of(f.key) is None]
+        if not lacking:
+            continue
+        if sheet.kind == "tenants":
+            stored = await bulk.tenants_by_uscc({r["uscc"] for _, r in sheet.broken if r.get("uscc")})
+            new = [row for row, r in sheet.broken if r.get("uscc") not in stored]
+        else:
+            keys = {row: ip_key(r) for row, r in sheet.broken}
+            stored = await bulk.ip_items_by_key({key for key in keys.values() if key is not None})
+            new = [row for row, key in keys.items() if key not in stored]
+        for key in lacking:
+            if new:
+                missing[(sheet.name, sheet.kind, key)] = list(new)
+    return missing
+
+
+def _report_problems(kind: str, batch: _Batch, problems: list[bulk.Problem], issues: Issues,
+                     missing: dict[tuple[str, str, str], list[int]]) -> None:
+    """Each problem at its cell; a required field whose column the sheet lacks, once for the sheet
+    (gathered into `missing`)."""
     for problem in problems:
         sheet, row = batch.refs[problem.index]
         letter = sheet.letter(problem.field)
         if letter is None and problem.code == "required":
-            missing.setdefault((sheet.name, problem.field), []).append(row)
+            missing.setdefault((sheet.name, kind, problem.field), []).append(row)
             continue
         message = problem.message
         if problem.first is not None:
@@ -128,13 +189,6 @@ def _report_problems(kind: str, batch: _Batch, problems: list[bulk.Problem], iss
             message = f"与{where}重复 / repeats {place}"
         value = batch.records[problem.index].get(problem.field)
         issues.error(sheet.name, row, letter, shown(value), problem.code, message)
-    sheets = {sheet.name: sheet for sheet, _ in batch.refs}
-    for (name, key), rows in missing.items():
-        field = field_named(SHEETS[kind][2], key)
-        needed = "新记录必填" if key not in KEY_COLUMNS[kind] else "每行必填"
-        issues.error(name, sheets[name].layout.header_row + 1, None, None, "missing_column",
-                     f"缺少“{field.zh}”列（{needed}，涉及 {len(rows)} 行，首行为第 {rows[0]} 行）/ the "
-                     f"{field.en} column is missing; {len(rows)} rows need it, the first is row {rows[0]}")
 
 
 def _sorted(issues: list[Issue], order: dict[str | None, int]) -> list[dict[str, Any]]:
@@ -185,7 +239,7 @@ async def run_import(
             if issues.errors:
                 raise _Invalid
             batch_id = await _insert(batch, "applied", plans, issues, order, None)
-            importer = replace(actor, source=f"import:{batch_id}")
+            importer = replace(actor, source=audit.import_source(batch_id))
             await bulk.apply_tenants(importer, plans["tenants"], progress)
             await bulk.apply_ip_items(importer, plans["ip"], progress)
             await bulk.apply_reports(importer, plans["reports"], progress)

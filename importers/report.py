@@ -30,12 +30,43 @@ MAX_LISTED_ERRORS = 10_000
 MAX_LISTED_WARNINGS = 1_000
 
 
+def row_ranges(rows: list[int]) -> str:
+    """3, 4, 5, 9 -> '3–5, 9'; long lists end with the count of the rest."""
+    spans: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    shown = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans[:20]]
+    rest = sum(b - a + 1 for a, b in spans[20:])
+    return ", ".join(shown) + (f" … (+{rest})" if rest else "")
+
+
+@dataclass
+class _Group:
+    column: str | None
+    value: str | None
+    zh: str
+    en: str
+    rows: list[int] = field(default_factory=list)
+
+
 @dataclass
 class Issues:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     unlisted_errors: int = 0
     unlisted_warnings: int = 0
+    # One warning for many rows (a default used, a phrase passed over): (sheet, code, value) -> rows.
+    groups: dict[tuple[str | None, str, str | None], _Group] = field(default_factory=dict)
+
+    def warn_rows(self, sheet: str | None, row: int, column: str | None, value: str | None, code: str,
+                  zh: str, en: str) -> None:
+        """A warning said once for every row it covers, naming them: `zh` and `en` are completed with
+        the rows."""
+        group = self.groups.setdefault((sheet, code, value), _Group(column, value, zh, en))
+        group.rows.append(row)
 
     def error(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
               message: str) -> None:
@@ -54,6 +85,11 @@ class Issues:
     def listed(self) -> tuple[list[Issue], list[Issue]]:
         """Errors and warnings, each closed by a note of how many more were found but not listed."""
         errors, warnings = list(self.errors), list(self.warnings)
+        for (sheet, code, _), group in self.groups.items():
+            rows = row_ranges(group.rows)
+            count = len(set(group.rows))
+            warnings.append(Issue(sheet, min(group.rows), group.column, group.value, code,
+                                  f"{group.zh}（{count} 行：第 {rows} 行）/ {group.en} ({count} rows: {rows})"))
         if self.unlisted_errors:
             errors.append(Issue(None, None, None, None, "more_errors",
                                 f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "

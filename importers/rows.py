@@ -6,15 +6,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importers.cells import cell_input, shown
+from importers.derived import complete_row
 from importers.grids import Grid
 from importers.headers import Layout, column_letter, fold
 from importers.report import Issues
 from registry.errors import FieldError, ValidationFailed
-from registry.records import clean
+from registry.records import clean, says_nothing
 from registry.vocabulary import Field
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 _NOTE_WORDS = ("注", "说明", "备注", "填表", "制表", "审核", "联系人", "note")
+# Footer lines spread over cells: `填表人：张三 | 联系电话：…`, `数据来源：…`.
+_FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", "单位负责人", "统计负责人", "报出日期", "报送日期",
+                 "联系电话", "source")
+# Fields a row may leave blank for the import to fill (a new record's default, a kind from its
+# number, an owner from its name): a blank there is "not said", never "clear it".
+UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set()}
 
 
 @dataclass
@@ -27,10 +34,17 @@ class SheetRows:
     # USCCs the sheet names even on rows with errors, so that rows elsewhere citing them do not
     # pile "unknown tenant" errors on top of the real one.
     usccs: set[str] = field(default_factory=set)
+    # Rows whose cells had errors: their Excel numbers and what could be read of their keys.
+    broken: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     def letter(self, key: str) -> str | None:
         column = self.layout.column_of(key)
         return None if column is None else column_letter(column.index)
+
+    def keep(self, wanted: list[bool]) -> None:
+        """Drop the records whose flag is False (an import step found an error on them)."""
+        self.records = [r for r, keep in zip(self.records, wanted, strict=True) if keep]
+        self.rows = [r for r, keep in zip(self.rows, wanted, strict=True) if keep]
 
 
 def _is_total(row: list, record: dict[str, Any], key: str) -> bool:
@@ -40,16 +54,22 @@ def _is_total(row: list, record: dict[str, Any], key: str) -> bool:
 
 
 def _is_note(row: list) -> bool:
-    """A footer such as `注：金额单位为万元` or `填表人：张三`: one text cell, starting like a note."""
+    """A footer such as `注：金额单位为万元` in one cell, or `填表人：张三 … 联系电话：…` over several, each
+    cell text and the first one starting like a note."""
     filled = [cell for cell in row if cell not in (None, "")]
-    return len(filled) == 1 and isinstance(filled[0], str) and fold(filled[0]).startswith(_NOTE_WORDS)
+    if not filled or not all(isinstance(cell, str) for cell in filled):
+        return False
+    first = filled[0].strip()
+    if len(filled) == 1:
+        return fold(first).startswith(_NOTE_WORDS)
+    return fold(first).startswith(_FOOTER_WORDS) and any(mark in first for mark in ":：")
 
 
 class _Repeated:
     """Cleaning of the columns whose values repeat down a sheet (USCCs, enumerations, periods), kept per
     distinct value: each value still goes through `clean`, once, instead of once per row."""
 
-    TYPES = ("uscc", "enum", "period")
+    TYPES = ("uscc", "enum", "period", "bool")
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, Any], tuple[Any, list[FieldError], list[str]]] = {}
@@ -74,9 +94,12 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     others = tuple(column.field for column in layout.columns if column.field.type not in _Repeated.TYPES)
     repeating = tuple(column.field for column in layout.columns if column.field.type in _Repeated.TYPES)
     picks = [(column.index, column.field) for column in layout.columns]
+    silent = [(column.index, column.field) for column in layout.columns
+              if column.field.enum and column.field.enum.silent]
+    unsaid = UNSAID_WHEN_BLANK[layout.kind]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
-    key = "number" if layout.kind in ("ip", "fees") else "uscc"
+    key = {"tenants": "uscc", "ip": "number", "reports": "uscc", "fees": "number"}[layout.kind]
     for number, row in enumerate(grid.rows[layout.header_row + 1 :], start=layout.header_row + 2):
         width = len(row)
         data = {f.key: cell_input(f, row[i] if i < width else None) for i, f in picks}
@@ -88,10 +111,22 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
         if _is_note(row):
             issues.warn(grid.name, number, None, None, "note_row", "备注行已跳过 / a note row was skipped")
             continue
+        for index, kept in silent:  # the cell as written: 无数据 is a placeholder too, but one to be told
+            value = row[index] if index < width else None
+            if isinstance(value, str) and says_nothing(kept.enum, value):
+                issues.warn_rows(grid.name, number, letters[kept.key], shown(value), f"{kept.key}_says_nothing",
+                                 f"“{value}”不表示{kept.zh}，按未填处理", f"“{value}” says nothing of the {kept.en}; "
+                                 "read as not given")
+                data[kept.key] = None
+        raw = dict(data)
+        for blank in [k for k in unsaid if k in data and data[k] is None]:
+            del data[blank]
         record: dict[str, Any] = {}
         errors: list[FieldError] = []
         notes: list[str] = []
         for kept in repeating:
+            if kept.key not in data:
+                continue
             value, kept_errors, kept_notes = repeated.clean(kept, data[kept.key])
             errors += kept_errors
             notes += kept_notes
@@ -106,9 +141,11 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
                 issues.error(grid.name, number, letters[error.field], shown(cell), error.code, error.message)
             if record.get("uscc") is not None:
                 sheet.usccs.add(record["uscc"])
+            sheet.broken.append((number, record))
             continue
         for note in notes:
             issues.warn(grid.name, number, letters.get("uscc"), shown(data.get("uscc")), "uscc_org_code", note)
+        complete_row(layout, record, raw, number, grid.name, letters, issues)
         sheet.records.append(record)
         sheet.rows.append(number)
         if record.get("uscc") is not None:

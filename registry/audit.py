@@ -68,16 +68,32 @@ def _shown(stored: str | None) -> dict | None:
     return values
 
 
-async def list_entries(actor: Actor, entity: str | None, uscc: str | None, limit: int, offset: int) -> dict:
-    """The trail, newest first (admins and managers)."""
+def import_source(batch_id: int) -> str:
+    """The source recorded for every change an import batch made."""
+    return f"import:{batch_id}"
+
+
+async def list_entries(
+    actor: Actor,
+    entity: str | None,
+    uscc: str | None,
+    limit: int,
+    offset: int,
+    *,
+    by: str | None = None,
+    source: str | None = None,
+) -> dict:
+    """The trail, newest first (admins and managers); `by` is the account that made the change,
+    `source` where it came from (`request:<id>`, `import:<batch>`, …)."""
     actor.require_role("admin", "manager")
     page = Page(limit, offset)
     page.check()
     query, total = AuditEntry.select(), AuditEntry.count()
-    if entity:
-        query, total = query.where(AuditEntry.entity == entity), total.where(AuditEntry.entity == entity)
-    if uscc:
-        query, total = query.where(AuditEntry.uscc == uscc), total.where(AuditEntry.uscc == uscc)
+    for column, value in (
+        (AuditEntry.entity, entity), (AuditEntry.uscc, uscc), (AuditEntry.actor, by), (AuditEntry.source, source)
+    ):
+        if value:
+            query, total = query.where(column == value), total.where(column == value)
     rows = await query.order_by(AuditEntry.id, ascending=False).limit(limit).offset(offset).run()
     for row in rows:
         row["at"] = row["at"].isoformat()

@@ -14,6 +14,8 @@ _PATENT_TYPE_DIGITS = {"invention": "18", "utility_model": "29", "design": "3"}
 _PATENT_PREFIX = re.compile(r"^(?:CN|ZL)+")
 # 12-digit numbers since October 2003, 8-digit before; the check character may follow a dot.
 _PATENT = re.compile(r"(?P<digits>\d{12}|\d{8})\.?(?P<check>[0-9X])", re.ASCII)
+# Applications filed 1985-1988 carry no check character (CN85102475): the office added it in 1989.
+_PATENT_BEFORE_1989 = re.compile(r"(?P<digits>8[5-8][1-3]\d{5})", re.ASCII)
 _SOFTWARE_COPYRIGHT = re.compile(r"\d{4}SR\d{6,7}", re.ASCII)
 _TRADEMARK = re.compile(r"\d{7,9}", re.ASCII)
 _IC_LAYOUT = re.compile(r"BS\.?(?P<digits>\d{9})", re.ASCII)
@@ -77,8 +79,29 @@ def normalise_ip_number(kind: str, text: str) -> str:
     raise InvalidIdentifier("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
 
 
+def patent_type_digit(text: str) -> str | None:
+    """The type digit of what looks like a CNIPA application number (1/8 invention, 2/9 utility
+    model, 3 design), None for anything else."""
+    compact = _PATENT_PREFIX.sub("", "".join(to_halfwidth(text).split()).upper())
+    if match := _PATENT.fullmatch(compact) or _PATENT_BEFORE_1989.fullmatch(compact):
+        digits = match["digits"]
+        return digits[4] if len(digits) == 12 else digits[2]
+    return None
+
+
+def kind_of_patent_number(text: str) -> str | None:
+    """The patent kind a CNIPA application number's type digit names, if it names one."""
+    digit = patent_type_digit(text)
+    return next((kind for kind, digits in _PATENT_TYPE_DIGITS.items() if digit and digit in digits), None)
+
+
 def _normalise_patent(kind: str, text: str) -> str:
     compact = _PATENT_PREFIX.sub("", "".join(to_halfwidth(text).split()).upper())
+    if early := _PATENT_BEFORE_1989.fullmatch(compact):
+        digits = early["digits"]
+        if digits[2] not in _PATENT_TYPE_DIGITS[kind]:
+            raise _kind_mismatch(kind, digits[2], 3)
+        return digits
     match = _PATENT.fullmatch(compact)
     if not match:
         if re.fullmatch(r"\d{12}|\d{8}", compact.rstrip("."), re.ASCII):
@@ -97,13 +120,15 @@ def _normalise_patent(kind: str, text: str) -> str:
         )
     type_digit = digits[4] if len(digits) == 12 else digits[2]
     if type_digit not in _PATENT_TYPE_DIGITS[kind]:
-        raise InvalidIdentifier(
-            "ip_number_kind",
-            f"专利号第{5 if len(digits) == 12 else 3}位类型码{type_digit}"
-            f"与专利类别不符 / patent type digit {type_digit} does not match "
-            f"kind {kind}",
-        )
+        raise _kind_mismatch(kind, type_digit, 5 if len(digits) == 12 else 3)
     return f"{digits}.{check}"
+
+
+def _kind_mismatch(kind: str, type_digit: str, position: int) -> InvalidIdentifier:
+    return InvalidIdentifier(
+        "ip_number_kind",
+        f"专利号第{position}位类型码{type_digit}与专利类别不符 / patent type digit {type_digit} does not match kind {kind}",
+    )
 
 
 def _require(pattern: re.Pattern[str], compact: str, message: str) -> str:

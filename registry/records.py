@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 from registry.dates import InvalidDate, parse_date
@@ -20,7 +21,11 @@ from registry.periods import InvalidPeriod, Period
 from registry.uscc import validate_uscc
 from registry.vocabulary import Enumeration, Field
 
-_REQUIRED = "必填 / required"
+
+def required_message(field: Field) -> str:
+    return f"“{field.zh}”必填 / {field.en} is required"
+
+
 # Far beyond any tenant, well inside the columns (64-bit fen, 32-bit counts) and their sums; a value
 # past them is a typo, and must be told as one rather than fail in the database.
 MAX_FEN = 10**15  # ten trillion yuan
@@ -31,12 +36,38 @@ _ORDINAL = re.compile(r"第?\s*(\d{1,3})(?:\.0+)?\s*年?")
 MAX_ORDINAL = 99
 
 
-def enum_code(enum: Enumeration, value: object) -> str:
-    """A code, or a Chinese or English label, of `enum`."""
-    text = " ".join(to_halfwidth(str(value)).split()).lower()
+def _words(value: object) -> str:
+    return " ".join(to_halfwidth(str(value)).split()).lower()
+
+
+@cache
+def _codes_by_word(enum: Enumeration) -> dict[str, str]:
+    words: dict[str, str] = {}
     for choice in enum.choices:
-        if text in (choice.code, choice.zh.lower(), choice.en.lower()):
-            return choice.code
+        for word in (choice.code, choice.zh, choice.en, *choice.aliases):
+            words.setdefault(_words(word), choice.code)
+    return words
+
+
+@cache
+def _silent_words(enum: Enumeration) -> frozenset[str]:
+    return frozenset(_words(word) for word in enum.silent)
+
+
+def says_nothing(enum: Enumeration, value: object) -> bool:
+    """Whether `value` is one of the words that say nothing of the enumeration's value."""
+    return _words(value) in _silent_words(enum)
+
+
+_YES = frozenset(("是", "yes", "y", "true", "1", "√", "✓", "有"))
+_NO = frozenset(("否", "no", "n", "false", "0", "×", "无", "不是"))
+
+
+def enum_code(enum: Enumeration, value: object) -> str:
+    """A code, a Chinese or English label, or an alias of `enum`."""
+    code = _codes_by_word(enum).get(_words(value))
+    if code is not None:
+        return code
     allowed = "、".join(c.zh for c in enum.choices)
     raise ValueError(f"“{value}”不是可选值（{allowed}）/ {value!r} is not one of {', '.join(enum.codes)}")
 
@@ -80,6 +111,13 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
                 return enum_code(field.enum, value)
             except ValueError as error:
                 raise _Bad("not_a_choice", str(error)) from error
+        case "bool":
+            if isinstance(value, bool):
+                return value
+            word = _words(value)
+            if word in _YES or word in _NO:
+                return word in _YES
+            raise _Bad("not_a_choice", f"“{value}”应为“是”或“否” / {value!r} must be yes (是) or no (否)")
         case "period":
             return str(Period.parse(str(value)))
         case "ordinal":
@@ -119,7 +157,7 @@ def clean(
     for field in fields:
         if field.key not in data:
             if field.required and not partial:
-                errors.append(FieldError(field.key, "required", _REQUIRED))
+                errors.append(FieldError(field.key, "required", required_message(field)))
             continue
         try:
             value = clean_value(field, data[field.key], warnings)
@@ -130,7 +168,7 @@ def clean(
             errors.append(FieldError(field.key, "type", str(error)))
             continue
         if value is None and field.required:
-            errors.append(FieldError(field.key, "required", _REQUIRED))
+            errors.append(FieldError(field.key, "required", required_message(field)))
             continue
         cleaned[field.key] = value
     if errors:

@@ -122,8 +122,8 @@ class Account(Table, db=DB, tablename="account"):
 class AuditEntry(Table, db=DB, tablename="audit_entry"):
     id = Serial(primary_key=True)
     at = Timestamptz(index=True)
-    actor = Varchar(length=100)
-    source = Varchar(length=100)
+    actor = Varchar(length=100, index=True)
+    source = Varchar(length=100, index=True)
     action = Varchar(length=16)
     entity = Varchar(length=20, index=True)
     entity_key = Varchar(length=80)

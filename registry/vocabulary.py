@@ -11,15 +11,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Choice:
+    """One value of an enumeration; `aliases` are other words files use for it (CNIPA's phrases…)."""
+
     code: str
     zh: str
     en: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Enumeration:
+    """`silent`: words files put in the column that say nothing of the value (a change of owner
+    recorded in the legal-status column, `存续` in a business-status column): read as empty, with a
+    warning."""
+
     name: str
     choices: tuple[Choice, ...]
+    silent: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -50,10 +58,12 @@ INDUSTRY = Enumeration(
 TENANT_STATUS = Enumeration(
     "tenant_status",
     (
-        Choice("incubating", "在孵", "Incubating"),
-        Choice("graduated", "毕业", "Graduated"),
-        Choice("left", "迁出", "Left"),
+        Choice("incubating", "在孵", "Incubating", aliases=("在孵企业", "孵化中", "在园")),
+        Choice("graduated", "毕业", "Graduated", aliases=("已毕业", "毕业企业")),
+        Choice("left", "迁出", "Left", aliases=("已迁出", "离园", "已离园", "注销", "吊销", "吊销，未注销", "撤销")),
     ),
+    # A registration list's 经营状态 says whether the company trades, not where it stands in the park.
+    silent=("存续", "在业", "开业", "在营", "正常", "存续（在营、开业、在册）"),
 )
 PLATFORM_LEVEL = Enumeration(
     "platform_level",
@@ -67,9 +77,10 @@ PLATFORM_LEVEL = Enumeration(
 IP_KIND = Enumeration(
     "ip_kind",
     (
-        Choice("invention", "发明专利", "Invention patent"),
-        Choice("utility_model", "实用新型", "Utility model"),
-        Choice("design", "外观设计", "Design"),
+        # CNIPA's search exports name the document type: 发明申请 (published application), 发明授权 (grant).
+        Choice("invention", "发明专利", "Invention patent", aliases=("发明", "发明申请", "发明授权", "发明公布")),
+        Choice("utility_model", "实用新型", "Utility model", aliases=("实用新型专利",)),
+        Choice("design", "外观设计", "Design", aliases=("外观设计专利", "外观专利")),
         Choice("software_copyright", "软件著作权", "Software copyright"),
         Choice("trademark", "商标", "Trademark"),
         Choice("ic_layout", "集成电路布图设计", "IC layout design"),
@@ -79,12 +90,24 @@ IP_KIND = Enumeration(
 IP_STATUS = Enumeration(
     "ip_status",
     (
-        Choice("pending", "申请中", "Pending"),
-        Choice("valid", "有效", "Valid"),
-        Choice("lapsed", "失效", "Lapsed"),
-        Choice("expired", "期满", "Expired"),
-        Choice("withdrawn", "撤回", "Withdrawn"),
+        # CNIPA's legal-status phrases (中国及多国专利审查信息查询, 专利检索及分析) and everyday words.
+        Choice("pending", "申请中", "Pending", aliases=(
+            "审查中", "实审", "实质审查", "实质审查的生效", "实质审查请求的生效", "发明专利申请公布", "公开", "公布",
+            "在审", "受理", "已受理")),
+        Choice("valid", "有效", "Valid", aliases=(
+            "授权", "已授权", "有权", "专利权维持", "发明专利权授予", "实用新型专利权授予", "外观设计专利权授予",
+            "授权登记", "已登记", "已注册", "注册")),
+        Choice("lapsed", "失效", "Lapsed", aliases=(
+            "已失效", "无效", "专利权的终止", "未缴年费专利权终止", "专利权终止", "终止", "专利权的无效宣告",
+            "专利权全部无效")),
+        Choice("expired", "期满", "Expired", aliases=("期限届满", "专利权期限届满终止", "已期满", "届满")),
+        Choice("withdrawn", "撤回", "Withdrawn", aliases=(
+            "视为撤回", "驳回", "发明专利申请公布后的驳回", "发明专利申请公布后的视为撤回", "发明专利申请公布后的撤回",
+            "申请撤回", "已撤回", "已驳回", "放弃", "视为放弃")),
     ),
+    # Phrases that record a change of owner or particulars, or nothing at all: no legal state in them.
+    silent=("著录事项变更", "专利申请权、专利权的转移", "专利权人的姓名或者名称、地址的变更", "专利申请权的转移",
+            "专利权的转移", "无数据", "其他有关事项", "文件的公告送达"),
 )
 # What an IP deadline asks of the owner (registry.ip_deadlines), and where it stands today.
 DEADLINE_KIND = Enumeration(
@@ -127,21 +150,23 @@ class Field:
 
 TENANT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
-          aliases=("信用代码", "社会信用代码", "unified social credit code", "credit code")),
+          aliases=("信用代码", "社会信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码",
+                   "统一社会信用代码/注册号", "unified social credit code", "credit code")),
     Field("name", "企业名称", "Name", required=True, max_length=200,
-          aliases=("名称", "单位名称", "公司名称", "company", "company name", "name (zh)")),
+          aliases=("名称", "单位名称", "公司名称", "企业全称", "在孵企业名称", "company", "company name", "name (zh)")),
     Field("name_en", "英文名称", "English name", max_length=200, tenant_editable=True,
           aliases=("name_en", "english name")),
     Field("industry", "产业类别", "Industry", "enum", INDUSTRY, required=True,
           aliases=("产业", "行业", "所属产业", "产业分组", "industry group")),
     Field("founded_on", "成立日期", "Founded on", "date",
-          aliases=("注册日期", "成立时间", "founded", "date founded")),
+          aliases=("注册日期", "成立时间", "企业成立时间", "注册时间", "成立日", "founded", "date founded")),
     Field("moved_in_on", "入驻日期", "Moved in on", "date",
-          aliases=("入园日期", "入驻时间", "入孵日期", "moved in", "move-in date")),
+          aliases=("入园日期", "入驻时间", "入孵日期", "企业入驻时间", "入驻科技园时间", "入孵时间", "入园时间",
+                   "moved in", "move-in date")),
     Field("moved_out_on", "迁出日期", "Moved out on", "date",
-          aliases=("毕业/迁出日期", "离园日期", "moved out", "move-out date")),
+          aliases=("毕业/迁出日期", "离园日期", "毕业时间", "迁出时间", "毕业日期", "moved out", "move-out date")),
     Field("status", "状态", "Status", "enum", TENANT_STATUS, required=True,
-          aliases=("企业状态", "孵化状态", "tenant status")),
+          aliases=("企业状态", "孵化状态", "经营状态", "登记状态", "tenant status")),
     Field("hte_certificate_no", "高新技术企业证书编号", "High-tech certificate no.",
           max_length=40, aliases=("高企证书编号", "高新证书号", "high-tech certificate")),
     Field("hte_certified_on", "高新技术企业认定日期", "High-tech certified on", "date",
@@ -151,7 +176,7 @@ TENANT_FIELDS: tuple[Field, ...] = (
     Field("contact_name", "联系人", "Contact name", max_length=100, tenant_editable=True,
           aliases=("联系人姓名", "contact")),
     Field("contact_phone", "联系电话", "Contact phone", max_length=40, tenant_editable=True,
-          aliases=("电话", "手机", "phone")),
+          aliases=("电话", "手机", "电话号码", "联系方式", "手机号码", "phone")),
     Field("contact_email", "电子邮箱", "Contact email", max_length=200, tenant_editable=True,
           aliases=("邮箱", "email", "e-mail")),
     Field("website", "网址", "Website", max_length=300, tenant_editable=True,
@@ -162,19 +187,21 @@ TENANT_FIELDS: tuple[Field, ...] = (
 
 IP_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
-          aliases=("权利人信用代码", "信用代码", "owner uscc", "tenant uscc")),
+          aliases=("权利人信用代码", "信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "owner uscc",
+                   "tenant uscc")),
     Field("kind", "知识产权类型", "Kind", "enum", IP_KIND, required=True,
-          aliases=("类型", "类别", "ip type", "type")),
+          aliases=("类型", "类别", "专利类型", "知识产权类别", "ip type", "type")),
     Field("number", "申请号/登记号", "Number", "ip_number", required=True,
           aliases=("申请号", "专利号", "登记号", "注册号", "application number", "ip number")),
     Field("title", "名称", "Title", max_length=500, required=True,
-          aliases=("知识产权名称", "专利名称", "软件名称", "商标名称", "title of ip")),
+          aliases=("知识产权名称", "专利名称", "发明名称", "实用新型名称", "软件名称", "软件全称", "商标名称",
+                   "title of ip")),
     Field("filed_on", "申请日", "Filed on", "date",
           aliases=("申请日期", "filing date", "filed")),
     Field("granted_on", "授权日", "Granted on", "date",
-          aliases=("授权日期", "登记日期", "注册日期", "grant date", "granted")),
+          aliases=("授权日期", "登记日期", "注册日期", "授权公告日", "授权日期/登记日期", "grant date", "granted")),
     Field("status", "法律状态", "Status", "enum", IP_STATUS, required=True,
-          aliases=("状态", "ip status", "legal status")),
+          aliases=("状态", "当前法律状态", "专利状态", "ip status", "legal status")),
 )
 
 # A patent year's annual fee as paid (registry.services.deadlines); the item by its kind and number.
@@ -196,25 +223,27 @@ COUNT_KEYS = ("employees", "rd_staff", "new_graduates")
 
 REPORT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
-          aliases=("信用代码", "credit code")),
+          aliases=("信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "credit code")),
     Field("period", "报告期", "Period", "period", required=True,
           aliases=("期间", "统计期", "年度", "reporting period")),
     Field("revenue", "营业收入", "Revenue", "money", unit="元",
-          aliases=("收入", "总收入", "营收", "operating revenue")),
+          aliases=("收入", "总收入", "营收", "主营业务收入", "营业总收入", "operating revenue")),
     Field("net_profit", "净利润", "Net profit", "money", unit="元",
-          aliases=("利润", "profit")),
+          aliases=("利润", "在孵企业净利润", "profit")),
     Field("exports", "出口总额", "Exports", "money", unit="元",
-          aliases=("出口", "出口额", "export")),
+          aliases=("出口", "出口额", "在孵企业出口总额", "export")),
     Field("rd_expense", "研发经费支出", "R&D expense", "money", unit="元",
-          aliases=("研发投入", "研发费用", "研发支出", "r&d spending")),
+          aliases=("研发投入", "研发费用", "研发支出", "研究与试验发展(R&D)经费支出", "研究与试验发展经费支出",
+                   "研究与试验发展经费", "r&d spending")),
     Field("tax_paid", "实际上缴税费", "Tax paid", "money", unit="元",
-          aliases=("上缴税费", "纳税额", "税费", "taxes paid")),
+          aliases=("上缴税费", "纳税额", "税费", "在孵企业上缴税额", "在孵企业实际上缴税费", "上缴税额", "taxes paid")),
     Field("employees", "从业人员", "Employees", "count", unit="人",
-          aliases=("从业人员数", "员工人数", "职工人数", "headcount")),
+          aliases=("从业人员数", "员工人数", "职工人数", "在孵企业从业人员", "从业人员期末人数", "headcount")),
     Field("rd_staff", "研发人员", "R&D staff", "count", unit="人",
-          aliases=("研发人员数", "科技人员", "r&d personnel")),
+          aliases=("研发人员数", "科技人员", "研究与试验发展(R&D)人员", "研究与试验发展人员", "r&d personnel")),
     Field("new_graduates", "吸纳应届毕业生", "New graduates hired", "count", unit="人",
-          aliases=("应届毕业生", "吸纳应届大学毕业生", "graduates hired")),
+          aliases=("应届毕业生", "吸纳应届大学毕业生", "接纳应届毕业生就业人员", "吸纳应届毕业生就业人员",
+                   "graduates hired")),
 )
 
 SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
@@ -224,6 +253,36 @@ SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
     "fees": ("年费缴纳", "Annual fees", FEE_FIELDS),
 }
 
+# Columns a file may carry that fill a registry field without being one (SPEC §4, files as parks
+# really have them). Importers only; the API, template and dump never show them.
+IMPORT_ONLY_FIELDS: dict[str, tuple[Field, ...]] = {
+    "tenants": (
+        Field("graduated", "是否毕业企业", "Graduated?", "bool", aliases=("是否毕业", "已毕业企业", "graduated")),
+        # A registration list's trade (国民经济行业分类): one of the park's groups, or left to classify.
+        Field("trade", "所属行业", "Trade", max_length=200, aliases=("行业类别", "行业分类", "国民经济行业", "trade")),
+    ),
+    "ip": (
+        Field("owner_name", "申请人/专利权人", "Applicant / owner", max_length=2000, aliases=(
+            "申请人", "专利权人", "权利人", "申请（专利权）人", "申请(专利权)人", "申请人(专利权人)", "著作权人",
+            "商标注册人", "注册人", "applicant", "owner", "assignee")),
+        Field("published_on", "申请公布日/授权公告日", "Published / granted on", "date",
+              aliases=("公开（公告）日", "公开(公告)日", "公开公告日", "公告日", "公开日", "申请公布日")),
+        Field("status_changed_on", "法律状态最后修改日期", "Legal status dated", "date",
+              aliases=("法律状态公告日", "法律状态日期", "法律状态生效日")),
+    ),
+    "reports": (),
+}
+
+# Headers of things the registry does not keep: their columns are passed over with one warning a
+# sheet, not one a column.
+NOT_KEPT = (
+    "注册资本", "注册资金", "实缴资本", "法定代表人", "法人代表", "法人", "企业类型", "公司类型", "登记机关", "经营范围",
+    "注册地址", "住所", "地址", "企业地址", "是否高新技术企业", "是否高企", "所属地区", "所属省份", "所属城市", "所属区县",
+    "序号", "编号", "发明人", "设计人", "发明人/设计人", "IPC分类号", "主分类号", "分类号", "代理人", "代理机构",
+    "专利代理机构", "外观设计洛迦诺分类号", "公布号", "公开（公告）号", "公开(公告)号", "申请公布号/授权公告号",
+    "摘要", "优先权", "纳税人识别号", "注册号", "工商注册号", "组织机构代码", "英文名", "曾用名", "参保人数",
+)
+
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)
 
 
@@ -232,7 +291,8 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
-    "DEADLINE_KIND", "DEADLINE_STATE", "COUNT_KEYS", "FEE_FIELDS", "IP_FIELDS", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "COUNT_KEYS", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "NOT_KEPT",
+    "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
     "TENANT_STATUS", "Choice", "Enumeration", "Field", "field_named",
 ]

@@ -42,8 +42,12 @@ class AuditController(Controller):
 
     @get("/", summary="The audit trail, newest first")
     async def list_audit(
-        self, request: Request[Actor, object, object], entity: FromQuery[str | None] = None, uscc: FromQuery[str | None] = None,
+        self, request: Request[Actor, object, object], entity: FromQuery[str | None] = None,
+        uscc: FromQuery[str | None] = None, actor: FromQuery[str | None] = None, source: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
     ) -> dict:
+        """`actor` is the account that made the change; `source` where it came from: `request:<id>`, `cli`, `demo`,
+        `import:<batch id>`."""
         uscc = uscc.strip().upper() if uscc else None  # as every /tenants/{uscc} path takes it
-        return page_of(AuditEntry, await audit.list_entries(request.user, entity, uscc, limit, offset))
+        entries = await audit.list_entries(request.user, entity, uscc, limit, offset, by=actor, source=source)
+        return page_of(AuditEntry, entries)

@@ -150,17 +150,47 @@ async def update_account(actor: Actor, username: str, data: Mapping[str, Any], i
         if "active" in data:
             diff["active"] = bool(data["active"])
         diff = {k: v for k, v in diff.items() if before[k] != v}
-        shown = dict(diff)
-        if "password" in data:
-            diff["password"] = await asyncio.to_thread(_hash, data["password"])
-            shown["password"] = "(changed)"
-        if diff:
-            await Account.update({**diff, "version": before["version"] + 1}).where(Account.username == username).run()
-            await audit.record(actor, "update", "account", username, diff.get("tenant_uscc", before["tenant_uscc"]),
-                               {k: before.get(k) for k in shown if k != "password"}, shown)
+        await _write(actor, before, diff, data.get("password"))
         after = await _fetch(username)
     assert after is not None
     return after
+
+
+async def _write(actor: Actor, before: Mapping[str, Any], diff: dict[str, Any], password: str | None) -> None:
+    """Store the changes (inside the caller's write) and audit them; any change bumps the version,
+    which ends every token and portal session the account had."""
+    shown = dict(diff)
+    if password is not None:
+        diff = {**diff, "password": await asyncio.to_thread(_hash, password)}
+        shown["password"] = "(changed)"
+    if diff:
+        username = before["username"]
+        await Account.update({**diff, "version": before["version"] + 1}).where(Account.username == username).run()
+        await audit.record(actor, "update", "account", username, diff.get("tenant_uscc", before["tenant_uscc"]),
+                           {k: before.get(k) for k in shown if k != "password"}, shown)
+
+
+async def change_own_password(actor: Actor, current: str, new: str) -> tuple[Actor, dict[str, Any]]:
+    """Anyone signed in changes their own password by proving the current one. Every other token and
+    session of the account ends; the caller gets the claims to carry on with (see `_binding`)."""
+    row = await _fetch_bound(actor.username)
+    if row is None or not row["active"]:
+        raise NotFound(_NOT_FOUND)
+    errors = [FieldError("new_password", e.code, e.message) for e in _check_password(new)]
+    if not isinstance(current, str) or not await asyncio.to_thread(_verify, current, row["password"]):
+        errors.insert(0, FieldError("current_password", "wrong_password", "当前密码不正确 / the current password is wrong"))
+    elif current == new:
+        errors.append(FieldError("new_password", "unchanged", "新密码须与当前密码不同 / the new password must differ"))
+    if errors:
+        raise ValidationFailed("密码未修改 / password not changed", errors)
+    async with write_transaction():
+        before = await _fetch(actor.username, lock=True)
+        if before is None or before["version"] != row["version"]:
+            raise Conflict("账号刚被修改，请重新登录 / the account just changed; sign in again")
+        await _write(actor, before, {}, new)
+    found = await _fetch_bound(actor.username)
+    assert found is not None
+    return _bound_actor(found)
 
 
 async def delete_account(actor: Actor, username: str, if_version: int | None = None) -> None:
@@ -208,5 +238,5 @@ async def find_bound_actor(username: str) -> tuple[Actor, dict[str, Any]] | None
     return _bound_actor(row)
 
 
-__all__ = ["authenticate", "create_account", "delete_account", "find_bound_actor", "get_account",
-           "list_accounts", "update_account"]
+__all__ = ["authenticate", "change_own_password", "create_account", "delete_account", "find_bound_actor",
+           "get_account", "list_accounts", "update_account"]

@@ -29,6 +29,7 @@ from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
+from registry.records import required_message
 from registry.services import deadline_table
 from registry.services import ip_items as ip_service
 from registry.services import reports as report_service
@@ -36,7 +37,7 @@ from registry.services import tenants as tenant_service
 from registry.services.closed_years import closed_years, require_open
 from registry.services.versioning import changes
 from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
-from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
+from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
 # Keys per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
 READ_CHUNK = 900
@@ -52,7 +53,6 @@ _IP_KEYS = ("kind", "number", "title", "filed_on", "granted_on", "status", "expi
 _SETTLED = frozenset(("kind", "number", "filed_on", "granted_on", "status"))
 _IP_REQUIRED = tuple(f.key for f in IP_FIELDS if f.required and f.key != "uscc")
 _FIGURES = report_service.FIGURES
-_REQUIRED = "必填 / required"
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,10 @@ class Plan:
 def _chunks(items: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _required(index: int, fields: tuple[Field, ...], key: str) -> Problem:
+    return Problem(index, key, "required", required_message(field_named(fields, key)))
 
 
 def _errors_of(index: int, failure: ValidationFailed) -> list[Problem]:
@@ -179,7 +183,7 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
     for index, row in enumerate(rows):
         uscc = row.get("uscc")
         if uscc is None:
-            plan.problems.append(Problem(index, "uscc", "required", _REQUIRED))
+            plan.problems.append(_required(index, TENANT_FIELDS, "uscc"))
             continue
         if first[uscc] != index:
             continue
@@ -190,7 +194,7 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
         if before is None:
             missing = [k for k in _TENANT_REQUIRED if record.get(k) is None]
             if missing:
-                plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+                plan.problems += [_required(index, TENANT_FIELDS, k) for k in missing]
                 continue
             record.setdefault("platform_level", "none")
             checked = record
@@ -250,7 +254,7 @@ def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str,
     if before is None:
         missing = [k for k in _IP_REQUIRED if proposed.get(k) is None]
         if missing:
-            plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+            plan.problems += [_required(index, IP_FIELDS, k) for k in missing]
             return
         merged = {"filed_on": None, "granted_on": None, **proposed}
     else:
@@ -285,7 +289,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
     for index, row in enumerate(rows):
         missing = [k for k in ("uscc", "kind", "number") if row.get(k) is None]
         if missing:
-            plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+            plan.problems += [_required(index, IP_FIELDS, k) for k in missing]
             keys.append(None)
             continue
         proposed = {k: v for k, v in row.items() if k in _SETTLED}
@@ -337,7 +341,7 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
     keys: list[tuple[str, str] | None] = []
     for index, row in enumerate(rows):
         missing = [k for k in ("uscc", "period") if row.get(k) is None]
-        plan.problems += [Problem(index, k, "required", _REQUIRED) for k in missing]
+        plan.problems += [_required(index, REPORT_FIELDS, k) for k in missing]
         try:
             keys.append(None if missing else (row["uscc"], str(Period.parse(row["period"]))))
         except InvalidPeriod as error:
@@ -553,7 +557,7 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 
 __all__ = [
-    "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants", "ip_items_by_key",
-    "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
+    "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
     "upsert_tenants",
 ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
 from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.money import InvalidMoney, unit_yuan
 from registry.periods import InvalidPeriod, Period
 from registry.records import clean
 from registry.services.closed_years import require_open
@@ -16,7 +18,7 @@ from registry.services.listing import Page, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import changes, check_version
 from registry.tables import PeriodReport
-from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS
+from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
 FIGURE_FIELDS = tuple(f for f in REPORT_FIELDS if f.key not in ("uscc", "period"))
 FIGURES = tuple(f.key for f in FIGURE_FIELDS)
@@ -68,13 +70,26 @@ async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = N
     return listing(rows[page.offset : page.offset + page.limit], len(rows), page)
 
 
+def figure_fields(unit: str = "元") -> tuple[Field, ...]:
+    """The report's figures with money stated in `unit` (元, 千元, 万元, 亿元), as a form or a sheet gives it."""
+    if unit == "元":
+        return FIGURE_FIELDS
+    try:
+        unit_yuan(unit)
+    except InvalidMoney as error:
+        raise ValidationFailed(error.message, [FieldError("unit", error.code, error.message)]) from None
+    return tuple(replace(f, unit=unit) if f.type == "money" else f for f in FIGURE_FIELDS)
+
+
 async def put_report(
-    actor: Actor, uscc: str, period_text: str, data: Mapping[str, Any], if_version: int | None = None
+    actor: Actor, uscc: str, period_text: str, data: Mapping[str, Any], if_version: int | None = None,
+    unit: str = "元",
 ) -> tuple[dict, bool]:
-    """Replace the period's figures (a figure left out is cleared). Returns (report, created)."""
+    """Replace the period's figures (a figure left out is cleared), money given in `unit`; stored
+    exactly in fen. Returns (report, created)."""
     actor.require_write(uscc)
     period = parse_period(period_text)
-    figures = {key: None for key in FIGURES} | clean(FIGURE_FIELDS, data, partial=True)
+    figures = {key: None for key in FIGURES} | clean(figure_fields(unit), data, partial=True)
     async with write_transaction():
         owner = await tenant_id(uscc, lock=True)
         await require_open(period.year)

@@ -9,6 +9,7 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import KeyedLookup, for_update, text_contains, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from registry.identifiers import to_halfwidth
 from registry.read_cache import TENANTS
 from registry.records import clean
 from registry.services.listing import Page, apply_sort, filter_code, listing
@@ -32,6 +33,20 @@ def _check_dates(record: Mapping[str, Any]) -> None:
         errors.append(FieldError("moved_in_on", "before_founding", "入驻日期早于成立日期 / moved in before founding"))
     if errors:
         raise ValidationFailed("日期不一致 / inconsistent dates", errors)
+
+
+def name_key(name: str) -> str:
+    """A company name as files spell it, matched to the registry's: spaces dropped, full-width forms
+    (（）, letters, digits) folded to half-width, Latin letters in one case."""
+    return "".join(to_halfwidth(name).split()).casefold()
+
+
+async def usccs_by_name() -> dict[str, set[str]]:
+    """Every tenant's USCC under its name key; one name may belong to several tenants."""
+    named: dict[str, set[str]] = {}
+    for row in await Tenant.select(Tenant.uscc, Tenant.name).run():
+        named.setdefault(name_key(row["name"]), set()).add(row["uscc"])
+    return named
 
 
 fetch = KeyedLookup(lambda uscc: Tenant.select(*COLUMNS).where(Tenant.uscc == uscc), cache=TENANTS)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.api.factories import assert_problem, fresh_patent_number, make_tenant, new_uscc
+from tests.importers.conftest import xlsx
+from tests.importers.test_messy_files import TENANT_HEADERS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def _trail(client, **query) -> list[dict]:
@@ -111,3 +115,24 @@ async def test_tenant_filter_takes_the_uscc_in_any_case(manager):
     tenant = await make_tenant()
     trail = await _trail(manager, uscc=tenant["uscc"].lower())
     assert [e["action"] for e in trail] == ["create"]
+
+
+async def test_filters_narrow_by_who_made_the_change(as_role):
+    tenant = await make_tenant()
+    first, second = await as_role("manager"), await as_role("manager")
+    await first.patch(f"/tenants/{tenant['uscc']}", json={"website": "https://first.example"})
+    await second.patch(f"/tenants/{tenant['uscc']}", json={"website": "https://second.example"})
+    mine = await _trail(first, uscc=tenant["uscc"], actor=second.username)
+    assert [e["after"] for e in mine] == [{"website": "https://second.example"}]
+
+
+async def test_filters_narrow_to_one_import_batch(manager):
+    uscc, other = new_uscc(), new_uscc()
+    batches = []
+    for key in (uscc, other):
+        content = xlsx({"企业": [TENANT_HEADERS, [key, f"批次企业{key[-4:]}", "电子信息", "在孵", "2017/3/5"]]})
+        response = await manager.post("/imports", files={"file": ("企业.xlsx", content, XLSX)})
+        assert response.status_code == 201, response.text
+        batches.append(response.json()["id"])
+    trail = await _trail(manager, source=f"import:{batches[0]}")
+    assert [(e["entity_key"], e["action"]) for e in trail] == [(uscc, "create")]

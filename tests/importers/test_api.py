@@ -9,10 +9,12 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from importers import run_import
 from registry.settings import settings
 from registry.tables import AuditEntry
 from tests.conftest import make_tenant, new_uscc
-from tests.importers.conftest import registry_state, rezip, xlsx
+from tests.importers.conftest import patent, registry_state, rezip, xls, xlsx
+from tests.importers.real_layouts import CNIPA_HEADERS
 from tests.importers.test_messy_files import TENANT_HEADERS
 from tests.server import login
 
@@ -138,3 +140,30 @@ async def test_a_tenant_never_reads_an_import_batch_or_its_errors_workbook(clien
         assert response.status_code in (403, 404), path
         assert other["uscc"] not in response.text and "别家企业保密" not in response.text
     await tenant.aclose()
+
+
+async def test_both_doors_give_a_cnipa_export_the_same_plan_errors_and_warnings(clients, manager):
+    owner = await make_tenant(name="接口示例科技有限公司")
+    content = xls({"Sheet1": [
+        CNIPA_HEADERS,
+        ["发明申请", "一种装置", "实质审查的生效", "20170301", "2017.01.25", "CN" + patent(2016, 1), "2016.10.13",
+         owner["name"], "张某"],
+        ["实用新型", "一种结构", "授权", "20160629", "2016.06.29", "CN" + patent(2015, 2), "2015.12.08",
+         "不在园区的公司", "李某"],
+    ]})
+    direct = (await run_import(manager, "专利.xls", content, dry_run=True)).to_json()
+    response = await (await clients("manager")).post(
+        "/imports", params={"dry_run": "true"}, files={"file": ("专利.xls", content, "application/vnd.ms-excel")})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["status"] == direct["status"] == "invalid"
+    assert body["sheets"] == direct["sheets"] and body["errors"] == direct["errors"]
+    assert body["warnings"] == direct["warnings"]
+    assert [(e["row"], e["column"], e["code"]) for e in body["errors"]] == [(3, "H", "owner_not_found")]
+
+
+async def test_an_unplaceable_file_is_refused_through_the_api_naming_its_headers(clients):
+    response = await (await clients("manager")).post(
+        "/imports", files=_upload(xlsx({"名单": [["公司", "信用代码号"], ["甲", "x"]]}), "名单.xlsx"))
+    assert response.status_code == 422
+    assert "信用代码号" in response.json()["detail"] and "统一社会信用代码" in response.json()["detail"]

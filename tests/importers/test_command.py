@@ -47,7 +47,7 @@ def test_cli_exit_status_and_output(tmp_path, database_url):
     good = _write(tmp_path, "good.xlsx", xlsx({"企业": [TENANT_HEADERS, [uscc, "命令行企业", "其他", "在孵", None]]}))
     dry = _park_import(database_url, good, "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "dry run" in dry.stdout and "created       1" in dry.stdout
+    assert "dry run" in dry.stdout and "would create       1" in dry.stdout and " created " not in dry.stdout
 
     applied = _park_import(database_url, good)
     assert applied.returncode == 0 and "applied" in applied.stdout
@@ -57,6 +57,7 @@ def test_cli_exit_status_and_output(tmp_path, database_url):
     assert invalid.returncode == 1
     assert "企业!C2 「采矿」" in invalid.stdout and "企业!E2 「2017-02-30」" in invalid.stdout
     assert "nothing was written" in invalid.stdout
+    assert "would create" in invalid.stdout and " created " not in invalid.stdout
 
     unusable = _park_import(database_url, _write(tmp_path, "notes.pdf", b"%PDF-1.7 ..."))
     assert unusable.returncode == 2 and "not_a_spreadsheet" in unusable.stderr

@@ -1,7 +1,9 @@
 import pytest
 
 from registry.identifiers import InvalidIdentifier
-from registry.ip_numbers import cnipa_check_char, make_patent_number, normalise_ip_number
+from registry.ip_numbers import cnipa_check_char, kind_of_patent_number, make_patent_number, normalise_ip_number
+from registry.records import enum_code, says_nothing
+from registry.vocabulary import IP_KIND, IP_STATUS
 
 
 def test_worked_checks_from_the_spec():
@@ -124,3 +126,39 @@ def test_unknown_kind_is_rejected():
     with pytest.raises(InvalidIdentifier) as caught:
         normalise_ip_number("patent", "201710601862.3")
     assert caught.value.code == "ip_kind_unknown"
+
+
+def test_numbers_filed_before_1989_carry_no_check_character():
+    assert normalise_ip_number("invention", "CN85102475") == "85102475"
+    assert normalise_ip_number("utility_model", "ZL 8720 3112") == "87203112"
+    with pytest.raises(InvalidIdentifier) as caught:
+        normalise_ip_number("design", "CN85102475")
+    assert caught.value.code == "ip_number_kind"
+    with pytest.raises(InvalidIdentifier):  # from 1989 on the check character is required
+        normalise_ip_number("invention", "95115608")
+
+
+@pytest.mark.parametrize(("number", "kind"), [
+    ("CN201610895413.X", "invention"), ("201480012345.6", "invention"), ("CN201620490797.2", "utility_model"),
+    ("CN201430491695.9", "design"), ("85102475", "invention"), ("2017SR123456", None), ("12345678", None),
+])
+def test_a_patent_kind_is_read_from_the_type_digit(number, kind):
+    assert kind_of_patent_number(number) == kind
+
+
+@pytest.mark.parametrize(("phrase", "status"), [
+    ("实质审查的生效", "pending"), ("发明专利申请公布", "pending"), ("公开", "pending"), ("审查中", "pending"),
+    ("授权", "valid"), ("发明专利权授予", "valid"), ("专利权维持", "valid"), ("已授权", "valid"),
+    ("专利权的终止", "lapsed"), ("未缴年费专利权终止", "lapsed"), ("已失效", "lapsed"),
+    ("视为撤回", "withdrawn"), ("驳回", "withdrawn"), ("发明专利申请公布后的驳回", "withdrawn"), ("期限届满", "expired"),
+])
+def test_cnipa_legal_status_phrases_and_everyday_words_name_a_status(phrase, status):
+    assert enum_code(IP_STATUS, phrase) == status
+
+
+def test_phrases_of_a_change_of_particulars_say_nothing_of_the_legal_state():
+    for phrase in ("著录事项变更", "专利申请权、专利权的转移", "专利权人的姓名或者名称、地址的变更", "无数据"):
+        assert says_nothing(IP_STATUS, phrase)
+    assert not says_nothing(IP_STATUS, "授权")
+    assert [enum_code(IP_KIND, word) for word in ("发明申请", "发明授权", "实用新型", "外观设计")] == [
+        "invention", "invention", "utility_model", "design"]

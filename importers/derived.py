@@ -1,0 +1,92 @@
+"""What a row of a real file says without a column of its own (SPEC §4, files as parks really have
+them): a patent's kind from its number, its grant date from CNIPA's status date or announcement
+date, a tenant's status from 是否毕业企业, a report's period from the sheet's title.
+
+Each rule that fills a field says so in one warning naming the rows it covered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from importers.headers import Layout, fold
+from importers.report import Issues
+from registry.ip_numbers import kind_of_patent_number
+from registry.records import enum_code
+from registry.vocabulary import INDUSTRY, IP_KIND
+
+# CNIPA search exports name a published invention application 发明申请 (its date is the 申请公布日),
+# a granted one 发明授权 (its date is the 授权公告日).
+_PUBLICATION_RECORDS = frozenset(fold(word) for word in ("发明申请", "发明公布"))
+# A kind written as the registry names it; anything else in the column (发明申请, 发明授权…) is a phrase
+# read as a kind, and said so.
+_KIND_LABELS = frozenset(fold(word) for choice in IP_KIND.choices for word in (choice.code, choice.zh, choice.en))
+# What a granted item's status may be: granted at some time, whatever came after.
+_GRANTED = ("valid", "lapsed", "expired")
+
+
+@lru_cache(maxsize=256)
+def _folded(written: str) -> str:
+    return fold(written)
+
+
+def _is_phrase(written: str) -> bool:
+    return _folded(written) not in _KIND_LABELS
+
+
+def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str,
+                 letters: dict[str, str], issues: Issues) -> None:
+    """Fill, in place, what the row leaves unsaid and the file's other columns tell."""
+    if layout.kind == "ip":
+        _complete_ip(record, raw, row, sheet, letters, issues)
+    elif layout.kind == "tenants":
+        if record.pop("graduated", None) is True and record.get("status") is None:
+            record["status"] = "graduated"
+        trade = record.pop("trade", None)
+        if trade is not None and record.get("industry") is None:
+            try:
+                record["industry"] = enum_code(INDUSTRY, trade)
+            except ValueError:
+                issues.warn_rows(sheet, row, letters.get("trade"), trade, "trade_not_an_industry_group",
+                                 f"所属行业“{trade}”不是园区的产业类别，不作产业类别读取",
+                                 f"the trade {trade!r} is not one of the park's industry groups; not read as one")
+    elif layout.kind == "reports" and "period" not in record and layout.sheet_period:
+        record["period"] = layout.sheet_period
+
+
+def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
+                 issues: Issues) -> None:
+    number, written = record.get("number"), raw.get("kind")
+    if record.get("kind") is not None and isinstance(written, str) and _is_phrase(written):
+        issues.warn_rows(sheet, row, letters.get("kind"), written.strip(), "kind_from_type_phrase",
+                         f"类型“{written.strip()}”按{IP_KIND.label(record['kind'])}读取",
+                         f"type {written.strip()!r} read as {IP_KIND.label(record['kind'], 'en')}")
+    if record.get("kind") is None and number:
+        kind = kind_of_patent_number(number)
+        if kind is not None:
+            record["kind"] = kind
+            issues.warn_rows(sheet, row, letters.get("number"), None, "kind_from_number",
+                             f"未填知识产权类型，按申请号的类型码定为{IP_KIND.label(kind)}",
+                             f"no kind given; read from the application number's type digit as {IP_KIND.label(kind, 'en')}")
+    status_dated = record.pop("status_changed_on", None)
+    published = record.pop("published_on", None)
+    if record.get("granted_on") is not None:
+        return
+    kind, status = record.get("kind"), record.get("status")
+    if status == "valid" and status_dated is not None:
+        record["granted_on"] = status_dated
+        issues.warn_rows(sheet, row, letters.get("status_changed_on"), None, "granted_on_from_status_date",
+                         "无授权日，以“法律状态最后修改日期”（授权的日期）为授权日",
+                         "no grant date; the legal status's date (the day it was granted) is taken as the grant date")
+        return
+    if published is None:
+        return
+    publication_record = isinstance(written, str) and _folded(written) in _PUBLICATION_RECORDS
+    if kind in ("utility_model", "design") or (status in _GRANTED and not publication_record):
+        record["granted_on"] = published
+        return
+    issues.warn_rows(sheet, row, letters.get("published_on"), None, "publication_date_not_grant",
+                     "“申请公布日/授权公告日”是未授权申请的公布日，不作为授权日",
+                     "the publication/grant announcement date of an item not granted is its publication date; "
+                     "not stored as a grant date")
