@@ -182,7 +182,8 @@ def seen_headers(rows: list[list]) -> list[str]:
     return [text for _, text in best]
 
 
-_KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports"}
+_KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports",
+               "fees": "年费缴纳表 / annual fees"}
 
 
 def expected_headers(seen: list[str]) -> str:

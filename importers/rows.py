@@ -21,7 +21,8 @@ _FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", 
                  "联系电话", "source")
 # Fields a row may leave blank for the import to fill (a new record's default, a kind from its
 # number, an owner from its name): a blank there is "not said", never "clear it".
-UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set()}
+UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set(),
+                     "fees": set()}
 
 
 @dataclass

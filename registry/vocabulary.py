@@ -271,6 +271,7 @@ IMPORT_ONLY_FIELDS: dict[str, tuple[Field, ...]] = {
               aliases=("法律状态公告日", "法律状态日期", "法律状态生效日")),
     ),
     "reports": (),
+    "fees": (),
 }
 
 # Headers of things the registry does not keep: their columns are passed over with one warning a
