@@ -466,6 +466,16 @@ def _raise_conflict_if_unique(error: Exception) -> None:
         raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again") from error
 
 
+async def insert_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                      total: int) -> None:
+    """Raw chunked inserts (executemany; COPY on PostgreSQL) inside the current write transaction,
+    for writers of many rows outside an import plan (fees, deadlines)."""
+    transaction = DB.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("insert_rows runs inside a write transaction")
+    await _Writer(actor, transaction.connection, None).insert(table, columns, rows, total, "")
+
+
 @asynccontextmanager
 async def _writing(actor: Actor, plan: Plan, progress: Progress | None) -> AsyncIterator[_Writer]:
     actor.require_role("admin", "manager")
@@ -558,6 +568,6 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 __all__ = [
     "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
-    "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "insert_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
     "upsert_tenants",
 ]

@@ -8,7 +8,7 @@ deadline costs today (the fee, and the late fee once it is overdue) is added to 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from registry import audit
@@ -35,7 +35,7 @@ from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import check_version
-from registry.tables import IPDeadline, IPFee
+from registry.tables import AuditEntry, IPDeadline, IPFee
 from registry.vocabulary import FEE_FIELDS, IP_KIND
 
 # --- Paid fees ---------------------------------------------------------------------------------
@@ -54,6 +54,7 @@ def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
 _FEE_KEYS = ("patent_year", "paid_on", "amount")
 _PAYMENT_FIELDS = tuple(f for f in FEE_FIELDS if f.key in ("paid_on", "amount"))
 _INSERT_CHUNK = 500
+_AUDIT_COLUMNS = ("at", "actor", "source", "action", "entity", "entity_key", "uscc", "before", "after")
 
 
 def fee_problems(item: Mapping[str, Any], record: Mapping[str, Any], today: date) -> list[FieldError]:
@@ -124,12 +125,18 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         for row in await IPFee.select().where(IPFee.item.is_in(chunk)).run():
             stored[(row["item"], row["patent_year"])] = row
     inserts, entries = [], []
+    at = datetime.now(UTC)
+
+    def entry(action: str, key: str, uscc: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> tuple:
+        return (at, actor.username, actor.source, action, "ip_fee", key, uscc, audit.snapshot(before),
+                audit.snapshot(after))
+
     for item, record in fees:
         key = f"{item['kind']}:{item['number']}:{record['patent_year']}"
         before = stored.get((item["id"], record["patent_year"]))
         if before is None:
-            inserts.append(IPFee(item=item["id"], version=1, **record))
-            entries.append(audit.entry(actor, "create", "ip_fee", key, item["uscc"], None, record))
+            inserts.append((item["id"], record["patent_year"], record["paid_on"], record["amount"], 1))
+            entries.append(entry("create", key, item["uscc"], None, record))
             counts.created += 1
             continue
         kept = {k: before[k] for k in _FEE_KEYS}
@@ -137,11 +144,10 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
             counts.unchanged += 1
             continue
         await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
-        entries.append(audit.entry(actor, "update", "ip_fee", key, item["uscc"], kept, record))
+        entries.append(entry("update", key, item["uscc"], kept, record))
         counts.updated += 1
-    for rows in (inserts, entries):
-        for start in range(0, len(rows), _INSERT_CHUNK):
-            await type(rows[0]).insert(*rows[start : start + _INSERT_CHUNK]).run()
+    await bulk.insert_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
+    await bulk.insert_rows(actor, AuditEntry._meta.tablename, _AUDIT_COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts
 
