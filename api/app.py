@@ -10,6 +10,7 @@ from litestar.openapi import OpenAPIConfig
 
 from api.auth import LoginThrottle, jwt_auth
 from api.controllers.accounts import AuthController, UserController
+from api.controllers.deadlines import DeadlineController, FeeController, TenantDeadlineController
 from api.controllers.exports import ExportController
 from api.controllers.imports import ImportController
 from api.controllers.ip import IPController, TenantIPController
@@ -28,6 +29,7 @@ from registry.tables import Account
 CONTROLLERS = [
     AuthController, UserController, TenantController, TenantIPController, IPController, ReportController,
     PeriodController, AuditController, StatsController, ImportController, ExportController,
+    DeadlineController, TenantDeadlineController, FeeController,
 ]
 
 

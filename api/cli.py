@@ -98,7 +98,9 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from exports.command import main_export
 
-    return main_export(args.kind, args.year, args.lang, args.output, period=args.period, as_of=args.as_of)
+    return main_export(
+        args.kind, args.year, args.lang, args.output, period=args.period, as_of=args.as_of, within=args.within
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -127,11 +129,12 @@ def parser() -> argparse.ArgumentParser:
     imp.set_defaults(run=_import)
 
     exp = commands.add_parser("export", help="write a workbook")
-    exp.add_argument("kind", choices=["statistics", "template", "registry"])
+    exp.add_argument("kind", choices=["statistics", "template", "registry", "deadlines"])
     exp.add_argument("--year", type=int)
     exp.add_argument("--period", help="statistics for a year, half or quarter: 2016, 2017H1, 2017Q3")
     exp.add_argument("--as-of", help="statistics: date the head counts (YYYY-MM-DD), e.g. 2017-10-31")
     exp.add_argument("--lang", choices=["zh", "en"], default="zh")
+    exp.add_argument("--within", type=int, help="deadlines: days ahead to list (default 90)")
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(run=_export)
     return root

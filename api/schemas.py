@@ -121,6 +121,7 @@ class IPItem(Struct):
     filed_on: date | None = None
     granted_on: date | None = None
     expires_on: date | None = None
+    at_risk: bool = False  # an annual fee year unpaid past its grace: the patent may lapse
 
 
 class IPItemUpdate(Body):
@@ -134,6 +135,60 @@ class IPItemUpdate(Body):
 
 class IPItemCreate(IPItemUpdate):
     """Required: kind, number, title, status (all missing ones are named at once)."""
+
+
+DeadlineKind = Literal["annual_fee", "renewal", "expiry"]
+
+
+class Deadline(Struct):
+    """A date an IP item's owner must act by. `due_on` is the day itself; an annual fee or renewal
+    may still be made until `grace_ends_on` (a fee then with `late_fee`); `state` is `grace` once
+    `due_on` has passed. `amount` is what paying today costs (fee + late fee); expiries have none."""
+
+    ip_id: int
+    uscc: str
+    tenant_name: str
+    kind: IPKind
+    number: str
+    title: str
+    deadline: DeadlineKind
+    state: Literal["due", "grace", "at_risk"]
+    due_on: date
+    patent_year: int | None = None
+    window_opens_on: date | None = None
+    grace_ends_on: date | None = None
+    fee: Yuan | None = None
+    late_fee: Yuan | None = None
+    amount: Yuan | None = None
+
+
+class DeadlinePage(Struct):
+    items: list[Deadline]
+    total: int
+    limit: int
+    offset: int
+
+
+class FeePayment(Body):
+    """A patent year's annual fee as paid: the day and the amount in yuan (a decimal string)."""
+
+    paid_on: date | None | UnsetType = UNSET
+    amount: Yuan | None | UnsetType = UNSET
+
+
+class Fee(Struct):
+    """A paid patent year. `scheduled_fee` is CNIPA's fee for the year, `late_fee` what the schedule
+    adds for paying on `paid_on` (due by `due_on`); `amount` is what was recorded as paid."""
+
+    ip_id: int
+    uscc: str
+    patent_year: int
+    paid_on: date
+    amount: Yuan
+    due_on: date
+    scheduled_fee: Yuan
+    late_fee: Yuan
+    version: int
 
 
 class Report(Struct):
@@ -228,6 +283,11 @@ def report_out(row: dict) -> dict:
     out = {k: row[k] for k in ("uscc", "period", "version", *COUNT_KEYS)}
     out.update({k: None if row[k] is None else format_yuan(row[k]) for k in MONEY_KEYS})
     return out
+
+
+def in_yuan(row: dict, *keys: str) -> dict:
+    """`row` with the fen amounts under `keys` as yuan strings (None stays None)."""
+    return {**row, **{k: None if row[k] is None else format_yuan(row[k]) for k in keys}}
 
 
 def struct_of(struct: type[Struct], row: dict) -> Any:

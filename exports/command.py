@@ -1,4 +1,4 @@
-"""`park export statistics|template|registry`: write a workbook to a file (or `-` for stdout).
+"""`park export statistics|template|registry|deadlines`: write a workbook to a file (or `-` for stdout).
 
 Exit status: 0 written, 2 unusable arguments (unknown kind or language, missing or impossible year
 or period, an unreadable --as-of date, an output path that cannot be written).
@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import InvalidPeriod, Period
 
-KINDS = ("statistics", "template", "registry")
+KINDS = ("statistics", "template", "registry", "deadlines")
 LANGS = ("zh", "en")
 _FIRST_YEAR, _LAST_YEAR = 1900, 2999
 
@@ -25,7 +26,13 @@ def _usage_error(message: str) -> int:
 
 
 def main_export(
-    kind: str, year: int | None, lang: str, out: str, period: str | None = None, as_of: str | None = None
+    kind: str,
+    year: int | None,
+    lang: str,
+    out: str,
+    period: str | None = None,
+    as_of: str | None = None,
+    within: int | None = None,
 ) -> int:
     if kind not in KINDS:
         return _usage_error(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -45,13 +52,15 @@ def main_export(
         day = date.fromisoformat(as_of) if as_of is not None else None
     except ValueError:
         return _usage_error(f"--as-of must be a date YYYY-MM-DD, not {as_of!r}")
+    if within is not None and not 0 <= within <= MAX_WITHIN_DAYS:
+        return _usage_error(f"--within must be 0–{MAX_WITHIN_DAYS} days, not {within}")
     if out != "-" and not Path(out).resolve().parent.is_dir():
         return _usage_error(f"cannot write {out}: no such directory")
 
     from registry.migrate import run_on_database
 
     try:
-        written = run_on_database(lambda: _export(kind, statistics_period, lang, out, day))
+        written = run_on_database(lambda: _export(kind, statistics_period, lang, out, day, within))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
     what = f"{kind} {statistics_period} ({lang})" if kind == "statistics" else kind
@@ -59,21 +68,25 @@ def main_export(
     return 0
 
 
-async def _export(kind: str, period: Period | None, lang: str, out: str, as_of: date | None) -> int:
+async def _export(
+    kind: str, period: Period | None, lang: str, out: str, as_of: date | None, within: int | None = None
+) -> int:
     if out == "-":
-        return await _write(kind, period, lang, sys.stdout.buffer, as_of)
+        return await _write(kind, period, lang, sys.stdout.buffer, as_of, within)
     # Written beside the target and renamed, so a failed export never leaves half a workbook.
     partial = Path(f"{out}.part")
     try:
         with partial.open("wb") as file:
-            written = await _write(kind, period, lang, file, as_of)
+            written = await _write(kind, period, lang, file, as_of, within)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
     return written
 
 
-async def _write(kind: str, period: Period | None, lang: str, file: BinaryIO, as_of: date | None) -> int:
+async def _write(
+    kind: str, period: Period | None, lang: str, file: BinaryIO, as_of: date | None, within: int | None = None
+) -> int:
     start = file.tell() if file.seekable() else 0
     if kind == "statistics":
         from exports.statistics import write_statistics_workbook
@@ -84,6 +97,11 @@ async def _write(kind: str, period: Period | None, lang: str, file: BinaryIO, as
         from exports.template import template_workbook
 
         file.write(template_workbook(lang))
+    elif kind == "deadlines":
+        from exports.deadlines import deadlines_workbook
+        from registry.actor import SYSTEM
+
+        file.write(await deadlines_workbook(SYSTEM, DEFAULT_WITHIN_DAYS if within is None else within, lang))
     else:
         from exports.registry_dump import write_registry_workbook
 

@@ -16,10 +16,11 @@ from registry.vocabulary import SHEETS, Field
 _UNIT_EN = {"元": "yuan", "千元": "thousand yuan", "万元": "10k yuan", "亿元": "100m yuan", "人": "persons"}
 
 # Display look per field type (see exports.cells.LOOK_DEFINITIONS).
-LOOK_OF_TYPE = {"date": "date", "money": "money", "count": "integer"}
+LOOK_OF_TYPE = {"date": "date", "money": "money", "count": "integer", "ordinal": "integer"}
 
 # Typical widths (in characters) for columns whose content is not known before streaming.
-_WIDTH_OF_TYPE = {"uscc": 22, "date": 12, "money": 18, "count": 12, "enum": 18, "period": 10, "ip_number": 18}
+_WIDTH_OF_TYPE = {"uscc": 22, "date": 12, "money": 18, "count": 12, "enum": 18, "period": 10, "ip_number": 18,
+                  "ordinal": 8}
 
 
 def sheet_name(kind: str, lang: str = "zh") -> str:
@@ -44,7 +45,7 @@ def cell_value(field: Field, stored: object, lang: str = "zh") -> object:
             return field.enum.label(str(stored), lang)
         case "money":
             return in_unit(int(stored), field.unit or "元")
-        case "count":
+        case "count" | "ordinal":
             return int(stored)
         case "date":
             return stored if isinstance(stored, date) else date.fromisoformat(str(stored))

@@ -1,4 +1,4 @@
-"""The registry dump: every tenant, IP item and report in the import format.
+"""The registry dump: every tenant, IP item, report and paid annual fee in the import format.
 
 Importing the dump back changes nothing, so it doubles as a backup people can read and edit. Rows
 are read in key-ordered chunks and streamed into a write-only workbook, so memory stays flat
@@ -28,7 +28,7 @@ from piccolo.table import Table
 from exports.cells import CellMaker, Looks, stream_sheet
 from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, sheet_name
 from registry.db import close_database, open_database
-from registry.tables import IPItem, PeriodReport, Tenant
+from registry.tables import IPFee, IPItem, PeriodReport, Tenant
 from registry.vocabulary import SHEETS, Field
 
 CHUNK = 5_000
@@ -41,6 +41,8 @@ def _columns(table: type[Table], fields: tuple[Field, ...]) -> list[Column]:
     for field in fields:
         if field.key == "uscc" and table is not Tenant:
             columns.append(table.tenant.uscc.as_alias("uscc"))  # type: ignore[attr-defined]
+        elif table is IPFee and field.key in ("kind", "number"):
+            columns.append(getattr(IPFee.item, field.key).as_alias(field.key))
         else:
             columns.append(table._meta.get_column_by_name(field.key))
     return columns
@@ -58,7 +60,7 @@ async def _rows(table: type[Table], fields: tuple[Field, ...]) -> AsyncIterator[
         last = chunk[-1]["id"]
 
 
-_TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": PeriodReport}
+_TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": PeriodReport, "fees": IPFee}
 
 
 async def write_registry_workbook(out: BinaryIO) -> None:

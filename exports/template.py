@@ -62,7 +62,8 @@ SAMPLES: dict[str, dict[str, dict[str, object]]] = {
             "number": make_patent_number(2017, 1, 601862),
             "title": "一种示例装置",
             "filed_on": date(2017, 3, 5),
-            "status": "pending",
+            "granted_on": date(2019, 8, 20),
+            "status": "valid",
         },
         "en": {"title": "A sample device"},
     },
@@ -86,6 +87,16 @@ SAMPLES: dict[str, dict[str, dict[str, object]]] = {
         },
         "en": {},
     },
+    "fees": {
+        "zh": {
+            "kind": "invention",
+            "number": make_patent_number(2017, 1, 601862),
+            "patent_year": 4,
+            "paid_on": date(2020, 2, 20),
+            "amount": 1_200_00,
+        },
+        "en": {},
+    },
 }
 
 _SAMPLE_NOTE = {
@@ -101,6 +112,7 @@ _TYPE_HINTS = {
     "count": ("人数（整数）", "number of people (whole number)"),
     "period": ("报告期：2016、2017H1 或 2017Q3", "period: 2016, 2017H1 or 2017Q3"),
     "ip_number": ("申请号或登记号，如 201710601862.3", "application or registration number, e.g. 201710601862.3"),
+    "ordinal": ("专利年度（整数），如 3 即第3年", "patent year (a whole number), e.g. 3 for the third year"),
 }
 
 

@@ -24,6 +24,7 @@ _SIGNATURES = {
     "tenants": ({"uscc", "name"},),
     "ip": ({"number", "kind"}, {"number", "title"}, {"number", "owner_name"}),
     "reports": ({"uscc", "period"},),
+    "fees": ({"number", "patent_year", "paid_on"},),
 }
 # Headers that look like period figures (the Torch form's revenue, profit, staff…) make a reports
 # sheet, whatever else the sheet names: this many of them.
@@ -34,11 +35,13 @@ KEY_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
     "tenants": (("uscc",),),
     "ip": (("number",), ("uscc", "owner_name")),
     "reports": (("uscc",), ("period",)),
+    "fees": (("kind",), ("number",), ("patent_year",)),
 }
 _SHEET_ALIASES = {
     "tenants": ("企业", "tenants", "tenant", "企业信息", "企业名单", "在孵企业", "入驻企业", "companies"),
     "ip": ("知识产权", "ip", "ipitems", "ip items", "知识产权清单", "知识产权明细", "intellectual property"),
     "reports": ("经营数据", "reports", "report", "period reports", "经营情况", "经济数据", "figures"),
+    "fees": ("年费缴纳", "annual fees", "年费", "年费记录", "缴费记录", "专利年费", "fees", "fee payments"),
 }
 _TRAILING_NOTE = re.compile(r"^(?P<label>.*?)\s*[(\[【〔](?P<note>[^()\[\]【】〔〕]*)[)\]】〕]$")
 _TRAILING_UNIT = re.compile(r"^(?P<label>.*?)\s*[/／]?\s*(?P<note>千元|万元|亿元|元)$")
@@ -179,7 +182,8 @@ def seen_headers(rows: list[list]) -> list[str]:
     return [text for _, text in best]
 
 
-_KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports"}
+_KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports",
+               "fees": "年费缴纳表 / annual fees"}
 
 
 def expected_headers(seen: list[str]) -> str:

@@ -27,13 +27,14 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import DB, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
-from registry.services import bulk
+from registry.services import bulk, deadlines
 from registry.services.listing import Page, listing
 from registry.settings import settings
 from registry.tables import ImportBatch
 from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
 
-_KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports"}
+_KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports",
+               "fees": "年费缴纳 / annual fees"}
 _NOT_FOUND = "未找到该导入批次 / import batch not found"
 
 
@@ -134,6 +135,7 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
         "ip": await bulk.plan_ip_items(batches["ip"].records, named),
         "reports": await bulk.plan_reports(batches["reports"].records, named),
     }
+    plans["fees"] = await deadlines.plan_fees(batches["fees"].records, plans["ip"])
     missing = await _broken_rows_missing(sheets)
     for kind, kind_plan in plans.items():
         _report_problems(kind, batches[kind], kind_plan.problems, issues, missing)
@@ -274,6 +276,7 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
             await bulk.apply_tenants(importer, plans["tenants"], progress)
             await bulk.apply_ip_items(importer, plans["ip"], progress)
             await bulk.apply_reports(importer, plans["reports"], progress)
+            await deadlines.apply_fees(importer, plans["fees"])
     except _Invalid:
         return await _record(batch, "invalid", plans, issues, order, content)
     except PlanChanged:

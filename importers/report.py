@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("tenants", "ip", "reports")
+KINDS = ("tenants", "ip", "reports", "fees")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ _FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", 
                  "联系电话", "source")
 # Fields a row may leave blank for the import to fill (a new record's default, a kind from its
 # number, an owner from its name): a blank there is "not said", never "clear it".
-UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set()}
+UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set(),
+                     "fees": set()}
 
 
 @dataclass
@@ -100,7 +101,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     unsaid = UNSAID_WHEN_BLANK[layout.kind]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
-    key = {"tenants": "uscc", "ip": "number", "reports": "uscc"}[layout.kind]
+    key = {"tenants": "uscc", "ip": "number", "reports": "uscc", "fees": "number"}[layout.kind]
     for number, row in enumerate(grid.rows[layout.header_row + 1 :], start=layout.header_row + 2):
         width = len(row)
         data = {f.key: cell_input(f, row[i] if i < width else None) for i, f in picks}

@@ -53,12 +53,16 @@ async def record(actor: Actor, action: str, entity: str, key: str, uscc: str | N
     await AuditEntry.insert(entry(actor, action, entity, key, uscc, before, after)).run()
 
 
+# Money in snapshots: the report figures and a paid annual fee's amount.
+_MONEY_KEYS = (*MONEY_KEYS, "amount")
+
+
 def _shown(stored: str | None) -> dict | None:
     """A snapshot as the API speaks: money in yuan strings (snapshots keep the stored fen)."""
     if not stored:
         return None
     values = json.loads(stored)
-    for key in MONEY_KEYS:
+    for key in _MONEY_KEYS:
         if isinstance(values.get(key), int):
             values[key] = format_yuan(values[key])
     return values

@@ -28,9 +28,11 @@ from typing import Any
 
 from registry.actor import Actor
 from registry.db import write_transaction
+from registry.demo_fees import demo_fees
+from registry.ip_deadlines import PATENT_KINDS
 from registry.ip_numbers import make_patent_number
 from registry.money import format_yuan
-from registry.services import ip_items, reports, tenants
+from registry.services import deadlines, ip_items, reports, tenants
 from registry.tables import Tenant
 from registry.uscc import make_demo_uscc
 from registry.vocabulary import COUNT_KEYS
@@ -448,14 +450,18 @@ async def load_demo() -> DemoSummary:
         }
         created_ip = created_reports = 0
         fresh = [p for p in plans if p.uscc not in present]
+        patents = []
         for plan in fresh:
             await tenants.create_tenant(DEMO_ACTOR, plan.record)
             for item in plan.ip:
-                await ip_items.create_ip(DEMO_ACTOR, plan.uscc, item)
+                row = await ip_items.create_ip(DEMO_ACTOR, plan.uscc, item)
+                if row["kind"] in PATENT_KINDS and row["status"] == "valid":
+                    patents.append(row)
             for period, figures in plan.reports.items():
                 await reports.put_report(DEMO_ACTOR, plan.uscc, period, _report_body(figures))
             created_ip += len(plan.ip)
             created_reports += len(plan.reports)
+        await deadlines.write_fees(DEMO_ACTOR, demo_fees(patents, date.today()))
     return DemoSummary(tenants=len(fresh), ip_items=created_ip, reports=created_reports, already_present=len(present))
 
 

@@ -7,6 +7,7 @@ normalised identifiers, None for blanks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
@@ -30,6 +31,9 @@ def required_message(field: Field) -> str:
 MAX_FEN = 10**15  # ten trillion yuan
 MAX_COUNT = 10_000_000
 EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(2999, 12, 31)
+# An ordinal such as a patent year: `3`, `3.0` (a number cell), `第3年`.
+_ORDINAL = re.compile(r"第?\s*(\d{1,3})(?:\.0+)?\s*年?")
+MAX_ORDINAL = 99
 
 
 def _words(value: object) -> str:
@@ -116,6 +120,12 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
             raise _Bad("not_a_choice", f"“{value}”应为“是”或“否” / {value!r} must be yes (是) or no (否)")
         case "period":
             return str(Period.parse(str(value)))
+        case "ordinal":
+            match = _ORDINAL.fullmatch(to_halfwidth(str(value)).strip())
+            if match is None or not 1 <= int(match[1]) <= MAX_ORDINAL:
+                raise _Bad("ordinal_format", f"“{value}”应为 1–{MAX_ORDINAL} 的整数，如 3 或 第3年 / {value!r} must be "
+                                             f"a whole number 1–{MAX_ORDINAL}, e.g. 3")
+            return int(match[1])
     raise AssertionError(f"unknown field type {field.type}")
 
 

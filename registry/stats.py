@@ -146,6 +146,8 @@ class IPCounts:
     valid_at_end: int
     filed: int
     granted: int
+    # Of the valid ones, those with an annual fee year unpaid past its grace (registry.ip_deadlines).
+    at_risk_at_end: int = 0
 
 
 @dataclass(frozen=True)
@@ -404,6 +406,18 @@ async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, An
     return {row["industry"]: {key: _int(value) for key, value in row.items() if key != "industry"} for row in rows}
 
 
+async def _at_risk_by_kind(day: date) -> dict[str, int]:
+    """kind -> items valid on the day (of tenants on record) with a fee year unpaid past its grace by
+    then. Read from the unpaid years' rows (few), not from the items."""
+    sql = f"""
+        SELECT i.kind, COUNT(DISTINCT i.id) AS at_risk
+        FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = i.tenant
+        WHERE d.deadline = 'annual_fee' AND d.due_on < :day AND d.last_day < :day AND {_ON_RECORD} AND {_IP_VALID}
+        GROUP BY i.kind
+    """
+    return {row["kind"]: int(row["at_risk"]) for row in await _rows(sql, day=day)}
+
+
 # Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
 # items. The covering index ip_item_stats (migration 2026-11-25T21) holds every column used here
 # in group order: SQLite aggregates as it walks it, with no sort and no table rows; PostgreSQL
@@ -574,10 +588,11 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     parts = [part for part in _Composition(period).family[1:] if part.start <= day]
     part_days = [min(day, part.end) for part in parts]
 
-    counts, previous_industries, rows, *part_industries = await _together(
+    counts, previous_industries, rows, at_risk, *part_industries = await _together(
         _tenant_counts(period, day, until),
         _industry_figures(previous, previous_day),
         _period_rows(period, day, until),
+        _at_risk_by_kind(day),
         *(_industry_figures(part, part_day) for part, part_day in zip(parts, part_days, strict=True)),
     )
     by_level: dict[str, list[dict[str, Any]]] = {}
@@ -601,7 +616,8 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     ip_by_kind = {}
     for kind in IP_KIND.codes:
         of_kind = [row for row in ip_rows if row["kind"] == kind]
-        ip_by_kind[kind] = IPCounts(*(sum(int(r[k]) for r in of_kind) for k in ("ip_valid", "ip_filed", "ip_granted")))
+        ip_by_kind[kind] = IPCounts(*(sum(int(r[k]) for r in of_kind) for k in ("ip_valid", "ip_filed", "ip_granted")),
+                                    at_risk_at_end=at_risk.get(kind, 0))
     by_industry = [
         IndustryLine(
             industry=code,
@@ -626,7 +642,8 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
         reported=sum(line.reported for line in by_industry),
         previous_period=_period_figures(previous, previous_day, previous_industries),
         not_reported=[TenantRef(line.uscc, line.name, line.name_en) for line in lines if not line.reported],
-        ip=IPCounts(*(sum(getattr(c, k) for c in ip_by_kind.values()) for k in ("valid_at_end", "filed", "granted"))),
+        ip=IPCounts(*(sum(getattr(c, k) for c in ip_by_kind.values())
+                      for k in ("valid_at_end", "filed", "granted", "at_risk_at_end"))),
         ip_by_kind=ip_by_kind,
         by_industry=by_industry,
         tenant_lines=lines,

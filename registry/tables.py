@@ -62,6 +62,34 @@ class IPItem(Table, db=DB, tablename="ip_item"):
     version = Integer(default=1)
 
 
+class IPFee(Table, db=DB, tablename="ip_fee"):
+    """A patent year's annual fee, paid. Unique per (item, patent_year) — see the migration."""
+
+    id = Serial(primary_key=True)
+    item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
+    patent_year = Integer()
+    paid_on = Date()
+    amount = BigInt()
+    version = Integer(default=1)
+
+
+class IPDeadline(Table, db=DB, tablename="ip_deadline"):
+    """What an item in force still owes, kept by registry.services.deadlines whenever the item or
+    its fees change (registry.ip_deadlines computes it), so the deadlines are read from SQL.
+    Indexed (due_on, last_day, id) and (tenant, due_on, last_day, id) by the migration."""
+
+    id = Serial(primary_key=True)
+    item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict)
+    kind = Varchar(length=20)
+    deadline = Varchar(length=12)
+    patent_year = Integer(null=True, default=None)
+    opens_on = Date(null=True, default=None)
+    due_on = Date()
+    last_day = Date()
+    fee = BigInt(null=True, default=None)
+
+
 class PeriodReport(Table, db=DB, tablename="period_report"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
@@ -138,4 +166,4 @@ class ImportBatch(Table, db=DB, tablename="import_batch"):
     applied_batch = Integer(null=True, default=None)
 
 
-TABLES = (Tenant, IPItem, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch)
+TABLES = (Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch)

@@ -158,13 +158,30 @@ AUDIT_ACTION = Enumeration(
         Choice("reopen", "重新开放", "Reopened"),
     ),
 )
+# What an IP deadline asks of the owner (registry.ip_deadlines), and where it stands today.
+DEADLINE_KIND = Enumeration(
+    "deadline",
+    (
+        Choice("annual_fee", "年费", "Annual fee"),
+        Choice("renewal", "续展", "Renewal"),
+        Choice("expiry", "到期", "Expiry"),
+    ),
+)
+DEADLINE_STATE = Enumeration(
+    "deadline_state",
+    (
+        Choice("due", "待办", "Due"),
+        Choice("grace", "宽限期内", "In grace"),
+        Choice("at_risk", "宽限期已过", "Past grace (at risk)"),
+    ),
+)
 
 
 @dataclass(frozen=True)
 class Field:
     """One column of a record as people name it.
 
-    type: text | uscc | date | money | count | enum | period | ip_number | bool
+    type: text | uscc | date | money | count | enum | period | ip_number | bool | ordinal (e.g. a patent year)
     unit: for money, the unit the registry shows by default (元); imports may state another.
     """
 
@@ -245,6 +262,21 @@ IP_FIELDS: tuple[Field, ...] = (
           aliases=("状态", "当前法律状态", "专利状态", "ip status", "legal status")),
 )
 
+# A patent year's annual fee as paid (registry.services.deadlines); the item by its kind and number.
+FEE_FIELDS: tuple[Field, ...] = (
+    Field("kind", "知识产权类型", "Kind", "enum", IP_KIND, required=True,
+          aliases=("类型", "专利类型", "ip type", "type")),
+    Field("number", "申请号/专利号", "Number", "ip_number", required=True,
+          aliases=("申请号", "专利号", "申请号/登记号", "application number", "patent number")),
+    Field("patent_year", "年度", "Patent year", "ordinal", required=True,
+          aliases=("缴费年度", "年费年度", "第几年", "专利年度", "year", "fee year")),
+    Field("paid_on", "缴费日期", "Paid on", "date", required=True,
+          aliases=("缴费日", "缴纳日期", "付款日期", "payment date", "paid")),
+    Field("amount", "缴费金额", "Amount paid", "money", unit="元", required=True,
+          aliases=("金额", "缴纳金额", "年费金额", "实缴金额", "amount")),
+)
+
+
 MONEY_KEYS = ("total_income", "revenue", "net_profit", "exports", "rd_expense", "tax_paid", "financing", "grants")
 COUNT_KEYS = ("employees", "college_staff", "rd_staff", "returnee_staff", "new_graduates")
 # Head counts: stocks on a period's last day (a year made of halves takes H2's); the rest add up.
@@ -289,6 +321,7 @@ SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
     "tenants": ("企业", "Tenants", TENANT_FIELDS),
     "ip": ("知识产权", "IP", IP_FIELDS),
     "reports": ("经营数据", "Reports", REPORT_FIELDS),
+    "fees": ("年费缴纳", "Annual fees", FEE_FIELDS),
 }
 
 # Columns a file may carry that fill a registry field without being one (SPEC §4, files as parks
@@ -309,6 +342,7 @@ IMPORT_ONLY_FIELDS: dict[str, tuple[Field, ...]] = {
               aliases=("法律状态公告日", "法律状态日期", "法律状态生效日")),
     ),
     "reports": (),
+    "fees": (),
 }
 
 # Headers of things the registry does not keep: their columns are passed over with one warning a
@@ -329,7 +363,7 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
-    "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE",
+    "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
     "COUNT_KEYS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
     "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",

@@ -30,12 +30,13 @@ from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
 from registry.records import required_message
+from registry.services import deadline_table
 from registry.services import ip_items as ip_service
 from registry.services import reports as report_service
 from registry.services import tenants as tenant_service
 from registry.services.closed_years import closed_years, require_open
 from registry.services.versioning import changes
-from registry.tables import AuditEntry, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
 # Keys per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
@@ -465,6 +466,16 @@ def _raise_conflict_if_unique(error: Exception) -> None:
         raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again") from error
 
 
+async def insert_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                      total: int) -> None:
+    """Raw chunked inserts (executemany; COPY on PostgreSQL) inside the current write transaction,
+    for writers of many rows outside an import plan (fees, deadlines)."""
+    transaction = DB.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("insert_rows runs inside a write transaction")
+    await _Writer(actor, transaction.connection, None).insert(table, columns, rows, total, "")
+
+
 @asynccontextmanager
 async def _writing(actor: Actor, plan: Plan, progress: Progress | None) -> AsyncIterator[_Writer]:
     actor.require_role("admin", "manager")
@@ -500,7 +511,23 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
         )
         await writer.update(IPItem._meta.tablename, plan.updates)
         await writer.audit("ip", plan, lambda r: f"{r['kind']}:{r['number']}", lambda r: {k: r[k] for k in _IP_KEYS})
+        await _write_deadlines(writer, plan, owner)
     return plan.counts
+
+
+async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int]) -> None:
+    """The deadlines of the items created (they have no fees yet) and of those whose dates, kind or
+    status changed, kept in ip_deadline as the single IP services keep them."""
+    created = await ip_items_by_key([(r["kind"], r["number"]) for _, r in plan.creates])
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for _, record in plan.creates:
+            item = {**record, "id": created[(record["kind"], record["number"])]["id"], "tenant": owner[record["uscc"]]}
+            for row in deadline_table.deadline_rows(item, ()):
+                yield tuple(row[c] for c in deadline_table.COLUMNS)
+
+    await writer.insert(IPDeadline._meta.tablename, deadline_table.COLUMNS, rows(), len(plan.creates), "")
+    await deadline_table.refresh([before["id"] for _, before, diff in plan.updates if _SETTLED.intersection(diff)])
 
 
 async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:
@@ -541,6 +568,6 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 __all__ = [
     "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
-    "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "insert_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
     "upsert_tenants",
 ]

@@ -13,11 +13,13 @@ from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
+from registry.money import format_yuan
 from registry.records import clean
+from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import changes, check_version
-from registry.tables import IPItem
+from registry.tables import IPFee, IPItem
 from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
 ITEM_FIELDS = tuple(f for f in IP_FIELDS if f.key != "uscc")
@@ -50,7 +52,14 @@ def settle(record: dict[str, Any]) -> dict[str, Any]:
 async def _fetch(item_id: int) -> dict | None:
     if not 0 < item_id < 2**31:  # no such row; a bigger number would overflow the id column's type
         return None
-    return await IPItem.select(*COLUMNS).where(IPItem.id == item_id).first().run()
+    row = await IPItem.select(*COLUMNS).where(IPItem.id == item_id).first().run()
+    return None if row is None else (await _with_risk([row]))[0]
+
+
+async def _with_risk(rows: list[dict]) -> list[dict]:
+    """Each item marked `at_risk` when an annual fee year is unpaid past its grace."""
+    risky = await deadline_table.at_risk([row["id"] for row in rows])
+    return [{**row, "at_risk": row["id"] in risky} for row in rows]
 
 
 async def _number_taken(kind: str, number: str, other_than: int | None = None) -> None:
@@ -65,7 +74,7 @@ async def _number_taken(kind: str, number: str, other_than: int | None = None) -
         )
 
 
-async def _locked(actor: Actor, item_id: int) -> dict:
+async def locked_item(actor: Actor, item_id: int) -> dict:
     """The item, read again after locking its tenant so its version cannot move under the write."""
     item = await get_ip(actor, item_id)
     actor.require_write(item["uscc"])
@@ -109,7 +118,7 @@ async def list_ip(
     for condition in conditions:
         query, count = query.where(condition), count.where(condition)
     query = apply_sort(query, IPItem, page.sort, SORTS, "number").limit(page.limit).offset(page.offset)
-    return listing(await query.run(), await count.run(), page)
+    return listing(await _with_risk(await query.run()), await count.run(), page)
 
 
 async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
@@ -120,6 +129,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
         await _number_taken(record["kind"], record["number"])
         inserted = await IPItem.insert(IPItem(tenant=owner, **record)).returning(IPItem.id).run()
         item_id = inserted[0]["id"]
+        await deadline_table.insert_new({**record, "id": item_id, "tenant": owner})
         await audit.record(actor, "create", "ip", f"{record['kind']}:{record['number']}", uscc, None, record)
     row = await _fetch(item_id)
     assert row is not None
@@ -129,7 +139,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
 async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | None = None) -> dict:
     proposed = clean(ITEM_FIELDS, data, partial=True)
     async with write_transaction():
-        before = await _locked(actor, item_id)
+        before = await locked_item(actor, item_id)
         check_version(before["version"], if_version)
         merged = settle({k: before[k] for k in ("kind", "number", "filed_on", "granted_on", "status")} | proposed)
         proposed = {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]}
@@ -138,6 +148,7 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
         diff = changes(before, proposed)
         if diff:
             await IPItem.update({**diff, "version": before["version"] + 1}).where(IPItem.id == item_id).run()
+            await deadline_table.refresh([item_id])
             await audit.record(actor, "update", "ip", f"{merged['kind']}:{merged['number']}", before["uscc"],
                                {k: before[k] for k in diff}, diff)
         after = await _fetch(item_id)
@@ -147,10 +158,17 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
 
 async def delete_ip(actor: Actor, item_id: int, if_version: int | None = None) -> None:
     async with write_transaction():
-        before = await _locked(actor, item_id)
+        before = await locked_item(actor, item_id)
         check_version(before["version"], if_version)
+        # Its paid fees go with it (ON DELETE CASCADE); the audit entry keeps them.
+        fees = await IPFee.select(IPFee.patent_year, IPFee.paid_on, IPFee.amount).where(IPFee.item == item_id) \
+            .order_by(IPFee.patent_year).run()
         await IPItem.delete().where(IPItem.id == item_id).run()
-        await audit.record(actor, "delete", "ip", f"{before['kind']}:{before['number']}", before["uscc"], before, None)
+        before.pop("at_risk")
+        paid = [{"patent_year": f["patent_year"], "paid_on": f["paid_on"].isoformat(), "amount": format_yuan(f["amount"])}
+                for f in fees]
+        gone = {**before, "fees": paid} if paid else before
+        await audit.record(actor, "delete", "ip", f"{before['kind']}:{before['number']}", before["uscc"], gone, None)
 
 
-__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "settle", "update_ip"]
+__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "locked_item", "settle", "update_ip"]

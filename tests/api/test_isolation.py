@@ -43,6 +43,11 @@ ENDPOINTS = [
     Endpoint("patch-ip", "PATCH", "/ip/{ip}", {"title": "被改掉的标题"}),
     Endpoint("patch-ip-status", "PATCH", "/ip/{ip}", {"status": "withdrawn"}),
     Endpoint("delete-ip", "DELETE", "/ip/{ip}"),
+    Endpoint("list-fees", "GET", "/ip/{ip}/fees"),
+    Endpoint("record-fee", "PUT", "/ip/{ip}/fees/3", {"paid_on": "2020-02-20", "amount": "900.00"}),
+    Endpoint("deadlines-of-b", "GET", "/deadlines?uscc={b}&within=3650"),
+    Endpoint("deadline-feed-of-b", "GET", "/tenants/{b}/deadlines.ics"),
+    Endpoint("deadlines", "GET", "/deadlines?within=7300&limit=500", expect=frozenset({200})),
     Endpoint("list-reports", "GET", "/tenants/{b}/reports"),
     Endpoint("list-reports-of-a-year", "GET", "/tenants/{b}/reports?year=2016"),
     Endpoint("get-report", "GET", "/tenants/{b}/reports/2016"),
@@ -102,7 +107,8 @@ async def world(as_role) -> World:
 async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str, int, str | None, str]]:
     """B as a manager sees it: every record, its ETag, and how long its audit trail is."""
     b, ip = world.b["uscc"], world.b_ip["id"]
-    paths = [f"/tenants/{b}", f"/tenants/{b}/ip", f"/ip/{ip}", f"/tenants/{b}/reports",
+    paths = [f"/tenants/{b}", f"/tenants/{b}/ip", f"/ip/{ip}", f"/ip/{ip}/fees", f"/deadlines?uscc={b}&within=7300",
+             f"/tenants/{b}/reports",
              f"/tenants/{b}/reports/2016", f"/tenants/{b}/reports/2017H1", f"/tenants/{b}/reports/2017Q2",
              f"/audit?uscc={b}&limit=1", "/users?limit=500", f"/imports/{world.batch}"]
     shots = []

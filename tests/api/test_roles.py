@@ -59,6 +59,11 @@ CALLS = [
     Call("get-ip", "GET", "/ip/{ip}", 200, EVERYONE),
     Call("patch-ip", "PATCH", "/ip/{ip}", 200, OWN_WRITERS, {"title": "改名的专利"}),
     Call("delete-ip", "DELETE", "/ip/{ip}", 204, OWN_WRITERS),
+    Call("list-fees", "GET", "/ip/{ip}/fees", 200, EVERYONE),
+    Call("record-fee", "PUT", "/ip/{ip}/fees/3", 201, OWN_WRITERS, {"paid_on": "2020-02-20", "amount": "900.00"}),
+    Call("deadlines", "GET", "/deadlines", 200, EVERYONE),
+    Call("deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=3650&kind=invention", 200, EVERYONE),
+    Call("deadline-feed", "GET", "/tenants/{t}/deadlines.ics", 200, EVERYONE),
     Call("list-reports", "GET", "/tenants/{t}/reports", 200, EVERYONE),
     Call("get-report", "GET", "/tenants/{t}/reports/{year}", 200, EVERYONE),
     Call("replace-report", "PUT", "/tenants/{t}/reports/{year}", 200, OWN_WRITERS, {"revenue": "7.00"}),
@@ -109,8 +114,8 @@ async def _client(role: str, as_role, anonymous, tenant_uscc: str) -> httpx.Asyn
 
 
 async def _records(manager: httpx.AsyncClient, values: dict[str, str]) -> list[tuple[int, str]]:
-    paths = ["/tenants/{t}", "/tenants/{spare}", "/tenants/{t}/ip", "/tenants/{t}/reports", "/users/{account}",
-             "/periods", "/users?limit=500", "/imports/{dry_run}"]
+    paths = ["/tenants/{t}", "/tenants/{spare}", "/tenants/{t}/ip", "/ip/{ip}/fees", "/tenants/{t}/reports",
+             "/users/{account}", "/periods", "/users?limit=500", "/imports/{dry_run}"]
     return [((r := await manager.get(fill(p, values))).status_code, r.text) for p in paths]
 
 

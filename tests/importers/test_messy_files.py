@@ -70,6 +70,7 @@ async def test_messy_workbook_with_title_rows_merged_cells_and_odd_headers_impor
         "tenants": {"created": 2, "updated": 0, "unchanged": 0},
         "ip": {"created": 2, "updated": 0, "unchanged": 0},
         "reports": {"created": 2, "updated": 0, "unchanged": 0},
+        "fees": {"created": 0, "updated": 0, "unchanged": 0},
     }
     warnings = {(w["sheet"], w["row"], w["column"], w["code"]) for w in report.to_json()["warnings"]}
     assert ("企业", 3, "F", "unknown_column") in warnings
@@ -112,7 +113,8 @@ async def test_the_same_file_imported_twice_changes_nothing_the_second_time(mana
     before = await registry_state()
     second = await run_import(manager, "a.xlsx", content, dry_run=False)
     assert second.status == "applied"
-    assert second.sheets == {kind: {"created": 0, "updated": 0, "unchanged": 1} for kind in ("tenants", "ip", "reports")}
+    assert second.sheets == {kind: {"created": 0, "updated": 0, "unchanged": 1} for kind in ("tenants", "ip", "reports")} \
+        | {"fees": {"created": 0, "updated": 0, "unchanged": 0}}
     after = await registry_state()
     assert after == before | {"batches": before["batches"] + 1}
 

@@ -3,10 +3,14 @@ from datetime import date
 import pytest
 
 from registry.demo import DEMO_ACTOR, load_demo
+from registry.demo_fees import AT_RISK
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import Period
+from registry.services.deadline_table import at_risk
+from registry.services.deadlines import list_deadlines
+from registry.services.listing import Page
 from registry.stats import park_stats
-from registry.tables import AuditEntry, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPFee, IPItem, PeriodReport, Tenant
 from registry.uscc import validate_uscc
 from registry.vocabulary import INDUSTRY
 from tests.conftest import wipe
@@ -108,3 +112,14 @@ async def test_the_torch_forms_fields_are_filled_plausibly(demo_park):
         assert report["total_income"] >= report["revenue"] > 0
         assert report["returnee_staff"] <= report["college_staff"] <= report["employees"]
         assert report["financing"] >= 0 and report["grants"] >= 0
+
+
+async def test_most_fee_years_are_paid_a_few_fall_due_and_two_patents_are_at_risk(demo_park):
+    patents = await IPItem.select(IPItem.id).where(IPItem.kind.is_in(["invention", "utility_model", "design"])).run()
+    soon = await list_deadlines(DEMO_ACTOR, Page(500), within=90, kind="invention")
+    states = {row["state"] for row in soon["items"]}
+
+    assert await IPFee.count().run() > 5 * len(patents)
+    assert len(await at_risk([p["id"] for p in patents])) == AT_RISK
+    assert 0 < soon["total"] < len(patents) // 10
+    assert states == {"due", "grace"}

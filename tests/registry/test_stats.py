@@ -166,10 +166,10 @@ async def test_ip_valid_at_period_end_and_filed_and_granted_in_it(empty_registry
 
     stats = await park_stats(Y2016)
 
-    assert vars(stats.ip) == {"valid_at_end": 3, "filed": 3, "granted": 1}
-    assert vars(stats.ip_by_kind["invention"]) == {"valid_at_end": 1, "filed": 1, "granted": 1}
-    assert vars(stats.ip_by_kind["utility_model"]) == {"valid_at_end": 1, "filed": 0, "granted": 0}
-    assert vars(stats.ip_by_kind["plant_variety"]) == {"valid_at_end": 0, "filed": 0, "granted": 0}
+    assert vars(stats.ip) == {"valid_at_end": 3, "filed": 3, "granted": 1, "at_risk_at_end": 0}
+    assert vars(stats.ip_by_kind["invention"]) == {"valid_at_end": 1, "filed": 1, "granted": 1, "at_risk_at_end": 0}
+    assert vars(stats.ip_by_kind["utility_model"]) == {"valid_at_end": 1, "filed": 0, "granted": 0, "at_risk_at_end": 0}
+    assert vars(stats.ip_by_kind["plant_variety"]) == {"valid_at_end": 0, "filed": 0, "granted": 0, "at_risk_at_end": 0}
     assert list(stats.ip_by_kind) == [
         "invention",
         "utility_model",
