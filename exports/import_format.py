@@ -7,6 +7,9 @@ and the registry dump without a change in this package.
 from __future__ import annotations
 
 from datetime import date
+from math import ceil
+
+from openpyxl.utils import get_column_letter
 
 from exports.cells import display_width
 from registry.money import in_unit
@@ -55,3 +58,19 @@ def cell_value(field: Field, stored: object, lang: str = "zh") -> object:
 def column_width(field: Field, lang: str = "zh") -> int:
     typical = _WIDTH_OF_TYPE.get(field.type, min(field.max_length or 30, 40))
     return max(typical, display_width(header(field, lang)) + 2)
+
+
+# Printing an import sheet: about this many characters of column width fit one landscape A4 page
+# legibly (some 55 % scale); a wider sheet prints several pages across, each repeating at its left
+# the leading columns that name the row (USCC and name, period, kind and number).
+_PAGE_WIDTH = 250
+_NAMING = ("uscc", "name", "kind", "number", "period")
+
+
+def print_layout(fields: tuple[Field, ...], lang: str = "zh") -> dict[str, object]:
+    """`set_up_pages` arguments for an import sheet: its header row atop every page and, when it is
+    too wide for one page, how many pages across and which columns each repeats."""
+    pages = max(1, ceil(sum(column_width(f, lang) for f in fields) / _PAGE_WIDTH))
+    naming = next((n for n, f in enumerate(fields) if f.key not in _NAMING), len(fields))
+    wide = pages > 1 and naming > 0
+    return {"repeat_rows": "1:1", "repeat_columns": f"A:{get_column_letter(naming)}" if wide else None, "pages_wide": pages}

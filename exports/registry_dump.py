@@ -16,6 +16,7 @@ import contextlib
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -26,8 +27,9 @@ from piccolo.columns import Column
 from piccolo.table import Table
 
 from exports.cells import CellMaker, Looks, stream_sheet
-from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, sheet_name
+from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, print_layout, sheet_name
 from registry.db import close_database, open_database
+from registry.page_setup import set_up_pages
 from registry.tables import IPFee, IPItem, PeriodReport, Tenant
 from registry.vocabulary import SHEETS, Field
 
@@ -65,12 +67,15 @@ _TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": P
 
 async def write_registry_workbook(out: BinaryIO) -> None:
     book = Workbook(write_only=True)
+    today = date.today().isoformat()
     for kind, (_, _, fields) in SHEETS.items():
         sheet = stream_sheet(book, sheet_name(kind, LANG))
         cells = CellMaker(sheet, Looks(sheet))
         for column, field in enumerate(fields, 1):
             sheet.column_dimensions[get_column_letter(column)].width = column_width(field, LANG)
         sheet.freeze_panes = "B2"
+        # The registry as of today: the date the printed pages carry for their period.
+        set_up_pages(sheet, sheet.title, lang=LANG, period=today, **print_layout(fields, LANG))
         sheet.append(cells.row([header(f, LANG) for f in fields], "header"))
         looks = [LOOK_OF_TYPE.get(f.type) for f in fields]
 

@@ -16,8 +16,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from exports.cells import CellMaker, Looks
-from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, sheet_name
+from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, print_layout, sheet_name
 from registry.ip_numbers import make_patent_number
+from registry.page_setup import set_up_pages
 from registry.uscc import SAMPLE_USCC
 from registry.vocabulary import SHEETS, Enumeration, Field
 
@@ -152,6 +153,7 @@ def _write_sheet(sheet, kind: str, fields: tuple[Field, ...], lang: str, lists: 
         if field.key == "uscc":
             sheet.cell(2, column).comment = Comment(_SAMPLE_NOTE[lang], "Park Registry", width=300, height=120)
     sheet.freeze_panes = "B2"
+    set_up_pages(sheet, sheet.title, lang=lang, **print_layout(fields, lang))
 
     for column, field in enumerate(fields, 1):
         if field.enum is None:
@@ -200,6 +202,7 @@ class _ListSheet:
         for row in zip_longest(*columns):
             sheet.append(cells.row(row))
         sheet.sheet_state = "hidden"
+        set_up_pages(sheet, sheet.title, lang=self.lang, repeat_rows="1:1")
 
 
 def _allowed(enum: Enumeration, lang: str) -> str:

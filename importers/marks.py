@@ -9,19 +9,21 @@ written in streaming mode, marked the same way.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import defaultdict
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from importers.grids import read_grids
-from importers.headers import column_letter
+from importers.grids import Grid, read_grids
+from importers.headers import column_letter, find_layout, kind_of_sheet_name
 from importers.safety import inspect
+from registry.page_setup import set_up_pages
 
 # openpyxl holds a loaded workbook at ~200× its file size (a 1.5 MB upload took 8 s and 270 MB);
 # above this, stream a copy.
@@ -30,6 +32,7 @@ FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7C
 AUTHOR = "Park Registry"
 ERRORS_SHEET = "导入错误 Errors"
 _HEADINGS = ("工作表 Sheet", "行 Row", "列 Column", "值 Value", "代码 Code", "说明 Message")
+_MESSAGE_WIDTH = 90
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 Marks = dict[str, dict[tuple[int, str], list[str]]]
@@ -60,6 +63,9 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
     marks = _marks(errors)
     if fmt == "xlsx" and len(content) <= MARK_IN_PLACE_MAX_BYTES:
         workbook = load_workbook(io.BytesIO(content))
+        headers = {grid.name: _header_rows(grid) for grid in read_grids(fmt, filename, content)}
+        for sheet in workbook.worksheets:
+            set_up_pages(sheet, sheet.title, repeat_rows=headers.get(sheet.title))
         for name, cells in marks.items():
             if name not in workbook.sheetnames:
                 continue
@@ -76,12 +82,19 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
         titles: set[str] = {ERRORS_SHEET}
         for grid in read_grids(fmt, filename, content):
             sheet = workbook.create_sheet(_title(grid.name, titles))
+            set_up_pages(sheet, sheet.title, repeat_rows=_header_rows(grid))
             cells = marks.get(grid.name, {})
             for number, row in enumerate(grid.rows, start=1):
                 sheet.append([_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _header_rows(grid: Grid) -> str | None:
+    """The rows a sheet's printed pages repeat: its header row, as the import found it."""
+    layout = find_layout(grid.rows, kind_of_sheet_name(grid.name))
+    return None if layout is None else f"{layout.header_row + 1}:{layout.header_row + 1}"
 
 
 def _writable(sheet: Worksheet, reference: str) -> Any:
@@ -119,14 +132,32 @@ def _title(name: str, taken: set[str]) -> str:
 def _error_list(sheet: Worksheet, errors: list[dict[str, Any]]) -> None:
     """Every error, one per line: the list a manager works through (cells may be text or appended Cells,
     which both openpyxl modes accept)."""
-    for letter, width in zip("ABCDEF", (18, 8, 8, 28, 20, 90), strict=True):
+    for letter, width in zip("ABCDEF", (18, 8, 8, 28, 20, _MESSAGE_WIDTH), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+    set_up_pages(sheet, ERRORS_SHEET, repeat_rows="1:1")
     bold = Font(bold=True)
     heading = [WriteOnlyCell(sheet, value=text) for text in _HEADINGS]
     for cell in heading:
         cell.font = bold
     sheet.append(heading)
-    for error in errors:
+    for number, error in enumerate(errors, 2):
+        # Spreadsheet programs keep a stored row height rather than measure wrapped text: give the
+        # message's lines their height (a CJK character is two columns wide).
+        columns = sum(2 if ord(char) >= 0x2E80 else 1 for char in error["message"])
+        sheet.row_dimensions[number].height = 15 * max(1, math.ceil(columns / (_MESSAGE_WIDTH - 2)))
         values = (error["sheet"], error["row"], error["column"], error["value"], error["code"], error["message"])
-        sheet.append([_cell(sheet, value, None) for value in values])
+        sheet.append([_listed(sheet, value) for value in values])
+
+
+_LISTED = Alignment(wrap_text=True, vertical="top")
+
+
+def _listed(sheet: Worksheet, value: Any) -> Any:
+    """A cell of the error list: wrapped within its column and aligned to the top of its line, so
+    the list prints one page wide and legible."""
+    cell = _cell(sheet, value, None)
+    if not isinstance(cell, Cell):
+        cell = WriteOnlyCell(sheet, value=cell)
+    cell.alignment = _LISTED
+    return cell

@@ -9,8 +9,6 @@ when those programs are missing: `.ci/run` installs them.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import subprocess
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,6 +22,7 @@ from registry.periods import Period
 from registry.vocabulary import MONEY_KEYS, REPORT_FIELDS
 from tests.conftest import wipe
 from tests.exports.conftest import open_workbook
+from tests.printed import printed_pages
 from tests.server import login
 
 # Every year, half and quarter the demo park has lived through, and the census of 2017-10-31.
@@ -186,44 +185,15 @@ async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
 # --- Printed -------------------------------------------------------------------------------------
 
 
-def _tools() -> dict[str, str]:
-    tools = {name: shutil.which(name) for name in ("soffice", "pdftotext", "pdfinfo")}
-    missing = [name for name, path in tools.items() if path is None]
-    assert not missing, f"install libreoffice-calc-nogui, fonts-noto-cjk and poppler-utils (missing {missing})"
-    return tools  # type: ignore[return-value]
-
-
-def _to_pdf(tools: dict[str, str], workbooks: dict[str, bytes], folder: Path) -> dict[str, list[str]]:
-    """Each workbook as LibreOffice prints it: the text of each page."""
-    for name, content in workbooks.items():
-        (folder / f"{name}.xlsx").write_bytes(content)
-    # A profile of its own, so a LibreOffice running elsewhere on the machine does not take the job.
-    profile = (folder / "profile").as_uri()
-    subprocess.run(
-        [tools["soffice"], f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-         str(folder), *(str(folder / f"{name}.xlsx") for name in workbooks)],
-        check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    pages = {}
-    for name in workbooks:
-        text = subprocess.run(
-            [tools["pdftotext"], "-layout", str(folder / f"{name}.pdf"), "-"],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-        pages[name] = text.split("\f")[:-1]
-    return pages
-
-
 @pytest.fixture(scope="module")
 async def printed(demo_park):
-    tools = _tools()
     workbooks = {
         "2016": await statistics_workbook(2016),
         "2017H1": await statistics_workbook(Period.parse("2017H1")),
         "2017-en": await statistics_workbook(2017, "en", as_of=CENSUS_DAY),
     }
     with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
-        yield await asyncio.to_thread(_to_pdf, tools, workbooks, Path(folder))
+        yield await asyncio.to_thread(printed_pages, workbooks, Path(folder))
 
 
 def _of_sheet(pages: list[str], title: str) -> list[str]:
