@@ -17,6 +17,7 @@ from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
+from api.edge import EdgeRequest, refuse_control_characters
 from api.problems import EXCEPTION_HANDLERS
 from registry.db import DB, close_database, open_database
 from registry.settings import Settings, settings
@@ -60,6 +61,8 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     app = Litestar(
         route_handlers=[api],
         on_app_init=[auth.on_app_init],
+        request_class=EdgeRequest,
+        before_request=refuse_control_characters,
         openapi_config=_openapi(),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[_database],

@@ -7,6 +7,7 @@ normalised identifiers, None for blanks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -25,6 +26,12 @@ _REQUIRED = "必填 / required"
 MAX_FEN = 10**15  # ten trillion yuan
 MAX_COUNT = 10_000_000
 EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(2999, 12, 31)
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) are no part of any name, title or
+# note: PostgreSQL cannot store NUL at all, and the rest are invisible in every page and workbook.
+# The API's schemas carry the same pattern, so the refusal is documented where clients read it.
+CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+PLAIN_TEXT = f"^[^{CONTROL_CHARACTERS}]*$"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 def enum_code(enum: Enumeration, value: object) -> str:
@@ -47,6 +54,8 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
     match field.type:
         case "text" | "ip_number":
             text = str(value).strip()
+            if _CONTROL.search(text):
+                raise _Bad("control_character", "含有不可见的控制字符 / contains a control character")
             if field.max_length and len(text) > field.max_length:
                 raise _Bad("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
             return text
