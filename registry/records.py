@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from registry.dates import InvalidDate, parse_date
@@ -25,7 +25,14 @@ _REQUIRED = "必填 / required"
 # past them is a typo, and must be told as one rather than fail in the database.
 MAX_FEN = 10**15  # ten trillion yuan
 MAX_COUNT = 10_000_000
-EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(2999, 12, 31)
+# A stored date is a fact (founded, moved in, certified, filed, granted): none before 1900, and none more
+# than a year ahead (a signed lease may name next spring's move-in; 2057 is a typo).
+EARLIEST_DAY = date(1900, 1, 1)
+AHEAD = timedelta(days=366)
+
+
+def latest_day() -> date:
+    return date.today() + AHEAD
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) are no part of any name, title or
 # note: PostgreSQL cannot store NUL at all, and the rest are invisible in every page and workbook.
 # The API's schemas carry the same pattern, so the refusal is documented where clients read it.
@@ -65,9 +72,10 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
                 warnings.extend(notes)
             return code
         case "date":
-            day = parse_date(value)
-            if not EARLIEST_DAY <= day <= LATEST_DAY:
-                raise _Bad("date_range", f"日期“{day}”超出范围 / date {day} is out of range (1000–2999)")
+            day, latest = parse_date(value), latest_day()
+            if not EARLIEST_DAY <= day <= latest:
+                raise _Bad("date_range", f"日期“{day}”不在 {EARLIEST_DAY} 至 {latest} 之间 / date {day} is not "
+                                         f"between {EARLIEST_DAY} and a year from today ({latest})")
             return day
         case "money":
             fen = parse_money(value, field.unit or "元")

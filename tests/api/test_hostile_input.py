@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 
 import pytest
 
@@ -111,3 +112,34 @@ async def test_a_control_character_in_an_imported_cell_is_a_cell_error_and_nothi
     assert [(e["row"], e["column"], e["code"]) for e in response.json()["errors"]] == [(2, "B", "control_character")]
     assert_problem(await manager.get(f"/tenants/{uscc}"), 404)
     assert (await manager.get(response.headers["Location"].removeprefix("/api/v1"))).status_code == 200
+
+
+@pytest.mark.parametrize("field, value", [("moved_in_on", "2057-01-01"), ("founded_on", "2999-12-31"),
+                                          ("hte_certified_on", "1899-12-31")])
+async def test_dates_that_cannot_be_true_are_refused(manager, field, value):
+    uscc = new_uscc()
+    body = {"uscc": uscc, "name": "日期测试", "industry": "other", "status": "incubating", field: value}
+    assert field_errors(await manager.post("/tenants", json=body)) == {field: "date_range"}
+    assert_problem(await manager.get(f"/tenants/{uscc}"), 404)
+
+
+async def test_a_move_in_up_to_a_year_ahead_is_kept(manager):
+    next_spring = (date.today() + timedelta(days=300)).isoformat()
+    response = await manager.post("/tenants", json={"uscc": new_uscc(), "name": "将入驻", "industry": "other",
+                                                    "status": "incubating", "moved_in_on": next_spring})
+    assert response.status_code == 201, response.text
+
+
+async def test_founding_after_moving_in_is_refused(manager):
+    response = await manager.post("/tenants", json={"uscc": new_uscc(), "name": "先入驻后成立", "industry": "other",
+                                                    "status": "incubating", "founded_on": "2017-05-01",
+                                                    "moved_in_on": "2016-03-01"})
+    assert field_errors(response) == {"moved_in_on": "before_founding"}
+
+
+async def test_an_ip_item_filed_in_2057_is_refused(manager):
+    tenant = await make_tenant()
+    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json={
+        "kind": "software_copyright", "number": "2017SR9990002", "title": "远期", "status": "pending",
+        "filed_on": "2057-03-01"})
+    assert field_errors(response) == {"filed_on": "date_range"}
