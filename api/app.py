@@ -5,8 +5,6 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router, get
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from api.auth import LoginThrottle, jwt_auth
 from api.controllers.accounts import AuthController, UserController
@@ -18,6 +16,7 @@ from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import EdgeRequest, refuse_control_characters
+from api.openapi import make_truthful, openapi_config
 from api.problems import EXCEPTION_HANDLERS
 from registry.db import DB, close_database, open_database
 from registry.settings import Settings, settings
@@ -33,16 +32,6 @@ CONTROLLERS = [
 async def health() -> dict:
     await Account.raw("SELECT 1").run()
     return {"status": "ok", "engine": DB.engine_type}
-
-
-def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="Park Registry",
-        version="1.0.0",
-        description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings.",
-        path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
-    )
 
 
 @asynccontextmanager
@@ -63,13 +52,14 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
         on_app_init=[auth.on_app_init],
         request_class=EdgeRequest,
         before_request=refuse_control_characters,
-        openapi_config=_openapi(),
+        openapi_config=openapi_config(),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[_database],
         debug=False,
     )
     app.state.settings = config
     app.state.jwt_auth = auth
+    make_truthful(app)
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -125,6 +125,8 @@ class TenantCreate(TenantUpdate):
     """Required: uscc, name, industry, status. (Declared optional here so that every missing field is
     named at once, by the registry's own check, rather than the first one alone.)"""
 
+    __required__: ClassVar[tuple[str, ...]] = ("uscc", "name", "industry", "status")
+
     uscc: USCCIn | UnsetType = UNSET
 
 
@@ -152,6 +154,8 @@ class IPItemUpdate(Body):
 
 class IPItemCreate(IPItemUpdate):
     """Required: kind, number, title, status (all missing ones are named at once)."""
+
+    __required__: ClassVar[tuple[str, ...]] = ("kind", "number", "title", "status")
 
 
 class Report(Struct):
@@ -191,6 +195,8 @@ class Account(Struct):
 
 class AccountCreate(Body):
     """Required: username, password, role (all missing ones are named at once)."""
+
+    __required__: ClassVar[tuple[str, ...]] = ("username", "password", "role")
 
     username: Username | UnsetType = UNSET
     password: Password | UnsetType = UNSET

@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
+from piccolo.querystring import QueryString
 
 from registry.read_cache import TENANTS, ReadCache
 from registry.settings import settings
@@ -91,6 +92,21 @@ def for_update(query):
     """Lock the selected rows until the write transaction ends. PostgreSQL needs the row lock to make
     check-then-write atomic; SQLite's write transactions already exclude each other (BEGIN IMMEDIATE)."""
     return query.lock_rows() if isinstance(DB, PostgresEngine) else query
+
+
+# The namespace of the advisory locks that order a year's report writes with its closing.
+_YEAR_LOCKS = 0x59454152  # "YEAR"
+
+
+async def hold_year(year: int, alone: bool = False) -> None:
+    """Order report writes of `year` with closing and reopening it, until the transaction ends: writes
+    share the year's lock, closing takes it alone. So a close waits for the writes in flight to commit,
+    and a write begun meanwhile waits for the close, then sees the year closed. Take it before any row
+    lock, and several years in ascending order, so no two transactions wait on each other in a circle.
+    SQLite has one writer at a time (BEGIN IMMEDIATE): its writes are in order already."""
+    if isinstance(DB, PostgresEngine):
+        kind = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        await DB.run_querystring(QueryString(f"SELECT {kind}({_YEAR_LOCKS}, {int(year)})"))
 
 
 class KeyedLookup:

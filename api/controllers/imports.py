@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, Parameter
 
 from api.auth import WRITERS
@@ -45,6 +46,12 @@ class ImportController(Controller):
         ),
         request_max_body_size=settings().import_max_bytes + _ENVELOPE,
         status_code=201,
+        responses={
+            200: ResponseSpec(dict[str, Any], generate_examples=False,
+                              description="Dry run: what the import would do; nothing written"),
+            422: ResponseSpec(dict[str, Any], generate_examples=False,
+                              description="The file has errors: the same report; nothing written"),
+        },
     )
     async def create_import(
         self,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, put
+from litestar.openapi import ResponseSpec
 
 from api.etag import etag, expected_version
 from api.schemas import Report, ReportPut, page_of, report_out, struct_of
@@ -29,7 +30,8 @@ class ReportController(Controller):
     async def get_report(self, request: Request[Actor, object, object], uscc: str, period: str) -> Response[Report]:
         return _one(await reports.get_report(request.user, uscc.upper(), period))
 
-    @put("/{period:str}", summary="Create or replace a period's report (open years only)")
+    @put("/{period:str}", summary="Create or replace a period's report (open years only)",
+         responses={201: ResponseSpec(Report, generate_examples=False, description="Created: the period had no report")})
     async def put_report(
         self, request: Request[Actor, object, object], uscc: str, period: str, data: ReportPut
     ) -> Response[Report]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.api.factories import fresh_patent_number, make_tenant, new_uscc
+from registry.tables import AuditEntry, PeriodReport
+from tests.api.factories import fresh_patent_number, fresh_year, make_tenant, new_uscc, reopen_if_closed
 
 RACERS = 8
 
@@ -40,3 +41,25 @@ async def test_racing_writes_with_the_same_etag_let_exactly_one_through(manager)
     assert sorted(r.status_code for r in answers) == [200] + [412] * (RACERS - 1)
     winner = next(r for r in answers if r.status_code == 200).json()
     assert (await manager.get(path)).json()["website"] == winner["website"]
+
+
+async def test_closing_a_year_among_parallel_report_writes_lets_none_commit_after_it(manager, statistician):
+    """The close records how many reports the year had; were a write to commit after it, the year would hold more."""
+    year = fresh_year()
+    tenants = [await make_tenant() for _ in range(40)]
+    writes = [asyncio.create_task(manager.put(f"/tenants/{t['uscc']}/reports/{year}", json={"revenue": "1.00"}))
+              for t in tenants]
+    while sum(w.done() for w in writes) < 3:  # the close lands among writes in flight
+        await asyncio.sleep(0.001)
+    close = await statistician.post(f"/periods/{year}/close")
+    answers = await asyncio.gather(*writes)
+    try:
+        assert close.status_code == 200, close.text
+        assert {r.status_code for r in answers} <= {201, 409}, [r.text for r in answers if r.status_code not in (201, 409)]
+        entry = await AuditEntry.select(AuditEntry.after).where(
+            (AuditEntry.action == "close") & (AuditEntry.entity_key == str(year))).output(load_json=True).first().run()
+        stored = await PeriodReport.count().where(PeriodReport.year == year).run()
+        assert stored == entry["after"]["reports"] == sum(r.status_code == 201 for r in answers)
+        assert 0 < stored < len(tenants)
+    finally:
+        await reopen_if_closed(year)

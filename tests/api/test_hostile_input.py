@@ -143,3 +143,15 @@ async def test_an_ip_item_filed_in_2057_is_refused(manager):
         "kind": "software_copyright", "number": "2017SR9990002", "title": "远期", "status": "pending",
         "filed_on": "2057-03-01"})
     assert field_errors(response) == {"filed_on": "date_range"}
+
+
+@pytest.mark.parametrize("path", ["/users", "/audit", "/imports/1", "/stats/2016"])
+async def test_options_on_a_guarded_path_is_no_server_error(manager, path):
+    response = await manager.options(path)
+    assert response.status_code == 204, response.text
+    assert "GET" in response.headers["allow"]
+
+
+@pytest.mark.parametrize("action", ["close", "reopen"])
+async def test_a_year_beyond_any_period_is_refused_when_closing_or_reopening(admin, action):
+    assert field_errors(await admin.post(f"/periods/26919231039481241600/{action}")) == {"year": "period_year"}
