@@ -16,10 +16,10 @@ from typing import Any
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from api.etag import IF_MATCH_PATTERN
 from api.problems import PROBLEM_JSON
+from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from api.schemas import Body
 from registry.services.listing import MAX_LIMIT, MAX_OFFSET
 
@@ -84,8 +84,8 @@ def openapi_config() -> OpenAPIConfig:
         version="1.0.0",
         description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings. "
                     "Every error is an RFC 9457 problem (application/problem+json).",
-        path="/schema",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger")],
+        openapi_router=schema_router(),
     )
 
 
