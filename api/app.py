@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router, get
 
-from api.auth import LoginThrottle, jwt_auth
+from api.auth import jwt_auth
 from api.controllers.accounts import AuthController, UserController
 from api.controllers.exports import ExportController
 from api.controllers.imports import ImportController
@@ -19,6 +19,7 @@ from api.edge import EdgeRequest, refuse_control_characters
 from api.openapi import make_truthful, openapi_config
 from api.problems import EXCEPTION_HANDLERS
 from registry.db import DB, close_database, open_database
+from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
 from registry.tables import Account
 

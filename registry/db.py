@@ -17,7 +17,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
 from piccolo.querystring import QueryString
 
-from registry.read_cache import TENANTS, ReadCache
+from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
 from registry.settings import settings
 
 # Piccolo's migration machinery finds the engine through this module.
@@ -173,6 +173,7 @@ async def write_transaction():
         yield transaction
     if outermost:
         TENANTS.forget()
+        ACCOUNTS.forget()
 
 
 async def _reset_only_if_needed(connection) -> None:
@@ -190,6 +191,7 @@ async def open_database() -> None:
         await DB.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
         if settings().tenant_read_cache:
             await TENANTS.listen(DB.config["dsn"])
+        await ACCOUNTS.listen(DB.config["dsn"])
 
 
 async def close_database() -> None:
@@ -197,4 +199,5 @@ async def close_database() -> None:
         await DB.close_kept()
     elif isinstance(DB, PostgresEngine):
         await TENANTS.stop()
+        await ACCOUNTS.stop()
         await DB.close_connection_pool()

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-import asyncio
-
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.exceptions import HTTPException
 
-from api.auth import LoginThrottle, forget_account, requires
+from api.auth import requires
 from api.etag import etag, expected_version
 from api.schemas import Account, AccountCreate, AccountUpdate, Me, TokenRequest, TokenResponse, page_of, struct_of
 from registry.actor import Actor
+from registry.login_throttle import LoginThrottle
 from registry.services import accounts
 from registry.services.listing import Page
 
@@ -22,7 +21,7 @@ class AuthController(Controller):
         app = request.app
         throttle: LoginThrottle = app.state.login_throttle
         username, address = data.username, request.client.host if request.client else "-"
-        if (wait := throttle.retry_after(username, address)) is not None:
+        if (wait := await throttle.retry_after(username, address)) is not None:
             raise HTTPException(
                 status_code=429,
                 detail=f"登录失败次数过多，请 {wait} 秒后再试 / too many failed logins; retry in {wait} s",
@@ -30,12 +29,11 @@ class AuthController(Controller):
             )
         found = await accounts.authenticate(username, data.password)
         if found is None:
-            throttle.failed(username, address)
-            await asyncio.sleep(0)
+            await throttle.failed(username, address)
             raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
         # Only the account's own count is forgiven: were the address's cleared too, anyone holding one
         # account could sign in between guesses and spray passwords at every other account unthrottled.
-        throttle.succeeded(username)
+        await throttle.succeeded(username)
         actor, binding = found
         ttl = app.state.settings.token_ttl_seconds
         # The token carries the account's version and key: any change to the account retires it.
@@ -63,7 +61,6 @@ class UserController(Controller):
     @post("/", summary="Create an account (managers: tenant accounts only)")
     async def create_user(self, request: Request[Actor, object, object], data: AccountCreate) -> Response[Account]:
         row = await accounts.create_account(request.user, data.fields())
-        forget_account(row["username"])  # a cached earlier account of this name (deleted) is not this one
         return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
 
     @get("/{username:str}", summary="One account")
@@ -76,10 +73,8 @@ class UserController(Controller):
         self, request: Request[Actor, object, object], username: str, data: AccountUpdate
     ) -> Response[Account]:
         row = await accounts.update_account(request.user, username, data.fields(), expected_version(request))
-        forget_account(username)
         return Response(struct_of(Account, row), headers={"ETag": etag(row["version"])})
 
     @delete("/{username:str}", summary="Delete an account")
     async def delete_user(self, request: Request[Actor, object, object], username: str) -> None:
         await accounts.delete_account(request.user, username, expected_version(request))
-        forget_account(username)
