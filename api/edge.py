@@ -26,12 +26,9 @@ _NOT_JSON = "请求内容不是有效的 JSON / the request body is not valid JS
 
 def refuse_control_characters(request: Request) -> None:
     """A before-request hook: the path (decoded by the server) and every query value."""
-    if _CONTROL.search(request.scope["path"]) or _CONTROL.search(unquote_plus(request.scope["query_string"].decode("latin-1"))):
+    query = unquote_plus(request.scope["query_string"].decode("latin-1"))
+    if _CONTROL.search(request.scope["path"]) or _CONTROL.search(query):
         raise ClientException("路径或查询参数含有控制字符 / the path or query contains a control character")
-
-
-def _field_error(name: str, error: Exception) -> dict[str, str]:
-    return {"key": name, "message": str(error)}
 
 
 def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
@@ -57,7 +54,7 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
         try:
             msgspec.convert(value, field.type, strict=True)
         except msgspec.ValidationError as error:
-            errors.append(_field_error(name, error))
+            errors.append({"key": name, "message": str(error)})
     if errors:
         raise ValidationException(extra=errors)
     try:

@@ -29,16 +29,16 @@ MAX_COUNT = 10_000_000
 # than a year ahead (a signed lease may name next spring's move-in; 2057 is a typo).
 EARLIEST_DAY = date(1900, 1, 1)
 AHEAD = timedelta(days=366)
-
-
-def latest_day() -> date:
-    return date.today() + AHEAD
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) are no part of any name, title or
 # note: PostgreSQL cannot store NUL at all, and the rest are invisible in every page and workbook.
 # The API's schemas carry the same pattern, so the refusal is documented where clients read it.
 CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
 PLAIN_TEXT = f"^[^{CONTROL_CHARACTERS}]*$"
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def latest_day() -> date:
+    return date.today() + AHEAD
 
 
 def enum_code(enum: Enumeration, value: object) -> str:

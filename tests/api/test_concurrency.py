@@ -6,6 +6,7 @@ import asyncio
 
 from registry.tables import AuditEntry, PeriodReport
 from tests.api.factories import fresh_patent_number, fresh_year, make_tenant, new_uscc, reopen_if_closed
+from tests.conftest import ENGINE
 
 RACERS = 8
 
@@ -48,12 +49,12 @@ async def _close_among_writes(manager, statistician, tenants: list[dict]) -> Non
 
     async def write(n: int, tenant: dict):
         await asyncio.sleep(n * 0.005)  # writes keep arriving before, during and after the close
-        return await manager.put(f"/tenants/{tenant['uscc']}/reports/{year}", json={"revenue": "1.00"})
+        return await manager.put(f"/tenants/{tenant['uscc']}/reports/{year}", json={"revenue": "1.00"}, timeout=120)
 
     writes = [asyncio.create_task(write(n, t)) for n, t in enumerate(tenants)]
     while sum(w.done() for w in writes) < 5:
         await asyncio.sleep(0.001)
-    close = await statistician.post(f"/periods/{year}/close")
+    close = await statistician.post(f"/periods/{year}/close", timeout=120)
     answers = await asyncio.gather(*writes)
     try:
         assert close.status_code == 200, close.text
@@ -73,5 +74,5 @@ async def test_closing_a_year_among_parallel_report_writes_lets_none_commit_afte
     """The close records how many reports the year had; were a write to commit after it, the year would hold
     more. (Without the year's lock, PostgreSQL let writes commit after the close in most of these rounds.)"""
     tenants = [await make_tenant() for _ in range(40)]
-    for _ in range(3):
+    for _ in range(3 if ENGINE == "postgres" else 1):  # SQLite's one writer orders them; one round shows it
         await _close_among_writes(manager, statistician, tenants)
