@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import requires
 from api.etag import etag, expected_version
@@ -17,7 +18,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/auth/token", summary="Exchange username and password for a bearer token", security=[], status_code=200)
-    async def token(self, request: Request, data: TokenRequest) -> TokenResponse:
+    async def token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
         app = request.app
         throttle: LoginThrottle = app.state.login_throttle
         username, address = data.username, request.client.host if request.client else "-"
@@ -53,28 +54,28 @@ class UserController(Controller):
 
     @get("/", summary="Accounts (managers see tenant accounts)")
     async def list_users(
-        self, request: Request[Actor, object, object], role: str | None = None, sort: str | None = None,
-        limit: int = 50, offset: int = 0,
+        self, request: Request[Actor, object, object], role: FromQuery[str | None] = None, sort: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
     ) -> dict:
         return page_of(Account, await accounts.list_accounts(request.user, Page(limit, offset, sort), role))
 
     @post("/", summary="Create an account (managers: tenant accounts only)")
-    async def create_user(self, request: Request[Actor, object, object], data: AccountCreate) -> Response[Account]:
+    async def create_user(self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]) -> Response[Account]:
         row = await accounts.create_account(request.user, data.fields())
         return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
 
     @get("/{username:str}", summary="One account")
-    async def get_user(self, request: Request[Actor, object, object], username: str) -> Response[Account]:
+    async def get_user(self, request: Request[Actor, object, object], username: FromPath[str]) -> Response[Account]:
         row = await accounts.get_account(request.user, username)
         return Response(struct_of(Account, row), headers={"ETag": etag(row["version"])})
 
     @patch("/{username:str}", summary="Change role, tenant, password or active flag")
     async def update_user(
-        self, request: Request[Actor, object, object], username: str, data: AccountUpdate
+        self, request: Request[Actor, object, object], username: FromPath[str], data: JSONBody[AccountUpdate]
     ) -> Response[Account]:
         row = await accounts.update_account(request.user, username, data.fields(), expected_version(request))
         return Response(struct_of(Account, row), headers={"ETag": etag(row["version"])})
 
     @delete("/{username:str}", summary="Delete an account")
-    async def delete_user(self, request: Request[Actor, object, object], username: str) -> None:
+    async def delete_user(self, request: Request[Actor, object, object], username: FromPath[str]) -> None:
         await accounts.delete_account(request.user, username, expected_version(request))

@@ -16,6 +16,7 @@ import tempfile
 
 from litestar import Controller, Response, get
 from litestar.background_tasks import BackgroundTask
+from litestar.params import FromPath, FromQuery
 from litestar.response import File
 
 from api.auth import READERS, WRITERS, requires
@@ -55,7 +56,7 @@ class ExportController(Controller):
         guards=[READERS],
         media_type=XLSX,
     )
-    async def statistics(self, filename: str, lang: str = "zh") -> Response[bytes]:
+    async def statistics(self, filename: FromPath[str], lang: FromQuery[str] = "zh") -> Response[bytes]:
         match = _STATISTICS_FILE.fullmatch(filename)
         if match is None:
             raise NotFound("请求 /exports/statistics/{年份}.xlsx / ask for /exports/statistics/{year}.xlsx")
@@ -71,7 +72,7 @@ class ExportController(Controller):
 
     @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[SIGNED_IN],
          media_type=XLSX)  # fmt: skip
-    async def template(self, lang: str = "zh") -> Response[bytes]:
+    async def template(self, lang: FromQuery[str] = "zh") -> Response[bytes]:
         _check_lang(lang)
         return Response(template_workbook(lang), media_type=XLSX, headers=_headers(f"park-import-template-{lang}.xlsx"))
 

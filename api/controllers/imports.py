@@ -11,9 +11,8 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.openapi import ResponseSpec
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, MultipartBody, QueryParameter
 
 from api.auth import WRITERS
 from importers import errors_workbook, get_batch, run_import
@@ -56,8 +55,8 @@ class ImportController(Controller):
     async def create_import(
         self,
         request: Request[Actor, object, object],
-        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
-        dry_run: bool = Parameter(default=False, description="plan and report only; write nothing"),
+        data: MultipartBody[ImportUpload],
+        dry_run: Annotated[bool, QueryParameter(description="plan and report only; write nothing")] = False,
     ) -> Response[dict[str, Any]]:
         content = await data.file.read()
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run)
@@ -65,11 +64,11 @@ class ImportController(Controller):
         return Response(report.to_json(), status_code=_STATUS[report.status], headers=headers)
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
-    async def get_import(self, request: Request[Actor, object, object], batch_id: int) -> dict[str, Any]:
+    async def get_import(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> dict[str, Any]:
         return (await get_batch(request.user, batch_id)).to_json()
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
-    async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: int) -> Response[bytes]:
+    async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:
         content = await errors_workbook(request.user, batch_id)
         return Response(content, media_type=XLSX, headers={
             "Content-Disposition": f'attachment; filename="import-{batch_id}-errors.xlsx"',

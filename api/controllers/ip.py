@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.etag import etag, expected_version
 from api.schemas import IPItem, IPItemCreate, IPItemUpdate, page_of, struct_of
@@ -23,13 +24,13 @@ class TenantIPController(Controller):
     async def list_ip(
         self,
         request: Request[Actor, object, object],
-        uscc: str,
-        kind: str | None = None,
-        status: str | None = None,
-        expiring_before: date | None = None,
-        sort: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
+        uscc: FromPath[str],
+        kind: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        expiring_before: FromQuery[date | None] = None,
+        sort: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> dict:
         listing = await ip_items.list_ip(
             request.user, uscc.upper(), Page(limit, offset, sort), kind, status, expiring_before
@@ -37,7 +38,7 @@ class TenantIPController(Controller):
         return page_of(IPItem, listing)
 
     @post("/", summary="Register an IP item for the tenant")
-    async def create_ip(self, request: Request[Actor, object, object], uscc: str, data: IPItemCreate) -> Response[IPItem]:
+    async def create_ip(self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[IPItemCreate]) -> Response[IPItem]:
         return _one(await ip_items.create_ip(request.user, uscc.upper(), data.fields()), 201)
 
 
@@ -46,15 +47,15 @@ class IPController(Controller):
     tags = ["ip"]
 
     @get("/", summary="One IP item")
-    async def get_ip(self, request: Request[Actor, object, object], item_id: int) -> Response[IPItem]:
+    async def get_ip(self, request: Request[Actor, object, object], item_id: FromPath[int]) -> Response[IPItem]:
         return _one(await ip_items.get_ip(request.user, item_id))
 
     @patch("/", summary="Change an IP item")
     async def update_ip(
-        self, request: Request[Actor, object, object], item_id: int, data: IPItemUpdate
+        self, request: Request[Actor, object, object], item_id: FromPath[int], data: JSONBody[IPItemUpdate]
     ) -> Response[IPItem]:
         return _one(await ip_items.update_ip(request.user, item_id, data.fields(), expected_version(request)))
 
     @delete("/", summary="Delete an IP item (recorded in the audit trail)")
-    async def delete_ip(self, request: Request[Actor, object, object], item_id: int) -> None:
+    async def delete_ip(self, request: Request[Actor, object, object], item_id: FromPath[int]) -> None:
         await ip_items.delete_ip(request.user, item_id, expected_version(request))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 
 from api.auth import READERS, requires
 from api.schemas import AuditEntry, ClosedYear, page_of
@@ -25,12 +26,12 @@ class PeriodController(Controller):
 
     @post("/{year:int}/close", summary="Close a year (statistics office, admin)", status_code=200,
           guards=[requires("admin", "statistician")])
-    async def close(self, request: Request[Actor, object, object], year: int) -> ClosedYear:
+    async def close(self, request: Request[Actor, object, object], year: FromPath[int]) -> ClosedYear:
         return _closed(await closed_years.close_year(request.user, year))
 
     @post("/{year:int}/reopen", summary="Reopen a closed year (admin)", status_code=200,
           guards=[requires("admin")])
-    async def reopen(self, request: Request[Actor, object, object], year: int) -> ClosedYear:
+    async def reopen(self, request: Request[Actor, object, object], year: FromPath[int]) -> ClosedYear:
         return _closed(await closed_years.reopen_year(request.user, year))
 
 
@@ -41,8 +42,8 @@ class AuditController(Controller):
 
     @get("/", summary="The audit trail, newest first")
     async def list_audit(
-        self, request: Request[Actor, object, object], entity: str | None = None, uscc: str | None = None,
-        limit: int = 50, offset: int = 0,
+        self, request: Request[Actor, object, object], entity: FromQuery[str | None] = None, uscc: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
     ) -> dict:
         uscc = uscc.strip().upper() if uscc else None  # as every /tenants/{uscc} path takes it
         return page_of(AuditEntry, await audit.list_entries(request.user, entity, uscc, limit, offset))

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.etag import etag, expected_version
 from api.schemas import Tenant, TenantCreate, TenantUpdate, page_of, struct_of
@@ -27,28 +29,28 @@ class TenantController(Controller):
     async def list_tenants(
         self,
         request: Request[Actor, object, object],
-        industry: str | None = None,
-        status: str | None = None,
-        q: str | None = None,
-        sort: str | None = Parameter(default=None, description="uscc, name, moved_in_on…; prefix - to reverse"),
-        limit: int = 50,
-        offset: int = 0,
+        industry: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        sort: Annotated[str | None, QueryParameter(description="uscc, name, moved_in_on…; prefix - to reverse")] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> dict:
         listing = await tenants.list_tenants(request.user, Page(limit, offset, sort), industry, status, q)
         return page_of(Tenant, listing)
 
     @post("/", summary="Register a tenant (managers)")
-    async def create_tenant(self, request: Request[Actor, object, object], data: TenantCreate) -> Response[Tenant]:
+    async def create_tenant(self, request: Request[Actor, object, object], data: JSONBody[TenantCreate]) -> Response[Tenant]:
         row, warnings = await tenants.create_tenant(request.user, data.fields())
         return _one(row, 201, warnings)
 
     @get("/{uscc:str}", summary="One tenant")
-    async def get_tenant(self, request: Request[Actor, object, object], uscc: str) -> Response[Tenant]:
+    async def get_tenant(self, request: Request[Actor, object, object], uscc: FromPath[str]) -> Response[Tenant]:
         return _one(await tenants.get_tenant(request.user, uscc.upper()))
 
     @patch("/{uscc:str}", summary="Change a tenant (tenants: self-service fields only)")
     async def update_tenant(
-        self, request: Request[Actor, object, object], uscc: str, data: TenantUpdate
+        self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[TenantUpdate]
     ) -> Response[Tenant]:
         row, warnings = await tenants.update_tenant(
             request.user, uscc.upper(), data.fields(), expected_version(request)
@@ -56,5 +58,5 @@ class TenantController(Controller):
         return _one(row, 200, warnings)
 
     @delete("/{uscc:str}", summary="Delete a tenant that holds no IP items or reports (managers)")
-    async def delete_tenant(self, request: Request[Actor, object, object], uscc: str) -> None:
+    async def delete_tenant(self, request: Request[Actor, object, object], uscc: FromPath[str]) -> None:
         await tenants.delete_tenant(request.user, uscc.upper(), expected_version(request))
