@@ -6,9 +6,8 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router, get
 from litestar.exceptions import NotFoundException
-from litestar.openapi import OpenAPIConfig
 
-from api.auth import LoginThrottle, jwt_auth
+from api.auth import jwt_auth
 from api.controllers.accounts import AuthController, UserController
 from api.controllers.deadlines import DeadlineController, FeeController, TenantDeadlineController
 from api.controllers.exports import ExportController
@@ -18,11 +17,13 @@ from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
+from api.edge import EdgeRequest, refuse_control_characters
+from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS
-from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from registry.db import DB, close_database, open_database
+from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
 from registry.tables import Account
 
@@ -37,16 +38,6 @@ CONTROLLERS = [
 async def health() -> dict:
     await Account.raw("SELECT 1").run()
     return {"status": "ok", "engine": DB.engine_type}
-
-
-def _openapi() -> OpenAPIConfig:
-    return OpenAPIConfig(
-        title="Park Registry",
-        version="1.0.0",
-        description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings.",
-        render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger")],
-        openapi_router=schema_router(),
-    )
 
 
 @asynccontextmanager
@@ -65,7 +56,9 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     app = Litestar(
         route_handlers=[api, *portal_routes()],
         on_app_init=[auth.on_app_init],
-        openapi_config=_openapi(),
+        request_class=EdgeRequest,
+        before_request=refuse_control_characters,
+        openapi_config=openapi_config(),
         template_config=TEMPLATES,
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},  # type: ignore[arg-type]
         lifespan=[_database],
@@ -73,6 +66,7 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     )
     app.state.settings = config
     app.state.jwt_auth = auth
+    make_truthful(app)
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address
     )

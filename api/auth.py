@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import itertools
 import re
-import time
 import uuid
-from collections import deque
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,14 +16,10 @@ from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from registry.actor import Actor
+from registry.login_throttle import LoginThrottle
 from registry.services.accounts import authenticate, find_bound_actor
 from registry.settings import Settings
 
-# A disabled or changed account stops acting within this many seconds on every worker (at once on the
-# worker that changed it: the users controller forgets it there).
-ACCOUNT_CACHE_SECONDS = 5.0
-# username -> (monotonic and wall-clock time of the read, the account's actor and token claims or None)
-_accounts: dict[str, tuple[float, float, tuple[Actor, dict[str, Any]] | None]] = {}
 # A client's X-Request-ID becomes the audit entry's source (a 100-character column): keep it short and plain.
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 # Otherwise a request is named by this worker's random tag and a counter: unique, and cheaper than uuid4.
@@ -40,24 +31,15 @@ def _bound(claims: dict[str, Any], found: tuple[Actor, dict[str, Any]] | None) -
     return found is not None and all(claims.get(k) == v for k, v in found[1].items())
 
 
-async def bound_actor(username: str, claims: dict[str, Any], issued_at: float, request_id: str) -> Actor | None:
+async def bound_actor(username: str, claims: dict[str, Any], request_id: str) -> Actor | None:
     """The account's actor, if `claims` (taken at sign-in, `accounts.find_bound_actor`) still match it:
     they carry the account's version and key, so any later change to the account, or its deletion and
-    re-creation under the same name, retires every token and portal session issued before."""
-    now = time.monotonic()
-    cached = _accounts.get(username)
-    if (
-        cached is None
-        or now - cached[0] > ACCOUNT_CACHE_SECONDS
-        # Issued after (or within the second of) our read: the claims may know a newer account than our
-        # copy (changed on another worker, then signed in again). Read again rather than refuse them.
-        or (not _bound(claims, cached[2]) and issued_at >= cached[1] - 1)
-    ):
-        cached = (now, time.time(), await find_bound_actor(username))
-        _accounts[username] = cached
-    if not _bound(claims, cached[2]):
+    re-creation under the same name, retires every token and portal session issued before — on every
+    worker at once (the account is read from the database, or from a cache the database keeps honest)."""
+    found = await find_bound_actor(username)
+    if not _bound(claims, found):
         return None
-    actor = cached[2][0]  # type: ignore[index]
+    actor = found[0]  # type: ignore[index]
     if not _REQUEST_ID.fullmatch(request_id):
         request_id = f"{_WORKER}-{next(_requests)}"
     return replace(actor, source=f"request:{request_id}")
@@ -65,16 +47,16 @@ async def bound_actor(username: str, claims: dict[str, Any], issued_at: float, r
 
 async def current_actor(token: Token, connection: ASGIConnection) -> Actor | None:
     """The bearer token's account, while the token still matches it (`bound_actor`)."""
-    request_id = connection.headers.get("x-request-id", "")
-    return await bound_actor(token.sub, token.extras, token.iat.timestamp(), request_id)
+    return await bound_actor(token.sub, token.extras, connection.headers.get("x-request-id", ""))
 
 
 async def sign_in(connection: ASGIConnection, username: str, password: str) -> tuple[Actor, dict[str, Any]]:
-    """Good credentials of an active account, through the login throttle: the account's actor and the
-    claims binding a token or session to it. 429 when throttled, 401 for wrong credentials."""
+    """Good credentials of an active account, through the login throttle (shared through the database):
+    the account's actor and the claims binding a token or session to it. 429 when throttled, 401 for
+    wrong credentials."""
     throttle: LoginThrottle = connection.app.state.login_throttle
     address = connection.client.host if connection.client else "-"
-    if (wait := throttle.retry_after(username, address)) is not None:
+    if (wait := await throttle.retry_after(username, address)) is not None:
         raise HTTPException(
             status_code=429,
             detail=f"登录失败次数过多，请 {wait} 秒后再试 / too many failed logins; retry in {wait} s",
@@ -82,17 +64,12 @@ async def sign_in(connection: ASGIConnection, username: str, password: str) -> t
         )
     found = await authenticate(username, password)
     if found is None:
-        throttle.failed(username, address)
-        await asyncio.sleep(0)
+        await throttle.failed(username, address)
         raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password")
     # Only the account's own count is forgiven: were the address's cleared too, anyone holding one
     # account could sign in between guesses and spray passwords at every other account unthrottled.
-    throttle.succeeded(username)
+    await throttle.succeeded(username)
     return found
-
-
-def forget_account(username: str) -> None:
-    _accounts.pop(username, None)
 
 
 class RememberingJWTMiddleware(JWTAuthenticationMiddleware):
@@ -132,97 +109,13 @@ def jwt_auth(settings: Settings) -> JWTAuth[Actor]:
     )
 
 
-class LoginThrottle:
-    """Failed logins in a sliding window, counted per username and per client address; at a limit, 429.
-
-    The address limit is the higher one: many people share an address behind NAT, and a few typos
-    among them must not lock out everyone there. The username limit stops guessing at one account
-    from many addresses; the address limit stops spraying many accounts from one.
-
-    Usernames are keyed by a fixed-size digest (a client picks them, of any length), and whenever the
-    table has grown past `prune_above` keys, those whose window has passed are dropped: memory follows
-    the failures of the last window, not every name ever tried.
-
-    Kept in process memory: one `park serve` process sees all its attempts. Several workers behind a
-    proxy need a shared store (README, "Running beyond one machine").
-    """
-
-    def __init__(
-        self,
-        max_failures: int,
-        window_seconds: float,
-        max_failures_per_address: int | None = None,
-        prune_above: int = 1024,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.max_failures = max_failures
-        self.max_failures_per_address = max_failures_per_address or max_failures
-        self.window = window_seconds
-        self.prune_above = prune_above
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._prune_at = prune_above
-
-    def __len__(self) -> int:
-        return len(self._failures)
-
-    @staticmethod
-    def _user(username: str) -> str:
-        digest = hashlib.blake2b(username.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return f"user:{digest}"
-
-    @staticmethod
-    def _address(address: str) -> str:
-        return f"addr:{address[:64]}"
-
-    def _keys(self, username: str, address: str) -> tuple[tuple[str, int], tuple[str, int]]:
-        return (self._user(username), self.max_failures), (self._address(address), self.max_failures_per_address)
-
-    def _recent(self, key: str, now: float) -> deque[float] | None:
-        times = self._failures.get(key)
-        if times is None:
-            return None
-        while times and now - times[0] > self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-            return None
-        return times
-
-    def retry_after(self, username: str, address: str) -> int | None:
-        now = self._clock()
-        for key, limit in self._keys(username, address):
-            times = self._recent(key, now)
-            if times is not None and len(times) >= limit:
-                # Only the last `limit` failures are kept: the oldest of them leaving the window frees a try.
-                return max(1, int(self.window - (now - times[0])) + 1)
-        return None
-
-    def failed(self, username: str, address: str) -> None:
-        now = self._clock()
-        if len(self._failures) > self._prune_at:
-            self._prune(now)
-        for key, limit in self._keys(username, address):
-            times = self._recent(key, now)
-            if times is None:
-                times = self._failures[key] = deque(maxlen=limit)
-            times.append(now)
-
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(self._user(username), None)
-
-    def _prune(self, now: float) -> None:
-        for key in [k for k, times in self._failures.items() if not times or now - times[-1] > self.window]:
-            del self._failures[key]
-        # If most keys are still recent, wait for the table to double before scanning it again.
-        self._prune_at = max(self.prune_above, 2 * len(self._failures))
-
-
 def requires(*roles: str):
     """A guard letting only the named roles through (403 otherwise)."""
 
     def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        actor = connection.user
+        if connection.scope["method"] == "OPTIONS":
+            return  # asks only which methods the path has; the token check does not run for it
+        actor = connection.scope.get("user")
         if not isinstance(actor, Actor):
             raise NotAuthorizedException("请先登录 / sign in first")
         if actor.role not in roles:

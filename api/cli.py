@@ -24,9 +24,10 @@ def _serve(args: argparse.Namespace) -> int:
     run_on_database(nothing)
     if args.demo:
         _load_demo_with_admin(f"http://{args.host}:{args.port}")
-    from api.app import create_app
-
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", access_log=False)
+    # Each worker process builds its own app; what they must share (the login throttle, account changes)
+    # lives in the database.
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_level="info", access_log=False)
     return 0
 
 
@@ -103,6 +104,13 @@ def _export(args: argparse.Namespace) -> int:
     )
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="park", description="Park Registry")
     commands = root.add_subparsers(dest="command", required=True)
@@ -110,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate the database if needed, then serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=_positive, default=1, help="worker processes (default 1)")
     serve.add_argument("--demo", action="store_true", help="load the demo park and print a demo admin login first")
     serve.set_defaults(run=_serve)
 

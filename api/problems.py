@@ -36,6 +36,13 @@ def registry_error(_: Request, error: RegistryError) -> Response:
 
 _FIELD_AT = re.compile(r"at `\$\.([\w.\[\]]+)`")
 _UNKNOWN = re.compile(r"unknown field `([^`]+)`")
+# msgspec's words for a broken bound, as the registry's codes for the same rule.
+_CODES = (("of length", "length"), ("matching regex", "format"), ("Invalid enum value", "not_a_choice"),
+          ("<=", "out_of_range"), (">=", "out_of_range"), ("Expected `", "type"))
+
+
+def _code(message: str) -> str:
+    return next((code for words, code in _CODES if words in message), "invalid")
 
 
 def _field_errors(error: ValidationException) -> list[dict]:
@@ -48,7 +55,7 @@ def _field_errors(error: ValidationException) -> list[dict]:
             continue
         at = _FIELD_AT.search(message)
         field = at[1] if at else str(item.get("key") or "body")
-        code = "required" if "missing required field" in message.lower() else "invalid"
+        code = "required" if "missing required field" in message.lower() else _code(message)
         if code == "required" and (missing := re.search(r"field `([^`]+)`", message)):
             field = missing[1]
         out.append({"field": field, "code": code, "message": message})

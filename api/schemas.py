@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
-from msgspec import UNSET, Struct, UnsetType
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from registry.money import format_yuan
-from registry.vocabulary import COUNT_KEYS, MONEY_KEYS
+from registry.records import MAX_COUNT, PLAIN_TEXT
+from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, TENANT_FIELDS, Field, field_named
 
 Industry = Literal["automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy",
                    "modern_services", "other"]
@@ -22,6 +23,34 @@ IPKind = Literal["invention", "utility_model", "design", "software_copyright", "
 IPStatus = Literal["pending", "valid", "lapsed", "expired", "withdrawn"]
 Role = Literal["admin", "manager", "statistician", "tenant"]
 Yuan = str  # e.g. "3600000000.00"
+
+
+def _text(field: Field | None = None, max_length: int | None = None) -> Any:
+    """A string as the registry takes it. Control characters are refused here, at the edge; the length is
+    the registry's to check (it names every bad field of a record at once), and stated here for clients."""
+    limit = field.max_length if field else max_length
+    return Annotated[str, Meta(pattern=PLAIN_TEXT, extra_json_schema={"extra": {"max_length": limit}})]
+
+
+# Types are strict at the edge (api/edge.py): "5" is no integer. Ranges and lengths the registry checks are
+# documented here with its own bounds and enforced there, because imports reach the registry by another door.
+YuanIn = Annotated[str, Meta(pattern=PLAIN_TEXT, description='yuan as a decimal string, e.g. "12.50"',
+                             extra_json_schema={"extra": {"max_length": 40}})]
+Count = Annotated[int, Meta(extra_json_schema={"extra": {"minimum": 0, "maximum": MAX_COUNT}})]
+Day = Annotated[date, Meta(description="no earlier than 1900-01-01 and no more than a year ahead")]
+USCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT)]
+Username = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^\s*[\w.@-]+\s*$")]
+Password = Annotated[str, Meta(min_length=8, max_length=128)]
+TenantName, TenantNameEn = _text(field_named(TENANT_FIELDS, "name")), _text(field_named(TENANT_FIELDS, "name_en"))
+Certificate = _text(field_named(TENANT_FIELDS, "hte_certificate_no"))
+ContactName = _text(field_named(TENANT_FIELDS, "contact_name"))
+ContactPhone = _text(field_named(TENANT_FIELDS, "contact_phone"))
+ContactEmail = _text(field_named(TENANT_FIELDS, "contact_email"))
+Website = _text(field_named(TENANT_FIELDS, "website"))
+Description = _text(field_named(TENANT_FIELDS, "description"))
+TechSMENo = _text(field_named(TENANT_FIELDS, "tech_sme_no"))
+IPNumber = Annotated[str, Meta(max_length=100, pattern=PLAIN_TEXT)]
+IPTitle = _text(field_named(IP_FIELDS, "title"))
 
 
 class Body(Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -39,8 +68,8 @@ class Problem(Struct):
 
 
 class TokenRequest(Body):
-    username: str
-    password: str
+    username: Annotated[str, Meta(min_length=1, max_length=100, pattern=PLAIN_TEXT)]
+    password: Annotated[str, Meta(min_length=1, max_length=128)]
 
 
 class TokenResponse(Struct):
@@ -82,32 +111,34 @@ class Tenant(Struct):
 class TenantUpdate(Body):
     """Tenants may send only name_en, contact_*, website and description."""
 
-    name: str | UnsetType = UNSET
+    name: TenantName | UnsetType = UNSET
     industry: Industry | UnsetType = UNSET
     status: TenantStatus | UnsetType = UNSET
-    name_en: str | None | UnsetType = UNSET
-    founded_on: date | None | UnsetType = UNSET
-    moved_in_on: date | None | UnsetType = UNSET
-    moved_out_on: date | None | UnsetType = UNSET
-    hte_certificate_no: str | None | UnsetType = UNSET
-    hte_certified_on: date | None | UnsetType = UNSET
+    name_en: TenantNameEn | None | UnsetType = UNSET
+    founded_on: Day | None | UnsetType = UNSET
+    moved_in_on: Day | None | UnsetType = UNSET
+    moved_out_on: Day | None | UnsetType = UNSET
+    hte_certificate_no: Certificate | None | UnsetType = UNSET
+    hte_certified_on: Day | None | UnsetType = UNSET
     platform_level: PlatformLevel | UnsetType = UNSET
-    platform_level_since: date | None | UnsetType = UNSET
+    platform_level_since: Day | None | UnsetType = UNSET
     founder_type: FounderType | None | UnsetType = UNSET
-    tech_sme_no: str | None | UnsetType = UNSET
+    tech_sme_no: TechSMENo | None | UnsetType = UNSET
     listing: Listing | None | UnsetType = UNSET
-    contact_name: str | None | UnsetType = UNSET
-    contact_phone: str | None | UnsetType = UNSET
-    contact_email: str | None | UnsetType = UNSET
-    website: str | None | UnsetType = UNSET
-    description: str | None | UnsetType = UNSET
+    contact_name: ContactName | None | UnsetType = UNSET
+    contact_phone: ContactPhone | None | UnsetType = UNSET
+    contact_email: ContactEmail | None | UnsetType = UNSET
+    website: Website | None | UnsetType = UNSET
+    description: Description | None | UnsetType = UNSET
 
 
 class TenantCreate(TenantUpdate):
     """Required: uscc, name, industry, status. (Declared optional here so that every missing field is
     named at once, by the registry's own check, rather than the first one alone.)"""
 
-    uscc: str | UnsetType = UNSET
+    __required__: ClassVar[tuple[str, ...]] = ("uscc", "name", "industry", "status")
+
+    uscc: USCCIn | UnsetType = UNSET
 
 
 class IPItem(Struct):
@@ -126,15 +157,17 @@ class IPItem(Struct):
 
 class IPItemUpdate(Body):
     kind: IPKind | UnsetType = UNSET
-    number: str | UnsetType = UNSET
-    title: str | UnsetType = UNSET
+    number: IPNumber | UnsetType = UNSET
+    title: IPTitle | UnsetType = UNSET
     status: IPStatus | UnsetType = UNSET
-    filed_on: date | None | UnsetType = UNSET
-    granted_on: date | None | UnsetType = UNSET
+    filed_on: Day | None | UnsetType = UNSET
+    granted_on: Day | None | UnsetType = UNSET
 
 
 class IPItemCreate(IPItemUpdate):
     """Required: kind, number, title, status (all missing ones are named at once)."""
+
+    __required__: ClassVar[tuple[str, ...]] = ("kind", "number", "title", "status")
 
 
 DeadlineKind = Literal["annual_fee", "renewal", "expiry"]
@@ -172,8 +205,8 @@ class DeadlinePage(Struct):
 class FeePayment(Body):
     """A patent year's annual fee as paid: the day and the amount in yuan (a decimal string)."""
 
-    paid_on: date | None | UnsetType = UNSET
-    amount: Yuan | None | UnsetType = UNSET
+    paid_on: Day | None | UnsetType = UNSET
+    amount: YuanIn | None | UnsetType = UNSET
 
 
 class Fee(Struct):
@@ -213,19 +246,19 @@ class Report(Struct):
 class ReportPut(Body):
     """The whole report: a figure left out is cleared. Money in yuan as decimal strings."""
 
-    total_income: Yuan | None | UnsetType = UNSET
-    revenue: Yuan | None | UnsetType = UNSET
-    net_profit: Yuan | None | UnsetType = UNSET
-    exports: Yuan | None | UnsetType = UNSET
-    rd_expense: Yuan | None | UnsetType = UNSET
-    tax_paid: Yuan | None | UnsetType = UNSET
-    financing: Yuan | None | UnsetType = UNSET
-    grants: Yuan | None | UnsetType = UNSET
-    employees: int | None | UnsetType = UNSET
-    college_staff: int | None | UnsetType = UNSET
-    rd_staff: int | None | UnsetType = UNSET
-    returnee_staff: int | None | UnsetType = UNSET
-    new_graduates: int | None | UnsetType = UNSET
+    total_income: YuanIn | None | UnsetType = UNSET
+    revenue: YuanIn | None | UnsetType = UNSET
+    net_profit: YuanIn | None | UnsetType = UNSET
+    exports: YuanIn | None | UnsetType = UNSET
+    rd_expense: YuanIn | None | UnsetType = UNSET
+    tax_paid: YuanIn | None | UnsetType = UNSET
+    financing: YuanIn | None | UnsetType = UNSET
+    grants: YuanIn | None | UnsetType = UNSET
+    employees: Count | None | UnsetType = UNSET
+    college_staff: Count | None | UnsetType = UNSET
+    rd_staff: Count | None | UnsetType = UNSET
+    returnee_staff: Count | None | UnsetType = UNSET
+    new_graduates: Count | None | UnsetType = UNSET
 
 
 class Account(Struct):
@@ -239,17 +272,19 @@ class Account(Struct):
 class AccountCreate(Body):
     """Required: username, password, role (all missing ones are named at once)."""
 
-    username: str | UnsetType = UNSET
-    password: str | UnsetType = UNSET
+    __required__: ClassVar[tuple[str, ...]] = ("username", "password", "role")
+
+    username: Username | UnsetType = UNSET
+    password: Password | UnsetType = UNSET
     role: Role | UnsetType = UNSET
-    tenant_uscc: str | None | UnsetType = UNSET
+    tenant_uscc: USCCIn | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 
 
 class AccountUpdate(Body):
-    password: str | UnsetType = UNSET
+    password: Password | UnsetType = UNSET
     role: Role | UnsetType = UNSET
-    tenant_uscc: str | None | UnsetType = UNSET
+    tenant_uscc: USCCIn | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
 
 

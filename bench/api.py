@@ -1,9 +1,10 @@
 """Authenticated GET /api/v1/tenants/{uscc} against a bare Litestar route, served the same way.
 
-Both are served by `uvicorn.run(app, host, port, log_level="info", access_log=False)` exactly as
-`park serve` does (the registry itself through the real `park serve` command), loaded by the same
-`wrk` run (same threads, connections, duration), one after the other. Prints requests/s of each and
-the ratio registry/bare. Goal: >= 0.5 on PostgreSQL, >= 0.3 on SQLite.
+Both are served by uvicorn as `park serve` does (the registry itself through the real `park serve`
+command, the bare route by uvicorn with the same options), loaded by the same `wrk` run (same threads,
+connections, duration), one after the other: first one worker process each, then two
+(`park serve --workers 2` against the bare route under uvicorn with 2 workers). Prints requests/s of
+each and the ratios registry/bare. Goal for one worker: >= 0.5 on PostgreSQL, >= 0.3 on SQLite.
 
     .venv/bin/python bench/api.py                       # SQLite (a fresh file in a temp dir)
     .venv/bin/python bench/api.py --database-url postgresql://root@127.0.0.1:5432/bench
@@ -29,14 +30,13 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PARK = str(Path(sys.executable).parent / "park")
 BARE_APP = """
-import json, os, uvicorn
+import json, os
 from litestar import Litestar, get
 BODY = json.loads(open(os.environ["BENCH_BODY"]).read())
 @get("/api/v1/tenants/{uscc:str}")
 async def tenant(uscc: str) -> dict:
     return BODY
-uvicorn.run(Litestar([tenant]), host="127.0.0.1", port=int(os.environ["BENCH_PORT"]), log_level="info",
-            access_log=False)
+app = Litestar([tenant])
 """
 
 
@@ -96,8 +96,28 @@ def main() -> None:
     subprocess.run([PARK, "users", "add", "bench", "--role", "manager", "--password-stdin"], env=env, check=True,
                    input="bench-password\n", text=True, capture_output=True)
 
+    body_path = workdir / "body.json"
+    (workdir / "bare_app.py").write_text(BARE_APP)
+    results = []
+    for workers in (1, 2):
+        registry_rps, uscc = _registry(env, workers, body_path, args)
+        bare_rps = _bare(env | {"BENCH_BODY": str(body_path)}, workers, workdir, uscc, body_path, args)
+        results.append((workers, registry_rps, bare_rps))
+
+    goal = 0.5 if engine == "postgres" else 0.3
+    print(json.dumps({"engine": engine, "tenant_read_cache": engine == "postgres" and not args.no_read_cache,
+                      "body_bytes": len(body_path.read_bytes()),
+                      "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s"}))
+    for workers, registry_rps, bare_rps in results:
+        ratio = registry_rps / bare_rps
+        verdict = f"(goal >= {goal}) {'PASS' if ratio >= goal else 'BELOW GOAL'}" if workers == 1 else ""
+        print(f"workers {workers}: registry {round(registry_rps)} req/s, bare {round(bare_rps)} req/s, "
+              f"ratio registry/bare = {ratio:.2f} {verdict}".rstrip())
+
+
+def _registry(env: dict, workers: int, body_path: Path, args: argparse.Namespace) -> tuple[float, str]:
     port = free_port()
-    registry = subprocess.Popen([PARK, "serve", "--port", str(port)], env=env, cwd=ROOT,
+    registry = subprocess.Popen([PARK, "serve", "--port", str(port), "--workers", str(workers)], env=env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -108,33 +128,27 @@ def main() -> None:
         uscc = httpx.get(base + "/tenants?limit=1&offset=50", headers=headers).json()["items"][0]["uscc"]
         response = httpx.get(f"{base}/tenants/{uscc}", headers=headers)
         response.raise_for_status()
-        body_path = workdir / "body.json"
         body_path.write_bytes(response.content)
         wrk(f"{base}/tenants/{uscc}", token, args.threads, args.connections, 2)  # warm-up
-        registry_rps = wrk(f"{base}/tenants/{uscc}", token, args.threads, args.connections, args.seconds)
+        return wrk(f"{base}/tenants/{uscc}", token, args.threads, args.connections, args.seconds), uscc
     finally:
         stop(registry)
 
+
+def _bare(env: dict, workers: int, workdir: Path, uscc: str, body_path: Path, args: argparse.Namespace) -> float:
     port = free_port()
-    bare = subprocess.Popen([sys.executable, "-c", BARE_APP], env=env | {"BENCH_BODY": str(body_path),
-                                                                      "BENCH_PORT": str(port)},
+    bare = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(workdir),
+                             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                             "--log-level", "info", "--no-access-log"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/api/v1/tenants/{uscc}"
         wait_up(url)
         assert httpx.get(url).content == body_path.read_bytes()
         wrk(url, None, args.threads, args.connections, 2)
-        bare_rps = wrk(url, None, args.threads, args.connections, args.seconds)
+        return wrk(url, None, args.threads, args.connections, args.seconds)
     finally:
         stop(bare)
-
-    ratio = registry_rps / bare_rps
-    goal = 0.5 if engine == "postgres" else 0.3
-    print(json.dumps({"engine": engine, "tenant_read_cache": engine == "postgres" and not args.no_read_cache,
-                      "body_bytes": len(body_path.read_bytes()),
-                      "wrk": f"-t{args.threads} -c{args.connections} -d{args.seconds}s",
-                      "registry_rps": round(registry_rps), "bare_rps": round(bare_rps)}))
-    print(f"ratio registry/bare = {ratio:.2f} (goal >= {goal}) {'PASS' if ratio >= goal else 'BELOW GOAL'}")
 
 
 if __name__ == "__main__":

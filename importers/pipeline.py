@@ -27,6 +27,7 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import DB, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from registry.identifiers import is_row_id
 from registry.services import bulk, deadlines
 from registry.services.listing import Page, listing
 from registry.settings import settings
@@ -329,6 +330,8 @@ _REPORT_COLUMNS = [column for column in ImportBatch._meta.columns if column._met
 
 
 async def _fetch_report(batch_id: int) -> ImportReport:
+    if not is_row_id(batch_id):
+        raise NotFound(_NOT_FOUND)
     row = await ImportBatch.select(*_REPORT_COLUMNS).where(ImportBatch.id == batch_id).output(load_json=True).first().run()
     if row is None:
         raise NotFound(_NOT_FOUND)

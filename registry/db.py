@@ -15,8 +15,9 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
+from piccolo.querystring import QueryString
 
-from registry.read_cache import TENANTS, ReadCache
+from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
 from registry.settings import settings
 
 # Piccolo's migration machinery finds the engine through this module.
@@ -93,6 +94,21 @@ def for_update(query):
     return query.lock_rows() if isinstance(DB, PostgresEngine) else query
 
 
+# The namespace of the advisory locks that order a year's report writes with its closing.
+_YEAR_LOCKS = 0x59454152  # "YEAR"
+
+
+async def hold_year(year: int, alone: bool = False) -> None:
+    """Order report writes of `year` with closing and reopening it, until the transaction ends: writes
+    share the year's lock, closing takes it alone. So a close waits for the writes in flight to commit,
+    and a write begun meanwhile waits for the close, then sees the year closed. Take it before any row
+    lock, and several years in ascending order, so no two transactions wait on each other in a circle.
+    SQLite has one writer at a time (BEGIN IMMEDIATE): its writes are in order already."""
+    if isinstance(DB, PostgresEngine):
+        kind = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        await DB.run_querystring(QueryString(f"SELECT {kind}({_YEAR_LOCKS}, {int(year)})"))
+
+
 class KeyedLookup:
     """A select of at most one row by one unique key, its SQL compiled once.
 
@@ -157,6 +173,7 @@ async def write_transaction():
         yield transaction
     if outermost:
         TENANTS.forget()
+        ACCOUNTS.forget()
 
 
 async def _reset_only_if_needed(connection) -> None:
@@ -174,6 +191,7 @@ async def open_database() -> None:
         await DB.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
         if settings().tenant_read_cache:
             await TENANTS.listen(DB.config["dsn"])
+        await ACCOUNTS.listen(DB.config["dsn"])
 
 
 async def close_database() -> None:
@@ -181,4 +199,5 @@ async def close_database() -> None:
         await DB.close_kept()
     elif isinstance(DB, PostgresEngine):
         await TENANTS.stop()
+        await ACCOUNTS.stop()
         await DB.close_connection_pool()

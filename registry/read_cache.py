@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 
 log = logging.getLogger("park.cache")
-CHANNEL = "registry_changed"
 
 
 class ReadCache:
-    def __init__(self, max_entries: int = 50_000) -> None:
+    def __init__(self, name: str, channel: str, max_entries: int = 50_000) -> None:
+        self.name = name
+        self.channel = channel
         self.max_entries = max_entries
         self.enabled = False
         self.generation = 0
@@ -44,14 +45,14 @@ class ReadCache:
         import asyncpg
 
         self._listener = await asyncpg.connect(dsn)
-        await self._listener.add_listener(CHANNEL, lambda *args: self.forget(args[3] or None))
+        await self._listener.add_listener(self.channel, lambda *args: self.forget(args[3] or None))
         self._listener.add_termination_listener(lambda _: self._deaf())
         self.forget()
         self.enabled = True
 
     def _deaf(self) -> None:
         if self.enabled:  # not when we closed it ourselves
-            log.warning("lost the change listener; reading every tenant from the database until restart")
+            log.warning("lost the change listener; reading every %s from the database until restart", self.name)
         self.enabled = False
         self.forget()
 
@@ -64,4 +65,6 @@ class ReadCache:
         self._listener = None
 
 
-TENANTS = ReadCache()
+TENANTS = ReadCache("tenant", "registry_changed")
+# Accounts behind bearer tokens: a changed or deactivated account stops acting on every worker at once.
+ACCOUNTS = ReadCache("account", "account_changed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -30,7 +30,22 @@ def required_message(field: Field) -> str:
 # past them is a typo, and must be told as one rather than fail in the database.
 MAX_FEN = 10**15  # ten trillion yuan
 MAX_COUNT = 10_000_000
-EARLIEST_DAY, LATEST_DAY = date(1000, 1, 1), date(2999, 12, 31)
+# A stored date is a fact (founded, moved in, certified, filed, granted): none before 1900, and none more
+# than a year ahead (a signed lease may name next spring's move-in; 2057 is a typo).
+EARLIEST_DAY = date(1900, 1, 1)
+AHEAD = timedelta(days=366)
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1) are no part of any name, title or
+# note: PostgreSQL cannot store NUL at all, and the rest are invisible in every page and workbook.
+# The API's schemas carry the same pattern, so the refusal is documented where clients read it.
+CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+PLAIN_TEXT = f"^[^{CONTROL_CHARACTERS}]*$"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def latest_day() -> date:
+    return date.today() + AHEAD
+
+
 # An ordinal such as a patent year: `3`, `3.0` (a number cell), `第3年`.
 _ORDINAL = re.compile(r"第?\s*(\d{1,3})(?:\.0+)?\s*年?")
 MAX_ORDINAL = 99
@@ -82,6 +97,8 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
     match field.type:
         case "text" | "ip_number":
             text = str(value).strip()
+            if _CONTROL.search(text):
+                raise _Bad("control_character", "含有不可见的控制字符 / contains a control character")
             if field.max_length and len(text) > field.max_length:
                 raise _Bad("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
             return text
@@ -91,9 +108,10 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
                 warnings.extend(notes)
             return code
         case "date":
-            day = parse_date(value)
-            if not EARLIEST_DAY <= day <= LATEST_DAY:
-                raise _Bad("date_range", f"日期“{day}”超出范围 / date {day} is out of range (1000–2999)")
+            day, latest = parse_date(value), latest_day()
+            if not EARLIEST_DAY <= day <= latest:
+                raise _Bad("date_range", f"日期“{day}”不在 {EARLIEST_DAY} 至 {latest} 之间 / date {day} is not "
+                                         f"between {EARLIEST_DAY} and a year from today ({latest})")
             return day
         case "money":
             fen = parse_money(value, field.unit or "元")

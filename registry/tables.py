@@ -8,6 +8,7 @@ from piccolo.columns import (
     Boolean,
     Bytea,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -166,4 +167,12 @@ class ImportBatch(Table, db=DB, tablename="import_batch"):
     applied_batch = Integer(null=True, default=None)
 
 
-TABLES = (Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch)
+class LoginFailure(Table, db=DB, tablename="login_failure"):
+    """A failed sign-in, kept for the throttle's window (registry/login_throttle.py)."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=80, index=True)
+    at = DoublePrecision(index=True)  # seconds since the epoch
+
+
+TABLES = (Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch, LoginFailure)

@@ -2,39 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import asyncpg
-import pytest
-
-from tests.conftest import ENGINE
-
-PARK = [sys.executable, "-m", "api.cli"]
-
-
-@pytest.fixture
-async def fresh_env(tmp_path: Path):
-    """The environment of an operator on a fresh database of the suite's engine."""
-    env = os.environ | {"PARK_DATA_DIR": str(tmp_path)}
-    if ENGINE == "sqlite":
-        yield env | {"DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite"}
-        return
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"park_cli_{os.getpid()}"
-    admin = await asyncpg.connect(os.environ["DATABASE_URL"])
-    await admin.execute(f"DROP DATABASE IF EXISTS {name}")
-    await admin.execute(f"CREATE DATABASE {name}")
-    yield env | {"DATABASE_URL": urlunsplit(url._replace(path=f"/{name}"))}
-    await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    await admin.close()
-
-
-def park(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*PARK, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300)
+from tests.processes import park
 
 
 def test_users_add_reads_the_password_from_stdin_and_refuses_duplicates(fresh_env):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from api.auth import forget_account, requires, sign_in
+from api.auth import requires, sign_in
 from api.etag import etag, expected_version
 from api.schemas import Account, AccountCreate, AccountUpdate, Me, TokenRequest, TokenResponse, page_of, struct_of
 from registry.actor import Actor
@@ -44,7 +44,6 @@ class UserController(Controller):
     @post("/", summary="Create an account (managers: tenant accounts only)")
     async def create_user(self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]) -> Response[Account]:
         row = await accounts.create_account(request.user, data.fields())
-        forget_account(row["username"])  # a cached earlier account of this name (deleted) is not this one
         return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
 
     @get("/{username:str}", summary="One account")
@@ -57,10 +56,8 @@ class UserController(Controller):
         self, request: Request[Actor, object, object], username: FromPath[str], data: JSONBody[AccountUpdate]
     ) -> Response[Account]:
         row = await accounts.update_account(request.user, username, data.fields(), expected_version(request))
-        forget_account(username)
         return Response(struct_of(Account, row), headers={"ETag": etag(row["version"])})
 
     @delete("/{username:str}", summary="Delete an account")
     async def delete_user(self, request: Request[Actor, object, object], username: FromPath[str]) -> None:
         await accounts.delete_account(request.user, username, expected_version(request))
-        forget_account(username)

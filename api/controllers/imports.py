@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import WRITERS
@@ -48,6 +49,12 @@ class ImportController(Controller):
         ),
         request_max_body_size=UPLOAD_LIMIT,
         status_code=201,
+        responses={
+            200: ResponseSpec(dict[str, Any], generate_examples=False,
+                              description="Dry run: what the import would do; nothing written"),
+            422: ResponseSpec(dict[str, Any], generate_examples=False,
+                              description="The file has errors: the same report; nothing written"),
+        },
     )
     async def create_import(
         self,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, put
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.etag import etag, expected_version
@@ -30,7 +31,8 @@ class ReportController(Controller):
     async def get_report(self, request: Request[Actor, object, object], uscc: FromPath[str], period: FromPath[str]) -> Response[Report]:
         return _one(await reports.get_report(request.user, uscc.upper(), period))
 
-    @put("/{period:str}", summary="Create or replace a period's report (open years only)")
+    @put("/{period:str}", summary="Create or replace a period's report (open years only)",
+         responses={201: ResponseSpec(Report, generate_examples=False, description="Created: the period had no report")})
     async def put_report(
         self, request: Request[Actor, object, object], uscc: FromPath[str], period: FromPath[str], data: JSONBody[ReportPut]
     ) -> Response[Report]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from api.auth import forget_account
 from api.portal.page import Form, PageActor, begin_session, render, see_other
 from registry.actor import Actor
 from registry.errors import ValidationFailed
@@ -36,7 +35,6 @@ class AccountPage(Controller):
             actor, claims = await accounts.change_own_password(actor, current, new)
         except ValidationFailed as failed:
             return _page(request, actor, {e.field: e.message for e in failed.errors}, 422)
-        forget_account(actor.username)
         response = see_other("/account?saved=1")
         begin_session(request, response, actor.username, claims)
         return response

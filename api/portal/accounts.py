@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.auth import WRITING_ROLES, forget_account
+from api.auth import WRITING_ROLES
 from api.portal.page import Form, PageActor, render, see_other
 from registry.actor import ROLES, Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
@@ -47,7 +47,6 @@ class AccountPages(Controller):
             return await _list(request, actor, "", 1, typed, _errors(failed), 422)
         except Conflict as taken:
             return await _list(request, actor, "", 1, typed, {"username": taken.detail}, 409)
-        forget_account(row["username"])
         return see_other(f"/accounts/{row['username']}?saved=created")
 
     @get("/{username:str}")
@@ -77,7 +76,6 @@ class AccountPages(Controller):
         except (PreconditionFailed, Conflict) as refused:
             message = _STALE if isinstance(refused, PreconditionFailed) else refused.detail
             return _account(request, actor, row, data, {"form": message}, status_code=409)
-        forget_account(username)
         return see_other(f"/accounts/{username}?saved={what}")
 
 

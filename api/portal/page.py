@@ -84,9 +84,7 @@ async def page_actor(request: Request) -> Actor:
     session = current_session(request)
     if session is None or session.username is None:
         raise SignInRequired
-    actor = await bound_actor(
-        session.username, session.claims, session.signed_in_at, request.headers.get("x-request-id", "")
-    )
+    actor = await bound_actor(session.username, session.claims, request.headers.get("x-request-id", ""))
     if actor is None:
         sessions(request).end(session.id)
         raise SignInRequired

@@ -22,7 +22,6 @@ class Session:
     last_seen: float
     username: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)
-    signed_in_at: float = 0.0  # wall-clock time, compared with the account cache's read time
 
 
 class Sessions:
@@ -50,7 +49,6 @@ class Sessions:
             last_seen=self._clock(),
             username=username,
             claims=dict(claims or {}),
-            signed_in_at=time.time(),
         )
         self._sessions[session.id] = session
         return session

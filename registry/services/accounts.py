@@ -16,6 +16,7 @@ from registry import audit
 from registry.actor import ROLES, Actor
 from registry.db import KeyedLookup, for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from registry.read_cache import ACCOUNTS
 from registry.services.listing import Page, apply_sort, listing
 from registry.services.versioning import check_version
 from registry.tables import Account, Tenant
@@ -223,7 +224,10 @@ async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, A
     return _bound_actor(row)
 
 
-_fetch_bound = KeyedLookup(lambda username: Account.select(Account.password, *COLUMNS).where(Account.username == username))
+# Kept per worker only while the database announces every account change (PostgreSQL); else read each time.
+_fetch_bound = KeyedLookup(
+    lambda username: Account.select(Account.password, *COLUMNS).where(Account.username == username), cache=ACCOUNTS
+)
 
 
 def _bound_actor(row: Mapping[str, Any]) -> tuple[Actor, dict[str, Any]]:

@@ -24,8 +24,8 @@ from piccolo.engine.postgres import PostgresEngine
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import DB, write_transaction
-from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
+from registry.db import DB, hold_year, write_transaction
+from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
@@ -34,7 +34,7 @@ from registry.services import deadline_table
 from registry.services import ip_items as ip_service
 from registry.services import reports as report_service
 from registry.services import tenants as tenant_service
-from registry.services.closed_years import closed_years, require_open
+from registry.services.closed_years import closed_message, closed_years
 from registry.services.versioning import changes
 from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
@@ -325,14 +325,6 @@ _REPORT_SELECT = (
 )
 
 
-async def _closed_message(year: int) -> str:
-    try:
-        await require_open(year)
-    except PeriodClosed as closed:
-        return closed.detail
-    return ""
-
-
 async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collection[str] = ()) -> Plan:
     """Rows are cleaned report records with `uscc`, `period` and any figures; a figure given as None
     clears it, a figure left out keeps its stored value. Creating or changing a report of a closed
@@ -356,8 +348,9 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         condition, args = _one_of("r.tenant", chunk)
         for row in await _fetch(_REPORT_SELECT + condition, args):
             existing[(row["uscc"], row["period"])] = row
+    for year in sorted({Period.parse(period).year for _, period in first}):
+        await hold_year(year)  # closing any of them waits for this import (see db.hold_year)
     closed = await closed_years()
-    closed_messages = {year: await _closed_message(year) for year in closed}
     for (uscc, period), index in first.items():
         if uscc not in owners and uscc not in new_tenants:
             plan.problems.append(_unknown_tenant(index, uscc))
@@ -367,7 +360,7 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         year = Period.parse(period).year
         diff = changes(before, figures) if before is not None else None
         if year in closed and (before is None or diff):
-            plan.problems.append(Problem(index, "period", "period_closed", closed_messages[year]))
+            plan.problems.append(Problem(index, "period", "period_closed", closed_message(year)))
         elif before is None:
             plan.creates.append((index, {"uscc": uscc, "period": period, **{k: figures.get(k) for k in _FIGURES}}))
         elif diff:

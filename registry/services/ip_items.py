@@ -10,7 +10,7 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
-from registry.identifiers import InvalidIdentifier
+from registry.identifiers import InvalidIdentifier, is_row_id
 from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
 from registry.money import format_yuan
@@ -50,7 +50,7 @@ def settle(record: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _fetch(item_id: int) -> dict | None:
-    if not 0 < item_id < 2**31:  # no such row; a bigger number would overflow the id column's type
+    if not is_row_id(item_id):
         return None
     row = await IPItem.select(*COLUMNS).where(IPItem.id == item_id).first().run()
     return None if row is None else (await _with_risk([row]))[0]

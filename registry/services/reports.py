@@ -91,8 +91,8 @@ async def put_report(
     period = parse_period(period_text)
     figures = {key: None for key in FIGURES} | clean(figure_fields(unit), data, partial=True)
     async with write_transaction():
+        await require_open(period.year)  # the year's lock before the tenant's row lock (see db.hold_year)
         owner = await tenant_id(uscc, lock=True)
-        await require_open(period.year)
         before = await _fetch(owner, str(period))
         key = f"{uscc}:{period}"
         if before is None:
@@ -119,8 +119,8 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
     actor.require_write(uscc)
     period = parse_period(period_text)
     async with write_transaction():
-        owner = await tenant_id(uscc, lock=True)
         await require_open(period.year)
+        owner = await tenant_id(uscc, lock=True)
         before = await _fetch(owner, str(period))
         if before is None:
             raise NotFound(_NOT_FOUND)

@@ -7,12 +7,14 @@ from itertools import count
 
 import httpx
 import jwt
+import pytest
 
-from api.auth import LoginThrottle
 from registry.actor import SYSTEM
+from registry.login_throttle import LoginThrottle
 from registry.services import accounts
 from registry.settings import settings
-from tests.api.factories import assert_problem, make_tenant, spoofed_address
+from registry.tables import LoginFailure
+from tests.api.factories import assert_problem, field_errors, make_tenant, spoofed_address
 from tests.server import PASSWORD
 
 _serial = count(1)
@@ -149,13 +151,13 @@ async def test_one_account_is_still_locked_at_its_own_limit_behind_a_shared_addr
     assert_problem(response, 429)
 
 
-async def test_a_huge_username_is_refused_like_any_other(anonymous):
+async def test_a_huge_username_is_refused_by_its_documented_bound(anonymous):
     response = await anonymous.post("/auth/token", json={"username": "x" * 100_000, "password": "wrong-password"},
                                     headers=spoofed_address())
-    assert_problem(response, 401)
+    assert field_errors(response) == {"username": "length"}
 
 
-# --- the throttle on its own --------------------------------------------------------------------
+# --- the throttle on its own, in the database every worker shares ------------------------------
 
 
 class _Clock:
@@ -166,59 +168,65 @@ class _Clock:
         return self.now
 
 
-def test_usernames_and_addresses_have_their_own_limits():
+@pytest.fixture
+async def no_failures():
+    await LoginFailure.delete(force=True).run()
+    yield
+    await LoginFailure.delete(force=True).run()
+
+
+async def test_usernames_and_addresses_have_their_own_limits(no_failures):
     throttle = LoginThrottle(3, 60, max_failures_per_address=10, clock=_Clock())
     for n in range(3):
-        throttle.failed("alice", f"10.0.0.{n}")
-    assert throttle.retry_after("alice", "10.0.0.99") is not None
-    assert throttle.retry_after("bob", "10.0.0.1") is None
+        await throttle.failed("alice", f"10.0.0.{n}")
+    assert await throttle.retry_after("alice", "10.0.0.99") is not None
+    assert await throttle.retry_after("bob", "10.0.0.1") is None
     for n in range(9):
-        throttle.failed(f"user-{n}", "192.0.2.1")
-    assert throttle.retry_after("carol", "192.0.2.1") is None
-    throttle.failed("user-9", "192.0.2.1")
-    assert throttle.retry_after("carol", "192.0.2.1") is not None
-    throttle.succeeded("carol")  # a success forgives the account, never the address
-    assert throttle.retry_after("carol", "192.0.2.1") is not None
+        await throttle.failed(f"user-{n}", "192.0.2.1")
+    assert await throttle.retry_after("carol", "192.0.2.1") is None
+    await throttle.failed("user-9", "192.0.2.1")
+    assert await throttle.retry_after("carol", "192.0.2.1") is not None
+    await throttle.succeeded("carol")  # a success forgives the account, never the address
+    assert await throttle.retry_after("carol", "192.0.2.1") is not None
 
 
-def test_retry_after_counts_down_from_the_oldest_failure_that_still_counts():
+async def test_retry_after_counts_down_from_the_oldest_failure_that_still_counts(no_failures):
     clock = _Clock()
     throttle = LoginThrottle(2, 100, clock=clock)
     for step in (0, 50, 90):
         clock.now = 1000.0 + step
-        throttle.failed("alice", "10.0.0.1")
+        await throttle.failed("alice", "10.0.0.1")
     # Failures at 50 and 90 are the last two; the one at 50 leaves the window at 150.
-    assert throttle.retry_after("alice", "10.0.0.2") == 61
+    assert await throttle.retry_after("alice", "10.0.0.2") == 61
     clock.now = 1151.0
-    assert throttle.retry_after("alice", "10.0.0.2") is None
+    assert await throttle.retry_after("alice", "10.0.0.2") is None
 
 
-def test_asking_and_succeeding_leave_nothing_behind():
+async def test_asking_and_succeeding_leave_nothing_behind(no_failures):
     throttle = LoginThrottle(5, 60, clock=_Clock())
-    for n in range(1000):
-        assert throttle.retry_after(f"someone-{n}", "10.0.0.1") is None
-        throttle.succeeded(f"someone-{n}")
-    assert len(throttle) == 0
+    for n in range(50):
+        assert await throttle.retry_after(f"someone-{n}", "10.0.0.1") is None
+        await throttle.succeeded(f"someone-{n}")
+    assert await LoginFailure.count().run() == 0
 
 
-def test_huge_usernames_are_kept_as_short_keys():
+async def test_huge_usernames_are_kept_as_short_keys(no_failures):
     throttle = LoginThrottle(5, 60, clock=_Clock())
-    throttle.failed("x" * 1_000_000, "10.0.0.1")
-    throttle.failed("\ud800 lone surrogate", "y" * 10_000)
-    assert len(throttle) == 4
-    assert max(len(key) for key in throttle._failures) <= 69
-    assert throttle.retry_after("x" * 1_000_000, "10.0.0.2") is None
+    await throttle.failed("x" * 1_000_000, "10.0.0.1")
+    await throttle.failed("\ud800 lone surrogate", "y" * 10_000)
+    keys = await LoginFailure.select(LoginFailure.key).output(as_list=True).run()
+    assert len(keys) == 4 and max(len(key) for key in keys) <= 69
+    assert await throttle.retry_after("x" * 1_000_000, "10.0.0.2") is None
 
 
-def test_many_distinct_failed_usernames_are_forgotten_once_their_window_passes():
+async def test_failed_usernames_are_forgotten_once_their_window_passes(no_failures):
     clock = _Clock()
-    throttle = LoginThrottle(5, 10, max_failures_per_address=50, prune_above=200, clock=clock)
+    throttle = LoginThrottle(5, 10, max_failures_per_address=50, clock=clock)
     sizes = []
-    for burst in range(50):
-        for n in range(500):
-            throttle.failed(f"{'guess' * 200}-{burst}-{n}", f"203.0.113.{n % 250}")
-        sizes.append(len(throttle))
+    for burst in range(4):
+        for n in range(60):
+            await throttle.failed(f"{'guess' * 200}-{burst}-{n}", f"203.0.113.{n}")
+        sizes.append(await LoginFailure.count().run())
         clock.now += 11  # the whole burst leaves the window
-    # 25,000 usernames tried; the table holds at most about two bursts' keys (a prune runs once it has
-    # doubled since the last one), never all of them.
-    assert max(sizes) <= 2 * (500 + 250) + 1
+    # 240 usernames tried; the table holds one burst's failures (a row per username and per address).
+    assert sizes == [120] * 4

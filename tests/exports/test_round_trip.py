@@ -52,7 +52,7 @@ async def varied_registry(empty_registry):
                 contact_phone="0731-28888888",
                 contact_email=f"t{n}@example.com",
                 website="https://example.com",
-                description=f"第一行\r\n第二行\t{n}\r第三行\x01",
+                description=f"第一行\r\n第二行\t{n}\r第三行",  # control characters are refused (no NUL, no \x01)
             )
         )
     uscc = tenants[0]["uscc"]

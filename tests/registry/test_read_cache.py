@@ -41,7 +41,7 @@ async def test_the_cache_is_on_only_where_changes_are_announced():
 
 
 def test_a_read_that_raced_a_write_does_not_store_the_old_row():
-    cache = ReadCache()
+    cache = ReadCache("tenant", "registry_changed")
     cache.enabled = True
     started = cache.generation
     cache.forget("91430211PARK00006B")  # a write commits while the read is in flight
@@ -52,7 +52,7 @@ def test_a_read_that_raced_a_write_does_not_store_the_old_row():
 
 
 def test_a_deaf_cache_serves_nothing():
-    cache = ReadCache()
+    cache = ReadCache("tenant", "registry_changed")
     cache.enabled = True
     cache.put("k", {"name": "x"}, cache.generation)
     cache._deaf()
@@ -60,7 +60,7 @@ def test_a_deaf_cache_serves_nothing():
 
 
 def test_closing_the_listener_on_purpose_is_not_reported_as_a_loss(caplog):
-    cache = ReadCache()
+    cache = ReadCache("tenant", "registry_changed")
     cache.enabled = False  # what stop() does before it closes the connection
     cache._deaf()
     assert "lost the change listener" not in caplog.text

@@ -1,0 +1,95 @@
+"""The OpenAPI document says what the server does; schemathesis holds the server to it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.processes import add_account, serving, token
+
+STATUSES_OF_A_VERSIONED_WRITE = {"200", "400", "401", "403", "404", "409", "412", "413", "422"}
+
+
+async def _document(anonymous: httpx.AsyncClient) -> dict:
+    response = await anonymous.get(str(anonymous.base_url).removesuffix("/api/v1/") + "/schema/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+async def test_every_error_status_is_documented_as_a_problem(anonymous):
+    document = await _document(anonymous)
+    patch = document["paths"]["/api/v1/tenants/{uscc}"]["patch"]
+    assert set(patch["responses"]) == STATUSES_OF_A_VERSIONED_WRITE
+    for status in STATUSES_OF_A_VERSIONED_WRITE - {"200"}:
+        assert patch["responses"][status]["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    assert "429" in document["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert {"413", "415"} <= set(document["paths"]["/api/v1/imports"]["post"]["responses"])
+
+
+async def test_etag_and_if_match_are_documented(anonymous):
+    paths = (await _document(anonymous))["paths"]
+    assert "ETag" in paths["/api/v1/tenants/{uscc}"]["get"]["responses"]["200"]["headers"]
+    assert {"200", "201"} <= set(paths["/api/v1/tenants/{uscc}/reports/{period}"]["put"]["responses"])
+    headers = [p["name"] for p in paths["/api/v1/ip/{item_id}"]["delete"]["parameters"] if p["in"] == "header"]
+    assert headers == ["If-Match"]
+
+
+async def test_bodies_state_required_fields_and_refuse_unknown_ones(anonymous):
+    schemas = (await _document(anonymous))["components"]["schemas"]
+    assert set(schemas["TenantCreate"]["required"]) == {"uscc", "name", "industry", "status"}
+    assert set(schemas["IPItemCreate"]["required"]) == {"kind", "number", "title", "status"}
+    assert all(schemas[name]["additionalProperties"] is False
+               for name in ("TenantCreate", "TenantUpdate", "IPItemCreate", "ReportPut", "AccountCreate", "TokenRequest"))
+    name = schemas["TenantUpdate"]["properties"]["name"]
+    assert name["maxLength"] == 200 and "\\x00" in name["pattern"]
+    assert schemas["ReportPut"]["properties"]["employees"]["minimum"] == 0
+
+
+async def test_parameters_carry_their_bounds(anonymous):
+    paths = (await _document(anonymous))["paths"]
+    parameters = {p["name"]: p["schema"] for p in paths["/api/v1/tenants"]["get"]["parameters"]}
+    assert (parameters["limit"]["minimum"], parameters["limit"]["maximum"]) == (1, 500)
+    assert parameters["offset"]["minimum"] == 0
+    lang = {p["name"]: p["schema"] for p in paths["/api/v1/exports/template.xlsx"]["get"]["parameters"]}["lang"]
+    assert lang["enum"] == ["zh", "en"]
+
+
+async def test_health_needs_no_token_and_last_modified_is_an_http_date(anonymous):
+    paths = (await _document(anonymous))["paths"]
+    assert paths["/api/v1/health"]["get"]["security"] == []
+    assert paths["/api/v1/auth/token"]["post"]["security"] == []
+    headers = paths["/api/v1/exports/registry.xlsx"]["get"]["responses"]["200"]["headers"]
+    assert "format" not in headers["last-modified"]["schema"]
+
+
+SCHEMATHESIS = Path(sys.executable).parent / "st"
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance," \
+         "response_headers_conformance"
+
+
+def test_schemathesis_finds_no_5xx_no_undocumented_status_and_no_answer_off_its_schema(fresh_env, tmp_path):
+    """Bounded (a fixed seed and a few examples per operation), as admin and as a tenant, on a database of
+    its own: it closes years and deletes what it finds, which the rest of the suite must not see."""
+    add_account(fresh_env, "st-admin", "admin", "st-admin-password")
+    with serving(fresh_env, log=tmp_path / "serve.log") as url:
+        admin = token(url, "st-admin", "st-admin-password")
+        bearer = {"Authorization": f"Bearer {admin}"}
+        tenant = httpx.post(url + "/api/v1/tenants", headers=bearer, timeout=30, json={
+            "uscc": "91430211PARK999078", "name": "模糊测试企业", "industry": "other", "status": "incubating"})
+        assert tenant.status_code == 201, tenant.text
+        account = httpx.post(url + "/api/v1/users", headers=bearer, timeout=30, json={
+            "username": "st-tenant", "password": "st-tenant-password", "role": "tenant",
+            "tenant_uscc": "91430211PARK999078"})
+        assert account.status_code == 201, account.text
+        for who, password in (("st-admin", "st-admin-password"), ("st-tenant", "st-tenant-password")):
+            run = subprocess.run(
+                [str(SCHEMATHESIS), "run", url + "/schema/openapi.json", "--checks", CHECKS, "--seed", "2026",
+                 "--max-examples", "8", "--phases", "examples,coverage,fuzzing", "--workers", "1",
+                 "-H", f"Authorization: Bearer {token(url, who, password)}"],
+                capture_output=True, text=True, timeout=600, env=fresh_env | {"NO_COLOR": "1"},
+            )
+            assert run.returncode == 0, f"as {who}:\n{run.stdout[-20000:]}\n{run.stderr[-2000:]}"
