@@ -124,7 +124,8 @@ def _statuses(path: str, method: str, operation: dict[str, Any], secured: bool, 
     statuses = {400}
     if secured:
         statuses |= {401, 403}
-    if "path" in parameters:
+    # A record named in the path, or by its key in the query (`?uscc=`), may not exist (or not be the tenant's).
+    if "path" in parameters or any(p["in"] == "query" and p["name"] == "uscc" for p in operation.get("parameters", [])):
         statuses.add(404)
     if parameters - {"header"} or body:
         statuses.add(422)
