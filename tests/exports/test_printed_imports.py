@@ -18,8 +18,8 @@ from tests.printed import printed_pages
 
 IP_ITEMS = 150
 # The template: one page for the IP sheet, two across for the reports, three across for the tenants
-# (20 columns); never the 15 pages it once took for its three sample rows.
-TEMPLATE_PAGES = 6
+# (20 columns), one for the annual fees; never the 15 pages it once took for its three sample rows.
+TEMPLATE_PAGES = 7
 # The dump of 3 tenants, 150 IP items and 3 reports: the tenants and the reports as in the template,
 # the IP items one page wide and at most 5 pages down (some 38 rows a page: 4, and one to spare).
 DUMP_PAGES = 10

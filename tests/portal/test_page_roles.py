@@ -40,7 +40,8 @@ PAGES = [
 
 
 async def signed_in_client(base_url: str, role: str | None, tenant_uscc: str | None = None) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base_url)
+    # The downloads write whole workbooks in a worker process: on a loaded machine that outlasts httpx's 5 s.
+    client = httpx.AsyncClient(base_url=base_url, timeout=60)
     if role is None:
         return client
     username = await make_account(role, tenant_uscc)
