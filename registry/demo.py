@@ -115,6 +115,7 @@ class DemoSummary:
     ip_items: int
     reports: int
     already_present: int
+    fees: int = 0  # paid annual fee years recorded
 
     @property
     def changed(self) -> bool:
@@ -127,8 +128,9 @@ class DemoSummary:
                 f"({self.already_present} demo tenants present)"
             )
         return (
-            f"已载入{PARK_NAME}：企业 {self.tenants} 家，知识产权 {self.ip_items} 项，经营数据 {self.reports} 份 / "
-            f"loaded the demo park: {self.tenants} tenants, {self.ip_items} IP items, {self.reports} reports"
+            f"已载入{PARK_NAME}：企业 {self.tenants} 家，知识产权 {self.ip_items} 项，经营数据 {self.reports} 份，"
+            f"年费记录 {self.fees} 条 / loaded the demo park: {self.tenants} tenants, {self.ip_items} IP items, "
+            f"{self.reports} reports, {self.fees} paid annual fees"
         )
 
 
@@ -461,8 +463,9 @@ async def load_demo() -> DemoSummary:
                 await reports.put_report(DEMO_ACTOR, plan.uscc, period, _report_body(figures))
             created_ip += len(plan.ip)
             created_reports += len(plan.reports)
-        await deadlines.write_fees(DEMO_ACTOR, demo_fees(patents, date.today()))
-    return DemoSummary(tenants=len(fresh), ip_items=created_ip, reports=created_reports, already_present=len(present))
+        fees = await deadlines.write_fees(DEMO_ACTOR, demo_fees(patents, date.today()))
+    return DemoSummary(tenants=len(fresh), ip_items=created_ip, reports=created_reports, already_present=len(present),
+                       fees=fees.created)
 
 
 __all__ = ["CENSUS_DAY", "DEMO_ACTOR", "ON_RECORD", "REVENUE_FEN", "VALID_IP", "DemoSummary", "load_demo"]

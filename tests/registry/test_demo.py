@@ -84,7 +84,8 @@ async def test_every_write_went_through_the_services_as_the_demo_actor(demo_park
         await AuditEntry.count().where((AuditEntry.actor == DEMO_ACTOR.username) & (AuditEntry.source == "demo")).run()
     )
 
-    assert entries == demo_park.tenants + demo_park.ip_items + demo_park.reports
+    assert entries == demo_park.tenants + demo_park.ip_items + demo_park.reports + demo_park.fees
+    assert demo_park.fees == await IPFee.count().run()
     assert demo_park.ip_items == await IPItem.count().run()
     assert demo_park.reports == await PeriodReport.count().run()
 
