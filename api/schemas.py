@@ -339,6 +339,7 @@ class ImportSheets(Struct):
     tenants: ImportCounts
     ip: ImportCounts
     reports: ImportCounts
+    fees: ImportCounts
 
 
 class ImportIssue(Struct):
