@@ -21,7 +21,6 @@ cells as XML text itself, several times faster than openpyxl's per-cell element 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,6 +36,8 @@ from openpyxl.utils.exceptions import WorkbookAlreadySaved
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
+
+from registry.page_setup import display_width, fit_columns
 
 FORMULA_OPENERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_TEXT = 32_767
@@ -323,28 +324,6 @@ def stream_sheet(book: Workbook, title: str) -> StreamSheet:
     sheet = StreamSheet(parent=book, title=title)
     book._add_sheet(sheet)
     return sheet
-
-
-def display_width(value: object) -> int:
-    """Columns a value needs: CJK characters count double."""
-    if value is None:
-        return 0
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        digits = len(f"{value:,.2f}") if isinstance(value, Decimal) else len(f"{value:,}")
-        return digits + 1
-    if isinstance(value, date):
-        return 10
-    text = str(value)
-    longest = max(text.split("\n"), key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
-
-
-def fit_columns(sheet, columns: Iterable[Iterable[object]], minimum: int = 6, maximum: int = 60) -> None:
-    """Set each column's width from the widest value it will hold (before a write-only sheet's
-    first row is written)."""
-    for index, values in enumerate(columns, 1):
-        width = max((display_width(v) for v in values), default=0)
-        sheet.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))
 
 
 __all__ = [

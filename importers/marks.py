@@ -12,6 +12,7 @@ import io
 import math
 import re
 from collections import defaultdict
+from itertools import zip_longest
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -23,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from importers.grids import Grid, read_grids
 from importers.headers import column_letter, find_layout, kind_of_sheet_name
 from importers.safety import inspect
-from registry.page_setup import set_up_pages
+from registry.page_setup import display_width, fit_columns, set_up_pages
 
 # openpyxl holds a loaded workbook at ~200× its file size (a 1.5 MB upload took 8 s and 270 MB);
 # above this, stream a copy.
@@ -33,6 +34,7 @@ AUTHOR = "Park Registry"
 ERRORS_SHEET = "导入错误 Errors"
 _HEADINGS = ("工作表 Sheet", "行 Row", "列 Column", "值 Value", "代码 Code", "说明 Message")
 _MESSAGE_WIDTH = 90
+_WIDTH_SAMPLE_ROWS = 200
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 Marks = dict[str, dict[tuple[int, str], list[str]]]
@@ -83,6 +85,9 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
         for grid in read_grids(fmt, filename, content):
             sheet = workbook.create_sheet(_title(grid.name, titles))
             set_up_pages(sheet, sheet.title, repeat_rows=_header_rows(grid))
+            # A copy starts with default widths: give each column the width of what it holds (the
+            # first rows tell), so long names and messages are not cut off when printed.
+            fit_columns(sheet, zip_longest(*grid.rows[:_WIDTH_SAMPLE_ROWS]), maximum=40)
             cells = marks.get(grid.name, {})
             for number, row in enumerate(grid.rows, start=1):
                 sheet.append([_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)])
@@ -144,7 +149,7 @@ def _error_list(sheet: Worksheet, errors: list[dict[str, Any]]) -> None:
     for number, error in enumerate(errors, 2):
         # Spreadsheet programs keep a stored row height rather than measure wrapped text: give the
         # message's lines their height (a CJK character is two columns wide).
-        columns = sum(2 if ord(char) >= 0x2E80 else 1 for char in error["message"])
+        columns = display_width(error["message"])
         sheet.row_dimensions[number].height = 15 * max(1, math.ceil(columns / (_MESSAGE_WIDTH - 2)))
         values = (error["sheet"], error["row"], error["column"], error["value"], error["code"], error["message"])
         sheet.append([_listed(sheet, value) for value in values])

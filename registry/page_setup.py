@@ -12,6 +12,12 @@ goes out with the sheet's first bytes.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 # The park the registry serves, as its printed pages name it.
@@ -73,3 +79,25 @@ def set_up_pages(
 
 
 __all__ = ["A4", "PARK_NAME", "set_up_pages"]
+
+
+def display_width(value: object) -> int:
+    """Columns a value needs on the printed page: CJK characters count double."""
+    if value is None:
+        return 0
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        digits = len(f"{value:,.2f}") if isinstance(value, Decimal) else len(f"{value:,}")
+        return digits + 1
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    longest = max(text.split("\n"), key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fit_columns(sheet, columns: Iterable[Iterable[object]], minimum: int = 6, maximum: int = 60) -> None:
+    """Set each column's width from the widest value it will hold (before a write-only sheet's
+    first row is written)."""
+    for index, values in enumerate(columns, 1):
+        width = max((display_width(v) for v in values), default=0)
+        sheet.column_dimensions[get_column_letter(index)].width = max(minimum, min(maximum, width + 2))

@@ -6,6 +6,7 @@ own header row, found below the title rows above it, both when the upload is mar
 from __future__ import annotations
 
 import asyncio
+import io
 import tempfile
 from pathlib import Path
 
@@ -61,3 +62,19 @@ def test_errors_xlsx_prints_each_page_with_its_header_row(printed, kind):
     for page in marked:  # the upload's own header row atop every page of it
         assert "企业名称" in page and "入驻日期" in page
     assert sum(page.count("打印测试企业") for page in marked) == ROWS
+
+
+async def test_a_marked_copy_gives_its_columns_the_width_of_what_they_hold(database):
+    """A .csv/.xls upload comes back as a copy, which starts with default widths (8 columns): each
+    column gets the width of its widest value (CJK counted double, capped), so nothing prints cut off."""
+    from openpyxl import load_workbook
+
+    from registry.page_setup import display_width
+
+    rows = _rows()
+    report = await run_import(SYSTEM, "企业名单.csv", csv_bytes([TENANT_HEADERS, *rows]), dry_run=True)
+    book = load_workbook(io.BytesIO(await errors_workbook(SYSTEM, report.id)))
+    sheet = book.worksheets[1]
+    for column, letter in enumerate("ABCDE"):
+        widest = max(display_width(value) for value in [TENANT_HEADERS[column], *(row[column] for row in rows)])
+        assert sheet.column_dimensions[letter].width >= min(40, widest), letter
