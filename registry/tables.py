@@ -175,4 +175,19 @@ class LoginFailure(Table, db=DB, tablename="login_failure"):
     at = DoublePrecision(index=True)  # seconds since the epoch
 
 
-TABLES = (Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch, LoginFailure)
+class PortalSession(Table, db=DB, tablename="portal_session"):
+    """A web portal session (api/portal/sessions.py), kept here so every worker and host knows it.
+    `key` is a digest of the id the browser holds: the table alone opens no session."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=64, unique=True, index=True)
+    csrf = Varchar(length=64)
+    username = Varchar(length=100, null=True, default=None)
+    claims = JSON(default="{}")
+    last_seen = DoublePrecision(index=True)  # seconds since the epoch
+
+
+TABLES = (
+    Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch, LoginFailure,
+    PortalSession,
+)

@@ -58,3 +58,28 @@ def test_park_serve_workers_runs_that_many_processes(fresh_env, tmp_path):
         while len(set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))) < 2:
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
+
+
+def _portal_sign_in(client: httpx.Client, url: str, username: str, password: str) -> None:
+    form = client.get(url + "/login", timeout=30)
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', form.text).group(1)
+    signed_in = client.post(url + "/login", data={"username": username, "password": password, "_csrf": csrf},
+                            timeout=30, follow_redirects=False)
+    assert signed_in.status_code == 303, signed_in.text
+
+
+def test_a_portal_session_started_on_one_process_is_known_to_the_other_and_ends_on_both(fresh_env, tmp_path):
+    add_account(fresh_env, "desk", "manager", PASSWORD)
+    with serving(fresh_env, log=tmp_path / "a.log") as first, serving(fresh_env, log=tmp_path / "b.log") as second:
+        with httpx.Client() as browser:  # one browser, its cookie sent to both processes
+            _portal_sign_in(browser, first, "desk", PASSWORD)
+            page = browser.get(second + "/tenants", timeout=30, follow_redirects=False)
+            assert page.status_code == 200 and "desk" in page.text
+            # A form served by one process posts to the other: the session's CSRF token is the same.
+            csrf = re.search(r'name="_csrf" value="([^"]+)"', page.text).group(1)
+            out = browser.post(second + "/logout", data={"_csrf": csrf}, timeout=30, follow_redirects=False)
+            assert out.status_code == 303
+            stolen = {"park_session": out.request.headers["cookie"].split("park_session=")[1].split(";")[0]}
+        for url in (first, second):  # sign-out ended it everywhere, even for a copy of the old cookie
+            again = httpx.get(url + "/tenants", cookies=stolen, timeout=30, follow_redirects=False)
+            assert again.status_code == 303 and again.headers["location"].startswith("/login")

@@ -36,5 +36,5 @@ class AccountPage(Controller):
         except ValidationFailed as failed:
             return _page(request, actor, {e.field: e.message for e in failed.errors}, 422)
         response = see_other("/account?saved=1")
-        begin_session(request, response, actor.username, claims)
+        await begin_session(request, response, actor.username, claims)
         return response

@@ -54,12 +54,17 @@ def sessions(connection: ASGIConnection) -> Sessions:
     return connection.app.state.portal_sessions
 
 
-def current_session(connection: ASGIConnection) -> Session | None:
-    """The request's session (looked up once per request)."""
+async def load_session(connection: ASGIConnection) -> Session | None:
+    """Look the request's session up (once per request: every page's guard, `check_csrf`, does it first)."""
     state = connection.state
     if "portal_session" not in state:
-        state.portal_session = sessions(connection).find(connection.cookies.get(SESSION_COOKIE))
+        state.portal_session = await sessions(connection).find(connection.cookies.get(SESSION_COOKIE))
     return state.portal_session
+
+
+def current_session(connection: ASGIConnection) -> Session | None:
+    """The request's session as `load_session` found it (None before, as on an address no page serves)."""
+    return connection.state.get("portal_session")
 
 
 def session_cookie(connection: ASGIConnection, session: Session | None) -> Cookie:
@@ -70,12 +75,12 @@ def session_cookie(connection: ASGIConnection, session: Session | None) -> Cooki
     return Cookie(key=SESSION_COOKIE, value=session.id, path="/", httponly=True, samesite="lax", secure=secure)
 
 
-def begin_session(request: Request, response: Response, username: str, claims: dict[str, Any]) -> None:
+async def begin_session(request: Request, response: Response, username: str, claims: dict[str, Any]) -> None:
     """Sign `username` in on this browser under a new session id (the old session, if any, ends): at
     sign-in, and after a change to one's own account (a new password retires the old session)."""
     old = current_session(request)
-    sessions(request).end(old.id if old else None)
-    response.cookies.append(session_cookie(request, sessions(request).start(username, claims)))
+    await sessions(request).end(old.id if old else None)
+    response.cookies.append(session_cookie(request, await sessions(request).start(username, claims)))
 
 
 async def page_actor(request: Request) -> Actor:
@@ -86,7 +91,7 @@ async def page_actor(request: Request) -> Actor:
         raise SignInRequired
     actor = await bound_actor(session.username, session.claims, request.headers.get("x-request-id", ""))
     if actor is None:
-        sessions(request).end(session.id)
+        await sessions(request).end(session.id)
         raise SignInRequired
     request.state.actor = actor
     return actor
@@ -209,9 +214,9 @@ def local_path(target: str | None, default: str = "/") -> str:
 
 async def check_csrf(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Every state-changing request carries the session's CSRF token, as a form field or (htmx) a header."""
+    session = await load_session(connection)
     if connection.scope.get("method", "GET") in SAFE_METHODS:
         return
-    session = current_session(connection)
     sent = connection.headers.get(CSRF_HEADER)
     if sent is None and isinstance(connection, Request):
         sent = (await connection.form()).get(CSRF_FIELD)

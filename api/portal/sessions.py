@@ -4,15 +4,26 @@ A session is bound to its account the way a bearer token is (`api.auth.bound_act
 account's version and key from sign-in, so any change to the account ends it. It also ends at sign
 out and after `idle_seconds` without a request. A visitor who has not signed in gets an anonymous
 session too, only to carry the CSRF token of the sign-in form; signing in replaces it with a new id.
+
+Sessions live in the database (`registry.tables.PortalSession`), so `park serve --workers N` and
+several hosts share them: a browser signed in on one worker is signed in on all, and sign-out ends
+the session everywhere. A session's rows are written on their own (not in a registry write
+transaction: nothing of the registry changes, so no cache needs forgetting). The table keeps a digest of each id, never the id itself. A request records
+its time only when the stored one is more than `touch_seconds` old, so reading pages does not write
+on every request; the idle timeout is exact to within that much.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from registry.tables import PortalSession
 
 
 @dataclass
@@ -24,25 +35,29 @@ class Session:
     claims: dict[str, Any] = field(default_factory=dict)
 
 
-class Sessions:
-    """Sessions in this process's memory (one `park serve` process; several workers need a shared
-    store behind the same methods — README, "Running beyond one machine")."""
+def _key(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8", "surrogatepass")).hexdigest()
 
+
+class Sessions:
     def __init__(
-        self, idle_seconds: float, prune_above: int = 10_000, clock: Callable[[], float] = time.monotonic
+        self,
+        idle_seconds: float,
+        prune_above: int = 10_000,
+        clock: Callable[[], float] = time.time,
+        touch_seconds: float = 30,
     ) -> None:
         self.idle_seconds = idle_seconds
         self.prune_above = prune_above
+        self.touch_seconds = min(touch_seconds, idle_seconds / 10)
+        # Wall-clock seconds: several hosts compare the times they stored.
         self._clock = clock
-        self._sessions: dict[str, Session] = {}
 
-    def __len__(self) -> int:
-        return len(self._sessions)
+    async def count(self) -> int:
+        return await PortalSession.count().run()
 
-    def start(self, username: str | None = None, claims: dict[str, Any] | None = None) -> Session:
+    async def start(self, username: str | None = None, claims: dict[str, Any] | None = None) -> Session:
         """A new session under a new random id (never one the browser sent: no session fixation)."""
-        if len(self._sessions) > self.prune_above:
-            self._prune()
         session = Session(
             id=secrets.token_urlsafe(32),
             csrf=secrets.token_urlsafe(32),
@@ -50,30 +65,60 @@ class Sessions:
             username=username,
             claims=dict(claims or {}),
         )
-        self._sessions[session.id] = session
+        if await PortalSession.count().run() > self.prune_above:
+            await self._prune()
+        await PortalSession.insert(
+            PortalSession(
+                key=_key(session.id),
+                csrf=session.csrf,
+                username=username,
+                claims=json.dumps(session.claims),
+                last_seen=session.last_seen,
+            )
+        ).run()
         return session
 
-    def find(self, session_id: str | None) -> Session | None:
+    async def find(self, session_id: str | None) -> Session | None:
         """The live session of this id, its idle clock restarted; None when unknown or idle too long."""
-        session = self._sessions.get(session_id or "")
-        if session is None:
+        if not session_id or len(session_id) > 100:
+            return None
+        key = _key(session_id)
+        row = await PortalSession.select().where(PortalSession.key == key).first().run()
+        if row is None:
             return None
         now = self._clock()
-        if now - session.last_seen > self.idle_seconds:
-            del self._sessions[session.id]
+        if now - row["last_seen"] > self.idle_seconds:
+            await self.end(session_id)
             return None
-        session.last_seen = now
-        return session
+        if now - row["last_seen"] > self.touch_seconds:
+            await PortalSession.update({PortalSession.last_seen: now}).where(PortalSession.key == key).run()
+        claims = row["claims"]
+        return Session(
+            id=session_id,
+            csrf=row["csrf"],
+            last_seen=now,
+            username=row["username"],
+            claims=json.loads(claims) if isinstance(claims, str) else dict(claims or {}),
+        )
 
-    def end(self, session_id: str | None) -> None:
-        self._sessions.pop(session_id or "", None)
+    async def end(self, session_id: str | None) -> None:
+        if not session_id or len(session_id) > 100:
+            return
+        await PortalSession.delete().where(PortalSession.key == _key(session_id)).run()
 
-    def _prune(self) -> None:
+    async def _prune(self) -> None:
         """Drop idle sessions; if anonymous ones (anyone can make them by opening /login) still crowd the
         store, drop the least recently used of those too, so they cannot grow it without bound."""
         now = self._clock()
-        for key in [k for k, s in self._sessions.items() if now - s.last_seen > self.idle_seconds]:
-            del self._sessions[key]
-        anonymous = sorted((s for s in self._sessions.values() if s.username is None), key=lambda s: s.last_seen)
-        for session in anonymous[: max(0, len(self._sessions) - self.prune_above // 2)]:
-            del self._sessions[session.id]
+        await PortalSession.delete().where(PortalSession.last_seen < now - self.idle_seconds).run()
+        excess = await PortalSession.count().run() - self.prune_above // 2
+        if excess > 0:
+            oldest = await (
+                PortalSession.select(PortalSession.id)
+                .where(PortalSession.username.is_null())
+                .order_by(PortalSession.last_seen)
+                .limit(excess)
+                .run()
+            )
+            if oldest:
+                await PortalSession.delete().where(PortalSession.id.is_in([row["id"] for row in oldest])).run()

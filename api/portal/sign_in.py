@@ -19,7 +19,7 @@ from api.portal.page import (
 )
 
 
-def _login_page(request: Request, username: str = "", message: str | None = None, status_code: int = 200) -> Template:
+async def _login_page(request: Request, username: str = "", message: str | None = None, status_code: int = 200) -> Template:
     session = current_session(request)
     response = render(
         request,
@@ -28,7 +28,7 @@ def _login_page(request: Request, username: str = "", message: str | None = None
         status_code=status_code,
     )
     if session is None:  # the sign-in form's CSRF token lives in an anonymous session
-        session = sessions(request).start()
+        session = await sessions(request).start()
         request.state.portal_session = session
         response.context["csrf"] = session.csrf
         response.cookies.append(session_cookie(request, session))
@@ -43,7 +43,7 @@ class SignInController(Controller):
         session = current_session(request)
         if session is not None and session.username is not None:
             return see_other(local_path(request.query_params.get("next")))
-        return _login_page(request)
+        return await _login_page(request)
 
     @post("/login")
     async def login(self, request: Request, data: Form) -> Template | Response:
@@ -51,9 +51,9 @@ class SignInController(Controller):
         try:
             actor, claims = await sign_in(request, username, password)
         except HTTPException as refused:
-            return _login_page(request, username, str(refused.detail), refused.status_code)
+            return await _login_page(request, username, str(refused.detail), refused.status_code)
         response = see_other(local_path(request.query_params.get("next")))
-        begin_session(request, response, actor.username, claims)
+        await begin_session(request, response, actor.username, claims)
         return response
 
     @get("/logout")
@@ -63,7 +63,7 @@ class SignInController(Controller):
     @post("/logout")
     async def logout(self, request: Request) -> Response:
         session = current_session(request)
-        sessions(request).end(session.id if session else None)
+        await sessions(request).end(session.id if session else None)
         response = see_other("/login")
         response.cookies.append(session_cookie(request, None))
         return response
