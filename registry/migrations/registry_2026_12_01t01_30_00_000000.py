@@ -5,7 +5,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import JSON, DoublePrecision, Serial, Varchar
 from piccolo.table import Table, create_db_tables
 
-ID = "2026-12-01T00:50:00:000000"
+ID = "2026-12-01T01:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "portal sessions shared by every worker"
 
