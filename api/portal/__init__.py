@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 from api.portal.account import AccountPage
 from api.portal.accounts import AccountPages
 from api.portal.audit import AuditPage
+from api.portal.deadlines import DeadlinePages
 from api.portal.figures import FILTERS, per_tenant
 from api.portal.home import HomeController
 from api.portal.imports import ImportPages
@@ -54,6 +55,7 @@ PAGES: list[type] = [
     StatisticsController,
     DownloadController,
     MePages,
+    DeadlinePages,
     AccountPage,
     AccountPages,
     AuditPage,
