@@ -14,7 +14,12 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response, Router
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -107,6 +112,11 @@ def _csrf_refused(request: Request, _: Exception) -> Response:
     )
 
 
+def _bad_address(request: Request, _: Exception) -> Response:
+    """A query or path parameter the page cannot read (`?page=abc`): the error page, not the API's JSON."""
+    return _page_status(request, 400, "网址中的参数无效 / the address carries a parameter that cannot be read")
+
+
 def _registry_error(request: Request, error: RegistryError) -> Response:
     return _page_status(request, error.status, error.detail)
 
@@ -124,6 +134,7 @@ PAGE_ERRORS = {
     NotFoundException: _not_found,
     Forbidden: _forbidden,
     PermissionDeniedException: _forbidden,
+    ValidationException: _bad_address,
     RegistryError: _registry_error,
     Exception: _unexpected,
 }

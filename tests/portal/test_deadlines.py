@@ -129,6 +129,11 @@ async def test_bad_filters_are_told_beside_the_field_with_what_was_typed(signed_
     assert response is not None and response.status == 422
     await expect(page.locator("#e-within")).to_be_visible()
 
+    response = await page.goto("/deadlines?page=abc")  # an address a page cannot read: its error page, not JSON
+    assert response is not None and response.status == 400
+    assert "text/html" in response.headers["content-type"]
+    await expect(page.get_by_role("alert")).to_contain_text("网址中的参数无效")
+
     unknown = new_uscc()
     response = await page.goto(f"/deadlines?uscc={unknown}")
     assert response is not None and response.status == 404
