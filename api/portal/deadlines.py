@@ -51,6 +51,7 @@ class DeadlinePages(Controller):
         within, kind, uscc = within.strip(), kind.strip(), uscc.strip().upper()
         errors: dict[str, str] = {}
         found, past, risky, status = _EMPTY, _EMPTY, set(), 200
+        days = deadlines.DEFAULT_WITHIN_DAYS
         try:
             days = _days(within)
             found = await deadlines.list_deadlines(
@@ -71,8 +72,8 @@ class DeadlinePages(Controller):
                 "found": found,
                 "past": past,
                 "risky": risky,
-                "within": within,
-                "days": within or deadlines.DEFAULT_WITHIN_DAYS,
+                "within": within or days,  # as typed
+                "days": days if "within" not in errors else deadlines.DEFAULT_WITHIN_DAYS,  # the window shown
                 "kind": kind,
                 "uscc": uscc,
                 "page": page,
