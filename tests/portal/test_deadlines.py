@@ -93,6 +93,13 @@ async def test_a_manager_reads_the_park_deadlines_filters_them_and_downloads_the
     await expect(past.first).to_contain_text(park["lapsing"]["number"])
     await expect(past.first).to_contain_text("宽限期已过")
     await screenshot(page, "deadlines-manager-zh")
+    await page.goto(f"/tenants/{mine['uscc']}")  # the tenant's profile marks the item at risk too
+    marked = page.locator("tbody tr", has_text=park["lapsing"]["number"])
+    await expect(marked.get_by_role("link", name="有年费已过宽限期")).to_have_attribute(
+        "href", f"/deadlines?uscc={mine['uscc']}#past-grace"
+    )
+    await page.get_by_role("link", name="年费、续展和到期日").click()
+    await expect(page.locator("#due-list tbody tr")).to_have_count(2)
 
     await page.get_by_label("知识产权类型").select_option("utility_model")
     await page.get_by_role("button", name="筛选").click()
@@ -155,6 +162,16 @@ async def test_a_tenant_sees_only_its_own_deadlines_and_its_calendar(signed_in):
     assert park["other"]["number"] not in content and theirs["name"] not in content
     await expect(page.get_by_label("企业信用代码")).to_have_count(0)  # no tenant filter: only its own
     await screenshot(page, "deadlines-tenant-zh")
+
+    await page.goto("/me")  # the item at risk is marked on the tenant's own page, and leads here
+    at_risk = page.locator("#ip ~ .table-wrap tbody tr", has_text=park["lapsing"]["number"])
+    await at_risk.get_by_role("link", name="有年费已过宽限期").click()
+    await expect(page.locator("#past-grace")).to_be_visible()
+    assert page.url.endswith("/deadlines#past-grace")
+    await page.goto("/me")
+    fine = page.locator("#ip ~ .table-wrap tbody tr", has_text=park["soon"]["number"])
+    await expect(fine.locator(".badge")).to_have_count(0)
+    await page.get_by_role("link", name="年费、续展和到期日").click()
 
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="下载日历（.ics）").click()
