@@ -18,24 +18,17 @@ from typing import Any
 from openpyxl import Workbook
 
 from exports.cells import CellMaker, Looks, fit_columns
+from exports.import_format import header
 from registry.actor import Actor
 from registry.money import in_unit
 from registry.services.deadlines import DEFAULT_WITHIN_DAYS, park_deadlines
-from registry.vocabulary import DEADLINE_KIND, DEADLINE_STATE, IP_KIND
+from registry.vocabulary import DEADLINE_FIELDS, DEADLINE_STATE, IP_KIND, deadline_label, field_named
 
-# (zh, en, look) per column
-_COLUMNS = (
-    ("知识产权类型", "Kind", None),
-    ("申请号/登记号", "Number", None),
-    ("名称", "Title", "wrap"),
-    ("事项", "Deadline", None),
-    ("截止日", "Due on", "date"),
-    ("宽限期至", "Grace ends", "date"),
-    ("状态", "State", None),
-    ("年费(元)", "Fee (yuan)", "money"),
-    ("滞纳金(元)", "Late fee (yuan)", "money"),
-    ("应缴(元)", "To pay (yuan)", "money"),
-)
+# The columns: the vocabulary's fields, and how each cell looks.
+_COLUMNS = tuple((field_named(DEADLINE_FIELDS, key), look) for key, look in (
+    ("kind", None), ("number", None), ("title", "wrap"), ("deadline", None), ("due_on", "date"),
+    ("grace_ends_on", "date"), ("state", None), ("fee", "money"), ("late_fee", "money"), ("amount", "money"),
+))
 _SHEETS = {"due": ("期限清单", "Deadlines"), "at_risk": ("宽限期已过", "Past grace")}
 _TITLE_WIDTH = 40
 
@@ -44,16 +37,9 @@ def _yuan(fen: int | None) -> Decimal | None:
     return None if fen is None else in_unit(fen, "元")
 
 
-def _what(row: Mapping[str, Any], lang: str) -> str:
-    label = DEADLINE_KIND.label(row["deadline"], lang)
-    if row["patent_year"] is None:
-        return label
-    return f"第{row['patent_year']}年{label}" if lang == "zh" else f"{label}, year {row['patent_year']}"
-
-
 def _line(row: Mapping[str, Any], lang: str) -> list[object]:
     return [
-        IP_KIND.label(row["kind"], lang), row["number"], row["title"], _what(row, lang), row["due_on"],
+        IP_KIND.label(row["kind"], lang), row["number"], row["title"], deadline_label(row["deadline"], row["patent_year"], lang), row["due_on"],
         row["grace_ends_on"], DEADLINE_STATE.label(row["state"], lang), _yuan(row["fee"]),
         _yuan(row["late_fee"]), _yuan(row["amount"]),
     ]
@@ -64,9 +50,9 @@ def _write_sheet(book: Workbook, kind: str, rows: list[dict[str, Any]], lang: st
     sheet = book.create_sheet(zh if lang == "zh" else en)
     cells = CellMaker(sheet, Looks(sheet))
     sheet.append(cells.row([heading], "title"))
-    headers = [zh_label if lang == "zh" else en_label for zh_label, en_label, _ in _COLUMNS]
+    headers = [header(field, lang) for field, _ in _COLUMNS]
     sheet.append(cells.row(headers, "header"))
-    looks = [look for *_, look in _COLUMNS]
+    looks = [look for _, look in _COLUMNS]
     lines: list[list[object]] = []
     park_total = 0
     for (uscc, name), group in groupby(rows, key=lambda r: (r["uscc"], r["tenant_name"])):

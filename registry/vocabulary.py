@@ -177,6 +177,14 @@ DEADLINE_STATE = Enumeration(
 )
 
 
+def deadline_label(deadline: str, patent_year: int | None, lang: str = "zh") -> str:
+    """What a deadline asks, with its patent year: 第3年年费 / Annual fee, year 3; 续展 / Renewal."""
+    label = DEADLINE_KIND.label(deadline, lang)
+    if patent_year is None:
+        return label
+    return f"第{patent_year}年{label}" if lang == "zh" else f"{label}, year {patent_year}"
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a record as people name it.
@@ -276,6 +284,25 @@ FEE_FIELDS: tuple[Field, ...] = (
           aliases=("金额", "缴纳金额", "年费金额", "实缴金额", "amount")),
 )
 
+# An IP deadline as the deadlines list, the portal's page and the deadlines workbook show it
+# (registry.services.deadlines.shown); amounts in 元 as of today.
+DEADLINE_FIELDS: tuple[Field, ...] = (
+    Field("uscc", "统一社会信用代码", "USCC", "uscc"),
+    Field("tenant_name", "企业名称", "Tenant"),
+    Field("kind", "知识产权类型", "Kind", "enum", IP_KIND),
+    Field("number", "申请号/登记号", "Number", "ip_number"),
+    Field("title", "名称", "Title"),
+    Field("deadline", "事项", "Deadline", "enum", DEADLINE_KIND),
+    Field("patent_year", "年度", "Patent year", "ordinal"),
+    Field("window_opens_on", "可办理自", "Window opens", "date"),
+    Field("due_on", "截止日", "Due on", "date"),
+    Field("grace_ends_on", "宽限期至", "Grace ends", "date"),
+    Field("state", "状态", "State", "enum", DEADLINE_STATE),
+    Field("fee", "年费", "Fee", "money", unit="元"),
+    Field("late_fee", "滞纳金", "Late fee", "money", unit="元"),
+    Field("amount", "应缴", "To pay", "money", unit="元"),
+)
+
 
 MONEY_KEYS = ("total_income", "revenue", "net_profit", "exports", "rd_expense", "tax_paid", "financing", "grants")
 COUNT_KEYS = ("employees", "college_staff", "rd_staff", "returnee_staff", "new_graduates")
@@ -363,9 +390,9 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 
 __all__ = [
-    "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
+    "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_FIELDS", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
     "COUNT_KEYS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
     "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
-    "TENANT_STATUS", "Choice", "Enumeration", "Field", "field_named",
+    "TENANT_STATUS", "Choice", "Enumeration", "Field", "deadline_label", "field_named",
 ]

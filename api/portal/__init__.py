@@ -14,7 +14,12 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response, Router
 from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -22,6 +27,7 @@ from litestar.template.config import TemplateConfig
 from api.portal.account import AccountPage
 from api.portal.accounts import AccountPages
 from api.portal.audit import AuditPage
+from api.portal.deadlines import DeadlinePages
 from api.portal.figures import FILTERS, per_tenant
 from api.portal.home import HomeController
 from api.portal.imports import ImportPages
@@ -54,6 +60,7 @@ PAGES: list[type] = [
     StatisticsController,
     DownloadController,
     MePages,
+    DeadlinePages,
     AccountPage,
     AccountPages,
     AuditPage,
@@ -105,6 +112,11 @@ def _csrf_refused(request: Request, _: Exception) -> Response:
     )
 
 
+def _bad_address(request: Request, _: Exception) -> Response:
+    """A query or path parameter the page cannot read (`?page=abc`): the error page, not the API's JSON."""
+    return _page_status(request, 400, "网址中的参数无效 / the address carries a parameter that cannot be read")
+
+
 def _registry_error(request: Request, error: RegistryError) -> Response:
     return _page_status(request, error.status, error.detail)
 
@@ -122,6 +134,7 @@ PAGE_ERRORS = {
     NotFoundException: _not_found,
     Forbidden: _forbidden,
     PermissionDeniedException: _forbidden,
+    ValidationException: _bad_address,
     RegistryError: _registry_error,
     Exception: _unexpected,
 }

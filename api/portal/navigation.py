@@ -23,6 +23,7 @@ NAVIGATION: tuple[Link, ...] = (
     Link("/imports", "导入", "Imports", WRITERS),
     Link("/statistics", "统计", "Statistics", STAFF),
     Link("/me", "本企业", "My company", ("tenant",)),
+    Link("/deadlines", "知识产权期限", "IP deadlines", EVERYONE),  # staff: the park's; a tenant: its own
     Link("/audit", "变更记录", "Audit trail", WRITERS),
     Link("/accounts", "账号管理", "Accounts", WRITERS),
     Link("/account", "我的账号", "My account", EVERYONE),

@@ -18,8 +18,9 @@ from litestar.response import Redirect, Template
 from api.auth import bound_actor
 from api.portal.navigation import links_for
 from api.portal.sessions import Session, Sessions
+from exports.import_format import header
 from registry.actor import Actor
-from registry.vocabulary import SHEETS, Enumeration, Field
+from registry.vocabulary import SHEETS, Enumeration, Field, deadline_label
 
 SESSION_COOKIE = "park_session"
 LANG_COOKIE = "park_lang"
@@ -140,6 +141,14 @@ class Words:
         zh, en, _ = SHEETS[kind]
         return self(zh, en)
 
+    def deadline(self, row: Mapping[str, Any]) -> str:
+        """What a deadline asks: 第3年年费 / Annual fee, year 3."""
+        return deadline_label(row["deadline"], row["patent_year"], self.lang)
+
+    def header(self, field: Field) -> str:
+        """A column's label with its unit, as the workbooks head it: 应缴(元) / To pay (yuan)."""
+        return header(field, self.lang)
+
     def label(self, what: Field | Enumeration, code: str | None = None) -> str:
         if isinstance(what, Enumeration):
             return what.label(code, self.lang) if code else ""
@@ -158,6 +167,8 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
         "say": words.say,
         "batch_status": words.batch_status,
         "sheet_name": words.sheet_name,
+        "deadline_label": words.deadline,
+        "header": words.header,
         "actor": actor,
         "nav": links_for(actor.role) if actor else [],
         "path": request.url.path,

@@ -76,9 +76,11 @@ class TenantPages(Controller):
         )
 
     @get("/{uscc:str}")
-    async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
-        actor.require_role(*READING_ROLES)
+    async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template | Redirect:
         uscc = uscc.upper()
+        if (own := _own_company(actor, uscc, "/me")) is not None:
+            return own
+        actor.require_role(*READING_ROLES)
         tenant = await tenants.get_tenant(actor, uscc)
         items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
@@ -98,14 +100,27 @@ class TenantPages(Controller):
         )
 
     @get("/{uscc:str}/edit")
-    async def edit_form(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
+    async def edit_form(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template | Redirect:
+        uscc = uscc.upper()
+        if (own := _own_company(actor, uscc, "/me/edit")) is not None:
+            return own
         actor.require_role(*WRITING_ROLES)
-        return await profile_form(request, actor, uscc.upper(), EDITABLE, f"/tenants/{uscc.upper()}")
+        return await profile_form(request, actor, uscc, EDITABLE, f"/tenants/{uscc}")
 
     @post("/{uscc:str}/edit")
     async def edit(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template | Redirect:
+        uscc = uscc.upper()
+        actor.require_read(uscc)  # another tenant's: the same 404 as an unknown one, before any role check
         actor.require_role(*WRITING_ROLES)
-        return await save_profile(request, actor, uscc.upper(), data, EDITABLE, f"/tenants/{uscc.upper()}")
+        return await save_profile(request, actor, uscc, data, EDITABLE, f"/tenants/{uscc}")
+
+
+def _own_company(actor: Actor, uscc: str, own_page: str) -> Redirect | None:
+    """A tenant at a staff page of a company: its own is shown on its own page (/me); another
+    tenant's is the 404 the API answers — the same as for a company that does not exist — never a
+    403 that would tell it the address names someone."""
+    actor.require_read(uscc)
+    return None if actor.reads_everything else see_other(own_page)
 
 
 async def profile_form(request: Request, actor: Actor, uscc: str, fields: tuple, back: str) -> Template:
@@ -134,8 +149,9 @@ async def save_profile(
         now = {f.key: _shown(tenant[f.key]) for f in fields}
         changed = [(f, was[f.key], now[f.key]) for f in fields if was[f.key] != now[f.key]]
         merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
-        return _edit_page(request, actor, tenant, fields, back, merged, now, tenant["version"], changed=changed,
-                          status_code=409)
+        return _edit_page(
+            request, actor, tenant, fields, back, merged, now, tenant["version"], changed=changed, status_code=409
+        )
     return see_other(f"{back}?saved=1")
 
 

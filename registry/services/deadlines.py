@@ -294,6 +294,27 @@ def _check_within(within: int) -> None:
             "within", "out_of_range", f"within 应在 0–{MAX_WITHIN_DAYS} 天 / within must be 0–{MAX_WITHIN_DAYS} days")])
 
 
+async def _narrowed(actor: Actor, condition: str, args: list[Any], kind: str | None, uscc: str | None
+                   ) -> tuple[str, list[Any]]:
+    """The condition narrowed to a kind of item and to whose deadlines the actor may read."""
+    kind = filter_code("kind", kind, IP_KIND)
+    uscc = await _owner_filter(actor, uscc.upper() if uscc else None)
+    if kind:
+        condition, args = condition + " AND d.kind = {}", [*args, kind]
+    if uscc:
+        condition, args = condition + " AND d.tenant = {}", [*args, await tenant_id(uscc)]
+    return condition, args
+
+
+async def _listed(condition: str, args: list[Any], page: Page, today: date) -> dict:
+    rows = await IPDeadline.raw(
+        f"{_SELECT} WHERE {condition} ORDER BY d.due_on, d.last_day, d.id LIMIT {{}} OFFSET {{}}",
+        *args, page.limit, page.offset,
+    ).run()
+    total = await IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run()
+    return listing([shown(row, today) for row in rows], int(total[0]["n"]), page)
+
+
 async def list_deadlines(
     actor: Actor, page: Page, within: int = DEFAULT_WITHIN_DAYS, kind: str | None = None, uscc: str | None = None,
     today: date | None = None,
@@ -301,20 +322,22 @@ async def list_deadlines(
     """What falls due within `within` days, soonest first (then by last day), with today's amounts."""
     page.check()
     _check_within(within)
-    kind = filter_code("kind", kind, IP_KIND)
-    uscc = await _owner_filter(actor, uscc.upper() if uscc else None)
     today = today or date.today()
-    condition, args = _window(today, within)
-    if kind:
-        condition, args = condition + " AND d.kind = {}", [*args, kind]
-    if uscc:
-        condition, args = condition + " AND d.tenant = {}", [*args, await tenant_id(uscc)]
-    rows = await IPDeadline.raw(
-        f"{_SELECT} WHERE {condition} ORDER BY d.due_on, d.last_day, d.id LIMIT {{}} OFFSET {{}}",
-        *args, page.limit, page.offset,
-    ).run()
-    total = await IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run()
-    return listing([shown(row, today) for row in rows], int(total[0]["n"]), page)
+    condition, args = await _narrowed(actor, *_window(today, within), kind, uscc)
+    return await _listed(condition, args, page, today)
+
+
+async def past_grace(
+    actor: Actor, page: Page, kind: str | None = None, uscc: str | None = None, today: date | None = None
+) -> dict:
+    """Fee years unpaid past their grace — what puts an item at risk of lapse — oldest first, with
+    what they would cost today; the same reader rules and filters as `list_deadlines`."""
+    page.check()
+    today = today or date.today()
+    # due_on < today is implied by last_day < today; said, it makes the read an index range.
+    past = "d.deadline = {} AND d.due_on < {} AND d.last_day < {}"
+    condition, args = await _narrowed(actor, past, [ANNUAL_FEE, today, today], kind, uscc)
+    return await _listed(condition, args, page, today)
 
 
 async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -> list[dict[str, Any]]:
@@ -355,6 +378,7 @@ __all__ = [
     "list_deadlines",
     "list_fees",
     "park_deadlines",
+    "past_grace",
     "record_fee",
     "shown",
     "tenant_deadlines",

@@ -20,6 +20,7 @@ PAGES = {
         "/statistics/2016",
         "/statistics/2016/close",
         "/statistics/2016/reopen",
+        "/deadlines",
         "/logout",
     ],
     "manager": [
@@ -31,6 +32,7 @@ PAGES = {
         "/statistics",
         "/statistics/2016",
         "/statistics/2017H1",
+        "/deadlines",
         "/logout",
     ],
     "statistician": [
@@ -40,9 +42,10 @@ PAGES = {
         "/statistics",
         "/statistics/2016",
         "/statistics/2016/close",
+        "/deadlines",
         "/logout",
     ],
-    "tenant": ["/logout"],
+    "tenant": ["/deadlines", "/logout"],
 }
 
 

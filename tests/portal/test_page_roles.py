@@ -36,7 +36,11 @@ PAGES = [
     ("/account", ("admin", "manager", "statistician", "tenant")),
     ("/accounts", WRITERS),
     ("/audit", WRITERS),
+    ("/deadlines", ("admin", "manager", "statistician", "tenant")),
+    ("/deadlines/workbook.xlsx?within=30", STAFF),
 ]
+# A tenant at a staff address of its own company is sent to its own page.
+OWN_PAGE = {"/tenants/{t}": "/me", "/tenants/{t}/edit": "/me/edit"}
 
 
 async def signed_in_client(base_url: str, role: str | None, tenant_uscc: str | None = None) -> httpx.AsyncClient:
@@ -71,6 +75,8 @@ async def test_a_role_may_or_may_not_open_the_page(path, allowed, role, base_url
         assert response.status_code == 200, response.text[:500]
     elif role == "tenant" and path == "/":
         assert response.status_code == 303 and response.headers["location"] == "/me"
+    elif role == "tenant" and path in OWN_PAGE:
+        assert response.status_code == 303 and response.headers["location"] == OWN_PAGE[path]
     else:
         assert response.status_code == 403, response.text[:500]
         assert "无权操作" in response.text or "Not allowed" in response.text

@@ -1,0 +1,121 @@
+"""`/deadlines` (SPEC §8): the IP deadlines falling due within a window, soonest first, with what they
+cost today, and the fee years already past their grace (the items at risk of lapse). Managers, admins
+and the statistics office see the park, a tenant its own — the same service and reader rules as
+`GET /api/v1/deadlines`. Downloads: a tenant's calendar (.ics) and the park's deadlines workbook."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from api.controllers.exports import XLSX
+from api.portal.page import PageActor, lang_of, render
+from exports.calendar import deadline_calendar
+from exports.deadlines import deadlines_workbook
+from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.services import deadlines
+from registry.services.deadline_table import at_risk
+from registry.services.listing import Page
+from registry.vocabulary import DEADLINE_FIELDS, IP_KIND
+
+PAGE_SIZE = 50
+PAST_GRACE_SHOWN = 50  # the rest are in the workbook
+_NOT_DAYS = "时间窗应为整数天 / the window is a whole number of days"
+_EMPTY = {"items": [], "total": 0}
+
+
+def _days(typed: str) -> int:
+    if not typed:
+        return deadlines.DEFAULT_WITHIN_DAYS
+    try:
+        return int(typed)
+    except ValueError:
+        raise ValidationFailed(_NOT_DAYS, [FieldError("within", "not_a_number", _NOT_DAYS)]) from None
+
+
+class DeadlinePages(Controller):
+    path = "/deadlines"
+
+    @get("/")
+    async def list_page(
+        self,
+        request: Request,
+        actor: PageActor,
+        within: FromQuery[str] = "",
+        kind: FromQuery[str] = "",
+        uscc: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
+    ) -> Template:
+        page = max(page, 1)
+        within, kind, uscc = within.strip(), kind.strip(), uscc.strip().upper()
+        errors: dict[str, str] = {}
+        found, past, risky, status = _EMPTY, _EMPTY, set(), 200
+        days = deadlines.DEFAULT_WITHIN_DAYS
+        try:
+            days = _days(within)
+            found = await deadlines.list_deadlines(
+                actor, Page(PAGE_SIZE, (page - 1) * PAGE_SIZE), days, kind or None, uscc or None
+            )
+            past = await deadlines.past_grace(actor, Page(PAST_GRACE_SHOWN, 0), kind or None, uscc or None)
+            risky = await at_risk([d["ip_id"] for d in found["items"]])
+        except ValidationFailed as failed:
+            errors, status = {e.field: e.message for e in failed.errors} or {"form": failed.detail}, 422
+        except NotFound as missing:
+            if not actor.reads_everything:
+                raise  # a tenant asking for another's deadlines: the same 404 page as for an unknown tenant
+            errors, status = {"uscc": missing.detail}, 404
+        return render(
+            request,
+            "deadlines.html",
+            {
+                "found": found,
+                "past": past,
+                "risky": risky,
+                "within": within or days,  # as typed
+                "days": days if "within" not in errors else deadlines.DEFAULT_WITHIN_DAYS,  # the window shown
+                "kind": kind,
+                "uscc": uscc,
+                "page": page,
+                "pages": max(1, -(-found["total"] // PAGE_SIZE)),
+                "errors": errors,
+                "park_wide": actor.reads_everything,
+                "calendar_of": uscc or (None if actor.reads_everything else actor.tenant_uscc),
+                "fields": {f.key: f for f in DEADLINE_FIELDS},
+                "kinds": IP_KIND,
+            },
+            status_code=status,
+            actor=actor,
+        )
+
+    @get("/{uscc:str}/calendar.ics")
+    async def calendar(self, actor: PageActor, uscc: FromPath[str]) -> Response:
+        """A tenant's deadlines as the API's iCalendar feed gives them, for a signed-in browser."""
+        uscc = uscc.upper()
+        rows = await deadlines.tenant_deadlines(actor, uscc)
+        return Response(
+            deadline_calendar(uscc, rows),
+            media_type="text/calendar; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{uscc}-deadlines.ics"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @get("/workbook.xlsx")
+    async def workbook(self, request: Request, actor: PageActor, within: FromQuery[str] = "") -> Response:
+        """The park's deadlines workbook (`park export deadlines`) for the page's window and language."""
+        lang = lang_of(request)
+        days = _days(within.strip())
+        content = await deadlines_workbook(actor, days, lang)
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="park-deadlines-{days}d-{lang}.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+
+__all__ = ["DeadlinePages"]
