@@ -197,7 +197,7 @@ def expected_headers(seen: list[str]) -> str:
         lacking = [_label_of(kind, key) for key in sorted(needed - keys)]
         near = []
         for text in seen:
-            if _match(kind, text)[0] is not None:
+            if _match(kind, text)[0] is not None or fold(text) in _NOT_KEPT:
                 continue
             close = difflib.get_close_matches(fold(text), list(labels[kind]), n=1, cutoff=0.6)
             if close:

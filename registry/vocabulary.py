@@ -236,7 +236,7 @@ TENANT_FIELDS: tuple[Field, ...] = (
     Field("contact_phone", "联系电话", "Contact phone", max_length=40, tenant_editable=True,
           aliases=("电话", "手机", "电话号码", "联系方式", "手机号码", "phone")),
     Field("contact_email", "电子邮箱", "Contact email", max_length=200, tenant_editable=True,
-          aliases=("邮箱", "email", "e-mail")),
+          aliases=("邮箱", "联系邮箱", "email", "e-mail")),
     Field("website", "网址", "Website", max_length=300, tenant_editable=True,
           aliases=("网站", "企业网址", "url")),
     Field("description", "企业简介", "Description", max_length=4000, tenant_editable=True,
@@ -353,6 +353,9 @@ NOT_KEPT = (
     "序号", "编号", "发明人", "设计人", "发明人/设计人", "IPC分类号", "主分类号", "分类号", "代理人", "代理机构",
     "专利代理机构", "外观设计洛迦诺分类号", "公布号", "公开（公告）号", "公开(公告)号", "申请公布号/授权公告号",
     "摘要", "优先权", "纳税人识别号", "注册号", "工商注册号", "组织机构代码", "英文名", "曾用名", "参保人数",
+    # A Qichacha-style enterprise export (公司信息 sheet): the legal representative, the address, every
+    # other phone number the company ever listed.
+    "公司法人", "公司地址", "更多电话",
 )
 
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)

@@ -26,3 +26,9 @@ TORCH_TITLE = "2017年度在孵企业经济指标统计表"
 TORCH_HEADERS = ["企业名称", "组织机构代码或统一社会信用代码", "在孵企业净利润（千元）", "在孵企业上缴税额（千元）",
                  "在孵企业出口总额（千元）", "在孵企业从业人员（人）", "研究与试验发展(R&D)人员（人）",
                  "接纳应届毕业生就业人员（人）", "其中：研究与试验发展（R&D）经费支出"]
+
+# A Qichacha-style enterprise export as a crawler saved it (.xls, one sheet "公司信息"): no USCC, the legal
+# representative, registered capital with its currency, every phone the company ever listed, and rows of
+# "-" where the source had nothing (seen in robertzhangwenjie/qichacha_crawler, see REAL_FILES.md).
+QICHACHA_SHEET = "公司信息"
+QICHACHA_HEADERS = ["公司名称", "公司法人", "注册资金", "成立时间", "联系邮箱", "联系电话", "更多电话", "公司地址"]
