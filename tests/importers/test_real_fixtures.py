@@ -5,6 +5,7 @@ from and what was trimmed or masked: `REAL_FILES.md`; where they are kept: `real
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from importers import ImportRefused, run_import
 from registry.tables import IPItem
@@ -164,6 +166,12 @@ async def test_cnipa_inventions_with_co_applicants_in_the_park_answer_422_naming
     ]
     assert "several tenants match" in response.json()["errors"][0]["message"]
     assert await registry_state() == before | {"batches": before["batches"] + 1}
+    # errors.xlsx: the old-Excel file comes back as an .xlsx copy with the three cells marked.
+    marked = await manager.get(f"/imports/{response.json()['id']}/errors.xlsx")
+    assert marked.status_code == 200
+    sheet = load_workbook(io.BytesIO(marked.content))["Sheet1"]
+    assert [cell for cell in ("H11", "H21", "H29", "H12") if sheet[cell].comment] == ["H11", "H21", "H29"]
+    assert sheet["H21"].value == "北京科技大学 ; 唐山天物众强高科精密管业有限公司"
 
 
 # --- a CNIPA export of 5 designs, 14 columns, through `park import` ----------------------------------------
