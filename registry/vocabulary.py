@@ -200,7 +200,8 @@ class Field:
 TENANT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
           aliases=("信用代码", "社会信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码",
-                   "统一社会信用代码/注册号", "unified social credit code", "credit code")),
+                   "统一社会信用代码/注册号", "在孵企业帐号", "在孵企业账号", "unified social credit code",
+                   "credit code")),
     Field("name", "企业名称", "Name", required=True, max_length=200,
           aliases=("名称", "单位名称", "公司名称", "企业全称", "在孵企业名称", "company", "company name", "name (zh)")),
     Field("name_en", "英文名称", "English name", max_length=200, tenant_editable=True,
@@ -284,7 +285,8 @@ HEADCOUNT_KEYS = ("employees", "college_staff", "rd_staff", "returnee_staff")
 
 REPORT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
-          aliases=("信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "credit code")),
+          aliases=("信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "在孵企业帐号", "在孵企业账号",
+                   "credit code")),
     Field("period", "报告期", "Period", "period", required=True,
           aliases=("期间", "统计期", "年度", "reporting period")),
     Field("total_income", "总收入", "Total income", "money", unit="元",
@@ -356,6 +358,8 @@ NOT_KEPT = (
     # A Qichacha-style enterprise export (公司信息 sheet): the legal representative, the address, every
     # other phone number the company ever listed.
     "公司法人", "公司地址", "更多电话",
+    # The Torch (火炬) in-incubator enterprise form's particulars the registry does not keep.
+    "企业成立时注册资本", "占用孵化器场地面积", "企业登记注册类型", "企业所属技术领域", "企业纳税人类型",
 )
 
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)
