@@ -94,6 +94,8 @@ class Layout:
     columns: list[Column]
     unknown: list[tuple[int, str]] = field(default_factory=list)
     not_kept: list[tuple[int, str]] = field(default_factory=list)
+    # Headers naming another kind's field (a tenant's name or founding date on a reports sheet): not read here.
+    elsewhere: list[tuple[int, str, str]] = field(default_factory=list)
     problems: list[HeaderProblem] = field(default_factory=list)
     sheet_unit: str | None = None
     # A reports sheet without a period column: the period its title names, and that title.
@@ -131,6 +133,17 @@ def _match(kind: str, text: str) -> tuple[Field | None, str | None]:
             note = re.sub(r"^单位\s*[:：]?", "", match["note"].strip())
             return found, note if found.type == "money" else None
     return None, None
+
+
+def _not_kept(text: str) -> bool:
+    """A header naming something the registry does not keep, with or without its unit (注册资本（万元）)."""
+    plain = to_halfwidth(text).strip()
+    if fold(plain) in _NOT_KEPT:
+        return True
+    for pattern in (_TRAILING_NOTE, _TRAILING_UNIT):
+        if (match := pattern.match(plain)) and fold(match["label"]) in _NOT_KEPT:
+            return True
+    return False
 
 
 def _texts(row: list) -> list[tuple[int, str]]:
@@ -197,7 +210,7 @@ def expected_headers(seen: list[str]) -> str:
         lacking = [_label_of(kind, key) for key in sorted(needed - keys)]
         near = []
         for text in seen:
-            if _match(kind, text)[0] is not None:
+            if _match(kind, text)[0] is not None or _not_kept(text):
                 continue
             close = difflib.get_close_matches(fold(text), list(labels[kind]), n=1, cutoff=0.6)
             if close:
@@ -253,8 +266,10 @@ def _layout(rows: list[list], kind: str, header_row: int) -> Layout:
     for index, text in _texts(rows[header_row]):
         found, unit = _match(kind, text)
         if found is None:
-            if fold(text) in _NOT_KEPT:
+            if _not_kept(text):
                 layout.not_kept.append((index, text))
+            elif other := next((k for k in SHEETS if k != kind and _match(k, text)[0] is not None), None):
+                layout.elsewhere.append((index, text, other))
             elif not _UNIT_NOTE.search(to_halfwidth(text)):
                 layout.unknown.append((index, text))
             continue

@@ -75,6 +75,11 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
             listed = ", ".join(f"{text} ({column_letter(index)})" for index, text in layout.not_kept)
             issues.warn(grid.name, header_row, None, listed, "columns_not_kept",
                         f"登记册不保存这些列，已略过：{listed} / the registry does not keep these columns; passed over")
+        for other in dict.fromkeys(kind for _, _, kind in layout.elsewhere):
+            listed = ", ".join(f"{text} ({column_letter(index)})" for index, text, k in layout.elsewhere if k == other)
+            issues.warn(grid.name, header_row, None, listed, "columns_of_another_sheet",
+                        f"这些列属于{_KIND_NAMES[other]}表，本表不读取：{listed} / these columns belong on a "
+                        f"{_KIND_NAMES[other]} sheet; not read here")
         if layout.period_title:
             issues.warn(grid.name, None, None, layout.period_title, "period_from_title",
                         f"没有报告期列，按标题“{layout.period_title}”读作 {layout.sheet_period} / no period column; "

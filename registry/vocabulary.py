@@ -208,7 +208,8 @@ class Field:
 TENANT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
           aliases=("信用代码", "社会信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码",
-                   "统一社会信用代码/注册号", "unified social credit code", "credit code")),
+                   "统一社会信用代码/注册号", "在孵企业帐号", "在孵企业账号", "unified social credit code",
+                   "credit code")),
     Field("name", "企业名称", "Name", required=True, max_length=200,
           aliases=("名称", "单位名称", "公司名称", "企业全称", "在孵企业名称", "company", "company name", "name (zh)")),
     Field("name_en", "英文名称", "English name", max_length=200, tenant_editable=True,
@@ -244,7 +245,7 @@ TENANT_FIELDS: tuple[Field, ...] = (
     Field("contact_phone", "联系电话", "Contact phone", max_length=40, tenant_editable=True,
           aliases=("电话", "手机", "电话号码", "联系方式", "手机号码", "phone")),
     Field("contact_email", "电子邮箱", "Contact email", max_length=200, tenant_editable=True,
-          aliases=("邮箱", "email", "e-mail")),
+          aliases=("邮箱", "联系邮箱", "email", "e-mail")),
     Field("website", "网址", "Website", max_length=300, tenant_editable=True,
           aliases=("网站", "企业网址", "url")),
     Field("description", "企业简介", "Description", max_length=4000, tenant_editable=True,
@@ -311,7 +312,8 @@ HEADCOUNT_KEYS = ("employees", "college_staff", "rd_staff", "returnee_staff")
 
 REPORT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
-          aliases=("信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "credit code")),
+          aliases=("信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "在孵企业帐号", "在孵企业账号",
+                   "credit code")),
     Field("period", "报告期", "Period", "period", required=True,
           aliases=("期间", "统计期", "年度", "reporting period")),
     Field("total_income", "总收入", "Total income", "money", unit="元",
@@ -380,6 +382,11 @@ NOT_KEPT = (
     "序号", "编号", "发明人", "设计人", "发明人/设计人", "IPC分类号", "主分类号", "分类号", "代理人", "代理机构",
     "专利代理机构", "外观设计洛迦诺分类号", "公布号", "公开（公告）号", "公开(公告)号", "申请公布号/授权公告号",
     "摘要", "优先权", "纳税人识别号", "注册号", "工商注册号", "组织机构代码", "英文名", "曾用名", "参保人数",
+    # A Qichacha-style enterprise export (公司信息 sheet): the legal representative, the address, every
+    # other phone number the company ever listed.
+    "公司法人", "公司地址", "更多电话",
+    # The Torch (火炬) in-incubator enterprise form's particulars the registry does not keep.
+    "企业成立时注册资本", "占用孵化器场地面积", "企业登记注册类型", "企业所属技术领域", "企业纳税人类型",
 )
 
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)

@@ -26,3 +26,17 @@ TORCH_TITLE = "2017年度在孵企业经济指标统计表"
 TORCH_HEADERS = ["企业名称", "组织机构代码或统一社会信用代码", "在孵企业净利润（千元）", "在孵企业上缴税额（千元）",
                  "在孵企业出口总额（千元）", "在孵企业从业人员（人）", "研究与试验发展(R&D)人员（人）",
                  "接纳应届毕业生就业人员（人）", "其中：研究与试验发展（R&D）经费支出"]
+
+# A Qichacha-style enterprise export as a crawler saved it (.xls, one sheet "公司信息"): no USCC, the legal
+# representative, registered capital with its currency, every phone the company ever listed, and rows of
+# "-" where the source had nothing (seen in robertzhangwenjie/qichacha_crawler, see REAL_FILES.md).
+QICHACHA_SHEET = "公司信息"
+QICHACHA_HEADERS = ["公司名称", "公司法人", "注册资金", "成立时间", "联系邮箱", "联系电话", "更多电话", "公司地址"]
+
+# The Torch in-incubator enterprise form's labels as one row per tenant (a maker-space app in the search
+# tool's code corpus collects them word for word): the account is the USCC, and tenant particulars sit
+# beside the figures.
+TORCH_TENANT_HEADERS = ["在孵企业帐号(18位统一社会信用代码)", "企业名称", "企业成立时间", "企业成立时注册资本(千元)",
+                        "企业入驻时间", "占用孵化器场地面积(平方米)", "企业登记注册类型", "企业所属技术领域", "企业纳税人类型",
+                        "在孵企业总收入(千元)", "在孵企业净利润(千元)", "在孵企业出口总额(千元)", "研究与试验发展经费(千元)",
+                        "实际上缴税费(千元)"]

@@ -16,9 +16,12 @@ from tests.importers.conftest import csv_bytes, patent, registry_state, xls, xls
 from tests.importers.real_layouts import (
     CNIPA_HEADERS,
     CNIPA_WIDE_HEADERS,
+    QICHACHA_HEADERS,
+    QICHACHA_SHEET,
     REGISTRATION_HEADERS,
     REGISTRATION_TITLE,
     TORCH_HEADERS,
+    TORCH_TENANT_HEADERS,
     TORCH_TITLE,
 )
 
@@ -214,3 +217,68 @@ async def test_template_headers_still_import_and_placeholders_read_as_empty(mana
     stored = await tenants.fetch(uscc)
     assert (stored["moved_in_on"], stored["contact_phone"], stored["website"]) == (None, None, None)
     assert not report.warnings
+
+
+async def test_a_qichacha_export_is_refused_for_its_missing_uscc_alone(manager):
+    content = xls({QICHACHA_SHEET: [QICHACHA_HEADERS, ["示例科技有限公司", "张某", "500万元人民币", "2016-07-25",
+                                                       "a@example.com", "0755-0000000", "0755-0000000-2017", "深圳市"]]})
+    with pytest.raises(ImportRefused) as refused:
+        await run_import(manager, "公司信息.xls", content, dry_run=True)
+    tenants_part = refused.value.detail.split("企业表 / tenants: ")[1].split(";")[0]
+    # What to add, and nothing to rename: every other column is known (kept or knowingly passed over).
+    assert tenants_part == "缺 / lacks 统一社会信用代码 (USCC)"
+    assert "≈" not in refused.value.detail.split("知识产权表")[0]
+
+
+async def test_a_qichacha_export_given_a_uscc_column_imports_its_email_and_passes_over_the_rest(manager):
+    a, b = new_uscc(), new_uscc()
+    rows = [
+        ["统一社会信用代码", *QICHACHA_HEADERS],
+        [a, "示例甲科技有限公司", "张某", "500万元人民币", "2016-07-25", "info@example.com", "0755-0000000",
+         "0755-0000000-2017,0755-0000001-2015", "深圳市南山区"],
+        ["-", "-", "-", "-", "-", "-", "-", "", "-"],  # the export's row for a company it found nothing on
+        [b, "示例乙科技有限公司", "李某", "-", "2015-03-24", "-", "-", "", "深圳市福田区"],
+    ]
+    report = await run_import(manager, "公司信息.xls", xls({QICHACHA_SHEET: rows}), dry_run=False)
+    assert report.status == "applied", report.errors
+    assert report.sheets["tenants"] == {"created": 2, "updated": 0, "unchanged": 0}
+    warnings = report.to_json()["warnings"]
+    assert [w["value"] for w in warnings if w["code"] == "columns_not_kept"] == [
+        "公司法人 (C), 注册资金 (D), 更多电话 (H), 公司地址 (I)"]
+    assert not [w for w in warnings if w["code"] == "unknown_column"]
+    first, second = await tenants.fetch(a), await tenants.fetch(b)
+    assert (first["contact_email"], first["contact_phone"], first["founded_on"]) == (
+        "info@example.com", "0755-0000000", date(2016, 7, 25))
+    assert (second["contact_email"], second["contact_phone"]) == (None, None)
+
+
+async def test_the_torch_enterprise_form_row_per_tenant_reads_its_account_as_the_uscc(manager):
+    tenant = await make_tenant()
+    row = [tenant["uscc"], tenant["name"], "2015-03-01", 1000, "2016-01-01", 120, "有限责任公司", "电子信息",
+           "一般纳税人", 5000, 300, 0, 450, 200]
+    content = xlsx({"Sheet1": [["2017年度在孵企业统计"], TORCH_TENANT_HEADERS, row]})
+    report = await run_import(manager, "火炬统计.xlsx", content, dry_run=False)
+    assert report.status == "applied", report.errors
+    assert report.sheets["reports"] == {"created": 1, "updated": 0, "unchanged": 0}
+    warnings = {w["code"]: w["value"] for w in report.to_json()["warnings"]}
+    # The form's particulars, units and all, in one line; the tenant's own columns said to belong elsewhere.
+    assert warnings["columns_not_kept"] == (
+        "企业成立时注册资本(千元) (D), 占用孵化器场地面积(平方米) (F), 企业登记注册类型 (G), 企业所属技术领域 (H), "
+        "企业纳税人类型 (I)")
+    assert warnings["columns_of_another_sheet"] == "企业名称 (B), 企业成立时间 (C), 企业入驻时间 (E)"
+    assert "unknown_column" not in warnings
+    stored = await PeriodReport.select().where(
+        (PeriodReport.tenant.uscc == tenant["uscc"]) & (PeriodReport.period == "2017")).first().run()
+    assert (stored["total_income"], stored["net_profit"], stored["rd_expense"], stored["tax_paid"]) == (
+        500_000_000, 30_000_000, 45_000_000, 20_000_000)
+
+
+async def test_a_column_the_registry_does_not_keep_is_known_with_its_unit_too(manager):
+    uscc = new_uscc()
+    content = xlsx({"企业": [["统一社会信用代码", "企业名称", "注册资本（万元）", "注册资金(万元)", "法定代表人"],
+                           [uscc, "示例资本有限公司", 500, 300, "张某"]]})
+    report = await run_import(manager, "企业.xlsx", content, dry_run=True)
+    assert report.status == "dry_run", report.errors
+    warnings = {w["code"]: w["value"] for w in report.to_json()["warnings"]}
+    assert warnings["columns_not_kept"] == "注册资本（万元） (C), 注册资金(万元) (D), 法定代表人 (E)"
+    assert "unknown_column" not in warnings
