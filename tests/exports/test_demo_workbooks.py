@@ -19,7 +19,7 @@ import pytest
 from exports.statistics import statistics_workbook
 from registry.demo import CENSUS_DAY, load_demo
 from registry.periods import Period
-from registry.vocabulary import MONEY_KEYS, REPORT_FIELDS
+from registry.vocabulary import IP_KIND, MONEY_KEYS, REPORT_FIELDS
 from tests.conftest import wipe
 from tests.exports.conftest import open_workbook
 from tests.printed import printed_pages
@@ -32,6 +32,14 @@ PERIODS = [
     *(Period(year, quarter=q) for year in (2015, 2016, 2017) for q in (1, 2, 3, 4)),
 ]
 FIGURE_OF_LABEL = {field.zh: field.key for field in REPORT_FIELDS}
+# The IP counts beside each other on the summary and the IP sheet: label -> key of /stats' `ip`.
+IP_OF_LABEL = {"期末有效知识产权": "valid_at_end", "其中：年费宽限期已过": "at_risk_at_end"}
+IP_OF_COLUMN = {
+    "期末有效(件)": "valid_at_end",
+    "其中年费宽限期已过(件)": "at_risk_at_end",
+    "本期申请(件)": "filed",
+    "本期授权(件)": "granted",
+}
 # What a clerk may be handed at most for any of these workbooks (seven sheets; 109 tenants on the
 # Torch sheet, three pages across and at most three down; the summary's list of tenants that have
 # not reported runs to three pages when hardly anyone has, as on the census day).
@@ -135,6 +143,7 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
         column = next((h for h in header if h.startswith(f"{label}(")), None)
         if column:
             _assert_figure(total[column], key, api["figures"][key]["value"], f"{period} 按产业 {label}")
+    _check_ip(book, api, str(period))
     header, rows = _table(book["企业明细"])
     assert len(rows) - 1 == api["tenants"]["at_end"]
     total = dict(zip(header, rows[-1], strict=True))
@@ -146,6 +155,21 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
     return columns
 
 
+def _check_ip(book, api: dict, where: str) -> None:
+    """The summary's valid and at-risk IP, and the IP sheet's counts by kind, against /stats."""
+    summary = {row[0]: row for row in book["概览"].iter_rows(values_only=True) if row[0]}
+    for label, key in IP_OF_LABEL.items():
+        assert summary[label][2] == api["ip"][key], f"{where} 概览 {label}"
+    header, rows = _table(book["知识产权"])
+    assert set(IP_OF_COLUMN) <= set(header), header
+    kinds = {IP_KIND.label(kind): kind for kind in IP_KIND.codes}
+    for row in rows:
+        counts = api["ip_by_kind"][kinds[row[0]]] if row[0] in kinds else api["ip"]
+        assert row[0] in kinds or row[0] == "合计", row
+        for column, key in IP_OF_COLUMN.items():
+            assert row[header.index(column)] == counts[key], f"{where} 知识产权 {row[0]} {column}"
+
+
 async def test_every_period_column_of_every_workbook_equals_stats_of_that_period(statistician):
     stats = _Stats(statistician)
     columns = 0
@@ -153,6 +177,19 @@ async def test_every_period_column_of_every_workbook_equals_stats_of_that_period
         columns += await _check_workbook(stats, period, None)
     columns += await _check_workbook(stats, Period(2017), CENSUS_DAY)
     assert columns == 22 * 2 + 4 * 7 + 6 * 3  # every summary pair; the by-period columns of years and halves
+
+
+async def test_this_years_workbook_counts_the_demo_patents_at_risk_beside_the_valid_ones(statistician):
+    """The demo leaves two patents with a fee year unpaid past its grace (SPEC §8): this year's
+    workbook, dated today, counts them beside the valid items, as /stats does."""
+    today = date.today()
+    api = await _Stats(statistician)(str(today.year), today)
+    assert api["ip"]["at_risk_at_end"] == 2
+    book = open_workbook(await statistics_workbook(Period(today.year), "zh", today))
+    _check_ip(book, api, str(today.year))
+    english = open_workbook(await statistics_workbook(Period(today.year), "en", today))
+    summary = {row[0]: row for row in english["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["of which annual fee past grace (at risk)"][2] == 2
 
 
 async def test_the_2017h1_workbook_carries_the_published_78_yi_yuan(demo_park):
