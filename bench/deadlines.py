@@ -171,7 +171,7 @@ async def build(url: str, tenants: int, items: int) -> int:
 # The plain SELECT: the page's rows, the same columns in the same order, and the total, on the
 # same indexes — what any code answering this question must at least ask the database.
 _PAGE = """
-    SELECT d.id, d.item, t.uscc, t.name, d.kind, i.number, i.title, d.deadline, d.patent_year, d.opens_on,
+    SELECT d.id, d.item, t.uscc, t.name, t.name_en, d.kind, i.number, i.title, d.deadline, d.patent_year, d.opens_on,
            d.due_on, d.last_day, d.fee
     FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = d.tenant
     WHERE d.due_on BETWEEN {0} AND {1} AND d.last_day >= {2}

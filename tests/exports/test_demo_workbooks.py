@@ -1,4 +1,5 @@
-"""The demo park's statistics workbooks, every period: the same figures as /stats, and fit to print.
+"""The demo park's statistics workbooks, every period: the same figures as /stats, and fit to print;
+and its deadlines workbook (`park export deadlines`) as printed.
 
 The demo park is loaded once for the module. The print tests convert workbooks with LibreOffice
 headless (Debian: libreoffice-calc-nogui, fonts-noto-cjk; poppler-utils reads the PDF back), as
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from exports.deadlines import deadlines_workbook
 from exports.statistics import statistics_workbook
+from registry.actor import SYSTEM
 from registry.demo import CENSUS_DAY, load_demo
 from registry.periods import Period
 from registry.vocabulary import IP_KIND, MONEY_KEYS, REPORT_FIELDS
@@ -282,3 +285,69 @@ def test_the_notes_print_whole_within_the_page_width(printed):
     text = "".join(notes)
     assert notes and "整千元" in text and "未报" in text
     assert "sqlite" not in text.lower() and "/api/" not in text
+
+
+# --- The deadlines workbook, printed --------------------------------------------------------------
+
+# The demo park's deadlines within the default 90 days: some 600 lines (about 480 deadlines under
+# some 110 tenant lines), printed about 55 lines a page one page wide — 12 pages in Chinese, 11 in
+# English (LibreOffice 7.4). Bound: 16 pages, and never fewer than 45 lines a page.
+MOST_DEADLINE_PAGES, LEAST_LINES_A_PAGE = 16, 45
+DEADLINE_HEADERS = {
+    "zh": ["企业", "知识产权类型", "申请号/登记号", "名称", "事项", "截止日", "宽限期至", "状态", "年费(元)",
+           "滞纳金(元)", "应缴(元)"],
+    "en": ["Tenant", "Kind", "Number", "Title", "Deadline", "Due on", "Grace ends", "State", "Fee (yuan)",
+           "Late fee (yuan)", "To pay (yuan)"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+async def printed_deadlines(demo_park):
+    workbooks = {lang: await deadlines_workbook(SYSTEM, lang=lang) for lang in ("zh", "en")}
+    with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
+        pages = await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+    yield {lang: (open_workbook(content), pages[lang]) for lang, content in workbooks.items()}
+
+
+def _money(value) -> str:
+    return f"{value:,.2f}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_deadlines_workbook_prints_one_page_wide_each_page_headed_and_every_line_whole(printed_deadlines, lang):
+    book, pages = printed_deadlines[lang]
+    sheet_titles = book.sheetnames  # 期限清单 / Deadlines, then 宽限期已过 / Past grace
+    lines = sum(sheet.max_row for sheet in book)
+    assert 2 <= len(pages) <= MOST_DEADLINE_PAGES and lines >= LEAST_LINES_A_PAGE * (len(pages) - 2), len(pages)
+    page_word = "第 {x} 页，共 {y} 页" if lang == "zh" else "Page {x} of {y}"
+    for number, page in enumerate(pages, 1):
+        head = page.strip().splitlines()[0]
+        assert ("动力谷自主创新园" if lang == "zh" else "Power Valley") in head
+        assert any(title in head for title in sheet_titles), head
+        assert page_word.format(x=number, y=len(pages)) in page
+        # The header row atop every page, all of it: no column pushed onto a page of its own.
+        header = next(line for line in page.splitlines() if DEADLINE_HEADERS[lang][0] in line.split())
+        positions = [header.find(label) for label in DEADLINE_HEADERS[lang]]
+        assert -1 not in positions and positions == sorted(positions), header
+
+    # Each sheet's lines in the order written, each whole on one printed line: every deadline line
+    # names its tenant beside the item's number, title, what is due and what it costs, so a page read
+    # on its own still says whose deadlines it holds; every tenant's line names it with its USCC.
+    def bare(text) -> str:  # the PDF's text spaces bold type its own way
+        return "".join(str(text).split())
+
+    printed_lines = [bare(line) for page in pages for line in page.splitlines()]
+    at = 0
+    for sheet in book:
+        for row in sheet.iter_rows(min_row=3, values_only=True):
+            name, second, number, title, what, *_, amount = row
+            if number is not None:
+                expected = [name, number, title, what] + ([_money(amount)] if amount is not None else [])
+            elif second is not None:
+                expected = [name, second, row[3], _money(amount)]  # the tenant's line: name, USCC, count, total
+            else:
+                continue
+            while not all(bare(part) in printed_lines[at] for part in expected):
+                at += 1
+                assert at < len(printed_lines), f"{sheet.title}: {expected} not printed whole on one line"
+            at += 1
