@@ -18,8 +18,11 @@ from tests.exports.test_command import _park_export
 def _due_in(days: int, year: int = 2) -> dict:
     """An invention granted in its first year whose fee for `year` is due `days` from today."""
     filed = add_months(date.today() + timedelta(days=days), -12 * (year - 1))
-    return {"number": fresh_patent_number("invention", filed.year), "filed_on": filed.isoformat(),
-            "granted_on": (filed + timedelta(days=60)).isoformat()}
+    return {
+        "number": fresh_patent_number("invention", filed.year),
+        "filed_on": filed.isoformat(),
+        "granted_on": (filed + timedelta(days=60)).isoformat(),
+    }
 
 
 async def test_deadlines_are_grouped_by_tenant_with_totals(empty_registry):
