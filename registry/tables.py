@@ -91,6 +91,18 @@ class IPDeadline(Table, db=DB, tablename="ip_deadline"):
     fee = BigInt(null=True, default=None)
 
 
+class CalendarFeed(Table, db=DB, tablename="calendar_feed"):
+    """A tenant's calendar subscription (registry.services.calendar_keys): the random nonce its key is
+    made from (not the key: that needs the server's secret too), when and by whom it was issued.
+    Renewing replaces the nonce; no row, no key."""
+
+    id = Serial(primary_key=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.cascade, unique=True)
+    nonce = Varchar(length=32)
+    issued_at = Timestamptz()
+    issued_by = Varchar(length=100)
+
+
 class PeriodReport(Table, db=DB, tablename="period_report"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
@@ -175,4 +187,16 @@ class LoginFailure(Table, db=DB, tablename="login_failure"):
     at = DoublePrecision(index=True)  # seconds since the epoch
 
 
-TABLES = (Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch, LoginFailure)
+TABLES = (
+    Tenant,
+    CalendarFeed,
+    IPItem,
+    IPFee,
+    IPDeadline,
+    PeriodReport,
+    ClosedYear,
+    Account,
+    AuditEntry,
+    ImportBatch,
+    LoginFailure,
+)
