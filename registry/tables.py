@@ -77,7 +77,8 @@ class IPFee(Table, db=DB, tablename="ip_fee"):
 class IPDeadline(Table, db=DB, tablename="ip_deadline"):
     """What an item in force still owes, kept by registry.services.deadlines whenever the item or
     its fees change (registry.ip_deadlines computes it), so the deadlines are read from SQL.
-    Indexed (due_on, last_day, id) and (tenant, due_on, last_day, id) by the migration."""
+    Indexed (due_on, last_day, id), (tenant, due_on, last_day, id) and (kind, due_on, last_day, id) by
+    the migrations."""
 
     id = Serial(primary_key=True)
     item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
