@@ -72,16 +72,33 @@ async def sign_in(connection: ASGIConnection, username: str, password: str) -> t
     return found
 
 
+# The OpenAPI document's names of the two ways in: the bearer token, and a calendar feed's key.
+BEARER = "BearerToken"
+CALENDAR_KEY = "CalendarKey"
+# A route handler's `opt` under this name opens it to a request without a bearer token that carries
+# `?key=`: an async callable (connection, key) -> Actor, raising the registry's errors for a bad key.
+KEY_OPENS = "key_opens"
+
+
 class RememberingJWTMiddleware(JWTAuthenticationMiddleware):
     """Litestar's JWT middleware, remembering tokens it has already verified.
 
     A client sends the same token with every request; its signature cannot change, so checking it
     once is enough. Expiry is still checked on every request, and the account behind the token
-    (`current_actor`) too.
+    (`current_actor`) too. A route that names a `KEY_OPENS` opener (a tenant's calendar feed) also
+    opens, without a token, to a `?key=` its opener accepts; a bearer token, when sent, still rules.
     """
 
     _verified: dict[str, Token] = {}
     _LIMIT = 10_000
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        opener = connection.route_handler.opt.get(KEY_OPENS)
+        if opener is not None and not connection.headers.get(self.auth_header):
+            key = connection.query_params.get("key")
+            if key is not None:
+                return AuthenticationResult(user=await opener(connection, key), auth=None)
+        return await super().authenticate_request(connection)
 
     async def authenticate_token(self, encoded_token: str, connection: ASGIConnection) -> AuthenticationResult:
         token = self._verified.get(encoded_token)
@@ -106,6 +123,7 @@ def jwt_auth(settings: Settings) -> JWTAuth[Actor]:
         default_token_expiration=timedelta(seconds=settings.token_ttl_seconds),
         exclude=["/api/v1/auth/token", "/api/v1/health", "/schema"],
         description="POST /api/v1/auth/token with username and password for a bearer token.",
+        openapi_security_scheme_name=BEARER,
     )
 
 

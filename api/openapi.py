@@ -16,7 +16,9 @@ from typing import Any
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 
+from api.auth import CALENDAR_KEY
 from api.etag import IF_MATCH_PATTERN
 from api.problems import PROBLEM_JSON
 from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
@@ -79,6 +81,13 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
 
 
 def openapi_config() -> OpenAPIConfig:
+    calendar_key = SecurityScheme(
+        type="apiKey",
+        name="key",
+        security_scheme_in="query",
+        description="A tenant's calendar subscription key (GET /api/v1/tenants/{uscc}/deadlines/subscription): "
+        "opens that tenant's deadlines feed, and nothing else, without a bearer token.",
+    )
     return OpenAPIConfig(
         title="Park Registry",
         version="1.0.0",
@@ -86,6 +95,7 @@ def openapi_config() -> OpenAPIConfig:
                     "Every error is an RFC 9457 problem (application/problem+json).",
         render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger")],
         openapi_router=schema_router(),
+        components=Components(security_schemes={CALENDAR_KEY: calendar_key}),
     )
 
 

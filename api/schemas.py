@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
@@ -222,6 +222,18 @@ class Fee(Struct):
     scheduled_fee: Yuan
     late_fee: Yuan
     version: int
+
+
+class CalendarSubscription(Struct):
+    """Where a calendar app subscribes to a tenant's deadlines without signing in: `url` (https or
+    http, as the request came) and the same as `webcal_url`, both carrying the tenant's `key`, issued
+    at `issued_at` (at the first ask). Renewing it (POST) ends every URL handed out before."""
+
+    uscc: str
+    key: str
+    url: str
+    webcal_url: str
+    issued_at: datetime
 
 
 class Report(Struct):

@@ -57,7 +57,10 @@ LOOK_DEFINITIONS: dict[str, dict] = {
     "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "title": {"font": Font(bold=True, size=14)},
     "subtitle": {"font": Font(italic=True, color="595959")},
-    "subtitle_wrap": {"font": Font(italic=True, color="595959"), "alignment": Alignment(wrap_text=True, vertical="top")},
+    "subtitle_wrap": {
+        "font": Font(italic=True, color="595959"),
+        "alignment": Alignment(wrap_text=True, vertical="top"),
+    },
     "label": {"font": Font(bold=True)},
     "header": {
         "font": Font(bold=True),
@@ -68,14 +71,22 @@ LOOK_DEFINITIONS: dict[str, dict] = {
     "sample": {"font": Font(italic=True, color="7F7F7F")},
     # 未报 / not reported, where a figure would stand.
     "marker": {"font": Font(color="7F7F7F"), "alignment": Alignment(horizontal="right")},
-    "total_marker": {"font": Font(bold=True, color="7F7F7F"), "fill": _TOTAL_FILL,
-                     "alignment": Alignment(horizontal="right")},
+    "total_marker": {
+        "font": Font(bold=True, color="7F7F7F"),
+        "fill": _TOTAL_FILL,
+        "alignment": Alignment(horizontal="right"),
+    },
     "date": {"number_format": DATE_FORMAT},
     "integer": {"number_format": INTEGER_FORMAT},
     "money": {"number_format": MONEY_FORMAT},
     "percent": {"number_format": PERCENT_FORMAT},
     "decimal1": {"number_format": "#,##0.0"},
     "total_label": {"font": Font(bold=True), "fill": _TOTAL_FILL},
+    "total_wrap": {
+        "font": Font(bold=True),
+        "fill": _TOTAL_FILL,
+        "alignment": Alignment(wrap_text=True, vertical="top"),
+    },
     "total_integer": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": INTEGER_FORMAT},
     "total_money": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": MONEY_FORMAT},
     "total_percent": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": PERCENT_FORMAT},
@@ -256,7 +267,9 @@ class StreamSheet(WriteOnlyWorksheet):
         style = cell._style
         attributes = "" if style is None else self._style_attributes.get(style)
         if attributes is None:
-            attributes = self._style_attributes[style] = f' s="{self.parent._cell_styles.add(style)}"' if any(style) else ""
+            attributes = self._style_attributes[style] = (
+                f' s="{self.parent._cell_styles.add(style)}"' if any(style) else ""
+            )
         value, kind = cell._value, cell.data_type
         if value is None:
             return f'<c r="{reference}"{attributes}/>' if attributes else ""
@@ -265,7 +278,9 @@ class StreamSheet(WriteOnlyWorksheet):
             space = ' xml:space="preserve"' if text != text.strip() else ""
             return f'<c r="{reference}"{attributes} t="inlineStr"><is><t{space}>{text}</t></is></c>'
         if kind == "n":
-            return f'<c r="{reference}"{attributes} t="n"><v>{value if type(value) is str else safe_string(value)}</v></c>'
+            return (
+                f'<c r="{reference}"{attributes} t="n"><v>{value if type(value) is str else safe_string(value)}</v></c>'
+            )
         if kind == "d":
             serial = value.toordinal() - _EXCEL_DAY_ZERO if type(value) is date and value >= _LEAP_BUG_END else None
             if serial is None or self.parent.epoch != WINDOWS_EPOCH:

@@ -36,6 +36,7 @@ from registry.periods import Period
 from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
 from registry.vocabulary import (
     COUNT_KEYS,
+    DEADLINE_STATE,
     FOUNDER_TYPE,
     INDUSTRY,
     IP_KIND,
@@ -139,8 +140,15 @@ class _Frame:
         spacer = "" if self.lang == "zh" else " "
         return f"{label}{spacer}({self.u(unit_name)})"
 
+    def at_risk_state(self) -> str:
+        """The vocabulary's word for a fee year unpaid past its grace (宽限期已过 / past grace (at risk))."""
+        state = DEADLINE_STATE.label("at_risk", self.lang)
+        return state if self.lang == "zh" else state[:1].lower() + state[1:]
+
     def label(self, key: str) -> str:
-        return self.figure_label(key) if key in FIGURES else self.w(key)
+        if key in FIGURES:
+            return self.figure_label(key)
+        return self.w(key, state=self.at_risk_state()) if key == "ip_at_risk" else self.w(key)
 
     def yes_no(self, flag: bool) -> str:
         return self.w("yes" if flag else "no")
@@ -317,6 +325,7 @@ def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Chart]:
     labels = [
         frame.w("ip_kind"),
         frame.w("kind_valid", unit=frame.u("件")),
+        frame.w("kind_at_risk", state=frame.at_risk_state(), unit=frame.u("件")),
         frame.w("kind_filed", unit=frame.u("件")),
         frame.w("kind_granted", unit=frame.u("件")),
     ]
@@ -329,12 +338,10 @@ def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Chart]:
     sheet.header(labels, 30)
     first = sheet.row + 1
     for name, counts in zip(names, stats.ip_by_kind.values(), strict=True):
-        sheet.put([name, *_ip_counts(counts)], [None, "integer", "integer", "integer"])
+        sheet.put([name, *_ip_counts(counts)], [None, *["integer"] * 4])
     last = sheet.row
     sheet.filter(len(labels), last)
-    sheet.put(
-        [frame.w("total"), *_ip_counts(stats.ip)], ["total_label", "total_integer", "total_integer", "total_integer"]
-    )
+    sheet.put([frame.w("total"), *_ip_counts(stats.ip)], ["total_label", *["total_integer"] * 4])
     return [
         _Chart(
             frame.w("chart_ip_kind"),
@@ -348,7 +355,7 @@ def _ip_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Chart]:
 
 
 def _ip_counts(counts: IPCounts) -> list[int]:
-    return [counts.valid_at_end, counts.filed, counts.granted]
+    return [counts.valid_at_end, counts.at_risk_at_end, counts.filed, counts.granted]
 
 
 # --- 按期间 By period ------------------------------------------------------------------------------
@@ -424,7 +431,9 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
 
 
 def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[_Chart]) -> None:
-    label_width = max(display_width(frame.label(k)) for k in (*FIGURES, "graduated", "ip_per_tenant", "report_rate"))
+    label_width = max(
+        display_width(frame.label(k)) for k in (*FIGURES, "graduated", "ip_per_tenant", "ip_at_risk", "report_rate")
+    )
     unit_width = max(display_width(frame.u(name)) for name in ("千元", "人", "家", "件", "件/家"))
     sheet.widths([max(label_width, 24) + 2, unit_width + 3, 18, 18, 12])
     sheet.widths([2], first=_CHART_FIRST_COLUMN - 1)
@@ -483,6 +492,7 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
         "section_ip",
         [
             ("ip_valid", "件", stats.ip.valid_at_end, "integer"),
+            ("ip_at_risk", "件", stats.ip.at_risk_at_end, "integer"),
             ("ip_filed", "件", stats.ip.filed, "integer"),
             ("ip_granted", "件", stats.ip.granted, "integer"),
             (

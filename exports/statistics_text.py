@@ -65,12 +65,15 @@ WORDS = {
     "ip_filed": ("本期申请知识产权", "IP applications filed in the period"),
     "ip_granted": ("本期授权知识产权", "IP items granted in the period"),
     "ip_per_tenant": ("户均有效知识产权", "Valid IP items per tenant"),
+    # {state}: the vocabulary's label of a deadline past its grace (registry.vocabulary.DEADLINE_STATE).
+    "ip_at_risk": ("其中：年费{state}", "of which annual fee {state}"),
     "industry": ("产业类别", "Industry"),
     "tenants_at_end": ("期末在册企业({unit})", "Tenants at the end ({unit})"),
     "tenants_reported": ("已报送企业({unit})", "Tenants that reported ({unit})"),
     "ip_valid_col": ("有效知识产权({unit})", "Valid IP ({unit})"),
     "ip_kind": ("知识产权类型", "IP kind"),
     "kind_valid": ("期末有效({unit})", "Valid at the end ({unit})"),
+    "kind_at_risk": ("其中年费{state}({unit})", "of which annual fee {state} ({unit})"),
     "kind_filed": ("本期申请({unit})", "Filed in the period ({unit})"),
     "kind_granted": ("本期授权({unit})", "Granted in the period ({unit})"),
     "target": ("2020年目标", "2020 target"),
@@ -215,9 +218,19 @@ NOTES = (
         "期末从业人员；由分期数据合成时取最后一期的人数，不相加。",
         "Employees at the end; when composed from parts, the last part's headcount (never added up).",
     ),
-    ("college_staff", "人", "其中大专以上学历人员，取法同从业人员。", "Of them with college education, like employees."),
+    (
+        "college_staff",
+        "人",
+        "其中大专以上学历人员，取法同从业人员。",
+        "Of them with college education, like employees.",
+    ),
     ("rd_staff", "人", "期末研发人员，取法同从业人员。", "R&D staff at the end, like employees."),
-    ("returnee_staff", "人", "其中留学归国人员，取法同从业人员。", "Of them returned from study abroad, like employees."),
+    (
+        "returnee_staff",
+        "人",
+        "其中留学归国人员，取法同从业人员。",
+        "Of them returned from study abroad, like employees.",
+    ),
     (
         "new_graduates",
         "人",
@@ -245,6 +258,15 @@ NOTES = (
         "IP items of tenants on record, granted by the last day, within their term and with the status "
         "valid or expired; lapsed, withdrawn and pending items are not counted. Counted item by item from the "
         "registry, not typed in by tenants.",
+    ),
+    (
+        "ip_at_risk",
+        "件",
+        "期末有效知识产权中，有专利年度的年费在宽限期（应缴日起六个月）结束时仍未缴纳的项数：专利权可能自应缴日起终止，"
+        "但在登记其失效之前仍计入有效。只计登记系统中已记录的缴费；事后补缴（恢复）的不再计入。",
+        "Of the valid IP items, those with a patent year whose annual fee was still unpaid when its grace (six "
+        "months from the day it was due) ended: the patent may lapse from that day, but counts as valid until "
+        "the lapse is recorded. Only the fees recorded in the registry count; a late restoration clears it.",
     ),
     (
         "ip_filed",

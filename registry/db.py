@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiosqlite
@@ -154,6 +155,15 @@ class KeyedLookup:
                 self.cache.put(key, None if row is None else dict(row), generation)
             return row
         return await self.build(key).first().run()
+
+
+async def together(*reads: Awaitable[Any]) -> list[Any]:
+    """Independent reads at once on PostgreSQL's pool, one connection each. SQLite answers on one
+    connection, one statement at a time, so there they simply run in turn (as they must inside a
+    transaction, which holds a single connection on either engine)."""
+    if isinstance(DB, PostgresEngine) and DB.current_transaction.get() is None:
+        return list(await asyncio.gather(*reads))
+    return [await read for read in reads]
 
 
 def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:

@@ -13,6 +13,7 @@ class Settings:
     database_url: str
     data_dir: Path
     jwt_secret: str
+    calendar_secret: str
     token_ttl_seconds: int
     import_max_bytes: int
     login_max_failures: int
@@ -26,11 +27,11 @@ class Settings:
         return "postgres" if self.database_url.startswith("postgres") else "sqlite"
 
 
-def _jwt_secret(data_dir: Path) -> str:
-    """The signing secret: from the environment, else one generated once and kept on disk."""
-    if secret := os.environ.get("PARK_JWT_SECRET"):
+def _secret(variable: str, data_dir: Path, filename: str) -> str:
+    """A signing secret: from the environment, else one generated once and kept on disk."""
+    if secret := os.environ.get(variable):
         return secret
-    path = data_dir / "jwt-secret"
+    path = data_dir / filename
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))
@@ -43,7 +44,10 @@ def load_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'park.sqlite'}"),
         data_dir=data_dir,
-        jwt_secret=_jwt_secret(data_dir),
+        jwt_secret=_secret("PARK_JWT_SECRET", data_dir, "jwt-secret"),
+        # Signs the calendar subscription keys (registry.services.calendar_keys): not the token secret,
+        # so either can be changed without the other (changing it ends every subscription URL).
+        calendar_secret=_secret("PARK_CALENDAR_SECRET", data_dir, "calendar-secret"),
         token_ttl_seconds=int(os.environ.get("PARK_TOKEN_TTL", "3600")),
         import_max_bytes=int(os.environ.get("PARK_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
         login_max_failures=int(os.environ.get("PARK_LOGIN_MAX_FAILURES", "5")),

@@ -22,9 +22,7 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -32,7 +30,7 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
-from registry.db import DB
+from registry.db import DB, together
 from registry.money import format_yuan
 from registry.periods import Period
 from registry.tables import Tenant
@@ -94,15 +92,6 @@ async def _rows(sql: str, **params: Any) -> list[dict[str, Any]]:
     async with DB.transaction():
         await Tenant.raw("SET LOCAL jit = off").run()
         return await Tenant.raw(query, *args).run()
-
-
-async def _together(*reads: Awaitable[Any]) -> list[Any]:
-    """Independent reads at once on PostgreSQL's pool, one connection each. SQLite answers on one
-    connection, one statement at a time, so there they simply run in turn (as they must inside a
-    transaction, which holds a single connection on either engine)."""
-    if isinstance(DB, PostgresEngine) and DB.current_transaction.get() is None:
-        return list(await asyncio.gather(*reads))
-    return [await read for read in reads]
 
 
 # --- Result ------------------------------------------------------------------------------------
@@ -588,7 +577,7 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     parts = [part for part in _Composition(period).family[1:] if part.start <= day]
     part_days = [min(day, part.end) for part in parts]
 
-    counts, previous_industries, rows, at_risk, *part_industries = await _together(
+    counts, previous_industries, rows, at_risk, *part_industries = await together(
         _tenant_counts(period, day, until),
         _industry_figures(previous, previous_day),
         _period_rows(period, day, until),

@@ -77,7 +77,8 @@ class IPFee(Table, db=DB, tablename="ip_fee"):
 class IPDeadline(Table, db=DB, tablename="ip_deadline"):
     """What an item in force still owes, kept by registry.services.deadlines whenever the item or
     its fees change (registry.ip_deadlines computes it), so the deadlines are read from SQL.
-    Indexed (due_on, last_day, id) and (tenant, due_on, last_day, id) by the migration."""
+    Indexed (due_on, last_day, id), (tenant, due_on, last_day, id) and (kind, due_on, last_day, id) by
+    the migrations."""
 
     id = Serial(primary_key=True)
     item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
@@ -89,6 +90,18 @@ class IPDeadline(Table, db=DB, tablename="ip_deadline"):
     due_on = Date()
     last_day = Date()
     fee = BigInt(null=True, default=None)
+
+
+class CalendarFeed(Table, db=DB, tablename="calendar_feed"):
+    """A tenant's calendar subscription (registry.services.calendar_keys): the random nonce its key is
+    made from (not the key: that needs the server's secret too), when and by whom it was issued.
+    Renewing replaces the nonce; no row, no key."""
+
+    id = Serial(primary_key=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.cascade, unique=True)
+    nonce = Varchar(length=32)
+    issued_at = Timestamptz()
+    issued_by = Varchar(length=100)
 
 
 class PeriodReport(Table, db=DB, tablename="period_report"):
@@ -188,6 +201,16 @@ class PortalSession(Table, db=DB, tablename="portal_session"):
 
 
 TABLES = (
-    Tenant, IPItem, IPFee, IPDeadline, PeriodReport, ClosedYear, Account, AuditEntry, ImportBatch, LoginFailure,
+    Tenant,
+    CalendarFeed,
+    IPItem,
+    IPFee,
+    IPDeadline,
+    PeriodReport,
+    ClosedYear,
+    Account,
+    AuditEntry,
+    ImportBatch,
+    LoginFailure,
     PortalSession,
 )

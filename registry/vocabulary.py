@@ -146,6 +146,8 @@ AUDIT_ENTITY = Enumeration(
         Choice("report", "经营数据", "Period report"),
         Choice("period", "年度关闭", "Closed year"),
         Choice("account", "账号", "Account"),
+        Choice("ip_fee", "年费缴纳", "Annual fee payment"),
+        Choice("calendar_key", "日历订阅密钥", "Calendar subscription key"),
     ),
 )
 AUDIT_ACTION = Enumeration(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get, put
+from litestar import Controller, Request, Response, get, post, put
+from litestar.connection import ASGIConnection
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from api.auth import BEARER, CALENDAR_KEY, KEY_OPENS
 from api.etag import etag, expected_version
-from api.schemas import Deadline, DeadlinePage, Fee, FeePayment, in_yuan, struct_of
+from api.schemas import CalendarSubscription, Deadline, DeadlinePage, Fee, FeePayment, in_yuan, struct_of
 from exports.calendar import deadline_calendar
 from registry.actor import Actor
-from registry.services import deadlines
+from registry.services import calendar_keys, deadlines
 from registry.services.listing import Page
 
 _MONEY = ("fee", "late_fee", "amount")
@@ -20,7 +22,9 @@ _MONEY = ("fee", "late_fee", "amount")
 def deadline_page(listing: dict) -> DeadlinePage:
     return DeadlinePage(
         items=[struct_of(Deadline, in_yuan(row, *_MONEY)) for row in listing["items"]],
-        total=listing["total"], limit=listing["limit"], offset=listing["offset"],
+        total=listing["total"],
+        limit=listing["limit"],
+        offset=listing["offset"],
     )
 
 
@@ -45,19 +49,67 @@ class DeadlineController(Controller):
         return deadline_page(await deadlines.list_deadlines(request.user, Page(limit, offset), within, kind, uscc))
 
 
+async def _feed_actor(connection: ASGIConnection, key: str) -> Actor:
+    """A calendar app's request: the tenant's key (`?key=`) in place of a bearer token."""
+    return await calendar_keys.feed_actor(connection.path_params["uscc"], key)
+
+
+def _subscription(request: Request, row: dict) -> CalendarSubscription:
+    url = f"{request.url_for('tenant_calendar', uscc=row['uscc'])}?key={row['key']}"
+    return struct_of(CalendarSubscription, {**row, "url": url, "webcal_url": "webcal" + url[url.index(":") :]})
+
+
+_KEY = (
+    "The tenant's calendar subscription key (`GET /tenants/{uscc}/deadlines/subscription`), for a calendar app, "
+    "which cannot send a bearer token; a bearer token, when sent, is used instead. A wrong key is a 404, "
+    "the same as an unknown tenant."
+)
+
+
 class TenantDeadlineController(Controller):
-    path = "/tenants/{uscc:str}/deadlines.ics"
+    path = "/tenants/{uscc:str}"
     tags = ["deadlines"]
 
-    @get("/", summary="A tenant's IP deadlines as an iCalendar feed (RFC 5545)", media_type="text/calendar")
-    async def calendar(self, request: Request[Actor, object, object], uscc: FromPath[str]) -> Response[bytes]:
+    @get(
+        "/deadlines.ics",
+        name="tenant_calendar",
+        summary="A tenant's IP deadlines as an iCalendar feed (RFC 5545); a bearer token or the tenant's ?key=",
+        media_type="text/calendar",
+        opt={KEY_OPENS: _feed_actor},
+        security=[{BEARER: []}, {CALENDAR_KEY: []}],
+    )
+    async def calendar(
+        self,
+        request: Request[Actor, object, object],
+        uscc: FromPath[str],
+        key: Annotated[str | None, QueryParameter(description=_KEY, max_length=100)] = None,  # read by the auth
+    ) -> Response[bytes]:
         rows = await deadlines.tenant_deadlines(request.user, uscc)
         return Response(
             deadline_calendar(uscc.upper(), rows),
             media_type="text/calendar; charset=utf-8",
-            headers={"Content-Disposition": f'inline; filename="{uscc.upper()}-deadlines.ics"',
-                     "Cache-Control": "private, no-store"},
+            headers={
+                "Content-Disposition": f'inline; filename="{uscc.upper()}-deadlines.ics"',
+                "Cache-Control": "private, no-store",
+            },
         )
+
+    @get(
+        "/deadlines/subscription",
+        summary="The URL a calendar app subscribes to for the tenant's deadlines (tenant's own, manager, admin)",
+    )
+    async def subscription(self, request: Request[Actor, object, object], uscc: FromPath[str]) -> CalendarSubscription:
+        return _subscription(request, await calendar_keys.subscription(request.user, uscc))
+
+    @post(
+        "/deadlines/subscription",
+        summary="Renew the tenant's calendar key: every subscription URL handed out before stops working",
+        status_code=200,
+    )
+    async def renew_subscription(
+        self, request: Request[Actor, object, object], uscc: FromPath[str]
+    ) -> CalendarSubscription:
+        return _subscription(request, await calendar_keys.renew(request.user, uscc))
 
 
 class FeeController(Controller):
@@ -70,7 +122,10 @@ class FeeController(Controller):
 
     @put("/{patent_year:int}", summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)")
     async def record_fee(
-        self, request: Request[Actor, object, object], item_id: FromPath[int], patent_year: FromPath[int],
+        self,
+        request: Request[Actor, object, object],
+        item_id: FromPath[int],
+        patent_year: FromPath[int],
         data: JSONBody[FeePayment],
     ) -> Response[Fee]:
         row, created = await deadlines.record_fee(

@@ -4,7 +4,8 @@ Who may download what:
 - statistics/{period}.xlsx (a year, half or quarter): statistician, manager, admin (park-wide figures);
 - registry.xlsx: manager, admin (every record, contacts included);
 - template.xlsx: every signed-in user, tenants included: it holds no registry data, only the
-  vocabulary and a made-up sample row, and a tenant may fill it in for the park managers.
+  vocabulary and a made-up sample row, and a tenant may fill it in for the park managers;
+- deadlines.xlsx: statistician, manager, admin (the park's IP deadlines, as `park export deadlines`).
 A tenant asking for a park-wide export gets 403.
 """
 
@@ -14,18 +15,21 @@ import os
 import re
 import tempfile
 from datetime import date
+from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.background_tasks import BackgroundTask
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import File
 
 from api.auth import READERS, WRITERS, requires
+from exports.deadlines import deadlines_workbook
 from exports.registry_dump import dump_in_worker
 from exports.statistics import statistics_workbook
 from exports.template import template_workbook
-from registry.actor import ROLES
+from registry.actor import ROLES, Actor
 from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.ip_deadlines import DEFAULT_WITHIN_DAYS
 from registry.services.reports import parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,6 +78,23 @@ class ExportController(Controller):
     async def template(self, lang: FromQuery[str] = "zh") -> Response[bytes]:
         _check_lang(lang)
         return Response(template_workbook(lang), media_type=XLSX, headers=_headers(f"park-import-template-{lang}.xlsx"))
+
+    @get(
+        "/deadlines.xlsx",
+        summary="The park's IP deadlines within a window, grouped by tenant, and its fee years past their grace "
+        "(?within=90&lang=zh|en)",
+        guards=[READERS],
+        media_type=XLSX,
+    )
+    async def deadlines(
+        self,
+        request: Request[Actor, object, object],
+        within: Annotated[int, QueryParameter(description="days from today")] = DEFAULT_WITHIN_DAYS,
+        lang: FromQuery[str] = "zh",
+    ) -> Response[bytes]:
+        _check_lang(lang)
+        content = await deadlines_workbook(request.user, within, lang)
+        return Response(content, media_type=XLSX, headers=_headers(f"park-ip-deadlines-{date.today()}-{lang}.xlsx"))
 
     @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[WRITERS],
          media_type=XLSX)  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import together, write_transaction
 from registry.errors import FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_deadlines import (
@@ -45,9 +45,15 @@ def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
     due = fee_due_on(item["filed_on"], fee["patent_year"])
     scheduled = annual_fee(item["kind"], fee["patent_year"])
     return {
-        "ip_id": item["id"], "uscc": item["uscc"], "patent_year": fee["patent_year"], "paid_on": fee["paid_on"],
-        "amount": fee["amount"], "due_on": due, "scheduled_fee": scheduled,
-        "late_fee": late_fee(scheduled, due, fee["paid_on"]), "version": fee["version"],
+        "ip_id": item["id"],
+        "uscc": item["uscc"],
+        "patent_year": fee["patent_year"],
+        "paid_on": fee["paid_on"],
+        "amount": fee["amount"],
+        "due_on": due,
+        "scheduled_fee": scheduled,
+        "late_fee": late_fee(scheduled, due, fee["paid_on"]),
+        "version": fee["version"],
     }
 
 
@@ -65,15 +71,24 @@ def fee_problems(item: Mapping[str, Any], record: Mapping[str, Any], today: date
     if item["kind"] not in PATENT_KINDS:
         errors.append(FieldError("patent_year", "not_a_patent", "只有专利缴纳年费 / only patents pay annual fees"))
     elif not years:
-        errors.append(FieldError("patent_year", "not_granted",
-                                 "专利授权后才缴纳年费（需申请日和授权日）/ annual fees start with the grant "
-                                 "(the item needs its filing and grant dates)"))
+        errors.append(
+            FieldError(
+                "patent_year",
+                "not_granted",
+                "专利授权后才缴纳年费（需申请日和授权日）/ annual fees start with the grant "
+                "(the item needs its filing and grant dates)",
+            )
+        )
     elif record["patent_year"] not in years:
         first, last = years[0], years[-1]
-        errors.append(FieldError(
-            "patent_year", "out_of_range",
-            f"年度应在第 {first}–{last} 年（授权当年至保护期末）/ patent year must be {first}–{last} "
-            "(the year of the grant to the end of the term)"))
+        errors.append(
+            FieldError(
+                "patent_year",
+                "out_of_range",
+                f"年度应在第 {first}–{last} 年（授权当年至保护期末）/ patent year must be {first}–{last} "
+                "(the year of the grant to the end of the term)",
+            )
+        )
     paid_on = record.get("paid_on")
     if paid_on is not None and paid_on > today:
         errors.append(FieldError("paid_on", "in_future", "缴费日期不能晚于今天 / paid_on cannot be in the future"))
@@ -85,7 +100,11 @@ def fee_problems(item: Mapping[str, Any], record: Mapping[str, Any], today: date
 
 
 async def record_fee(
-    actor: Actor, item_id: int, patent_year: int, data: Mapping[str, Any], if_version: int | None = None,
+    actor: Actor,
+    item_id: int,
+    patent_year: int,
+    data: Mapping[str, Any],
+    if_version: int | None = None,
     today: date | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Record (or correct) the payment of a patent year's annual fee. Answers the record and whether
@@ -111,8 +130,6 @@ async def record_fee(
     return _fee_out(item, stored), before is None
 
 
-
-
 async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[str, Any]]]) -> bulk.Counts:
     """Record many checked fees at once — (item as `get_ip` reads it, record from `check_fee`) — for
     `record_fee`, imports and the demo: new years inserted, changed ones updated, each audited,
@@ -128,8 +145,17 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
     at = datetime.now(UTC)
 
     def entry(action: str, key: str, uscc: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> tuple:
-        return (at, actor.username, actor.source, action, "ip_fee", key, uscc, audit.snapshot(before),
-                audit.snapshot(after))
+        return (
+            at,
+            actor.username,
+            actor.source,
+            action,
+            "ip_fee",
+            key,
+            uscc,
+            audit.snapshot(before),
+            audit.snapshot(after),
+        )
 
     for item, record in fees:
         key = f"{item['kind']}:{item['number']}:{record['patent_year']}"
@@ -154,8 +180,10 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
 
 # --- Fees by import ----------------------------------------------------------------------------
 
-_NO_ITEM = "未找到该知识产权：请先登记，或在同一文件的“知识产权”表中列出 / no such IP item: register it first or " \
+_NO_ITEM = (
+    "未找到该知识产权：请先登记，或在同一文件的“知识产权”表中列出 / no such IP item: register it first or "
     "list it on the IP sheet of the same file"
+)
 
 
 def _planned_items(ip_plan: bulk.Plan) -> dict[tuple[str, str], dict[str, Any]]:
@@ -183,8 +211,15 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
             plan.problems.append(bulk.Problem(index, "number", error.code, error.message))
             continue
         if (*key, row["patent_year"]) in first:
-            plan.problems.append(bulk.Problem(index, "patent_year", "duplicate_row",
-                                              "与前面的行重复 / repeats an earlier row", first[(*key, row["patent_year"])]))
+            plan.problems.append(
+                bulk.Problem(
+                    index,
+                    "patent_year",
+                    "duplicate_row",
+                    "与前面的行重复 / repeats an earlier row",
+                    first[(*key, row["patent_year"])],
+                )
+            )
             continue
         first[(*key, row["patent_year"])] = index
         keyed.append((index, key, row))
@@ -209,7 +244,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
         before = stored_fees.get((item["id"], row["patent_year"])) if "id" in item else None
         if before is None:
             plan.creates.append((index, entry))
-        elif (diff := {k: v for k, v in record.items() if before[k] != v}):
+        elif diff := {k: v for k, v in record.items() if before[k] != v}:
             plan.updates.append((index, {**before, "kind": key[0], "number": key[1]}, diff))
         else:
             plan.unchanged += 1
@@ -222,8 +257,15 @@ async def apply_fees(actor: Actor, plan: bulk.Plan) -> bulk.Counts:
     if plan.problems:
         raise bulk.BulkRejected(plan.problems)
     entries = [record for _, record in plan.creates] + [
-        {"kind": before["kind"], "number": before["number"], "patent_year": before["patent_year"],
-         **{k: before[k] for k in ("paid_on", "amount")}, **diff} for _, before, diff in plan.updates]
+        {
+            "kind": before["kind"],
+            "number": before["number"],
+            "patent_year": before["patent_year"],
+            **{k: before[k] for k in ("paid_on", "amount")},
+            **diff,
+        }
+        for _, before, diff in plan.updates
+    ]
     if entries:
         items = await bulk.ip_items_by_key({(e["kind"], e["number"]) for e in entries})
         await write_fees(actor, [(items[(e["kind"], e["number"])], {k: e[k] for k in _FEE_KEYS}) for e in entries])
@@ -240,7 +282,7 @@ async def list_fees(actor: Actor, item_id: int) -> list[dict[str, Any]]:
 # --- Reading the deadlines ---------------------------------------------------------------------
 
 _SELECT = """
-    SELECT d.id, d.item AS ip_id, t.uscc, t.name AS tenant_name, d.kind, i.number, i.title, d.deadline,
+    SELECT d.id, d.item AS ip_id, t.uscc, t.name AS tenant_name, t.name_en AS tenant_name_en, d.kind, i.number, i.title, d.deadline,
            d.patent_year, d.opens_on, d.due_on, d.last_day, d.fee
     FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = d.tenant
 """
@@ -260,12 +302,22 @@ def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
     fee = None if row["fee"] is None else int(row["fee"])
     late = late_fee(fee, due, today) if fee is not None and row["deadline"] == ANNUAL_FEE else None
     return {
-        "ip_id": row["ip_id"], "uscc": row["uscc"], "tenant_name": row["tenant_name"], "kind": row["kind"],
-        "number": row["number"], "title": row["title"], "deadline": row["deadline"],
-        "patent_year": row["patent_year"], "window_opens_on": _day(row["opens_on"]), "due_on": due,
+        "ip_id": row["ip_id"],
+        "uscc": row["uscc"],
+        "tenant_name": row["tenant_name"],
+        "tenant_name_en": row["tenant_name_en"],
+        "kind": row["kind"],
+        "number": row["number"],
+        "title": row["title"],
+        "deadline": row["deadline"],
+        "patent_year": row["patent_year"],
+        "window_opens_on": _day(row["opens_on"]),
+        "due_on": due,
         "grace_ends_on": last if last != due else None,
         "state": "at_risk" if last < today else "grace" if due < today else "due",
-        "fee": fee, "late_fee": late, "amount": None if fee is None else fee + (late or 0),
+        "fee": fee,
+        "late_fee": late,
+        "amount": None if fee is None else fee + (late or 0),
     }
 
 
@@ -290,8 +342,16 @@ async def _owner_filter(actor: Actor, uscc: str | None) -> str | None:
 
 def _check_within(within: int) -> None:
     if not 0 <= within <= MAX_WITHIN_DAYS:
-        raise ValidationFailed("时间窗无效 / invalid window", [FieldError(
-            "within", "out_of_range", f"within 应在 0–{MAX_WITHIN_DAYS} 天 / within must be 0–{MAX_WITHIN_DAYS} days")])
+        raise ValidationFailed(
+            "时间窗无效 / invalid window",
+            [
+                FieldError(
+                    "within",
+                    "out_of_range",
+                    f"within 应在 0–{MAX_WITHIN_DAYS} 天 / within must be 0–{MAX_WITHIN_DAYS} days",
+                )
+            ],
+        )
 
 
 async def _narrowed(actor: Actor, condition: str, args: list[Any], kind: str | None, uscc: str | None
@@ -307,16 +367,23 @@ async def _narrowed(actor: Actor, condition: str, args: list[Any], kind: str | N
 
 
 async def _listed(condition: str, args: list[Any], page: Page, today: date) -> dict:
-    rows = await IPDeadline.raw(
-        f"{_SELECT} WHERE {condition} ORDER BY d.due_on, d.last_day, d.id LIMIT {{}} OFFSET {{}}",
-        *args, page.limit, page.offset,
-    ).run()
-    total = await IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run()
+    order = "ORDER BY d.due_on, d.last_day, d.id"
+    # The page and the count at once on PostgreSQL: the page need not wait for the count.
+    rows, total = await together(
+        IPDeadline.raw(
+            f"{_SELECT} WHERE {condition} {order} LIMIT {{}} OFFSET {{}}", *args, page.limit, page.offset
+        ).run(),
+        IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run(),
+    )
     return listing([shown(row, today) for row in rows], int(total[0]["n"]), page)
 
 
 async def list_deadlines(
-    actor: Actor, page: Page, within: int = DEFAULT_WITHIN_DAYS, kind: str | None = None, uscc: str | None = None,
+    actor: Actor,
+    page: Page,
+    within: int = DEFAULT_WITHIN_DAYS,
+    kind: str | None = None,
+    uscc: str | None = None,
     today: date | None = None,
 ) -> dict:
     """What falls due within `within` days, soonest first (then by last day), with today's amounts."""
@@ -352,8 +419,9 @@ async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -
     return [shown(row, today) for row in rows]
 
 
-async def park_deadlines(actor: Actor, within: int = DEFAULT_WITHIN_DAYS, today: date | None = None
-                         ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def park_deadlines(
+    actor: Actor, within: int = DEFAULT_WITHIN_DAYS, today: date | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The park's deadlines within the window, and its fee years unpaid past their grace (the items
     at risk), each by tenant (USCC), then soonest first — for the deadlines workbook."""
     actor.require_role("admin", "manager", "statistician")
@@ -364,7 +432,9 @@ async def park_deadlines(actor: Actor, within: int = DEFAULT_WITHIN_DAYS, today:
     due = await IPDeadline.raw(f"{_SELECT} WHERE {condition} {order}", *args).run()
     lapsing = await IPDeadline.raw(
         f"{_SELECT} WHERE d.deadline = {{}} AND d.due_on < {{}} AND d.last_day < {{}} {order}",
-        ANNUAL_FEE, today, today,
+        ANNUAL_FEE,
+        today,
+        today,
     ).run()
     return [shown(row, today) for row in due], [shown(row, today) for row in lapsing]
 

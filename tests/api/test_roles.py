@@ -64,6 +64,8 @@ CALLS = [
     Call("deadlines", "GET", "/deadlines", 200, EVERYONE),
     Call("deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=3650&kind=invention", 200, EVERYONE),
     Call("deadline-feed", "GET", "/tenants/{t}/deadlines.ics", 200, EVERYONE),
+    Call("calendar-subscription", "GET", "/tenants/{t}/deadlines/subscription", 200, OWN_WRITERS),
+    Call("renew-calendar-key", "POST", "/tenants/{t}/deadlines/subscription", 200, OWN_WRITERS),
     Call("list-reports", "GET", "/tenants/{t}/reports", 200, EVERYONE),
     Call("get-report", "GET", "/tenants/{t}/reports/{year}", 200, EVERYONE),
     Call("replace-report", "PUT", "/tenants/{t}/reports/{year}", 200, OWN_WRITERS, {"revenue": "7.00"}),

@@ -30,6 +30,7 @@ WHO_MAY = {
     "/exports/statistics/2016Q3.xlsx?lang=en": {"admin", "manager", "statistician"},
     "/exports/registry.xlsx": {"admin", "manager"},
     "/exports/template.xlsx": {"admin", "manager", "statistician", "tenant"},
+    "/exports/deadlines.xlsx?within=365&lang=en": {"admin", "manager", "statistician"},
 }
 
 
@@ -104,3 +105,14 @@ async def test_registry_dump_download_holds_the_tenant(as_role, tenant):
     response = await (await as_role("manager")).get("/exports/registry.xlsx", timeout=DUMP_TIMEOUT)
     assert response.headers["cache-control"] == "no-store"
     assert load_workbook(BytesIO(response.content))["企业"]["A2"].value == tenant["uscc"]
+
+
+async def test_the_deadlines_workbook_download_is_the_commands_and_refuses_a_bad_window(as_role, tenant):
+    client = await as_role("manager")
+    response = await client.get("/exports/deadlines.xlsx", params={"within": 30})
+    assert response.status_code == 200, response.text
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["期限清单", "宽限期已过"] and book["期限清单"].print_title_rows == "$2:$2"
+    for within, lang in ((-1, "zh"), (366 * 20 + 1, "zh"), (30, "fr")):
+        refused = await client.get("/exports/deadlines.xlsx", params={"within": within, "lang": lang})
+        assert refused.status_code == 422 and refused.headers["content-type"].startswith("application/problem+json")

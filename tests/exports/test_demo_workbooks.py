@@ -1,4 +1,5 @@
-"""The demo park's statistics workbooks, every period: the same figures as /stats, and fit to print.
+"""The demo park's statistics workbooks, every period: the same figures as /stats, and fit to print;
+and its deadlines workbook (`park export deadlines`) as printed.
 
 The demo park is loaded once for the module. The print tests convert workbooks with LibreOffice
 headless (Debian: libreoffice-calc-nogui, fonts-noto-cjk; poppler-utils reads the PDF back), as
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from exports.deadlines import deadlines_workbook
 from exports.statistics import statistics_workbook
+from registry.actor import SYSTEM
 from registry.demo import CENSUS_DAY, load_demo
 from registry.periods import Period
-from registry.vocabulary import MONEY_KEYS, REPORT_FIELDS
+from registry.vocabulary import IP_KIND, MONEY_KEYS, REPORT_FIELDS
 from tests.conftest import wipe
 from tests.exports.conftest import open_workbook
 from tests.printed import printed_pages
@@ -32,6 +35,14 @@ PERIODS = [
     *(Period(year, quarter=q) for year in (2015, 2016, 2017) for q in (1, 2, 3, 4)),
 ]
 FIGURE_OF_LABEL = {field.zh: field.key for field in REPORT_FIELDS}
+# The IP counts beside each other on the summary and the IP sheet: label -> key of /stats' `ip`.
+IP_OF_LABEL = {"期末有效知识产权": "valid_at_end", "其中：年费宽限期已过": "at_risk_at_end"}
+IP_OF_COLUMN = {
+    "期末有效(件)": "valid_at_end",
+    "其中年费宽限期已过(件)": "at_risk_at_end",
+    "本期申请(件)": "filed",
+    "本期授权(件)": "granted",
+}
 # What a clerk may be handed at most for any of these workbooks (seven sheets; 109 tenants on the
 # Torch sheet, three pages across and at most three down; the summary's list of tenants that have
 # not reported runs to three pages when hardly anyone has, as on the census day).
@@ -135,6 +146,7 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
         column = next((h for h in header if h.startswith(f"{label}(")), None)
         if column:
             _assert_figure(total[column], key, api["figures"][key]["value"], f"{period} 按产业 {label}")
+    _check_ip(book, api, str(period))
     header, rows = _table(book["企业明细"])
     assert len(rows) - 1 == api["tenants"]["at_end"]
     total = dict(zip(header, rows[-1], strict=True))
@@ -146,6 +158,21 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
     return columns
 
 
+def _check_ip(book, api: dict, where: str) -> None:
+    """The summary's valid and at-risk IP, and the IP sheet's counts by kind, against /stats."""
+    summary = {row[0]: row for row in book["概览"].iter_rows(values_only=True) if row[0]}
+    for label, key in IP_OF_LABEL.items():
+        assert summary[label][2] == api["ip"][key], f"{where} 概览 {label}"
+    header, rows = _table(book["知识产权"])
+    assert set(IP_OF_COLUMN) <= set(header), header
+    kinds = {IP_KIND.label(kind): kind for kind in IP_KIND.codes}
+    for row in rows:
+        counts = api["ip_by_kind"][kinds[row[0]]] if row[0] in kinds else api["ip"]
+        assert row[0] in kinds or row[0] == "合计", row
+        for column, key in IP_OF_COLUMN.items():
+            assert row[header.index(column)] == counts[key], f"{where} 知识产权 {row[0]} {column}"
+
+
 async def test_every_period_column_of_every_workbook_equals_stats_of_that_period(statistician):
     stats = _Stats(statistician)
     columns = 0
@@ -153,6 +180,19 @@ async def test_every_period_column_of_every_workbook_equals_stats_of_that_period
         columns += await _check_workbook(stats, period, None)
     columns += await _check_workbook(stats, Period(2017), CENSUS_DAY)
     assert columns == 22 * 2 + 4 * 7 + 6 * 3  # every summary pair; the by-period columns of years and halves
+
+
+async def test_this_years_workbook_counts_the_demo_patents_at_risk_beside_the_valid_ones(statistician):
+    """The demo leaves two patents with a fee year unpaid past its grace (SPEC §8): this year's
+    workbook, dated today, counts them beside the valid items, as /stats does."""
+    today = date.today()
+    api = await _Stats(statistician)(str(today.year), today)
+    assert api["ip"]["at_risk_at_end"] == 2
+    book = open_workbook(await statistics_workbook(Period(today.year), "zh", today))
+    _check_ip(book, api, str(today.year))
+    english = open_workbook(await statistics_workbook(Period(today.year), "en", today))
+    summary = {row[0]: row for row in english["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["of which annual fee past grace (at risk)"][2] == 2
 
 
 async def test_the_2017h1_workbook_carries_the_published_78_yi_yuan(demo_park):
@@ -245,3 +285,69 @@ def test_the_notes_print_whole_within_the_page_width(printed):
     text = "".join(notes)
     assert notes and "整千元" in text and "未报" in text
     assert "sqlite" not in text.lower() and "/api/" not in text
+
+
+# --- The deadlines workbook, printed --------------------------------------------------------------
+
+# The demo park's deadlines within the default 90 days: some 600 lines (about 480 deadlines under
+# some 110 tenant lines), printed about 55 lines a page one page wide — 12 pages in Chinese, 11 in
+# English (LibreOffice 7.4). Bound: 16 pages, and never fewer than 45 lines a page.
+MOST_DEADLINE_PAGES, LEAST_LINES_A_PAGE = 16, 45
+DEADLINE_HEADERS = {
+    "zh": ["企业", "知识产权类型", "申请号/登记号", "名称", "事项", "截止日", "宽限期至", "状态", "年费(元)",
+           "滞纳金(元)", "应缴(元)"],
+    "en": ["Tenant", "Kind", "Number", "Title", "Deadline", "Due on", "Grace ends", "State", "Fee (yuan)",
+           "Late fee (yuan)", "To pay (yuan)"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+async def printed_deadlines(demo_park):
+    workbooks = {lang: await deadlines_workbook(SYSTEM, lang=lang) for lang in ("zh", "en")}
+    with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
+        pages = await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+    yield {lang: (open_workbook(content), pages[lang]) for lang, content in workbooks.items()}
+
+
+def _money(value) -> str:
+    return f"{value:,.2f}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_deadlines_workbook_prints_one_page_wide_each_page_headed_and_every_line_whole(printed_deadlines, lang):
+    book, pages = printed_deadlines[lang]
+    sheet_titles = book.sheetnames  # 期限清单 / Deadlines, then 宽限期已过 / Past grace
+    lines = sum(sheet.max_row for sheet in book)
+    assert 2 <= len(pages) <= MOST_DEADLINE_PAGES and lines >= LEAST_LINES_A_PAGE * (len(pages) - 2), len(pages)
+    page_word = "第 {x} 页，共 {y} 页" if lang == "zh" else "Page {x} of {y}"
+    for number, page in enumerate(pages, 1):
+        head = page.strip().splitlines()[0]
+        assert ("动力谷自主创新园" if lang == "zh" else "Power Valley") in head
+        assert any(title in head for title in sheet_titles), head
+        assert page_word.format(x=number, y=len(pages)) in page
+        # The header row atop every page, all of it: no column pushed onto a page of its own.
+        header = next(line for line in page.splitlines() if DEADLINE_HEADERS[lang][0] in line.split())
+        positions = [header.find(label) for label in DEADLINE_HEADERS[lang]]
+        assert -1 not in positions and positions == sorted(positions), header
+
+    # Each sheet's lines in the order written, each whole on one printed line: every deadline line
+    # names its tenant beside the item's number, title, what is due and what it costs, so a page read
+    # on its own still says whose deadlines it holds; every tenant's line names it with its USCC.
+    def bare(text) -> str:  # the PDF's text spaces bold type its own way
+        return "".join(str(text).split())
+
+    printed_lines = [bare(line) for page in pages for line in page.splitlines()]
+    at = 0
+    for sheet in book:
+        for row in sheet.iter_rows(min_row=3, values_only=True):
+            name, second, number, title, what, *_, amount = row
+            if number is not None:
+                expected = [name, number, title, what] + ([_money(amount)] if amount is not None else [])
+            elif second is not None:
+                expected = [name, second, row[3], _money(amount)]  # the tenant's line: name, USCC, count, total
+            else:
+                continue
+            while not all(bare(part) in printed_lines[at] for part in expected):
+                at += 1
+                assert at < len(printed_lines), f"{sheet.title}: {expected} not printed whole on one line"
+            at += 1
