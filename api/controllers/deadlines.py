@@ -54,7 +54,8 @@ async def _feed_actor(connection: ASGIConnection, key: str) -> Actor:
     return await calendar_keys.feed_actor(connection.path_params["uscc"], key)
 
 
-def _subscription(request: Request, row: dict) -> CalendarSubscription:
+def subscription_answer(request: Request, row: dict) -> CalendarSubscription:
+    """A tenant's key with the URLs a calendar app subscribes to (the API's answer, the portal's page)."""
     url = f"{request.url_for('tenant_calendar', uscc=row['uscc'])}?key={row['key']}"
     return struct_of(CalendarSubscription, {**row, "url": url, "webcal_url": "webcal" + url[url.index(":") :]})
 
@@ -99,7 +100,7 @@ class TenantDeadlineController(Controller):
         summary="The URL a calendar app subscribes to for the tenant's deadlines (tenant's own, manager, admin)",
     )
     async def subscription(self, request: Request[Actor, object, object], uscc: FromPath[str]) -> CalendarSubscription:
-        return _subscription(request, await calendar_keys.subscription(request.user, uscc))
+        return subscription_answer(request, await calendar_keys.subscription(request.user, uscc))
 
     @post(
         "/deadlines/subscription",
@@ -109,7 +110,7 @@ class TenantDeadlineController(Controller):
     async def renew_subscription(
         self, request: Request[Actor, object, object], uscc: FromPath[str]
     ) -> CalendarSubscription:
-        return _subscription(request, await calendar_keys.renew(request.user, uscc))
+        return subscription_answer(request, await calendar_keys.renew(request.user, uscc))
 
 
 class FeeController(Controller):

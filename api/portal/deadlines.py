@@ -5,16 +5,17 @@ and the statistics office see the park, a tenant its own — the same service an
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from api.controllers.deadlines import subscription_answer
 from api.controllers.exports import XLSX
-from api.portal.page import PageActor, lang_of, render
+from api.portal.page import Form, PageActor, lang_of, render
 from exports.calendar import deadline_calendar
 from exports.deadlines import deadlines_workbook
 from registry.errors import FieldError, NotFound, ValidationFailed
-from registry.services import deadlines
+from registry.services import calendar_keys, deadlines
 from registry.services.deadline_table import at_risk
 from registry.services.listing import Page
 from registry.vocabulary import DEADLINE_FIELDS, IP_KIND
@@ -81,6 +82,7 @@ class DeadlinePages(Controller):
                 "errors": errors,
                 "park_wide": actor.reads_everything,
                 "calendar_of": uscc or (None if actor.reads_everything else actor.tenant_uscc),
+                "may_subscribe": actor.role in calendar_keys.KEY_HOLDERS,
                 "fields": {f.key: f for f in DEADLINE_FIELDS},
                 "kinds": IP_KIND,
             },
@@ -100,6 +102,20 @@ class DeadlinePages(Controller):
                 "Content-Disposition": f'attachment; filename="{uscc}-deadlines.ics"',
                 "Cache-Control": "no-store",
             },
+        )
+
+    @post("/{uscc:str}/subscription")
+    async def subscription(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template:
+        """The URL a calendar app subscribes to for the tenant's deadlines (the key is issued at the first
+        ask, audited); `renew=1` draws a new key, and every URL handed out before stops working."""
+        uscc = uscc.upper()
+        renewed = data.get("renew") == "1"
+        row = await (calendar_keys.renew if renewed else calendar_keys.subscription)(actor, uscc)
+        return render(
+            request,
+            "deadlines_subscription.html",
+            {"subscription": subscription_answer(request, row), "renewed": renewed},
+            actor=actor,
         )
 
     @get("/workbook.xlsx")

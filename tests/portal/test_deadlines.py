@@ -210,3 +210,46 @@ async def test_deadlines_at_phone_width(signed_in):
             for table in await page.locator(".table-wrap").all():  # nothing cut off or scrolled in a table
                 assert await table.evaluate("t => t.scrollWidth <= t.clientWidth"), f"{role} {lang}"
             await screenshot(page, f"deadlines-{role}-{lang}-phone")
+
+
+async def test_a_tenant_subscribes_its_calendar_app_and_renews_the_address(signed_in):
+    """The subscription address opens the feed without signing in (a calendar app cannot); a new
+    address ends the old one; another tenant's is the same 404 as an unknown one."""
+    import httpx
+
+    park = await _park()
+    mine, theirs = park["mine"], park["theirs"]
+    page = await signed_in("tenant", mine["uscc"])
+    await page.goto("/deadlines")
+    await page.get_by_role("button", name="在日历程序中订阅").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("订阅期限日历")
+    first = await page.get_by_label("订阅地址").input_value()
+    assert first.startswith("http") and f"/tenants/{mine['uscc']}/deadlines.ics?key=" in first
+    await expect(page.get_by_role("link", name="用日历程序打开")).to_have_attribute("href", "webcal" + first[first.index(":"):])
+    await screenshot(page, "deadlines-subscription-zh")
+    async with httpx.AsyncClient() as app:  # a calendar app: no cookie, no token
+        feed = await app.get(first)
+        assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+        assert park["soon"]["number"] in feed.text and park["other"]["number"] not in feed.text
+
+        await page.get_by_role("button", name="换发新地址（旧地址作废）").click()
+        await expect(page.get_by_role("status")).to_contain_text("以前发出的地址已停止工作")
+        second = await page.get_by_label("订阅地址").input_value()
+        assert second != first
+        assert (await app.get(first)).status_code == 404
+        assert (await app.get(second)).status_code == 200
+
+    bodies = []
+    for uscc in (theirs["uscc"], new_uscc()):  # another tenant's address cannot be asked for
+        await page.goto("/deadlines")
+        response = await page.request.post(
+            f"/deadlines/{uscc}/subscription",
+            form={"_csrf": await page.locator("input[name=_csrf]").first.input_value()},
+        )
+        assert response.status == 404
+        bodies.append(await response.text())
+    assert theirs["name"] not in bodies[0]
+
+    statistician = await signed_in("statistician")
+    await statistician.goto(f"/deadlines?uscc={mine['uscc']}")
+    await expect(statistician.get_by_role("button", name="在日历程序中订阅")).to_have_count(0)
