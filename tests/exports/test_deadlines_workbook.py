@@ -37,7 +37,7 @@ async def test_deadlines_are_grouped_by_tenant_with_totals(empty_registry):
     assert book.sheetnames == ["期限清单", "宽限期已过"]
     sheet = book["期限清单"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert rows[0][:6] == ["企业", "知识产权类型", "申请号/登记号", "名称", "事项", "截止日"]
+    assert rows[0][:6] == ["企业名称", "知识产权类型", "申请号/登记号", "名称", "事项", "截止日"]
     ordered = sorted([first, second], key=lambda t: t["uscc"])
     groups = [r for r in rows if r[1] in {first["uscc"], second["uscc"]}]  # a tenant's line: name, USCC
     assert [(r[0], r[1]) for r in groups] == [(t["name"], t["uscc"]) for t in ordered]
