@@ -22,6 +22,7 @@ from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS
+from api.schemas import Health
 from registry.db import DB, close_database, open_database
 from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
@@ -35,9 +36,9 @@ CONTROLLERS = [
 
 
 @get("/health", summary="Liveness and database reachability", tags=["health"], security=[])
-async def health() -> dict:
+async def health() -> Health:
     await Account.raw("SELECT 1").run()
-    return {"status": "ok", "engine": DB.engine_type}
+    return Health(status="ok", engine=DB.engine_type)
 
 
 @asynccontextmanager

@@ -8,7 +8,7 @@ problem-details handler answers it with its own 4xx status.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -50,9 +50,9 @@ class ImportController(Controller):
         request_max_body_size=UPLOAD_LIMIT,
         status_code=201,
         responses={
-            200: ResponseSpec(dict[str, Any], generate_examples=False,
+            200: ResponseSpec(ImportBatch, generate_examples=False,
                               description="Dry run: what the import would do; nothing written"),
-            422: ResponseSpec(dict[str, Any], generate_examples=False,
+            422: ResponseSpec(ImportBatch, generate_examples=False,
                               description="The file has errors: the same report; nothing written"),
         },
     )
@@ -61,11 +61,11 @@ class ImportController(Controller):
         request: Request[Actor, object, object],
         data: MultipartBody[ImportUpload],
         dry_run: Annotated[bool, QueryParameter(description="plan and report only; write nothing")] = False,
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[ImportBatch]:
         content = await data.file.read()
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run)
         headers = {"Location": f"/api/v1/imports/{report.id}"}
-        return Response(report.to_json(), status_code=_STATUS[report.status], headers=headers)
+        return Response(struct_of(ImportBatch, report.to_json()), status_code=_STATUS[report.status], headers=headers)
 
     @get("/", summary="Import batches, newest first")
     async def list_imports(
@@ -97,8 +97,8 @@ class ImportController(Controller):
                         headers={"Location": f"/api/v1/imports/{report.id}"})
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
-    async def get_import(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> dict[str, Any]:
-        return (await get_batch(request.user, batch_id)).to_json()
+    async def get_import(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> ImportBatch:
+        return struct_of(ImportBatch, (await get_batch(request.user, batch_id)).to_json())
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
     async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:

@@ -4,7 +4,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 
 from api.auth import READERS, requires
-from api.schemas import AuditEntry, ClosedYear, page_of
+from api.schemas import AuditPage, ClosedYear, page_of
 from registry import audit
 from registry.actor import Actor
 from registry.services import closed_years
@@ -45,9 +45,9 @@ class AuditController(Controller):
         self, request: Request[Actor, object, object], entity: FromQuery[str | None] = None,
         uscc: FromQuery[str | None] = None, actor: FromQuery[str | None] = None, source: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
-    ) -> dict:
+    ) -> AuditPage:
         """`actor` is the account that made the change; `source` where it came from: `request:<id>`, `cli`, `demo`,
         `import:<batch id>`."""
         uscc = uscc.strip().upper() if uscc else None  # as every /tenants/{uscc} path takes it
         entries = await audit.list_entries(request.user, entity, uscc, limit, offset, by=actor, source=source)
-        return page_of(AuditEntry, entries)
+        return page_of(AuditPage, entries)
