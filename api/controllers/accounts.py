@@ -17,6 +17,7 @@ from api.schemas import (
     struct_of,
 )
 from registry.actor import Actor
+from registry.permissions import Action
 from registry.services import accounts
 from registry.services.listing import Page
 
@@ -42,7 +43,7 @@ class AuthController(Controller):
 class UserController(Controller):
     path = "/users"
     tags = ["users"]
-    guards = [requires("admin", "manager")]
+    guards = [requires(Action.MANAGE_ACCOUNTS)]
 
     @get("/", summary="Accounts (managers see tenant accounts)")
     async def list_users(

@@ -15,10 +15,11 @@ from litestar.datastructures import UploadFile
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
-from api.auth import WRITERS
+from api.auth import requires
 from api.schemas import ImportBatch, ImportBatchPage, struct_of
 from importers import apply_dry_run, errors_workbook, get_batch, list_batches, run_import
 from registry.actor import Actor
+from registry.permissions import Action
 from registry.services.listing import Page
 from registry.settings import settings
 
@@ -37,7 +38,7 @@ class ImportUpload:
 class ImportController(Controller):
     path = "/imports"
     tags = ["imports"]
-    guards = [WRITERS]
+    guards = [requires(Action.IMPORT)]
 
     @post(
         "/",

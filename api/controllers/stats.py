@@ -5,8 +5,9 @@ from datetime import date
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
 
-from api.auth import READERS
+from api.auth import requires
 from api.schemas import ParkStatistics, struct_of
+from registry.permissions import Action
 from registry.services.reports import parse_period
 from registry.stats import park_stats
 
@@ -14,7 +15,7 @@ from registry.stats import park_stats
 class StatsController(Controller):
     path = "/stats"
     tags = ["statistics"]
-    guards = [READERS]
+    guards = [requires(Action.READ_PARK)]
 
     @get(
         "/{period:str}",
