@@ -21,7 +21,7 @@ from api.edge import EdgeRequest, refuse_control_characters
 from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
-from api.problems import EXCEPTION_HANDLERS
+from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
 from api.schemas import Health
 from registry.db import DB, close_database, open_database
 from registry.login_throttle import LoginThrottle
@@ -57,6 +57,7 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     app = Litestar(
         route_handlers=[api, *portal_routes()],
         on_app_init=[auth.on_app_init],
+        plugins=[PROBLEM_DETAILS],
         request_class=EdgeRequest,
         before_request=refuse_control_characters,
         openapi_config=openapi_config(),
