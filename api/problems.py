@@ -31,19 +31,37 @@ class Problem(ProblemDetailsException):
     """A problem as the registry answers it: `type` named after the title, the bad fields in `errors`,
     more members (RFC 9457 extensions, e.g. both plans of a changed import) in `extensions`."""
 
-    def __init__(self, status: int, detail: str, title: str | None = None, errors: list[FieldError] | None = None,
-                 headers: dict[str, str] | None = None, extensions: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        title: str | None = None,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
         title = title or HTTPStatus(status).phrase
         members = {"errors": [vars(e).copy() for e in errors]} if errors else {}
-        super().__init__(detail=detail, status_code=status, headers=headers, extra={**members, **(extensions or {})},
-                         type_=_TYPE_BASE + title.lower().replace(" ", "-"), title=title)
+        super().__init__(
+            detail=detail,
+            status_code=status,
+            headers=headers,
+            extra={**members, **(extensions or {})},
+            type_=_TYPE_BASE + title.lower().replace(" ", "-"),
+            title=title,
+        )
 
 
 # msgspec's ValidationError carries only its sentence: the rule a value broke is read from msgspec's words
 # (tests/api/test_hostile_input.py pins each), and said again in Chinese beside msgspec's English.
-_RULES = (("of length", "length", "长度不符"), ("matching regex", "format", "格式不符"),
-          ("Invalid enum value", "not_a_choice", "不是可选值"), ("<=", "out_of_range", "超出范围"),
-          (">=", "out_of_range", "超出范围"), ("Expected `", "type", "类型不对"))
+_RULES = (
+    ("of length", "length", "长度不符"),
+    ("matching regex", "format", "格式不符"),
+    ("Invalid enum value", "not_a_choice", "不是可选值"),
+    ("<=", "out_of_range", "超出范围"),
+    (">=", "out_of_range", "超出范围"),
+    ("Expected `", "type", "类型不对"),
+)
 
 
 def broken_rule(field: str, message: str) -> FieldError:
@@ -72,8 +90,11 @@ def http_problem(error: HTTPException) -> Problem:
 
 def duplicate_key(_: Exception) -> Problem:
     """Two writers raced to create the same key; the database's unique index let one through."""
-    return Problem(409, "该记录刚被他人登记，请刷新后再试 / someone registered this record a moment ago; "
-                        "reload and retry", "Conflict")
+    return Problem(
+        409,
+        "该记录刚被他人登记，请刷新后再试 / someone registered this record a moment ago; reload and retry",
+        "Conflict",
+    )
 
 
 def http_error(request: Request, error: HTTPException) -> Response:
@@ -89,16 +110,21 @@ def sqlite_integrity_error(request: Request, error: sqlite3.IntegrityError) -> R
 
 def unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return Problem(500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)"
-                   ).to_response(request)
+    return Problem(
+        500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)"
+    ).to_response(request)
 
 
-PROBLEM_DETAILS = ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map={
-    RegistryError: registry_problem,
-    ValidationException: validation_problem,
-    HTTPException: http_problem,
-    UniqueViolationError: duplicate_key,
-}))
+PROBLEM_DETAILS = ProblemDetailsPlugin(
+    ProblemDetailsConfig(
+        exception_to_problem_detail_map={
+            RegistryError: registry_problem,
+            ValidationException: validation_problem,
+            HTTPException: http_problem,
+            UniqueViolationError: duplicate_key,
+        }
+    )
+)
 # What the plugin's table cannot hold: these need the request (a 5xx is logged with its path).
 EXCEPTION_HANDLERS = {
     sqlite3.IntegrityError: sqlite_integrity_error,
