@@ -11,7 +11,7 @@ from api.auth import jwt_auth
 from api.controllers.accounts import AuthController, UserController
 from api.controllers.deadlines import DeadlineController, FeeController, TenantDeadlineController
 from api.controllers.exports import ExportController
-from api.controllers.imports import ImportController
+from api.controllers.imports import ImportController, upload_router
 from api.controllers.ip import IPController, TenantIPController
 from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
@@ -30,7 +30,7 @@ from registry.tables import Account
 
 CONTROLLERS = [
     AuthController, UserController, TenantController, TenantIPController, IPController, ReportController,
-    PeriodController, AuditController, StatsController, ImportController, ExportController,
+    PeriodController, AuditController, StatsController, ExportController,
     DeadlineController, TenantDeadlineController, FeeController,
 ]
 
@@ -39,6 +39,14 @@ CONTROLLERS = [
 async def health() -> Health:
     await Account.raw("SELECT 1").run()
     return Health(status="ok", engine=DB.engine_type)
+
+
+def _check_database(config: Settings) -> None:
+    """Piccolo binds each table to its engine when the table class is made, on importing the registry, so
+    the process has one database: the one DATABASE_URL names. An app for another would write to it."""
+    if config.database_url != settings().database_url:
+        raise ValueError(f"this process's registry uses {settings().database_url!r}, not {config.database_url!r}: "
+                         "set DATABASE_URL to choose the database")
 
 
 @asynccontextmanager
@@ -51,11 +59,15 @@ async def _database(_: Litestar):
 
 
 def create_app(config: Settings | None = None, extra_routers: list | None = None) -> Litestar:
+    """The app for `config` (the process's settings, from the environment, when not given): its secret,
+    token lifetime, upload cap, login limits and session idle time are read here, not at import."""
     config = config or settings()
+    _check_database(config)
     auth = jwt_auth(config)
-    api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, health, *(extra_routers or [])])
+    api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, upload_router([ImportController], config.import_max_bytes), health,
+                                                 *(extra_routers or [])])
     app = Litestar(
-        route_handlers=[api, *portal_routes()],
+        route_handlers=[api, *portal_routes(config.import_max_bytes)],
         on_app_init=[auth.on_app_init],
         plugins=[PROBLEM_DETAILS],
         request_class=EdgeRequest,

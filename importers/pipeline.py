@@ -221,10 +221,12 @@ async def run_import(
     dry_run: bool,
     *,
     progress: bulk.Progress | None = None,
+    max_bytes: int | None = None,
 ) -> ImportReport:
-    """Import a spreadsheet (SPEC §4). ImportRefused for files that cannot be read at all."""
+    """Import a spreadsheet (SPEC §4). ImportRefused for files that cannot be read at all, or larger than
+    `max_bytes` (the app's upload cap; the process's settings when not given)."""
     actor.require(Action.IMPORT)
-    check_size(len(content), settings().import_max_bytes)
+    check_size(len(content), max_bytes or settings().import_max_bytes)
     filename, sheets, issues = await asyncio.to_thread(_read, filename, content)
     batch = {
         "created_at": datetime.now(UTC),
