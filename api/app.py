@@ -11,7 +11,7 @@ from api.auth import jwt_auth
 from api.controllers.accounts import AuthController, UserController
 from api.controllers.deadlines import DeadlineController, FeeController, TenantDeadlineController
 from api.controllers.exports import ExportController
-from api.controllers.imports import ImportController
+from api.controllers.imports import ImportController, upload_router
 from api.controllers.ip import IPController, TenantIPController
 from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
@@ -21,7 +21,8 @@ from api.edge import EdgeRequest, refuse_control_characters
 from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
-from api.problems import EXCEPTION_HANDLERS
+from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
+from api.schemas import Health
 from registry.db import DB, close_database, open_database
 from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
@@ -29,15 +30,23 @@ from registry.tables import Account
 
 CONTROLLERS = [
     AuthController, UserController, TenantController, TenantIPController, IPController, ReportController,
-    PeriodController, AuditController, StatsController, ImportController, ExportController,
+    PeriodController, AuditController, StatsController, ExportController,
     DeadlineController, TenantDeadlineController, FeeController,
 ]
 
 
 @get("/health", summary="Liveness and database reachability", tags=["health"], security=[])
-async def health() -> dict:
+async def health() -> Health:
     await Account.raw("SELECT 1").run()
-    return {"status": "ok", "engine": DB.engine_type}
+    return Health(status="ok", engine=DB.engine_type)
+
+
+def _check_database(config: Settings) -> None:
+    """Piccolo binds each table to its engine when the table class is made, on importing the registry, so
+    the process has one database: the one DATABASE_URL names. An app for another would write to it."""
+    if config.database_url != settings().database_url:
+        raise ValueError(f"this process's registry uses {settings().database_url!r}, not {config.database_url!r}: "
+                         "set DATABASE_URL to choose the database")
 
 
 @asynccontextmanager
@@ -50,12 +59,17 @@ async def _database(_: Litestar):
 
 
 def create_app(config: Settings | None = None, extra_routers: list | None = None) -> Litestar:
+    """The app for `config` (the process's settings, from the environment, when not given): its secret,
+    token lifetime, upload cap, login limits and session idle time are read here, not at import."""
     config = config or settings()
+    _check_database(config)
     auth = jwt_auth(config)
-    api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, health, *(extra_routers or [])])
+    api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, upload_router([ImportController], config.import_max_bytes), health,
+                                                 *(extra_routers or [])])
     app = Litestar(
-        route_handlers=[api, *portal_routes()],
+        route_handlers=[api, *portal_routes(config.import_max_bytes)],
         on_app_init=[auth.on_app_init],
+        plugins=[PROBLEM_DETAILS],
         request_class=EdgeRequest,
         before_request=refuse_control_characters,
         openapi_config=openapi_config(),

@@ -7,6 +7,8 @@ import getpass
 import secrets
 import sys
 
+from registry.permissions import ROLES
+
 
 def _serve(args: argparse.Namespace) -> int:
     import logging
@@ -127,7 +129,7 @@ def parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="accounts").add_subparsers(dest="users_command", required=True)
     add = users.add_parser("add", help="add an account")
     add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["admin", "manager", "statistician", "tenant"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--tenant", help="the tenant's USCC (tenant accounts)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(run=_users_add)

@@ -15,9 +15,11 @@ from urllib.parse import unquote_plus
 
 import msgspec
 from litestar import Request
-from litestar.exceptions import ClientException, ValidationException
+from litestar.exceptions import ClientException
 from litestar.types import Empty
 
+from api.problems import NOT_VALID, broken_rule
+from registry.errors import FieldError, ValidationFailed
 from registry.records import CONTROL_CHARACTERS
 
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
@@ -43,24 +45,21 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
     if struct is None:
         return raw
     if not isinstance(raw, dict):
-        raise ValidationException(extra=[{"key": "body", "message": "请求内容应为 JSON 对象 / the body must be a JSON object"}])
+        raise ValidationFailed(NOT_VALID, [FieldError("body", "invalid", "请求内容应为 JSON 对象 / the body must be a JSON object")])
     fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
-    errors = []
+    errors = [FieldError(name, "required", "必填 / required") for name, f in fields.items() if f.required and name not in raw]
     for name, value in raw.items():
         field = fields.get(name)
         if field is None:
-            errors.append({"key": name, "message": f"Object contains unknown field `{name}`"})
+            errors.append(FieldError(name, "unknown_field", f"未知字段 / unknown field {name!r}"))
             continue
         try:
             msgspec.convert(value, field.type, strict=True)
         except msgspec.ValidationError as error:
-            errors.append({"key": name, "message": str(error)})
+            errors.append(broken_rule(name, str(error)))
     if errors:
-        raise ValidationException(extra=errors)
-    try:
-        return msgspec.convert(raw, struct, strict=True)
-    except msgspec.ValidationError as error:  # a required field missing
-        raise ValidationException(extra=[{"key": "body", "message": str(error)}]) from None
+        raise ValidationFailed(NOT_VALID, errors)
+    return msgspec.convert(raw, struct, strict=True)
 
 
 class EdgeRequest(Request):

@@ -1,101 +1,132 @@
-"""Every error as RFC 9457 problem details; a 5xx is a bug, logged with its trace."""
+"""Every error as RFC 9457 problem details, through Litestar's ProblemDetailsPlugin; a 5xx is a bug, logged
+with its trace.
+
+The plugin renders the problem (`application/problem+json`, its members) and turns each kind of error
+into one by the table below. Two things it cannot do are done here: a problem's `type` is named after its
+title, and a validation problem names every bad field with a code and a zh+en message (`errors`), which
+Litestar's own ValidationException does not carry (it holds msgspec's English sentences).
+"""
 
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 from http import HTTPStatus
+from typing import Any
 
 from asyncpg.exceptions import UniqueViolationError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 
-from registry.errors import RegistryError
+from registry.errors import FieldError, RegistryError
 
 log = logging.getLogger("park.api")
 PROBLEM_JSON = "application/problem+json"
 _TYPE_BASE = "https://park-registry.example/problems/"
+NOT_VALID = "请求内容无效 / the request is not valid"
 
 
-def problem(status: int, detail: str, title: str | None = None, errors: list[dict] | None = None,
-            headers: dict[str, str] | None = None, extensions: dict | None = None) -> Response:
-    title = title or HTTPStatus(status).phrase
-    body: dict = {"type": _TYPE_BASE + title.lower().replace(" ", "-"), "title": title, "status": status,
-                  "detail": detail}
-    if errors:
-        body["errors"] = errors
-    body.update(extensions or {})
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+class Problem(ProblemDetailsException):
+    """A problem as the registry answers it: `type` named after the title, the bad fields in `errors`,
+    more members (RFC 9457 extensions, e.g. both plans of a changed import) in `extensions`."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        title: str | None = None,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
+        title = title or HTTPStatus(status).phrase
+        members = {"errors": [vars(e).copy() for e in errors]} if errors else {}
+        super().__init__(
+            detail=detail,
+            status_code=status,
+            headers=headers,
+            extra={**members, **(extensions or {})},
+            type_=_TYPE_BASE + title.lower().replace(" ", "-"),
+            title=title,
+        )
 
 
-def registry_error(_: Request, error: RegistryError) -> Response:
-    errors = [{"field": e.field, "code": e.code, "message": e.message} for e in error.errors]
-    return problem(error.status, error.detail, error.title, errors, extensions=error.extensions)
+# msgspec's ValidationError carries only its sentence: the rule a value broke is read from msgspec's words
+# (tests/api/test_hostile_input.py pins each), and said again in Chinese beside msgspec's English.
+_RULES = (
+    ("of length", "length", "长度不符"),
+    ("matching regex", "format", "格式不符"),
+    ("Invalid enum value", "not_a_choice", "不是可选值"),
+    ("<=", "out_of_range", "超出范围"),
+    (">=", "out_of_range", "超出范围"),
+    ("Expected `", "type", "类型不对"),
+)
 
 
-_FIELD_AT = re.compile(r"at `\$\.([\w.\[\]]+)`")
-_UNKNOWN = re.compile(r"unknown field `([^`]+)`")
-# msgspec's words for a broken bound, as the registry's codes for the same rule.
-_CODES = (("of length", "length"), ("matching regex", "format"), ("Invalid enum value", "not_a_choice"),
-          ("<=", "out_of_range"), (">=", "out_of_range"), ("Expected `", "type"))
+def broken_rule(field: str, message: str) -> FieldError:
+    """The field error of a value msgspec (or Litestar, for a parameter) refused with `message`."""
+    code, zh = next(((code, zh) for words, code, zh in _RULES if words in message), ("invalid", "无效"))
+    return FieldError(field, code, f"{zh} / {message}")
 
 
-def _code(message: str) -> str:
-    return next((code for words, code in _CODES if words in message), "invalid")
+def registry_problem(error: RegistryError) -> Problem:
+    return Problem(error.status, error.detail, error.title, error.errors, extensions=error.extensions)
 
 
-def _field_errors(error: ValidationException) -> list[dict]:
-    """msgspec's messages name the JSON path; keep the field name and the message."""
-    out = []
-    for item in error.extra if isinstance(error.extra, list) else []:
-        message = str(item.get("message", ""))
-        if unknown := _UNKNOWN.search(message):
-            out.append({"field": unknown[1], "code": "unknown_field", "message": f"未知字段 / unknown field {unknown[1]!r}"})
-            continue
-        at = _FIELD_AT.search(message)
-        field = at[1] if at else str(item.get("key") or "body")
-        code = "required" if "missing required field" in message.lower() else _code(message)
-        if code == "required" and (missing := re.search(r"field `([^`]+)`", message)):
-            field = missing[1]
-        out.append({"field": field, "code": code, "message": message})
-    return out or [{"field": "body", "code": "invalid", "message": str(error.detail)}]
+def validation_problem(error: ValidationException) -> Problem:
+    """A query, path or multipart parameter Litestar refused; it names the parameter (`key`). JSON bodies
+    are checked field by field at the edge (api/edge.py) and never reach here."""
+    items = error.extra if isinstance(error.extra, list) else []
+    errors = [broken_rule(str(item.get("key") or "body"), str(item.get("message", ""))) for item in items]
+    return Problem(422, NOT_VALID, "Validation failed", errors or [FieldError("body", "invalid", str(error.detail))])
 
 
-def validation_error(_: Request, error: ValidationException) -> Response:
-    return problem(422, "请求内容无效 / the request is not valid", "Validation failed", _field_errors(error))
-
-
-def http_error(_: Request, error: HTTPException) -> Response:
+def http_problem(error: HTTPException) -> Problem:
     if error.status_code >= 500:
         log.error("HTTP %s: %s", error.status_code, error.detail)
-    headers = dict(error.headers or {})
-    return problem(error.status_code, str(error.detail), headers=headers or None)
+    return Problem(error.status_code, str(error.detail), headers=dict(error.headers or {}) or None)
 
 
-def duplicate_key(_: Request, error: Exception) -> Response:
+def duplicate_key(_: Exception) -> Problem:
     """Two writers raced to create the same key; the database's unique index let one through."""
-    return problem(409, "该记录刚被他人登记，请刷新后再试 / someone registered this record a moment ago; "
-                        "reload and retry", "Conflict")
+    return Problem(
+        409,
+        "该记录刚被他人登记，请刷新后再试 / someone registered this record a moment ago; reload and retry",
+        "Conflict",
+    )
+
+
+def http_error(request: Request, error: HTTPException) -> Response:
+    return http_problem(error).to_response(request)
 
 
 def sqlite_integrity_error(request: Request, error: sqlite3.IntegrityError) -> Response:
     """SQLite reports every constraint as IntegrityError; only a unique key lost to a racing writer is a 409."""
     if "UNIQUE" in str(error):
-        return duplicate_key(request, error)
+        return duplicate_key(error).to_response(request)
     return unexpected_error(request, error)
 
 
 def unexpected_error(request: Request, error: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return problem(500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)")
+    return Problem(
+        500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)"
+    ).to_response(request)
 
 
+PROBLEM_DETAILS = ProblemDetailsPlugin(
+    ProblemDetailsConfig(
+        exception_to_problem_detail_map={
+            RegistryError: registry_problem,
+            ValidationException: validation_problem,
+            HTTPException: http_problem,
+            UniqueViolationError: duplicate_key,
+        }
+    )
+)
+# What the plugin's table cannot hold: these need the request (a 5xx is logged with its path).
 EXCEPTION_HANDLERS = {
-    RegistryError: registry_error,
-    ValidationException: validation_error,
-    HTTPException: http_error,
-    UniqueViolationError: duplicate_key,
     sqlite3.IntegrityError: sqlite_integrity_error,
     Exception: unexpected_error,
 }

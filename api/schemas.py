@@ -2,26 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from importers import BATCH_STATUSES
 from registry.money import format_yuan
 from registry.records import MAX_COUNT, PLAIN_TEXT
-from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, TENANT_FIELDS, Field, field_named
+from registry.vocabulary import (
+    COUNT_KEYS,
+    DEADLINE_KIND,
+    DEADLINE_STATE,
+    FOUNDER_TYPE,
+    INDUSTRY,
+    IP_FIELDS,
+    IP_KIND,
+    IP_STATUS,
+    LISTING,
+    MONEY_KEYS,
+    PLATFORM_LEVEL,
+    ROLE,
+    SHEETS,
+    TENANT_FIELDS,
+    TENANT_STATUS,
+    Field,
+    field_named,
+)
 
-Industry = Literal["automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy",
-                   "modern_services", "other"]
-TenantStatus = Literal["incubating", "graduated", "left"]
-PlatformLevel = Literal["none", "municipal", "provincial", "national"]
-FounderType = Literal["returnee", "graduate", "scientist", "serial", "other"]
-Listing = Literal["none", "listed", "neeq"]
-IPKind = Literal["invention", "utility_model", "design", "software_copyright", "trademark", "ic_layout",
-                 "plant_variety"]
-IPStatus = Literal["pending", "valid", "lapsed", "expired", "withdrawn"]
-Role = Literal["admin", "manager", "statistician", "tenant"]
+# Enumerations travel as their codes, taken from the vocabulary (a code added there is accepted here).
+Industry = Literal[INDUSTRY.codes]  # type: ignore[valid-type]
+TenantStatus = Literal[TENANT_STATUS.codes]  # type: ignore[valid-type]
+PlatformLevel = Literal[PLATFORM_LEVEL.codes]  # type: ignore[valid-type]
+FounderType = Literal[FOUNDER_TYPE.codes]  # type: ignore[valid-type]
+Listing = Literal[LISTING.codes]  # type: ignore[valid-type]
+IPKind = Literal[IP_KIND.codes]  # type: ignore[valid-type]
+IPStatus = Literal[IP_STATUS.codes]  # type: ignore[valid-type]
+Role = Literal[ROLE.codes]  # type: ignore[valid-type]
+DeadlineKind = Literal[DEADLINE_KIND.codes]  # type: ignore[valid-type]
+DeadlineState = Literal[DEADLINE_STATE.codes]  # type: ignore[valid-type]
+P = TypeVar("P", bound=Struct)
 Yuan = str  # e.g. "3600000000.00"
 
 
@@ -170,9 +192,6 @@ class IPItemCreate(IPItemUpdate):
     __required__: ClassVar[tuple[str, ...]] = ("kind", "number", "title", "status")
 
 
-DeadlineKind = Literal["annual_fee", "renewal", "expiry"]
-
-
 class Deadline(Struct):
     """A date an IP item's owner must act by. `due_on` is the day itself; an annual fee or renewal
     may still be made until `grace_ends_on` (a fee then with `late_fee`); `state` is `grace` once
@@ -185,7 +204,7 @@ class Deadline(Struct):
     number: str
     title: str
     deadline: DeadlineKind
-    state: Literal["due", "grace", "at_risk"]
+    state: DeadlineState
     due_on: date
     patent_year: int | None = None
     window_opens_on: date | None = None
@@ -320,10 +339,10 @@ class AuditEntry(Struct):
     after: dict[str, Any] | None
 
 
-def page_of(struct: type[Struct], listing: dict, convert=None) -> dict:
-    convert = convert or (lambda row: row)
-    return {**listing, "items": [msgspec.convert(convert(r), struct, from_attributes=False, strict=False)
-                                 for r in listing["items"]]}
+def page_of(page: type[P], listing: dict, convert: Callable[[dict], dict] | None = None) -> P:
+    """A registry listing ({items, total, limit, offset}) as the typed page `page`."""
+    items = listing["items"] if convert is None else [convert(row) for row in listing["items"]]
+    return msgspec.convert({**listing, "items": items}, page, strict=False)
 
 
 def report_out(row: dict) -> dict:
@@ -337,6 +356,9 @@ def in_yuan(row: dict, *keys: str) -> dict:
     return {**row, **{k: None if row[k] is None else format_yuan(row[k]) for k in keys}}
 
 
+BatchStatus = Literal[BATCH_STATUSES]  # type: ignore[valid-type]
+
+
 def struct_of(struct: type[Struct], row: dict) -> Any:
     return msgspec.convert(row, struct, strict=False)
 
@@ -347,11 +369,8 @@ class ImportCounts(Struct):
     unchanged: int
 
 
-class ImportSheets(Struct):
-    tenants: ImportCounts
-    ip: ImportCounts
-    reports: ImportCounts
-    fees: ImportCounts
+# One member per sheet an import reads (the vocabulary's SHEETS).
+ImportSheets = msgspec.defstruct("ImportSheets", [(sheet, ImportCounts) for sheet in SHEETS], module=__name__)
 
 
 class ImportIssue(Struct):
@@ -371,7 +390,7 @@ class ImportFile(Struct):
 
 class ImportBatch(Struct):
     id: int
-    status: Literal["dry_run", "applied", "invalid"]
+    status: BatchStatus
     sheets: ImportSheets
     errors: list[ImportIssue]
     warnings: list[ImportIssue]
@@ -387,3 +406,168 @@ class ImportBatchPage(Struct):
     total: int
     limit: int
     offset: int
+
+
+class TenantPage(Struct):
+    items: list[Tenant]
+    total: int
+    limit: int
+    offset: int
+
+
+class IPItemPage(Struct):
+    items: list[IPItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class ReportPage(Struct):
+    items: list[Report]
+    total: int
+    limit: int
+    offset: int
+
+
+class AccountPage(Struct):
+    items: list[Account]
+    total: int
+    limit: int
+    offset: int
+
+
+class AuditPage(Struct):
+    items: list[AuditEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+class Health(Struct):
+    status: Literal["ok"]
+    engine: str
+
+
+# --- GET /stats/{period}: registry.stats.ParkStats as its to_json() writes it ----------------------
+# Money in yuan strings, counts as integers, ratios as decimal strings with four places.
+
+Ratio = Annotated[str, Meta(description='a ratio as a decimal string, e.g. "0.1250"')]
+
+
+class MoneyFigure(Struct):
+    value: Yuan | None
+    previous: Yuan | None
+    growth: Ratio | None
+
+
+class CountFigure(Struct):
+    value: int | None
+    previous: int | None
+    growth: Ratio | None
+
+
+def _by_report_field(name: str, money: Any, count: Any) -> type[Struct]:
+    """A struct with one member per report figure (the vocabulary's money and count keys)."""
+    members = [(key, money) for key in MONEY_KEYS] + [(key, count) for key in COUNT_KEYS]
+    return msgspec.defstruct(name, members, module=__name__)
+
+
+FigureValues = _by_report_field("FigureValues", Yuan | None, int | None)
+FigureTrends = _by_report_field("FigureTrends", MoneyFigure, CountFigure)
+
+
+class TenantCounts(Struct):
+    at_end: int
+    moved_in: int
+    graduated: int
+    left: int
+
+
+class IPCounts(Struct):
+    valid_at_end: int
+    filed: int
+    granted: int
+    at_risk_at_end: int
+
+
+IPCountsByKind = msgspec.defstruct("IPCountsByKind", [(kind, IPCounts) for kind in IP_KIND.codes], module=__name__)
+
+
+class PeriodFigures(Struct):
+    period: str
+    as_of: date
+    tenants_at_end: int
+    reported: int
+    figures: FigureValues  # type: ignore[valid-type]
+
+
+class TenantRef(Struct):
+    uscc: str
+    name: str
+    name_en: str | None
+
+
+class IndustryLine(Struct):
+    industry: Industry
+    tenants_at_end: int
+    reported: int
+    figures: FigureValues  # type: ignore[valid-type]
+    ip_valid: int
+
+
+class TenantLine(Struct):
+    uscc: str
+    name: str
+    name_en: str | None
+    industry: Industry
+    founded_on: date | None
+    moved_in_on: date | None
+    status: TenantStatus
+    graduated: bool
+    certified: bool
+    platform_level: PlatformLevel
+    founder_type: FounderType | None
+    tech_sme_no: str | None
+    listing: Listing | None
+    reported: bool
+    figures: FigureValues  # type: ignore[valid-type]
+    ip_filed: int
+    ip_filed_invention: int
+    ip_granted: int
+    ip_granted_invention: int
+    ip_valid: int
+    ip_valid_invention: int
+    ip_valid_software: int
+    ip_valid_plant: int
+    ip_valid_ic: int
+
+
+class Targets(Struct):
+    national_platforms: int
+    certified: int
+    certified_with_platform: int
+    certified_platform_share: Ratio | None
+    national_platforms_target: int
+    certified_platform_share_target: Ratio
+
+
+class ParkStatistics(Struct):
+    """A period's park statistics: the numbers of the statistics workbook (SPEC §5)."""
+
+    period: str
+    start: date
+    end: date
+    as_of: date
+    previous: str
+    generated_at: str
+    tenants: TenantCounts
+    figures: FigureTrends  # type: ignore[valid-type]
+    reported: int
+    previous_period: PeriodFigures
+    not_reported: list[TenantRef]
+    ip: IPCounts
+    ip_by_kind: IPCountsByKind  # type: ignore[valid-type]
+    by_industry: list[IndustryLine]
+    tenant_lines: list[TenantLine]
+    sub_periods: dict[str, PeriodFigures]
+    targets: Targets

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registry.errors import Forbidden, NotFound
-
-ROLES = ("admin", "manager", "statistician", "tenant")
+from registry.permissions import Action, may
 
 
 @dataclass(frozen=True)
@@ -16,13 +15,17 @@ class Actor:
     tenant_uscc: str | None = None
     source: str = "api"
 
+    def may(self, action: Action) -> bool:
+        return may(self.role, action)
+
+    def require(self, action: Action) -> None:
+        """403 unless the role may do `action` (registry.permissions)."""
+        if not self.may(action):
+            raise Forbidden(f"角色 {self.role} 无权执行此操作 / role {self.role} may not do this")
+
     @property
     def reads_everything(self) -> bool:
-        return self.role in ("admin", "manager", "statistician")
-
-    def require_role(self, *roles: str) -> None:
-        if self.role not in roles:
-            raise Forbidden(f"角色 {self.role} 无权执行此操作 / role {self.role} may not do this")
+        return self.may(Action.READ_PARK)
 
     def require_read(self, uscc: str) -> None:
         """Another tenant's data is simply not there for a tenant: 404, never a hint."""
@@ -31,7 +34,7 @@ class Actor:
 
     def require_write(self, uscc: str) -> None:
         self.require_read(uscc)
-        if self.role == "statistician":
+        if not self.may(Action.WRITE_RECORDS):
             raise Forbidden("统计人员只读 / statisticians read, they do not write")
 
 

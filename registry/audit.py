@@ -9,6 +9,7 @@ from typing import Any
 
 from registry.actor import Actor
 from registry.money import format_yuan
+from registry.permissions import Action
 from registry.services.listing import Page, listing
 from registry.tables import AuditEntry
 from registry.vocabulary import MONEY_KEYS
@@ -85,7 +86,7 @@ async def list_entries(
 ) -> dict:
     """The trail, newest first (admins and managers); `by` is the account that made the change,
     `source` where it came from (`request:<id>`, `import:<batch>`, …)."""
-    actor.require_role("admin", "manager")
+    actor.require(Action.READ_AUDIT)
     page = Page(limit, offset)
     page.check()
     query, total = AuditEntry.select(), AuditEntry.count()

@@ -23,6 +23,15 @@ ENGINE = "postgres" if os.environ["DATABASE_URL"].startswith("postgres") else "s
 _serial = count(5000)
 
 
+def engines_only(*engines: str) -> pytest.MarkDecorator:
+    """A test (or parameter) for the named engines only, as Piccolo's own suite marks engine differences."""
+    return pytest.mark.skipif(ENGINE not in engines, reason=f"only on {', '.join(engines)}, not {ENGINE}")
+
+
+def engines_skip(*engines: str) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(ENGINE in engines, reason=f"not on {ENGINE}")
+
+
 def pytest_report_header() -> str:
     return f"park registry engine: {ENGINE} ({os.environ['DATABASE_URL']})"
 

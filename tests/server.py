@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 import uvicorn
+from litestar import Litestar
 
 from registry.actor import SYSTEM
 from registry.services import accounts
+from registry.settings import settings
 from tests.conftest import make_tenant
 
 PASSWORD = "correct-horse-battery"
@@ -23,19 +26,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-async def base_url(database) -> AsyncIterator[str]:
-    from api.app import create_app
-
+@asynccontextmanager
+async def serving(app: Litestar) -> AsyncIterator[str]:
+    """`app` served on a free loopback port in the tests' event loop (the database is the suite's, already
+    open); yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+async def base_url(database) -> AsyncIterator[str]:
+    """The app as `park serve` makes it, for the suite's settings (the engine among them: DATABASE_URL)."""
+    from api.app import create_app
+
+    async with serving(create_app(settings())) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,8 +5,19 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import requires, sign_in
 from api.etag import etag, expected_version
-from api.schemas import Account, AccountCreate, AccountUpdate, Me, TokenRequest, TokenResponse, page_of, struct_of
+from api.schemas import (
+    Account,
+    AccountCreate,
+    AccountPage,
+    AccountUpdate,
+    Me,
+    TokenRequest,
+    TokenResponse,
+    page_of,
+    struct_of,
+)
 from registry.actor import Actor
+from registry.permissions import Action
 from registry.services import accounts
 from registry.services.listing import Page
 
@@ -32,14 +43,14 @@ class AuthController(Controller):
 class UserController(Controller):
     path = "/users"
     tags = ["users"]
-    guards = [requires("admin", "manager")]
+    guards = [requires(Action.MANAGE_ACCOUNTS)]
 
     @get("/", summary="Accounts (managers see tenant accounts)")
     async def list_users(
         self, request: Request[Actor, object, object], role: FromQuery[str | None] = None, sort: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
-    ) -> dict:
-        return page_of(Account, await accounts.list_accounts(request.user, Page(limit, offset, sort), role))
+    ) -> AccountPage:
+        return page_of(AccountPage, await accounts.list_accounts(request.user, Page(limit, offset, sort), role))
 
     @post("/", summary="Create an account (managers: tenant accounts only)")
     async def create_user(self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]) -> Response[Account]:

@@ -22,18 +22,18 @@ from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import File
 
-from api.auth import READERS, WRITERS, requires
+from api.auth import requires
 from exports.deadlines import deadlines_workbook
 from exports.registry_dump import dump_in_worker
 from exports.statistics import statistics_workbook
 from exports.template import template_workbook
-from registry.actor import ROLES, Actor
+from registry.actor import Actor
 from registry.errors import FieldError, NotFound, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS
+from registry.permissions import Action
 from registry.services.reports import parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SIGNED_IN = requires(*ROLES)
 _STATISTICS_FILE = re.compile(r"(.+)\.xlsx")
 _LANGS = ("zh", "en")
 
@@ -59,7 +59,7 @@ class ExportController(Controller):
         "/statistics/{filename:str}",
         summary="Park statistics workbook for a year, half or quarter, e.g. /exports/statistics/2017H1.xlsx?lang=en"
         "&as_of=2017-10-31",
-        guards=[READERS],
+        guards=[requires(Action.READ_PARK)],
         media_type=XLSX,
     )
     async def statistics(
@@ -73,7 +73,7 @@ class ExportController(Controller):
         content = await statistics_workbook(period, lang, as_of)
         return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{period}-{lang}.xlsx"))
 
-    @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[SIGNED_IN],
+    @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[requires(Action.SIGN_IN)],
          media_type=XLSX)  # fmt: skip
     async def template(self, lang: FromQuery[str] = "zh") -> Response[bytes]:
         _check_lang(lang)
@@ -83,7 +83,7 @@ class ExportController(Controller):
         "/deadlines.xlsx",
         summary="The park's IP deadlines within a window, grouped by tenant, and its fee years past their grace "
         "(?within=90&lang=zh|en)",
-        guards=[READERS],
+        guards=[requires(Action.READ_PARK)],
         media_type=XLSX,
     )
     async def deadlines(
@@ -96,7 +96,7 @@ class ExportController(Controller):
         content = await deadlines_workbook(request.user, within, lang)
         return Response(content, media_type=XLSX, headers=_headers(f"park-ip-deadlines-{date.today()}-{lang}.xlsx"))
 
-    @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[WRITERS],
+    @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[requires(Action.WRITE_PARK)],
          media_type=XLSX)  # fmt: skip
     async def registry(self) -> File:
         return await registry_file()

@@ -24,6 +24,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from api.controllers.imports import upload_router
 from api.portal.account import AccountPage
 from api.portal.accounts import AccountPages
 from api.portal.audit import AuditPage
@@ -149,10 +150,11 @@ def not_found_anywhere(request: Request, error: NotFoundException) -> Response:
     return _page_status(request, 404)
 
 
-def portal_routes() -> list:
+def portal_routes(import_max_bytes: int) -> list:
+    """The pages; the upload page takes bodies up to the upload cap, the others Litestar's default."""
     pages = Router(
         path="/",
-        route_handlers=PAGES,
+        route_handlers=[*(page for page in PAGES if page is not ImportPages), upload_router([ImportPages], import_max_bytes)],
         dependencies={"actor": Provide(page_actor)},
         guards=[check_csrf],
         exception_handlers=PAGE_ERRORS,  # type: ignore[arg-type]

@@ -8,10 +8,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.auth import WRITING_ROLES
 from api.portal.page import Form, PageActor, render, see_other
-from registry.actor import ROLES, Actor
+from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
+from registry.permissions import ROLES, Action
 from registry.services import accounts
 from registry.services.listing import Page
 
@@ -24,7 +24,7 @@ def _errors(failed: ValidationFailed) -> dict[str, str]:
 
 
 def _roles(actor: Actor) -> tuple[str, ...]:
-    return ROLES if actor.role == "admin" else ("tenant",)
+    return ROLES if actor.may(Action.MANAGE_STAFF_ACCOUNTS) else ("tenant",)
 
 
 class AccountPages(Controller):
@@ -33,12 +33,12 @@ class AccountPages(Controller):
     @get("/")
     async def list_page(self, request: Request, actor: PageActor, role: FromQuery[str] = "",
                         page: FromQuery[int] = 1) -> Template:
-        actor.require_role(*WRITING_ROLES)
+        actor.require(Action.MANAGE_ACCOUNTS)
         return await _list(request, actor, role, max(page, 1))
 
     @post("/")
     async def create(self, request: Request, actor: PageActor, data: Form) -> Template | Redirect:
-        actor.require_role(*WRITING_ROLES)
+        actor.require(Action.MANAGE_ACCOUNTS)
         typed = {k: data.get(k, "").strip() for k in ("username", "role", "tenant_uscc")}
         fields = {**typed, "password": data.get("password", ""), "tenant_uscc": typed["tenant_uscc"] or None}
         try:

@@ -7,10 +7,10 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from api.auth import WRITING_ROLES
 from api.portal.page import PageActor, render
 from registry import audit
 from registry.errors import ValidationFailed
+from registry.permissions import Action
 
 PAGE_SIZE = 50
 
@@ -29,7 +29,7 @@ class AuditPage(Controller):
         batch: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        actor.require_role(*WRITING_ROLES)
+        actor.require(Action.READ_AUDIT)
         page = max(page, 1)
         errors: dict[str, str] = {}
         source = None

@@ -15,6 +15,7 @@ from api.portal.page import Form, PageActor, lang_of, render
 from exports.calendar import deadline_calendar
 from exports.deadlines import deadlines_workbook
 from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.permissions import Action
 from registry.services import calendar_keys, deadlines
 from registry.services.deadline_table import at_risk
 from registry.services.listing import Page
@@ -82,7 +83,7 @@ class DeadlinePages(Controller):
                 "errors": errors,
                 "park_wide": actor.reads_everything,
                 "calendar_of": uscc or (None if actor.reads_everything else actor.tenant_uscc),
-                "may_subscribe": actor.role in calendar_keys.KEY_HOLDERS,
+                "may_subscribe": actor.may(Action.HOLD_CALENDAR_KEY),
                 "fields": {f.key: f for f in DEADLINE_FIELDS},
                 "kinds": IP_KIND,
             },

@@ -7,9 +7,9 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from api.auth import WRITING_ROLES
 from api.portal.page import PageActor, Words, lang_of, render, see_other
 from api.portal.statistics import revenue_chart, years, years_context
+from registry.permissions import Action
 from registry.services.reports import parse_period
 from registry.stats import park_stats, reported_periods
 
@@ -21,9 +21,9 @@ class HomeController(Controller):
     async def home(
         self, request: Request, actor: PageActor, period: FromQuery[str | None] = None
     ) -> Template | Redirect:
-        if actor.role == "tenant":
+        if actor.may(Action.KEEP_OWN_TENANT):
             return see_other("/me")
-        if actor.role not in WRITING_ROLES:
+        if not actor.may(Action.WRITE_PARK):
             return render(request, "home_statistician.html", years_context(request, await years(actor)), actor=actor)
         periods = await reported_periods()
         # The latest period anyone has reported for, unless another is asked for.

@@ -15,6 +15,7 @@ from api.portal.tenants import profile_form, save_profile
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.money import in_unit
+from registry.permissions import Action
 from registry.services import closed_years, ip_items, reports, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
@@ -27,7 +28,7 @@ _STALE = "在您编辑期间，此记录已被其他人修改，请核对后再�
 
 
 def _own(actor: Actor) -> str:
-    actor.require_role("tenant")
+    actor.require(Action.KEEP_OWN_TENANT)
     assert actor.tenant_uscc is not None
     return actor.tenant_uscc
 

@@ -1,12 +1,10 @@
-"""The portal's menu: one line per page, with the roles that see it (SPEC §7)."""
+"""The portal's menu: one line per page, with what one must be allowed to see it (SPEC §7)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-EVERYONE = ("admin", "manager", "statistician", "tenant")
-STAFF = ("admin", "manager", "statistician")
-WRITERS = ("admin", "manager")
+from registry.permissions import Action, may
 
 
 @dataclass(frozen=True)
@@ -14,21 +12,21 @@ class Link:
     path: str
     zh: str
     en: str
-    roles: tuple[str, ...]
+    action: Action  # the permission the page asks for (registry.permissions)
 
 
 NAVIGATION: tuple[Link, ...] = (
-    Link("/", "首页", "Home", EVERYONE),
-    Link("/tenants", "企业", "Tenants", STAFF),
-    Link("/imports", "导入", "Imports", WRITERS),
-    Link("/statistics", "统计", "Statistics", STAFF),
-    Link("/me", "本企业", "My company", ("tenant",)),
-    Link("/deadlines", "知识产权期限", "IP deadlines", EVERYONE),  # staff: the park's; a tenant: its own
-    Link("/audit", "变更记录", "Audit trail", WRITERS),
-    Link("/accounts", "账号管理", "Accounts", WRITERS),
-    Link("/account", "我的账号", "My account", EVERYONE),
+    Link("/", "首页", "Home", Action.SIGN_IN),
+    Link("/tenants", "企业", "Tenants", Action.READ_PARK),
+    Link("/imports", "导入", "Imports", Action.IMPORT),
+    Link("/statistics", "统计", "Statistics", Action.READ_PARK),
+    Link("/me", "本企业", "My company", Action.KEEP_OWN_TENANT),
+    Link("/deadlines", "知识产权期限", "IP deadlines", Action.SIGN_IN),  # staff: the park's; a tenant: its own
+    Link("/audit", "变更记录", "Audit trail", Action.READ_AUDIT),
+    Link("/accounts", "账号管理", "Accounts", Action.MANAGE_ACCOUNTS),
+    Link("/account", "我的账号", "My account", Action.SIGN_IN),
 )
 
 
 def links_for(role: str) -> list[Link]:
-    return [link for link in NAVIGATION if role in link.roles]
+    return [link for link in NAVIGATION if may(role, link.action)]

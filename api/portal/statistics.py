@@ -9,7 +9,6 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response, Template
 
-from api.auth import READING_ROLES, WRITING_ROLES
 from api.controllers.exports import XLSX, registry_file
 from api.portal.charts import bars
 from api.portal.figures import wan
@@ -18,8 +17,8 @@ from exports.statistics import statistics_workbook
 from exports.template import template_workbook
 from registry.actor import Actor
 from registry.periods import Period
+from registry.permissions import Action, roles_that
 from registry.services import closed_years
-from registry.services.closed_years import CLOSERS, REOPENERS
 from registry.services.reports import parse_period
 from registry.stats import ParkStats, park_stats, reported_periods
 from registry.vocabulary import INDUSTRY
@@ -35,7 +34,7 @@ class YearLine:
 
 async def years(actor: Actor) -> list[YearLine]:
     """Every year with reports or closed, newest first, with its reporting completeness."""
-    actor.require_role(*READING_ROLES)
+    actor.require(Action.READ_PARK)
     closed = await closed_years.closed_years()
     lines = []
     for year in sorted({p.year for p in await reported_periods()} | closed, reverse=True):
@@ -47,8 +46,8 @@ async def years(actor: Actor) -> list[YearLine]:
 def years_context(request: Request, lines: list[YearLine]) -> dict:
     return {
         "years": lines,
-        "closers": CLOSERS,
-        "reopeners": REOPENERS,
+        "closers": roles_that(Action.CLOSE_YEAR),
+        "reopeners": roles_that(Action.REOPEN_YEAR),
         "done": request.query_params.get("done"),
         "done_year": request.query_params.get("year", ""),
     }
@@ -82,12 +81,12 @@ class StatisticsController(Controller):
 
     @get("/{year:int}/close")
     async def confirm_close(self, request: Request, actor: PageActor, year: FromPath[int]) -> Template:
-        actor.require_role(*CLOSERS)
+        actor.require(Action.CLOSE_YEAR)
         return render(request, "statistics_confirm.html", {"year": year, "action": "close"}, actor=actor)
 
     @get("/{year:int}/reopen")
     async def confirm_reopen(self, request: Request, actor: PageActor, year: FromPath[int]) -> Template:
-        actor.require_role(*REOPENERS)
+        actor.require(Action.REOPEN_YEAR)
         return render(request, "statistics_confirm.html", {"year": year, "action": "reopen"}, actor=actor)
 
     @post("/{year:int}/close")
@@ -102,13 +101,13 @@ class StatisticsController(Controller):
 
     @get("/{period:str}")
     async def period(self, request: Request, actor: PageActor, period: FromPath[str]) -> Template:
-        actor.require_role(*READING_ROLES)
+        actor.require(Action.READ_PARK)
         stats = await park_stats(parse_period(period))
         words = Words(lang_of(request))
         return render(
             request,
             "statistics_period.html",
-            {"stats": stats, "chart": revenue_chart(words, stats), "writers": WRITING_ROLES},
+            {"stats": stats, "chart": revenue_chart(words, stats), "writers": roles_that(Action.WRITE_PARK)},
             actor=actor,
         )
 
@@ -120,7 +119,7 @@ class DownloadController(Controller):
 
     @get("/statistics/{year:int}")
     async def statistics(self, actor: PageActor, year: FromPath[int], lang: FromQuery[str] = "zh") -> Response:
-        actor.require_role(*READING_ROLES)
+        actor.require(Action.READ_PARK)
         lang = lang if lang in ("zh", "en") else "zh"
         return _xlsx(await statistics_workbook(year, lang), f"park-statistics-{year}-{lang}.xlsx")
 
@@ -131,5 +130,5 @@ class DownloadController(Controller):
 
     @get("/registry")
     async def registry(self, actor: PageActor) -> File:
-        actor.require_role(*WRITING_ROLES)
+        actor.require(Action.WRITE_PARK)
         return await registry_file()

@@ -10,11 +10,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.auth import READING_ROLES, WRITING_ROLES
 from api.portal.page import Form, PageActor, render, see_other
 from registry import audit
 from registry.actor import Actor
 from registry.errors import PreconditionFailed, ValidationFailed
+from registry.permissions import Action
 from registry.services import ip_items, reports, tenants
 from registry.services.listing import Page
 from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS
@@ -43,7 +43,7 @@ class TenantPages(Controller):
         sort: FromQuery[str] = "name",
         page: FromQuery[int] = 1,
     ) -> Template:
-        actor.require_role(*READING_ROLES)  # a tenant's own company is /me
+        actor.require(Action.READ_PARK)  # a tenant's own company is /me
         page = max(page, 1)
         error = None
         try:
@@ -80,11 +80,11 @@ class TenantPages(Controller):
         uscc = uscc.upper()
         if (own := _own_company(actor, uscc, "/me")) is not None:
             return own
-        actor.require_role(*READING_ROLES)
+        actor.require(Action.READ_PARK)
         tenant = await tenants.get_tenant(actor, uscc)
         items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
-        changes = (await audit.list_entries(actor, None, uscc, 10, 0))["items"] if actor.role in WRITING_ROLES else []
+        changes = (await audit.list_entries(actor, None, uscc, 10, 0))["items"] if actor.may(Action.READ_AUDIT) else []
         return render(
             request,
             "tenant.html",
@@ -93,7 +93,7 @@ class TenantPages(Controller):
                 "items": items,
                 "reports": reported["items"],
                 "changes": changes,
-                "can_edit": actor.role in WRITING_ROLES,
+                "can_edit": actor.may(Action.WRITE_PARK),
                 "saved": request.query_params.get("saved"),
             },
             actor=actor,
@@ -104,14 +104,14 @@ class TenantPages(Controller):
         uscc = uscc.upper()
         if (own := _own_company(actor, uscc, "/me/edit")) is not None:
             return own
-        actor.require_role(*WRITING_ROLES)
+        actor.require(Action.WRITE_PARK)
         return await profile_form(request, actor, uscc, EDITABLE, f"/tenants/{uscc}")
 
     @post("/{uscc:str}/edit")
     async def edit(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template | Redirect:
         uscc = uscc.upper()
         actor.require_read(uscc)  # another tenant's: the same 404 as an unknown one, before any role check
-        actor.require_role(*WRITING_ROLES)
+        actor.require(Action.WRITE_PARK)
         return await save_profile(request, actor, uscc, data, EDITABLE, f"/tenants/{uscc}")
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 
 from registry import audit
-from registry.actor import ROLES, Actor
+from registry.actor import Actor
 from registry.db import KeyedLookup, for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from registry.permissions import ROLES, Action
 from registry.read_cache import ACCOUNTS
 from registry.services.listing import Page, apply_sort, listing
 from registry.services.versioning import check_version
@@ -59,7 +60,7 @@ async def _tenant_registered(uscc: str, lock: bool = False) -> bool:
 async def _check_role(actor: Actor, role: object, tenant_uscc: object, lock: bool = False) -> list[FieldError]:
     if role not in ROLES:
         return [FieldError("role", "not_a_choice", f"可选 / one of: {', '.join(ROLES)}")]
-    if actor.role == "manager" and role != "tenant":
+    if role != "tenant" and not actor.may(Action.MANAGE_STAFF_ACCOUNTS):
         raise Forbidden("园区管理员只能管理企业账号 / managers manage tenant accounts only")
     if role == "tenant":
         if not isinstance(tenant_uscc, str) or not await _tenant_registered(tenant_uscc, lock):
@@ -73,18 +74,18 @@ _fetch = KeyedLookup(lambda username: Account.select(*COLUMNS).where(Account.use
 
 
 async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:
-    actor.require_role("admin", "manager")
+    actor.require(Action.MANAGE_ACCOUNTS)
     row = await _fetch(username, lock)
-    if row is None or (actor.role == "manager" and row["role"] != "tenant"):
+    if row is None or (row["role"] != "tenant" and not actor.may(Action.MANAGE_STAFF_ACCOUNTS)):
         raise NotFound(_NOT_FOUND)
     return row
 
 
 async def list_accounts(actor: Actor, page: Page, role: str | None = None) -> dict:
-    actor.require_role("admin", "manager")
+    actor.require(Action.MANAGE_ACCOUNTS)
     page.check()
     query, count = Account.select(*COLUMNS), Account.count()
-    if actor.role == "manager":
+    if not actor.may(Action.MANAGE_STAFF_ACCOUNTS):
         role = "tenant" if role in (None, "tenant") else "-"
     if role:
         query, count = query.where(Account.role == role), count.where(Account.role == role)
@@ -97,7 +98,7 @@ async def get_account(actor: Actor, username: str) -> dict:
 
 
 async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
-    actor.require_role("admin", "manager")
+    actor.require(Action.MANAGE_ACCOUNTS)
     unknown = set(data) - _KEYS - {"username"}
     errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
     username = data.get("username")

@@ -29,6 +29,7 @@ from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
+from registry.permissions import Action
 from registry.records import required_message
 from registry.services import deadline_table
 from registry.services import ip_items as ip_service
@@ -471,7 +472,7 @@ async def insert_rows(actor: Actor, table: str, columns: Sequence[str], rows: It
 
 @asynccontextmanager
 async def _writing(actor: Actor, plan: Plan, progress: Progress | None) -> AsyncIterator[_Writer]:
-    actor.require_role("admin", "manager")
+    actor.require(Action.IMPORT)
     if plan.problems:
         raise BulkRejected(plan.problems)
     async with write_transaction() as transaction:
@@ -542,19 +543,19 @@ async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = No
 
 
 async def upsert_tenants(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Counts:
-    actor.require_role("admin", "manager")
+    actor.require(Action.IMPORT)
     async with write_transaction():
         return await apply_tenants(actor, await plan_tenants(rows))
 
 
 async def upsert_ip_items(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Counts:
-    actor.require_role("admin", "manager")
+    actor.require(Action.IMPORT)
     async with write_transaction():
         return await apply_ip_items(actor, await plan_ip_items(rows))
 
 
 async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Counts:
-    actor.require_role("admin", "manager")
+    actor.require(Action.IMPORT)
     async with write_transaction():
         return await apply_reports(actor, await plan_reports(rows))
 

@@ -24,13 +24,11 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
 from registry.errors import NotFound
+from registry.permissions import Action
 from registry.services.tenants import _NOT_FOUND, tenant_id
 from registry.settings import settings
 from registry.tables import CalendarFeed
 
-# Who may be handed a tenant's subscription URL, or renew it: the tenant itself and the park's
-# managers (a key is a lasting credential; the statistics office reads the feed with its token).
-KEY_HOLDERS = ("admin", "manager", "tenant")
 # The feed's actor: the tenant, named so that logs tell a calendar app's request apart.
 FEED_USERNAME = "calendar-feed"
 _KEY_BYTES = 24  # 192 bits of the HMAC: 32 characters of base64url
@@ -73,7 +71,7 @@ async def _issue(actor: Actor, uscc: str, renew: bool) -> dict[str, Any]:
 async def subscription(actor: Actor, uscc: str) -> dict[str, Any]:
     """The tenant's key (`uscc`, `key`, `issued_at`) for its subscription URL; issued at the first ask."""
     uscc = uscc.upper()
-    actor.require_role(*KEY_HOLDERS)
+    actor.require(Action.HOLD_CALENDAR_KEY)
     actor.require_read(uscc)
     row = await _stored(await tenant_id(uscc))
     return _shown(uscc, row) if row is not None else await _issue(actor, uscc, renew=False)
@@ -82,7 +80,7 @@ async def subscription(actor: Actor, uscc: str) -> dict[str, Any]:
 async def renew(actor: Actor, uscc: str) -> dict[str, Any]:
     """A new key for the tenant's feed: every URL with an earlier one stops working."""
     uscc = uscc.upper()
-    actor.require_role(*KEY_HOLDERS)
+    actor.require(Action.HOLD_CALENDAR_KEY)
     actor.require_write(uscc)
     return await _issue(actor, uscc, renew=True)
 
@@ -97,4 +95,4 @@ async def feed_actor(uscc: str, key: str) -> Actor:
     return Actor(username=FEED_USERNAME, role="tenant", tenant_uscc=uscc, source="calendar")
 
 
-__all__ = ["FEED_USERNAME", "KEY_HOLDERS", "feed_actor", "renew", "subscription"]
+__all__ = ["FEED_USERNAME", "feed_actor", "renew", "subscription"]

@@ -9,6 +9,7 @@ from registry.actor import Actor
 from registry.db import hold_year, write_transaction
 from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
 from registry.periods import InvalidPeriod, Period
+from registry.permissions import Action
 from registry.tables import ClosedYear, PeriodReport
 
 
@@ -35,13 +36,8 @@ def _check_year(year: int) -> None:
         raise ValidationFailed(error.message, [FieldError("year", error.code, error.message)]) from None
 
 
-# Who closes a year and who reopens one.
-CLOSERS = ("admin", "statistician")
-REOPENERS = ("admin",)
-
-
 async def close_year(actor: Actor, year: int) -> dict:
-    actor.require_role(*CLOSERS)
+    actor.require(Action.CLOSE_YEAR)
     _check_year(year)  # a typo such as 20016 must not close a year nobody meant
     async with write_transaction():
         await hold_year(year, alone=True)  # the year's report writes in flight commit first
@@ -56,7 +52,7 @@ async def close_year(actor: Actor, year: int) -> dict:
 
 
 async def reopen_year(actor: Actor, year: int) -> dict:
-    actor.require_role(*REOPENERS)
+    actor.require(Action.REOPEN_YEAR)
     _check_year(year)
     async with write_transaction():
         await hold_year(year, alone=True)

@@ -28,6 +28,7 @@ from registry.ip_deadlines import (
     payable_years,
 )
 from registry.ip_numbers import normalise_ip_number
+from registry.permissions import Action
 from registry.records import clean
 from registry.services import bulk
 from registry.services.deadline_table import refresh
@@ -253,7 +254,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
 
 async def apply_fees(actor: Actor, plan: bulk.Plan) -> bulk.Counts:
     """Write a fee plan (after the import's IP items are written, so new items have their ids)."""
-    actor.require_role("admin", "manager")
+    actor.require(Action.IMPORT)
     if plan.problems:
         raise bulk.BulkRejected(plan.problems)
     entries = [record for _, record in plan.creates] + [
@@ -424,7 +425,7 @@ async def park_deadlines(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The park's deadlines within the window, and its fee years unpaid past their grace (the items
     at risk), each by tenant (USCC), then soonest first — for the deadlines workbook."""
-    actor.require_role("admin", "manager", "statistician")
+    actor.require(Action.READ_PARK)
     _check_within(within)
     today = today or date.today()
     condition, args = _window(today, within)

@@ -10,6 +10,7 @@ from registry.actor import Actor
 from registry.db import KeyedLookup, for_update, text_contains, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.identifiers import to_halfwidth
+from registry.permissions import Action
 from registry.read_cache import TENANTS
 from registry.records import clean
 from registry.services.listing import Page, apply_sort, filter_code, listing
@@ -89,7 +90,7 @@ async def list_tenants(
 
 
 async def create_tenant(actor: Actor, data: Mapping[str, Any]) -> tuple[dict, list[str]]:
-    actor.require_role("admin", "manager")
+    actor.require(Action.WRITE_PARK)
     warnings: list[str] = []
     record = clean(TENANT_FIELDS, data, warnings=warnings)
     record.setdefault("platform_level", "none")
@@ -108,7 +109,7 @@ async def update_tenant(
     actor: Actor, uscc: str, data: Mapping[str, Any], if_version: int | None = None
 ) -> tuple[dict, list[str]]:
     actor.require_write(uscc)
-    if actor.role == "tenant":
+    if not actor.may(Action.WRITE_PARK):
         owned = sorted(set(data) - TENANT_EDITABLE - {"uscc"} & set(FIELDS))
         if owned:
             raise Forbidden(
@@ -142,7 +143,7 @@ async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) 
     """A tenant with IP items or reports is not deleted: the park would lose its history. Nor is one
     that accounts still belong to: they would outlive it, and act for it again should its USCC be
     registered anew (account writes hold the tenant's row, so none slips in meanwhile)."""
-    actor.require_role("admin", "manager")
+    actor.require(Action.WRITE_PARK)
     async with write_transaction():
         before = await fetch(uscc, lock=True)
         if before is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from itertools import count
 
 import httpx
+from litestar import Litestar
 
 from registry.actor import SYSTEM
 from registry.ip_numbers import make_patent_number
@@ -12,7 +14,7 @@ from registry.services import closed_years, ip_items, reports
 from tests.conftest import make_tenant, new_uscc
 
 __all__ = ["make_ip", "make_report", "make_tenant", "new_uscc", "fresh_patent_number", "fresh_year",
-           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address", "fill"]
+           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address", "fill", "api_routes", "route_of"]
 
 # Serials far from the ones other suites use, so numbers stay unique within one test session.
 _patent_serials = count(7_300_000)
@@ -88,3 +90,24 @@ def fill(template, values: dict[str, str]):
     if isinstance(template, dict):
         return {key: fill(value, values) for key, value in template.items()}
     return template
+
+
+API = "/api/v1"
+
+
+def api_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
+    """Every (method, path template) the API answers, with the names of its handler's parameters."""
+    routes = {}
+    for route in app.routes:
+        if not route.path.startswith(API):
+            continue
+        for method, handler in getattr(route, "route_handler_map", {}).items():
+            if method not in ("OPTIONS", "HEAD"):
+                routes[(method, route.path_format)] = set(handler[0].parsed_fn_signature.parameters)
+    return routes
+
+
+def route_of(app: Litestar, method: str, path: str) -> tuple[str, str]:
+    """The (method, path template) a table's row calls, its placeholders filled with anything."""
+    filled = path.split("?")[0].format_map(defaultdict(lambda: "1"))
+    return method, app.asgi_router.handle_routing(path=API + filled, method=method)[4]

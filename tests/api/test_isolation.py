@@ -1,4 +1,5 @@
-"""Tenant isolation: tenant A's token against every endpoint that reaches tenant B's data.
+"""Tenant isolation: tenant A's token against every endpoint that reaches tenant B's data (every route
+taking a tenant's USCC or a record's id must have a row: test_every_route_naming_a_tenant_has_a_row).
 
 Each row of the table is its own test. For each, A gets 403 or 404 (or, for lists, only itself),
 the answer holds none of B's data, it is the same answer A gets for a tenant or item that does not
@@ -13,9 +14,20 @@ from uuid import uuid4
 import httpx
 import pytest
 
+from api.app import create_app
 from importers import run_import
 from registry.actor import SYSTEM
-from tests.api.factories import assert_problem, fill, fresh_patent_number, make_ip, make_report, make_tenant, new_uscc
+from tests.api.factories import (
+    api_routes,
+    assert_problem,
+    fill,
+    fresh_patent_number,
+    make_ip,
+    make_report,
+    make_tenant,
+    new_uscc,
+    route_of,
+)
 from tests.server import PASSWORD
 
 DENIED = frozenset({403, 404})
@@ -72,7 +84,11 @@ ENDPOINTS = [
     Endpoint("stats-of-a-half", "GET", "/stats/2017H1"),
     Endpoint("import-history", "GET", "/imports"),
     Endpoint("apply-a-dry-run-of-b", "POST", "/imports/{batch}/apply"),
+    Endpoint("import-of-b", "GET", "/imports/{batch}"),
+    Endpoint("errors-workbook-of-b", "GET", "/imports/{batch}/errors.xlsx"),
 ]
+# Parameters that name a tenant or one of its records: a route taking one needs a row above.
+TENANT_KEYS = {"uscc", "item_id", "batch_id"}
 
 
 @dataclass
@@ -178,3 +194,12 @@ async def test_tenant_still_reaches_its_own_data(world):
     for path in (f"/tenants/{a}", f"/tenants/{a}/ip", f"/ip/{own['id']}", f"/tenants/{a}/reports",
                  f"/tenants/{a}/reports/2016"):
         assert (await world.client.get(path)).status_code == 200, path
+
+
+def test_every_route_naming_a_tenant_has_a_row():
+    """A route added later that takes a USCC or a record's id must be tried across tenants here."""
+    app = create_app()
+    rows = {route_of(app, endpoint.method, endpoint.path) for endpoint in ENDPOINTS}
+    naming = {route for route, parameters in api_routes(app).items() if parameters & TENANT_KEYS}
+    assert len(naming) > 15
+    assert naming - rows == set()

@@ -10,7 +10,7 @@ import asyncpg
 
 from registry.read_cache import TENANTS, ReadCache
 from registry.services import tenants
-from tests.conftest import ENGINE, make_tenant
+from tests.conftest import ENGINE, engines_only, make_tenant
 
 
 async def _write_behind_the_registrys_back(uscc: str, name: str) -> None:
@@ -36,8 +36,14 @@ async def test_a_change_made_by_another_worker_is_seen_at_once():
     assert (await tenants.fetch(tenant["uscc"]))["name"] == "缓存后"
 
 
-async def test_the_cache_is_on_only_where_changes_are_announced():
-    assert TENANTS.enabled is (ENGINE == "postgres")
+@engines_only("postgres")
+async def test_the_cache_is_on_where_changes_are_announced():
+    assert TENANTS.enabled
+
+
+@engines_only("sqlite")
+async def test_the_cache_is_off_where_changes_are_not_announced():
+    assert not TENANTS.enabled
 
 
 def test_a_read_that_raced_a_write_does_not_store_the_old_row():
