@@ -16,11 +16,13 @@ def test_the_table_has_a_row_per_action_and_a_column_per_role():
 
 def test_spec_roles():
     """Admin all; manager reads and writes the park; statistician reads, closes years, writes nothing
-    else; tenant keeps its own records only."""
+    else; tenant keeps its own records (and holds its own calendar key) only."""
     assert actions_of("admin") == set(Action) - {Action.KEEP_OWN_TENANT}
     assert Action.REOPEN_YEAR not in actions_of("manager") and Action.WRITE_PARK in actions_of("manager")
     assert actions_of("statistician") == {Action.SIGN_IN, Action.READ_PARK, Action.CLOSE_YEAR}
-    assert actions_of("tenant") == {Action.SIGN_IN, Action.WRITE_RECORDS, Action.KEEP_OWN_TENANT}
+    assert actions_of("tenant") == {
+        Action.SIGN_IN, Action.WRITE_RECORDS, Action.KEEP_OWN_TENANT, Action.HOLD_CALENDAR_KEY,
+    }
 
 
 def test_an_unknown_role_may_do_nothing():
