@@ -22,20 +22,14 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
 
 from __future__ import annotations
 
-import asyncio
-import re
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
-from registry.db import DB
+from registry.db import PARALLEL_SCANS, fetch, together
 from registry.money import format_yuan
 from registry.periods import Period
-from registry.tables import Tenant
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
 
 FIGURES = (*MONEY_KEYS, *COUNT_KEYS)
@@ -53,13 +47,11 @@ _VALID_KIND_COLUMNS = {
 }
 
 
-# --- What the two engines answer differently, in one place -------------------------------------
-
 # Whose IP items the statistics read. SQLite looks each tenant on record up in the covering index
 # ip_item_stats and walks its items in (tenant, kind) order, never reading the items of tenants
 # that left or have not yet moved in. PostgreSQL reads them all in parallel workers: a semi-join
 # on the materialised tenants would keep it to one process and take half as long again.
-_IP_OWNERS = "" if isinstance(DB, PostgresEngine) else "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"
+_IP_OWNERS = "" if PARALLEL_SCANS else "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"
 
 
 def _int(value: Any) -> int | None:
@@ -72,37 +64,6 @@ def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
-
-
-_PARAM = re.compile(r":([a-z_]+)\b")
-
-
-async def _rows(sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Run SQL written with :named parameters through Piccolo, which binds `{}` per engine."""
-    args: list[Any] = []
-
-    def bind(match: re.Match[str]) -> str:
-        args.append(params[match[1]])
-        return "{}"
-
-    query = _PARAM.sub(bind, sql)
-    if not isinstance(DB, PostgresEngine):
-        return await Tenant.raw(query, *args).run()
-    # PostgreSQL compiles a statement this costly with JIT, and the composition's hundreds of CASE
-    # arms take it seconds (2.9 s of 3.2 on the benchmark) to save milliseconds: not for these reads.
-    # SET LOCAL ends with the transaction (an enclosing one, if the caller holds one).
-    async with DB.transaction():
-        await Tenant.raw("SET LOCAL jit = off").run()
-        return await Tenant.raw(query, *args).run()
-
-
-async def _together(*reads: Awaitable[Any]) -> list[Any]:
-    """Independent reads at once on PostgreSQL's pool, one connection each. SQLite answers on one
-    connection, one statement at a time, so there they simply run in turn (as they must inside a
-    transaction, which holds a single connection on either engine)."""
-    if isinstance(DB, PostgresEngine) and DB.current_transaction.get() is None:
-        return list(await asyncio.gather(*reads))
-    return [await read for read in reads]
 
 
 # --- Result ------------------------------------------------------------------------------------
@@ -388,7 +349,7 @@ async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, in
                {_count(f"{_ON_RECORD} AND {certified} AND {platform}")} AS certified_with_platform
         FROM tenant AS t
     """
-    (row,) = await _rows(sql, day=day, start=period.start, until=until, certified_from=_certified_from(day))
+    (row,) = await fetch(sql, {"day": day, "start": period.start, "until": until, "certified_from": _certified_from(day)})
     return {key: int(value) for key, value in row.items()}
 
 
@@ -402,7 +363,7 @@ async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, An
         WHERE {_ON_RECORD}
         GROUP BY t.industry
     """
-    rows = await _rows(sql, day=day)
+    rows = await fetch(sql, {"day": day})
     return {row["industry"]: {key: _int(value) for key, value in row.items() if key != "industry"} for row in rows}
 
 
@@ -415,7 +376,7 @@ async def _at_risk_by_kind(day: date) -> dict[str, int]:
         WHERE d.deadline = 'annual_fee' AND d.due_on < :day AND d.last_day < :day AND {_ON_RECORD} AND {_IP_VALID}
         GROUP BY i.kind
     """
-    return {row["kind"]: int(row["at_risk"]) for row in await _rows(sql, day=day)}
+    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day})}
 
 
 # Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
@@ -519,7 +480,7 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
         {union}
         ORDER BY uscc
     """
-    return await _rows(sql, day=day, start=period.start, until=until, certified_from=_certified_from(day))
+    return await fetch(sql, {"day": day, "start": period.start, "until": until, "certified_from": _certified_from(day)})
 
 
 # --- Assembly ----------------------------------------------------------------------------------
@@ -588,7 +549,7 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     parts = [part for part in _Composition(period).family[1:] if part.start <= day]
     part_days = [min(day, part.end) for part in parts]
 
-    counts, previous_industries, rows, at_risk, *part_industries = await _together(
+    counts, previous_industries, rows, at_risk, *part_industries = await together(
         _tenant_counts(period, day, until),
         _industry_figures(previous, previous_day),
         _period_rows(period, day, until),
@@ -676,5 +637,5 @@ __all__ = [
 
 async def reported_periods() -> list[Period]:
     """Every period some tenant has reported for, in order (the portal offers these)."""
-    rows = await _rows("SELECT DISTINCT period FROM period_report")
+    rows = await fetch("SELECT DISTINCT period FROM period_report")
     return sorted(Period.parse(row["period"]) for row in rows)

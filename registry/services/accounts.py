@@ -69,7 +69,7 @@ async def _check_role(actor: Actor, role: object, tenant_uscc: object, lock: boo
     return []
 
 
-_fetch = KeyedLookup(lambda username: Account.select(*COLUMNS).where(Account.username == username))
+_fetch = KeyedLookup(Account, COLUMNS, Account.username)
 
 
 async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:
@@ -225,9 +225,7 @@ async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, A
 
 
 # Kept per worker only while the database announces every account change (PostgreSQL); else read each time.
-_fetch_bound = KeyedLookup(
-    lambda username: Account.select(Account.password, *COLUMNS).where(Account.username == username), cache=ACCOUNTS
-)
+_fetch_bound = KeyedLookup(Account, [Account.password, *COLUMNS], Account.username, cache=ACCOUNTS)
 
 
 def _bound_actor(row: Mapping[str, Any]) -> tuple[Actor, dict[str, Any]]:

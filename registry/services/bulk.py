@@ -12,7 +12,6 @@ change between the reading and the writing. Rows are matched, never deleted.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,11 +19,9 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from registry import audit
 from registry.actor import Actor
-from registry.db import DB, hold_year, write_transaction
+from registry.db import DB, any_of, execute_many, fetch, hold_year, insert_rows, is_unique_violation, write_transaction
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
@@ -132,35 +129,14 @@ def _duplicates(keys: Sequence[Any], label: str) -> tuple[dict[Any, int], list[P
     return first, problems
 
 
-async def _fetch(sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
-    """Rows of a raw query, on the current transaction's connection (a read transaction otherwise).
-
-    Piccolo compiles a 900-value `is_in` into a query string value by value; on big imports that
-    costs more than the database does.
-    """
-    async with DB.transaction() as transaction:
-        if isinstance(DB, PostgresEngine):
-            return [dict(row) for row in await transaction.connection.fetch(_sql(sql), *args)]
-        async with transaction.connection.execute(sql, list(args)) as cursor:
-            return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
-
-
-def _one_of(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """`column IN (?, ?, …)` on SQLite; `column = ANY(?)` with one array on PostgreSQL, where a
-    query text that does not change with the chunk's length is prepared once and planned fast."""
-    if isinstance(DB, PostgresEngine):
-        return f"{column} = ANY(?)", [list(values)]
-    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
-
-
 _TENANT_SELECT = f"SELECT id, version, {', '.join(_TENANT_KEYS)} FROM {Tenant._meta.tablename} WHERE "
 
 
 async def tenants_by_uscc(usccs: Collection[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for chunk in _chunks(sorted(set(usccs)), READ_CHUNK):
-        condition, args = _one_of("uscc", chunk)
-        for row in await _fetch(_TENANT_SELECT + condition, args):
+        condition, params = any_of("uscc", chunk, "usccs")
+        for row in await fetch(_TENANT_SELECT + condition, params):
             found[row["uscc"]] = row
     return found
 
@@ -218,7 +194,7 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
 _IP_SELECT = (
     "SELECT i.id, i.version, t.uscc, " + ", ".join(f"i.{k}" for k in _IP_KEYS)
     + f" FROM {IPItem._meta.tablename} i JOIN {Tenant._meta.tablename} t ON t.id = i.tenant"
-    " WHERE i.kind = ? AND "
+    " WHERE i.kind = :kind AND "
 )
 
 
@@ -230,8 +206,8 @@ async def ip_items_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, 
     found: dict[tuple[str, str], dict] = {}
     for kind, numbers in by_kind.items():
         for chunk in _chunks(numbers, READ_CHUNK):
-            condition, args = _one_of("i.number", chunk)
-            for row in await _fetch(_IP_SELECT + condition, [kind, *args]):
+            condition, params = any_of("i.number", chunk, "numbers")
+            for row in await fetch(_IP_SELECT + condition, {"kind": kind, **params}):
                 found[(row["kind"], row["number"])] = row
     return found
 
@@ -345,8 +321,8 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
     existing: dict[tuple[str, str], dict] = {}
     owner_ids = [row["id"] for row in owners.values()]
     for chunk in _chunks(owner_ids, READ_CHUNK):
-        condition, args = _one_of("r.tenant", chunk)
-        for row in await _fetch(_REPORT_SELECT + condition, args):
+        condition, params = any_of("r.tenant", chunk, "tenants")
+        for row in await fetch(_REPORT_SELECT + condition, params):
             existing[(row["uscc"], row["period"])] = row
     for year in sorted({Period.parse(period).year for _, period in first}):
         await hold_year(year)  # closing any of them waits for this import (see db.hold_year)
@@ -374,65 +350,45 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
 # Applying -----------------------------------------------------------------------------------------
 
 
-def _sql(text: str) -> str:
-    """`?` placeholders for SQLite, `$n` for PostgreSQL."""
-    if not isinstance(DB, PostgresEngine):
-        return text
-    parts = text.split("?")
-    return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
-
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    return _sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})")
-
-
 class _Writer:
-    """Raw executemany on the write transaction's own connection: Piccolo builds an object and a
+    """Raw chunked writes in the write transaction (registry.db): Piccolo builds an object and a
     query string per row, which for 100,000 rows costs more than reading the spreadsheet. Rows are
     produced chunk by chunk, so a large import never holds all its parameter tuples at once."""
 
-    def __init__(self, actor: Actor, connection: Any, progress: Progress | None) -> None:
+    def __init__(self, actor: Actor, progress: Progress | None) -> None:
         self.actor = actor
-        self.connection = connection
         self.progress = progress
 
-    async def _in_chunks(self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Sequence[Any]],
-                         total: int, label: str) -> None:
+    async def _in_chunks(self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Any], total: int,
+                         label: str) -> None:
         done = 0
         iterator = iter(rows)
         while chunk := list(islice(iterator, WRITE_CHUNK)):
             try:
                 await write(chunk)
             except Exception as error:
-                _raise_conflict_if_unique(error)
+                if is_unique_violation(error):
+                    # A unique key taken between planning and writing (another writer on PostgreSQL).
+                    raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; "
+                                   "import again") from error
                 raise
             done += len(chunk)
             if label and self.progress is not None:
                 self.progress(label, done, total)
 
-    async def many(self, sql: str, rows: Iterable[Sequence[Any]], total: int, label: str = "") -> None:
-        await self._in_chunks(lambda chunk: self.connection.executemany(sql, chunk), rows, total, label)
-
     async def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int,
                      label: str) -> None:
-        if not isinstance(DB, PostgresEngine):
-            await self.many(_insert_sql(table, columns), rows, total, label)
-            return
-        # PostgreSQL: COPY, several times faster than a multi-row INSERT, same transaction.
-        await self._in_chunks(
-            lambda chunk: self.connection.copy_records_to_table(table, records=chunk, columns=list(columns)),
-            rows, total, label)
+        await self._in_chunks(lambda chunk: insert_rows(table, columns, chunk), rows, total, label)
 
     async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         """(row index, stored row, changed values); grouped by the columns they change; `version` + 1."""
-        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for _, before, diff in updates:
-            columns = tuple(sorted(diff))
-            groups.setdefault(columns, []).append((*(diff[c] for c in columns), before["id"]))
+            groups.setdefault(tuple(sorted(diff)), []).append({**diff, "id": before["id"]})
         for columns, rows in groups.items():
-            assignments = ", ".join(f"{c} = ?" for c in columns)
-            sql = _sql(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?")
-            await self.many(sql, rows, len(rows))
+            assignments = ", ".join(f"{c} = :{c}" for c in columns)
+            sql = f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = :id"
+            await self._in_chunks(lambda chunk, sql=sql: execute_many(sql, chunk), rows, len(rows), "")
 
     async def audit(self, entity: str, plan: Plan, key: Callable[[Mapping[str, Any]], str],
                     created: Callable[[Mapping[str, Any]], Mapping[str, Any]]) -> None:
@@ -451,22 +407,13 @@ class _Writer:
         await self.insert(AuditEntry._meta.tablename, columns, entries(), len(plan.creates) + len(plan.updates), "")
 
 
-def _raise_conflict_if_unique(error: Exception) -> None:
-    """A unique key taken between planning and writing (another writer on PostgreSQL): a 409."""
-    unique = ("UNIQUE" in str(error)) if isinstance(error, sqlite3.IntegrityError) else (
-        type(error).__name__ == "UniqueViolationError")
-    if unique:
-        raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again") from error
-
-
-async def insert_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                      total: int) -> None:
+async def write_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                     total: int) -> None:
     """Raw chunked inserts (executemany; COPY on PostgreSQL) inside the current write transaction,
     for writers of many rows outside an import plan (fees, deadlines)."""
-    transaction = DB.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("insert_rows runs inside a write transaction")
-    await _Writer(actor, transaction.connection, None).insert(table, columns, rows, total, "")
+    if DB.current_transaction.get() is None:
+        raise RuntimeError("write_rows runs inside a write transaction")
+    await _Writer(actor, None).insert(table, columns, rows, total, "")
 
 
 @asynccontextmanager
@@ -474,8 +421,8 @@ async def _writing(actor: Actor, plan: Plan, progress: Progress | None) -> Async
     actor.require_role("admin", "manager")
     if plan.problems:
         raise BulkRejected(plan.problems)
-    async with write_transaction() as transaction:
-        yield _Writer(actor, transaction.connection, progress)
+    async with write_transaction():
+        yield _Writer(actor, progress)
 
 
 async def _tenant_ids(plan: Plan) -> dict[str, int]:
@@ -561,6 +508,6 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 __all__ = [
     "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
-    "insert_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "write_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
     "upsert_tenants",
 ]

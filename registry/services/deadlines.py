@@ -13,7 +13,7 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import fetch, write_transaction
 from registry.errors import FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_deadlines import (
@@ -35,7 +35,7 @@ from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import check_version
-from registry.tables import AuditEntry, IPDeadline, IPFee
+from registry.tables import AuditEntry, IPFee
 from registry.vocabulary import FEE_FIELDS, IP_KIND
 
 # --- Paid fees ---------------------------------------------------------------------------------
@@ -146,8 +146,8 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
         entries.append(entry("update", key, item["uscc"], kept, record))
         counts.updated += 1
-    await bulk.insert_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
-    await bulk.insert_rows(actor, AuditEntry._meta.tablename, _AUDIT_COLUMNS, entries, len(entries))
+    await bulk.write_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
+    await bulk.write_rows(actor, AuditEntry._meta.tablename, _AUDIT_COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts
 
@@ -269,12 +269,13 @@ def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def _window(today: date, within: int) -> tuple[str, list[Any]]:
+def _window(today: date, within: int) -> tuple[str, dict[str, Any]]:
     """Deadlines due within `within` days whose last day has not passed. The lower bound on due_on
     (no last day is more than LONGEST_GRACE_DAYS after its due day) keeps it an index range."""
     return (
-        "d.due_on BETWEEN {} AND {} AND d.last_day >= {}",
-        [today - timedelta(days=LONGEST_GRACE_DAYS), today + timedelta(days=within), today],
+        "d.due_on BETWEEN :earliest AND :latest AND d.last_day >= :today",
+        {"earliest": today - timedelta(days=LONGEST_GRACE_DAYS), "latest": today + timedelta(days=within),
+         "today": today},
     )
 
 
@@ -304,16 +305,16 @@ async def list_deadlines(
     kind = filter_code("kind", kind, IP_KIND)
     uscc = await _owner_filter(actor, uscc.upper() if uscc else None)
     today = today or date.today()
-    condition, args = _window(today, within)
+    condition, params = _window(today, within)
     if kind:
-        condition, args = condition + " AND d.kind = {}", [*args, kind]
+        condition, params = condition + " AND d.kind = :kind", {**params, "kind": kind}
     if uscc:
-        condition, args = condition + " AND d.tenant = {}", [*args, await tenant_id(uscc)]
-    rows = await IPDeadline.raw(
-        f"{_SELECT} WHERE {condition} ORDER BY d.due_on, d.last_day, d.id LIMIT {{}} OFFSET {{}}",
-        *args, page.limit, page.offset,
-    ).run()
-    total = await IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run()
+        condition, params = condition + " AND d.tenant = :tenant", {**params, "tenant": await tenant_id(uscc)}
+    rows = await fetch(
+        f"{_SELECT} WHERE {condition} ORDER BY d.due_on, d.last_day, d.id LIMIT :limit OFFSET :offset",
+        {**params, "limit": page.limit, "offset": page.offset},
+    )
+    total = await fetch(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", params)
     return listing([shown(row, today) for row in rows], int(total[0]["n"]), page)
 
 
@@ -323,9 +324,10 @@ async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -
     assert uscc is not None
     owner = await tenant_id(uscc)
     today = today or date.today()
-    rows = await IPDeadline.raw(
-        f"{_SELECT} WHERE d.tenant = {{}} AND d.last_day >= {{}} ORDER BY d.due_on, d.last_day, d.id", owner, today
-    ).run()
+    rows = await fetch(
+        f"{_SELECT} WHERE d.tenant = :tenant AND d.last_day >= :today ORDER BY d.due_on, d.last_day, d.id",
+        {"tenant": owner, "today": today},
+    )
     return [shown(row, today) for row in rows]
 
 
@@ -336,13 +338,13 @@ async def park_deadlines(actor: Actor, within: int = DEFAULT_WITHIN_DAYS, today:
     actor.require_role("admin", "manager", "statistician")
     _check_within(within)
     today = today or date.today()
-    condition, args = _window(today, within)
+    condition, params = _window(today, within)
     order = "ORDER BY t.uscc, d.due_on, d.last_day, d.id"
-    due = await IPDeadline.raw(f"{_SELECT} WHERE {condition} {order}", *args).run()
-    lapsing = await IPDeadline.raw(
-        f"{_SELECT} WHERE d.deadline = {{}} AND d.due_on < {{}} AND d.last_day < {{}} {order}",
-        ANNUAL_FEE, today, today,
-    ).run()
+    due = await fetch(f"{_SELECT} WHERE {condition} {order}", params)
+    lapsing = await fetch(
+        f"{_SELECT} WHERE d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today {order}",
+        {"annual_fee": ANNUAL_FEE, "today": today},
+    )
     return [shown(row, today) for row in due], [shown(row, today) for row in lapsing]
 
 

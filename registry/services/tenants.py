@@ -49,7 +49,7 @@ async def usccs_by_name() -> dict[str, set[str]]:
     return named
 
 
-fetch = KeyedLookup(lambda uscc: Tenant.select(*COLUMNS).where(Tenant.uscc == uscc), cache=TENANTS)
+fetch = KeyedLookup(Tenant, COLUMNS, Tenant.uscc, cache=TENANTS)
 
 
 async def get_tenant(actor: Actor, uscc: str) -> dict:
