@@ -26,13 +26,10 @@ from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
-from registry.records import required_message
+from registry.records import IP_SETTLED, ip_change, report_change, required_message, settle_ip, tenant_change
 from registry.services import deadline_table
-from registry.services import ip_items as ip_service
 from registry.services import reports as report_service
-from registry.services import tenants as tenant_service
 from registry.services.closed_years import closed_message, closed_years
-from registry.services.versioning import changes
 from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
@@ -44,11 +41,8 @@ WRITE_CHUNK = 2000
 Progress = Callable[[str, int, int], None]
 
 _TENANT_KEYS = tuple(f.key for f in TENANT_FIELDS)
-_TENANT_REQUIRED = tuple(f.key for f in TENANT_FIELDS if f.required)
 _IP_KEYS = ("kind", "number", "title", "filed_on", "granted_on", "status", "expires_on")
-# What ip_items.settle reads: the number for its kind, the dates, the status.
-_SETTLED = frozenset(("kind", "number", "filed_on", "granted_on", "status"))
-_IP_REQUIRED = tuple(f.key for f in IP_FIELDS if f.required and f.key != "uscc")
+_SETTLED = frozenset(IP_SETTLED)
 _FIGURES = report_service.FIGURES
 
 
@@ -91,6 +85,15 @@ class Plan:
     updates: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # index, before, diff
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    def add(self, index: int, before: dict[str, Any] | None, change: dict[str, Any]) -> None:
+        """Row `index`: a record to create (no `before`), values that change, or nothing to do."""
+        if before is None:
+            self.creates.append((index, change))
+        elif change:
+            self.updates.append((index, before, change))
+        else:
+            self.unchanged += 1
 
     @property
     def counts(self) -> Counts:
@@ -165,29 +168,14 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
             continue
         record = {k: v for k, v in row.items() if k in _TENANT_KEYS}
         if "platform_level" in record and record["platform_level"] is None:
-            record["platform_level"] = "none"
+            record["platform_level"] = "none"  # a blank cell in the column: no platform
         before = existing.get(uscc)
-        if before is None:
-            missing = [k for k in _TENANT_REQUIRED if record.get(k) is None]
-            if missing:
-                plan.problems += [_required(index, TENANT_FIELDS, k) for k in missing]
-                continue
-            record.setdefault("platform_level", "none")
-            checked = record
-        else:
-            diff = changes(before, record)
-            checked = {**before, **diff}
         try:
-            tenant_service._check_dates(checked)
+            change = tenant_change(before, record)
         except ValidationFailed as failure:
             plan.problems += _errors_of(index, failure)
             continue
-        if before is None:
-            plan.creates.append((index, record))
-        elif diff:
-            plan.updates.append((index, before, diff))
-        else:
-            plan.unchanged += 1
+        plan.add(index, before, change)
     return plan
 
 
@@ -228,27 +216,14 @@ def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str,
         return
     proposed = {k: v for k, v in row.items() if k in _IP_KEYS and k != "expires_on"}
     if before is None:
-        missing = [k for k in _IP_REQUIRED if proposed.get(k) is None]
-        if missing:
-            plan.problems += [_required(index, IP_FIELDS, k) for k in missing]
-            return
-        merged = {"filed_on": None, "granted_on": None, **proposed}
-    else:
-        merged = {k: before[k] for k in _IP_KEYS} | proposed
+        # Every column named, so the plan (and its digest) states the dates a row leaves blank.
+        proposed = {"filed_on": None, "granted_on": None, **proposed}
     try:
-        record = merged | settled if settled is not None else ip_service.settle(merged)
+        change = ip_change(before, proposed, settled)
     except ValidationFailed as failure:
         plan.problems += _errors_of(index, failure)
         return
-    if before is None:
-        record["uscc"] = uscc
-        plan.creates.append((index, record))
-        return
-    diff = changes(before, {k: record[k] for k in _IP_KEYS})
-    if diff:
-        plan.updates.append((index, before, diff))
-    else:
-        plan.unchanged += 1
+    plan.add(index, before, change if before is not None else {**change, "uscc": uscc})
 
 
 async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collection[str] = ()) -> Plan:
@@ -271,7 +246,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
         proposed = {k: v for k, v in row.items() if k in _SETTLED}
         try:
             if row.keys() >= _SETTLED:
-                settled[index] = ip_service.settle(proposed)
+                settled[index] = settle_ip(proposed)
                 keys.append((row["kind"], settled[index]["number"]))
             else:
                 keys.append((row["kind"], normalise_ip_number(row["kind"], row["number"])))
@@ -334,15 +309,11 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         figures = {k: v for k, v in rows[index].items() if k in _FIGURES}
         before = existing.get((uscc, period))
         year = Period.parse(period).year
-        diff = changes(before, figures) if before is not None else None
-        if year in closed and (before is None or diff):
+        change = report_change(before, figures)
+        if year in closed and (before is None or change):
             plan.problems.append(Problem(index, "period", "period_closed", closed_message(year)))
-        elif before is None:
-            plan.creates.append((index, {"uscc": uscc, "period": period, **{k: figures.get(k) for k in _FIGURES}}))
-        elif diff:
-            plan.updates.append((index, before, diff))
         else:
-            plan.unchanged += 1
+            plan.add(index, before, change if before is not None else {"uscc": uscc, "period": period, **change})
     plan.problems.sort(key=lambda p: p.index)
     return plan
 
@@ -397,14 +368,13 @@ class _Writer:
 
         def entries() -> Iterator[tuple[Any, ...]]:
             for _, record in plan.creates:
-                yield (at, actor.username, actor.source, "create", entity, key(record), record["uscc"], None,
-                       audit.snapshot(created(record)))
+                yield audit.row(actor, "create", entity, key(record), record["uscc"], None, created(record), at)
             for _, before, diff in plan.updates:
-                yield (at, actor.username, actor.source, "update", entity, key(before), before["uscc"],
-                       audit.snapshot({k: before[k] for k in diff}), audit.snapshot(diff))
+                yield audit.row(actor, "update", entity, key(before), before["uscc"], {k: before[k] for k in diff},
+                                diff, at)
 
-        columns = ("at", "actor", "source", "action", "entity", "entity_key", "uscc", "before", "after")
-        await self.insert(AuditEntry._meta.tablename, columns, entries(), len(plan.creates) + len(plan.updates), "")
+        await self.insert(AuditEntry._meta.tablename, audit.COLUMNS, entries(), len(plan.creates) + len(plan.updates),
+                          "")
 
 
 async def write_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -450,7 +420,7 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
             len(plan.creates), "ip",
         )
         await writer.update(IPItem._meta.tablename, plan.updates)
-        await writer.audit("ip", plan, lambda r: f"{r['kind']}:{r['number']}", lambda r: {k: r[k] for k in _IP_KEYS})
+        await writer.audit("ip", plan, audit.ip_key, lambda r: {k: r[k] for k in _IP_KEYS})
         await _write_deadlines(writer, plan, owner)
     return plan.counts
 
@@ -480,7 +450,7 @@ async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = No
             len(plan.creates), "reports",
         )
         await writer.update(PeriodReport._meta.tablename, plan.updates)
-        await writer.audit("report", plan, lambda r: f"{r['uscc']}:{r['period']}",
+        await writer.audit("report", plan, audit.report_key,
                            lambda r: {"period": r["period"], **{k: r[k] for k in _FIGURES}})
     return plan.counts
 

@@ -54,7 +54,6 @@ def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
 _FEE_KEYS = ("patent_year", "paid_on", "amount")
 _PAYMENT_FIELDS = tuple(f for f in FEE_FIELDS if f.key in ("paid_on", "amount"))
 _INSERT_CHUNK = 500
-_AUDIT_COLUMNS = ("at", "actor", "source", "action", "entity", "entity_key", "uscc", "before", "after")
 
 
 def fee_problems(item: Mapping[str, Any], record: Mapping[str, Any], today: date) -> list[FieldError]:
@@ -127,16 +126,12 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
     inserts, entries = [], []
     at = datetime.now(UTC)
 
-    def entry(action: str, key: str, uscc: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> tuple:
-        return (at, actor.username, actor.source, action, "ip_fee", key, uscc, audit.snapshot(before),
-                audit.snapshot(after))
-
     for item, record in fees:
-        key = f"{item['kind']}:{item['number']}:{record['patent_year']}"
+        key = f"{audit.ip_key(item)}:{record['patent_year']}"
         before = stored.get((item["id"], record["patent_year"]))
         if before is None:
             inserts.append((item["id"], record["patent_year"], record["paid_on"], record["amount"], 1))
-            entries.append(entry("create", key, item["uscc"], None, record))
+            entries.append(audit.row(actor, "create", "ip_fee", key, item["uscc"], None, record, at))
             counts.created += 1
             continue
         kept = {k: before[k] for k in _FEE_KEYS}
@@ -144,10 +139,10 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
             counts.unchanged += 1
             continue
         await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
-        entries.append(entry("update", key, item["uscc"], kept, record))
+        entries.append(audit.row(actor, "update", "ip_fee", key, item["uscc"], kept, record, at))
         counts.updated += 1
     await bulk.write_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
-    await bulk.write_rows(actor, AuditEntry._meta.tablename, _AUDIT_COLUMNS, entries, len(entries))
+    await bulk.write_rows(actor, AuditEntry._meta.tablename, audit.COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts
 
