@@ -325,6 +325,11 @@ async def hold_year(year: int, alone: bool = False) -> None:
     await DB.hold_year(year, alone)
 
 
+def read_transaction():
+    """Several reads that see the registry as it was at one moment."""
+    return DB.transaction()
+
+
 @asynccontextmanager
 async def write_transaction():
     """One transaction for a whole write; nested calls join the outer one. Once the outermost one
