@@ -30,21 +30,13 @@ from typing import Any
 from registry.db import PARALLEL_SCANS, fetch, together
 from registry.money import format_yuan
 from registry.periods import Period
+from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
 
 FIGURES = (*MONEY_KEYS, *COUNT_KEYS)
 # Head counts are taken at a period's end: a year made of two halves has H2's headcount.
 _STOCKS = frozenset(HEADCOUNT_KEYS)
 _PLATFORM_LEVELS = ("municipal", "provincial", "national")
-NATIONAL_PLATFORM_TARGET = 40
-PLATFORM_SHARE_TARGET = Decimal("0.60")
-# Torch-form columns of valid IP held: column suffix -> kind.
-_VALID_KIND_COLUMNS = {
-    "invention": "invention",
-    "software": "software_copyright",
-    "plant": "plant_variety",
-    "ic": "ic_layout",
-}
 
 
 # Whose IP items the statistics read. SQLite looks each tenant on record up in the covering index
@@ -137,6 +129,7 @@ class TenantLine:
     listing: str | None
     reported: bool
     figures: dict[str, int | None]
+    # The Torch form's IP columns, in its order (registry.torch_form.IP_COLUMNS).
     ip_filed: int
     ip_filed_invention: int
     ip_granted: int
@@ -402,14 +395,10 @@ _LINE_COLUMNS = (
 )  # fmt: skip
 # A tenant line's attributes as they were on the day.
 _LINE_ATTRIBUTES = {"certified": f"CASE WHEN {_CERTIFIED} THEN 1 ELSE 0 END", "platform_level": _PLATFORM_LEVEL}
-# A tenant line's IP columns, from its (tenant, kind) rows.
+# A tenant line's IP columns (the Torch form's), from its (tenant, kind) rows.
 _TENANT_IP = {
-    "ip_filed": "SUM(k.filed)",
-    "ip_filed_invention": _of_kind("filed", "invention"),
-    "ip_granted": "SUM(k.granted)",
-    "ip_granted_invention": _of_kind("granted", "invention"),
-    "ip_valid": "SUM(k.valid_at_end)",
-    **{f"ip_valid_{suffix}": _of_kind("valid_at_end", kind) for suffix, kind in _VALID_KIND_COLUMNS.items()},
+    column.key: f"SUM(k.{column.measure})" if column.kind is None else _of_kind(column.measure, column.kind)
+    for column in IP_COLUMNS
 }
 # The rows of `_period_rows`, told apart by `level`: each level fills the columns it needs.
 _PERIOD_COLUMNS = ("level", *_LINE_COLUMNS, *_LINE_ATTRIBUTES, "kind", "tenants", "reported", *FIGURES, *_TENANT_IP)
