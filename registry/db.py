@@ -325,6 +325,10 @@ async def hold_year(year: int, alone: bool = False) -> None:
     await DB.hold_year(year, alone)
 
 
+def in_transaction() -> bool:
+    return DB.current_transaction.get() is not None
+
+
 def read_transaction():
     """Several reads that see the registry as it was at one moment."""
     return DB.transaction()
@@ -334,7 +338,7 @@ def read_transaction():
 async def write_transaction():
     """One transaction for a whole write; nested calls join the outer one. Once the outermost one
     commits, this worker's read cache forgets what it held (other workers hear the trigger)."""
-    outermost = DB.current_transaction.get() is None
+    outermost = not in_transaction()
     async with DB.write_transaction() as transaction:
         yield transaction
     if outermost:
@@ -357,7 +361,7 @@ class KeyedLookup:
         self.cache = cache
 
     async def __call__(self, key: str, lock: bool = False) -> dict | None:
-        if lock or DB.current_transaction.get() is not None:
+        if lock or in_transaction():
             rows = await fetch(self.sql + (DB.lock_clause() if lock else ""), {"key": key})
             return rows[0] if rows else None
         if self.cache is not None:

@@ -21,7 +21,16 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import DB, any_of, execute_many, fetch, hold_year, insert_rows, is_unique_violation, write_transaction
+from registry.db import (
+    any_of,
+    execute_many,
+    fetch,
+    hold_year,
+    in_transaction,
+    insert_rows,
+    is_unique_violation,
+    write_transaction,
+)
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
@@ -381,7 +390,7 @@ async def write_rows(actor: Actor, table: str, columns: Sequence[str], rows: Ite
                      total: int) -> None:
     """Raw chunked inserts (executemany; COPY on PostgreSQL) inside the current write transaction,
     for writers of many rows outside an import plan (fees, deadlines)."""
-    if DB.current_transaction.get() is None:
+    if not in_transaction():
         raise RuntimeError("write_rows runs inside a write transaction")
     await _Writer(actor, None).insert(table, columns, rows, total, "")
 

@@ -28,7 +28,7 @@ from registry.ip_deadlines import (
     payable_years,
 )
 from registry.ip_numbers import normalise_ip_number
-from registry.records import clean
+from registry.records import changes, clean
 from registry.services import bulk
 from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
@@ -204,7 +204,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
         before = stored_fees.get((item["id"], row["patent_year"])) if "id" in item else None
         if before is None:
             plan.creates.append((index, entry))
-        elif (diff := {k: v for k, v in record.items() if before[k] != v}):
+        elif diff := changes(before, record):
             plan.updates.append((index, {**before, "kind": key[0], "number": key[1]}, diff))
         else:
             plan.unchanged += 1
