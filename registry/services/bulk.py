@@ -1,8 +1,9 @@
 """Batch upserts: the single-record services' rules applied to thousands of already-cleaned rows.
 
 An upsert plans, then applies. Planning prefetches what exists in chunked queries and checks every
-row against the rules the single services enforce (tenant dates, IP numbers and who owns them,
-closed years), collecting every problem instead of stopping at the first. Applying writes new rows
+row with the single services' own rules (`registry.records`: tenant_change, ip_change,
+report_change) and those of a batch (who owns an IP number, closed years, repeated rows), collecting
+every problem instead of stopping at the first. Applying writes new rows
 with chunked multi-row inserts, changed rows with updates that bump `version`, and one audit entry
 per created or changed record — all in one write transaction. Unchanged rows are not touched.
 

@@ -1,9 +1,10 @@
-"""The one private Piccolo API the registry leans on, and the one raw-statement path (registry/db.py).
+"""The private Piccolo APIs the registry leans on, and the one raw-statement path (registry/db.py).
 
 `KeptSQLiteEngine` overrides `SQLiteEngine._run_in_new_connection` so that queries outside a
 transaction share one connection per event loop. Should Piccolo rename that method, change its
 arguments or stop calling it, these tests fail before the registry quietly falls back to a new
-connection (and a thread) per query.
+connection (and a thread) per query. `registry/services/accounts.py` reads BaseUser's default
+PBKDF2 count from `_pbkdf2_iteration_count`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import inspect
 
 import pytest
+from piccolo.apps.user.tables import BaseUser
 from piccolo.engine.sqlite import SQLiteEngine
 
 from registry.db import DB, _compiled, any_of, fetch
@@ -32,6 +34,13 @@ async def test_piccolo_queries_outside_a_transaction_run_on_the_kept_connection(
     assert DB._kept == {}
     await Tenant.select(Tenant.uscc).limit(1).run()
     assert id(asyncio.get_running_loop()) in DB._kept
+
+
+def test_piccolo_hashes_with_the_default_count_the_registry_reads():
+    count = BaseUser._pbkdf2_iteration_count
+    assert isinstance(count, int) and count >= 600_000
+    _, iterations, _, _ = BaseUser.split_stored_password(BaseUser.hash_password("a password"))
+    assert int(iterations) == count
 
 
 def test_named_parameters_become_the_drivers_placeholders():
