@@ -34,6 +34,7 @@ from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, set_up_pages
 from registry.periods import Period
 from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
+from registry.torch_form import IP_COLUMNS, IP_KEYS
 from registry.vocabulary import (
     COUNT_KEYS,
     DEADLINE_STATE,
@@ -526,30 +527,6 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
 
 # --- 企业明细 Tenants (Torch layout) ---------------------------------------------------------------
 
-_TENANT_IP = (
-    "ip_filed",
-    "ip_filed_invention",
-    "ip_granted",
-    "ip_granted_invention",
-    "ip_valid",
-    "ip_valid_invention",
-    "ip_valid_software",
-    "ip_valid_plant",
-    "ip_valid_ic",
-)
-_TOTAL_OF_TENANT_IP = {
-    "ip_filed": ("", "filed"),
-    "ip_filed_invention": ("invention", "filed"),
-    "ip_granted": ("", "granted"),
-    "ip_granted_invention": ("invention", "granted"),
-    "ip_valid": ("", "valid_at_end"),
-    "ip_valid_invention": ("invention", "valid_at_end"),
-    "ip_valid_software": ("software_copyright", "valid_at_end"),
-    "ip_valid_plant": ("plant_variety", "valid_at_end"),
-    "ip_valid_ic": ("ic_layout", "valid_at_end"),
-}
-
-
 def _torch_figure(frame: _Frame, key: str, value: int | None) -> int | str:
     """The Torch form's figure: whole 千元 for money, 未报 when not reported."""
     if value is None:
@@ -572,7 +549,7 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     flags = [frame.w("is_graduated"), frame.w("is_certified"), frame.w("is_tech_sme"), frame.w("listing"),
              frame.w("platform_level"), frame.w("has_reported")]  # fmt: skip
     figures = [frame.with_unit(frame.figure_label(k), MONEY_UNIT if k in MONEY_KEYS else "人") for k in FIGURES]
-    ip = [frame.w(f"t_{key}", unit=items) for key in _TENANT_IP]
+    ip = [frame.w(f"t_{key}", unit=items) for key in IP_KEYS]
     labels = [*identity, *flags, *figures, *ip]
 
     lines = stats.tenant_lines
@@ -634,16 +611,13 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
                 platforms.get(line.platform_level, line.platform_level),
                 yes if line.reported else no,
                 *values,
-                *(getattr(line, key) for key in _TENANT_IP),
+                *(getattr(line, key) for key in IP_KEYS),
             ],
             [*fixed_looks, *(_look("count", v) for v in values), *(["integer"] * len(ip))],
         )
     sheet.filter(len(labels), sheet.row)
 
-    total_ip = []
-    for key in _TENANT_IP:
-        kind, measure = _TOTAL_OF_TENANT_IP[key]
-        total_ip.append(getattr(stats.ip_by_kind[kind] if kind else stats.ip, measure))
+    total_ip = [getattr(stats.ip_by_kind[c.kind] if c.kind else stats.ip, c.measure) for c in IP_COLUMNS]
     # Totals round the exact sums (not the sum of the rounded rows).
     totals = [_torch_figure(frame, k, stats.figures[k].value) for k in FIGURES]
     sheet.put(

@@ -7,6 +7,7 @@ own wording.
 from __future__ import annotations
 
 from registry.periods import Period
+from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET, TARGET_YEAR
 
 SHEET_TITLES = {
     "summary": ("概览", "Summary"),
@@ -76,7 +77,7 @@ WORDS = {
     "kind_at_risk": ("其中年费{state}({unit})", "of which annual fee {state} ({unit})"),
     "kind_filed": ("本期申请({unit})", "Filed in the period ({unit})"),
     "kind_granted": ("本期授权({unit})", "Granted in the period ({unit})"),
-    "target": ("2020年目标", "2020 target"),
+    "target": (f"{TARGET_YEAR}年目标", f"{TARGET_YEAR} target"),
     "target_value": ("目标值（不低于）", "Target (at least)"),
     "actual": ("实际值", "Actual"),
     "met": ("是否达到", "Met"),
@@ -100,8 +101,8 @@ WORDS = {
         "certified tenants with a municipal, provincial or national platform ÷ certified tenants on record",
     ),
     "not_measured": (
-        "园区其他2020年目标（高新技术产业增加值占比、财政收入增长等）不在登记范围内，本表不监测。",
-        "The zone's other 2020 targets (high-tech value added, fiscal revenue growth…) are outside the "
+        f"园区其他{TARGET_YEAR}年目标（高新技术产业增加值占比、财政收入增长等）不在登记范围内，本表不监测。",
+        f"The zone's other {TARGET_YEAR} targets (high-tech value added, fiscal revenue growth…) are outside the "
         "registry and not monitored here.",
     ),
     "item": ("项目", "Item"),
@@ -128,15 +129,7 @@ WORDS = {
     "is_certified": ("是否高新技术企业", "Certified high-tech"),
     "platform_level": ("研发平台级别", "R&D platform level"),
     "has_reported": ("是否报送", "Reported"),
-    "t_ip_filed": ("本年知识产权申请数({unit})", "IP applications this year ({unit})"),
-    "t_ip_filed_invention": ("其中：发明专利申请({unit})", "of which invention patents ({unit})"),
-    "t_ip_granted": ("本年知识产权授权数({unit})", "IP grants this year ({unit})"),
-    "t_ip_granted_invention": ("其中：发明专利授权({unit})", "of which invention patents ({unit})"),
-    "t_ip_valid": ("拥有有效知识产权数({unit})", "Valid IP held ({unit})"),
-    "t_ip_valid_invention": ("其中：发明专利({unit})", "of which invention patents ({unit})"),
-    "t_ip_valid_software": ("软件著作权({unit})", "software copyrights ({unit})"),
-    "t_ip_valid_plant": ("植物新品种({unit})", "plant varieties ({unit})"),
-    "t_ip_valid_ic": ("集成电路布图设计({unit})", "IC layout designs ({unit})"),
+    **{f"t_{c.key}": (f"{c.zh}({{unit}})", f"{c.en} ({{unit}})") for c in IP_COLUMNS},
 }
 
 # Notes sheet: (label key or vocabulary field key, unit, zh definition, en definition), in plain words.
@@ -303,15 +296,16 @@ NOTES = (
     (
         "target_national",
         "家",
-        "期末在册、研发平台级别为国家级的企业；2020年目标不少于40家。",
-        "Tenants on record with a national R&D platform; the 2020 target is at least 40.",
+        f"期末在册、研发平台级别为国家级的企业；{TARGET_YEAR}年目标不少于{NATIONAL_PLATFORM_TARGET}家。",
+        f"Tenants on record with a national R&D platform; the {TARGET_YEAR} target is at least "
+        f"{NATIONAL_PLATFORM_TARGET}.",
     ),
     (
         "target_share",
         "%",
-        "在册高新技术企业中拥有市级及以上研发平台者的比例；2020年目标不低于60%。",
-        "Share of certified high-tech tenants on record with a municipal-or-higher R&D platform; the 2020 "
-        "target is at least 60%.",
+        f"在册高新技术企业中拥有市级及以上研发平台者的比例；{TARGET_YEAR}年目标不低于{PLATFORM_SHARE_TARGET:.0%}。",
+        "Share of certified high-tech tenants on record with a municipal-or-higher R&D platform; the "
+        f"{TARGET_YEAR} target is at least {PLATFORM_SHARE_TARGET:.0%}.",
     ),
 )
 

@@ -25,14 +25,12 @@ from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
 from registry import audit
 from registry.actor import Actor
-from registry.db import DB, write_transaction
+from registry.db import read_transaction, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
-from registry.identifiers import is_row_id
 from registry.permissions import Action
-from registry.services import bulk, deadlines
-from registry.services.listing import Page, listing
+from registry.services import bulk, deadlines, import_batches
+from registry.services.listing import Page
 from registry.settings import settings
-from registry.tables import ImportBatch
 from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
 
 _KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports",
@@ -235,8 +233,6 @@ async def run_import(
     filename, sheets, issues = await asyncio.to_thread(_read, filename, content)
     batch = {
         "created_at": datetime.now(UTC),
-        "username": actor.username,
-        "source": actor.source,
         "filename": filename,
         "sha256": hashlib.sha256(content).hexdigest(),
         "size": len(content),
@@ -244,11 +240,11 @@ async def run_import(
     }
     order = {sheet.name: n for n, sheet in enumerate(sheets)}
     if issues.errors or dry_run:
-        async with DB.transaction():  # one consistent read of the registry for the whole plan
+        async with read_transaction():  # one consistent read of the registry for the whole plan
             plans = await plan(sheets, issues)
         status = "invalid" if issues.errors else "dry_run"
         # The file is kept: to mark its errors in errors.xlsx, or to apply the dry run without a second upload.
-        return await _record(batch, status, plans, issues, order, content)
+        return await _record(actor, batch, status, plans, issues, order, content)
     return await _apply(actor, batch, sheets, issues, order, content, progress)
 
 
@@ -276,23 +272,21 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
                 raise PlanChanged(shown.sheets, _counts(plans), _sorted(errors, order))
             if issues.errors:
                 raise _Invalid
-            batch_id = await _insert(batch, "applied", plans, issues, order, None)
+            batch_id = await _insert(actor, batch, "applied", plans, issues, order, None)
             if shown is not None:
-                # The dry run's file has served: it is applied, and not kept twice.
-                await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None}).where(
-                    ImportBatch.id == shown.id).run()
+                await import_batches.mark_applied(actor, shown.id, batch_id)
             importer = replace(actor, source=audit.import_source(batch_id))
             await bulk.apply_tenants(importer, plans["tenants"], progress)
             await bulk.apply_ip_items(importer, plans["ip"], progress)
             await bulk.apply_reports(importer, plans["reports"], progress)
             await deadlines.apply_fees(importer, plans["fees"])
     except _Invalid:
-        return await _record(batch, "invalid", plans, issues, order, content)
+        return await _record(actor, batch, "invalid", plans, issues, order, content)
     except PlanChanged:
         raise
     except Conflict as conflict:
         issues.error(None, None, None, None, "conflict", conflict.detail)
-        return await _record(batch, "invalid", plans, issues, order, content)
+        return await _record(actor, batch, "invalid", plans, issues, order, content)
     return await get_batch(actor, batch_id)
 
 
@@ -311,36 +305,22 @@ def _counts(plans: dict[str, bulk.Plan]) -> dict[str, dict[str, int]]:
     return empty_counts() | {kind: kind_plan.counts.as_dict() for kind, kind_plan in plans.items()}
 
 
-async def _insert(batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
+async def _insert(actor: Actor, batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> int:
     errors, warnings = issues.listed()
-    row = ImportBatch(
-        **batch,
-        status=status,
-        counts=json.dumps(_counts(plans)),
-        errors=json.dumps(_sorted(errors, order), ensure_ascii=False),
-        warnings=json.dumps(_sorted(warnings, order), ensure_ascii=False),
-        content=content,
-        plan_digest=plan_digest(plans),
+    return await import_batches.record_batch(
+        actor, **batch, status=status, counts=_counts(plans), errors=_sorted(errors, order),
+        warnings=_sorted(warnings, order), content=content, plan_digest=plan_digest(plans),
     )
-    inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()
-    return inserted[0]["id"]
 
 
-async def _record(batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
+async def _record(actor: Actor, batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> ImportReport:
-    async with write_transaction():
-        batch_id = await _insert(batch, status, plans, issues, order, content)
-    return await _fetch_report(batch_id)
-
-
-_REPORT_COLUMNS = [column for column in ImportBatch._meta.columns if column._meta.name != "content"]
+    return await _fetch_report(await _insert(actor, batch, status, plans, issues, order, content))
 
 
 async def _fetch_report(batch_id: int) -> ImportReport:
-    if not is_row_id(batch_id):
-        raise NotFound(_NOT_FOUND)
-    row = await ImportBatch.select(*_REPORT_COLUMNS).where(ImportBatch.id == batch_id).output(load_json=True).first().run()
+    row = await import_batches.batch(batch_id)
     if row is None:
         raise NotFound(_NOT_FOUND)
     return _report_of(row)
@@ -365,10 +345,9 @@ async def errors_workbook(actor: Actor, batch_id: int) -> bytes:
     from importers.marks import marked_workbook  # openpyxl: loaded only by the rare errors.xlsx request
 
     report = await get_batch(actor, batch_id)
-    row = await ImportBatch.select(ImportBatch.content).where(ImportBatch.id == batch_id).first().run()
-    if not report.errors or row is None or row["content"] is None:
+    content = await import_batches.batch_file(batch_id)
+    if not report.errors or content is None:
         raise NotFound("该导入没有错误 / this import had no errors")
-    content = bytes(row["content"])
     return await asyncio.to_thread(marked_workbook, report.filename, content, report.errors)
 
 
@@ -383,15 +362,12 @@ async def apply_dry_run(actor: Actor, batch_id: int, *, progress: bulk.Progress 
     if shown.applied_as is not None:
         raise Conflict(f"此试导入已由批次 {shown.applied_as} 应用 / this dry run was already applied as batch "
                        f"{shown.applied_as}")
-    row = await ImportBatch.select(ImportBatch.content).where(ImportBatch.id == batch_id).first().run()
-    if row is None or row["content"] is None or shown.plan_digest is None:
+    content = await import_batches.batch_file(batch_id)
+    if content is None or shown.plan_digest is None:
         raise Conflict("此试导入未保存文件，请重新上传 / this dry run kept no file; upload it again")
-    content = bytes(row["content"])
     filename, sheets, issues = await asyncio.to_thread(_read, shown.filename, content)
     batch = {
         "created_at": datetime.now(UTC),
-        "username": actor.username,
-        "source": actor.source,
         "filename": filename,
         "sha256": shown.sha256,
         "size": shown.size,
@@ -401,7 +377,7 @@ async def apply_dry_run(actor: Actor, batch_id: int, *, progress: bulk.Progress 
     return await _apply(actor, batch, sheets, issues, order, content, progress, shown)
 
 
-BATCH_STATUSES = ("dry_run", "applied", "invalid")
+BATCH_STATUSES = import_batches.STATUSES
 
 
 async def list_batches(actor: Actor, page: Page, status: str | None = None) -> dict:
@@ -411,9 +387,5 @@ async def list_batches(actor: Actor, page: Page, status: str | None = None) -> d
     if status and status not in BATCH_STATUSES:
         raise ValidationFailed("筛选条件无效 / invalid filter", [
             FieldError("status", "not_a_choice", f"可选 / one of: {', '.join(BATCH_STATUSES)}")])
-    query = ImportBatch.select(*_REPORT_COLUMNS).output(load_json=True)
-    count = ImportBatch.count()
-    if status:
-        query, count = query.where(ImportBatch.status == status), count.where(ImportBatch.status == status)
-    query = query.order_by(ImportBatch.id, ascending=False).limit(page.limit).offset(page.offset)
-    return listing([_report_of(row) for row in await query.run()], await count.run(), page)
+    found = await import_batches.batches(page, status)
+    return {**found, "items": [_report_of(row) for row in found["items"]]}

@@ -1,22 +1,30 @@
-"""The one database engine, chosen by DATABASE_URL (SQLite file or PostgreSQL)."""
+"""Where SQLite and PostgreSQL differ: the one database engine (chosen by DATABASE_URL) and the one
+way to run a raw statement on it.
+
+Everything else reads and writes through Piccolo's query builder or, where that cannot say a thing
+or says it too slowly, through `fetch`, `execute_many` and `insert_rows` here, with `:named`
+parameters on both engines. No other module asks which engine it runs on: what differs is a method
+of the two engine classes below (or a named capability, such as `PARALLEL_SCANS`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import aiosqlite
-from piccolo.engine.base import Engine
+from piccolo.columns import Column
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
-from piccolo.querystring import QueryString
 
 from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
 from registry.settings import settings
@@ -24,11 +32,41 @@ from registry.settings import settings
 # Piccolo's migration machinery finds the engine through this module.
 os.environ.setdefault("PICCOLO_CONF", "registry.piccolo_conf")
 
+T = TypeVar("T")
+
+# `:name` (a letter first), not `::type` casts nor `a:b` inside words.
+_NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=1024)
+def _compiled(sql: str, numbered: bool) -> tuple[str, tuple[str, ...]]:
+    """`sql` with its `:names` as the driver's placeholders (`?` or `$n`), and the names in order."""
+    names: list[str] = []
+    slots: dict[str, int] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        name = match[1]
+        if not numbered:
+            names.append(name)
+            return "?"
+        if name not in slots:
+            names.append(name)
+            slots[name] = len(names)
+        return f"${slots[name]}"
+
+    return _NAME.sub(placeholder, sql), tuple(names)
+
+
+def _bound(sql: str, params: Mapping[str, Any], numbered: bool) -> tuple[str, list[Any]]:
+    text, names = _compiled(sql, numbered)
+    return text, [params[name] for name in names]
+
 
 class KeptSQLiteEngine(SQLiteEngine):
-    """Piccolo's SQLite engine opens a new connection (and a thread) for every query outside a
-    transaction; keeping one autocommit connection per event loop removes that cost from every
-    read. Transactions still get their own connection, so writers stay isolated."""
+    """SQLite: one file, one writer (BEGIN IMMEDIATE), answers on one connection at a time."""
+
+    contains_function = "instr"
+    parallel_scans = False
 
     def __init__(self, path: str) -> None:
         super().__init__(path=path, timeout=30)
@@ -45,19 +83,73 @@ class KeptSQLiteEngine(SQLiteEngine):
             self._kept[key] = connection
         return connection
 
+    # The one private Piccolo API the registry overrides (pinned by tests/registry/test_piccolo_internals.py).
+    # Piccolo's SQLite engine opens a new connection (and a thread) for every query outside a
+    # transaction; keeping one autocommit connection per event loop takes that cost off every read,
+    # and Piccolo has no public hook for it. Transactions still get their own connection, so writers
+    # stay isolated.
     async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
         connection = await self._kept_connection()
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
-    def read_now(self, sql: str, args: list) -> list[dict]:
-        """Run a small read on the calling thread (see KeyedLookup)."""
-        if self._reader is None:
-            self._reader = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
-            self._reader.row_factory = dict_factory
-        return self._reader.execute(sql, args).fetchall()
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        transaction = self.current_transaction.get()
+        yield transaction.connection if transaction is not None else await self._kept_connection()
 
-    async def close_kept(self) -> None:
+    async def fetch(self, sql: str, params: Mapping[str, Any], at_once: bool) -> list[dict[str, Any]]:
+        text, args = _bound(sql, params, numbered=False)
+        if at_once and self.current_transaction.get() is None:
+            # An indexed read in a WAL database takes microseconds and never waits for a writer:
+            # cheaper right here than aiosqlite's hand-off to its thread and back.
+            if self._reader is None:
+                self._reader = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
+                self._reader.row_factory = dict_factory
+            return self._reader.execute(text, args).fetchall()
+        async with self.connection() as connection, connection.execute(text, args) as cursor:
+            return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
+
+    async def execute_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        text, names = _compiled(sql, numbered=False)
+        async with self.connection() as connection:
+            await connection.executemany(text, [[row[name] for name in names] for row in rows])
+
+    async def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+        async with self.connection() as connection:
+            await connection.executemany(text, rows)
+
+    def write_transaction(self):
+        # One writer: take the write lock up front so two writers never deadlock.
+        return self.transaction(transaction_type=TransactionType.immediate)
+
+    def locked(self, query):
+        # Write transactions already exclude each other (BEGIN IMMEDIATE); SQLite has no row locks.
+        return query
+
+    def lock_clause(self) -> str:
+        return ""
+
+    async def hold_year(self, year: int, alone: bool) -> None:
+        """Nothing to take: the one writer at a time orders a year's writes already."""
+
+    async def together(self, reads: Sequence[Awaitable[T]]) -> list[T]:
+        # One connection answers one statement at a time: the reads run in turn.
+        return [await read for read in reads]
+
+    def any_of(self, column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:
+        names = [f"{name}_{n}" for n in range(len(values))]
+        return f"{column} IN ({', '.join(':' + n for n in names)})", dict(zip(names, values, strict=True))
+
+    def is_unique_violation(self, error: Exception) -> bool:
+        return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+
+    async def open(self) -> None:
+        async with aiosqlite.connect(self.path) as connection:
+            await connection.execute("PRAGMA journal_mode=WAL")
+
+    async def close(self) -> None:
         for connection in self._kept.values():
             await connection.close()
         self._kept.clear()
@@ -65,125 +157,9 @@ class KeptSQLiteEngine(SQLiteEngine):
             self._reader.close()
             self._reader = None
 
-    def write_transaction(self):
-        # SQLite has one writer: take the write lock up front so two writers never deadlock.
-        return self.transaction(transaction_type=TransactionType.immediate)
-
-
-class RegistryPostgresEngine(PostgresEngine):
-    def write_transaction(self):
-        return self.transaction()
-
-
-def engine_from_url(url: str) -> Engine:
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        path = Path(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else parts.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return KeptSQLiteEngine(path=str(path))
-    if parts.scheme in ("postgres", "postgresql"):
-        return RegistryPostgresEngine(config={"dsn": url})
-    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
-
-
-DB = engine_from_url(settings().database_url)
-
-
-def for_update(query):
-    """Lock the selected rows until the write transaction ends. PostgreSQL needs the row lock to make
-    check-then-write atomic; SQLite's write transactions already exclude each other (BEGIN IMMEDIATE)."""
-    return query.lock_rows() if isinstance(DB, PostgresEngine) else query
-
 
 # The namespace of the advisory locks that order a year's report writes with its closing.
 _YEAR_LOCKS = 0x59454152  # "YEAR"
-
-
-async def hold_year(year: int, alone: bool = False) -> None:
-    """Order report writes of `year` with closing and reopening it, until the transaction ends: writes
-    share the year's lock, closing takes it alone. So a close waits for the writes in flight to commit,
-    and a write begun meanwhile waits for the close, then sees the year closed. Take it before any row
-    lock, and several years in ascending order, so no two transactions wait on each other in a circle.
-    SQLite has one writer at a time (BEGIN IMMEDIATE): its writes are in order already."""
-    if isinstance(DB, PostgresEngine):
-        kind = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
-        await DB.run_querystring(QueryString(f"SELECT {kind}({_YEAR_LOCKS}, {int(year)})"))
-
-
-class KeyedLookup:
-    """A select of at most one row by one unique key, its SQL compiled once.
-
-    The hot reads (a tenant by USCC, an account by username) cost more in Piccolo's query building
-    and in aiosqlite's hand-off to its thread and back than in SQLite itself: an indexed lookup in a
-    WAL database takes microseconds and never waits for a writer. So on SQLite, outside a
-    transaction, the compiled statement runs right on the event loop; on PostgreSQL it goes straight
-    to a pooled connection. Inside a transaction or with a row lock it is an ordinary Piccolo query.
-    """
-
-    _PROBE = "\x00key\x00"
-
-    def __init__(self, build: Callable[[str], object], cache: ReadCache | None = None) -> None:
-        self.build = build
-        self.cache = cache
-        self._compiled: tuple[str, list] | None = None
-
-    def _statement(self, key: str) -> tuple[str, list]:
-        if self._compiled is None:
-            query = self.build(self._PROBE).first()
-            self._compiled = query.querystrings[0].compile_string(engine_type=DB.engine_type)
-        sql, args = self._compiled
-        return sql, [key if arg == self._PROBE else arg for arg in args]
-
-    async def __call__(self, key: str, lock: bool = False) -> dict | None:
-        if lock or DB.current_transaction.get() is not None:
-            query = self.build(key).first()
-            return await (for_update(query) if lock else query).run()
-        sql, args = self._statement(key)
-        if isinstance(DB, KeptSQLiteEngine):
-            rows = DB.read_now(sql, args)
-            return rows[0] if rows else None
-        if isinstance(DB, PostgresEngine) and DB.pool is not None:
-            if self.cache is not None:
-                hit, cached = self.cache.get(key)
-                if hit:
-                    return None if cached is None else dict(cached)
-                generation = self.cache.generation
-            async with DB.pool.acquire() as connection:
-                record = await connection.fetchrow(sql, *args)
-            row = dict(record) if record is not None else None
-            if self.cache is not None:
-                self.cache.put(key, None if row is None else dict(row), generation)
-            return row
-        return await self.build(key).first().run()
-
-
-async def together(*reads: Awaitable[Any]) -> list[Any]:
-    """Independent reads at once on PostgreSQL's pool, one connection each. SQLite answers on one
-    connection, one statement at a time, so there they simply run in turn (as they must inside a
-    transaction, which holds a single connection on either engine)."""
-    if isinstance(DB, PostgresEngine) and DB.current_transaction.get() is None:
-        return list(await asyncio.gather(*reads))
-    return [await read for read in reads]
-
-
-def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
-    """Any of `columns` contains `needle`, case-insensitively and literally: a LIKE pattern would
-    read `%` and `_` in a search box as wildcards (instr/strpos have none)."""
-    find = "instr" if isinstance(DB, SQLiteEngine) else "strpos"
-    tests = " OR ".join(f"{find}(lower(coalesce({column}, '')), lower({{}})) > 0" for column in columns)
-    return WhereRaw(f"({tests})", *([needle] * len(columns)))
-
-
-@asynccontextmanager
-async def write_transaction():
-    """One transaction for a whole write; nested calls join the outer one. Once the outermost one
-    commits, this worker's read cache forgets what it held (other workers hear the trigger)."""
-    outermost = DB.current_transaction.get() is None
-    async with DB.write_transaction() as transaction:
-        yield transaction
-    if outermost:
-        TENANTS.forget()
-        ACCOUNTS.forget()
 
 
 async def _reset_only_if_needed(connection) -> None:
@@ -193,21 +169,224 @@ async def _reset_only_if_needed(connection) -> None:
         await connection.execute("ROLLBACK")
 
 
-async def open_database() -> None:
-    if isinstance(DB, SQLiteEngine):
-        async with aiosqlite.connect(DB.path) as connection:
-            await connection.execute("PRAGMA journal_mode=WAL")
-    elif DB.pool is None:
-        await DB.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
+class RegistryPostgresEngine(PostgresEngine):
+    """PostgreSQL: a pool of connections, row locks, advisory locks, parallel workers."""
+
+    contains_function = "strpos"
+    parallel_scans = True
+
+    def __init__(self, dsn: str) -> None:
+        # JIT off on every connection: the statistics' composition (hundreds of CASE arms) took
+        # seconds to compile (2.9 s of 3.2 on the benchmark) to save milliseconds, and no registry
+        # read runs long enough to win it back.
+        super().__init__(config={"dsn": dsn, "server_settings": {"jit": "off"}})
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            yield transaction.connection
+        elif self.pool is not None:
+            async with self.pool.acquire() as connection:
+                yield connection
+        else:
+            connection = await self.get_new_connection()
+            try:
+                yield connection
+            finally:
+                await connection.close()
+
+    async def fetch(self, sql: str, params: Mapping[str, Any], at_once: bool) -> list[dict[str, Any]]:
+        text, args = _bound(sql, params, numbered=True)
+        async with self.connection() as connection:
+            return [dict(record) for record in await connection.fetch(text, *args)]
+
+    async def execute_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        text, names = _compiled(sql, numbered=True)
+        async with self.connection() as connection:
+            await connection.executemany(text, [[row[name] for name in names] for row in rows])
+
+    async def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        # COPY: several times faster than a multi-row INSERT, in the same transaction.
+        async with self.connection() as connection:
+            await connection.copy_records_to_table(table, records=rows, columns=list(columns))
+
+    def write_transaction(self):
+        return self.transaction()
+
+    def locked(self, query):
+        return query.lock_rows()
+
+    def lock_clause(self) -> str:
+        return " FOR UPDATE"
+
+    async def hold_year(self, year: int, alone: bool) -> None:
+        kind = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        await self.fetch(f"SELECT {kind}(:space, :year)", {"space": _YEAR_LOCKS, "year": int(year)}, False)
+
+    async def together(self, reads: Sequence[Awaitable[T]]) -> list[T]:
+        # Outside a transaction each read takes a connection of its own from the pool.
+        if self.current_transaction.get() is None:
+            return list(await asyncio.gather(*reads))
+        return [await read for read in reads]
+
+    def any_of(self, column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:
+        # One array: a statement that does not change with the number of values is prepared once
+        # and planned fast.
+        return f"{column} = ANY(:{name})", {name: list(values)}
+
+    def is_unique_violation(self, error: Exception) -> bool:
+        return type(error).__name__ == "UniqueViolationError"
+
+    async def open(self) -> None:
+        if self.pool is not None:
+            return
+        await self.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
         if settings().tenant_read_cache:
-            await TENANTS.listen(DB.config["dsn"])
-        await ACCOUNTS.listen(DB.config["dsn"])
+            await TENANTS.listen(self.config["dsn"])
+        await ACCOUNTS.listen(self.config["dsn"])
+
+    async def close(self) -> None:
+        await TENANTS.stop()
+        await ACCOUNTS.stop()
+        await self.close_connection_pool()
+
+
+def engine_from_url(url: str) -> KeptSQLiteEngine | RegistryPostgresEngine:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = Path(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else parts.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return KeptSQLiteEngine(path=str(path))
+    if parts.scheme in ("postgres", "postgresql"):
+        return RegistryPostgresEngine(url)
+    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
+
+
+DB = engine_from_url(settings().database_url)
+
+# Whether the engine reads a whole table faster in parallel workers than by walking an index for
+# each of a set of keys (PostgreSQL does; SQLite has one process).
+PARALLEL_SCANS: bool = DB.parallel_scans
+
+
+# --- Raw statements: the one way, `:named` parameters, both engines ---------------------------------
+
+
+async def fetch(sql: str, params: Mapping[str, Any] | None = None, *, at_once: bool = False) -> list[dict[str, Any]]:
+    """The rows of `sql`, written with `:name` parameters, on the current transaction's connection
+    (else a connection of its own). `at_once`: a small indexed read that SQLite may answer right on the
+    calling thread, outside a transaction."""
+    return await DB.fetch(sql, params or {}, at_once)
+
+
+async def execute_many(sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    """`sql` once per row of `:name` values (executemany), on the current transaction's connection."""
+    await DB.execute_many(sql, rows)
+
+
+async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Rows (values in `columns` order) inserted in one go: executemany on SQLite, COPY on PostgreSQL."""
+    await DB.insert_rows(table, columns, rows)
+
+
+def any_of(column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:
+    """`column` equal to one of `values` (keep them under SQLite's 999 bound variables), and its
+    parameters."""
+    return DB.any_of(column, values, name)
+
+
+def is_unique_violation(error: Exception) -> bool:
+    """Whether `error` is the engine refusing a second row with the same unique key."""
+    return DB.is_unique_violation(error)
+
+
+async def together(*reads: Awaitable[T]) -> list[T]:
+    """Independent reads at once where the engine can (PostgreSQL's pool, outside a transaction),
+    else in turn."""
+    return await DB.together(reads)
+
+
+# --- Locks and transactions -----------------------------------------------------------------------
+
+
+def for_update(query):
+    """Lock the selected rows until the write transaction ends. PostgreSQL needs the row lock to make
+    check-then-write atomic; SQLite's write transactions already exclude each other (BEGIN IMMEDIATE)."""
+    return DB.locked(query)
+
+
+async def hold_year(year: int, alone: bool = False) -> None:
+    """Order report writes of `year` with closing and reopening it, until the transaction ends: writes
+    share the year's lock, closing takes it alone. So a close waits for the writes in flight to commit,
+    and a write begun meanwhile waits for the close, then sees the year closed. Take it before any row
+    lock, and several years in ascending order, so no two transactions wait on each other in a circle.
+    SQLite has one writer at a time (BEGIN IMMEDIATE): its writes are in order already."""
+    await DB.hold_year(year, alone)
+
+
+def in_transaction() -> bool:
+    return DB.current_transaction.get() is not None
+
+
+def read_transaction():
+    """Several reads that see the registry as it was at one moment."""
+    return DB.transaction()
+
+
+@asynccontextmanager
+async def write_transaction():
+    """One transaction for a whole write; nested calls join the outer one. Once the outermost one
+    commits, this worker's read cache forgets what it held (other workers hear the trigger)."""
+    outermost = not in_transaction()
+    async with DB.write_transaction() as transaction:
+        yield transaction
+    if outermost:
+        TENANTS.forget()
+        ACCOUNTS.forget()
+
+
+class KeyedLookup:
+    """A select of at most one row of `table` by one unique key column, its SQL written once.
+
+    The hot reads (a tenant by USCC, an account by username) cost more in Piccolo's query building
+    than in the database: an indexed lookup takes microseconds. So they are raw statements, answered
+    from `cache` when one is given and live (PostgreSQL, see registry/read_cache.py); with `lock` (inside
+    a write) the row is locked until the write ends.
+    """
+
+    def __init__(self, table: type, columns: Sequence[Column], key: Column, cache: ReadCache | None = None) -> None:
+        names = ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
+        self.sql = f'SELECT {names} FROM "{table._meta.tablename}" WHERE "{key._meta.db_column_name}" = :key LIMIT 1'
+        self.cache = cache
+
+    async def __call__(self, key: str, lock: bool = False) -> dict | None:
+        if lock or in_transaction():
+            rows = await fetch(self.sql + (DB.lock_clause() if lock else ""), {"key": key})
+            return rows[0] if rows else None
+        if self.cache is not None:
+            hit, cached = self.cache.get(key)
+            if hit:
+                return None if cached is None else dict(cached)
+            generation = self.cache.generation
+        rows = await fetch(self.sql, {"key": key}, at_once=True)
+        row = rows[0] if rows else None
+        if self.cache is not None:
+            self.cache.put(key, None if row is None else dict(row), generation)
+        return row
+
+
+def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
+    """Any of `columns` contains `needle`, case-insensitively and literally: a LIKE pattern would
+    read `%` and `_` in a search box as wildcards (instr/strpos have none)."""
+    find = DB.contains_function
+    tests = " OR ".join(f"{find}(lower(coalesce({column}, '')), lower({{}})) > 0" for column in columns)
+    return WhereRaw(f"({tests})", *([needle] * len(columns)))
+
+
+async def open_database() -> None:
+    await DB.open()
 
 
 async def close_database() -> None:
-    if isinstance(DB, KeptSQLiteEngine):
-        await DB.close_kept()
-    elif isinstance(DB, PostgresEngine):
-        await TENANTS.stop()
-        await ACCOUNTS.stop()
-        await DB.close_connection_pool()
+    await DB.close()

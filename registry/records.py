@@ -16,10 +16,12 @@ from typing import Any
 from registry.dates import InvalidDate, parse_date
 from registry.errors import FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier, to_halfwidth
+from registry.ip_clock import expires_on
+from registry.ip_numbers import normalise_ip_number
 from registry.money import InvalidCount, InvalidMoney, parse_count, parse_money
 from registry.periods import InvalidPeriod, Period
 from registry.uscc import validate_uscc
-from registry.vocabulary import Enumeration, Field
+from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Enumeration, Field
 
 
 def required_message(field: Field) -> str:
@@ -192,3 +194,94 @@ def clean(
     if errors:
         raise ValidationFailed("请求中有无效字段 / some fields are invalid", errors)
     return cleaned
+
+
+# --- A record's rules, for every door: the single services and the bulk import ---------------------
+#
+# Each `*_change` takes the stored record (None: there is none yet) and the cleaned values proposed
+# for it. For a new record it answers the record to create (defaults filled, required fields
+# present); for a stored one, the values that change. Either way the record as it would be is
+# checked, and ValidationFailed names every problem.
+
+
+def changes(before: Mapping[str, Any], proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposed values that differ from what is stored."""
+    return {k: v for k, v in proposed.items() if before.get(k) != v}
+
+
+def _require(fields: tuple[Field, ...], record: Mapping[str, Any], *, skip: tuple[str, ...] = ()) -> None:
+    missing = [f for f in fields if f.required and f.key not in skip and record.get(f.key) is None]
+    if missing:
+        raise ValidationFailed(
+            "缺少必填字段 / required fields are missing",
+            [FieldError(f.key, "required", required_message(f)) for f in missing],
+        )
+
+
+def _check_tenant_dates(record: Mapping[str, Any]) -> None:
+    moved_in, moved_out = record.get("moved_in_on"), record.get("moved_out_on")
+    errors = []
+    if moved_in and moved_out and moved_out < moved_in:
+        errors.append(FieldError("moved_out_on", "before_move_in", "迁出日期早于入驻日期 / moved out before moving in"))
+    founded = record.get("founded_on")
+    if founded and moved_in and moved_in < founded:
+        errors.append(FieldError("moved_in_on", "before_founding", "入驻日期早于成立日期 / moved in before founding"))
+    if errors:
+        raise ValidationFailed("日期不一致 / inconsistent dates", errors)
+
+
+def tenant_change(before: Mapping[str, Any] | None, proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """A tenant: every required field for a new one (its platform level `none` unless given); the
+    move-in not before the founding, the move-out not before the move-in."""
+    if before is None:
+        _require(TENANT_FIELDS, proposed)
+        record = {"platform_level": "none", **proposed}
+        _check_tenant_dates(record)
+        return record
+    diff = changes(before, proposed)
+    _check_tenant_dates({**before, **diff})
+    return diff
+
+
+# What `settle_ip` reads: the number for its kind, the dates, the status.
+IP_SETTLED = ("kind", "number", "filed_on", "granted_on", "status")
+
+
+def settle_ip(record: dict[str, Any]) -> dict[str, Any]:
+    """Normalise the number for its kind, check the dates and derive expires_on."""
+    errors = []
+    try:
+        record["number"] = normalise_ip_number(record["kind"], record["number"])
+    except InvalidIdentifier as error:
+        errors.append(FieldError("number", error.code, error.message))
+    filed, granted = record.get("filed_on"), record.get("granted_on")
+    if filed and granted and granted < filed:
+        errors.append(FieldError("granted_on", "before_filing", "授权日早于申请日 / granted before it was filed"))
+    if record.get("status") == "valid" and not granted:
+        errors.append(FieldError("granted_on", "required", "有效的知识产权须有授权日 / a valid item needs its grant date"))
+    if errors:
+        raise ValidationFailed("知识产权信息无效 / invalid IP item", errors)
+    record["expires_on"] = expires_on(record["kind"], filed, granted)
+    return record
+
+
+def ip_change(
+    before: Mapping[str, Any] | None, proposed: Mapping[str, Any], settled: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """An IP item (without its owner): every required field for a new one; its number normalised
+    for its kind, not granted before filed, a valid item granted; `expires_on` derived. `settled`:
+    `settle_ip` of `proposed` already made (when it states every key of IP_SETTLED)."""
+    if before is None:
+        _require(IP_FIELDS, proposed, skip=("uscc",))
+        return {**proposed, **settled} if settled is not None else settle_ip(dict(proposed))
+    merged = {**{k: before[k] for k in IP_SETTLED}, **proposed}
+    merged = {**merged, **settled} if settled is not None else settle_ip(merged)
+    return changes(before, {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]})
+
+
+def report_change(before: Mapping[str, Any] | None, figures: Mapping[str, Any]) -> dict[str, Any]:
+    """A period report's figures: a new report holds every figure (None where not given); a stored
+    one changes the figures given."""
+    if before is None:
+        return {f.key: figures.get(f.key) for f in REPORT_FIELDS if f.key not in ("uscc", "period")}
+    return changes(before, figures)

@@ -22,42 +22,28 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
-from registry.db import DB, together
+from registry.db import PARALLEL_SCANS, fetch, together
 from registry.money import format_yuan
 from registry.periods import Period
-from registry.tables import Tenant
+from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
 
 FIGURES = (*MONEY_KEYS, *COUNT_KEYS)
 # Head counts are taken at a period's end: a year made of two halves has H2's headcount.
 _STOCKS = frozenset(HEADCOUNT_KEYS)
 _PLATFORM_LEVELS = ("municipal", "provincial", "national")
-NATIONAL_PLATFORM_TARGET = 40
-PLATFORM_SHARE_TARGET = Decimal("0.60")
-# Torch-form columns of valid IP held: column suffix -> kind.
-_VALID_KIND_COLUMNS = {
-    "invention": "invention",
-    "software": "software_copyright",
-    "plant": "plant_variety",
-    "ic": "ic_layout",
-}
 
-
-# --- What the two engines answer differently, in one place -------------------------------------
 
 # Whose IP items the statistics read. SQLite looks each tenant on record up in the covering index
 # ip_item_stats and walks its items in (tenant, kind) order, never reading the items of tenants
 # that left or have not yet moved in. PostgreSQL reads them all in parallel workers: a semi-join
 # on the materialised tenants would keep it to one process and take half as long again.
-_IP_OWNERS = "" if isinstance(DB, PostgresEngine) else "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"
+_IP_OWNERS = "" if PARALLEL_SCANS else "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"
 
 
 def _int(value: Any) -> int | None:
@@ -70,28 +56,6 @@ def _day(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
-
-
-_PARAM = re.compile(r":([a-z_]+)\b")
-
-
-async def _rows(sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Run SQL written with :named parameters through Piccolo, which binds `{}` per engine."""
-    args: list[Any] = []
-
-    def bind(match: re.Match[str]) -> str:
-        args.append(params[match[1]])
-        return "{}"
-
-    query = _PARAM.sub(bind, sql)
-    if not isinstance(DB, PostgresEngine):
-        return await Tenant.raw(query, *args).run()
-    # PostgreSQL compiles a statement this costly with JIT, and the composition's hundreds of CASE
-    # arms take it seconds (2.9 s of 3.2 on the benchmark) to save milliseconds: not for these reads.
-    # SET LOCAL ends with the transaction (an enclosing one, if the caller holds one).
-    async with DB.transaction():
-        await Tenant.raw("SET LOCAL jit = off").run()
-        return await Tenant.raw(query, *args).run()
 
 
 # --- Result ------------------------------------------------------------------------------------
@@ -165,6 +129,7 @@ class TenantLine:
     listing: str | None
     reported: bool
     figures: dict[str, int | None]
+    # The Torch form's IP columns, in its order (registry.torch_form.IP_COLUMNS).
     ip_filed: int
     ip_filed_invention: int
     ip_granted: int
@@ -377,7 +342,7 @@ async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, in
                {_count(f"{_ON_RECORD} AND {certified} AND {platform}")} AS certified_with_platform
         FROM tenant AS t
     """
-    (row,) = await _rows(sql, day=day, start=period.start, until=until, certified_from=_certified_from(day))
+    (row,) = await fetch(sql, {"day": day, "start": period.start, "until": until, "certified_from": _certified_from(day)})
     return {key: int(value) for key, value in row.items()}
 
 
@@ -391,7 +356,7 @@ async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, An
         WHERE {_ON_RECORD}
         GROUP BY t.industry
     """
-    rows = await _rows(sql, day=day)
+    rows = await fetch(sql, {"day": day})
     return {row["industry"]: {key: _int(value) for key, value in row.items() if key != "industry"} for row in rows}
 
 
@@ -404,7 +369,7 @@ async def _at_risk_by_kind(day: date) -> dict[str, int]:
         WHERE d.deadline = 'annual_fee' AND d.due_on < :day AND d.last_day < :day AND {_ON_RECORD} AND {_IP_VALID}
         GROUP BY i.kind
     """
-    return {row["kind"]: int(row["at_risk"]) for row in await _rows(sql, day=day)}
+    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day})}
 
 
 # Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
@@ -430,14 +395,10 @@ _LINE_COLUMNS = (
 )  # fmt: skip
 # A tenant line's attributes as they were on the day.
 _LINE_ATTRIBUTES = {"certified": f"CASE WHEN {_CERTIFIED} THEN 1 ELSE 0 END", "platform_level": _PLATFORM_LEVEL}
-# A tenant line's IP columns, from its (tenant, kind) rows.
+# A tenant line's IP columns (the Torch form's), from its (tenant, kind) rows.
 _TENANT_IP = {
-    "ip_filed": "SUM(k.filed)",
-    "ip_filed_invention": _of_kind("filed", "invention"),
-    "ip_granted": "SUM(k.granted)",
-    "ip_granted_invention": _of_kind("granted", "invention"),
-    "ip_valid": "SUM(k.valid_at_end)",
-    **{f"ip_valid_{suffix}": _of_kind("valid_at_end", kind) for suffix, kind in _VALID_KIND_COLUMNS.items()},
+    column.key: f"SUM(k.{column.measure})" if column.kind is None else _of_kind(column.measure, column.kind)
+    for column in IP_COLUMNS
 }
 # The rows of `_period_rows`, told apart by `level`: each level fills the columns it needs.
 _PERIOD_COLUMNS = ("level", *_LINE_COLUMNS, *_LINE_ATTRIBUTES, "kind", "tenants", "reported", *FIGURES, *_TENANT_IP)
@@ -508,7 +469,7 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
         {union}
         ORDER BY uscc
     """
-    return await _rows(sql, day=day, start=period.start, until=until, certified_from=_certified_from(day))
+    return await fetch(sql, {"day": day, "start": period.start, "until": until, "certified_from": _certified_from(day)})
 
 
 # --- Assembly ----------------------------------------------------------------------------------
@@ -665,5 +626,5 @@ __all__ = [
 
 async def reported_periods() -> list[Period]:
     """Every period some tenant has reported for, in order (the portal offers these)."""
-    rows = await _rows("SELECT DISTINCT period FROM period_report")
+    rows = await fetch("SELECT DISTINCT period FROM period_report")
     return sorted(Period.parse(row["period"]) for row in rows)

@@ -26,7 +26,9 @@ from registry.uscc import normalise_uscc
 COLUMNS = [Account.username, Account.role, Account.tenant_uscc, Account.active, Account.version]
 _NOT_FOUND = "未找到该账号 / account not found"
 # PBKDF2-SHA256 as Piccolo's BaseUser does it; the count is stored in each hash, so lowering it for a
-# test run (PARK_PBKDF2_ITERATIONS) never weakens accounts made with the default.
+# test run (PARK_PBKDF2_ITERATIONS) never weakens accounts made with the default. Piccolo names its
+# default count only in a private attribute (reading it from a hash would cost a whole hashing at
+# start-up); tests/registry/test_piccolo_internals.py fails should it go.
 ITERATIONS = int(os.environ.get("PARK_PBKDF2_ITERATIONS", BaseUser._pbkdf2_iteration_count))
 _KEYS = {"password", "role", "tenant_uscc", "active"}
 _USERNAME = re.compile(r"[\w.@-]+")  # \w takes Chinese characters too; no slash, space or control
@@ -70,7 +72,7 @@ async def _check_role(actor: Actor, role: object, tenant_uscc: object, lock: boo
     return []
 
 
-_fetch = KeyedLookup(lambda username: Account.select(*COLUMNS).where(Account.username == username))
+_fetch = KeyedLookup(Account, COLUMNS, Account.username)
 
 
 async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:
@@ -226,9 +228,7 @@ async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, A
 
 
 # Kept per worker only while the database announces every account change (PostgreSQL); else read each time.
-_fetch_bound = KeyedLookup(
-    lambda username: Account.select(Account.password, *COLUMNS).where(Account.username == username), cache=ACCOUNTS
-)
+_fetch_bound = KeyedLookup(Account, [Account.password, *COLUMNS], Account.username, cache=ACCOUNTS)
 
 
 def _bound_actor(row: Mapping[str, Any]) -> tuple[Actor, dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Batch upserts: the single-record services' rules applied to thousands of already-cleaned rows.
 
 An upsert plans, then applies. Planning prefetches what exists in chunked queries and checks every
-row against the rules the single services enforce (tenant dates, IP numbers and who owns them,
-closed years), collecting every problem instead of stopping at the first. Applying writes new rows
+row with the single services' own rules (`registry.records`: tenant_change, ip_change,
+report_change) and those of a batch (who owns an IP number, closed years, repeated rows), collecting
+every problem instead of stopping at the first. Applying writes new rows
 with chunked multi-row inserts, changed rows with updates that bump `version`, and one audit entry
 per created or changed record — all in one write transaction. Unchanged rows are not touched.
 
@@ -12,7 +13,6 @@ change between the reading and the writing. Rows are matched, never deleted.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,23 +20,27 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from piccolo.engine.postgres import PostgresEngine
-
 from registry import audit
 from registry.actor import Actor
-from registry.db import DB, hold_year, write_transaction
+from registry.db import (
+    any_of,
+    execute_many,
+    fetch,
+    hold_year,
+    in_transaction,
+    insert_rows,
+    is_unique_violation,
+    write_transaction,
+)
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_numbers import normalise_ip_number
 from registry.periods import InvalidPeriod, Period
 from registry.permissions import Action
-from registry.records import required_message
+from registry.records import IP_SETTLED, ip_change, report_change, required_message, settle_ip, tenant_change
 from registry.services import deadline_table
-from registry.services import ip_items as ip_service
 from registry.services import reports as report_service
-from registry.services import tenants as tenant_service
 from registry.services.closed_years import closed_message, closed_years
-from registry.services.versioning import changes
 from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
@@ -48,11 +52,8 @@ WRITE_CHUNK = 2000
 Progress = Callable[[str, int, int], None]
 
 _TENANT_KEYS = tuple(f.key for f in TENANT_FIELDS)
-_TENANT_REQUIRED = tuple(f.key for f in TENANT_FIELDS if f.required)
 _IP_KEYS = ("kind", "number", "title", "filed_on", "granted_on", "status", "expires_on")
-# What ip_items.settle reads: the number for its kind, the dates, the status.
-_SETTLED = frozenset(("kind", "number", "filed_on", "granted_on", "status"))
-_IP_REQUIRED = tuple(f.key for f in IP_FIELDS if f.required and f.key != "uscc")
+_SETTLED = frozenset(IP_SETTLED)
 _FIGURES = report_service.FIGURES
 
 
@@ -96,6 +97,15 @@ class Plan:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
 
+    def add(self, index: int, before: dict[str, Any] | None, change: dict[str, Any]) -> None:
+        """Row `index`: a record to create (no `before`), values that change, or nothing to do."""
+        if before is None:
+            self.creates.append((index, change))
+        elif change:
+            self.updates.append((index, before, change))
+        else:
+            self.unchanged += 1
+
     @property
     def counts(self) -> Counts:
         return Counts(len(self.creates), len(self.updates), self.unchanged)
@@ -133,35 +143,14 @@ def _duplicates(keys: Sequence[Any], label: str) -> tuple[dict[Any, int], list[P
     return first, problems
 
 
-async def _fetch(sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
-    """Rows of a raw query, on the current transaction's connection (a read transaction otherwise).
-
-    Piccolo compiles a 900-value `is_in` into a query string value by value; on big imports that
-    costs more than the database does.
-    """
-    async with DB.transaction() as transaction:
-        if isinstance(DB, PostgresEngine):
-            return [dict(row) for row in await transaction.connection.fetch(_sql(sql), *args)]
-        async with transaction.connection.execute(sql, list(args)) as cursor:
-            return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
-
-
-def _one_of(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """`column IN (?, ?, …)` on SQLite; `column = ANY(?)` with one array on PostgreSQL, where a
-    query text that does not change with the chunk's length is prepared once and planned fast."""
-    if isinstance(DB, PostgresEngine):
-        return f"{column} = ANY(?)", [list(values)]
-    return f"{column} IN ({', '.join('?' * len(values))})", list(values)
-
-
 _TENANT_SELECT = f"SELECT id, version, {', '.join(_TENANT_KEYS)} FROM {Tenant._meta.tablename} WHERE "
 
 
 async def tenants_by_uscc(usccs: Collection[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for chunk in _chunks(sorted(set(usccs)), READ_CHUNK):
-        condition, args = _one_of("uscc", chunk)
-        for row in await _fetch(_TENANT_SELECT + condition, args):
+        condition, params = any_of("uscc", chunk, "usccs")
+        for row in await fetch(_TENANT_SELECT + condition, params):
             found[row["uscc"]] = row
     return found
 
@@ -190,36 +179,21 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
             continue
         record = {k: v for k, v in row.items() if k in _TENANT_KEYS}
         if "platform_level" in record and record["platform_level"] is None:
-            record["platform_level"] = "none"
+            record["platform_level"] = "none"  # a blank cell in the column: no platform
         before = existing.get(uscc)
-        if before is None:
-            missing = [k for k in _TENANT_REQUIRED if record.get(k) is None]
-            if missing:
-                plan.problems += [_required(index, TENANT_FIELDS, k) for k in missing]
-                continue
-            record.setdefault("platform_level", "none")
-            checked = record
-        else:
-            diff = changes(before, record)
-            checked = {**before, **diff}
         try:
-            tenant_service._check_dates(checked)
+            change = tenant_change(before, record)
         except ValidationFailed as failure:
             plan.problems += _errors_of(index, failure)
             continue
-        if before is None:
-            plan.creates.append((index, record))
-        elif diff:
-            plan.updates.append((index, before, diff))
-        else:
-            plan.unchanged += 1
+        plan.add(index, before, change)
     return plan
 
 
 _IP_SELECT = (
     "SELECT i.id, i.version, t.uscc, " + ", ".join(f"i.{k}" for k in _IP_KEYS)
     + f" FROM {IPItem._meta.tablename} i JOIN {Tenant._meta.tablename} t ON t.id = i.tenant"
-    " WHERE i.kind = ? AND "
+    " WHERE i.kind = :kind AND "
 )
 
 
@@ -231,8 +205,8 @@ async def ip_items_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, 
     found: dict[tuple[str, str], dict] = {}
     for kind, numbers in by_kind.items():
         for chunk in _chunks(numbers, READ_CHUNK):
-            condition, args = _one_of("i.number", chunk)
-            for row in await _fetch(_IP_SELECT + condition, [kind, *args]):
+            condition, params = any_of("i.number", chunk, "numbers")
+            for row in await fetch(_IP_SELECT + condition, {"kind": kind, **params}):
                 found[(row["kind"], row["number"])] = row
     return found
 
@@ -253,27 +227,14 @@ def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str,
         return
     proposed = {k: v for k, v in row.items() if k in _IP_KEYS and k != "expires_on"}
     if before is None:
-        missing = [k for k in _IP_REQUIRED if proposed.get(k) is None]
-        if missing:
-            plan.problems += [_required(index, IP_FIELDS, k) for k in missing]
-            return
-        merged = {"filed_on": None, "granted_on": None, **proposed}
-    else:
-        merged = {k: before[k] for k in _IP_KEYS} | proposed
+        # Every column named, so the plan (and its digest) states the dates a row leaves blank.
+        proposed = {"filed_on": None, "granted_on": None, **proposed}
     try:
-        record = merged | settled if settled is not None else ip_service.settle(merged)
+        change = ip_change(before, proposed, settled)
     except ValidationFailed as failure:
         plan.problems += _errors_of(index, failure)
         return
-    if before is None:
-        record["uscc"] = uscc
-        plan.creates.append((index, record))
-        return
-    diff = changes(before, {k: record[k] for k in _IP_KEYS})
-    if diff:
-        plan.updates.append((index, before, diff))
-    else:
-        plan.unchanged += 1
+    plan.add(index, before, change if before is not None else {**change, "uscc": uscc})
 
 
 async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collection[str] = ()) -> Plan:
@@ -296,7 +257,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
         proposed = {k: v for k, v in row.items() if k in _SETTLED}
         try:
             if row.keys() >= _SETTLED:
-                settled[index] = ip_service.settle(proposed)
+                settled[index] = settle_ip(proposed)
                 keys.append((row["kind"], settled[index]["number"]))
             else:
                 keys.append((row["kind"], normalise_ip_number(row["kind"], row["number"])))
@@ -346,8 +307,8 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
     existing: dict[tuple[str, str], dict] = {}
     owner_ids = [row["id"] for row in owners.values()]
     for chunk in _chunks(owner_ids, READ_CHUNK):
-        condition, args = _one_of("r.tenant", chunk)
-        for row in await _fetch(_REPORT_SELECT + condition, args):
+        condition, params = any_of("r.tenant", chunk, "tenants")
+        for row in await fetch(_REPORT_SELECT + condition, params):
             existing[(row["uscc"], row["period"])] = row
     for year in sorted({Period.parse(period).year for _, period in first}):
         await hold_year(year)  # closing any of them waits for this import (see db.hold_year)
@@ -359,15 +320,11 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         figures = {k: v for k, v in rows[index].items() if k in _FIGURES}
         before = existing.get((uscc, period))
         year = Period.parse(period).year
-        diff = changes(before, figures) if before is not None else None
-        if year in closed and (before is None or diff):
+        change = report_change(before, figures)
+        if year in closed and (before is None or change):
             plan.problems.append(Problem(index, "period", "period_closed", closed_message(year)))
-        elif before is None:
-            plan.creates.append((index, {"uscc": uscc, "period": period, **{k: figures.get(k) for k in _FIGURES}}))
-        elif diff:
-            plan.updates.append((index, before, diff))
         else:
-            plan.unchanged += 1
+            plan.add(index, before, change if before is not None else {"uscc": uscc, "period": period, **change})
     plan.problems.sort(key=lambda p: p.index)
     return plan
 
@@ -375,65 +332,45 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
 # Applying -----------------------------------------------------------------------------------------
 
 
-def _sql(text: str) -> str:
-    """`?` placeholders for SQLite, `$n` for PostgreSQL."""
-    if not isinstance(DB, PostgresEngine):
-        return text
-    parts = text.split("?")
-    return "".join(part + (f"${n}" if n < len(parts) else "") for n, part in enumerate(parts, start=1))
-
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    return _sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})")
-
-
 class _Writer:
-    """Raw executemany on the write transaction's own connection: Piccolo builds an object and a
+    """Raw chunked writes in the write transaction (registry.db): Piccolo builds an object and a
     query string per row, which for 100,000 rows costs more than reading the spreadsheet. Rows are
     produced chunk by chunk, so a large import never holds all its parameter tuples at once."""
 
-    def __init__(self, actor: Actor, connection: Any, progress: Progress | None) -> None:
+    def __init__(self, actor: Actor, progress: Progress | None) -> None:
         self.actor = actor
-        self.connection = connection
         self.progress = progress
 
-    async def _in_chunks(self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Sequence[Any]],
-                         total: int, label: str) -> None:
+    async def _in_chunks(self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Any], total: int,
+                         label: str) -> None:
         done = 0
         iterator = iter(rows)
         while chunk := list(islice(iterator, WRITE_CHUNK)):
             try:
                 await write(chunk)
             except Exception as error:
-                _raise_conflict_if_unique(error)
+                if is_unique_violation(error):
+                    # A unique key taken between planning and writing (another writer on PostgreSQL).
+                    raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; "
+                                   "import again") from error
                 raise
             done += len(chunk)
             if label and self.progress is not None:
                 self.progress(label, done, total)
 
-    async def many(self, sql: str, rows: Iterable[Sequence[Any]], total: int, label: str = "") -> None:
-        await self._in_chunks(lambda chunk: self.connection.executemany(sql, chunk), rows, total, label)
-
     async def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int,
                      label: str) -> None:
-        if not isinstance(DB, PostgresEngine):
-            await self.many(_insert_sql(table, columns), rows, total, label)
-            return
-        # PostgreSQL: COPY, several times faster than a multi-row INSERT, same transaction.
-        await self._in_chunks(
-            lambda chunk: self.connection.copy_records_to_table(table, records=chunk, columns=list(columns)),
-            rows, total, label)
+        await self._in_chunks(lambda chunk: insert_rows(table, columns, chunk), rows, total, label)
 
     async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
         """(row index, stored row, changed values); grouped by the columns they change; `version` + 1."""
-        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for _, before, diff in updates:
-            columns = tuple(sorted(diff))
-            groups.setdefault(columns, []).append((*(diff[c] for c in columns), before["id"]))
+            groups.setdefault(tuple(sorted(diff)), []).append({**diff, "id": before["id"]})
         for columns, rows in groups.items():
-            assignments = ", ".join(f"{c} = ?" for c in columns)
-            sql = _sql(f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = ?")
-            await self.many(sql, rows, len(rows))
+            assignments = ", ".join(f"{c} = :{c}" for c in columns)
+            sql = f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = :id"
+            await self._in_chunks(lambda chunk, sql=sql: execute_many(sql, chunk), rows, len(rows), "")
 
     async def audit(self, entity: str, plan: Plan, key: Callable[[Mapping[str, Any]], str],
                     created: Callable[[Mapping[str, Any]], Mapping[str, Any]]) -> None:
@@ -442,32 +379,22 @@ class _Writer:
 
         def entries() -> Iterator[tuple[Any, ...]]:
             for _, record in plan.creates:
-                yield (at, actor.username, actor.source, "create", entity, key(record), record["uscc"], None,
-                       audit.snapshot(created(record)))
+                yield audit.row(actor, "create", entity, key(record), record["uscc"], None, created(record), at)
             for _, before, diff in plan.updates:
-                yield (at, actor.username, actor.source, "update", entity, key(before), before["uscc"],
-                       audit.snapshot({k: before[k] for k in diff}), audit.snapshot(diff))
+                yield audit.row(actor, "update", entity, key(before), before["uscc"], {k: before[k] for k in diff},
+                                diff, at)
 
-        columns = ("at", "actor", "source", "action", "entity", "entity_key", "uscc", "before", "after")
-        await self.insert(AuditEntry._meta.tablename, columns, entries(), len(plan.creates) + len(plan.updates), "")
-
-
-def _raise_conflict_if_unique(error: Exception) -> None:
-    """A unique key taken between planning and writing (another writer on PostgreSQL): a 409."""
-    unique = ("UNIQUE" in str(error)) if isinstance(error, sqlite3.IntegrityError) else (
-        type(error).__name__ == "UniqueViolationError")
-    if unique:
-        raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again") from error
+        await self.insert(AuditEntry._meta.tablename, audit.COLUMNS, entries(), len(plan.creates) + len(plan.updates),
+                          "")
 
 
-async def insert_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                      total: int) -> None:
+async def write_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+                     total: int) -> None:
     """Raw chunked inserts (executemany; COPY on PostgreSQL) inside the current write transaction,
     for writers of many rows outside an import plan (fees, deadlines)."""
-    transaction = DB.current_transaction.get()
-    if transaction is None:
-        raise RuntimeError("insert_rows runs inside a write transaction")
-    await _Writer(actor, transaction.connection, None).insert(table, columns, rows, total, "")
+    if not in_transaction():
+        raise RuntimeError("write_rows runs inside a write transaction")
+    await _Writer(actor, None).insert(table, columns, rows, total, "")
 
 
 @asynccontextmanager
@@ -475,8 +402,8 @@ async def _writing(actor: Actor, plan: Plan, progress: Progress | None) -> Async
     actor.require(Action.IMPORT)
     if plan.problems:
         raise BulkRejected(plan.problems)
-    async with write_transaction() as transaction:
-        yield _Writer(actor, transaction.connection, progress)
+    async with write_transaction():
+        yield _Writer(actor, progress)
 
 
 async def _tenant_ids(plan: Plan) -> dict[str, int]:
@@ -504,7 +431,7 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
             len(plan.creates), "ip",
         )
         await writer.update(IPItem._meta.tablename, plan.updates)
-        await writer.audit("ip", plan, lambda r: f"{r['kind']}:{r['number']}", lambda r: {k: r[k] for k in _IP_KEYS})
+        await writer.audit("ip", plan, audit.ip_key, lambda r: {k: r[k] for k in _IP_KEYS})
         await _write_deadlines(writer, plan, owner)
     return plan.counts
 
@@ -534,7 +461,7 @@ async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = No
             len(plan.creates), "reports",
         )
         await writer.update(PeriodReport._meta.tablename, plan.updates)
-        await writer.audit("report", plan, lambda r: f"{r['uscc']}:{r['period']}",
+        await writer.audit("report", plan, audit.report_key,
                            lambda r: {"period": r["period"], **{k: r[k] for k in _FIGURES}})
     return plan.counts
 
@@ -562,6 +489,6 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 __all__ = [
     "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
-    "insert_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "write_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
     "upsert_tenants",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import together, write_transaction
+from registry.db import fetch, together, write_transaction
 from registry.errors import FieldError, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_deadlines import (
@@ -29,14 +29,14 @@ from registry.ip_deadlines import (
 )
 from registry.ip_numbers import normalise_ip_number
 from registry.permissions import Action
-from registry.records import clean
+from registry.records import changes, clean
 from registry.services import bulk
 from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
 from registry.services.versioning import check_version
-from registry.tables import AuditEntry, IPDeadline, IPFee
+from registry.tables import AuditEntry, IPFee
 from registry.vocabulary import FEE_FIELDS, IP_KIND
 
 # --- Paid fees ---------------------------------------------------------------------------------
@@ -61,7 +61,6 @@ def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
 _FEE_KEYS = ("patent_year", "paid_on", "amount")
 _PAYMENT_FIELDS = tuple(f for f in FEE_FIELDS if f.key in ("paid_on", "amount"))
 _INSERT_CHUNK = 500
-_AUDIT_COLUMNS = ("at", "actor", "source", "action", "entity", "entity_key", "uscc", "before", "after")
 
 
 def fee_problems(item: Mapping[str, Any], record: Mapping[str, Any], today: date) -> list[FieldError]:
@@ -145,25 +144,12 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
     inserts, entries = [], []
     at = datetime.now(UTC)
 
-    def entry(action: str, key: str, uscc: str, before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> tuple:
-        return (
-            at,
-            actor.username,
-            actor.source,
-            action,
-            "ip_fee",
-            key,
-            uscc,
-            audit.snapshot(before),
-            audit.snapshot(after),
-        )
-
     for item, record in fees:
-        key = f"{item['kind']}:{item['number']}:{record['patent_year']}"
+        key = f"{audit.ip_key(item)}:{record['patent_year']}"
         before = stored.get((item["id"], record["patent_year"]))
         if before is None:
             inserts.append((item["id"], record["patent_year"], record["paid_on"], record["amount"], 1))
-            entries.append(entry("create", key, item["uscc"], None, record))
+            entries.append(audit.row(actor, "create", "ip_fee", key, item["uscc"], None, record, at))
             counts.created += 1
             continue
         kept = {k: before[k] for k in _FEE_KEYS}
@@ -171,10 +157,10 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
             counts.unchanged += 1
             continue
         await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
-        entries.append(entry("update", key, item["uscc"], kept, record))
+        entries.append(audit.row(actor, "update", "ip_fee", key, item["uscc"], kept, record, at))
         counts.updated += 1
-    await bulk.insert_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
-    await bulk.insert_rows(actor, AuditEntry._meta.tablename, _AUDIT_COLUMNS, entries, len(entries))
+    await bulk.write_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
+    await bulk.write_rows(actor, AuditEntry._meta.tablename, audit.COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts
 
@@ -245,7 +231,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
         before = stored_fees.get((item["id"], row["patent_year"])) if "id" in item else None
         if before is None:
             plan.creates.append((index, entry))
-        elif diff := {k: v for k, v in record.items() if before[k] != v}:
+        elif diff := changes(before, record):
             plan.updates.append((index, {**before, "kind": key[0], "number": key[1]}, diff))
         else:
             plan.unchanged += 1
@@ -322,12 +308,13 @@ def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def _window(today: date, within: int) -> tuple[str, list[Any]]:
+def _window(today: date, within: int) -> tuple[str, dict[str, Any]]:
     """Deadlines due within `within` days whose last day has not passed. The lower bound on due_on
     (no last day is more than LONGEST_GRACE_DAYS after its due day) keeps it an index range."""
     return (
-        "d.due_on BETWEEN {} AND {} AND d.last_day >= {}",
-        [today - timedelta(days=LONGEST_GRACE_DAYS), today + timedelta(days=within), today],
+        "d.due_on BETWEEN :earliest AND :latest AND d.last_day >= :today",
+        {"earliest": today - timedelta(days=LONGEST_GRACE_DAYS), "latest": today + timedelta(days=within),
+         "today": today},
     )
 
 
@@ -355,26 +342,28 @@ def _check_within(within: int) -> None:
         )
 
 
-async def _narrowed(actor: Actor, condition: str, args: list[Any], kind: str | None, uscc: str | None
-                   ) -> tuple[str, list[Any]]:
+async def _narrowed(
+    actor: Actor, condition: str, params: dict[str, Any], kind: str | None, uscc: str | None
+) -> tuple[str, dict[str, Any]]:
     """The condition narrowed to a kind of item and to whose deadlines the actor may read."""
     kind = filter_code("kind", kind, IP_KIND)
     uscc = await _owner_filter(actor, uscc.upper() if uscc else None)
     if kind:
-        condition, args = condition + " AND d.kind = {}", [*args, kind]
+        condition, params = condition + " AND d.kind = :kind", {**params, "kind": kind}
     if uscc:
-        condition, args = condition + " AND d.tenant = {}", [*args, await tenant_id(uscc)]
-    return condition, args
+        condition, params = condition + " AND d.tenant = :tenant", {**params, "tenant": await tenant_id(uscc)}
+    return condition, params
 
 
-async def _listed(condition: str, args: list[Any], page: Page, today: date) -> dict:
+async def _listed(condition: str, params: dict[str, Any], page: Page, today: date) -> dict:
     order = "ORDER BY d.due_on, d.last_day, d.id"
     # The page and the count at once on PostgreSQL: the page need not wait for the count.
     rows, total = await together(
-        IPDeadline.raw(
-            f"{_SELECT} WHERE {condition} {order} LIMIT {{}} OFFSET {{}}", *args, page.limit, page.offset
-        ).run(),
-        IPDeadline.raw(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", *args).run(),
+        fetch(
+            f"{_SELECT} WHERE {condition} {order} LIMIT :limit OFFSET :offset",
+            {**params, "limit": page.limit, "offset": page.offset},
+        ),
+        fetch(f"SELECT COUNT(*) AS n FROM ip_deadline AS d WHERE {condition}", params),
     )
     return listing([shown(row, today) for row in rows], int(total[0]["n"]), page)
 
@@ -391,8 +380,8 @@ async def list_deadlines(
     page.check()
     _check_within(within)
     today = today or date.today()
-    condition, args = await _narrowed(actor, *_window(today, within), kind, uscc)
-    return await _listed(condition, args, page, today)
+    condition, params = await _narrowed(actor, *_window(today, within), kind, uscc)
+    return await _listed(condition, params, page, today)
 
 
 async def past_grace(
@@ -403,9 +392,9 @@ async def past_grace(
     page.check()
     today = today or date.today()
     # due_on < today is implied by last_day < today; said, it makes the read an index range.
-    past = "d.deadline = {} AND d.due_on < {} AND d.last_day < {}"
-    condition, args = await _narrowed(actor, past, [ANNUAL_FEE, today, today], kind, uscc)
-    return await _listed(condition, args, page, today)
+    past = "d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today"
+    condition, params = await _narrowed(actor, past, {"annual_fee": ANNUAL_FEE, "today": today}, kind, uscc)
+    return await _listed(condition, params, page, today)
 
 
 async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -> list[dict[str, Any]]:
@@ -414,9 +403,10 @@ async def tenant_deadlines(actor: Actor, uscc: str, today: date | None = None) -
     assert uscc is not None
     owner = await tenant_id(uscc)
     today = today or date.today()
-    rows = await IPDeadline.raw(
-        f"{_SELECT} WHERE d.tenant = {{}} AND d.last_day >= {{}} ORDER BY d.due_on, d.last_day, d.id", owner, today
-    ).run()
+    rows = await fetch(
+        f"{_SELECT} WHERE d.tenant = :tenant AND d.last_day >= :today ORDER BY d.due_on, d.last_day, d.id",
+        {"tenant": owner, "today": today},
+    )
     return [shown(row, today) for row in rows]
 
 
@@ -428,15 +418,13 @@ async def park_deadlines(
     actor.require(Action.READ_PARK)
     _check_within(within)
     today = today or date.today()
-    condition, args = _window(today, within)
+    condition, params = _window(today, within)
     order = "ORDER BY t.uscc, d.due_on, d.last_day, d.id"
-    due = await IPDeadline.raw(f"{_SELECT} WHERE {condition} {order}", *args).run()
-    lapsing = await IPDeadline.raw(
-        f"{_SELECT} WHERE d.deadline = {{}} AND d.due_on < {{}} AND d.last_day < {{}} {order}",
-        ANNUAL_FEE,
-        today,
-        today,
-    ).run()
+    due = await fetch(f"{_SELECT} WHERE {condition} {order}", params)
+    lapsing = await fetch(
+        f"{_SELECT} WHERE d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today {order}",
+        {"annual_fee": ANNUAL_FEE, "today": today},
+    )
     return [shown(row, today) for row in due], [shown(row, today) for row in lapsing]
 
 

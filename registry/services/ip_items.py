@@ -9,16 +9,14 @@ from typing import Any
 from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
-from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
-from registry.identifiers import InvalidIdentifier, is_row_id
-from registry.ip_clock import expires_on
-from registry.ip_numbers import normalise_ip_number
+from registry.errors import Conflict, FieldError, NotFound
+from registry.identifiers import is_row_id
 from registry.money import format_yuan
-from registry.records import clean
+from registry.records import clean, ip_change
 from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import changes, check_version
+from registry.services.versioning import check_version
 from registry.tables import IPFee, IPItem
 from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
@@ -29,24 +27,6 @@ COLUMNS = [
 ]
 SORTS = ("number", "kind", "title", "filed_on", "granted_on", "expires_on", "status")
 _NOT_FOUND = "未找到该知识产权 / IP item not found"
-
-
-def settle(record: dict[str, Any]) -> dict[str, Any]:
-    """Normalise the number for its kind, check the dates and derive expires_on."""
-    errors = []
-    try:
-        record["number"] = normalise_ip_number(record["kind"], record["number"])
-    except InvalidIdentifier as error:
-        errors.append(FieldError("number", error.code, error.message))
-    filed, granted = record.get("filed_on"), record.get("granted_on")
-    if filed and granted and granted < filed:
-        errors.append(FieldError("granted_on", "before_filing", "授权日早于申请日 / granted before it was filed"))
-    if record.get("status") == "valid" and not granted:
-        errors.append(FieldError("granted_on", "required", "有效的知识产权须有授权日 / a valid item needs its grant date"))
-    if errors:
-        raise ValidationFailed("知识产权信息无效 / invalid IP item", errors)
-    record["expires_on"] = expires_on(record["kind"], filed, granted)
-    return record
 
 
 async def _fetch(item_id: int) -> dict | None:
@@ -123,14 +103,14 @@ async def list_ip(
 
 async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
     actor.require_write(uscc)
-    record = settle(clean(ITEM_FIELDS, data))
+    record = ip_change(None, clean(ITEM_FIELDS, data))
     async with write_transaction():
         owner = await tenant_id(uscc, lock=True)
         await _number_taken(record["kind"], record["number"])
         inserted = await IPItem.insert(IPItem(tenant=owner, **record)).returning(IPItem.id).run()
         item_id = inserted[0]["id"]
         await deadline_table.insert_new({**record, "id": item_id, "tenant": owner})
-        await audit.record(actor, "create", "ip", f"{record['kind']}:{record['number']}", uscc, None, record)
+        await audit.record(actor, "create", "ip", audit.ip_key(record), uscc, None, record)
     row = await _fetch(item_id)
     assert row is not None
     return row
@@ -141,15 +121,14 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
     async with write_transaction():
         before = await locked_item(actor, item_id)
         check_version(before["version"], if_version)
-        merged = settle({k: before[k] for k in ("kind", "number", "filed_on", "granted_on", "status")} | proposed)
-        proposed = {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]}
+        diff = ip_change(before, proposed)
+        after = {**before, **diff}
         if "kind" in data or "number" in data:
-            await _number_taken(merged["kind"], merged["number"], other_than=item_id)
-        diff = changes(before, proposed)
+            await _number_taken(after["kind"], after["number"], other_than=item_id)
         if diff:
             await IPItem.update({**diff, "version": before["version"] + 1}).where(IPItem.id == item_id).run()
             await deadline_table.refresh([item_id])
-            await audit.record(actor, "update", "ip", f"{merged['kind']}:{merged['number']}", before["uscc"],
+            await audit.record(actor, "update", "ip", audit.ip_key(after), before["uscc"],
                                {k: before[k] for k in diff}, diff)
         after = await _fetch(item_id)
     assert after is not None
@@ -168,7 +147,7 @@ async def delete_ip(actor: Actor, item_id: int, if_version: int | None = None) -
         paid = [{"patent_year": f["patent_year"], "paid_on": f["paid_on"].isoformat(), "amount": format_yuan(f["amount"])}
                 for f in fees]
         gone = {**before, "fees": paid} if paid else before
-        await audit.record(actor, "delete", "ip", f"{before['kind']}:{before['number']}", before["uscc"], gone, None)
+        await audit.record(actor, "delete", "ip", audit.ip_key(before), before["uscc"], gone, None)
 
 
-__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "locked_item", "settle", "update_ip"]
+__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "locked_item", "update_ip"]

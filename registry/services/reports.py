@@ -12,11 +12,11 @@ from registry.db import write_transaction
 from registry.errors import FieldError, NotFound, ValidationFailed
 from registry.money import InvalidMoney, unit_yuan
 from registry.periods import InvalidPeriod, Period
-from registry.records import clean
+from registry.records import clean, report_change
 from registry.services.closed_years import require_open
 from registry.services.listing import Page, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import changes, check_version
+from registry.services.versioning import check_version
 from registry.tables import PeriodReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
@@ -94,17 +94,18 @@ async def put_report(
         await require_open(period.year)  # the year's lock before the tenant's row lock (see db.hold_year)
         owner = await tenant_id(uscc, lock=True)
         before = await _fetch(owner, str(period))
-        key = f"{uscc}:{period}"
+        key = audit.report_key({"uscc": uscc, "period": period})
         if before is None:
             # If-Match names a version of a report that is not there (deleted meanwhile): 412, not a new report.
             check_version(0, if_version)
+            figures = report_change(None, figures)
             await PeriodReport.insert(
                 PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)
             ).run()
             await audit.record(actor, "create", "report", key, uscc, None, {"period": str(period), **figures})
         else:
             check_version(before["version"], if_version)
-            diff = changes(before, figures)
+            diff = report_change(before, figures)
             if diff:
                 await PeriodReport.update({**diff, "version": before["version"] + 1}).where(
                     PeriodReport.id == before["id"]
@@ -126,4 +127,4 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
         await PeriodReport.delete().where(PeriodReport.id == before["id"]).run()
-        await audit.record(actor, "delete", "report", f"{uscc}:{period}", uscc, before, None)
+        await audit.record(actor, "delete", "report", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None)

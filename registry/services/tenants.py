@@ -12,9 +12,9 @@ from registry.errors import Conflict, FieldError, Forbidden, NotFound, Validatio
 from registry.identifiers import to_halfwidth
 from registry.permissions import Action
 from registry.read_cache import TENANTS
-from registry.records import clean
+from registry.records import clean, tenant_change
 from registry.services.listing import Page, apply_sort, filter_code, listing
-from registry.services.versioning import changes, check_version
+from registry.services.versioning import check_version
 from registry.tables import Account, IPItem, PeriodReport, Tenant
 from registry.vocabulary import INDUSTRY, TENANT_EDITABLE, TENANT_FIELDS, TENANT_STATUS
 
@@ -22,18 +22,6 @@ FIELDS = tuple(f.key for f in TENANT_FIELDS)
 COLUMNS = [Tenant.id, Tenant.version, *(Tenant._meta.get_column_by_name(k) for k in FIELDS)]
 SORTS = ("uscc", "name", "industry", "status", "founded_on", "moved_in_on", "moved_out_on")
 _NOT_FOUND = "未找到该企业 / tenant not found"
-
-
-def _check_dates(record: Mapping[str, Any]) -> None:
-    moved_in, moved_out = record.get("moved_in_on"), record.get("moved_out_on")
-    errors = []
-    if moved_in and moved_out and moved_out < moved_in:
-        errors.append(FieldError("moved_out_on", "before_move_in", "迁出日期早于入驻日期 / moved out before moving in"))
-    founded = record.get("founded_on")
-    if founded and moved_in and moved_in < founded:
-        errors.append(FieldError("moved_in_on", "before_founding", "入驻日期早于成立日期 / moved in before founding"))
-    if errors:
-        raise ValidationFailed("日期不一致 / inconsistent dates", errors)
 
 
 def name_key(name: str) -> str:
@@ -50,7 +38,7 @@ async def usccs_by_name() -> dict[str, set[str]]:
     return named
 
 
-fetch = KeyedLookup(lambda uscc: Tenant.select(*COLUMNS).where(Tenant.uscc == uscc), cache=TENANTS)
+fetch = KeyedLookup(Tenant, COLUMNS, Tenant.uscc, cache=TENANTS)
 
 
 async def get_tenant(actor: Actor, uscc: str) -> dict:
@@ -92,9 +80,7 @@ async def list_tenants(
 async def create_tenant(actor: Actor, data: Mapping[str, Any]) -> tuple[dict, list[str]]:
     actor.require(Action.WRITE_PARK)
     warnings: list[str] = []
-    record = clean(TENANT_FIELDS, data, warnings=warnings)
-    record.setdefault("platform_level", "none")
-    _check_dates(record)
+    record = tenant_change(None, clean(TENANT_FIELDS, data, warnings=warnings))
     async with write_transaction():
         if await Tenant.exists().where(Tenant.uscc == record["uscc"]).run():
             raise Conflict(f"统一社会信用代码 {record['uscc']} 已登记 / a tenant with this USCC already exists")
@@ -128,8 +114,7 @@ async def update_tenant(
         if before is None:
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
-        diff = changes(before, proposed)
-        _check_dates({**before, **diff})
+        diff = tenant_change(before, proposed)
         if diff:
             await Tenant.update({**diff, "version": before["version"] + 1}).where(Tenant.uscc == uscc).run()
             await audit.record(actor, "update", "tenant", uscc, uscc,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from registry.errors import PreconditionFailed
 
 
@@ -14,8 +11,3 @@ def check_version(current: int, expected: int | None) -> None:
             "记录已被他人修改，请重新读取后再试 / the record changed since you read it; "
             "fetch it again and retry"
         )
-
-
-def changes(before: Mapping[str, Any], proposed: Mapping[str, Any]) -> dict[str, Any]:
-    """The proposed values that differ from what is stored."""
-    return {k: v for k, v in proposed.items() if before.get(k) != v}

@@ -91,6 +91,21 @@ async def registry_state() -> dict[str, int]:
     }
 
 
+async def audited_since(before: dict[str, int]) -> list[tuple[str, str]]:
+    """(entity, action) of every audit entry written since `before` was taken."""
+    rows = await AuditEntry.select(AuditEntry.entity, AuditEntry.action).where(
+        AuditEntry.id > before["last_audit"]).order_by(AuditEntry.id).run()
+    return [(row["entity"], row["action"]) for row in rows]
+
+
+async def assert_only_the_batch_recorded(before: dict[str, int]) -> None:
+    """An import that changed no record: the registry as it was, but for the batch and its audit entry."""
+    after = await registry_state()
+    assert after | {"audit": 0, "last_audit": 0} == before | {"batches": before["batches"] + 1, "audit": 0,
+                                                               "last_audit": 0}
+    assert await audited_since(before) == [("import", "create")]
+
+
 @pytest.fixture
 def manager() -> Actor:
     return MANAGER

@@ -50,6 +50,20 @@ async def test_a_clean_dry_run_is_applied_without_uploading_again(manager):
     assert [entry["source"] for entry in audit] == [f"import:{body['id']}"]
 
 
+async def test_every_batch_and_its_application_are_in_the_audit_trail(manager):
+    dry = await _dry_run(manager, [new_uscc(), "批次留痕", "电子信息", "在孵", "2017/3/5"])
+    applied = (await manager.post(f"/imports/{dry['id']}/apply")).json()
+
+    trail = (await manager.get("/audit", params={"entity": "import"})).json()["items"]
+    by_key = {(entry["entity_key"], entry["action"]): entry for entry in trail}
+    created = by_key[(str(dry["id"]), "create")]
+    assert created["after"]["status"] == "dry_run" and created["after"]["sha256"] == dry["file"]["sha256"]
+    assert created["after"]["counts"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert by_key[(str(applied["id"]), "create")]["after"]["status"] == "applied"
+    link = by_key[(str(dry["id"]), "update")]
+    assert (link["before"], link["after"]) == ({"applied_batch": None}, {"applied_batch": applied["id"]})
+
+
 async def test_a_dry_run_is_applied_once(manager):
     dry = await _dry_run(manager, [new_uscc(), "只应用一次", "电子信息", "在孵", "2017/3/5"])
     first = await manager.post(f"/imports/{dry['id']}/apply")

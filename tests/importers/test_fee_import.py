@@ -10,7 +10,7 @@ from registry.services import ip_items
 from registry.services.deadlines import list_fees
 from registry.tables import AuditEntry, IPFee
 from tests.conftest import make_tenant
-from tests.importers.conftest import patent, registry_state, xlsx
+from tests.importers.conftest import audited_since, patent, registry_state, xlsx
 
 IP_HEADERS = ["统一社会信用代码", "知识产权类型", "申请号", "名称", "申请日", "授权日", "法律状态"]
 FEE_HEADERS = ["知识产权类型", "专利号", "年度", "缴费日期", "缴费金额(元)"]
@@ -76,4 +76,4 @@ async def test_a_bad_fee_row_writes_nothing_and_names_its_cell(manager):
     assert cells == {(3, "C", "out_of_range"), (4, "B", "unknown_ip"), (5, "C", "duplicate_row"),
                      (6, "E", "money_fraction")}
     assert await IPFee.count().run() == fees_before
-    assert (await registry_state())["last_audit"] == before["last_audit"]
+    assert await audited_since(before) == [("import", "create")]

@@ -1,3 +1,4 @@
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
@@ -5,7 +6,8 @@ from registry.actor import SYSTEM
 from registry.ip_numbers import make_patent_number
 from registry.periods import Period
 from registry.services import ip_items, reports
-from registry.stats import Figure, growth, park_stats, ratio
+from registry.stats import Figure, TenantLine, growth, park_stats, ratio
+from registry.torch_form import IP_KEYS
 from tests.conftest import make_tenant
 
 Y2016 = Period.parse("2016")
@@ -324,3 +326,8 @@ async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):
             assert value is None or isinstance(value, str | int)
 
     walk(body)
+
+
+def test_a_tenant_line_carries_the_torch_forms_ip_columns_in_its_order():
+    names = [f.name for f in fields(TenantLine)]
+    assert [name for name in names if name.startswith("ip_")] == list(IP_KEYS)

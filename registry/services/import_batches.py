@@ -1,0 +1,101 @@
+"""Import batches: the record of every uploaded spreadsheet — a dry run, an applied import, a
+refused one — with what the import made of it. The importer plans and reports; only this service
+writes a batch, and every write is audited (entity `import`, keyed by the batch id).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from registry import audit
+from registry.actor import Actor
+from registry.db import write_transaction
+from registry.identifiers import is_row_id
+from registry.permissions import Action
+from registry.services.listing import Page, listing
+from registry.tables import ImportBatch
+
+STATUSES = ("dry_run", "applied", "invalid")
+# Everything but the file itself, which only errors.xlsx and applying a dry run read.
+_COLUMNS = [column for column in ImportBatch._meta.columns if column._meta.name != "content"]
+# What the audit entry of a new batch tells (the file and the issues found stay on the batch).
+_AUDITED = ("filename", "sha256", "size", "dry_run", "status", "counts", "plan_digest")
+
+
+async def record_batch(
+    actor: Actor,
+    *,
+    created_at: datetime,
+    filename: str,
+    sha256: str,
+    size: int,
+    dry_run: bool,
+    status: str,
+    counts: Mapping[str, Any],
+    errors: list[dict[str, Any]],
+    warnings: list[dict[str, Any]],
+    content: bytes | None,
+    plan_digest: str,
+) -> int:
+    """A new batch sent by `actor` (in the caller's write transaction, if any); answers its id."""
+    actor.require(Action.IMPORT)
+    assert status in STATUSES, status
+    values = {
+        "filename": filename, "sha256": sha256, "size": size, "dry_run": dry_run, "status": status,
+        "counts": dict(counts), "plan_digest": plan_digest,
+    }
+    row = ImportBatch(
+        **{k: v for k, v in values.items() if k != "counts"},
+        created_at=created_at,
+        username=actor.username,
+        source=actor.source,
+        counts=json.dumps(values["counts"]),
+        errors=json.dumps(errors, ensure_ascii=False),
+        warnings=json.dumps(warnings, ensure_ascii=False),
+        content=content,
+    )
+    async with write_transaction():
+        inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()
+        batch_id = inserted[0]["id"]
+        await audit.record(actor, "create", "import", str(batch_id), None, None, {k: values[k] for k in _AUDITED})
+    return batch_id
+
+
+async def mark_applied(actor: Actor, dry_run_id: int, batch_id: int) -> None:
+    """The dry run `dry_run_id` was applied as batch `batch_id`: it names it, and lets go of its file
+    (applied, it is not kept twice)."""
+    actor.require(Action.IMPORT)
+    async with write_transaction():
+        await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None}).where(
+            ImportBatch.id == dry_run_id
+        ).run()
+        await audit.record(actor, "update", "import", str(dry_run_id), None, {"applied_batch": None},
+                           {"applied_batch": batch_id})
+
+
+async def batch(batch_id: int) -> dict[str, Any] | None:
+    """A batch without its file (counts, errors and warnings read from their JSON), or None."""
+    if not is_row_id(batch_id):
+        return None
+    return await ImportBatch.select(*_COLUMNS).where(ImportBatch.id == batch_id).output(load_json=True).first().run()
+
+
+async def batch_file(batch_id: int) -> bytes | None:
+    """The file a batch kept, if it kept one."""
+    if not is_row_id(batch_id):
+        return None
+    row = await ImportBatch.select(ImportBatch.content).where(ImportBatch.id == batch_id).first().run()
+    return None if row is None or row["content"] is None else bytes(row["content"])
+
+
+async def batches(page: Page, status: str | None = None) -> dict:
+    """Batches without their files, newest first, optionally of one status (checked by the caller)."""
+    query = ImportBatch.select(*_COLUMNS).output(load_json=True)
+    count = ImportBatch.count()
+    if status:
+        query, count = query.where(ImportBatch.status == status), count.where(ImportBatch.status == status)
+    query = query.order_by(ImportBatch.id, ascending=False).limit(page.limit).offset(page.offset)
+    return listing(await query.run(), await count.run(), page)

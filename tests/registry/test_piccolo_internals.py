@@ -1,0 +1,66 @@
+"""The private Piccolo APIs the registry leans on, and the one raw-statement path (registry/db.py).
+
+`KeptSQLiteEngine` overrides `SQLiteEngine._run_in_new_connection` so that queries outside a
+transaction share one connection per event loop. Should Piccolo rename that method, change its
+arguments or stop calling it, these tests fail before the registry quietly falls back to a new
+connection (and a thread) per query. `registry/services/accounts.py` reads BaseUser's default
+PBKDF2 count from `_pbkdf2_iteration_count`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+
+import pytest
+from piccolo.apps.user.tables import BaseUser
+from piccolo.engine.sqlite import SQLiteEngine
+
+from registry.db import DB, _compiled, any_of, fetch
+from registry.tables import Tenant
+from tests.conftest import ENGINE, make_tenant
+
+
+def test_piccolo_still_has_the_overridden_method_with_its_arguments():
+    parameters = list(inspect.signature(SQLiteEngine._run_in_new_connection).parameters)
+    assert parameters == ["self", "query", "args", "query_type", "table"]
+    source = inspect.getsource(SQLiteEngine.run_querystring)
+    assert "self._run_in_new_connection(" in source
+
+
+@pytest.mark.skipif(ENGINE != "sqlite", reason="the override is SQLite's")
+async def test_piccolo_queries_outside_a_transaction_run_on_the_kept_connection(database):
+    await DB.close()
+    assert DB._kept == {}
+    await Tenant.select(Tenant.uscc).limit(1).run()
+    assert id(asyncio.get_running_loop()) in DB._kept
+
+
+def test_piccolo_hashes_with_the_default_count_the_registry_reads():
+    count = BaseUser._pbkdf2_iteration_count
+    assert isinstance(count, int) and count >= 600_000
+    _, iterations, _, _ = BaseUser.split_stored_password(BaseUser.hash_password("a password"))
+    assert int(iterations) == count
+
+
+def test_named_parameters_become_the_drivers_placeholders():
+    sql = "SELECT a FROM t WHERE x = :first AND y::int = :second AND z = :first AND w = 'a:b'"
+    assert _compiled(sql, numbered=True) == (
+        "SELECT a FROM t WHERE x = $1 AND y::int = $2 AND z = $1 AND w = 'a:b'",
+        ("first", "second"),
+    )
+    assert _compiled(sql, numbered=False) == (
+        "SELECT a FROM t WHERE x = ? AND y::int = ? AND z = ? AND w = 'a:b'",
+        ("first", "second", "first"),
+    )
+
+
+async def test_a_raw_statement_reads_with_named_parameters_on_either_engine(database):
+    tenant = await make_tenant()
+    other = await make_tenant()
+    condition, params = any_of("uscc", [tenant["uscc"], other["uscc"]], "usccs")
+    rows = await fetch(
+        f"SELECT uscc, moved_in_on FROM tenant WHERE {condition} AND uscc <> :not ORDER BY uscc",
+        {**params, "not": other["uscc"]},
+    )
+    assert rows == [{"uscc": tenant["uscc"], "moved_in_on": tenant["moved_in_on"]}]
