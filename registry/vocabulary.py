@@ -147,6 +147,7 @@ AUDIT_ENTITY = Enumeration(
         Choice("period", "年度关闭", "Closed year"),
         Choice("account", "账号", "Account"),
         Choice("ip_fee", "年费缴纳", "Annual fee payment"),
+        Choice("import", "导入批次", "Import batch"),
         Choice("calendar_key", "日历订阅密钥", "Calendar subscription key"),
     ),
 )
