@@ -173,8 +173,8 @@ async def test_industry_and_ip_sheets_equal_the_stats(workbook):
     assert [r[0] for r in rows] == [c.zh for c in IP_KIND.choices] + ["合计"]
     for row, kind in zip(rows, IP_KIND.codes, strict=False):
         counts = stats.ip_by_kind[kind]
-        assert row[1:] == [counts.valid_at_end, counts.filed, counts.granted]
-    assert rows[-1][1:] == [stats.ip.valid_at_end, stats.ip.filed, stats.ip.granted]
+        assert row[1:] == [counts.valid_at_end, counts.at_risk_at_end, counts.filed, counts.granted]
+    assert rows[-1][1:] == [stats.ip.valid_at_end, stats.ip.at_risk_at_end, stats.ip.filed, stats.ip.granted]
 
 
 async def test_targets_show_the_measurable_2020_targets(workbook):
