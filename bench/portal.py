@@ -5,8 +5,10 @@ Two pairs, each timed in the same run against the same `park serve` process:
 - the tenants list `/tenants` (first page, 50 rows) against `GET /api/v1/tenants?limit=50&sort=name`.
 Each request is sent one at a time over a kept-alive loopback connection and timed from sending to
 the last byte; the figure is the median of `--repeat` requests after a warm-up, so it is the server's
-time plus a loopback round trip that both sides of a pair share. Goal: page/API <= 1.5 for each pair,
-and no page above 100 ms on the demo park.
+time plus a loopback round trip that both sides of a pair share. The page's and the API's requests
+alternate (page, API, API, page, …), so on a shared machine a burst of someone else's load falls on
+both sides alike instead of on whichever happened to be measured then. Goal: page/API <= 1.5 for each
+pair, and no page above 100 ms on the demo park.
 
     .venv/bin/python bench/portal.py                       # SQLite (a fresh file in a temp dir)
     .venv/bin/python bench/portal.py --database-url postgresql://root@127.0.0.1:5432/bench
@@ -38,18 +40,30 @@ TOTAL = 10_000
 INDUSTRIES = ("automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy", "modern_services")
 
 
-def _timed(client: httpx.Client, path: str, repeat: int) -> float:
-    """Median milliseconds of `repeat` GETs (after three to warm up)."""
-    times = []
+def _get_ms(client: httpx.Client, path: str) -> float:
+    started = time.perf_counter()
+    response = client.get(path)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
+    return elapsed * 1000
+
+
+def _timed_pair(portal: httpx.Client, page: str, api: httpx.Client, api_path: str, repeat: int) -> tuple[float, float]:
+    """Median milliseconds of `repeat` GETs of the page and of the API path (after three of each to warm
+    up), taken alternately and in alternating order, so both sides meet the same load."""
+    page_ms, api_ms = [], []
     for n in range(repeat + 3):
-        started = time.perf_counter()
-        response = client.get(path)
-        elapsed = time.perf_counter() - started
-        if response.status_code != 200:
-            raise SystemExit(f"{path}: {response.status_code} {response.text[:300]}")
+        if n % 2:
+            a = _get_ms(api, api_path)
+            p = _get_ms(portal, page)
+        else:
+            p = _get_ms(portal, page)
+            a = _get_ms(api, api_path)
         if n >= 3:
-            times.append(elapsed * 1000)
-    return statistics.median(times)
+            page_ms.append(p)
+            api_ms.append(a)
+    return statistics.median(page_ms), statistics.median(api_ms)
 
 
 def _portal_client(base: str, username: str, password: str) -> httpx.Client:
@@ -63,10 +77,12 @@ def _portal_client(base: str, username: str, password: str) -> httpx.Client:
 
 
 def _api_client(base: str, username: str, password: str) -> httpx.Client:
-    token = httpx.post(base + "/api/v1/auth/token", json={"username": username, "password": password},
-                       timeout=TIMEOUT).json()
-    return httpx.Client(base_url=base + "/api/v1", headers={"Authorization": f"Bearer {token['access_token']}"},
-                        timeout=TIMEOUT)
+    token = httpx.post(
+        base + "/api/v1/auth/token", json={"username": username, "password": password}, timeout=TIMEOUT
+    ).json()
+    return httpx.Client(
+        base_url=base + "/api/v1", headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=TIMEOUT
+    )
 
 
 def _measure(env: dict, label: str, repeat: int) -> list[dict]:
@@ -83,7 +99,7 @@ def _measure(env: dict, label: str, repeat: int) -> list[dict]:
         pairs = [("dashboard", "/", f"/stats/{period}"), ("tenants list", "/tenants", "/tenants?limit=50&sort=name")]
         results = []
         for name, page_path, api_path in pairs:
-            page_ms, api_ms = _timed(portal, page_path, repeat), _timed(api, api_path, repeat)
+            page_ms, api_ms = _timed_pair(portal, page_path, api, api_path, repeat)
             results.append({"data": label, "page": name, "period": period, "page_ms": page_ms, "api_ms": api_ms})
         return results
     finally:
