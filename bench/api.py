@@ -17,9 +17,12 @@ Fair on a shared machine:
 What the `--workers 2` line measures: requests/s of two processes against two, on this machine's
 cores, which `wrk` and every other process share. With 2 cores, two workers can never double one
 worker's rate; how much they gain depends on how much CPU each request needs and what else runs,
-so the two-worker ratio differs from the one-worker one and is not held to its goal: a heavier
-request (the registry's token check, account read and database read) leaves the bare route more
-of the cores' spare time. It shows that N workers serve, and what they cost per request here.
+so the two-worker ratio differs from the one-worker one and is not held to its goal. It also
+depends on luck: uvicorn's workers share one listening socket and the kernel gives each new
+connection to whichever worker accepts first, so `wrk`'s 32 kept-alive connections may sit mostly
+on one worker for a whole run (measured on SQLite: 4.2 s of CPU in one worker, 0.9 s in the other
+during a 6 s run). That is why each side runs several rounds (each reconnects) and the spread of
+the rounds is printed. It shows that N workers serve, and what they cost per request here.
 
     .venv/bin/python bench/api.py                       # SQLite (a fresh file in a temp dir)
     .venv/bin/python bench/api.py --database-url postgresql://root@127.0.0.1:5432/bench

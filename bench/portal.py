@@ -20,6 +20,7 @@ import argparse
 import csv
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -138,7 +139,9 @@ def main() -> None:
     engine = "postgres" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
     if engine == "postgres":
         subprocess.run(
-            ["psql", env["DATABASE_URL"], "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"], check=True
+            ["psql", env["DATABASE_URL"], "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
+            check=True,
+            capture_output=True,
         )
     subprocess.run([PARK, "demo"], env=env, check=True, capture_output=True)
     subprocess.run(
@@ -150,9 +153,12 @@ def main() -> None:
         capture_output=True,
     )
 
-    results = _measure(env, f"demo park ({DEMO_TENANTS} tenants)", args.repeat)
-    _more_tenants(workdir, env)
-    results += _measure(env, f"{TOTAL:,} tenants", args.repeat)
+    try:
+        results = _measure(env, f"demo park ({DEMO_TENANTS} tenants)", args.repeat)
+        _more_tenants(workdir, env)
+        results += _measure(env, f"{TOTAL:,} tenants", args.repeat)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # 40 MB of SQLite and CSV files per run
 
     print(f"engine: {engine}; median of {args.repeat} sequential requests each, milliseconds")
     failed = False
