@@ -45,7 +45,9 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
     if struct is None:
         return raw
     if not isinstance(raw, dict):
-        raise ValidationException(extra=[{"key": "body", "message": "请求内容应为 JSON 对象 / the body must be a JSON object"}])
+        raise ValidationException(
+            extra=[{"key": "body", "message": "请求内容应为 JSON 对象 / the body must be a JSON object"}]
+        )
     fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
     errors = []
     for name, value in raw.items():

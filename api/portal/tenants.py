@@ -134,8 +134,9 @@ async def save_profile(
         now = {f.key: _shown(tenant[f.key]) for f in fields}
         changed = [(f, was[f.key], now[f.key]) for f in fields if was[f.key] != now[f.key]]
         merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
-        return _edit_page(request, actor, tenant, fields, back, merged, now, tenant["version"], changed=changed,
-                          status_code=409)
+        return _edit_page(
+            request, actor, tenant, fields, back, merged, now, tenant["version"], changed=changed, status_code=409
+        )
     return see_other(f"{back}?saved=1")
 
 
