@@ -121,7 +121,7 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--database-url", help="default: a fresh SQLite file")
     options.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
-    options.add_argument("--rounds", type=int, default=3, help="alternating wrk runs per side")
+    options.add_argument("--rounds", type=int, default=5, help="alternating wrk runs per side")
     options.add_argument("--connections", type=int, default=32)
     options.add_argument("--threads", type=int, default=1)
     options.add_argument(
