@@ -7,6 +7,7 @@ accepted, shown and templated everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,13 @@ class Enumeration:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.choices)
 
+    @cached_property
+    def _by_code(self) -> dict[str, Choice]:
+        return {c.code: c for c in self.choices}
+
     def get(self, code: str) -> Choice:
-        return next(c for c in self.choices if c.code == code)
+        """The choice of `code` (a dict lookup: pages label every row with it); KeyError when unknown."""
+        return self._by_code[code]
 
     def label(self, code: str | None, lang: str = "zh") -> str:
         if code is None:

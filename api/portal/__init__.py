@@ -41,6 +41,7 @@ from api.portal.page import (
     page_actor,
     remember_lang,
     render_now,
+    security_headers_hook,
     see_other,
 )
 from api.portal.sign_in import SignInController
@@ -158,7 +159,7 @@ def portal_routes(import_max_bytes: int) -> list:
         dependencies={"actor": Provide(page_actor)},
         guards=[check_csrf],
         exception_handlers=PAGE_ERRORS,  # type: ignore[arg-type]
-        after_request=add_security_headers,
+        after_request=security_headers_hook,
         opt={"exclude_from_auth": True},
         include_in_schema=False,
     )

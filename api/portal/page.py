@@ -154,6 +154,11 @@ class Words:
             return what.label(code, self.lang) if code else ""
         return what.zh if self.lang == "zh" else what.en
 
+    def labels(self, enumeration: Enumeration) -> dict[str, str]:
+        """Every code's label, for a list that labels each row: `{% set kinds = labels(IP_KIND) %}` then
+        `kinds[code]` looks up a dict where `label(IP_KIND, code)` would be a call per row."""
+        return {c.code: c.zh if self.lang == "zh" else c.en for c in enumeration.choices}
+
 
 def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
     """What every template gets: language and labels, the navigation for the role, the CSRF token."""
@@ -164,6 +169,7 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
         "lang": lang,
         "T": words,
         "label": words.label,
+        "labels": words.labels,
         "say": words.say,
         "batch_status": words.batch_status,
         "sheet_name": words.sheet_name,
@@ -243,3 +249,9 @@ def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+async def security_headers_hook(response: Response) -> Response:
+    """`add_security_headers` as the pages' after-request hook: a coroutine runs on the event loop,
+    where Litestar would send a plain function to a worker thread on every request."""
+    return add_security_headers(response)

@@ -17,11 +17,11 @@ from registry.errors import PreconditionFailed, ValidationFailed
 from registry.permissions import Action
 from registry.services import ip_items, reports, tenants
 from registry.services.listing import Page
-from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS
+from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS, field_named
 
 PAGE_SIZE = 50
 EDITABLE = tuple(f for f in TENANT_FIELDS if f.key != "uscc")
-SORTS = ("name", "uscc", "industry", "status", "moved_in_on")
+SORTS = tuple(field_named(TENANT_FIELDS, key) for key in ("name", "uscc", "industry", "status", "moved_in_on"))
 
 
 def _shown(value: Any) -> str:

@@ -63,6 +63,14 @@ async def test_the_list_searches_filters_sorts_and_pages(signed_in):
     await page.get_by_label("产业类别").select_option("new_materials")
     await expect(rows).to_have_count(2)
     await expect(page).to_have_url(f"/tenants?q={mark}&industry=new_materials&status=&sort=-name")
+    # Each row's industry and status in the page's language, from the vocabulary.
+    await expect(rows.first.locator("td").nth(2)).to_have_text("新材料")
+    await expect(rows.first.locator("td").nth(3)).to_have_text("在孵")
+    await page.goto(f"/tenants?q={mark}&sort=-name&lang=en")
+    await expect(rows.first.locator("td").nth(2)).to_have_text("New materials")
+    await expect(rows.last.locator("td").nth(2)).to_have_text("Other")
+    await expect(rows.first.locator("td").nth(3)).to_have_text("Incubating")
+    await page.goto("/tenants?lang=zh")
     for n in range(max(0, 51 - await Tenant.count().run())):  # more than one page
         await make_tenant(name=f"翻页企业{mark}-{n}")
     await page.goto("/tenants?sort=uscc")
