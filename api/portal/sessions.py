@@ -23,7 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.db import fetch
 from registry.tables import PortalSession
+
+_FIND = "SELECT csrf, username, claims, last_seen FROM portal_session WHERE key = :key"
 
 
 @dataclass
@@ -83,9 +86,11 @@ class Sessions:
         if not session_id or len(session_id) > 100:
             return None
         key = _key(session_id)
-        row = await PortalSession.select().where(PortalSession.key == key).first().run()
-        if row is None:
+        # Every page asks: the cheapest read the registry has (an indexed lookup; on SQLite, on the spot).
+        rows = await fetch(_FIND, {"key": key}, at_once=True)
+        if not rows:
             return None
+        row = rows[0]
         now = self._clock()
         if now - row["last_seen"] > self.idle_seconds:
             await self.end(session_id)
