@@ -26,6 +26,7 @@ from typing import Any
 from registry.db import fetch
 from registry.tables import PortalSession
 
+RECHECK_SECONDS = 2.0
 _FIND = "SELECT csrf, username, claims, last_seen FROM portal_session WHERE key = :key"
 
 
@@ -55,6 +56,10 @@ class Sessions:
         self.touch_seconds = min(touch_seconds, idle_seconds / 10)
         # Wall-clock seconds: several hosts compare the times they stored.
         self._clock = clock
+        # Rows this process read in the last RECHECK_SECONDS (a page and its htmx requests come in a
+        # burst): digest -> (row, when read, monotonic). A session ended here is dropped at once; one
+        # ended on another worker is seen there at the next read, within RECHECK_SECONDS.
+        self._recent: dict[str, tuple[dict[str, Any], float]] = {}
 
     async def count(self) -> int:
         return await PortalSession.count().run()
@@ -86,17 +91,23 @@ class Sessions:
         if not session_id or len(session_id) > 100:
             return None
         key = _key(session_id)
-        # Every page asks: the cheapest read the registry has (an indexed lookup; on SQLite, on the spot).
-        rows = await fetch(_FIND, {"key": key}, at_once=True)
-        if not rows:
-            return None
-        row = rows[0]
+        row = self._recently_read(key)
+        if row is None:
+            # Every page asks: the cheapest read the registry has (an indexed lookup; on SQLite, on the spot).
+            rows = await fetch(_FIND, {"key": key}, at_once=True)
+            if not rows:
+                return None
+            row = rows[0]
+            if len(self._recent) > self.prune_above:
+                self._recent.clear()
+            self._recent[key] = (row, time.monotonic())
         now = self._clock()
         if now - row["last_seen"] > self.idle_seconds:
             await self.end(session_id)
             return None
         if now - row["last_seen"] > self.touch_seconds:
             await PortalSession.update({PortalSession.last_seen: now}).where(PortalSession.key == key).run()
+            row["last_seen"] = now
         claims = row["claims"]
         return Session(
             id=session_id,
@@ -106,9 +117,16 @@ class Sessions:
             claims=json.loads(claims) if isinstance(claims, str) else dict(claims or {}),
         )
 
+    def _recently_read(self, key: str) -> dict[str, Any] | None:
+        recent = self._recent.get(key)
+        if recent is None or time.monotonic() - recent[1] > RECHECK_SECONDS:
+            return None
+        return recent[0]
+
     async def end(self, session_id: str | None) -> None:
         if not session_id or len(session_id) > 100:
             return
+        self._recent.pop(_key(session_id), None)
         await PortalSession.delete().where(PortalSession.key == _key(session_id)).run()
 
     async def _prune(self) -> None:

@@ -79,3 +79,18 @@ async def test_anonymous_sessions_cannot_crowd_out_signed_in_ones(sessions):
     assert await store.count() <= 11
     for n, session in enumerate(signed_in):
         assert (await store.find(session.id)).username == f"user-{n}"
+
+
+async def test_a_session_ended_by_another_worker_is_gone_here_within_the_recheck(sessions, monkeypatch):
+    import asyncio
+
+    from api.portal import sessions as module
+
+    monkeypatch.setattr(module, "RECHECK_SECONDS", 0.2)
+    here, there = sessions(), sessions()  # two workers' stores, one database
+    session = await there.start("someone")
+    assert (await here.find(session.id)).username == "someone"
+    await there.end(session.id)
+    assert await there.find(session.id) is None  # at once where it ended
+    await asyncio.sleep(0.25)
+    assert await here.find(session.id) is None  # and, within the recheck, everywhere
