@@ -10,15 +10,14 @@ Litestar's own ValidationException does not carry (it holds msgspec's English se
 from __future__ import annotations
 
 import logging
-import sqlite3
 from http import HTTPStatus
 from typing import Any
 
-from asyncpg.exceptions import UniqueViolationError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 
+from registry.db import is_unique_violation
 from registry.errors import FieldError, RegistryError
 
 log = logging.getLogger("park.api")
@@ -101,14 +100,11 @@ def http_error(request: Request, error: HTTPException) -> Response:
     return http_problem(error).to_response(request)
 
 
-def sqlite_integrity_error(request: Request, error: sqlite3.IntegrityError) -> Response:
-    """SQLite reports every constraint as IntegrityError; only a unique key lost to a racing writer is a 409."""
-    if "UNIQUE" in str(error):
-        return duplicate_key(error).to_response(request)
-    return unexpected_error(request, error)
-
-
 def unexpected_error(request: Request, error: Exception) -> Response:
+    """A unique key lost to a racing writer is a 409 (the engine tells: `registry.db.is_unique_violation`);
+    anything else unhandled is a bug: logged, and a 500."""
+    if is_unique_violation(error):
+        return duplicate_key(error).to_response(request)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return Problem(
         500, "服务器内部错误（这是一个缺陷，已记录）/ internal error (a bug; it has been logged)"
@@ -121,12 +117,8 @@ PROBLEM_DETAILS = ProblemDetailsPlugin(
             RegistryError: registry_problem,
             ValidationException: validation_problem,
             HTTPException: http_problem,
-            UniqueViolationError: duplicate_key,
         }
     )
 )
 # What the plugin's table cannot hold: these need the request (a 5xx is logged with its path).
-EXCEPTION_HANDLERS = {
-    sqlite3.IntegrityError: sqlite_integrity_error,
-    Exception: unexpected_error,
-}
+EXCEPTION_HANDLERS = {Exception: unexpected_error}
