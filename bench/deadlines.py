@@ -82,7 +82,7 @@ def chunks(tenants: int, items: int, today: date):
     """(IP item rows, deadline rows) CHUNK items at a time."""
     from registry.ip_clock import expires_on
     from registry.ip_deadlines import fee_due_on, payable_years
-    from registry.services.deadline_table import COLUMNS, deadline_rows
+    from registry.services.deadline_table import deadline_rows
 
     rng = random.Random(12)
     kinds, weights = [k for k, _ in KINDS], [w for _, w in KINDS]
@@ -119,7 +119,7 @@ def chunks(tenants: int, items: int, today: date):
         paid = {y for y in years if fee_due_on(filed, y) < today}
         if paid and rng.random() < 0.05:
             paid.discard(max(paid))  # a late payer: in its grace, or past it
-        due += [tuple(row[c] for c in COLUMNS) for row in deadline_rows(item, paid)]
+        due += deadline_rows(item, paid, today)
         if len(ip) == CHUNK:
             yield ip, due
             ip, due = [], []

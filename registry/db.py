@@ -120,6 +120,13 @@ class KeptSQLiteEngine(SQLiteEngine):
         async with self.connection() as connection:
             await connection.executemany(text, rows)
 
+    async def reserve_ids(self, table: str, count: int) -> list[int]:
+        # The one writer holds the lock (BEGIN IMMEDIATE): the ids after the highest are free, and
+        # an INTEGER PRIMARY KEY would take them in this order anyway.
+        rows = await self.fetch(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}", {}, False)
+        top = int(rows[0]["top"])
+        return list(range(top + 1, top + 1 + count))
+
     def write_transaction(self):
         # One writer: take the write lock up front so two writers never deadlock.
         return self.transaction(transaction_type=TransactionType.immediate)
@@ -211,6 +218,14 @@ class RegistryPostgresEngine(PostgresEngine):
         async with self.connection() as connection:
             await connection.copy_records_to_table(table, records=rows, columns=list(columns))
 
+    async def reserve_ids(self, table: str, count: int) -> list[int]:
+        # From the table's own sequence, so concurrent writers never take the same id.
+        rows = await self.fetch(
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) AS id FROM generate_series(1, :count)",
+            {"table": table, "count": count}, False,
+        )
+        return [int(row["id"]) for row in rows]
+
     def write_transaction(self):
         return self.transaction()
 
@@ -288,6 +303,14 @@ async def execute_many(sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
 async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Rows (values in `columns` order) inserted in one go: executemany on SQLite, COPY on PostgreSQL."""
     await DB.insert_rows(table, columns, rows)
+
+
+async def reserve_ids(table: str, count: int) -> list[int]:
+    """`count` ids for rows about to be inserted into `table` (its `id` serial), inside the write
+    transaction: bulk writers insert with them, so they need not read their rows back."""
+    if not in_transaction():
+        raise RuntimeError("reserve_ids runs inside a write transaction")
+    return await DB.reserve_ids(table, count) if count else []
 
 
 def any_of(column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:

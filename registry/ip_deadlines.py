@@ -119,10 +119,20 @@ def payable_years(kind: str, filed_on: date | None, granted_on: date | None) -> 
 
 
 def deadlines_of(
-    kind: str, status: str, filed_on: date | None, granted_on: date | None, paid_years: Collection[int] = ()
+    kind: str,
+    status: str,
+    filed_on: date | None,
+    granted_on: date | None,
+    paid_years: Collection[int] = (),
+    as_of: date | None = None,
 ) -> list[Deadline]:
     """Every deadline of an item in force: each unpaid annual fee year, a trademark's renewal, the
-    expiry. Items not in force (pending, lapsed, withdrawn, expired) owe nothing and have none."""
+    expiry. Items not in force (pending, lapsed, withdrawn, expired) owe nothing and have none.
+
+    A fee year still unpaid when its grace has ended before `as_of` (the day the deadlines are
+    computed) ends the list of fees: the patent lapsed from that year's due day (at risk: it can
+    only be restored), and CNIPA asks no later year's fee of a lapsed patent. Without `as_of`, every
+    unpaid year is listed."""
     if status != "valid":
         return []
     expires = expires_on(kind, filed_on, granted_on)
@@ -131,7 +141,10 @@ def deadlines_of(
         for year in payable_years(kind, filed_on, granted_on)[1:]:
             if year not in paid_years:
                 due = fee_due_on(filed_on, year)
-                found.append(Deadline(ANNUAL_FEE, due, grace_ends_on(due), year, None, annual_fee(kind, year)))
+                last = grace_ends_on(due)
+                found.append(Deadline(ANNUAL_FEE, due, last, year, None, annual_fee(kind, year)))
+                if as_of is not None and last < as_of:
+                    break
     if expires is not None:
         if kind == "trademark":
             found.append(Deadline(RENEWAL, expires, grace_ends_on(expires), None, add_months(expires, -12)))

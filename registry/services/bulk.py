@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
@@ -30,6 +30,7 @@ from registry.db import (
     in_transaction,
     insert_rows,
     is_unique_violation,
+    reserve_ids,
     write_transaction,
 )
 from registry.errors import Conflict, FieldError, ValidationFailed
@@ -425,27 +426,28 @@ async def apply_tenants(actor: Actor, plan: Plan, progress: Progress | None = No
 async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:
     async with _writing(actor, plan, progress) as writer:
         owner = await _tenant_ids(plan)
+        ids = await reserve_ids(IPItem._meta.tablename, len(plan.creates))
         await writer.insert(
-            IPItem._meta.tablename, ("tenant", *_IP_KEYS, "version"),
-            ((owner[r["uscc"]], *(r[k] for k in _IP_KEYS), 1) for _, r in plan.creates),
+            IPItem._meta.tablename, ("id", "tenant", *_IP_KEYS, "version"),
+            ((item_id, owner[r["uscc"]], *(r[k] for k in _IP_KEYS), 1)
+             for item_id, (_, r) in zip(ids, plan.creates, strict=True)),
             len(plan.creates), "ip",
         )
         await writer.update(IPItem._meta.tablename, plan.updates)
         await writer.audit("ip", plan, audit.ip_key, lambda r: {k: r[k] for k in _IP_KEYS})
-        await _write_deadlines(writer, plan, owner)
+        await _write_deadlines(writer, plan, owner, ids)
     return plan.counts
 
 
-async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int]) -> None:
-    """The deadlines of the items created (they have no fees yet) and of those whose dates, kind or
-    status changed, kept in ip_deadline as the single IP services keep them."""
-    created = await ip_items_by_key([(r["kind"], r["number"]) for _, r in plan.creates])
+async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int], ids: Sequence[int]) -> None:
+    """The deadlines of the items created (`ids`, in plan order; they have no fees yet) and of those
+    whose dates, kind or status changed, kept in ip_deadline as the single IP services keep them."""
+    today = date.today()
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for _, record in plan.creates:
-            item = {**record, "id": created[(record["kind"], record["number"])]["id"], "tenant": owner[record["uscc"]]}
-            for row in deadline_table.deadline_rows(item, ()):
-                yield tuple(row[c] for c in deadline_table.COLUMNS)
+        for item_id, (_, record) in zip(ids, plan.creates, strict=True):
+            yield from deadline_table.deadline_rows({**record, "id": item_id, "tenant": owner[record["uscc"]]}, (),
+                                                    today)
 
     await writer.insert(IPDeadline._meta.tablename, deadline_table.COLUMNS, rows(), len(plan.creates), "")
     await deadline_table.refresh([before["id"] for _, before, diff in plan.updates if _SETTLED.intersection(diff)])

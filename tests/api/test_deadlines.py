@@ -118,14 +118,18 @@ async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_st
     stats = (await manager.get(f"/stats/{today.year}")).json()
     assert stats["ip"]["at_risk_at_end"] >= 1 and "at_risk_at_end" in stats["ip_by_kind"]["invention"]
 
-    # Year 3's grace has passed: it is no longer in the window of what falls due; year 4 is in grace.
+    # Year 3's grace has passed: the patent lapsed from its due day, so year 4 (due 45 days ago) is
+    # not owed and nothing is in the window of what falls due; year 3 is what the item is at risk for.
     window = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention")).json()["items"]
-    assert [(d["patent_year"], d["state"]) for d in window] == [(4, "grace")]
+    assert [(d["patent_year"], d["state"]) for d in window] == []
 
     restored = await manager.put(f"/ip/{item['id']}/fees/3",
                                  json={"paid_on": (today - timedelta(days=1)).isoformat(), "amount": "1125.00"})
     assert restored.status_code == 201 and restored.json()["late_fee"] == "225.00"
     assert (await manager.get(f"/ip/{item['id']}")).json()["at_risk"] is False
+    # Restored, it owes year 4 again, in its grace.
+    window = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention")).json()["items"]
+    assert [(d["patent_year"], d["state"]) for d in window] == [(4, "grace")]
     assert (await park_stats(Period(today.year), as_of=today)).ip.at_risk_at_end == before.at_risk_at_end
 
 
@@ -187,6 +191,8 @@ async def test_a_tenant_sees_only_its_own_deadlines(tenant_pair, manager):
     a, b, client = tenant_pair
     own = await make_ip(a["uscc"], **_patent_due_in(10))
     theirs = await make_ip(b["uscc"], **_patent_due_in(11))
+    for item in (own, theirs):
+        await _paid_through(manager, item, 2)
 
     mine = (await client.get("/deadlines?within=365")).json()["items"]
     park = (await manager.get("/deadlines?within=365&limit=500")).json()
