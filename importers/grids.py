@@ -9,13 +9,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
 import python_calamine
 
+from importers.headers import HEADER_SEARCH_ROWS
 from importers.safety import MAX_CELLS, Format, ImportRefused
 
 _CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OSError)
@@ -23,13 +24,27 @@ _CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OSError)
 _CSV_FIELD_LIMIT = 1024 * 1024
 
 
-@dataclass
 class Grid:
-    """rows[i][j] is the cell at Excel row i + 1, column j + 1 ('' or None when empty)."""
+    """A sheet's cells as Excel lays them out: row i, cell j is the cell at Excel row i + 1, column
+    j + 1 ('' or None when empty). The first HEADER_SEARCH_ROWS rows (`head`, where the header and
+    the title are looked for) are held; the rest are read as they are asked for, once, so a
+    100,000-row sheet is never all in memory as Python lists."""
 
-    name: str
-    rows: list[list[Any]]
-    hidden: bool = False
+    def __init__(self, name: str, rows: Iterable[list[Any]], hidden: bool = False) -> None:
+        self.name = name
+        self.hidden = hidden
+        self._rows = iter(rows)
+        self.head: list[list[Any]] = list(islice(self._rows, HEADER_SEARCH_ROWS))
+        self._taken = False
+
+    def rows_from(self, start: int) -> Iterator[list[Any]]:
+        """The rows from index `start` (0 is Excel's row 1; at most len(head)) to the sheet's end."""
+        if self._taken:
+            raise RuntimeError(f"the rows of {self.name!r} were read already")
+        if start > len(self.head):
+            raise ValueError(f"row {start} is past the head of {self.name!r}")
+        self._taken = True
+        return chain(self.head[start:], self._rows)
 
 
 def read_grids(fmt: Format, filename: str, content: bytes) -> Iterator[Grid]:
@@ -45,10 +60,21 @@ def read_grids(fmt: Format, filename: str, content: bytes) -> Iterator[Grid]:
         raise _unreadable(error) from None
     for name, visible in sheets:
         try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(name)
         except _CALAMINE_ERRORS as error:
             raise _unreadable(error) from None
-        yield Grid(name, rows, hidden=not visible)
+        yield Grid(name, _calamine_rows(sheet), hidden=not visible)
+
+
+def _calamine_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[Any]]:
+    """Row by row from A1. calamine's rows start at row 1 but at the used range's first column: the
+    empty columns before it are put back, as `to_python(skip_empty_area=False)` would have them."""
+    pad = [""] * sheet.start[1] if sheet.start else []
+    try:
+        for row in sheet.iter_rows():
+            yield pad + row if pad else row
+    except _CALAMINE_ERRORS as error:
+        raise _unreadable(error) from None
 
 
 def _unreadable(error: Exception) -> ImportRefused:

@@ -87,9 +87,10 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
             set_up_pages(sheet, sheet.title, repeat_rows=_header_rows(grid))
             # A copy starts with default widths: give each column the width of what it holds (the
             # first rows tell), so long names and messages are not cut off when printed.
-            fit_columns(sheet, zip_longest(*grid.rows[:_WIDTH_SAMPLE_ROWS]), maximum=40)
+            rows = list(grid.rows_from(0))
+            fit_columns(sheet, zip_longest(*rows[:_WIDTH_SAMPLE_ROWS]), maximum=40)
             cells = marks.get(grid.name, {})
-            for number, row in enumerate(grid.rows, start=1):
+            for number, row in enumerate(rows, start=1):
                 sheet.append([_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)])
     out = io.BytesIO()
     workbook.save(out)
@@ -98,7 +99,7 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
 
 def _header_rows(grid: Grid) -> str | None:
     """The rows a sheet's printed pages repeat: its header row, as the import found it."""
-    layout = find_layout(grid.rows, kind_of_sheet_name(grid.name))
+    layout = find_layout(grid.head, kind_of_sheet_name(grid.name))
     return None if layout is None else f"{layout.header_row + 1}:{layout.header_row + 1}"
 
 

@@ -43,17 +43,17 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
     sheets: list[SheetRows] = []
     seen: list[tuple[str, list[str]]] = []
     for grid in read_grids(fmt, filename, content):
-        seen.append((grid.name, seen_headers(grid.rows)))
+        seen.append((grid.name, seen_headers(grid.head)))
         kind = None if fmt == "csv" else kind_of_sheet_name(grid.name)
         if kind is None and grid.hidden:
             continue
-        layout = find_layout(grid.rows, kind)
+        layout = find_layout(grid.head, kind)
         if layout is None:
             if kind is not None:
                 issues.error(grid.name, None, None, None, "header_not_found",
                              "找不到表头行（前 30 行中没有可识别的列名）/ no header row found: none of the first 30 "
                              "rows names the sheet's columns")
-            elif fmt != "csv" and any(any(cell not in (None, "") for cell in row) for row in grid.rows):
+            elif fmt != "csv" and any(any(cell not in (None, "") for cell in row) for row in grid.rows_from(0)):
                 headers = seen[-1][1]
                 issues.warn(grid.name, None, None, ", ".join(headers[:30]) or None, "sheet_ignored",
                             "工作表未识别为企业、知识产权或经营数据，已忽略 / not a tenants, IP or reports sheet; "

@@ -102,7 +102,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
     key = {"tenants": "uscc", "ip": "number", "reports": "uscc", "fees": "number"}[layout.kind]
-    for number, row in enumerate(grid.rows[layout.header_row + 1 :], start=layout.header_row + 2):
+    for number, row in enumerate(grid.rows_from(layout.header_row + 1), start=layout.header_row + 2):
         width = len(row)
         data = {f.key: cell_input(f, row[i] if i < width else None) for i, f in picks}
         if all(value is None for value in data.values()):
