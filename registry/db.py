@@ -127,6 +127,10 @@ class KeptSQLiteEngine(SQLiteEngine):
         top = int(rows[0]["top"])
         return list(range(top + 1, top + 1 + count))
 
+    async def fresh_statistics(self, tables: Sequence[str]) -> None:
+        # Without sqlite_stat1 SQLite's planner takes the index for an equality lookup anyway.
+        return None
+
     def write_transaction(self):
         # One writer: take the write lock up front so two writers never deadlock.
         return self.transaction(transaction_type=TransactionType.immediate)
@@ -226,6 +230,18 @@ class RegistryPostgresEngine(PostgresEngine):
         )
         return [int(row["id"]) for row in rows]
 
+    async def fresh_statistics(self, tables: Sequence[str]) -> None:
+        # Tables never analysed, or changed by more than a tenth since (autovacuum's own threshold),
+        # are analysed now rather than within autovacuum's next minute: with stale statistics the
+        # planner takes a 500-key lookup on (kind, number) for a scan, 20-30 ms instead of 1 ms.
+        stale = await self.fetch(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(:tables) AND (n_mod_since_analyze > "
+            "50 + n_live_tup / 10 OR COALESCE(last_analyze, last_autoanalyze) IS NULL)",
+            {"tables": list(tables)}, False,
+        )
+        for row in stale:
+            await self.run_ddl(f'ANALYZE "{row["relname"]}"')
+
     def write_transaction(self):
         return self.transaction()
 
@@ -311,6 +327,12 @@ async def reserve_ids(table: str, count: int) -> list[int]:
     if not in_transaction():
         raise RuntimeError("reserve_ids runs inside a write transaction")
     return await DB.reserve_ids(table, count) if count else []
+
+
+async def fresh_statistics(*tables: str) -> None:
+    """Bring the planner's statistics of `tables` up to date where they are stale, before a run of
+    many key lookups (an import's plan). Outside any transaction."""
+    await DB.fresh_statistics(tables)
 
 
 def any_of(column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:

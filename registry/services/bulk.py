@@ -26,6 +26,7 @@ from registry.db import (
     any_of,
     execute_many,
     fetch,
+    fresh_statistics,
     hold_year,
     in_transaction,
     insert_rows,
@@ -42,7 +43,7 @@ from registry.records import IP_SETTLED, ip_change, report_change, required_mess
 from registry.services import deadline_table
 from registry.services import reports as report_service
 from registry.services.closed_years import closed_message, closed_years
-from registry.tables import AuditEntry, IPDeadline, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPDeadline, IPFee, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
 # Keys per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
@@ -196,6 +197,12 @@ _IP_SELECT = (
     + f" FROM {IPItem._meta.tablename} i JOIN {Tenant._meta.tablename} t ON t.id = i.tenant"
     " WHERE i.kind = :kind AND "
 )
+
+
+async def fresh_lookups() -> None:
+    """Before an import's plan: the tables it reads by key, with the planner's statistics up to date
+    (a file of 100,000 rows is hundreds of 500-key lookups; see registry.db.fresh_statistics)."""
+    await fresh_statistics(*(table._meta.tablename for table in (Tenant, IPItem, PeriodReport, IPFee)))
 
 
 async def ip_items_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], dict]:

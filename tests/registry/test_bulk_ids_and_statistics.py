@@ -1,0 +1,52 @@
+"""Two engine capabilities the bulk import leans on (registry.db): ids reserved before a COPY, and
+the planner's statistics brought up to date before hundreds of key lookups."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.db import fetch, fresh_statistics, reserve_ids, write_transaction
+from registry.tables import Tenant
+from tests.conftest import engines_only, make_tenant
+
+
+async def test_reserved_ids_are_free(database):
+    await make_tenant()
+    async with write_transaction():
+        ids = await reserve_ids(Tenant._meta.tablename, 3)
+    assert len(set(ids)) == 3
+    taken = {row["id"] for row in await Tenant.select(Tenant.id).run()}
+    assert not taken & set(ids)
+
+
+@engines_only("postgres")
+async def test_postgres_takes_them_from_the_sequence_so_no_other_writer_gets_them(database):
+    async with write_transaction():
+        ids = await reserve_ids(Tenant._meta.tablename, 3)
+    later = await make_tenant()
+    stored = await Tenant.select(Tenant.id).where(Tenant.uscc == later["uscc"]).first().run()
+    assert stored["id"] > max(ids)
+
+
+async def test_ids_are_reserved_only_inside_a_write_transaction(database):
+    with pytest.raises(RuntimeError):
+        await reserve_ids(Tenant._meta.tablename, 1)
+
+
+@engines_only("postgres")
+async def test_a_table_never_analysed_is_analysed(database):
+    await fetch("DROP TABLE IF EXISTS stats_probe")
+    await fetch("CREATE TABLE stats_probe (id serial PRIMARY KEY, word text)")
+    await fetch("INSERT INTO stats_probe (word) SELECT 'w' || n FROM generate_series(1, 2000) AS n")
+    assert await fetch("SELECT 1 FROM pg_stats WHERE tablename = 'stats_probe'") == []
+
+    await fresh_statistics("stats_probe")
+
+    assert await fetch("SELECT 1 FROM pg_stats WHERE tablename = 'stats_probe'") != []
+    await fetch("DROP TABLE stats_probe")
+
+
+@engines_only("sqlite")
+async def test_sqlite_needs_no_statistics(database):
+    await fresh_statistics("tenant")
+    assert await fetch("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'") == []
