@@ -23,7 +23,7 @@ from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
 from api.schemas import Health
-from registry.db import DB, close_database, open_database
+from registry.db import close_database, engine_type, open_database, use_database
 from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
 from registry.tables import Account
@@ -38,31 +38,31 @@ CONTROLLERS = [
 @get("/health", summary="Liveness and database reachability", tags=["health"], security=[])
 async def health() -> Health:
     await Account.raw("SELECT 1").run()
-    return Health(status="ok", engine=DB.engine_type)
+    return Health(status="ok", engine=engine_type())
 
 
-def _check_database(config: Settings) -> None:
-    """Piccolo binds each table to its engine when the table class is made, on importing the registry, so
-    the process has one database: the one DATABASE_URL names. An app for another would write to it."""
-    if config.database_url != settings().database_url:
-        raise ValueError(f"this process's registry uses {settings().database_url!r}, not {config.database_url!r}: "
-                         "set DATABASE_URL to choose the database")
+def _database(config: Settings):
+    @asynccontextmanager
+    async def lifespan(_: Litestar):
+        use_database(config.database_url)  # this app's, should another app have been made since
+        await open_database()
+        try:
+            yield
+        finally:
+            await close_database()
 
-
-@asynccontextmanager
-async def _database(_: Litestar):
-    await open_database()
-    try:
-        yield
-    finally:
-        await close_database()
+    return lifespan
 
 
 def create_app(config: Settings | None = None, extra_routers: list | None = None) -> Litestar:
     """The app for `config` (the process's settings, from the environment, when not given): its secret,
-    token lifetime, upload cap, login limits and session idle time are read here, not at import."""
+    token lifetime, upload cap, login limits, session idle time and database are read here, not at import.
+
+    The registry's tables are bound to one database per process: making the app binds them to
+    `config.database_url` (registry.db.use_database; nothing changes when it is the bound one already),
+    and so does starting it."""
     config = config or settings()
-    _check_database(config)
+    use_database(config.database_url)
     auth = jwt_auth(config)
     api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, upload_router([ImportController], config.import_max_bytes), health,
                                                  *(extra_routers or [])])
@@ -75,7 +75,7 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
         openapi_config=openapi_config(),
         template_config=TEMPLATES,
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},  # type: ignore[arg-type]
-        lifespan=[_database],
+        lifespan=[_database(config)],
         debug=False,
     )
     app.state.settings = config

@@ -50,6 +50,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 PARK = str(Path(sys.executable).parent / "park")
+
+
+def reset_schema(env: dict[str, str]) -> None:
+    """An empty database at env's DATABASE_URL (registry.db.reset_schema, in a process of its own)."""
+    subprocess.run(
+        [sys.executable, "-c", "import asyncio; from registry.db import reset_schema; asyncio.run(reset_schema())"],
+        env=env, cwd=ROOT, check=True, capture_output=True,
+    )
 SETUP_TIMEOUT = 120  # seconds for a setup request (sign-in hashes a password) on a loaded machine
 START_TIMEOUT = 300  # seconds for a server's workers to start on a loaded machine
 BARE_APP = """
@@ -142,13 +150,7 @@ def main() -> None:
         if args.no_read_cache:
             env["PARK_TENANT_READ_CACHE"] = "off"
         engine = "postgres" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
-        if engine == "postgres":
-            url = env["DATABASE_URL"]
-            subprocess.run(
-                ["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
-                check=True,
-                capture_output=True,
-            )
+        reset_schema(env)
         subprocess.run([PARK, "demo"], env=env, check=True, capture_output=True)
         subprocess.run(
             [PARK, "users", "add", "bench", "--role", "manager", "--password-stdin"],

@@ -179,13 +179,11 @@ async def load_postgres(url: str, tenants: int, items: int, today: date) -> int:
 
 async def build(url: str, tenants: int, items: int) -> int:
     from registry.actor import SYSTEM
-    from registry.db import DB, close_database
+    from registry.db import close_database, reset_schema
     from registry.migrate import migrate
     from registry.services import accounts
 
-    if url.startswith("postgres"):
-        await DB.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
-        await DB.run_ddl("CREATE SCHEMA public")
+    await reset_schema()
     await migrate()
     await accounts.create_account(SYSTEM, {"username": "bench-manager", "password": PASSWORD, "role": "manager"})
     await close_database()

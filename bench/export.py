@@ -189,12 +189,10 @@ async def load_postgres(url: str, tenants: int, items: int) -> None:
 
 
 async def build(url: str, tenants: int, items: int) -> None:
-    from registry.db import DB, close_database
+    from registry.db import close_database, reset_schema
     from registry.migrate import migrate
 
-    if url.startswith("postgres"):
-        await DB.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
-        await DB.run_ddl("CREATE SCHEMA public")
+    await reset_schema()
     await migrate()
     await close_database()
     if url.startswith("postgres"):

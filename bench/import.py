@@ -50,12 +50,10 @@ CNIPA_HEADERS = ["专利类型", "专利名称", "法律状态", "法律状态�
 
 
 async def _prepare() -> list[list[str]]:
-    from registry.db import DB, close_database
+    from registry.db import close_database, reset_schema
     from registry.migrate import migrate
 
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        await DB.run_ddl("DROP SCHEMA public CASCADE")
-        await DB.run_ddl("CREATE SCHEMA public")
+    await reset_schema()
     await migrate()
     try:
         try:

@@ -33,7 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api import PARK, ROOT, free_port, stop, wait_up  # noqa: E402
+from bench.api import PARK, ROOT, free_port, reset_schema, stop, wait_up  # noqa: E402
 from registry.uscc import make_demo_uscc  # noqa: E402
 
 TIMEOUT = 300  # seconds: a first, cold request on 10,000 tenants on a loaded machine can be slow
@@ -151,12 +151,7 @@ def main() -> None:
         "DATABASE_URL": args.database_url or f"sqlite:///{workdir}/park.sqlite",
     }
     engine = "postgres" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
-    if engine == "postgres":
-        subprocess.run(
-            ["psql", env["DATABASE_URL"], "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
-            check=True,
-            capture_output=True,
-        )
+    reset_schema(env)
     subprocess.run([PARK, "demo"], env=env, check=True, capture_output=True)
     subprocess.run(
         [PARK, "users", "add", "bench", "--role", "manager", "--password-stdin"],

@@ -1,10 +1,14 @@
-"""Where SQLite and PostgreSQL differ: the one database engine (chosen by DATABASE_URL) and the one
+"""Where SQLite and PostgreSQL differ: the one database engine the registry is bound to and the one
 way to run a raw statement on it.
+
+The process starts bound to the database DATABASE_URL names; `use_database(url)` binds it to another
+(`api.app.create_app` does, for its settings' URL): every Piccolo table, `piccolo_conf.DB` and the
+functions below follow, since they read the module global `DB` when called, never a copy taken at import.
 
 Everything else reads and writes through Piccolo's query builder or, where that cannot say a thing
 or says it too slowly, through `fetch`, `execute_many` and `insert_rows` here, with `:named`
 parameters on both engines. No other module asks which engine it runs on: what differs is a method
-of the two engine classes below (or a named capability, such as `PARALLEL_SCANS`).
+of the two engine classes below (or a named capability, such as `parallel_scans()`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from piccolo.columns import Column
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
+from piccolo.table import Table
 
 from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
 from registry.settings import settings
@@ -67,9 +72,11 @@ class KeptSQLiteEngine(SQLiteEngine):
 
     contains_function = "instr"
     parallel_scans = False
+    dsn = None  # no server to listen to: the read caches stay off
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, url: str) -> None:
         super().__init__(path=path, timeout=30)
+        self.url = url
         self._kept: dict[int, aiosqlite.Connection] = {}
         self._reader: sqlite3.Connection | None = None
 
@@ -156,6 +163,18 @@ class KeptSQLiteEngine(SQLiteEngine):
     def is_unique_violation(self, error: Exception) -> bool:
         return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
+    async def reset_schema(self) -> None:
+        # Every table and view dropped on a connection of its own, where foreign keys are not enforced
+        # (the kept one enforces them); indexes and triggers go with their tables.
+        async with aiosqlite.connect(self.path) as connection:
+            async with connection.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'table') AND name NOT LIKE 'sqlite_%'"
+            ) as cursor:
+                found = list(await cursor.fetchall())
+            for kind, name in sorted(found, key=lambda row: row[0] != "view"):
+                await connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+            await connection.commit()
+
     async def open(self) -> None:
         async with aiosqlite.connect(self.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
@@ -191,6 +210,7 @@ class RegistryPostgresEngine(PostgresEngine):
         # seconds to compile (2.9 s of 3.2 on the benchmark) to save milliseconds, and no registry
         # read runs long enough to win it back.
         super().__init__(config={"dsn": dsn, "server_settings": {"jit": "off"}})
+        self.url = self.dsn = dsn
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
@@ -269,36 +289,90 @@ class RegistryPostgresEngine(PostgresEngine):
     def is_unique_violation(self, error: Exception) -> bool:
         return type(error).__name__ == "UniqueViolationError"
 
+    async def reset_schema(self) -> None:
+        await self.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
+        await self.run_ddl("CREATE SCHEMA public")
+
     async def open(self) -> None:
         if self.pool is not None:
             return
         await self.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
         if settings().tenant_read_cache:
-            await TENANTS.listen(self.config["dsn"])
-        await ACCOUNTS.listen(self.config["dsn"])
+            await TENANTS.listen(self.dsn)
+        await ACCOUNTS.listen(self.dsn)
 
     async def close(self) -> None:
-        await TENANTS.stop()
-        await ACCOUNTS.stop()
+        await TENANTS.stop(self.dsn)
+        await ACCOUNTS.stop(self.dsn)
         await self.close_connection_pool()
 
 
-def engine_from_url(url: str) -> KeptSQLiteEngine | RegistryPostgresEngine:
+Engine = KeptSQLiteEngine | RegistryPostgresEngine
+
+
+def engine_from_url(url: str) -> Engine:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         path = Path(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else parts.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return KeptSQLiteEngine(path=str(path))
+        return KeptSQLiteEngine(path=str(path), url=url)
     if parts.scheme in ("postgres", "postgresql"):
         return RegistryPostgresEngine(url)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
 
 
-DB = engine_from_url(settings().database_url)
+# The engine the registry is bound to: read here when called, so `use_database` moves everything.
+DB: Engine = engine_from_url(settings().database_url)
 
-# Whether the engine reads a whole table faster in parallel workers than by walking an index for
-# each of a set of keys (PostgreSQL does; SQLite has one process).
-PARALLEL_SCANS: bool = DB.parallel_scans
+
+def engine() -> Engine:
+    """The engine the registry is bound to now."""
+    return DB
+
+
+def _table_classes(root: type[Table] = Table) -> Iterable[type[Table]]:
+    """Every Piccolo table class made so far: the registry's, those of its migration modules and
+    Piccolo's own (its migration table). Piccolo keeps no list of them; Python keeps the subclasses."""
+    for table in root.__subclasses__():
+        yield table
+        yield from _table_classes(table)
+
+
+def use_database(target: str | Engine) -> Engine:
+    """Bind the registry to `target`, a database URL (the bound engine kept when it names the same
+    database) or an engine made before; returns the engine bound until now, which stays open if it was
+    (its owner closes it, or binds it again: `use_database(previous)`).
+
+    Piccolo binds each table to an engine (`Table._meta.db`) when the class is made, or on first use
+    for tables made without one (it then asks `piccolo_conf.DB`, which is `DB` here): every table made
+    so far is bound anew, and tables made later take `DB` as it is then. Not for a request's path: a
+    switch of the whole process, made when an app is made or started."""
+    global DB
+    previous = DB
+    if isinstance(target, str):
+        target = previous if target == previous.url else engine_from_url(target)
+    if target is previous:
+        return previous
+    DB = target
+    # `_meta.db` is Piccolo's own setter for a table's engine (pinned by tests/registry/test_piccolo_internals.py).
+    for table in _table_classes():
+        table._meta.db = target
+    # A cache follows the one database it listens to; it serves nothing while another one is bound.
+    TENANTS.follow(target.dsn)
+    ACCOUNTS.follow(target.dsn)
+    return previous
+
+
+def parallel_scans() -> bool:
+    """Whether the engine reads a whole table faster in parallel workers than by walking an index for
+    each of a set of keys (PostgreSQL does; SQLite has one process)."""
+    return DB.parallel_scans
+
+
+async def reset_schema() -> None:
+    """An empty database: every table, view and index of the registry (and Piccolo's migration
+    records) gone. For tests and benchmarks, before `migrate()`."""
+    await DB.reset_schema()
 
 
 # --- Raw statements: the one way, `:named` parameters, both engines ---------------------------------
@@ -427,6 +501,11 @@ def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
     find = DB.contains_function
     tests = " OR ".join(f"{find}(lower(coalesce({column}, '')), lower({{}})) > 0" for column in columns)
     return WhereRaw(f"({tests})", *([needle] * len(columns)))
+
+
+def engine_type() -> str:
+    """Piccolo's name for the bound engine: "sqlite" or "postgres"."""
+    return DB.engine_type
 
 
 async def open_database() -> None:

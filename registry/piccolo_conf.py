@@ -1,9 +1,16 @@
-"""Piccolo's configuration module (PICCOLO_CONF), used by its migration commands."""
+"""Piccolo's configuration module (PICCOLO_CONF), used by its migration commands: `DB` is the engine
+the registry is bound to when Piccolo asks (registry.db.use_database moves it), never one taken at import."""
 
 from piccolo.conf.apps import AppRegistry
 
-from registry.db import DB
+from registry import db as _db
 
 APP_REGISTRY = AppRegistry(apps=["registry.piccolo_app"])
 
-__all__ = ["DB", "APP_REGISTRY"]
+__all__ = ["DB", "APP_REGISTRY"]  # noqa: F822 (DB: from __getattr__ below)
+
+
+def __getattr__(name: str):
+    if name == "DB":
+        return _db.engine()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,6 +20,8 @@ class ReadCache:
         self.max_entries = max_entries
         self.enabled = False
         self.generation = 0
+        self.dsn: str | None = None  # the database listened to
+        self._listener = None
         self._rows: dict[str, dict | None] = {}
 
     def get(self, key: str) -> tuple[bool, dict | None]:
@@ -42,27 +44,43 @@ class ReadCache:
             self._rows.pop(key, None)
 
     async def listen(self, dsn: str) -> None:
+        """Hear the writes committed to the database at `dsn` (only that one: a listener on another is
+        closed first) and serve from the cache while it is the bound one (`follow`)."""
         import asyncpg
 
-        self._listener = await asyncpg.connect(dsn)
-        await self._listener.add_listener(self.channel, lambda *args: self.forget(args[3] or None))
-        self._listener.add_termination_listener(lambda _: self._deaf())
+        await self.stop()
+        listener = await asyncpg.connect(dsn)
+        await listener.add_listener(self.channel, lambda *args: self.forget(args[3] or None))
+        listener.add_termination_listener(self._deaf)
+        self._listener, self.dsn = listener, dsn
         self.forget()
         self.enabled = True
 
-    def _deaf(self) -> None:
-        if self.enabled:  # not when we closed it ourselves
+    def follow(self, dsn: str | None) -> None:
+        """The registry is now bound to the database at `dsn` (None: one without announcements): serve
+        from the cache only if it is the one this cache listens to, and still listening."""
+        self.forget()
+        listener = self._listener
+        self.enabled = dsn is not None and dsn == self.dsn and listener is not None and not listener.is_closed()
+
+    def _deaf(self, connection) -> None:
+        if connection is not self._listener:
+            return  # one we replaced or closed ourselves
+        if self.enabled:
             log.warning("lost the change listener; reading every %s from the database until restart", self.name)
         self.enabled = False
         self.forget()
 
-    async def stop(self) -> None:
+    async def stop(self, dsn: str | None = None) -> None:
+        """Stop listening (only if to the database at `dsn`, when given)."""
+        if dsn is not None and dsn != self.dsn:
+            return
         self.enabled = False
         self.forget()
-        listener = getattr(self, "_listener", None)
+        listener = self._listener
+        self._listener, self.dsn = None, None
         if listener is not None and not listener.is_closed():
             await listener.close()
-        self._listener = None
 
 
 TENANTS = ReadCache("tenant", "registry_changed")

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from registry.db import PARALLEL_SCANS, fetch, together
+from registry.db import fetch, parallel_scans, together
 from registry.money import format_yuan
 from registry.periods import Period
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
@@ -42,8 +42,9 @@ _PLATFORM_LEVELS = ("municipal", "provincial", "national")
 # Whose IP items the statistics read. SQLite looks each tenant on record up in the covering index
 # ip_item_stats and walks its items in (tenant, kind) order, never reading the items of tenants
 # that left or have not yet moved in. PostgreSQL reads them all in parallel workers: a semi-join
-# on the materialised tenants would keep it to one process and take half as long again.
-_IP_OWNERS = "" if PARALLEL_SCANS else "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"
+# on the materialised tenants would keep it to one process and take half as long again. Chosen per
+# call (`parallel_scans()`: the engine bound then), from the two statements written below.
+_IP_OWNERS = {True: "", False: "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"}
 
 
 def _int(value: Any) -> int | None:
@@ -376,13 +377,16 @@ async def _at_risk_by_kind(day: date) -> dict[str, int]:
 # items. The covering index ip_item_stats (migration 2026-11-25T21) holds every column used here
 # in group order: SQLite aggregates as it walks it, with no sort and no table rows; PostgreSQL
 # does the same as an index-only scan once the table is vacuumed, else hashes a sequential scan.
-_IP_BY_OWNER_AND_KIND = f"""
+_IP_BY_OWNER_AND_KIND = {
+    parallel: f"""
     SELECT i.tenant AS tenant_id, i.kind, {_count(_IP_VALID)} AS valid_at_end,
            {_count(_IP_FILED)} AS filed, {_count(_IP_GRANTED)} AS granted
     FROM ip_item AS i
-    {_IP_OWNERS}
+    {owners}
     GROUP BY i.tenant, i.kind
 """
+    for parallel, owners in _IP_OWNERS.items()
+}
 
 
 def _of_kind(measure: str, kind: str) -> str:
@@ -464,7 +468,7 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
             FROM tenant AS t {composition.joins()}
             WHERE {_ON_RECORD}
         ),
-        k AS ({_IP_BY_OWNER_AND_KIND}),
+        k AS ({_IP_BY_OWNER_AND_KIND[parallel_scans()]}),
         ipc AS (SELECT k.tenant_id, {ip_columns} FROM k GROUP BY k.tenant_id)
         {union}
         ORDER BY uscc

@@ -19,10 +19,12 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from registry.db import DB
+from registry.db import engine
+
+# Each table starts on the engine bound when it is made; registry.db.use_database binds them all anew.
 
 
-class Tenant(Table, db=DB, tablename="tenant"):
+class Tenant(Table, db=engine(), tablename="tenant"):
     id = Serial(primary_key=True)
     uscc = Varchar(length=18, unique=True, index=True)
     name = Varchar(length=200)
@@ -47,7 +49,7 @@ class Tenant(Table, db=DB, tablename="tenant"):
     version = Integer(default=1)
 
 
-class IPItem(Table, db=DB, tablename="ip_item"):
+class IPItem(Table, db=engine(), tablename="ip_item"):
     # Also indexed, by raw SQL in the migrations since Piccolo declares no index over several
     # columns: UNIQUE ip_item_kind_number (kind, number), and ip_item_stats (tenant, kind, status,
     # filed_on, granted_on, expires_on), covering what registry.stats counts per owner and kind.
@@ -63,7 +65,7 @@ class IPItem(Table, db=DB, tablename="ip_item"):
     version = Integer(default=1)
 
 
-class IPFee(Table, db=DB, tablename="ip_fee"):
+class IPFee(Table, db=engine(), tablename="ip_fee"):
     """A patent year's annual fee, paid. Unique per (item, patent_year) — see the migration."""
 
     id = Serial(primary_key=True)
@@ -74,7 +76,7 @@ class IPFee(Table, db=DB, tablename="ip_fee"):
     version = Integer(default=1)
 
 
-class IPDeadline(Table, db=DB, tablename="ip_deadline"):
+class IPDeadline(Table, db=engine(), tablename="ip_deadline"):
     """What an item in force still owes, kept by registry.services.deadlines whenever the item or
     its fees change (registry.ip_deadlines computes it), so the deadlines are read from SQL.
     Indexed (due_on, last_day, id), (tenant, due_on, last_day, id) and (kind, due_on, last_day, id) by
@@ -92,7 +94,7 @@ class IPDeadline(Table, db=DB, tablename="ip_deadline"):
     fee = BigInt(null=True, default=None)
 
 
-class CalendarFeed(Table, db=DB, tablename="calendar_feed"):
+class CalendarFeed(Table, db=engine(), tablename="calendar_feed"):
     """A tenant's calendar subscription (registry.services.calendar_keys): the random nonce its key is
     made from (not the key: that needs the server's secret too), when and by whom it was issued.
     Renewing replaces the nonce; no row, no key."""
@@ -104,7 +106,7 @@ class CalendarFeed(Table, db=DB, tablename="calendar_feed"):
     issued_by = Varchar(length=100)
 
 
-class PeriodReport(Table, db=DB, tablename="period_report"):
+class PeriodReport(Table, db=engine(), tablename="period_report"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
     period = Varchar(length=8)
@@ -125,14 +127,14 @@ class PeriodReport(Table, db=DB, tablename="period_report"):
     version = Integer(default=1)
 
 
-class ClosedYear(Table, db=DB, tablename="closed_year"):
+class ClosedYear(Table, db=engine(), tablename="closed_year"):
     id = Serial(primary_key=True)
     year = Integer(unique=True)
     closed_by = Varchar(length=100)
     closed_at = Timestamptz()
 
 
-class Account(Table, db=DB, tablename="account"):
+class Account(Table, db=engine(), tablename="account"):
     id = Serial(primary_key=True)
     username = Varchar(length=100, unique=True, index=True)
     password = Varchar(length=255)
@@ -142,7 +144,7 @@ class Account(Table, db=DB, tablename="account"):
     version = Integer(default=1)
 
 
-class AuditEntry(Table, db=DB, tablename="audit_entry"):
+class AuditEntry(Table, db=engine(), tablename="audit_entry"):
     id = Serial(primary_key=True)
     at = Timestamptz(index=True)
     actor = Varchar(length=100, index=True)
@@ -155,7 +157,7 @@ class AuditEntry(Table, db=DB, tablename="audit_entry"):
     after = JSON(null=True, default=None)
 
 
-class ImportBatch(Table, db=DB, tablename="import_batch"):
+class ImportBatch(Table, db=engine(), tablename="import_batch"):
     """One uploaded spreadsheet: who sent it, what it held, what the import made of it.
 
     `content` keeps the file of a dry run (to apply it later without a second upload) and of a file
@@ -180,7 +182,7 @@ class ImportBatch(Table, db=DB, tablename="import_batch"):
     applied_batch = Integer(null=True, default=None)
 
 
-class LoginFailure(Table, db=DB, tablename="login_failure"):
+class LoginFailure(Table, db=engine(), tablename="login_failure"):
     """A failed sign-in, kept for the throttle's window (registry/login_throttle.py)."""
 
     id = Serial(primary_key=True)
@@ -188,7 +190,7 @@ class LoginFailure(Table, db=DB, tablename="login_failure"):
     at = DoublePrecision(index=True)  # seconds since the epoch
 
 
-class PortalSession(Table, db=DB, tablename="portal_session"):
+class PortalSession(Table, db=engine(), tablename="portal_session"):
     """A web portal session (api/portal/sessions.py), kept here so every worker and host knows it.
     `key` is a digest of the id the browser holds: the table alone opens no session."""
 

@@ -15,7 +15,7 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/park.sqlite")
 os.environ.setdefault("PARK_PBKDF2_ITERATIONS", "2000")
 
 from registry.actor import SYSTEM  # noqa: E402
-from registry.db import DB, close_database  # noqa: E402
+from registry.db import close_database, engine, reset_schema  # noqa: E402
 from registry.migrate import migrate  # noqa: E402
 from registry.uscc import make_demo_uscc  # noqa: E402
 
@@ -36,17 +36,11 @@ def pytest_report_header() -> str:
     return f"park registry engine: {ENGINE} ({os.environ['DATABASE_URL']})"
 
 
-async def _reset_schema() -> None:
-    if ENGINE == "postgres":
-        await DB.run_ddl("DROP SCHEMA public CASCADE")
-        await DB.run_ddl("CREATE SCHEMA public")
-
-
 @pytest.fixture(scope="session", autouse=True)
 async def database():
-    await _reset_schema()
+    await reset_schema()
     await migrate()
-    yield DB
+    yield engine()
     await close_database()
 
 

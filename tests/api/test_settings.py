@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import ast
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
+from litestar.testing import TestClient
 
 from api.app import create_app
+from registry.db import close_database, engine, use_database
+from registry.migrate import migrate
 from registry.settings import settings
 from tests.api.factories import assert_problem, new_uscc
-from tests.server import serving
+from tests.server import login, serving
 
 API = Path(__file__).resolve().parents[2] / "api"
 HEADER = "统一社会信用代码,企业名称,产业类别,状态\n"
@@ -42,9 +46,46 @@ async def test_the_upload_cap_is_the_one_the_app_was_made_with(manager):
     assert (await manager.post("/imports?dry_run=true", files=_upload(5_000))).status_code == 200
 
 
-def test_an_app_for_another_database_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="DATABASE_URL"):
-        create_app(replace(settings(), database_url=f"sqlite:///{tmp_path}/other.sqlite"))
+@pytest.fixture
+async def suite_database():
+    """The suite's engine; bound again after the test, whatever the test bound meanwhile (closed)."""
+    original = engine()
+    yield original
+    if engine() is not original:
+        await close_database()
+        use_database(original)
+    assert engine() is original
+
+
+async def test_an_app_for_another_database_writes_to_that_one(suite_database, tmp_path):
+    other = tmp_path / "other.sqlite"
+    app = create_app(replace(settings(), database_url=f"sqlite:///{other}"))
+    assert engine() is not suite_database and engine().engine_type == "sqlite"
+    await migrate()  # as `park serve` does before it starts the app
+    async with serving(app) as url:
+        client = await login(url, "manager")
+        try:
+            uscc = new_uscc()
+            response = await client.post("/tenants", json={
+                "uscc": uscc, "name": "另一库企业", "industry": "other", "status": "incubating",
+                "moved_in_on": "2020-01-01",
+            })
+            assert response.status_code == 201, response.text
+            assert (await client.get("/health")).json()["engine"] == "sqlite"
+        finally:
+            await client.aclose()
+    with sqlite3.connect(other) as connection:
+        assert connection.execute("SELECT name FROM tenant WHERE uscc = ?", (uscc,)).fetchall() == [("另一库企业",)]
+    assert await suite_database.fetch("SELECT id FROM tenant WHERE uscc = :uscc", {"uscc": uscc}, False) == []
+
+
+def test_an_app_started_binds_its_database_again(suite_database, tmp_path):
+    """Another app made since (here: the suite's database bound again) does not move a started app."""
+    app = create_app(replace(settings(), database_url=f"sqlite:///{tmp_path}/started.sqlite"))
+    use_database(suite_database)
+    with TestClient(app) as client:
+        assert client.get("/api/v1/health").json()["engine"] == "sqlite"
+        assert engine().path == str(tmp_path / "started.sqlite")
 
 
 def _reads_at_import(tree: ast.Module) -> list[int]:

@@ -4,7 +4,9 @@
 transaction share one connection per event loop. Should Piccolo rename that method, change its
 arguments or stop calling it, these tests fail before the registry quietly falls back to a new
 connection (and a thread) per query. `registry/services/accounts.py` reads BaseUser's default
-PBKDF2 count from `_pbkdf2_iteration_count`.
+PBKDF2 count from `_pbkdf2_iteration_count`. `registry.db.use_database` binds every table class anew
+through `Table._meta.db` (found by walking `Table.__subclasses__()`), and Piccolo's migrations find the
+engine as `piccolo_conf.DB`, which the registry answers from a module `__getattr__`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import asyncio
 import inspect
 
 import pytest
+from piccolo.apps.migrations.tables import Migration
 from piccolo.apps.user.tables import BaseUser
+from piccolo.engine import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table, TableMeta
 
-from registry.db import DB, _compiled, any_of, fetch
-from registry.tables import Tenant
+from registry import db
+from registry.db import _compiled, _table_classes, any_of, engine, engine_from_url, fetch, use_database
+from registry.tables import TABLES, Tenant
 from tests.conftest import ENGINE, make_tenant
 
 
@@ -30,10 +36,34 @@ def test_piccolo_still_has_the_overridden_method_with_its_arguments():
 
 @pytest.mark.skipif(ENGINE != "sqlite", reason="the override is SQLite's")
 async def test_piccolo_queries_outside_a_transaction_run_on_the_kept_connection(database):
-    await DB.close()
-    assert DB._kept == {}
+    await engine().close()
+    assert engine()._kept == {}
     await Tenant.select(Tenant.uscc).limit(1).run()
-    assert id(asyncio.get_running_loop()) in DB._kept
+    assert id(asyncio.get_running_loop()) in engine()._kept
+
+
+def test_piccolo_lets_a_table_be_bound_to_another_engine_through_its_meta():
+    assert isinstance(TableMeta.db, property) and TableMeta.db.fset is not None
+    # A table made without an engine finds one on first use, through PICCOLO_CONF's DB, and keeps it.
+    assert "engine_finder()" in inspect.getsource(TableMeta.db.fget)
+
+    class Unbound(Table, tablename="unbound_pin"):
+        pass
+
+    found = set(_table_classes())
+    assert {*TABLES, Migration, BaseUser, Unbound} <= found
+
+
+def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
+    assert engine_finder() is engine()
+    other = engine_from_url(f"sqlite:///{tmp_path}/other.sqlite")
+    original = use_database(other)
+    try:
+        assert db.DB is other and engine_finder() is other
+        assert all(table._meta.db is other for table in (*TABLES, Migration, BaseUser))
+    finally:
+        use_database(original)
+    assert engine_finder() is original and Tenant._meta.db is original
 
 
 def test_piccolo_hashes_with_the_default_count_the_registry_reads():

@@ -8,7 +8,8 @@ import sqlite3
 
 import asyncpg
 
-from registry.read_cache import TENANTS, ReadCache
+from registry.db import use_database
+from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
 from registry.services import tenants
 from tests.conftest import ENGINE, engines_only, make_tenant
 
@@ -41,6 +42,16 @@ async def test_the_cache_is_on_where_changes_are_announced():
     assert TENANTS.enabled
 
 
+@engines_only("postgres")
+def test_the_cache_serves_nothing_while_another_database_is_bound(tmp_path):
+    original = use_database(f"sqlite:///{tmp_path}/elsewhere.sqlite")
+    try:
+        assert not TENANTS.enabled and not ACCOUNTS.enabled
+    finally:
+        use_database(original)
+    assert TENANTS.enabled and ACCOUNTS.enabled
+
+
 @engines_only("sqlite")
 async def test_the_cache_is_off_where_changes_are_not_announced():
     assert not TENANTS.enabled
@@ -57,16 +68,49 @@ def test_a_read_that_raced_a_write_does_not_store_the_old_row():
     assert cache.get("91430211PARK00006B") == (True, {"name": "new"})
 
 
-def test_a_deaf_cache_serves_nothing():
+def test_a_deaf_cache_serves_nothing(caplog):
     cache = ReadCache("tenant", "registry_changed")
+    cache._listener = listener = object()
     cache.enabled = True
     cache.put("k", {"name": "x"}, cache.generation)
-    cache._deaf()
+    cache._deaf(listener)
     assert cache.get("k") == (False, None)
+    assert "lost the change listener" in caplog.text
 
 
 def test_closing_the_listener_on_purpose_is_not_reported_as_a_loss(caplog):
     cache = ReadCache("tenant", "registry_changed")
     cache.enabled = False  # what stop() does before it closes the connection
-    cache._deaf()
+    cache._listener = None
+    cache._deaf(object())
     assert "lost the change listener" not in caplog.text
+
+
+def test_a_replaced_listener_closing_late_does_not_deafen_the_new_one():
+    cache = ReadCache("tenant", "registry_changed")
+    cache._listener, cache.enabled = object(), True
+    cache._deaf(object())  # the connection listen() closed before opening this one
+    assert cache.enabled
+
+
+class _Listener:
+    def __init__(self, closed: bool = False) -> None:
+        self.closed = closed
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+
+def test_a_cache_serves_only_while_its_database_is_the_bound_one():
+    cache = ReadCache("tenant", "registry_changed")
+    cache._listener, cache.dsn, cache.enabled = _Listener(), "postgresql://a/one", True
+    cache.put("k", {"name": "x"}, cache.generation)
+    cache.follow(None)  # bound to SQLite
+    assert not cache.enabled and cache.get("k") == (False, None)
+    cache.follow("postgresql://a/other")
+    assert not cache.enabled
+    cache.follow("postgresql://a/one")
+    assert cache.enabled and cache.get("k") == (False, None)  # nothing kept from before
+    cache._listener = _Listener(closed=True)
+    cache.follow("postgresql://a/one")
+    assert not cache.enabled
