@@ -23,7 +23,7 @@ from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
 from api.schemas import Health
-from registry.db import close_database, engine_type, open_database, use_database
+from registry.db import close_database, engine, engine_type, open_database, use_database
 from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
 from registry.tables import Account
@@ -44,12 +44,15 @@ async def health() -> Health:
 def _database(config: Settings):
     @asynccontextmanager
     async def lifespan(_: Litestar):
-        use_database(config.database_url)  # this app's, should another app have been made since
+        previous = use_database(config.database_url)  # this app's, should another app have been made since
+        mine = engine()
         await open_database()
         try:
             yield
         finally:
+            use_database(mine)  # this app's engine is the one closed, whichever another app bound meanwhile
             await close_database()
+            use_database(previous)
 
     return lifespan
 

@@ -119,7 +119,7 @@ def chunks(tenants: int, items: int, today: date):
         paid = {y for y in years if fee_due_on(filed, y) < today}
         if paid and rng.random() < 0.05:
             paid.discard(max(paid))  # a late payer: in its grace, or past it
-        due += deadline_rows(item, paid, today)
+        due += deadline_rows(item, paid)
         if len(ip) == CHUNK:
             yield ip, due
             ip, due = [], []

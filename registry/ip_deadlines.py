@@ -124,15 +124,17 @@ def deadlines_of(
     filed_on: date | None,
     granted_on: date | None,
     paid_years: Collection[int] = (),
-    as_of: date | None = None,
+    *,
+    next_fee_only: bool = False,
 ) -> list[Deadline]:
     """Every deadline of an item in force: each unpaid annual fee year, a trademark's renewal, the
     expiry. Items not in force (pending, lapsed, withdrawn, expired) owe nothing and have none.
 
-    A fee year still unpaid when its grace has ended before `as_of` (the day the deadlines are
-    computed) ends the list of fees: the patent lapsed from that year's due day (at risk: it can
-    only be restored), and CNIPA asks no later year's fee of a lapsed patent. Without `as_of`, every
-    unpaid year is listed."""
+    With `next_fee_only`, only the first unpaid fee year: the one fee owed at any moment. A later
+    year is never due while an earlier one is still payable (the grace, six months, ends before the
+    next anniversary), and once the earlier one's grace has ended unpaid the patent has lapsed and
+    CNIPA asks no later fee of it, unless it is restored by paying that year. So what the registry
+    keeps does not depend on the day it is computed."""
     if status != "valid":
         return []
     expires = expires_on(kind, filed_on, granted_on)
@@ -141,9 +143,8 @@ def deadlines_of(
         for year in payable_years(kind, filed_on, granted_on)[1:]:
             if year not in paid_years:
                 due = fee_due_on(filed_on, year)
-                last = grace_ends_on(due)
-                found.append(Deadline(ANNUAL_FEE, due, last, year, None, annual_fee(kind, year)))
-                if as_of is not None and last < as_of:
+                found.append(Deadline(ANNUAL_FEE, due, grace_ends_on(due), year, None, annual_fee(kind, year)))
+                if next_fee_only:
                     break
     if expires is not None:
         if kind == "trademark":

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -449,12 +449,9 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
 async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int], ids: Sequence[int]) -> None:
     """The deadlines of the items created (`ids`, in plan order; they have no fees yet) and of those
     whose dates, kind or status changed, kept in ip_deadline as the single IP services keep them."""
-    today = date.today()
-
     def rows() -> Iterator[tuple[Any, ...]]:
         for item_id, (_, record) in zip(ids, plan.creates, strict=True):
-            yield from deadline_table.deadline_rows({**record, "id": item_id, "tenant": owner[record["uscc"]]}, (),
-                                                    today)
+            yield from deadline_table.deadline_rows({**record, "id": item_id, "tenant": owner[record["uscc"]]}, ())
 
     await writer.insert(IPDeadline._meta.tablename, deadline_table.COLUMNS, rows(), len(plan.creates), "")
     await deadline_table.refresh([before["id"] for _, before, diff in plan.updates if _SETTLED.intersection(diff)])

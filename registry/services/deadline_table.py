@@ -1,7 +1,7 @@
 """Keeping `ip_deadline`: what every item in force still owes, one row per deadline.
 
-The rows are computed by `registry.ip_deadlines` from the item and its paid fee years, as of the
-day they are written (a patent with a fee year past its grace has lapsed: no later year is listed).
+The rows are computed by `registry.ip_deadlines` from the item and its paid fee years: of the fee
+years, the next unpaid one only (the one fee owed at any moment; see `deadlines_of`).
 Every door that changes an item or its fees (the IP and fee services, bulk imports, the demo) calls
 `refresh` in the same write transaction, so reading the deadlines is an indexed range read of this
 table. Rows are written raw (`registry.db.insert_rows`): an import writes one or two per item.
@@ -30,34 +30,33 @@ def _chunks(ids: Collection[int]) -> Iterable[list[int]]:
         yield ordered[start : start + _CHUNK]
 
 
-def deadline_rows(item: Mapping[str, Any], paid_years: Collection[int], as_of: date) -> list[tuple[Any, ...]]:
+def deadline_rows(item: Mapping[str, Any], paid_years: Collection[int]) -> list[tuple[Any, ...]]:
     """The ip_deadline rows (values in COLUMNS order) of one item (`id`, `tenant`, `kind`, `status`,
-    `filed_on`, `granted_on`) as of the day they are written."""
+    `filed_on`, `granted_on`)."""
     key = (item["id"], item["tenant"], item["kind"])
     return [
         (*key, d.deadline, d.patent_year, d.opens_on, d.due_on, d.last_day, d.fee)
         for d in deadlines_of(item["kind"], item["status"], item.get("filed_on"), item.get("granted_on"), paid_years,
-                              as_of)
+                              next_fee_only=True)
     ]
 
 
-async def insert_new(item: Mapping[str, Any], today: date | None = None) -> None:
+async def insert_new(item: Mapping[str, Any]) -> None:
     """The deadlines of an item just created (it has no fees yet): one insert, nothing to read."""
-    rows = deadline_rows(item, (), today or date.today())
+    rows = deadline_rows(item, ())
     if rows:
         await insert_rows(IPDeadline._meta.tablename, COLUMNS, rows)
 
 
-async def refresh(item_ids: Collection[int], today: date | None = None) -> None:
+async def refresh(item_ids: Collection[int]) -> None:
     """Recompute the deadlines of these items (inside the write transaction that changed them)."""
-    today = today or date.today()
     for chunk in _chunks(item_ids):
         items = await IPItem.select(*_ITEM_COLUMNS).where(IPItem.id.is_in(chunk)).run()
         paid: dict[int, set[int]] = {}
         for fee in await IPFee.select(IPFee.item, IPFee.patent_year).where(IPFee.item.is_in(chunk)).run():
             paid.setdefault(fee["item"], set()).add(fee["patent_year"])
         await IPDeadline.delete().where(IPDeadline.item.is_in(chunk)).run()
-        rows = [row for item in items for row in deadline_rows(item, paid.get(item["id"], ()), today)]
+        rows = [row for item in items for row in deadline_rows(item, paid.get(item["id"], ()))]
         for start in range(0, len(rows), _INSERT_CHUNK):
             await insert_rows(IPDeadline._meta.tablename, COLUMNS, rows[start : start + _INSERT_CHUNK])
 

@@ -12,7 +12,7 @@ from tests.api.factories import assert_problem, fresh_patent_number, make_ip, ma
 
 
 async def _tenant_with_a_patent() -> tuple[dict, dict]:
-    """A tenant with an invention granted in its first year: years 2–20 unpaid, year 2 due in 25 days."""
+    """A tenant with an invention granted in its first year: year 2, the next fee, due in 25 days."""
     tenant = await make_tenant()
     due = date.today() + timedelta(days=25)
     filed = add_months(due, -12)
@@ -36,7 +36,7 @@ async def test_the_feed_has_one_event_per_deadline_each_with_an_alarm(manager):
     calendar = icalendar.Calendar.from_ical(response.content)
     assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
     events = _events(response.content)
-    assert len(events) == 19 + 1  # fee years 2–20 and the expiry
+    assert len(events) == 1 + 1  # the next fee year (year 2; none after it is due before it is paid) and the expiry
     first = events[0]
     assert first.decoded("dtstart") == date.today() + timedelta(days=25)
     assert "第2年年费" in str(first["summary"]) and "900.00" in str(first["summary"])
@@ -64,14 +64,19 @@ async def test_uids_are_stable_so_a_calendar_updates_instead_of_duplicating(mana
     tenant, item = await _tenant_with_a_patent()
     url = f"/tenants/{tenant['uscc']}/deadlines.ics"
     before = {str(e["uid"]): e for e in _events((await manager.get(url)).content)}
-    assert len(before) == 20  # unique
+    assert len(before) == 2  # unique
+    again = {str(e["uid"]): e for e in _events((await manager.get(url)).content)}
+    assert set(again) == set(before)
 
     paid = await manager.put(f"/ip/{item['id']}/fees/2", json={"paid_on": date.today().isoformat(), "amount": "900"})
     assert paid.status_code == 201
     after = {str(e["uid"]): e for e in _events((await manager.get(url)).content)}
 
-    assert set(after) == set(before) - {next(uid for uid in before if uid.endswith("-y2@park-registry"))}
-    assert all(after[uid].decoded("dtstart") == before[uid].decoded("dtstart") for uid in after)
+    # Year 2 paid: its event goes, year 3's comes, the expiry keeps its uid and day.
+    year2 = next(uid for uid in before if uid.endswith("-y2@park-registry"))
+    (year3,) = set(after) - set(before)
+    assert set(after) - {year3} == set(before) - {year2} and year3.endswith("-y3@park-registry")
+    assert all(after[uid].decoded("dtstart") == before[uid].decoded("dtstart") for uid in set(after) & set(before))
 
 
 async def test_a_tenant_reads_its_own_feed_but_not_anothers(tenant_pair):

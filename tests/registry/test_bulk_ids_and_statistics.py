@@ -50,3 +50,10 @@ async def test_a_table_never_analysed_is_analysed(database):
 async def test_sqlite_needs_no_statistics(database):
     await fresh_statistics("tenant")
     assert await fetch("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'") == []
+
+
+@engines_only("postgres")
+async def test_statistics_are_never_refreshed_inside_a_transaction(database):
+    async with write_transaction():
+        with pytest.raises(RuntimeError):
+            await fresh_statistics("tenant")

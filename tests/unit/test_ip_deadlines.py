@@ -55,18 +55,19 @@ def test_paid_years_are_no_longer_deadlines():
     assert [year for year, *_ in fees] == list(range(8, 21))
 
 
-def test_a_year_past_its_grace_ends_the_fees_a_lapsed_patent_owes():
+def test_only_the_next_unpaid_year_is_owed():
     filed, granted = date(2016, 2, 29), date(2019, 5, 10)
-    # On 2021-09-01 year 5 (due 2020-02-29, grace to 2020-08-29) is unpaid past its grace: the patent
-    # lapsed, so years 6 onwards are not owed; the expiry is still known.
-    lapsed = deadlines_of("invention", "valid", filed, granted, (), as_of=date(2021, 9, 1))
-    assert [(d.deadline, d.patent_year) for d in lapsed] == [(ANNUAL_FEE, 5), (EXPIRY, None)]
-    # Paid through year 6 and read in year 7's grace: year 7 is still owed, and every later year.
-    paid = deadlines_of("invention", "valid", filed, granted, {5, 6}, as_of=date(2022, 3, 30))
-    assert [year for year, *_ in _fees(paid)] == list(range(7, 21))
-    # Its last day itself is still in the grace.
-    on_last_day = deadlines_of("invention", "valid", filed, granted, (), as_of=date(2020, 8, 29))
-    assert [year for year, *_ in _fees(on_last_day)] == list(range(5, 21))
+    # Year 5 unpaid: it is the fee owed. Year 6 is not due before year 5's grace ends (2020-08-29 is
+    # before 2021-02-28), and if that grace ends unpaid the patent has lapsed and owes no year 6.
+    owed = deadlines_of("invention", "valid", filed, granted, next_fee_only=True)
+    assert [(d.deadline, d.patent_year) for d in owed] == [(ANNUAL_FEE, 5), (EXPIRY, None)]
+    assert owed[0].last_day < fee_due_on(filed, 6)
+    # Paid through year 6 (and year 8 ahead of time): year 7 is next.
+    owed = deadlines_of("invention", "valid", filed, granted, {5, 6, 8}, next_fee_only=True)
+    assert _fees(owed) == [(7, date(2022, 2, 28), date(2022, 8, 28), 2_000_00)]
+    # Every year paid: only the expiry is left.
+    owed = deadlines_of("invention", "valid", filed, granted, set(range(5, 21)), next_fee_only=True)
+    assert [d.deadline for d in owed] == [EXPIRY]
 
 
 def test_utility_model_fees_over_its_ten_years():
