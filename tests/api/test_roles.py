@@ -75,7 +75,7 @@ CALLS = [
     Call("record-fee", "PUT", "/ip/{ip}/fees/3", 201, OWN_WRITERS, '"patent_year":3,',
          {"paid_on": "2020-02-20", "amount": "900.00"}),
     Call("deadlines", "GET", "/deadlines", 200, EVERYONE, '"items":'),
-    Call("deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=3650&kind=invention", 200, EVERYONE,
+    Call("deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=7300&kind=invention", 200, EVERYONE,
          '"ip_id":{ip},'),
     Call("deadline-feed", "GET", "/tenants/{t}/deadlines.ics", 200, EVERYONE, "BEGIN:VCALENDAR"),
     Call("calendar-subscription", "GET", "/tenants/{t}/deadlines/subscription", 200, OWN_WRITERS,
