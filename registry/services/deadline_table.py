@@ -61,6 +61,15 @@ async def refresh(item_ids: Collection[int]) -> None:
             await insert_rows(IPDeadline._meta.tablename, COLUMNS, rows[start : start + _INSERT_CHUNK])
 
 
+async def rebuild() -> int:
+    """Every item's deadlines computed anew (a migration's, when the rule or the table changes);
+    the number of rows written. Inside the caller's transaction, if any."""
+    await IPDeadline.delete(force=True).run()
+    ids = [row["id"] for row in await IPItem.select(IPItem.id).run()]
+    await refresh(ids)
+    return await IPDeadline.count().run()
+
+
 async def at_risk(item_ids: Collection[int], today: date | None = None) -> set[int]:
     """Those of the items with an annual fee year unpaid past its grace: at risk of lapse."""
     today = today or date.today()
@@ -73,4 +82,4 @@ async def at_risk(item_ids: Collection[int], today: date | None = None) -> set[i
     return found
 
 
-__all__ = ["COLUMNS", "at_risk", "deadline_rows", "insert_new", "refresh"]
+__all__ = ["COLUMNS", "at_risk", "deadline_rows", "insert_new", "rebuild", "refresh"]

@@ -3,6 +3,8 @@ the planner's statistics brought up to date before hundreds of key lookups."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from registry.db import fetch, fresh_statistics, reserve_ids, write_transaction
@@ -57,3 +59,23 @@ async def test_statistics_are_never_refreshed_inside_a_transaction(database):
     async with write_transaction():
         with pytest.raises(RuntimeError):
             await fresh_statistics("tenant")
+
+
+async def test_rebuilding_the_deadlines_keeps_what_the_rule_says_and_drops_the_rest(database):
+    from registry.services import deadline_table
+    from registry.tables import IPDeadline
+    from tests.api.factories import make_ip
+
+    tenant = await make_tenant()
+    item = await make_ip(tenant["uscc"])  # filed 2018, granted 2019: year 3 the next fee, and the expiry
+    kept = await IPDeadline.select().where(IPDeadline.item == item["id"]).order_by(IPDeadline.id).run()
+    # A row the earlier rule kept (a later unpaid year), and one of an item's old tenant.
+    await IPDeadline.insert(IPDeadline(item=item["id"], tenant=kept[0]["tenant"], kind="invention",
+                                       deadline="annual_fee", patent_year=9, due_on=date(2026, 3, 1),
+                                       last_day=date(2026, 9, 1), fee=200000)).run()
+
+    await deadline_table.rebuild()
+
+    rows = await IPDeadline.select().where(IPDeadline.item == item["id"]).order_by(IPDeadline.id).run()
+    assert [(r["deadline"], r["patent_year"]) for r in rows] == [("annual_fee", 3), ("expiry", None)]
+    assert [(r["deadline"], r["patent_year"]) for r in kept] == [("annual_fee", 3), ("expiry", None)]
