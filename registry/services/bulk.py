@@ -32,6 +32,7 @@ from registry.db import (
     insert_rows,
     is_unique_violation,
     reserve_ids,
+    while_writing,
     write_transaction,
 )
 from registry.errors import Conflict, FieldError, ValidationFailed
@@ -353,9 +354,15 @@ class _Writer:
                          label: str) -> None:
         done = 0
         iterator = iter(rows)
-        while chunk := list(islice(iterator, WRITE_CHUNK)):
+
+        def take() -> list:
+            return list(islice(iterator, WRITE_CHUNK))
+
+        chunk = take()
+        while chunk:
             try:
-                await write(chunk)
+                # The next chunk (audit JSON, deadline rows) is made while this one is written.
+                following = await while_writing(write(chunk), take)
             except Exception as error:
                 if is_unique_violation(error):
                     # A unique key taken between planning and writing (another writer on PostgreSQL).
@@ -363,6 +370,7 @@ class _Writer:
                                    "import again") from error
                 raise
             done += len(chunk)
+            chunk = following
             if label and self.progress is not None:
                 self.progress(label, done, total)
 

@@ -1,5 +1,6 @@
-"""Two engine capabilities the bulk import leans on (registry.db): ids reserved before a COPY, and
-the planner's statistics brought up to date before hundreds of key lookups."""
+"""Engine capabilities the bulk import leans on (registry.db): ids reserved before a COPY, the
+planner's statistics brought up to date before hundreds of key lookups, and the next rows made
+while the engine writes these."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from registry.db import fetch, fresh_statistics, reserve_ids, write_transaction
+from registry.db import engine_type, fetch, fresh_statistics, insert_rows, reserve_ids, while_writing, write_transaction
 from registry.tables import Tenant
 from tests.conftest import engines_only, make_tenant
 
@@ -33,6 +34,53 @@ async def test_postgres_takes_them_from_the_sequence_so_no_other_writer_gets_the
 async def test_ids_are_reserved_only_inside_a_write_transaction(database):
     with pytest.raises(RuntimeError):
         await reserve_ids(Tenant._meta.tablename, 1)
+
+
+async def test_work_beside_a_write_gives_its_result_and_the_write_is_done(database):
+    tenant = await make_tenant()
+    calls: list[str] = []
+
+    async def write() -> None:
+        await insert_rows("audit_entry", ("at", "actor", "source", "action", "entity", "entity_key", "uscc"),
+                          [(date(2026, 1, 1), "t", "test", "create", "tenant", tenant["uscc"], tenant["uscc"])])
+        calls.append("write")
+
+    def work() -> list[int]:
+        calls.append("work")
+        return [1, 2]
+
+    async with write_transaction():
+        assert await while_writing(write(), work) == [1, 2]
+    assert sorted(calls) == ["work", "write"]
+    if engine_type() == "sqlite":
+        assert calls == ["write", "work"]  # one after the other: the writer holds the GIL anyway
+    assert len(await fetch("SELECT 1 AS one FROM audit_entry WHERE actor = 't'")) == 1
+
+
+async def test_a_failed_write_is_raised_after_the_work_has_ended(database):
+    ended: list[bool] = []
+
+    async def write() -> None:
+        await fetch("SELECT * FROM no_such_table")
+
+    def work() -> None:
+        ended.append(True)
+
+    with pytest.raises(Exception, match="no_such_table"):
+        await while_writing(write(), work)
+    if engine_type() == "postgres":
+        assert ended == [True]  # ran beside the write, and finished before the error was raised
+
+
+async def test_failed_work_is_raised(database):
+    async def write() -> None:
+        await fetch("SELECT 1 AS one")
+
+    def work() -> None:
+        raise ValueError("the rows could not be made")
+
+    with pytest.raises(ValueError, match="could not be made"):
+        await while_writing(write(), work)
 
 
 @engines_only("postgres")
@@ -79,3 +127,10 @@ async def test_rebuilding_the_deadlines_keeps_what_the_rule_says_and_drops_the_r
     rows = await IPDeadline.select().where(IPDeadline.item == item["id"]).order_by(IPDeadline.id).run()
     assert [(r["deadline"], r["patent_year"]) for r in rows] == [("annual_fee", 3), ("expiry", None)]
     assert [(r["deadline"], r["patent_year"]) for r in kept] == [("annual_fee", 3), ("expiry", None)]
+
+
+@engines_only("sqlite")
+async def test_a_sqlite_write_transaction_has_a_page_cache_for_bulk_writes(database):
+    async with write_transaction():
+        assert await fetch("PRAGMA cache_size") == [{"cache_size": -16384}]  # KiB: 16 MB, not the 2 MB default
+    assert await fetch("PRAGMA cache_size") == [{"cache_size": -2000}]  # the kept reading connection's default
