@@ -98,12 +98,13 @@ async def audited_since(before: dict[str, int]) -> list[tuple[str, str]]:
     return [(row["entity"], row["action"]) for row in rows]
 
 
-async def assert_only_the_batch_recorded(before: dict[str, int]) -> None:
-    """An import that changed no record: the registry as it was, but for the batch and its audit entry."""
+async def assert_only_the_batch_recorded(before: dict[str, int], batches: int = 1) -> None:
+    """Imports that changed no record: the registry as it was, but for their batches and each one's
+    audit entry."""
     after = await registry_state()
-    assert after | {"audit": 0, "last_audit": 0} == before | {"batches": before["batches"] + 1, "audit": 0,
+    assert after | {"audit": 0, "last_audit": 0} == before | {"batches": before["batches"] + batches, "audit": 0,
                                                                "last_audit": 0}
-    assert await audited_since(before) == [("import", "create")]
+    assert await audited_since(before) == [("import", "create")] * batches
 
 
 @pytest.fixture
