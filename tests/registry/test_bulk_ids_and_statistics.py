@@ -4,11 +4,13 @@ while the engine writes these."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pytest
 
-from registry.db import engine_type, fetch, fresh_statistics, insert_rows, reserve_ids, while_writing, write_transaction
+from registry.db import fetch, fresh_statistics, insert_rows, reserve_ids, while_writing, write_transaction
 from registry.tables import Tenant
 from tests.conftest import engines_only, make_tenant
 
@@ -52,24 +54,60 @@ async def test_work_beside_a_write_gives_its_result_and_the_write_is_done(databa
     async with write_transaction():
         assert await while_writing(write(), work) == [1, 2]
     assert sorted(calls) == ["work", "write"]
-    if engine_type() == "sqlite":
-        assert calls == ["write", "work"]  # one after the other: the writer holds the GIL anyway
     assert len(await fetch("SELECT 1 AS one FROM audit_entry WHERE actor = 't'")) == 1
 
 
-async def test_a_failed_write_is_raised_after_the_work_has_ended(database):
+@engines_only("sqlite")
+async def test_sqlite_does_the_work_after_the_write(database):
+    calls: list[str] = []
+
+    async def write() -> None:
+        await fetch("SELECT 1 AS one")
+        calls.append("write")
+
+    assert await while_writing(write(), lambda: calls.append("work")) is None
+    assert calls == ["write", "work"]  # the writer binds under the GIL: side by side they only take turns
+
+
+@engines_only("postgres")
+async def test_postgres_does_the_work_in_a_thread_while_the_server_writes(database):
+    seen: dict[str, float | int] = {}
+
+    async def write() -> None:
+        await fetch("SELECT pg_sleep(0.3)")
+        seen["written"] = time.perf_counter()
+
+    def work() -> None:
+        seen["thread"] = threading.get_ident()
+        seen["worked"] = time.perf_counter()
+
+    await while_writing(write(), work)
+    assert seen["thread"] != threading.get_ident()
+    assert seen["worked"] < seen["written"]  # done while the server still slept
+
+
+async def test_a_failed_write_is_raised(database):
+    async def write() -> None:
+        await fetch("SELECT * FROM no_such_table")
+
+    with pytest.raises(Exception, match="no_such_table"):
+        await while_writing(write(), lambda: None)
+
+
+@engines_only("postgres")
+async def test_a_failed_write_is_raised_only_after_the_work_beside_it_has_ended(database):
     ended: list[bool] = []
 
     async def write() -> None:
         await fetch("SELECT * FROM no_such_table")
 
     def work() -> None:
+        time.sleep(0.1)
         ended.append(True)
 
     with pytest.raises(Exception, match="no_such_table"):
         await while_writing(write(), work)
-    if engine_type() == "postgres":
-        assert ended == [True]  # ran beside the write, and finished before the error was raised
+    assert ended == [True]  # no thread left running into the next round
 
 
 async def test_failed_work_is_raised(database):
