@@ -23,7 +23,7 @@ from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
 from api.schemas import Health
-from registry.db import close_database, engine, engine_type, open_database, use_database
+from registry.db import close_database, engine, engine_type, open_database, serving_from, use_database
 from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
 from registry.tables import Account
@@ -45,12 +45,11 @@ def _database(config: Settings):
     @asynccontextmanager
     async def lifespan(_: Litestar):
         previous = use_database(config.database_url)  # this app's, should another app have been made since
-        mine = engine()
         await open_database()
         try:
-            yield
+            with serving_from(engine()):  # no other database bound while this app serves
+                yield
         finally:
-            use_database(mine)  # this app's engine is the one closed, whichever another app bound meanwhile
             await close_database()
             use_database(previous)
 
@@ -63,7 +62,8 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
 
     The registry's tables are bound to one database per process: making the app binds them to
     `config.database_url` (registry.db.use_database; nothing changes when it is the bound one already),
-    and so does starting it."""
+    and so does starting it. While a started app serves, another database is refused
+    (registry.db.DatabaseInUse)."""
     config = config or settings()
     use_database(config.database_url)
     auth = jwt_auth(config)

@@ -18,8 +18,8 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -377,6 +377,27 @@ def _table_classes(root: type[Table] = Table) -> Iterable[type[Table]]:
         yield from _table_classes(table)
 
 
+# The engines of the apps serving now (api.app's lifespan), innermost last: their tables must stay
+# where they are while requests run.
+_SERVING: list[Engine] = []
+
+
+class DatabaseInUse(RuntimeError):
+    """Another database asked for while a started app serves from the bound one."""
+
+
+@contextmanager
+def serving_from(bound: Engine) -> Iterator[None]:
+    """Hold the registry to `bound` while an app serves from it: `use_database` refuses another
+    database meanwhile (one process serves one database), rather than move the tables of the
+    running app under its requests."""
+    _SERVING.append(bound)
+    try:
+        yield
+    finally:
+        _SERVING.remove(bound)
+
+
 def use_database(target: str | Engine) -> Engine:
     """Bind the registry to `target`, a database URL (the bound engine kept when it names the same
     database) or an engine made before; returns the engine bound until now, which stays open if it was
@@ -385,13 +406,19 @@ def use_database(target: str | Engine) -> Engine:
     Piccolo binds each table to an engine (`Table._meta.db`) when the class is made, or on first use
     for tables made without one (it then asks `piccolo_conf.DB`, which is `DB` here): every table made
     so far is bound anew, and tables made later take `DB` as it is then. Not for a request's path: a
-    switch of the whole process, made when an app is made or started."""
+    switch of the whole process, made when an app is made or started, and refused (DatabaseInUse)
+    while a started app serves from the bound database (`serving_from`)."""
     global DB
     previous = DB
     if isinstance(target, str):
         target = previous if target == previous.url else engine_from_url(target)
     if target is previous:
         return previous
+    if _SERVING:
+        raise DatabaseInUse(
+            "本进程正在为一个数据库提供服务，不能同时绑定另一个；请用另一个进程 / this process serves an app from "
+            "its database and cannot bind another meanwhile; run another process for another database"
+        )
     DB = target
     # `_meta.db` is Piccolo's own setter for a table's engine (pinned by tests/registry/test_piccolo_internals.py).
     for table in _table_classes():

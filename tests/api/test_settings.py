@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
-from registry.db import close_database, engine, use_database
+from registry.db import DatabaseInUse, close_database, engine, use_database
 from registry.migrate import migrate
 from registry.settings import settings
 from tests.api.factories import assert_problem, new_uscc
@@ -108,3 +108,19 @@ def test_no_module_of_the_api_reads_the_settings_when_imported():
         if (lines := _reads_at_import(ast.parse(path.read_text())))
     }
     assert found == {}
+
+
+def test_a_process_serving_one_database_refuses_to_bind_another(suite_database, tmp_path):
+    """One process serves one database: another is refused while an app is started, not swapped in
+    under its requests."""
+    serving_app = create_app(replace(settings(), database_url=f"sqlite:///{tmp_path}/serving.sqlite"))
+    second = replace(settings(), database_url=f"sqlite:///{tmp_path}/second.sqlite")
+    with TestClient(serving_app) as client:
+        with pytest.raises(DatabaseInUse, match="one process|another process"):
+            create_app(second)
+        with pytest.raises(DatabaseInUse):
+            use_database(suite_database)
+        assert engine().path == str(tmp_path / "serving.sqlite")
+        assert client.get("/api/v1/health").json()["engine"] == "sqlite"
+    create_app(second)  # stopped: the process may bind another database again
+    assert engine().path == str(tmp_path / "second.sqlite")
