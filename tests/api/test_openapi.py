@@ -176,3 +176,45 @@ async def test_every_answer_has_a_typed_schema(anonymous):
     assert len(bodies) > 30
     untyped = [answer for answer, schema in bodies if _untyped(schema, schemas)]
     assert not untyped, untyped
+
+
+async def test_money_reaches_clients_and_the_docs_pages_as_decimal_strings(anonymous):
+    """Exact money on the wire: every money field of the vocabulary is a string (or null) wherever the
+    document names it, a figure with trends included, and nothing in the document is a JSON number, so
+    no client (nor the docs pages' own scripts) is told to read an amount into a float."""
+    from registry.vocabulary import DEADLINE_FIELDS, FEE_FIELDS, IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS
+
+    document = await _document(anonymous)
+    money = {f.key for fields in (TENANT_FIELDS, IP_FIELDS, FEE_FIELDS, DEADLINE_FIELDS, REPORT_FIELDS)
+             for f in fields if f.type == "money"}
+    schemas = document["components"]["schemas"]
+
+    def types(schema: dict) -> set[str]:
+        if "$ref" in schema:
+            target = schemas[schema["$ref"].rsplit("/", 1)[1]]
+            return types(target["properties"]["value"]) if "value" in target.get("properties", {}) else {"object"}
+        if "oneOf" in schema or "anyOf" in schema:
+            return set().union(*(types(s) for s in schema.get("oneOf", schema.get("anyOf"))))
+        kind = schema.get("type")
+        return set(kind) if isinstance(kind, list) else {kind}
+
+    seen: dict[str, set[str]] = {}
+    numbers: list[str] = []
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "number" or (isinstance(node.get("type"), list) and "number" in node["type"]):
+                numbers.append(path)
+            for key, schema in node.get("properties", {}).items():
+                if key in money:
+                    seen.setdefault(key, set()).update(types(schema))
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, f"{path}/{n}")
+
+    walk(document, "")
+    assert numbers == []
+    assert set(seen) == money  # every money field appears in some body
+    assert {key: kinds - {"string", "null"} for key, kinds in seen.items()} == {key: set() for key in money}
