@@ -367,6 +367,7 @@ class ImportCounts(Struct):
     created: int
     updated: int
     unchanged: int
+    cleared: int  # stored values the updates clear (cells saying （清空） / <clear>)
 
 
 # One member per sheet an import reads (the vocabulary's SHEETS).
@@ -388,6 +389,33 @@ class ImportFile(Struct):
     size: int
 
 
+class ImportFieldChange(Struct):
+    field: str  # the vocabulary's key
+    label: str  # the field's name in the language asked for (`lang`)
+    before: str | None  # values worded in that language: labels for codes, yuan, ISO dates
+    after: str | None
+    cleared: bool  # a stored value the import clears
+
+
+class ImportChange(Struct):
+    """A stored record the import changes: where in the file, which record, each field before and after
+    (cleared fields first; records with a cleared field first)."""
+
+    sheet: str
+    row: int
+    kind: Literal[tuple(SHEETS)]  # type: ignore[valid-type]
+    key: str
+    name: str | None
+    fields: list[ImportFieldChange]
+
+
+class ImportChangePage(Struct):
+    items: list[ImportChange]
+    total: int
+    limit: int
+    offset: int
+
+
 class ImportBatch(Struct):
     id: int
     status: BatchStatus
@@ -399,6 +427,8 @@ class ImportBatch(Struct):
     created_at: str
     created_by: str
     applied_as: int | None  # a dry run: the batch that applied it
+    changes: list[ImportChange]  # the first 100 (GET /imports/{id}/changes pages them); none in lists
+    changes_total: int
 
 
 class ImportBatchPage(Struct):

@@ -8,6 +8,7 @@ from importers.pipeline import (
            BATCH_STATUSES,
            PlanChanged,
            apply_dry_run,
+           batch_changes,
            errors_workbook,
            get_batch,
            list_batches,
@@ -16,5 +17,6 @@ from importers.pipeline import (
 from importers.report import ImportReport
 from importers.safety import ImportRefused
 
-__all__ = ["BATCH_STATUSES", "ImportRefused", "ImportReport", "PlanChanged", "apply_dry_run", "errors_workbook",
+__all__ = ["BATCH_STATUSES", "ImportRefused", "ImportReport", "PlanChanged", "apply_dry_run", "batch_changes",
+           "errors_workbook",
            "get_batch", "list_batches", "run_import"]

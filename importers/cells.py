@@ -11,11 +11,21 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from registry.vocabulary import Field
+from registry.vocabulary import Field, says_clear
 
 # Placeholders people (and CNIPA's exports) write into a cell that holds nothing.
 _NOTHING = frozenset({"-", "—", "–", "－", "/", "／", "--", "——", "无", "N/A", "NA", "#N/A", "无数据", "暂无"})
 _EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class _Clear:
+    """What a cell saying `（清空）` / `<clear>` holds: clear the stored value (a blank cell changes nothing)."""
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR: Any = _Clear()
 _LAST_EXCEL_SERIAL = 2_958_465  # 9999-12-31
 
 
@@ -48,7 +58,8 @@ def _date_from_number(number: int | float) -> date | str:
 
 
 def cell_input(field: Field, value: Any) -> Any:
-    """The value to give `clean` for this field; None for an empty cell."""
+    """The value to give `clean` for this field; None for an empty cell (nothing said), CLEAR for a cell
+    that clears the field."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -57,6 +68,8 @@ def cell_input(field: Field, value: Any) -> Any:
             return None
         if text.upper() in _NOTHING:
             return None
+        if says_clear(text):
+            return CLEAR
         if field.type == "date" and text.isdigit() and len(text) == 8:
             return _date_from_number(int(text))
         return value

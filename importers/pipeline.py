@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from importers.cells import shown
+from importers.changes import SHOWN_AT_ONCE, change_list
 from importers.defaults import fill_defaults, ip_key
 from importers.grids import read_grids
 from importers.headers import column_letter, expected_headers, find_layout, kind_of_sheet_name, seen_headers
 from importers.owners import find_owners
-from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts
+from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts, full_counts
 from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
 from registry import audit
@@ -129,7 +130,15 @@ def _by_kind(sheets: list[SheetRows]) -> dict[str, _Batch]:
     return batches
 
 
-async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
+@dataclass
+class Planned:
+    """What the import would do: each kind's plan, and the stored records it changes, field by field."""
+
+    plans: dict[str, bulk.Plan]
+    changes: list[dict[str, Any]]
+
+
+async def plan(sheets: list[SheetRows], issues: Issues) -> Planned:
     """Match every row against the registry; problems go to `issues` at their cells."""
     await find_owners(sheets, issues)
     await fill_defaults(sheets, issues)
@@ -150,7 +159,7 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
         issues.error(name, sheet.layout.header_row + 1, None, None, "missing_column",
                      f"缺少“{field.zh}”列（新记录必填，涉及 {len(rows)} 行，首行为第 {min(rows)} 行）/ the "
                      f"{field.en} column is missing; {len(rows)} rows need it, the first is row {min(rows)}")
-    return plans
+    return Planned(plans, change_list(plans, batches))
 
 
 async def _broken_rows_missing(sheets: list[SheetRows]) -> dict[tuple[str, str, str], list[int]]:
@@ -242,10 +251,10 @@ async def run_import(
     await bulk.fresh_lookups()
     if issues.errors or dry_run:
         async with read_transaction():  # one consistent read of the registry for the whole plan
-            plans = await plan(sheets, issues)
+            planned = await plan(sheets, issues)
         status = "invalid" if issues.errors else "dry_run"
         # The file is kept: to mark its errors in errors.xlsx, or to apply the dry run without a second upload.
-        return await _record(actor, batch, status, plans, issues, order, content)
+        return await _record(actor, batch, status, planned, issues, order, content)
     return await _apply(actor, batch, sheets, issues, order, content, progress)
 
 
@@ -267,13 +276,14 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
     (a dry run), only if the plan made now is the one the dry run showed; else PlanChanged."""
     try:
         async with write_transaction():
-            plans = await plan(sheets, issues)
+            planned = await plan(sheets, issues)
+            plans = planned.plans
             if shown is not None and (issues.errors or plan_digest(plans) != shown.plan_digest):
                 errors, _ = issues.listed()
                 raise PlanChanged(shown.sheets, _counts(plans), _sorted(errors, order))
             if issues.errors:
                 raise _Invalid
-            batch_id = await _insert(actor, batch, "applied", plans, issues, order, None)
+            batch_id = await _insert(actor, batch, "applied", planned, issues, order, None)
             if shown is not None:
                 await import_batches.mark_applied(actor, shown.id, batch_id)
             importer = replace(actor, source=audit.import_source(batch_id))
@@ -282,12 +292,12 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
             await bulk.apply_reports(importer, plans["reports"], progress)
             await deadlines.apply_fees(importer, plans["fees"])
     except _Invalid:
-        return await _record(actor, batch, "invalid", plans, issues, order, content)
+        return await _record(actor, batch, "invalid", planned, issues, order, content)
     except PlanChanged:
         raise
     except Conflict as conflict:
         issues.error(None, None, None, None, "conflict", conflict.detail)
-        return await _record(actor, batch, "invalid", plans, issues, order, content)
+        return await _record(actor, batch, "invalid", planned, issues, order, content)
     return await get_batch(actor, batch_id)
 
 
@@ -312,30 +322,33 @@ def _counts(plans: dict[str, bulk.Plan]) -> dict[str, dict[str, int]]:
     return empty_counts() | {kind: kind_plan.counts.as_dict() for kind, kind_plan in plans.items()}
 
 
-async def _insert(actor: Actor, batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
+async def _insert(actor: Actor, batch: dict, status: str, planned: Planned, issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> int:
     errors, warnings = issues.listed()
     return await import_batches.record_batch(
-        actor, **batch, status=status, counts=_counts(plans), errors=_sorted(errors, order),
-        warnings=_sorted(warnings, order), content=content, plan_digest=plan_digest(plans),
+        actor, **batch, status=status, counts=_counts(planned.plans), errors=_sorted(errors, order),
+        warnings=_sorted(warnings, order), changes=planned.changes, content=content,
+        plan_digest=plan_digest(planned.plans),
     )
 
 
-async def _record(actor: Actor, batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
+async def _record(actor: Actor, batch: dict, status: str, planned: Planned, issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> ImportReport:
-    return await _fetch_report(await _insert(actor, batch, status, plans, issues, order, content))
+    return await _fetch_report(await _insert(actor, batch, status, planned, issues, order, content))
 
 
 async def _fetch_report(batch_id: int) -> ImportReport:
     row = await import_batches.batch(batch_id)
     if row is None:
         raise NotFound(_NOT_FOUND)
-    return _report_of(row)
+    report = _report_of(row)
+    report.changes = await import_batches.batch_changes(batch_id, Page(SHOWN_AT_ONCE, 0))
+    return report
 
 
 def _report_of(row: dict[str, Any]) -> ImportReport:
     return ImportReport(
-        id=row["id"], status=row["status"], sheets=empty_counts() | row["counts"], errors=row["errors"],
+        id=row["id"], status=row["status"], sheets=full_counts(row["counts"]), errors=row["errors"],
         warnings=row["warnings"], filename=row["filename"], sha256=row["sha256"], size=row["size"],
         dry_run=row["dry_run"], created_at=row["created_at"], created_by=row["username"],
         plan_digest=row["plan_digest"], applied_as=row["applied_batch"],
@@ -356,6 +369,15 @@ async def errors_workbook(actor: Actor, batch_id: int) -> bytes:
     if not report.errors or content is None:
         raise NotFound("该导入没有错误 / this import had no errors")
     return await asyncio.to_thread(marked_workbook, report.filename, content, report.errors)
+
+
+async def batch_changes(actor: Actor, batch_id: int, page: Page) -> dict[str, Any]:
+    """One page of the stored records a batch changes, field by field (as stored: `changes.shown`
+    words them)."""
+    report = await get_batch(actor, batch_id)
+    page.check()
+    items = await import_batches.batch_changes(batch_id, page)
+    return {"items": items, "total": report.changes_total, "limit": page.limit, "offset": page.offset}
 
 
 async def apply_dry_run(actor: Actor, batch_id: int, *, progress: bulk.Progress | None = None) -> ImportReport:

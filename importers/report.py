@@ -102,8 +102,16 @@ class Issues:
         return errors, warnings
 
 
+COUNTS = ("created", "updated", "unchanged", "cleared")
+
+
 def empty_counts() -> dict[str, dict[str, int]]:
-    return {kind: {"created": 0, "updated": 0, "unchanged": 0} for kind in KINDS}
+    return {kind: dict.fromkeys(COUNTS, 0) for kind in KINDS}
+
+
+def full_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """A batch's counts with every sheet and every count (batches recorded before `cleared` lack it)."""
+    return {kind: {**zero, **counts.get(kind, {})} for kind, zero in empty_counts().items()}
 
 
 @dataclass
@@ -121,8 +129,20 @@ class ImportReport:
     created_by: str
     plan_digest: str | None = None
     applied_as: int | None = None  # a dry run: the batch that applied it
+    changes: list[dict[str, Any]] = field(default_factory=list)  # the first of them (importers/changes.py)
 
-    def to_json(self) -> dict[str, Any]:
+    @property
+    def changes_total(self) -> int:
+        """Every stored record the batch changes: one change each."""
+        return sum(counts["updated"] for counts in self.sheets.values())
+
+    @property
+    def cleared(self) -> int:
+        return sum(counts["cleared"] for counts in self.sheets.values())
+
+    def to_json(self, lang: str = "zh") -> dict[str, Any]:
+        from importers.changes import shown
+
         return {
             "id": self.id,
             "status": self.status,
@@ -134,4 +154,6 @@ class ImportReport:
             "created_at": self.created_at.isoformat(),
             "created_by": self.created_by,
             "applied_as": self.applied_as,
+            "changes": [shown(change, lang) for change in self.changes],
+            "changes_total": self.changes_total,
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from importers.cells import cell_input, shown
+from importers.cells import CLEAR, cell_input, shown
 from importers.derived import complete_row
 from importers.grids import Grid
 from importers.headers import Layout, column_letter, fold
@@ -20,8 +20,8 @@ _NOTE_WORDS = ("注", "说明", "备注", "填表", "制表", "审核", "联系�
 # Footer lines spread over cells: `填表人：张三 | 联系电话：…`, `数据来源：…`.
 _FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", "单位负责人", "统计负责人", "报出日期", "报送日期",
                  "联系电话", "source")
-# Fields a row may leave blank for the import to fill (a new record's default, a kind from its
-# number, an owner from its name): a blank there is "not said", never "clear it".
+# Required fields a row may leave out for the import to fill (a new record's default, a kind from its
+# number, an owner from its name): a sheet without their column still plans.
 UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set(),
                      "fees": set()}
 
@@ -98,7 +98,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     picks = [(column.index, column.field) for column in layout.columns]
     silent = [(column.index, column.field) for column in layout.columns
               if column.field.enum and column.field.enum.silent]
-    unsaid = UNSAID_WHEN_BLANK[layout.kind]
+    required = [column.field for column in layout.columns if column.field.required]
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
     key = {"tenants": "uscc", "ip": "number", "reports": "uscc", "fees": "number"}[layout.kind]
@@ -120,16 +120,20 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
                                  f"“{value}”不表示{kept.zh}，按未填处理", f"“{value}” says nothing of the {kept.en}; "
                                  "read as not given")
                 data[kept.key] = None
-        raw = dict(data)
-        for blank in [k for k in unsaid if k in data and data[k] is None]:
-            del data[blank]
+        raw = {k: None if v is CLEAR else v for k, v in data.items()}
+        # A blank cell says nothing: its field is left out, so a stored value stays (SPEC §4). A cell
+        # saying （清空） / <clear> clears the field: None, which a required field refuses.
+        said = {k: None if v is CLEAR else v for k, v in data.items() if v is not None}
         record: dict[str, Any] = {}
-        errors: list[FieldError] = []
+        errors: list[FieldError] = [
+            FieldError(f.key, "cannot_clear", f"“{f.zh}”必填，不能清空 / {f.en} is required; it cannot be cleared")
+            for f in required if data.get(f.key) is CLEAR
+        ]
         notes: list[str] = []
         for kept in repeating:
-            if kept.key not in data:
+            if kept.key not in said or said[kept.key] is None and kept.required:
                 continue
-            value, kept_errors, kept_notes = repeated.clean(kept, data[kept.key])
+            value, kept_errors, kept_notes = repeated.clean(kept, said[kept.key])
             errors += kept_errors
             notes += kept_notes
             record[kept.key] = value
@@ -139,7 +143,9 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
                         "skipped; to import this row, enter the tenant's own USCC")
             continue
         try:
-            record |= clean(others, {f.key: data[f.key] for f in others}, partial=True, warnings=notes)
+            record |= clean(others, {f.key: said[f.key] for f in others
+                                     if f.key in said and not (said[f.key] is None and f.required)},
+                            partial=True, warnings=notes)
         except ValidationFailed as failure:
             errors += failure.errors
         if errors:
@@ -151,7 +157,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             sheet.broken.append((number, record))
             continue
         for note in notes:
-            issues.warn(grid.name, number, letters.get("uscc"), shown(data.get("uscc")), "uscc_org_code", note)
+            issues.warn(grid.name, number, letters.get("uscc"), shown(said.get("uscc")), "uscc_org_code", note)
         complete_row(layout, record, raw, number, grid.name, letters, issues)
         sheet.records.append(record)
         sheet.rows.append(number)

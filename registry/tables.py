@@ -179,6 +179,7 @@ class ImportBatch(Table, db=engine(), tablename="import_batch"):
     counts = JSON(default="{}")
     errors = JSON(default="[]")
     warnings = JSON(default="[]")
+    changes = JSON(default="[]")  # every stored record the batch changes, field by field (importers/changes.py)
     content = Bytea(null=True, default=None)
     plan_digest = Varchar(length=64, null=True, default=None)
     applied_batch = Integer(null=True, default=None)

@@ -7,7 +7,10 @@ accepted, shown and templated everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
+
+from registry.money import format_yuan
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,26 @@ class Field:
     max_length: int | None = None
     tenant_editable: bool = False
 
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def shown(self, stored: object, lang: str = "zh") -> str | None:
+        """A stored value as a person reads it in `lang`: labels for codes, yuan for fen, 是/否 for
+        yes/no, ISO dates; None for no value."""
+        if stored is None:
+            return None
+        match self.type:
+            case "enum":
+                assert self.enum is not None
+                return self.enum.label(str(stored), lang)
+            case "money":
+                return format_yuan(int(stored))  # type: ignore[call-overload]
+            case "bool":
+                return ("是" if stored else "否") if lang == "zh" else ("yes" if stored else "no")
+            case "date":
+                return stored.isoformat() if isinstance(stored, date) else str(stored)
+        return str(stored)
+
 
 TENANT_FIELDS: tuple[Field, ...] = (
     Field("uscc", "统一社会信用代码", "USCC", "uscc", required=True,
@@ -355,6 +378,15 @@ REPORT_FIELDS: tuple[Field, ...] = (
           aliases=("获得财政资助", "当年获得财政资助", "政府资助", "government grants")),
 )
 
+# Fields the registry derives for a record rather than reads (an IP item's expiry from its dates): an
+# import's change list names them beside the fields that changed.
+DERIVED_FIELDS: dict[str, tuple[Field, ...]] = {
+    "tenants": (),
+    "ip": (Field("expires_on", "到期日", "Expires on", "date"),),
+    "reports": (),
+    "fees": (),
+}
+
 SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
     "tenants": ("企业", "Tenants", TENANT_FIELDS),
     "ip": ("知识产权", "IP", IP_FIELDS),
@@ -400,6 +432,17 @@ NOT_KEPT = (
 
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)
 
+# A blank cell in an import changes nothing (SPEC §4); to clear a stored value the cell says so, in
+# either language. The first word of each language is the one the template and the docs teach; the
+# others are the same word typed with half-width brackets or in another case.
+CLEAR_WORD = {"zh": "（清空）", "en": "<clear>"}
+CLEAR_WORDS = frozenset(("（清空）", "(清空)", "【清空】", "<clear>", "＜clear＞", "[clear]"))
+
+
+def says_clear(text: str) -> bool:
+    """Whether a cell's text is the word that clears a stored value (`（清空）`, `<clear>`)."""
+    return "".join(text.split()).lower() in CLEAR_WORDS
+
 
 def field_named(fields: tuple[Field, ...], key: str) -> Field:
     return next(f for f in fields if f.key == key)
@@ -407,8 +450,8 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 __all__ = [
     "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_FIELDS", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
-    "COUNT_KEYS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
+    "CLEAR_WORD", "CLEAR_WORDS", "COUNT_KEYS", "DERIVED_FIELDS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
     "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
-    "TENANT_STATUS", "Choice", "Enumeration", "Field", "deadline_label", "field_named",
+    "TENANT_STATUS", "Choice", "Enumeration", "Field", "deadline_label", "field_named", "says_clear",
 ]

@@ -38,7 +38,7 @@ _STATISTICS_FILE = re.compile(r"(.+)\.xlsx")
 _LANGS = ("zh", "en")
 
 
-def _check_lang(lang: str) -> None:
+def check_lang(lang: str) -> None:
     if lang not in _LANGS:
         raise ValidationFailed(
             "语言参数无效 / invalid language",
@@ -69,14 +69,14 @@ class ExportController(Controller):
         if match is None:
             raise NotFound("请求 /exports/statistics/{期间}.xlsx / ask for /exports/statistics/{period}.xlsx")
         period = parse_period(match[1])
-        _check_lang(lang)
+        check_lang(lang)
         content = await statistics_workbook(period, lang, as_of)
         return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{period}-{lang}.xlsx"))
 
     @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[requires(Action.SIGN_IN)],
          media_type=XLSX)  # fmt: skip
     async def template(self, lang: FromQuery[str] = "zh") -> Response[bytes]:
-        _check_lang(lang)
+        check_lang(lang)
         return Response(template_workbook(lang), media_type=XLSX, headers=_headers(f"park-import-template-{lang}.xlsx"))
 
     @get(
@@ -92,7 +92,7 @@ class ExportController(Controller):
         within: Annotated[int, QueryParameter(description="days from today")] = DEFAULT_WITHIN_DAYS,
         lang: FromQuery[str] = "zh",
     ) -> Response[bytes]:
-        _check_lang(lang)
+        check_lang(lang)
         content = await deadlines_workbook(request.user, within, lang)
         return Response(content, media_type=XLSX, headers=_headers(f"park-ip-deadlines-{date.today()}-{lang}.xlsx"))
 

@@ -16,8 +16,10 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import requires
-from api.schemas import ImportBatch, ImportBatchPage, struct_of
-from importers import apply_dry_run, errors_workbook, get_batch, list_batches, run_import
+from api.controllers.exports import check_lang
+from api.schemas import ImportBatch, ImportBatchPage, ImportChangePage, struct_of
+from importers import apply_dry_run, batch_changes, errors_workbook, get_batch, list_batches, run_import
+from importers.changes import shown
 from registry.actor import Actor
 from registry.permissions import Action
 from registry.services.listing import Page
@@ -26,6 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Room for the multipart envelope around a file of exactly the permitted size.
 _ENVELOPE = 64 * 1024
 _STATUS = {"applied": 201, "dry_run": 200, "invalid": 422}
+_LANG = QueryParameter(description="the language of the change list's labels and values: zh or en")
 
 
 @dataclass
@@ -59,12 +62,15 @@ class ImportController(Controller):
         request: Request[Actor, object, object],
         data: MultipartBody[ImportUpload],
         dry_run: Annotated[bool, QueryParameter(description="plan and report only; write nothing")] = False,
+        lang: Annotated[str, _LANG] = "zh",
     ) -> Response[ImportBatch]:
+        check_lang(lang)
         content = await data.file.read()
         max_bytes = request.app.state.settings.import_max_bytes
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run, max_bytes=max_bytes)
         headers = {"Location": f"/api/v1/imports/{report.id}"}
-        return Response(struct_of(ImportBatch, report.to_json()), status_code=_STATUS[report.status], headers=headers)
+        return Response(struct_of(ImportBatch, report.to_json(lang)), status_code=_STATUS[report.status],
+                        headers=headers)
 
     @get("/", summary="Import batches, newest first")
     async def list_imports(
@@ -89,15 +95,40 @@ class ImportController(Controller):
         status_code=201,
     )
     async def apply_import(
-        self, request: Request[Actor, object, object], batch_id: FromPath[int]
+        self, request: Request[Actor, object, object], batch_id: FromPath[int], lang: Annotated[str, _LANG] = "zh"
     ) -> Response[ImportBatch]:
+        check_lang(lang)
         report = await apply_dry_run(request.user, batch_id)
-        return Response(struct_of(ImportBatch, report.to_json()), status_code=_STATUS[report.status],
+        return Response(struct_of(ImportBatch, report.to_json(lang)), status_code=_STATUS[report.status],
                         headers={"Location": f"/api/v1/imports/{report.id}"})
 
-    @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, errors and warnings")
-    async def get_import(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> ImportBatch:
-        return struct_of(ImportBatch, (await get_batch(request.user, batch_id)).to_json())
+    @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, changes, errors and warnings")
+    async def get_import(
+        self, request: Request[Actor, object, object], batch_id: FromPath[int], lang: Annotated[str, _LANG] = "zh"
+    ) -> ImportBatch:
+        check_lang(lang)
+        return struct_of(ImportBatch, (await get_batch(request.user, batch_id)).to_json(lang))
+
+    @get(
+        "/{batch_id:int}/changes",
+        summary="The stored records an import batch changes, field by field, a page at a time",
+        description=(
+            "Every stored record the batch changes (a dry run: would change), with each field's value before "
+            "and after, worded in `lang`. Records with a cleared field come first, and cleared fields first "
+            "within a record. Created records are counted in `sheets`, not listed here."
+        ),
+    )
+    async def list_changes(
+        self,
+        request: Request[Actor, object, object],
+        batch_id: FromPath[int],
+        limit: FromQuery[int] = 100,
+        offset: FromQuery[int] = 0,
+        lang: Annotated[str, _LANG] = "zh",
+    ) -> ImportChangePage:
+        check_lang(lang)
+        found = await batch_changes(request.user, batch_id, Page(limit, offset))
+        return struct_of(ImportChangePage, {**found, "items": [shown(change, lang) for change in found["items"]]})
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
     async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:

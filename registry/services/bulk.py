@@ -85,9 +85,11 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    cleared: int = 0  # stored values the updates clear (a cell saying （清空） / <clear>)
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "cleared": self.cleared}
 
 
 @dataclass
@@ -111,7 +113,13 @@ class Plan:
 
     @property
     def counts(self) -> Counts:
-        return Counts(len(self.creates), len(self.updates), self.unchanged)
+        return Counts(len(self.creates), len(self.updates), self.unchanged, self.cleared)
+
+    @property
+    def cleared(self) -> int:
+        """Stored values the updates clear."""
+        return sum(value is None and before.get(key) is not None
+                   for _, before, diff in self.updates for key, value in diff.items())
 
     @property
     def usccs_created(self) -> set[str]:
@@ -182,7 +190,7 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
             continue
         record = {k: v for k, v in row.items() if k in _TENANT_KEYS}
         if "platform_level" in record and record["platform_level"] is None:
-            record["platform_level"] = "none"  # a blank cell in the column: no platform
+            record["platform_level"] = "none"  # a cleared level: no platform
         before = existing.get(uscc)
         try:
             change = tenant_change(before, record)
@@ -290,7 +298,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
 
 
 _REPORT_SELECT = (
-    "SELECT r.id, r.version, t.uscc, r.period, " + ", ".join(f"r.{k}" for k in _FIGURES)
+    "SELECT r.id, r.version, t.uscc, t.name AS tenant_name, r.period, " + ", ".join(f"r.{k}" for k in _FIGURES)
     + f" FROM {PeriodReport._meta.tablename} r JOIN {Tenant._meta.tablename} t ON t.id = r.tenant"
     " WHERE "
 )

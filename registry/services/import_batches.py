@@ -19,8 +19,9 @@ from registry.services.listing import Page, listing
 from registry.tables import ImportBatch
 
 STATUSES = ("dry_run", "applied", "invalid")
-# Everything but the file itself, which only errors.xlsx and applying a dry run read.
-_COLUMNS = [column for column in ImportBatch._meta.columns if column._meta.name != "content"]
+# Everything but the file itself, which only errors.xlsx and applying a dry run read, and the change
+# list, read a page at a time (`batch_changes`).
+_COLUMNS = [column for column in ImportBatch._meta.columns if column._meta.name not in ("content", "changes")]
 # What the audit entry of a new batch tells (the file and the issues found stay on the batch).
 _AUDITED = ("filename", "sha256", "size", "dry_run", "status", "counts", "plan_digest")
 
@@ -37,6 +38,7 @@ async def record_batch(
     counts: Mapping[str, Any],
     errors: list[dict[str, Any]],
     warnings: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
     content: bytes | None,
     plan_digest: str,
 ) -> int:
@@ -55,6 +57,7 @@ async def record_batch(
         counts=json.dumps(values["counts"]),
         errors=json.dumps(errors, ensure_ascii=False),
         warnings=json.dumps(warnings, ensure_ascii=False),
+        changes=json.dumps(changes, ensure_ascii=False),
         content=content,
     )
     async with write_transaction():
@@ -81,6 +84,16 @@ async def batch(batch_id: int) -> dict[str, Any] | None:
     if not is_row_id(batch_id):
         return None
     return await ImportBatch.select(*_COLUMNS).where(ImportBatch.id == batch_id).output(load_json=True).first().run()
+
+
+async def batch_changes(batch_id: int, page: Page | None = None) -> list[dict[str, Any]]:
+    """The stored records a batch changes (importers/changes.py), all of them or one page."""
+    if not is_row_id(batch_id):
+        return []
+    row = await ImportBatch.select(ImportBatch.changes).where(ImportBatch.id == batch_id).output(
+        load_json=True).first().run()
+    changes = [] if row is None else row["changes"]
+    return changes if page is None else changes[page.offset : page.offset + page.limit]
 
 
 async def batch_file(batch_id: int) -> bytes | None:

@@ -33,7 +33,7 @@ async def test_upsert_tenants_creates_updates_and_leaves_the_unchanged_alone():
         {"uscc": changed["uscc"], "name": "改了名字"},
         {"uscc": kept["uscc"], "name": kept["name"], "industry": kept["industry"]},
     ])
-    assert counts.as_dict() == {"created": 1, "updated": 1, "unchanged": 1}
+    assert counts.as_dict() == {"created": 1, "updated": 1, "unchanged": 1, "cleared": 0}
     assert (await tenants.fetch(new["uscc"]))["platform_level"] == "none"
     after = await tenants.fetch(changed["uscc"])
     assert after["name"] == "改了名字" and after["version"] == changed["version"] + 1
@@ -80,7 +80,7 @@ async def test_closed_years_refuse_changes_but_not_identical_rows():
     await close_year(SYSTEM, 2002)
     try:
         same = clean(REPORT_FIELDS, {"uscc": owner["uscc"], "period": "2002", "revenue": "10.00"}, partial=True)
-        assert (await bulk.upsert_reports(IMPORTER, [same])).as_dict() == {"created": 0, "updated": 0, "unchanged": 1}
+        assert (await bulk.upsert_reports(IMPORTER, [same])).as_dict() == {"created": 0, "updated": 0, "unchanged": 1, "cleared": 0}
         plan = await bulk.plan_reports([same | {"revenue": 2000}, {"uscc": owner["uscc"], "period": "2002Q1"}])
         assert [(p.index, p.code) for p in plan.problems] == [(0, "period_closed"), (1, "period_closed")]
         assert "2002" in plan.problems[0].message

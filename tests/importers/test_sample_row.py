@@ -21,7 +21,7 @@ from tests.importers.conftest import audited_since, registry_state
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NOTHING = {"created": 0, "updated": 0, "unchanged": 0}
+NOTHING = {"created": 0, "updated": 0, "unchanged": 0, "cleared": 0}
 
 
 def _sheet_names(lang: str) -> list[str]:

@@ -1,0 +1,95 @@
+"""What an import changes in the registry, field by field (SPEC §4): the list a dry run shows before
+anyone applies it, kept with the batch.
+
+A change names the stored record (its sheet and row in the file, its key, its name) and each field
+that changes, with the value before and after. Records whose fields would be cleared come first, and
+so do the cleared fields within a record: a wipe is the change a manager must not miss. Values are
+kept as the registry stores them (codes, fen, ISO dates) and worded in the reader's language when
+shown (`shown`), so one batch reads in Chinese and in English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from functools import cache
+from typing import Any, Protocol
+
+from registry import audit
+from registry.services import bulk
+from registry.vocabulary import DERIVED_FIELDS, SHEETS, Field
+
+# A dry run's answer carries this many changes; the rest are paged (GET /imports/{id}/changes).
+SHOWN_AT_ONCE = 100
+
+
+class _Rows(Protocol):
+    """Where each planned row came from: (sheet, Excel row) by the row's index in the plan."""
+
+    refs: Sequence[tuple[Any, int]]
+
+
+def _key(kind: str, before: Mapping[str, Any]) -> str:
+    if kind == "tenants":
+        return before["uscc"]
+    if kind == "reports":
+        return audit.report_key(before)
+    if kind == "fees":
+        return f"{audit.ip_key(before)}:{before['patent_year']}"
+    return audit.ip_key(before)
+
+
+def _name(kind: str, before: Mapping[str, Any]) -> str | None:
+    return {"tenants": before.get("name"), "ip": before.get("title"),
+            "reports": before.get("tenant_name")}.get(kind)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@cache
+def _fields(kind: str) -> dict[str, tuple[int, Field]]:
+    """Each field of a sheet kind by key, with its place in the vocabulary's order."""
+    fields = (*SHEETS[kind][2], *DERIVED_FIELDS[kind])
+    return {f.key: (n, f) for n, f in enumerate(fields)}
+
+
+def _cleared(field: Mapping[str, Any]) -> bool:
+    return field["after"] is None and field["before"] is not None
+
+
+def change_list(plans: Mapping[str, bulk.Plan], rows: Mapping[str, _Rows]) -> list[dict[str, Any]]:
+    """Every stored record the plans change, clears first (see the module's note)."""
+    changes: list[tuple[tuple[bool, int, int], dict[str, Any]]] = []
+    for order, (kind, plan) in enumerate(plans.items()):
+        places = _fields(kind)
+        for index, before, diff in plan.updates:
+            sheet, row = rows[kind].refs[index]
+            fields = [{"field": key, "before": _plain(before.get(key)), "after": _plain(value)}
+                      for key, value in diff.items()]
+            fields.sort(key=lambda f: (not _cleared(f), places.get(f["field"], (len(places),))[0]))
+            change = {"sheet": sheet.name, "row": row, "kind": kind, "key": _key(kind, before),
+                      "name": _name(kind, before), "fields": fields}
+            changes.append(((not _cleared(fields[0]), order, row), change))
+    changes.sort(key=lambda pair: pair[0])
+    return [change for _, change in changes]
+
+
+def shown(change: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
+    """A stored change as the reader sees it: each field's label and values in `lang`."""
+    places = _fields(change["kind"])
+    fields = []
+    for item in change["fields"]:
+        field = places[item["field"]][1] if item["field"] in places else None
+        fields.append({
+            "field": item["field"],
+            "label": field.label(lang) if field else item["field"],
+            "before": field.shown(item["before"], lang) if field else item["before"],
+            "after": field.shown(item["after"], lang) if field else item["after"],
+            "cleared": _cleared(item),
+        })
+    return {**change, "fields": fields}
+
+
+__all__ = ["SHOWN_AT_ONCE", "change_list", "shown"]
