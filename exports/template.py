@@ -20,7 +20,7 @@ from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header
 from registry.ip_numbers import make_patent_number
 from registry.page_setup import set_up_pages
 from registry.uscc import SAMPLE_USCC
-from registry.vocabulary import SHEETS, Enumeration, Field
+from registry.vocabulary import CLEAR_WORD, SHEETS, Enumeration, Field
 
 INLINE_LIST_LIMIT = 255
 LAST_ROW = 1_048_576
@@ -91,9 +91,11 @@ SAMPLES: dict[str, dict[str, dict[str, object]]] = {
 }
 
 _SAMPLE_NOTE = {
-    "zh": "示例行：统一社会信用代码为示例代码，导入时整行跳过，不会成为记录。可在下面填写，或覆盖本行并填入企业自己的统一社会信用代码。",
+    "zh": "示例行：统一社会信用代码为示例代码，导入时整行跳过，不会成为记录。可在下面填写，或覆盖本行并填入企业自己的统一社会信用代码。"
+    f"已登记的企业只需填要改的格：留空的格不改动，填“{CLEAR_WORD['zh']}”清除该项。",
     "en": "Sample row: its USCC is the sample code, so the whole row is skipped on import and never becomes a "
-    "record. Fill in the rows below, or type over this one with the tenant's own USCC.",
+    "record. Fill in the rows below, or type over this one with the tenant's own USCC. For a tenant on record, "
+    f"fill only the cells that change: a blank cell changes nothing, {CLEAR_WORD['en']} clears the value.",
 }
 
 _TYPE_HINTS = {
@@ -159,16 +161,17 @@ def _add_dropdowns(sheet, fields: tuple[Field, ...], lang: str, lists: _ListShee
         if field.enum is None:
             continue
         letter = get_column_letter(column)
+        clearable = not field.required  # its list offers the word that clears a stored value
         validation = DataValidation(
             type="list",
-            formula1=lists.formula(field.enum),
+            formula1=lists.formula(field.enum, clearable),
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="无效的选项" if lang == "zh" else "Not a choice",
-            error=_allowed(field.enum, lang),
+            error=_allowed(field.enum, lang, clearable),
             showInputMessage=True,
             promptTitle=(field.zh if lang == "zh" else field.en)[:32],
-            prompt=_allowed(field.enum, lang)[:255],
+            prompt=_allowed(field.enum, lang, clearable)[:255],
         )
         validation.add(f"{letter}2:{letter}{LAST_ROW}")
         sheet.add_data_validation(validation)
@@ -181,16 +184,17 @@ class _ListSheet:
         self.book, self.lang = book, lang
         self.lists: dict[str, list[str]] = {}
 
-    def labels(self, enum: Enumeration) -> list[str]:
-        return [c.zh if self.lang == "zh" else c.en for c in enum.choices]
+    def labels(self, enum: Enumeration, clearable: bool = False) -> list[str]:
+        return [c.zh if self.lang == "zh" else c.en for c in enum.choices] + ([CLEAR_WORD[self.lang]] if clearable else [])
 
-    def formula(self, enum: Enumeration) -> str:
-        labels = self.labels(enum)
+    def formula(self, enum: Enumeration, clearable: bool = False) -> str:
+        labels = self.labels(enum, clearable)
         inline = ",".join(labels)
         if len(inline) <= INLINE_LIST_LIMIT and not any("," in x or '"' in x for x in labels):
             return f'"{inline}"'
-        self.lists.setdefault(enum.name, labels)
-        letter = get_column_letter(list(self.lists).index(enum.name) + 1)
+        name = enum.name + (f" {CLEAR_WORD[self.lang]}" if clearable else "")
+        self.lists.setdefault(name, labels)
+        letter = get_column_letter(list(self.lists).index(name) + 1)
         return f"{quote_sheetname(LISTS_SHEET[self.lang])}!${letter}$2:${letter}${len(labels) + 1}"
 
     def finish(self) -> None:
@@ -205,9 +209,16 @@ class _ListSheet:
         set_up_pages(sheet, sheet.title, lang=self.lang, repeat_rows="1:1")
 
 
-def _allowed(enum: Enumeration, lang: str) -> str:
+def _allowed(enum: Enumeration, lang: str, clearable: bool = False) -> str:
     labels = "、".join(c.zh for c in enum.choices) if lang == "zh" else ", ".join(c.en for c in enum.choices)
+    if clearable:
+        labels += f"（{CLEAR_WORD['zh']}清除已登记的值）" if lang == "zh" else f" ({CLEAR_WORD['en']} clears the stored value)"
     return ("请从下拉列表中选择：" if lang == "zh" else "Choose from the list: ") + labels
+
+
+# How a cell changes a stored record (SPEC §4), said in every header's note.
+_BLANK_KEEPS = {"zh": "留空则不改动已登记的值", "en": "a blank cell leaves the stored value as it is"}
+_CLEAR_SAYS = {"zh": f"填“{CLEAR_WORD['zh']}”清除已登记的值", "en": f"write {CLEAR_WORD['en']} to clear the stored value"}
 
 
 def _hint(field: Field, lang: str) -> str:
@@ -221,6 +232,7 @@ def _hint(field: Field, lang: str) -> str:
         parts.append(_TYPE_HINTS[field.type][0 if zh else 1])
     if field.max_length:
         parts.append(f"最多 {field.max_length} 字" if zh else f"at most {field.max_length} characters")
+    parts.append(_BLANK_KEEPS[lang] + ("" if field.required else ("；" if zh else "; ") + _CLEAR_SAYS[lang]))
     return "\n".join(parts)
 
 

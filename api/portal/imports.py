@@ -8,8 +8,18 @@ from litestar.params import FromPath, FromQuery, MultipartBody
 from litestar.response import Redirect, Template
 
 from api.controllers.imports import XLSX, ImportUpload
-from api.portal.page import PageActor, render, see_other
-from importers import BATCH_STATUSES, PlanChanged, apply_dry_run, errors_workbook, get_batch, list_batches, run_import
+from api.portal.page import PageActor, lang_of, render, see_other
+from importers import (
+    BATCH_STATUSES,
+    PlanChanged,
+    apply_dry_run,
+    batch_changes,
+    errors_workbook,
+    get_batch,
+    list_batches,
+    run_import,
+)
+from importers.changes import SHOWN_AT_ONCE, shown
 from importers.safety import ImportRefused
 from registry.actor import Actor
 from registry.errors import ValidationFailed
@@ -49,6 +59,20 @@ async def _history_page(
     )
 
 
+async def _batch_page(request: Request, actor: Actor, batch_id: int, page: int,
+                      changed: PlanChanged | None = None) -> Template:
+    """A batch with its counts, the changes it makes (a page of them, worded in the page's language),
+    its errors and warnings; a dry run with the button that applies it below its changes."""
+    report = await get_batch(actor, batch_id)
+    pages = max(1, -(-report.changes_total // SHOWN_AT_ONCE))
+    page = min(max(page, 1), pages)
+    found = await batch_changes(actor, batch_id, Page(SHOWN_AT_ONCE, (page - 1) * SHOWN_AT_ONCE))
+    lang = lang_of(request)
+    context = {"report": report, "changes": [shown(change, lang) for change in found["items"]], "page": page,
+               "pages": pages, "changed": changed}
+    return render(request, "import_batch.html", context, status_code=409 if changed else 200, actor=actor)
+
+
 class ImportPages(Controller):
     path = "/imports"
 
@@ -75,19 +99,16 @@ class ImportPages(Controller):
         return see_other(f"/imports/{report.id}")
 
     @get("/{batch_id:int}")
-    async def batch(self, request: Request, actor: PageActor, batch_id: FromPath[int]) -> Template:
-        report = await get_batch(actor, batch_id)
-        return render(request, "import_batch.html", {"report": report}, actor=actor)
+    async def batch(self, request: Request, actor: PageActor, batch_id: FromPath[int], page: FromQuery[int] = 1
+                    ) -> Template:
+        return await _batch_page(request, actor, batch_id, page)
 
     @post("/{batch_id:int}/apply")
     async def apply(self, request: Request, actor: PageActor, batch_id: FromPath[int]) -> Template | Redirect:
         try:
             report = await apply_dry_run(actor, batch_id)
         except PlanChanged as changed:
-            shown = await get_batch(actor, batch_id)
-            return render(
-                request, "import_batch.html", {"report": shown, "changed": changed}, status_code=409, actor=actor
-            )
+            return await _batch_page(request, actor, batch_id, 1, changed)
         return see_other(f"/imports/{report.id}")
 
     @get("/{batch_id:int}/errors.xlsx")

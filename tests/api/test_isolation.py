@@ -85,6 +85,7 @@ ENDPOINTS = [
     Endpoint("import-history", "GET", "/imports"),
     Endpoint("apply-a-dry-run-of-b", "POST", "/imports/{batch}/apply"),
     Endpoint("import-of-b", "GET", "/imports/{batch}"),
+    Endpoint("changes-of-import-of-b", "GET", "/imports/{batch}/changes"),
     Endpoint("errors-workbook-of-b", "GET", "/imports/{batch}/errors.xlsx"),
 ]
 # Parameters that name a tenant or one of its records: a route taking one needs a row above.

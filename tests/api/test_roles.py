@@ -104,6 +104,7 @@ CALLS = [
     Call("upload-import", "POST", "/imports?dry_run=true", 200, WRITERS, '"status":"dry_run"', upload=CSV_ROW),
     Call("list-imports", "GET", "/imports?status=dry_run", 200, WRITERS, '"status":"dry_run"'),
     Call("get-import", "GET", "/imports/{dry_run}", 200, WRITERS, '"id":{dry_run},'),
+    Call("import-changes", "GET", "/imports/{dry_run}/changes?lang=en", 200, WRITERS, '"total":'),
     Call("import-errors-workbook", "GET", "/imports/{invalid}/errors.xlsx", 200, WRITERS, XLSX),
     Call("apply-import", "POST", "/imports/{dry_run}/apply", 201, WRITERS, '"status":"applied"'),
     Call("statistics-workbook", "GET", "/exports/statistics/2016.xlsx?lang=en", 200, STAFF, XLSX),

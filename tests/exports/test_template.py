@@ -4,7 +4,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from exports.template import INLINE_LIST_LIMIT, _ListSheet, template_workbook
-from registry.vocabulary import SHEETS, Choice, Enumeration
+from registry.vocabulary import CLEAR_WORD, SHEETS, Choice, Enumeration
 from tests.exports.conftest import formulas
 
 
@@ -61,9 +61,21 @@ def test_every_enumeration_column_has_a_dropdown(template):
             validation = validations[f"{letter}2"]
             assert validation.type == "list" and validation.showErrorMessage
             labels = [c.zh if lang == "zh" else c.en for c in field.enum.choices]
-            assert validation.formula1 == '"' + ",".join(labels) + '"'
+            # A field that may be emptied offers the word that clears it, after its choices.
+            offered = labels if field.required else [*labels, CLEAR_WORD[lang]]
+            assert validation.formula1 == '"' + ",".join(offered) + '"'
             # The sample row's value (where the sheet has one) is one of the choices.
             assert not has_sample or sheet.cell(2, column).value in labels
+
+
+def test_every_header_note_says_a_blank_cell_changes_nothing_and_how_to_clear(template):
+    lang, book = template
+    for zh, en, fields in SHEETS.values():
+        sheet = book[zh if lang == "zh" else en]
+        for column, field in enumerate(fields, 1):
+            note = sheet.cell(1, column).comment.text
+            assert ("留空则不改动" if lang == "zh" else "a blank cell leaves the stored value") in note
+            assert (CLEAR_WORD[lang] in note) is (not field.required), (field.key, note)
 
 
 def test_the_template_holds_no_formulas(template):

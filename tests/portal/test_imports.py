@@ -122,3 +122,48 @@ async def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_upload_page(si
     await page.get_by_role("button", name="上传并试导入").click()
     await expect(page.locator("#refused")).to_be_visible()
     await expect(page).to_have_url("/imports")
+
+
+async def test_a_manager_reads_the_change_list_of_a_one_row_template_before_applying_it(signed_in):
+    """The park's own template with one row filled (USCC, name, a new phone): the dry-run page lists the
+    one field it changes, and one it clears, before the apply button; applying changes exactly those."""
+    from exports.template import template_workbook
+    from registry.vocabulary import TENANT_FIELDS
+    from tests.conftest import make_tenant
+    from tests.importers.test_blank_and_clear import FULL_TENANT
+
+    stored = await make_tenant(**FULL_TENANT)
+    book = load_workbook(io.BytesIO(template_workbook("zh")))
+    sheet = book["企业"]
+    filled = {"uscc": stored["uscc"], "name": stored["name"], "contact_phone": "0731-7654321", "website": "（清空）"}
+    for column, field in enumerate(TENANT_FIELDS, 1):
+        if field.key in filled:
+            sheet.cell(3, column, filled[field.key])
+    out = io.BytesIO()
+    book.save(out)
+    page = await signed_in("manager")
+
+    await _upload(page, "模板-一行.xlsx", out.getvalue())
+
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("试导入")
+    await expect(page.locator("#clears")).to_contain_text("清空 1 个")
+    rows = page.locator("#changes tbody tr")
+    await expect(rows).to_have_count(2)
+    await expect(rows.nth(0)).to_contain_text("网址")  # the clear comes first
+    await expect(rows.nth(0)).to_contain_text("https://full.example.com")
+    await expect(rows.nth(0)).to_contain_text("（清空）")
+    await expect(rows.nth(1)).to_contain_text("联系电话")
+    await expect(rows.nth(1)).to_contain_text("0731-1111111")
+    await expect(rows.nth(1)).to_contain_text("0731-7654321")
+    # The list stands before the button that applies it.
+    changes_box = await page.locator("#changes").bounding_box()
+    button_box = await page.get_by_role("button", name="应用此计划").bounding_box()
+    assert changes_box and button_box and changes_box["y"] < button_box["y"]
+    await screenshot(page, "import-change-list")
+
+    await page.get_by_role("button", name="应用此计划").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("已导入")
+    after = await tenants.fetch(stored["uscc"])
+    assert after["contact_phone"] == "0731-7654321" and after["website"] is None
+    assert {k: v for k, v in after.items() if k not in ("contact_phone", "website", "version")} == {
+        k: v for k, v in stored.items() if k not in ("contact_phone", "website", "version")}
