@@ -3,8 +3,9 @@
 They are third-party files found in public repositories (sources, trimming and masking in
 `REAL_FILES.md`), so they are not in this repository: the workplace lets fetched data files live only
 in the steering repository's `shared/`, as `shared/real_files/`. `PARK_REAL_FILES` names another
-folder holding them. A test whose file is not there is skipped, saying so; a file that is there but
-is not byte for byte the one described fails.
+folder holding them. A test whose file is not there is skipped, saying so — or fails, where
+`PARK_REQUIRE_REAL_FILES=1` (as `.ci/run` sets it); a file that is there but is not byte for byte the
+one described fails.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def real_file(name: str) -> Path:
     folder = real_files_folder()
     path = folder / name if folder else None
     if path is None or not path.is_file():
-        pytest.skip(f"real file {name} is not in shared/real_files/ (nor in PARK_REAL_FILES); see REAL_FILES.md")
+        missing = f"real file {name} is not in shared/real_files/ (nor in PARK_REAL_FILES); see REAL_FILES.md"
+        if os.environ.get("PARK_REQUIRE_REAL_FILES") == "1":  # CI: the real-file tests must run
+            pytest.fail(missing)
+        pytest.skip(missing)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert digest == REAL_FILES[name], f"{path} is not the file REAL_FILES.md describes (sha256 {digest})"
     return path
