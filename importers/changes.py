@@ -55,41 +55,47 @@ def _fields(kind: str) -> dict[str, tuple[int, Field]]:
     return {f.key: (n, f) for n, f in enumerate(fields)}
 
 
-def _cleared(field: Mapping[str, Any]) -> bool:
-    return field["after"] is None and field["before"] is not None
+# A change is kept compact — a hundred thousand of them are held while the list is sorted and written:
+# [sheet, row, kind, key, name, [[field, before, after], ...]]. `shown` makes it the API's object.
+_SHEET, _ROW, _KIND, _KEY, _NAME, _FIELDS = range(6)
 
 
-def change_list(plans: Mapping[str, bulk.Plan], rows: Mapping[str, _Rows]) -> list[dict[str, Any]]:
-    """Every stored record the plans change, clears first (see the module's note)."""
-    changes: list[tuple[tuple[bool, int, int], dict[str, Any]]] = []
+def _cleared(item: Sequence[Any]) -> bool:
+    """Whether a changed field ([field, before, after]) is a stored value cleared."""
+    return item[2] is None and item[1] is not None
+
+
+def change_list(plans: Mapping[str, bulk.Plan], rows: Mapping[str, _Rows]) -> list[tuple[Any, ...]]:
+    """Every stored record the plans change, clears first (see the module's note), compact."""
+    changes: list[tuple[tuple[bool, int, int], tuple[Any, ...]]] = []
     for order, (kind, plan) in enumerate(plans.items()):
         places = _fields(kind)
+        last = len(places)
         for index, before, diff in plan.updates:
             sheet, row = rows[kind].refs[index]
-            fields = [{"field": key, "before": _plain(before.get(key)), "after": _plain(value)}
-                      for key, value in diff.items()]
-            fields.sort(key=lambda f: (not _cleared(f), places.get(f["field"], (len(places),))[0]))
-            change = {"sheet": sheet.name, "row": row, "kind": kind, "key": _key(kind, before),
-                      "name": _name(kind, before), "fields": fields}
+            fields = sorted(((key, _plain(before.get(key)), _plain(value)) for key, value in diff.items()),
+                            key=lambda f: (not _cleared(f), places[f[0]][0] if f[0] in places else last))
+            change = (sheet.name, row, kind, _key(kind, before), _name(kind, before), fields)
             changes.append(((not _cleared(fields[0]), order, row), change))
     changes.sort(key=lambda pair: pair[0])
     return [change for _, change in changes]
 
 
-def shown(change: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
-    """A stored change as the reader sees it: each field's label and values in `lang`."""
-    places = _fields(change["kind"])
+def shown(change: Sequence[Any], lang: str = "zh") -> dict[str, Any]:
+    """A kept change as the reader sees it: each field's label and values in `lang`."""
+    places = _fields(change[_KIND])
     fields = []
-    for item in change["fields"]:
-        field = places[item["field"]][1] if item["field"] in places else None
+    for key, before, after in change[_FIELDS]:
+        field = places[key][1] if key in places else None
         fields.append({
-            "field": item["field"],
-            "label": field.label(lang) if field else item["field"],
-            "before": field.shown(item["before"], lang) if field else item["before"],
-            "after": field.shown(item["after"], lang) if field else item["after"],
-            "cleared": _cleared(item),
+            "field": key,
+            "label": field.label(lang) if field else key,
+            "before": field.shown(before, lang) if field else before,
+            "after": field.shown(after, lang) if field else after,
+            "cleared": _cleared((key, before, after)),
         })
-    return {**change, "fields": fields}
+    return {"sheet": change[_SHEET], "row": change[_ROW], "kind": change[_KIND], "key": change[_KEY],
+            "name": change[_NAME], "fields": fields}
 
 
 __all__ = ["SHOWN_AT_ONCE", "change_list", "shown"]

@@ -135,7 +135,7 @@ class Planned:
     """What the import would do: each kind's plan, and the stored records it changes, field by field."""
 
     plans: dict[str, bulk.Plan]
-    changes: list[dict[str, Any]]
+    changes: list[tuple[Any, ...]]
 
 
 async def plan(sheets: list[SheetRows], issues: Issues) -> Planned:

@@ -129,7 +129,7 @@ class ImportReport:
     created_by: str
     plan_digest: str | None = None
     applied_as: int | None = None  # a dry run: the batch that applied it
-    changes: list[dict[str, Any]] = field(default_factory=list)  # the first of them (importers/changes.py)
+    changes: list[list[Any]] = field(default_factory=list)  # the first of them, kept compact (importers/changes.py)
 
     @property
     def changes_total(self) -> int:

@@ -274,6 +274,9 @@ def ip_change(
     if before is None:
         _require(IP_FIELDS, proposed, skip=("uscc",))
         return {**proposed, **settled} if settled is not None else settle_ip(dict(proposed))
+    if all(k not in proposed or proposed[k] == before[k] for k in IP_SETTLED):
+        # Nothing `settle_ip` reads changes (the number given as stored): its number and expiry stand.
+        return changes(before, proposed)
     merged = {**{k: before[k] for k in IP_SETTLED}, **proposed}
     merged = {**merged, **settled} if settled is not None else settle_ip(merged)
     return changes(before, {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]})

@@ -179,10 +179,20 @@ class ImportBatch(Table, db=engine(), tablename="import_batch"):
     counts = JSON(default="{}")
     errors = JSON(default="[]")
     warnings = JSON(default="[]")
-    changes = JSON(default="[]")  # every stored record the batch changes, field by field (importers/changes.py)
     content = Bytea(null=True, default=None)
     plan_digest = Varchar(length=64, null=True, default=None)
     applied_batch = Integer(null=True, default=None)
+
+
+class ImportChanges(Table, db=engine(), tablename="import_change"):
+    """One page of an import batch's change list (importers/changes.py): the stored records the batch
+    changes, field by field, `CHUNK` of them a row in the list's order, so a long list is written in
+    few rows and read a page at a time. Unique on (batch, chunk)."""
+
+    id = Serial(primary_key=True)
+    batch = ForeignKey(references=ImportBatch, on_delete=OnDelete.cascade)
+    chunk = Integer()
+    changes = JSON(default="[]")
 
 
 class LoginFailure(Table, db=engine(), tablename="login_failure"):
@@ -216,6 +226,7 @@ TABLES = (
     Account,
     AuditEntry,
     ImportBatch,
+    ImportChanges,
     LoginFailure,
     PortalSession,
 )

@@ -1,20 +1,35 @@
 """An import batch keeps its change list (SPEC §4): every stored record the import changes, field by
-field, as the dry run showed it and as the applied batch did it. Older batches have none (`[]`).
+field, as the dry run showed it and as the applied batch did it — in `import_change`, a page of
+changes a row (importers/changes.py), so a list of 100,000 changes is written in a thousand rows and
+read a page at a time. Older batches have none.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial
+from piccolo.table import Table, create_db_tables
 
 ID = "2026-12-07T21:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "import batches keep their change list"
 
 
+class ImportBatch(Table, tablename="import_batch"):
+    id = Serial(primary_key=True)
+
+
+class ImportChanges(Table, tablename="import_change"):
+    id = Serial(primary_key=True)
+    batch = ForeignKey(references=ImportBatch, on_delete=OnDelete.cascade)
+    chunk = Integer()
+    changes = JSON(default="[]")
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="registry", description=DESCRIPTION)
 
-    async def add() -> None:
-        await engine_finder().run_ddl("ALTER TABLE import_batch ADD COLUMN changes JSON NOT NULL DEFAULT '[]'")
+    async def create() -> None:
+        await create_db_tables(ImportChanges, if_not_exists=True)
+        await ImportChanges.raw("CREATE UNIQUE INDEX IF NOT EXISTS import_change_page ON import_change (batch, chunk)")
 
-    manager.add_raw(add)
+    manager.add_raw(create)
     return manager

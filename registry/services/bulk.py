@@ -243,6 +243,8 @@ def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str,
         ))
         return
     proposed = {k: v for k, v in row.items() if k in _IP_KEYS and k != "expires_on"}
+    if before is not None:
+        proposed["number"] = key[1]  # normalised already: its stored spelling
     if before is None:
         # Every column named, so the plan (and its digest) states the dates a row leaves blank.
         proposed = {"filed_on": None, "granted_on": None, **proposed}

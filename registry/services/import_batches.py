@@ -6,7 +6,7 @@ writes a batch, and every write is audited (entity `import`, keyed by the batch 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,12 +16,13 @@ from registry.db import write_transaction
 from registry.identifiers import is_row_id
 from registry.permissions import Action
 from registry.services.listing import Page, listing
-from registry.tables import ImportBatch
+from registry.tables import ImportBatch, ImportChanges
 
 STATUSES = ("dry_run", "applied", "invalid")
-# Everything but the file itself, which only errors.xlsx and applying a dry run read, and the change
-# list, read a page at a time (`batch_changes`).
-_COLUMNS = [column for column in ImportBatch._meta.columns if column._meta.name not in ("content", "changes")]
+# Everything but the file itself, which only errors.xlsx and applying a dry run read.
+_COLUMNS = [column for column in ImportBatch._meta.columns if column._meta.name != "content"]
+# Changes a row of import_change: the list is written and read a page at a time.
+CHUNK = 100
 # What the audit entry of a new batch tells (the file and the issues found stay on the batch).
 _AUDITED = ("filename", "sha256", "size", "dry_run", "status", "counts", "plan_digest")
 
@@ -38,7 +39,7 @@ async def record_batch(
     counts: Mapping[str, Any],
     errors: list[dict[str, Any]],
     warnings: list[dict[str, Any]],
-    changes: list[dict[str, Any]],
+    changes: Sequence[Sequence[Any]],
     content: bytes | None,
     plan_digest: str,
 ) -> int:
@@ -57,12 +58,17 @@ async def record_batch(
         counts=json.dumps(values["counts"]),
         errors=json.dumps(errors, ensure_ascii=False),
         warnings=json.dumps(warnings, ensure_ascii=False),
-        changes=json.dumps(changes, ensure_ascii=False),
         content=content,
     )
     async with write_transaction():
         inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()
         batch_id = inserted[0]["id"]
+        if changes:
+            await ImportChanges.insert(*(
+                ImportChanges(batch=batch_id, chunk=n, changes=json.dumps(changes[start : start + CHUNK],
+                                                                          ensure_ascii=False, default=str))
+                for n, start in enumerate(range(0, len(changes), CHUNK))
+            )).run()
         await audit.record(actor, "create", "import", str(batch_id), None, None, {k: values[k] for k in _AUDITED})
     return batch_id
 
@@ -86,14 +92,17 @@ async def batch(batch_id: int) -> dict[str, Any] | None:
     return await ImportBatch.select(*_COLUMNS).where(ImportBatch.id == batch_id).output(load_json=True).first().run()
 
 
-async def batch_changes(batch_id: int, page: Page | None = None) -> list[dict[str, Any]]:
-    """The stored records a batch changes (importers/changes.py), all of them or one page."""
+async def batch_changes(batch_id: int, page: Page) -> list[list[Any]]:
+    """One page of the stored records a batch changes (importers/changes.py), in the list's order."""
     if not is_row_id(batch_id):
         return []
-    row = await ImportBatch.select(ImportBatch.changes).where(ImportBatch.id == batch_id).output(
-        load_json=True).first().run()
-    changes = [] if row is None else row["changes"]
-    return changes if page is None else changes[page.offset : page.offset + page.limit]
+    first, last = page.offset // CHUNK, (page.offset + page.limit - 1) // CHUNK
+    rows = await ImportChanges.select(ImportChanges.changes).where(
+        (ImportChanges.batch == batch_id) & (ImportChanges.chunk >= first) & (ImportChanges.chunk <= last)
+    ).order_by(ImportChanges.chunk).output(load_json=True).run()
+    changes = [change for row in rows for change in row["changes"]]
+    start = page.offset - first * CHUNK
+    return changes[start : start + page.limit]
 
 
 async def batch_file(batch_id: int) -> bytes | None:

@@ -166,8 +166,10 @@ async def test_applying_changes_exactly_what_the_dry_run_listed(manager):
     ]})
     dry = await run_import(manager, "three.xlsx", content, dry_run=True)
     assert dry.sheets["tenants"] == {"created": 0, "updated": 2, "unchanged": 1, "cleared": 2}
-    listed = {(c["key"], f["field"]): (f["before"], f["after"]) for c in dry.changes for f in c["fields"]}
-    assert [c["key"] for c in dry.changes] == [rows[1]["uscc"], rows[0]["uscc"]]  # the clears first
+    kept = [shown(c) for c in dry.changes]
+    assert [c["key"] for c in kept] == [rows[1]["uscc"], rows[0]["uscc"]]  # the clears first
+    listed = {(c["key"], f["field"]): (before, after) for c, raw in zip(kept, dry.changes, strict=True)
+              for f, (_, before, after) in zip(c["fields"], raw[5], strict=True)}
     applied = await apply_dry_run(manager, dry.id)
     entries = await AuditEntry.select().where(AuditEntry.source == f"import:{applied.id}").output(load_json=True).run()
     done = {(e["entity_key"], key): (e["before"][key], e["after"][key])
@@ -183,4 +185,18 @@ async def test_the_change_list_is_paged(manager):
     assert dry.changes_total == 5
     page = await batch_changes(manager, dry.id, Page(2, 2))
     assert page["total"] == 5 and page["limit"] == 2 and page["offset"] == 2
-    assert [c["row"] for c in page["items"]] == [4, 5]
+    assert [shown(c)["row"] for c in page["items"]] == [4, 5]
+
+
+async def test_a_long_change_list_is_kept_a_page_a_row_and_read_across_rows(manager):
+    from datetime import UTC, datetime
+
+    from registry.services import import_batches
+
+    changes = [("企业", n + 2, "tenants", f"key{n}", None, [["contact_name", "甲", f"乙{n}"]]) for n in range(250)]
+    batch_id = await import_batches.record_batch(
+        manager, created_at=datetime.now(UTC), filename="long.xlsx", sha256="0" * 64, size=1, dry_run=True,
+        status="dry_run", counts={}, errors=[], warnings=[], changes=changes, content=None, plan_digest="0" * 64)
+    for offset, limit in ((0, 100), (95, 10), (199, 2), (200, 100), (240, 500), (250, 5)):
+        page = await import_batches.batch_changes(batch_id, Page(limit, offset))
+        assert [change[3] for change in page] == [f"key{n}" for n in range(offset, min(offset + limit, 250))]
