@@ -199,6 +199,20 @@ async def test_utility_models_and_designs_with_no_status_are_granted_valid_or_ex
     assert "第 7 行" in _warnings(report, "ip_status_from_dates_pending")[0]["message"]
 
 
+async def test_a_utility_model_with_neither_status_nor_grant_date_is_asked_for_its_grant_date(manager):
+    owner = await make_tenant(name="无授权日示例科技有限公司")
+    year = date.today().year
+    content = xls({"Sheet1": [CNIPA_HEADERS, _cnipa_row("实用新型", "一种结构", "", patent(year - 1, 2),
+                                                       f"{year - 1}.01.02", owner["name"])]})
+    before = await registry_state()
+    report = await run_import(manager, "专利.xls", content, dry_run=False)
+    # Granted, so valid within its term; a valid item needs the day it was granted.
+    assert _errors(report) == [("Sheet1", 1, None, "missing_column")]
+    assert "Granted on column is missing" in report.errors[0]["message"]
+    assert _warnings(report, "ip_status_granted_valid")
+    await assert_only_the_batch_recorded(before)
+
+
 async def test_markup_in_titles_is_reduced_to_plain_text(manager):
     owner = await make_tenant(name="标题示例科技有限公司")
     numbers = [patent(2017, 1) for _ in range(4)]
