@@ -1,6 +1,7 @@
 """What a row of a real file says without a column of its own (SPEC §4, files as parks really have
-them): a patent's kind from its number, its grant date from CNIPA's status date or announcement
-date, a tenant's status from 是否毕业企业, a report's period from the sheet's title.
+them): a patent's kind from its number, its check character when written without it, its grant date
+from CNIPA's status date or announcement date, a tenant's status from 是否毕业企业, its industry group
+from its trade (国民经济行业分类), a report's period from the sheet's title.
 
 Each rule that fills a field says so in one warning naming the rows it covered.
 """
@@ -12,7 +13,7 @@ from typing import Any
 
 from importers.headers import Layout, fold
 from importers.report import Issues
-from registry.ip_numbers import kind_of_patent_number
+from registry.ip_numbers import kind_of_patent_number, with_check_char
 from registry.records import enum_code
 from registry.vocabulary import INDUSTRY, IP_KIND
 
@@ -24,6 +25,10 @@ _PUBLICATION_RECORDS = frozenset(fold(word) for word in ("发明申请", "发明
 _KIND_LABELS = frozenset(fold(word) for choice in IP_KIND.choices for word in (choice.code, choice.zh, choice.en))
 # What a granted item's status may be: granted at some time, whatever came after.
 _GRANTED = ("valid", "lapsed", "expired")
+_PATENT_KINDS = ("invention", "utility_model", "design")
+# The park's own words for `other`: any other word the industry column reads as `other` names a trade
+# of the national classification that none of the park's groups takes.
+_OTHER_WORDS = frozenset(fold(word) for word in ("other", INDUSTRY.label("other"), INDUSTRY.label("other", "en")))
 
 
 @lru_cache(maxsize=256)
@@ -43,20 +48,49 @@ def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], ro
     elif layout.kind == "tenants":
         if record.pop("graduated", None) is True and record.get("status") is None:
             record["status"] = "graduated"
-        trade = record.pop("trade", None)
-        if trade is not None and record.get("industry") is None:
-            try:
-                record["industry"] = enum_code(INDUSTRY, trade)
-            except ValueError:
-                issues.warn_rows(sheet, row, letters.get("trade"), trade, "trade_not_an_industry_group",
-                                 f"所属行业“{trade}”不是园区的产业类别，不作产业类别读取",
-                                 f"the trade {trade!r} is not one of the park's industry groups; not read as one")
+        _complete_industry(record, raw, row, sheet, letters, issues)
     elif layout.kind == "reports" and "period" not in record and layout.sheet_period:
         record["period"] = layout.sheet_period
 
 
+def _complete_industry(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
+                       issues: Issues) -> None:
+    """The industry group a trade of the national classification names, through the vocabulary's one
+    table (INDUSTRY's aliases, made from NATIONAL_INDUSTRIES); a trade no group takes is said in one
+    warning listing the trades."""
+    written = raw.get("industry")
+    if record.get("industry") == "other" and isinstance(written, str) and _folded(written) not in _OTHER_WORDS:
+        issues.warn_values(sheet, row, letters.get("industry"), written.strip(), "industry_outside_park_groups",
+                           "产业类别按国民经济行业分类填写，不属于园区任一产业类别，登记为“其他”，待分类",
+                           "industries of the national classification outside the park's groups, registered as "
+                           "other, to be classified")
+    trade = record.pop("trade", None)
+    if trade is None or record.get("industry") is not None:
+        return
+    try:
+        group = enum_code(INDUSTRY, trade)
+    except ValueError:
+        group = "other"
+    if group != "other":
+        record["industry"] = group
+        return
+    # A stored tenant keeps the group the park gave it; a new one is `other` (importers.defaults).
+    issues.warn_values(sheet, row, letters.get("trade"), trade.strip(), "trade_not_an_industry_group",
+                       "所属行业不属于园区任一产业类别：新企业登记为“其他”，待分类；已有企业的产业类别不变",
+                       "trades outside the park's industry groups: new tenants are registered as other, to be "
+                       "classified; stored tenants keep their group")
+
+
 def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
                  issues: Issues) -> None:
+    if record.get("number") and record.get("kind") in (None, *_PATENT_KINDS):
+        checked = with_check_char(record["number"])
+        if checked is not None:
+            record["number"] = checked
+            issues.warn_rows(sheet, row, letters.get("number"), None, "ip_number_check_computed",
+                             "申请号未带校验位，已按国家知识产权局的规则算出校验位补上，请核对",
+                             "application numbers written without their check character; it was computed by "
+                             "CNIPA's rule and added — please check them")
     number, written = record.get("number"), raw.get("kind")
     if record.get("kind") is not None and isinstance(written, str) and _is_phrase(written):
         issues.warn_rows(sheet, row, letters.get("kind"), written.strip(), "kind_from_type_phrase",

@@ -84,15 +84,22 @@ def _unreadable(error: Exception) -> ImportRefused:
     return ImportRefused(422, "corrupt", f"无法读取该工作簿 / the workbook cannot be read: {text}")
 
 
+# How to make a text file the importer reads, in the programs parks save CSV files with.
+_SAVE_AS_UTF8_ZH = "请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）(*.csv)”，或在 WPS、记事本另存时把编码选为 UTF-8，再上传"
+_SAVE_AS_UTF8_EN = ("open it in Excel and Save As “CSV UTF-8 (Comma delimited) (*.csv)”, or choose UTF-8 as the "
+                    "encoding when saving in WPS or Notepad, and upload that")
+
+
 def decode_text(content: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 — what Excel and WPS save."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, encoding, name in ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+                                (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16")):
         if content.startswith(bom):
             try:
                 return content[len(bom):].decode(encoding)
             except UnicodeDecodeError as error:
-                raise _bad_text(encoding, error) from None
+                # The byte order mark says what the file is; the text breaks that promise.
+                raise _bad_text(f"{name}（文件开头的 BOM 所示）", f"{name}, as its byte order mark says", error) from None
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -102,19 +109,24 @@ def decode_text(content: bytes) -> str:
     except UnicodeDecodeError as error:
         # Where the text stops being either: the later of the two first bad bytes (a file that is
         # GB18030 up to a point was meant as GB18030, and vice versa).
-        raise _bad_text("UTF-8 / GB18030", max(as_utf8, error, key=lambda e: e.start)) from None
+        later = max(as_utf8, error, key=lambda e: e.start)
+        raise _bad_text("UTF-8、GB18030（含 GBK）", "UTF-8, GB18030 (GBK included)", later) from None
 
 
-def _bad_text(encoding: str, error: UnicodeDecodeError) -> ImportRefused:
+def _bad_text(tried_zh: str, tried_en: str, error: UnicodeDecodeError) -> ImportRefused:
+    """The refusal of a text file: where its first unreadable byte is (line, and character within the
+    line as an editor counts them), the encodings tried, and how to save the file as UTF-8."""
     data: bytes = error.object
-    line = data.count(b"\n", 0, error.start) + 1
-    start = data.rfind(b"\n", 0, error.start) + 1
+    newline = "\n".encode(error.encoding)
+    line = data.count(newline, 0, error.start) + 1
+    start = data.rfind(newline, 0, error.start) + len(newline) if line > 1 else 0
     column = len(data[start : error.start].decode(error.encoding, errors="replace")) + 1
+    bad = f"0x{data[error.start]:02X}"
     return ImportRefused(
         415, "not_a_spreadsheet",
-        f"无法识别文本编码（应为 UTF-8 或 GB18030）：第 {line} 行第 {column} 个字符处的字节 0x{data[error.start]:02X} "
-        f"无法读取 / not readable as {encoding} text (CSV files must be UTF-8 or GB18030): byte "
-        f"0x{data[error.start]:02X} at line {line}, column {column}",
+        f"无法识别文本编码：第 {line} 行第 {column} 个字符处的字节 {bad} 无法读取（已尝试 {tried_zh}）；{_SAVE_AS_UTF8_ZH} / "
+        f"the text cannot be read: byte {bad} at line {line}, column {column} fits none of the encodings tried "
+        f"({tried_en}); {_SAVE_AS_UTF8_EN}",
     )
 
 

@@ -50,6 +50,7 @@ class _Group:
     zh: str
     en: str
     rows: list[int] = field(default_factory=list)
+    values: list[str] | None = None  # warn_values: the distinct values, in the order met
 
 
 @dataclass
@@ -67,6 +68,16 @@ class Issues:
         the rows."""
         group = self.groups.setdefault((sheet, code, value), _Group(column, value, zh, en))
         group.rows.append(row)
+
+    def warn_values(self, sheet: str | None, row: int, column: str | None, value: str, code: str, zh: str,
+                    en: str) -> None:
+        """A warning said once for every row it covers, whatever its value, naming the rows and listing
+        the distinct values (`zh`: 值甲、值乙; `en`: 值甲, 值乙) — for values a person deals with as one list."""
+        group = self.groups.setdefault((sheet, code, None), _Group(column, None, zh, en, values=[]))
+        group.rows.append(row)
+        assert group.values is not None
+        if value not in group.values:
+            group.values.append(value)
 
     def error(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
               message: str) -> None:
@@ -88,8 +99,12 @@ class Issues:
         for (sheet, code, _), group in self.groups.items():
             rows = row_ranges(group.rows)
             count = len(set(group.rows))
-            warnings.append(Issue(sheet, min(group.rows), group.column, group.value, code,
-                                  f"{group.zh}（{count} 行：第 {rows} 行）/ {group.en} ({count} rows: {rows})"))
+            zh, en, value = group.zh, group.en, group.value
+            if group.values is not None:
+                value = ", ".join(group.values)
+                zh, en = f"{zh}：{'、'.join(group.values)}", f"{en}: {value}"
+            warnings.append(Issue(sheet, min(group.rows), group.column, value, code,
+                                  f"{zh}（{count} 行：第 {rows} 行）/ {en} ({count} rows: {rows})"))
         if self.unlisted_errors:
             errors.append(Issue(None, None, None, None, "more_errors",
                                 f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "

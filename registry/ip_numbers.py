@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from itertools import cycle
+from typing import NamedTuple
 
-from registry.identifiers import InvalidIdentifier, to_halfwidth
+from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
 
 _CNIPA_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9)
 # Type digit of a CNIPA application number: 8 and 9 are PCT applications entering China.
@@ -16,6 +17,13 @@ _PATENT_PREFIX = re.compile(r"^(?:CN|ZL)+")
 _PATENT = re.compile(r"(?P<digits>\d{12}|\d{8})\.?(?P<check>[0-9X])", re.ASCII)
 # Applications filed 1985-1988 carry no check character (CN85102475): the office added it in 1989.
 _PATENT_BEFORE_1989 = re.compile(r"(?P<digits>8[5-8][1-3]\d{5})", re.ASCII)
+# CNIPA's data services (and the DOCDB records other offices hold) write the number with its country
+# and the kind of document, and without the check character: CN201711494189A, CN:201711494189:A.
+# A, U, S: an invention, a utility model, a design application (X stays a check character).
+_DOCDB = re.compile(r"CN:?(?P<digits>\d{12}|\d{8}):?[AUS]", re.ASCII)
+_ANY_TYPE_DIGIT = "".join(_PATENT_TYPE_DIGITS.values())
+# 8-digit numbers with a check character: filed from 1989 until the 12-digit numbers of October 2003.
+_CHECKED_8_DIGIT_YEARS = frozenset(f"{year % 100:02d}" for year in range(1989, 2004))
 _SOFTWARE_COPYRIGHT = re.compile(r"\d{4}SR\d{6,7}", re.ASCII)
 _TRADEMARK = re.compile(r"\d{7,9}", re.ASCII)
 _IC_LAYOUT = re.compile(r"BS\.?(?P<digits>\d{9})", re.ASCII)
@@ -44,6 +52,7 @@ def make_patent_number(year: int, type_digit: int, serial: int) -> str:
 
 def normalise_ip_number(kind: str, text: str) -> str:
     """The canonical spelling of an IP item's number; raise InvalidIdentifier if it is wrong."""
+    refuse_scientific(text)
     if kind in _PATENT_TYPE_DIGITS:
         return _normalise_patent(kind, text)
     compact = "".join(to_halfwidth(text).split()).upper()
@@ -79,14 +88,67 @@ def normalise_ip_number(kind: str, text: str) -> str:
     raise InvalidIdentifier("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
 
 
+class _Patent(NamedTuple):
+    digits: str  # 12 (since October 2003) or 8
+    check: str | None  # None: filed before 1989, when numbers had none
+    written: bool  # whether the text carried its check character (else it is computed here)
+    docdb: bool  # written as CNIPA's data services write it: CN201711494189A, CN:201711494189:A
+
+    @property
+    def type_digit(self) -> str:
+        return self.digits[4] if len(self.digits) == 12 else self.digits[2]
+
+    @property
+    def spelled(self) -> str:
+        return self.digits if self.check is None else f"{self.digits}.{self.check}"
+
+
+def _unchecked(digits: str) -> bool:
+    """Whether `digits` are an application number of a time that gives one a check character: 12
+    digits from 2003 on, 8 digits from 1989 to 2003."""
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    if len(digits) == 12:
+        return int(digits[:4]) >= 2003 and digits[4] in _ANY_TYPE_DIGIT
+    return len(digits) == 8 and digits[:2] in _CHECKED_8_DIGIT_YEARS and digits[2] in _ANY_TYPE_DIGIT
+
+
+def _read_patent(text: str) -> _Patent | None:
+    """A CNIPA application number in any of the ways it is written, None for anything else."""
+    compact = "".join(to_halfwidth(text).split()).upper()
+    if docdb := _DOCDB.fullmatch(compact):
+        digits = docdb["digits"]
+        if _PATENT_BEFORE_1989.fullmatch(digits):
+            return _Patent(digits, None, False, True)
+        return _Patent(digits, cnipa_check_char(digits), False, True) if _unchecked(digits) else None
+    compact = _PATENT_PREFIX.sub("", compact)
+    if match := _PATENT.fullmatch(compact):
+        return _Patent(match["digits"], match["check"], True, False)
+    if _PATENT_BEFORE_1989.fullmatch(compact):
+        return _Patent(compact, None, False, False)
+    if _unchecked(bare := compact.rstrip(".")):
+        return _Patent(bare, cnipa_check_char(bare), False, False)
+    return None
+
+
+def with_check_char(text: str) -> str | None:
+    """The number with the check character CNIPA gives it, when `text` is an application number
+    written without one (201711494189, 95115608, CN201711494189A, CN:201711494189:A); None when it
+    carries one, was filed before 1989 (no check character then) or is no such number.
+
+    The importer fills it in and says so; the API asks for the number as issued, check included.
+    """
+    patent = _read_patent(text)
+    if patent is None or patent.written or patent.check is None:
+        return None
+    return patent.spelled
+
+
 def patent_type_digit(text: str) -> str | None:
     """The type digit of what looks like a CNIPA application number (1/8 invention, 2/9 utility
     model, 3 design), None for anything else."""
-    compact = _PATENT_PREFIX.sub("", "".join(to_halfwidth(text).split()).upper())
-    if match := _PATENT.fullmatch(compact) or _PATENT_BEFORE_1989.fullmatch(compact):
-        digits = match["digits"]
-        return digits[4] if len(digits) == 12 else digits[2]
-    return None
+    patent = _read_patent(text)
+    return None if patent is None else patent.type_digit
 
 
 def kind_of_patent_number(text: str) -> str | None:
@@ -96,32 +158,24 @@ def kind_of_patent_number(text: str) -> str | None:
 
 
 def _normalise_patent(kind: str, text: str) -> str:
-    compact = _PATENT_PREFIX.sub("", "".join(to_halfwidth(text).split()).upper())
-    if early := _PATENT_BEFORE_1989.fullmatch(compact):
-        digits = early["digits"]
-        if digits[2] not in _PATENT_TYPE_DIGITS[kind]:
-            raise _kind_mismatch(kind, digits[2], 3)
-        return digits
-    match = _PATENT.fullmatch(compact)
-    if not match:
-        if re.fullmatch(r"\d{12}|\d{8}", compact.rstrip("."), re.ASCII):
-            raise _format_error(
-                "专利号缺少校验位（如 201710601862.3） / "
-                "patent number lacks its check character (e.g. 201710601862.3)"
-            )
+    patent = _read_patent(text)
+    if patent is None:
         raise _format_error(
             "专利号格式应为 201710601862.3 或 95115608.X / "
             "patent number must look like 201710601862.3 or 95115608.X"
         )
-    digits, check = match["digits"], match["check"]
-    if cnipa_check_char(digits) != check:
+    if patent.check is not None and not patent.written and not patent.docdb:
+        raise _format_error(
+            "专利号缺少校验位（如 201710601862.3） / "
+            "patent number lacks its check character (e.g. 201710601862.3)"
+        )
+    if patent.written and cnipa_check_char(patent.digits) != patent.check:
         raise InvalidIdentifier(
             "ip_number_checksum", "专利号校验位错误 / patent number check character is wrong"
         )
-    type_digit = digits[4] if len(digits) == 12 else digits[2]
-    if type_digit not in _PATENT_TYPE_DIGITS[kind]:
-        raise _kind_mismatch(kind, type_digit, 5 if len(digits) == 12 else 3)
-    return f"{digits}.{check}"
+    if patent.type_digit not in _PATENT_TYPE_DIGITS[kind]:
+        raise _kind_mismatch(kind, patent.type_digit, 5 if len(patent.digits) == 12 else 3)
+    return patent.spelled
 
 
 def _kind_mismatch(kind: str, type_digit: str, position: int) -> InvalidIdentifier:

@@ -15,7 +15,7 @@ from typing import Any
 
 from registry.dates import InvalidDate, parse_date
 from registry.errors import FieldError, ValidationFailed
-from registry.identifiers import InvalidIdentifier, to_halfwidth
+from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
 from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
 from registry.money import InvalidCount, InvalidMoney, parse_count, parse_money
@@ -103,6 +103,8 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
                 raise _Bad("control_character", "含有不可见的控制字符 / contains a control character")
             if field.max_length and len(text) > field.max_length:
                 raise _Bad("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
+            if field.type == "ip_number":
+                refuse_scientific(text)  # whatever its kind: Excel's rounding is told before the rest
             return text
         case "uscc":
             code, notes = validate_uscc(str(value))

@@ -6,7 +6,7 @@ import re
 
 from stdnum.cn import uscc as stdnum_uscc
 
-from registry.identifiers import InvalidIdentifier, to_halfwidth
+from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
 
 # GB 32100 leaves out I, O, S, V and Z so they cannot be misread as digits.
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -40,6 +40,7 @@ def validate_uscc(text: str) -> tuple[str, list[str]]:
     individual businesses and some early registrations carry bodies that do not follow GB 11714,
     yet they are the codes on the licence.
     """
+    refuse_scientific(text)
     code = normalise_uscc(text)
     if len(code) != 18:
         raise InvalidIdentifier(

@@ -52,16 +52,103 @@ class Enumeration:
         return choice.zh if lang == "zh" else choice.en
 
 
+# 国民经济行业分类 (GB/T 4754-2017, the national industry classification a business registration and a
+# district's list give a company's trade in): its sections (门类, a letter) and divisions (大类, two
+# digits), word for word, and the park group each is counted in (SPEC §4; docs/imports.md says why each
+# goes where). None: the park's groups leave it out or cut across it (equipment, electrical machinery,
+# medicine…): a tenant there is `other`, to be classified by hand.
+_A, _R, _E, _M, _N, _S = "automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy", \
+    "modern_services"
+NATIONAL_INDUSTRIES: tuple[tuple[str, str, str | None], ...] = (
+    ("A", "农、林、牧、渔业", None),
+    ("01", "农业", None), ("02", "林业", None), ("03", "畜牧业", None), ("04", "渔业", None),
+    ("05", "农、林、牧、渔专业及辅助性活动", None),
+    ("B", "采矿业", None),
+    ("06", "煤炭开采和洗选业", None), ("07", "石油和天然气开采业", None), ("08", "黑色金属矿采选业", None),
+    ("09", "有色金属矿采选业", None), ("10", "非金属矿采选业", None), ("11", "开采专业及辅助性活动", None),
+    ("12", "其他采矿业", None),
+    ("C", "制造业", None),
+    ("13", "农副食品加工业", None), ("14", "食品制造业", None), ("15", "酒、饮料和精制茶制造业", None),
+    ("16", "烟草制品业", None), ("17", "纺织业", None), ("18", "纺织服装、服饰业", None),
+    ("19", "皮革、毛皮、羽毛及其制品和制鞋业", None), ("20", "木材加工和木、竹、藤、棕、草制品业", None),
+    ("21", "家具制造业", None), ("22", "造纸和纸制品业", None), ("23", "印刷和记录媒介复制业", None),
+    ("24", "文教、工美、体育和娱乐用品制造业", None), ("25", "石油、煤炭及其他燃料加工业", None),
+    ("26", "化学原料和化学制品制造业", _M), ("27", "医药制造业", None), ("28", "化学纤维制造业", _M),
+    ("29", "橡胶和塑料制品业", _M), ("30", "非金属矿物制品业", _M), ("31", "黑色金属冶炼和压延加工业", _M),
+    ("32", "有色金属冶炼和压延加工业", _M), ("33", "金属制品业", None), ("34", "通用设备制造业", None),
+    ("35", "专用设备制造业", None), ("36", "汽车制造业", _A), ("37", "铁路、船舶、航空航天和其他运输设备制造业", _R),
+    ("38", "电气机械和器材制造业", None), ("39", "计算机、通信和其他电子设备制造业", _E), ("40", "仪器仪表制造业", None),
+    ("41", "其他制造业", None), ("42", "废弃资源综合利用业", None), ("43", "金属制品、机械和设备修理业", None),
+    ("D", "电力、热力、燃气及水生产和供应业", None),
+    ("44", "电力、热力生产和供应业", _N), ("45", "燃气生产和供应业", None), ("46", "水的生产和供应业", None),
+    ("E", "建筑业", None),
+    ("47", "房屋建筑业", None), ("48", "土木工程建筑业", None), ("49", "建筑安装业", None),
+    ("50", "建筑装饰、装修和其他建筑业", None),
+    ("F", "批发和零售业", None),
+    ("51", "批发业", None), ("52", "零售业", None),
+    ("G", "交通运输、仓储和邮政业", None),
+    ("53", "铁路运输业", None), ("54", "道路运输业", None), ("55", "水上运输业", None), ("56", "航空运输业", None),
+    ("57", "管道运输业", None), ("58", "多式联运和运输代理业", _S), ("59", "装卸搬运和仓储业", _S), ("60", "邮政业", _S),
+    ("H", "住宿和餐饮业", None),
+    ("61", "住宿业", None), ("62", "餐饮业", None),
+    ("I", "信息传输、软件和信息技术服务业", _E),
+    ("63", "电信、广播电视和卫星传输服务", _E), ("64", "互联网和相关服务", _E), ("65", "软件和信息技术服务业", _E),
+    ("J", "金融业", _S),
+    ("66", "货币金融服务", _S), ("67", "资本市场服务", _S), ("68", "保险业", _S), ("69", "其他金融业", _S),
+    ("K", "房地产业", None),
+    ("70", "房地产业", None),
+    ("L", "租赁和商务服务业", _S),
+    ("71", "租赁业", _S), ("72", "商务服务业", _S),
+    ("M", "科学研究和技术服务业", _S),
+    ("73", "研究和试验发展", _S), ("74", "专业技术服务业", _S), ("75", "科技推广和应用服务业", _S),
+    ("N", "水利、环境和公共设施管理业", None),
+    ("76", "水利管理业", None), ("77", "生态保护和环境治理业", None), ("78", "公共设施管理业", None),
+    ("79", "土地管理业", None),
+    ("O", "居民服务、修理和其他服务业", None),
+    ("80", "居民服务业", None), ("81", "机动车、电子产品和日用产品修理业", None), ("82", "其他服务业", None),
+    ("P", "教育", None),
+    ("83", "教育", None),
+    ("Q", "卫生和社会工作", None),
+    ("84", "卫生", None), ("85", "社会工作", None),
+    ("R", "文化、体育和娱乐业", None),
+    ("86", "新闻和出版业", None), ("87", "广播、电视、电影和录音制作业", None), ("88", "文化艺术业", None),
+    ("89", "体育", None), ("90", "娱乐业", None),
+    ("S", "公共管理、社会保障和社会组织", None),
+    ("91", "中国共产党机关", None), ("92", "国家机构", None), ("93", "人民政协、民主党派", None), ("94", "社会保障", None),
+    ("95", "群众团体、社会团体和其他成员组织", None), ("96", "基层群众自治组织及其他组织", None),
+    ("T", "国际组织", None),
+    ("97", "国际组织", None),
+)
+
+
+def _national_words(group: str) -> tuple[str, ...]:
+    """How lists write the entries of NATIONAL_INDUSTRIES placed in `group` (`other`: those placed in
+    none): the name, the code, and the two together — 65, I65, 软件和信息技术服务业, I65 软件和信息技术服务业,
+    65软件和信息技术服务业, 软件和信息技术服务业(65), 软件和信息技术服务业（I65）."""
+    words: list[str] = []
+    section = ""
+    for code, name, placed in NATIONAL_INDUSTRIES:
+        if code.isalpha():
+            section = code
+        if (placed or "other") != group:
+            continue
+        codes = (code,) if code.isalpha() else (code, section + code)
+        words += [name, *codes]
+        for written in codes:
+            words += [f"{written} {name}", f"{written}{name}", f"{name}({written})", f"{name}（{written}）"]
+    return tuple(words)
+
+
 INDUSTRY = Enumeration(
     "industry",
     (
-        Choice("automotive_nev", "汽车及新能源汽车", "Automotive & NEV"),
-        Choice("rail_aviation", "轨道交通及通用航空", "Rail transit & general aviation"),
-        Choice("electronic_info", "电子信息", "Electronic information"),
-        Choice("new_materials", "新材料", "New materials"),
-        Choice("new_energy", "新能源", "New energy"),
-        Choice("modern_services", "现代服务业", "Modern services"),
-        Choice("other", "其他", "Other"),
+        Choice("automotive_nev", "汽车及新能源汽车", "Automotive & NEV", aliases=_national_words(_A)),
+        Choice("rail_aviation", "轨道交通及通用航空", "Rail transit & general aviation", aliases=_national_words(_R)),
+        Choice("electronic_info", "电子信息", "Electronic information", aliases=_national_words(_E)),
+        Choice("new_materials", "新材料", "New materials", aliases=_national_words(_M)),
+        Choice("new_energy", "新能源", "New energy", aliases=_national_words(_N)),
+        Choice("modern_services", "现代服务业", "Modern services", aliases=_national_words(_S)),
+        Choice("other", "其他", "Other", aliases=_national_words("other")),
     ),
 )
 TENANT_STATUS = Enumeration(
@@ -450,8 +537,9 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 __all__ = [
     "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_FIELDS", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
-    "CLEAR_WORD", "CLEAR_WORDS", "COUNT_KEYS", "DERIVED_FIELDS", "FOUNDER_TYPE", "HEADCOUNT_KEYS", "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT",
-    "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "CLEAR_WORD", "CLEAR_WORDS", "COUNT_KEYS", "DERIVED_FIELDS", "FOUNDER_TYPE", "HEADCOUNT_KEYS",
+    "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
+    "NATIONAL_INDUSTRIES",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",
     "TENANT_STATUS", "Choice", "Enumeration", "Field", "deadline_label", "field_named", "says_clear",
 ]

@@ -41,7 +41,7 @@ async def _bad_file(closed_year: int) -> tuple[bytes, dict]:
             ["企业名单"],
             TENANT_HEADERS,
             [bad_uscc, "校验位错", "其他", "在孵", "2016-01-01"],  # row 3: A uscc_checksum
-            [good, "好企业", "采矿业", "在孵", "2016-13-01"],  # row 4: C not_a_choice, E date_format
+            [good, "好企业", "矿业", "在孵", "2016-13-01"],  # row 4: C not_a_choice, E date_format
             [new_uscc(), None, "其他", "在孵", None],  # row 5: B required
         ],
         "知识产权": [

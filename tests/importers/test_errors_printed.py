@@ -27,7 +27,7 @@ MOST_PAGES = 5
 
 def _rows() -> list[list]:
     return [
-        [new_uscc(), f"打印测试企业{n}", "采矿业" if n % BAD_EVERY == 0 else "其他", "在孵", "2016-01-01"]
+        [new_uscc(), f"打印测试企业{n}", "矿业" if n % BAD_EVERY == 0 else "其他", "在孵", "2016-01-01"]
         for n in range(ROWS)
     ]
 

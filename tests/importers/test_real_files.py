@@ -118,7 +118,7 @@ async def test_registration_list_without_industry_or_status_imports_with_default
         REGISTRATION_HEADERS,
         [1, "示例甲科技有限公司", a, "张三", "500万元", "2014-05-06", "2016-03-01", "存续", "0731-1234567", "否", None, "软件和信息技术服务业"],
         [2, "示例乙科技有限公司", b, "李四", "100万元", "N/A", "2015年10月8日", "在业", "-", "是", "2017-06-30", "电子信息"],
-        [3, "示例丙科技有限公司", c, "王五", "50万元", "2013/3/4", "2016-05-01", "注销", "—", "否", "2017-01-15", "软件和信息技术服务业"],
+        [3, "示例丙科技有限公司", c, "王五", "50万元", "2013/3/4", "2016-05-01", "注销", "—", "否", "2017-01-15", "医药制造业"],
         [4, "示例丁科技有限公司", d, "赵六", "80万元", "2015.1.2", "2016-07-01", None, "/", "否", "2017-02-01"],
         [5, "示例戊科技有限公司", "-", "钱七", "30万元", "2016-01-01", "2016-08-01", "存续", "无", "否", None],
         ["填表人：孙八", None, None, None, None, None, None, None, "联系电话：0731-0000000"],
@@ -133,10 +133,10 @@ async def test_registration_list_without_industry_or_status_imports_with_default
     assert report.status == "applied", report.errors
     assert report.sheets["tenants"] == {"created": 4, "updated": 0, "unchanged": 0, "cleared": 0}
     warnings = _codes(report)
-    assert "第 3, 5–6 行" in warnings["industry_needs_classification"]["message"]
+    assert "第 5–6 行" in warnings["industry_needs_classification"]["message"]
     assert (warnings["trade_not_an_industry_group"]["column"], warnings["trade_not_an_industry_group"]["value"]) == (
-        "L", "软件和信息技术服务业")
-    assert "第 3, 5 行" in warnings["trade_not_an_industry_group"]["message"]
+        "L", "医药制造业")
+    assert "第 5 行" in warnings["trade_not_an_industry_group"]["message"]
     assert "第 3 行" in warnings["status_default_incubating"]["message"]
     assert "第 6 行" in warnings["status_default_left"]["message"]
     assert warnings["note_row"]["row"] == 7
@@ -145,7 +145,8 @@ async def test_registration_list_without_industry_or_status_imports_with_default
     assert not [w for w in report.to_json()["warnings"] if w["code"] == "unknown_column"]
 
     stored = {uscc: await tenants.fetch(uscc) for uscc in (a, b, c, d)}
-    assert [stored[u]["industry"] for u in (a, b, c, d)] == ["other", "electronic_info", "other", "other"]
+    # 软件和信息技术服务业 (GB/T 4754 division 65) is electronic information; 医药制造业 is in no park group.
+    assert [stored[u]["industry"] for u in (a, b, c, d)] == ["electronic_info", "electronic_info", "other", "other"]
     assert [stored[u]["status"] for u in (a, b, c, d)] == ["incubating", "graduated", "left", "left"]
     assert (stored[a]["founded_on"], stored[a]["contact_phone"]) == (date(2014, 5, 6), "0731-1234567")
     assert (stored[b]["founded_on"], stored[b]["contact_phone"], stored[b]["moved_out_on"]) == (

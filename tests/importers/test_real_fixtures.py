@@ -146,6 +146,9 @@ async def test_cnipa_inventions_dry_run_then_apply_through_the_api(as_role, empt
     # 发明专利申请公布后的撤回, and a grant whose day is its status's day.
     assert items["201510944330.0"]["status"] == "withdrawn"
     assert (items["201610075220.X"]["status"], items["201610075220.X"]["granted_on"]) == ("valid", date(2017, 3, 15))
+    # The export's title markup (row 5: Al<sub>7</sub>O<sub>3</sub>N<sub>5</sub>) is stored as plain text.
+    title = await IPItem.select(IPItem.title).where(IPItem.number == "201710007248.4").first().run()
+    assert title == {"title": "一种Al7O3N5结合刚玉质复合耐火材料的制备方法"}
 
     again = await manager.post("/imports", files=upload)
     assert again.status_code == 201 and again.json()["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 40, "cleared": 0}

@@ -1,8 +1,15 @@
 import pytest
 
-from registry.identifiers import InvalidIdentifier
-from registry.ip_numbers import cnipa_check_char, kind_of_patent_number, make_patent_number, normalise_ip_number
+from registry.identifiers import InvalidIdentifier, refuse_scientific
+from registry.ip_numbers import (
+    cnipa_check_char,
+    kind_of_patent_number,
+    make_patent_number,
+    normalise_ip_number,
+    with_check_char,
+)
 from registry.records import enum_code, says_nothing
+from registry.uscc import validate_uscc
 from registry.vocabulary import IP_KIND, IP_STATUS
 
 
@@ -162,3 +169,70 @@ def test_phrases_of_a_change_of_particulars_say_nothing_of_the_legal_state():
     assert not says_nothing(IP_STATUS, "授权")
     assert [enum_code(IP_KIND, word) for word in ("发明申请", "发明授权", "实用新型", "外观设计")] == [
         "invention", "invention", "utility_model", "design"]
+
+
+# Numbers as they come (SPEC §4): CNIPA's data-service forms, numbers without their check character,
+# numbers Excel turned into scientific notation.
+
+
+@pytest.mark.parametrize("text", ["CN:201710601862:A", "CN201710601862A", "cn 201710601862 a", "ＣＮ２０１７１０６０１８６２Ａ"])
+def test_cnipa_data_service_forms_are_read_with_their_check_character_computed(text):
+    assert normalise_ip_number("invention", text) == "201710601862.3"
+    assert kind_of_patent_number(text) == "invention"
+    assert with_check_char(text) == "201710601862.3"
+
+
+def test_data_service_forms_of_other_kinds_and_times():
+    utility = make_patent_number(2016, 2, 345678)
+    assert normalise_ip_number("utility_model", f"CN:{utility[:12]}:U") == utility
+    assert normalise_ip_number("invention", "CN95115608A") == "95115608.X"
+    # Filed before 1989: no check character then, none now.
+    assert normalise_ip_number("invention", "CN85102475A") == "85102475"
+    assert with_check_char("CN85102475A") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("201710601862", "201710601862.3"),  # 12 digits: October 2003 on
+    ("CN201710601862", "201710601862.3"),
+    ("201710601862.", "201710601862.3"),
+    ("95115608", "95115608.X"),  # 8 digits filed 1989-2003
+    ("ZL 0312 3456", f"03123456.{cnipa_check_char('03123456')}"),
+])
+def test_a_number_without_its_check_character_has_it_computed_for_the_importer(text, expected):
+    assert with_check_char(text) == expected
+    assert kind_of_patent_number(text) == kind_of_patent_number(expected)
+    # The API asks for the number as issued.
+    with pytest.raises(InvalidIdentifier, match="check character"):
+        normalise_ip_number("invention" if expected[4 if len(expected) > 10 else 2] in "18" else "utility_model", text)
+
+
+@pytest.mark.parametrize("text", [
+    "201710601862.3",  # carries its check character
+    "85102475",  # filed before 1989: none to compute
+    "199910601862",  # a 12-digit number from before October 2003 is no number
+    "88123456",  # 8 digits of 1988: before check characters
+    "20171060186",  # 11 digits
+    "201750601862",  # type digit 5 names no patent kind
+    "2.0121E+12",
+    "1234567",  # a trademark
+])
+def test_what_needs_no_check_character_or_is_no_application_number_gets_none(text):
+    assert with_check_char(text) is None
+
+
+@pytest.mark.parametrize("text", ["2.0121E+12", "2.01711E+12", "２．０１２１Ｅ＋１２", " 2.0121e+12 ", "9.14302E+17"])
+def test_a_number_excel_turned_into_scientific_notation_is_refused_saying_so(text):
+    for kind in ("invention", "utility_model", "trademark"):
+        with pytest.raises(InvalidIdentifier) as caught:
+            normalise_ip_number(kind, text)
+        assert caught.value.code == "excel_scientific"
+        assert "Excel" in caught.value.message and "文本" in caught.value.message and "as Text" in caught.value.message
+    with pytest.raises(InvalidIdentifier) as caught:
+        validate_uscc(text)
+    assert caught.value.code == "excel_scientific"
+
+
+def test_identifiers_with_an_e_but_no_exponent_sign_are_not_taken_for_scientific_notation():
+    refuse_scientific("2017SR123456")
+    refuse_scientific("91430211E1234567X")  # not a USCC either, but not Excel's doing
+    refuse_scientific("CNA20150123.4")
