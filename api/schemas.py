@@ -230,16 +230,17 @@ class FeePayment(Body):
 
 class Fee(Struct):
     """A paid patent year. `scheduled_fee` is CNIPA's fee for the year, `late_fee` what the schedule
-    adds for paying on `paid_on` (due by `due_on`); `amount` is what was recorded as paid."""
+    adds for paying on `paid_on` (due by `due_on`); `amount` is what was recorded as paid. `due_on` and
+    `late_fee` are null while the item's filing date is not recorded (they are counted from it)."""
 
     ip_id: int
     uscc: str
     patent_year: int
     paid_on: date
     amount: Yuan
-    due_on: date
+    due_on: date | None
     scheduled_fee: Yuan
-    late_fee: Yuan
+    late_fee: Yuan | None
     version: int
 
 

@@ -29,6 +29,7 @@ from registry.actor import Actor
 from registry.db import read_transaction, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from registry.permissions import Action
+from registry.records import CONTROL_CHARACTERS
 from registry.services import bulk, deadlines, import_batches
 from registry.services.listing import Page
 from registry.settings import settings
@@ -220,7 +221,9 @@ class _Invalid(Exception):
 
 def _read(filename: str, content: bytes) -> tuple[str, list[SheetRows], Issues]:
     """The file's cleaned sheets (CPU work: run in a thread); ImportRefused for files not read at all."""
-    filename = re.split(r"[\\/]", filename)[-1][:255] or "upload"  # browsers may send a client-side path
+    filename = re.split(r"[\\/]", filename)[-1]  # browsers may send a client-side path
+    # A control character is no part of a name (PostgreSQL cannot store NUL; the rest print as nothing).
+    filename = re.sub(f"[{CONTROL_CHARACTERS}]", "", filename)[:255].strip() or "upload"
     fmt = inspect(filename, content)
     issues = Issues()
     return filename, read_file(fmt, filename, content, issues), issues

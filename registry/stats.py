@@ -28,8 +28,10 @@ from decimal import Decimal
 from typing import Any
 
 from registry.db import fetch, parallel_scans, together
+from registry.errors import FieldError, ValidationFailed
 from registry.money import format_yuan
 from registry.periods import Period
+from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
 
@@ -534,6 +536,10 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     first day to that day. The previous figures are those of the same period a year earlier,
     taken the same way.
     """
+    if as_of is not None and not EARLIEST_DAY <= as_of <= latest_day():
+        raise ValidationFailed("日期无效 / invalid date", [FieldError(
+            "as_of", "date_range", f"as_of 应在 {EARLIEST_DAY} 至 {latest_day()} 之间 / as_of must lie between "
+            f"{EARLIEST_DAY} and a year from today ({latest_day()})")])
     day = as_of or period.end
     until = min(day, period.end)
     previous = period.same_period_last_year()

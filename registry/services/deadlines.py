@@ -43,7 +43,9 @@ from registry.vocabulary import FEE_FIELDS, IP_KIND
 
 
 def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
-    due = fee_due_on(item["filed_on"], fee["patent_year"])
+    """A paid year as shown; its due date and late fee are counted from the filing date, so an item
+    whose filing date was cleared shows neither."""
+    due = fee_due_on(item["filed_on"], fee["patent_year"]) if item["filed_on"] else None
     scheduled = annual_fee(item["kind"], fee["patent_year"])
     return {
         "ip_id": item["id"],
@@ -53,7 +55,7 @@ def _fee_out(item: Mapping[str, Any], fee: Mapping[str, Any]) -> dict[str, Any]:
         "amount": fee["amount"],
         "due_on": due,
         "scheduled_fee": scheduled,
-        "late_fee": late_fee(scheduled, due, fee["paid_on"]),
+        "late_fee": late_fee(scheduled, due, fee["paid_on"]) if due else None,
         "version": fee["version"],
     }
 

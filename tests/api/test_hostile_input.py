@@ -155,3 +155,41 @@ async def test_options_on_a_guarded_path_is_no_server_error(manager, path):
 @pytest.mark.parametrize("action", ["close", "reopen"])
 async def test_a_year_beyond_any_period_is_refused_when_closing_or_reopening(admin, action):
     assert field_errors(await admin.post(f"/periods/26919231039481241600/{action}")) == {"year": "period_year"}
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x07"])
+async def test_a_control_character_in_an_uploaded_files_name_is_dropped(manager, character):
+    """A NUL in a multipart filename was a PostgreSQL 500 on upload, a BEL one in errors.xlsx."""
+    content = "统一社会信用代码,企业名称\n91430211MA4L00000X,坏代码企业\n".encode()
+    # Written by hand: httpx would escape the character, as browsers mostly do; a hostile client does not.
+    body = (b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="' + f"坏{character}名.csv".encode()
+            + b'"\r\nContent-Type: text/csv\r\n\r\n' + content + b"\r\n--b0undary--\r\n")
+    response = await manager.post("/imports?dry_run=true", content=body,
+                                  headers={"Content-Type": "multipart/form-data; boundary=b0undary"})
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["file"]["name"] == "坏名.csv"
+    marked = await manager.get(f"/imports/{body['id']}/errors.xlsx")
+    assert marked.status_code == 200, marked.text
+
+
+async def test_the_fees_of_an_item_whose_filing_date_was_cleared_are_listed_without_a_due_date(tenant_pair):
+    from tests.api.factories import make_ip
+
+    own, _, client = tenant_pair
+    item = await make_ip(own["uscc"], filed_on="2015-03-01", granted_on="2017-05-01")
+    paid = await client.put(f"/ip/{item['id']}/fees/3", json={"paid_on": "2017-02-20", "amount": "900.00"})
+    assert paid.status_code in (200, 201), paid.text
+    cleared = await client.patch(f"/ip/{item['id']}", json={"filed_on": None, "granted_on": None, "status": "pending"})
+    assert cleared.status_code == 200, cleared.text
+    fees = await client.get(f"/ip/{item['id']}/fees")
+    assert fees.status_code == 200, fees.text
+    assert [(f["patent_year"], f["due_on"], f["late_fee"], f["amount"]) for f in fees.json()] == [
+        (3, None, None, "900.00")]
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "1899-12-31", "9999-12-31"])
+async def test_an_as_of_day_outside_the_registrys_dates_is_a_422(statistician, as_of):
+    for path in ("/stats/2016", "/exports/statistics/2016.xlsx"):
+        response = await statistician.get(path, params={"as_of": as_of})
+        assert field_errors(response) == {"as_of": "date_range"}, (path, response.text)
