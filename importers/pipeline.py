@@ -296,7 +296,7 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
             await deadlines.apply_fees(importer, plans["fees"])
     except _Invalid:
         return await _record(actor, batch, "invalid", planned, issues, order, content)
-    except PlanChanged:
+    except (PlanChanged, import_batches.AlreadyApplied):
         raise
     except Conflict as conflict:
         issues.error(None, None, None, None, "conflict", conflict.detail)

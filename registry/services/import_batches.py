@@ -13,6 +13,7 @@ from typing import Any
 from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
+from registry.errors import Conflict
 from registry.identifiers import is_row_id
 from registry.permissions import Action
 from registry.services.listing import Page, listing
@@ -73,14 +74,24 @@ async def record_batch(
     return batch_id
 
 
+class AlreadyApplied(Conflict):
+    def __init__(self, dry_run_id: int) -> None:
+        super().__init__(f"此试导入已应用过，不再重复应用 / dry run {dry_run_id} has been applied already; it is "
+                         "applied at most once")
+
+
 async def mark_applied(actor: Actor, dry_run_id: int, batch_id: int) -> None:
     """The dry run `dry_run_id` was applied as batch `batch_id`: it names it, and lets go of its file
-    (applied, it is not kept twice)."""
+    (applied, it is not kept twice). AlreadyApplied when another apply named it first: checked by the
+    write itself, so of any number of applies at once one wins (PostgreSQL: the row's lock orders
+    them and the loser finds the column set; SQLite: one writer at a time)."""
     actor.require(Action.IMPORT)
     async with write_transaction():
-        await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None}).where(
-            ImportBatch.id == dry_run_id
-        ).run()
+        marked = await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None}).where(
+            (ImportBatch.id == dry_run_id) & ImportBatch.applied_batch.is_null()
+        ).returning(ImportBatch.id).run()
+        if not marked:
+            raise AlreadyApplied(dry_run_id)
         await audit.record(actor, "update", "import", str(dry_run_id), None, {"applied_batch": None},
                            {"applied_batch": batch_id})
 

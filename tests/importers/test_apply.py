@@ -128,3 +128,26 @@ async def test_the_history_lists_batches_newest_first_and_by_status(manager):
     dry_runs = (await manager.get("/imports", params={"status": "dry_run", "limit": 500})).json()["items"]
     assert first["id"] in [b["id"] for b in dry_runs] and {b["status"] for b in dry_runs} == {"dry_run"}
     assert field_errors(await manager.get("/imports", params={"status": "done"})) == {"status": "not_a_choice"}
+
+
+@pytest.mark.parametrize("rows", ["new", "unchanged"])
+async def test_twenty_applies_at_once_apply_a_dry_run_once(manager, rows):
+    """The at-most-once check is made by the write that names the applying batch, inside its
+    transaction: of 20 parallel applies, one answers 201 and the rest 409, and one batch is applied."""
+    import asyncio
+
+    from registry.tables import ImportBatch
+
+    stored = await make_tenant()
+    uscc = new_uscc()
+    row = ([uscc, "并发应用企业", "电子信息", "在孵", "2017/3/5"] if rows == "new" else
+           [stored["uscc"], stored["name"], "电子信息", "在孵", "2016-03-01"])
+    dry = await _dry_run(manager, row)
+    answers = await asyncio.gather(*(manager.post(f"/imports/{dry['id']}/apply") for _ in range(20)))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 19, [a.text for a in answers if a.status_code >= 500]
+    for refused in (a for a in answers if a.status_code == 409):
+        assert_problem(refused, 409)
+    applied = await ImportBatch.select(ImportBatch.id).where(
+        (ImportBatch.status == "applied") & (ImportBatch.sha256 == dry["file"]["sha256"])).run()
+    assert len(applied) == 1
+    assert (await manager.get(f"/imports/{dry['id']}")).json()["applied_as"] == applied[0]["id"]
