@@ -75,8 +75,30 @@ async def _check_role(actor: Actor, role: object, tenant_uscc: object, lock: boo
 _fetch = KeyedLookup(Account, COLUMNS, Account.username)
 
 
+# Actors that are no account: the operator at the machine (`park users add`), the demo loader, the system.
+_NOT_ACCOUNTS = frozenset(("cli", "demo", "system"))
+
+
+async def _still_entitled(actor: Actor, *others: str) -> None:
+    """Inside an account write: lock the acting account's row with the rows it changes (in username
+    order, so two admins changing each other at once wait instead of deadlocking) and check that it is
+    still active in the role it acted in. Two admins demoting each other at once would otherwise each
+    pass the check their token made, and leave the park without an admin."""
+    names = sorted({actor.username, *others})
+    rows = await for_update(Account.select(Account.username, Account.role, Account.active).where(
+        Account.username.is_in(names)).order_by(Account.username)).run()
+    mine = next((row for row in rows if row["username"] == actor.username), None)
+    if mine is None and actor.source in _NOT_ACCOUNTS:
+        return
+    if mine is None or not mine["active"] or mine["role"] != actor.role:
+        raise Forbidden("您的账号刚被修改，无权执行此操作；请重新登录 / your account has just changed and may no "
+                        "longer do this; sign in again")
+
+
 async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:
     actor.require(Action.MANAGE_ACCOUNTS)
+    if lock:
+        await _still_entitled(actor, username)
     row = await _fetch(username, lock)
     if row is None or (row["role"] != "tenant" and not actor.may(Action.MANAGE_STAFF_ACCOUNTS)):
         raise NotFound(_NOT_FOUND)
@@ -123,6 +145,7 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
         "active": bool(data.get("active", True)),
     }
     async with write_transaction():
+        await _still_entitled(actor)
         if await Account.exists().where(Account.username == username).run():
             raise Conflict(f"账号 {username} 已存在 / account {username} already exists")
         if record["tenant_uscc"] and not await _tenant_registered(record["tenant_uscc"], lock=True):

@@ -188,3 +188,24 @@ async def test_account_changes_never_put_a_password_in_the_audit_trail(admin):
     assert [e["action"] for e in mine] == ["delete", "update", "create"]
     text = str(mine)
     assert PASSWORD not in text and "another-password-1" not in text and "pbkdf2" not in text.lower()
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(as_role):
+    """Each admin's right is checked again inside the write, with both rows locked in one order: of two
+    crossing demotions one wins and the other is refused, in every one of ten pairs at once."""
+    import asyncio
+
+    from registry.tables import Account
+
+    pairs = [(await as_role("admin"), await as_role("admin")) for _ in range(10)]
+
+    async def demote(by, whom) -> int:
+        response = await by.patch(f"/users/{whom.username}", json={"role": "manager"})
+        return response.status_code
+
+    statuses = await asyncio.gather(*(demote(a, b) for a, b in pairs), *(demote(b, a) for a, b in pairs))
+    assert all(status in (200, 401, 403) for status in statuses), statuses
+    for a, b in pairs:
+        roles = {row["username"]: row["role"] for row in await Account.select(Account.username, Account.role).where(
+            Account.username.is_in([a.username, b.username])).run()}
+        assert sorted(roles.values()) == ["admin", "manager"], roles
