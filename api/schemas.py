@@ -367,6 +367,7 @@ class ImportCounts(Struct):
     created: int
     updated: int
     unchanged: int
+    skipped: int  # data rows passed over (total, note, sample rows, data only in columns not imported)
 
 
 # One member per sheet an import reads (the vocabulary's SHEETS).

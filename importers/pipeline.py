@@ -87,7 +87,12 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
             issues.warn(grid.name, None, None, layout.sheet_unit, "sheet_unit",
                         f"未注明单位的金额列按“单位：{layout.sheet_unit}”读取 / money columns without their own "
                         f"unit read in {layout.sheet_unit}, as the note above the header says")
+        skipped = issues.skipped.get(layout.kind, 0)
         rows = read_rows(grid, layout, issues)
+        if not rows.records and not rows.broken and issues.skipped.get(layout.kind, 0) == skipped:
+            issues.warn(grid.name, header_row, None, None, "sheet_empty",
+                        f"工作表“{grid.name}”有表头但没有数据行，无可导入 / sheet {grid.name!r} has headers but no data "
+                        "rows; nothing to import")
         missing = layout.missing_keys()
         for keys in missing:
             fields = SHEETS[layout.kind][2] + IMPORT_ONLY_FIELDS[layout.kind]
@@ -95,8 +100,9 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
             issues.error(grid.name, header_row, None, None, "missing_column",
                          f"缺少“{'”或“'.join(f.zh for f in named)}”列（每行必填）/ the {' or '.join(f.en for f in named)} "
                          "column is missing; every row needs it")
-        if not missing:
-            sheets.append(rows)
+        # Kept even when it lacks a key column (the error above stops the file): its rows are still
+        # planned, so every cell that can be checked without that column is checked in this pass.
+        sheets.append(rows)
     if not sheets and not issues.errors:
         raise ImportRefused(422, "no_sheets", _unplaced(seen))
     return sheets
@@ -146,6 +152,8 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> dict[str, bulk.Plan]:
         _report_problems(kind, batches[kind], kind_plan.problems, issues, missing)
     for (name, kind, key), rows in missing.items():
         sheet = next(sheet for sheet in sheets if sheet.name == name)
+        if any(key in keys for keys in sheet.layout.missing_keys()):
+            continue  # a key column: said once for the sheet when it was read
         field = field_named(SHEETS[kind][2], key)
         issues.error(name, sheet.layout.header_row + 1, None, None, "missing_column",
                      f"缺少“{field.zh}”列（新记录必填，涉及 {len(rows)} 行，首行为第 {min(rows)} 行）/ the "
@@ -270,7 +278,7 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
             plans = await plan(sheets, issues)
             if shown is not None and (issues.errors or plan_digest(plans) != shown.plan_digest):
                 errors, _ = issues.listed()
-                raise PlanChanged(shown.sheets, _counts(plans), _sorted(errors, order))
+                raise PlanChanged(shown.sheets, _counts(plans, issues), _sorted(errors, order))
             if issues.errors:
                 raise _Invalid
             batch_id = await _insert(actor, batch, "applied", plans, issues, order, None)
@@ -308,15 +316,22 @@ def plan_digest(plans: dict[str, bulk.Plan]) -> str:
     return digest.hexdigest()
 
 
-def _counts(plans: dict[str, bulk.Plan]) -> dict[str, dict[str, int]]:
-    return empty_counts() | {kind: kind_plan.counts.as_dict() for kind, kind_plan in plans.items()}
+def _counts(plans: dict[str, bulk.Plan], issues: Issues) -> dict[str, dict[str, int]]:
+    """Per kind: records created, updated, unchanged, and data rows skipped (total, note, sample rows…),
+    which add up to the kind's data rows."""
+    counts = empty_counts()
+    for kind, kind_plan in plans.items():
+        counts[kind] |= kind_plan.counts.as_dict()
+    for kind, skipped in issues.skipped.items():
+        counts[kind]["skipped"] = skipped
+    return counts
 
 
 async def _insert(actor: Actor, batch: dict, status: str, plans: dict[str, bulk.Plan], issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> int:
     errors, warnings = issues.listed()
     return await import_batches.record_batch(
-        actor, **batch, status=status, counts=_counts(plans), errors=_sorted(errors, order),
+        actor, **batch, status=status, counts=_counts(plans, issues), errors=_sorted(errors, order),
         warnings=_sorted(warnings, order), content=content, plan_digest=plan_digest(plans),
     )
 
@@ -333,9 +348,17 @@ async def _fetch_report(batch_id: int) -> ImportReport:
     return _report_of(row)
 
 
+def _stored_counts(stored: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """A batch's counts, every count of every kind present (batches recorded before `skipped` lack it)."""
+    counts = empty_counts()
+    for kind, kind_counts in stored.items():
+        counts[kind] = counts.get(kind, {}) | kind_counts
+    return counts
+
+
 def _report_of(row: dict[str, Any]) -> ImportReport:
     return ImportReport(
-        id=row["id"], status=row["status"], sheets=empty_counts() | row["counts"], errors=row["errors"],
+        id=row["id"], status=row["status"], sheets=_stored_counts(row["counts"]), errors=row["errors"],
         warnings=row["warnings"], filename=row["filename"], sha256=row["sha256"], size=row["size"],
         dry_run=row["dry_run"], created_at=row["created_at"], created_by=row["username"],
         plan_digest=row["plan_digest"], applied_as=row["applied_batch"],

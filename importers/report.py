@@ -50,6 +50,19 @@ class _Group:
     zh: str
     en: str
     rows: list[int] = field(default_factory=list)
+    # Rows told apart by what the rule made of each (invention, utility model…): (zh, en) -> rows.
+    parts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def said(self) -> tuple[str, str]:
+        """The message with its rows: each part with its own count and rows, or all rows at once."""
+        if not self.parts:
+            count, rows = len(set(self.rows)), row_ranges(self.rows)
+            return f"{self.zh}（{count:,} 行：第 {rows} 行）", f"{self.en} ({count:,} rows: {rows})"
+        zh = "；".join(f"{label} {len(set(rows)):,} 行（第 {row_ranges(rows)} 行）"
+                      for (label, _), rows in self.parts.items())
+        en = "; ".join(f"{label}: {len(set(rows)):,} rows ({row_ranges(rows)})"
+                       for (_, label), rows in self.parts.items())
+        return f"{self.zh}：{zh}", f"{self.en}: {en}"
 
 
 @dataclass
@@ -58,15 +71,27 @@ class Issues:
     warnings: list[Issue] = field(default_factory=list)
     unlisted_errors: int = 0
     unlisted_warnings: int = 0
-    # One warning for many rows (a default used, a phrase passed over): (sheet, code, value) -> rows.
-    groups: dict[tuple[str | None, str, str | None], _Group] = field(default_factory=dict)
+    # One warning for many rows (a default used, a phrase passed over): (sheet, code, value, message) -> rows.
+    groups: dict[tuple[str | None, str, str | None, str, str], _Group] = field(default_factory=dict)
+    # Data rows of each kind that were read and passed over (total, note, sample rows, rows with data only
+    # in columns not imported), so that a sheet's counts add up to its data rows.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def warn_rows(self, sheet: str | None, row: int, column: str | None, value: str | None, code: str,
-                  zh: str, en: str) -> None:
+                  zh: str, en: str, part: tuple[str, str] | None = None) -> None:
         """A warning said once for every row it covers, naming them: `zh` and `en` are completed with
-        the rows."""
-        group = self.groups.setdefault((sheet, code, value), _Group(column, value, zh, en))
+        the rows. Rows of one rule that differ in what it made of them give `part` (zh, en), e.g. the
+        kind read from each number: the one warning then counts and names the rows of each part.
+
+        Rows are grouped by their message too, so a message can never speak for rows it does not fit."""
+        group = self.groups.setdefault((sheet, code, value, zh, en), _Group(column, value, zh, en))
         group.rows.append(row)
+        if part is not None:
+            group.parts.setdefault(part, []).append(row)
+
+    def skip(self, kind: str) -> None:
+        """A data row of `kind` passed over (its warning said why)."""
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
 
     def error(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
               message: str) -> None:
@@ -85,11 +110,9 @@ class Issues:
     def listed(self) -> tuple[list[Issue], list[Issue]]:
         """Errors and warnings, each closed by a note of how many more were found but not listed."""
         errors, warnings = list(self.errors), list(self.warnings)
-        for (sheet, code, _), group in self.groups.items():
-            rows = row_ranges(group.rows)
-            count = len(set(group.rows))
-            warnings.append(Issue(sheet, min(group.rows), group.column, group.value, code,
-                                  f"{group.zh}（{count} 行：第 {rows} 行）/ {group.en} ({count} rows: {rows})"))
+        for (sheet, code, *_), group in self.groups.items():
+            zh, en = group.said()
+            warnings.append(Issue(sheet, min(group.rows), group.column, group.value, code, f"{zh} / {en}"))
         if self.unlisted_errors:
             errors.append(Issue(None, None, None, None, "more_errors",
                                 f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "
@@ -103,7 +126,7 @@ class Issues:
 
 
 def empty_counts() -> dict[str, dict[str, int]]:
-    return {kind: {"created": 0, "updated": 0, "unchanged": 0} for kind in KINDS}
+    return {kind: {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0} for kind in KINDS}
 
 
 @dataclass
