@@ -112,7 +112,7 @@ class Issues:
         errors, warnings = list(self.errors), list(self.warnings)
         for (sheet, code, *_), group in self.groups.items():
             zh, en = group.said()
-            warnings.append(Issue(sheet, min(group.rows), group.column, group.value, code, f"{zh} / {en}"))
+            warnings.append(Issue(sheet, min(group.rows), group.column, group.value, code, f"{zh}/ {en}"))
         if self.unlisted_errors:
             errors.append(Issue(None, None, None, None, "more_errors",
                                 f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "
