@@ -35,7 +35,7 @@ from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
 
 # A kind of sheet in each language, for messages that say one language and then the other.
 _KIND_ZH = {"tenants": "企业", "ip": "知识产权", "reports": "经营数据", "fees": "年费缴纳"}
-_KIND_EN = {"tenants": "tenants", "ip": "IP items", "reports": "reports", "fees": "annual fees"}
+_KIND_EN = {"tenants": "a tenants", "ip": "an IP items", "reports": "a reports", "fees": "an annual fees"}
 _NOT_FOUND = "未找到该导入批次 / import batch not found"
 
 
@@ -63,7 +63,7 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         header_row = layout.header_row + 1
         if kind is None and fmt != "csv":
             issues.warn(grid.name, header_row, None, None, "sheet_kind_by_headers",
-                        f"按表头识别为{_KIND_ZH[layout.kind]}表 / read as a {_KIND_EN[layout.kind]} sheet "
+                        f"按表头识别为{_KIND_ZH[layout.kind]}表 / read as {_KIND_EN[layout.kind]} sheet "
                         "by its headers")
         for problem in layout.problems:
             issues.error(grid.name, header_row, column_letter(problem.index), problem.value, problem.code,
@@ -78,7 +78,7 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         for other in dict.fromkeys(kind for _, _, kind in layout.elsewhere):
             listed = ", ".join(f"{text} ({column_letter(index)})" for index, text, k in layout.elsewhere if k == other)
             issues.warn(grid.name, header_row, None, listed, "columns_of_another_sheet",
-                        f"这些列属于{_KIND_ZH[other]}表，本表不读取：{listed} / these columns belong on a "
+                        f"这些列属于{_KIND_ZH[other]}表，本表不读取：{listed} / these columns belong on "
                         f"{_KIND_EN[other]} sheet; not read here")
         if layout.period_title:
             issues.warn(grid.name, None, None, layout.period_title, "period_from_title",
