@@ -70,8 +70,25 @@ def _check_number(layout: Layout, record: dict[str, Any], row: int, sheet: str, 
     kind cannot be told is checked as a number — it must fit some kind's rules; a row of a sheet without
     an owner column is checked by its kind."""
     number, kind = record.get("number"), record.get("kind")
-    if number is None or (kind is not None and not layout.missing_keys()):
+    if number is not None and (kind is None or layout.missing_keys()):
+        _number_checked(kind, number, row, sheet, letters, issues)
+
+
+def check_set_aside(layout: Layout, record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str,
+                    letters: dict[str, str], issues: Issues, failed: set[str]) -> None:
+    """The number of an IP row set aside for another bad cell (`failed`: the fields in error), checked
+    now, so that its error comes in the same pass as the other cell's and not after it is fixed."""
+    written = raw.get("number")
+    if layout.kind != "ip" or "number" in failed or not isinstance(written, str) or not written.strip():
         return
+    number = written.strip()
+    kind = None if "kind" in failed else record.get("kind")
+    _number_checked(kind or kind_of_patent_number(number), number, row, sheet, letters, issues)
+
+
+def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters: dict[str, str],
+                    issues: Issues) -> None:
+    """An error at the number's cell unless it fits its kind's rules, or with no kind some kind's."""
     failure: InvalidIdentifier | None = None
     for candidate in (kind,) if kind is not None else _CHECKED_KINDS:
         try:

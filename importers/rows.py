@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importers.cells import cell_input, shown
-from importers.derived import complete_row
+from importers.derived import check_set_aside, complete_row
 from importers.grids import Grid
 from importers.headers import Layout, column_letter, fold
 from importers.report import Issues
@@ -157,6 +157,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             for error in sorted(errors, key=lambda e: positions[e.field]):
                 cell = row[positions[error.field]] if positions[error.field] < width else None
                 issues.error(grid.name, number, letters[error.field], shown(cell), error.code, error.message)
+            check_set_aside(layout, record, raw, number, grid.name, letters, issues, {e.field for e in errors})
             if record.get("uscc") is not None:
                 sheet.usccs.add(record["uscc"])
             sheet.broken.append((number, record))

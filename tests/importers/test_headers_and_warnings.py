@@ -83,6 +83,21 @@ async def test_a_row_with_a_bad_number_and_no_owner_column_shows_both_at_once(ma
     assert _errors(report) == [("知识产权", 1, None, "missing_column"), ("知识产权", 2, "C", "ip_number_checksum")]
 
 
+async def test_a_row_set_aside_for_another_bad_cell_still_has_its_number_checked(manager):
+    owner = await make_tenant()
+    number = patent(2016, 1)
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    rows = [["统一社会信用代码", "知识产权类型", "申请号", "名称", "申请日"],
+            [owner["uscc"], "发明专利", wrong, "一种装置", "2016-02-30"],
+            [owner["uscc"], "不明类型", "20171060186", "一种方法", "2016-02-01"],
+            [owner["uscc"], "实用新型", patent(2016, 2), "一种结构", "2016-02-31"]]
+    report = await run_import(manager, "专利.xlsx", xlsx({"知识产权": rows}), dry_run=True)
+    assert _errors(report) == [
+        ("知识产权", 2, "C", "ip_number_checksum"), ("知识产权", 2, "E", "date_format"),
+        ("知识产权", 3, "B", "not_a_choice"), ("知识产权", 3, "C", "ip_number_format"),
+        ("知识产权", 4, "E", "date_format")]
+
+
 # --- a warning over many rows tells each group apart --------------------------------------------------------
 
 
