@@ -368,6 +368,7 @@ class ImportCounts(Struct):
     created: int
     updated: int
     unchanged: int
+    skipped: int  # data rows passed over (total, note, sample rows, data only in columns not imported)
     cleared: int  # stored values the updates clear (cells saying （清空） / <clear>)
 
 

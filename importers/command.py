@@ -1,7 +1,8 @@
 """`park import FILE [--dry-run]`: the API's import pipeline from the command line.
 
-Exit status: 0 applied (or a clean dry run), 1 the file has errors (nothing written), 2 the input
-cannot be used at all (missing, too large, not a spreadsheet, hostile).
+Exit status: 0 applied (or a clean dry run), 1 the file has errors (nothing written) or nothing to
+import (no sheet it reads has a data row to import), 2 the input cannot be used at all (missing, too
+large, not a spreadsheet, hostile).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def print_report(report: ImportReport, out=sys.stdout) -> None:
     made = ("created", "updated") if report.status == "applied" else ("would create", "would update")
     for kind, counts in report.sheets.items():
         print(f"  {kind:8} {made[0]} {counts['created']:>7}  {made[1]} {counts['updated']:>7}  "
-              f"unchanged {counts['unchanged']:>7}", file=out)
+              f"unchanged {counts['unchanged']:>7}  skipped {counts.get('skipped', 0):>7}", file=out)
     if report.errors:
         print(f"错误 / errors ({len(report.errors)}):", file=out)
         for issue in report.errors:
@@ -83,7 +84,19 @@ def main_import(path: str, dry_run: bool) -> int:
         print(f"错误 / error: {error.detail}", file=sys.stderr)
         return 1
     print_report(report)
-    return 1 if report.status == "invalid" else 0
+    if report.status == "invalid":
+        return 1
+    if nothing_imported(report):
+        print("没有可导入的数据：所读工作表中没有可导入的数据行 / nothing to import: no sheet read has a data row to "
+              "import", file=sys.stderr)
+        return 1
+    return 0
+
+
+def nothing_imported(report: ImportReport) -> bool:
+    """A file read without errors of which no row makes or matches a record (empty sheets, only skipped
+    rows): a script running `park import` must not take it for a done import."""
+    return not any(counts[n] for counts in report.sheets.values() for n in ("created", "updated", "unchanged"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,9 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from importers.cells import shown
 from importers.headers import Layout, fold
 from importers.report import Issues
-from registry.ip_numbers import kind_of_patent_number, with_check_char
+from registry.identifiers import InvalidIdentifier
+from registry.ip_numbers import kind_of_patent_number, normalise_ip_number, with_check_char
 from registry.records import enum_code
 from registry.vocabulary import INDUSTRY, IP_KIND
 
@@ -45,6 +47,7 @@ def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], ro
     """Fill, in place, what the row leaves unsaid and the file's other columns tell."""
     if layout.kind == "ip":
         _complete_ip(record, raw, row, sheet, letters, issues)
+        _check_number(layout, record, row, sheet, letters, issues)
     elif layout.kind == "tenants":
         if record.pop("graduated", None) is True and record.get("status") is None:
             record["status"] = "graduated"
@@ -80,6 +83,51 @@ def _complete_industry(record: dict[str, Any], raw: dict[str, Any], row: int, sh
                        "trades outside the park's industry groups: new tenants are registered as other, to be "
                        "classified; stored tenants keep their group")
 
+# Kinds whose numbers have a grammar: a number whose kind cannot be told must fit one of them. (A plant
+# variety's number is kept as issued, so any text would pass for one.)
+_CHECKED_KINDS = tuple(code for code in IP_KIND.codes if code != "plant_variety")
+
+
+def _check_number(layout: Layout, record: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
+                  issues: Issues) -> None:
+    """The number of a row the plan will not check (SPEC §4: a missing column never hides a cell's
+    error): the plan checks a number by its kind only on rows with a kind and an owner. A row whose
+    kind cannot be told is checked as a number — it must fit some kind's rules; a row of a sheet without
+    an owner column is checked by its kind."""
+    number, kind = record.get("number"), record.get("kind")
+    if number is not None and (kind is None or layout.missing_keys()):
+        _number_checked(kind, number, row, sheet, letters, issues)
+
+
+def check_set_aside(layout: Layout, record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str,
+                    letters: dict[str, str], issues: Issues, failed: set[str]) -> None:
+    """The number of an IP row set aside for another bad cell (`failed`: the fields in error), checked
+    now, so that its error comes in the same pass as the other cell's and not after it is fixed."""
+    written = raw.get("number")
+    if layout.kind != "ip" or "number" in failed or not isinstance(written, str) or not written.strip():
+        return
+    number = written.strip()
+    kind = None if "kind" in failed else record.get("kind")
+    _number_checked(kind or kind_of_patent_number(number), number, row, sheet, letters, issues)
+
+
+def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters: dict[str, str],
+                    issues: Issues) -> None:
+    """An error at the number's cell unless it fits its kind's rules, or with no kind some kind's."""
+    failure: InvalidIdentifier | None = None
+    for candidate in (kind,) if kind is not None else _CHECKED_KINDS:
+        try:
+            normalise_ip_number(candidate, number)
+            return
+        except InvalidIdentifier as error:
+            failure = failure or error
+    assert failure is not None
+    message = failure.message if kind is not None else (
+        "类型未知，且编号不符合专利、软件著作权、商标或集成电路布图设计的编号格式："
+        f"{failure.message.split(' / ')[0]} / the kind is unknown and the number fits no patent, software "
+        f"copyright, trademark or IC layout number: {failure.message.split(' / ')[-1]}")
+    issues.error(sheet, row, letters.get("number"), shown(number), failure.code, message)
+
 
 def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
                  issues: Issues) -> None:
@@ -101,8 +149,8 @@ def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: s
         if kind is not None:
             record["kind"] = kind
             issues.warn_rows(sheet, row, letters.get("number"), None, "kind_from_number",
-                             f"未填知识产权类型，按申请号的类型码定为{IP_KIND.label(kind)}",
-                             f"no kind given; read from the application number's type digit as {IP_KIND.label(kind, 'en')}")
+                             "未填知识产权类型，按申请号的类型码读取", "no kind given; read from the application number's type digit",
+                             part=(IP_KIND.label(kind), IP_KIND.label(kind, "en")))
     status_dated = record.pop("status_changed_on", None)
     published = record.pop("published_on", None)
     if record.get("granted_on") is not None:

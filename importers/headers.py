@@ -46,7 +46,9 @@ _SHEET_ALIASES = {
 _TRAILING_NOTE = re.compile(r"^(?P<label>.*?)\s*[(\[【〔](?P<note>[^()\[\]【】〔〕]*)[)\]】〕]$")
 _TRAILING_UNIT = re.compile(r"^(?P<label>.*?)\s*[/／]?\s*(?P<note>千元|万元|亿元|元)$")
 _UNIT_NOTE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?P<unit>千元|万元|亿元|元)")
-_MARKERS = str.maketrans("", "", "*:：")
+# Marks that make no difference to a label: the required marker, a colon, and the separators crawlers and
+# databases put between words (`filing_date`, `filing-date`, `Application No.` are `filing date`…).
+_MARKERS = str.maketrans("", "", "*:：_-.")
 
 
 def fold(text: str) -> str:
@@ -201,8 +203,7 @@ _KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP ite
 
 def expected_headers(seen: list[str]) -> str:
     """For each kind, the headers it needs that `seen` lacks, and the known header nearest to each
-    header seen (by spelling), so a refused file says what to rename."""
-    labels = {kind: {fold(label): f for label, f in _labels(kind)} for kind in SHEETS}
+    header seen (by spelling, when genuinely close: `spelled_near`), so a refused file says what to rename."""
     parts = []
     for kind in SHEETS:
         keys = {f.key for text in seen if (f := _match(kind, text)[0]) is not None}
@@ -210,14 +211,47 @@ def expected_headers(seen: list[str]) -> str:
         lacking = [_label_of(kind, key) for key in sorted(needed - keys)]
         near = []
         for text in seen:
-            if _match(kind, text)[0] is not None or _not_kept(text):
+            # A header some kind knows, or knows to pass over, is no misspelling of another kind's.
+            if any(_match(k, text)[0] is not None for k in SHEETS) or _not_kept(text):
                 continue
-            close = difflib.get_close_matches(fold(text), list(labels[kind]), n=1, cutoff=0.6)
-            if close:
-                near.append(f"“{text}”≈“{labels[kind][close[0]].zh}”")
+            if (close := nearest_label(kind, text)) is not None:
+                near.append(f"“{text}”≈“{close}”")
         parts.append(f"{_KIND_WORDS[kind]}: 缺 / lacks {'、'.join(lacking) or '—'}"
                      + (f"; 相近 / nearest {', '.join(near)}" if near else ""))
     return "; ".join(parts)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# How alike two folded labels must be (difflib's ratio, 2·matches / total length) to be offered as a
+# rename. Chinese characters carry a word each, so sharing most of them is close (申请日期 ≈ 申请日, 0.86;
+# 信用代码号 ≈ 信用代码, 0.89); Latin letters carry little, and at 0.6 `county` ≈ `contact` and
+# `latitude` ≈ `title` (0.62 each) would be offered.
+_NEAR_HAN = 0.6
+_NEAR_LATIN = 0.8
+
+
+def spelled_near(text: str, label: str) -> bool:
+    """Whether header `text` is a likely misspelling of `label`: both written in the same script (a Latin
+    header is never near a Chinese label, nor the reverse) and alike enough for that script."""
+    a, b = fold(text), fold(label)
+    han = bool(_HAN.search(a))
+    if not a or han != bool(_HAN.search(b)):
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= (_NEAR_HAN if han else _NEAR_LATIN)
+
+
+def nearest_label(kind: str, text: str) -> str | None:
+    """The known header of `kind` spelled nearest to `text`, if `spelled_near`: a Chinese header gets the
+    field's Chinese label, a Latin one the label it resembles."""
+    best: tuple[float, str] | None = None
+    folded = fold(text)
+    for label, f in _labels(kind):
+        if spelled_near(text, label):
+            ratio = difflib.SequenceMatcher(None, folded, fold(label)).ratio()
+            shown = f.zh if _HAN.search(folded) else label
+            if best is None or ratio > best[0]:
+                best = (ratio, shown)
+    return None if best is None else best[1]
 
 
 def _labels(kind: str) -> list[tuple[str, Field]]:

@@ -35,8 +35,9 @@ from registry.services.listing import Page
 from registry.settings import settings
 from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
 
-_KIND_NAMES = {"tenants": "企业 / tenants", "ip": "知识产权 / IP items", "reports": "经营数据 / reports",
-               "fees": "年费缴纳 / annual fees"}
+# A kind of sheet in each language, for messages that say one language and then the other.
+_KIND_ZH = {"tenants": "企业", "ip": "知识产权", "reports": "经营数据", "fees": "年费缴纳"}
+_KIND_EN = {"tenants": "a tenants", "ip": "an IP items", "reports": "a reports", "fees": "an annual fees"}
 _NOT_FOUND = "未找到该导入批次 / import batch not found"
 
 
@@ -64,7 +65,7 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         header_row = layout.header_row + 1
         if kind is None and fmt != "csv":
             issues.warn(grid.name, header_row, None, None, "sheet_kind_by_headers",
-                        f"按表头识别为{_KIND_NAMES[layout.kind]}表 / read as a {_KIND_NAMES[layout.kind]} sheet "
+                        f"按表头识别为{_KIND_ZH[layout.kind]}表 / read as {_KIND_EN[layout.kind]} sheet "
                         "by its headers")
         for problem in layout.problems:
             issues.error(grid.name, header_row, column_letter(problem.index), problem.value, problem.code,
@@ -79,8 +80,8 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         for other in dict.fromkeys(kind for _, _, kind in layout.elsewhere):
             listed = ", ".join(f"{text} ({column_letter(index)})" for index, text, k in layout.elsewhere if k == other)
             issues.warn(grid.name, header_row, None, listed, "columns_of_another_sheet",
-                        f"这些列属于{_KIND_NAMES[other]}表，本表不读取：{listed} / these columns belong on a "
-                        f"{_KIND_NAMES[other]} sheet; not read here")
+                        f"这些列属于{_KIND_ZH[other]}表，本表不读取：{listed} / these columns belong on "
+                        f"{_KIND_EN[other]} sheet; not read here")
         if layout.period_title:
             issues.warn(grid.name, None, None, layout.period_title, "period_from_title",
                         f"没有报告期列，按标题“{layout.period_title}”读作 {layout.sheet_period} / no period column; "
@@ -89,7 +90,12 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
             issues.warn(grid.name, None, None, layout.sheet_unit, "sheet_unit",
                         f"未注明单位的金额列按“单位：{layout.sheet_unit}”读取 / money columns without their own "
                         f"unit read in {layout.sheet_unit}, as the note above the header says")
+        skipped = issues.skipped.get(layout.kind, 0)
         rows = read_rows(grid, layout, issues)
+        if not rows.records and not rows.broken and issues.skipped.get(layout.kind, 0) == skipped:
+            issues.warn(grid.name, header_row, None, None, "sheet_empty",
+                        f"工作表“{grid.name}”有表头但没有数据行，无可导入 / sheet {grid.name!r} has headers but no data "
+                        "rows; nothing to import")
         missing = layout.missing_keys()
         for keys in missing:
             fields = SHEETS[layout.kind][2] + IMPORT_ONLY_FIELDS[layout.kind]
@@ -97,8 +103,9 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
             issues.error(grid.name, header_row, None, None, "missing_column",
                          f"缺少“{'”或“'.join(f.zh for f in named)}”列（每行必填）/ the {' or '.join(f.en for f in named)} "
                          "column is missing; every row needs it")
-        if not missing:
-            sheets.append(rows)
+        # Kept even when it lacks a key column (the error above stops the file): its rows are still
+        # planned, so every cell that can be checked without that column is checked in this pass.
+        sheets.append(rows)
     if not sheets and not issues.errors:
         raise ImportRefused(422, "no_sheets", _unplaced(seen))
     return sheets
@@ -156,6 +163,8 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> Planned:
         _report_problems(kind, batches[kind], kind_plan.problems, issues, missing)
     for (name, kind, key), rows in missing.items():
         sheet = next(sheet for sheet in sheets if sheet.name == name)
+        if any(key in keys for keys in sheet.layout.missing_keys()):
+            continue  # a key column: said once for the sheet when it was read
         field = field_named(SHEETS[kind][2], key)
         issues.error(name, sheet.layout.header_row + 1, None, None, "missing_column",
                      f"缺少“{field.zh}”列（新记录必填，涉及 {len(rows)} 行，首行为第 {min(rows)} 行）/ the "
@@ -283,7 +292,7 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
             plans = planned.plans
             if shown is not None and (issues.errors or plan_digest(plans) != shown.plan_digest):
                 errors, _ = issues.listed()
-                raise PlanChanged(shown.sheets, _counts(plans), _sorted(errors, order))
+                raise PlanChanged(shown.sheets, _counts(plans, issues), _sorted(errors, order))
             if issues.errors:
                 raise _Invalid
             batch_id = await _insert(actor, batch, "applied", planned, issues, order, None)
@@ -321,15 +330,22 @@ def plan_digest(plans: dict[str, bulk.Plan]) -> str:
     return digest.hexdigest()
 
 
-def _counts(plans: dict[str, bulk.Plan]) -> dict[str, dict[str, int]]:
-    return empty_counts() | {kind: kind_plan.counts.as_dict() for kind, kind_plan in plans.items()}
+def _counts(plans: dict[str, bulk.Plan], issues: Issues) -> dict[str, dict[str, int]]:
+    """Per kind: records created, updated, unchanged, and data rows skipped (total, note, sample rows…),
+    which add up to the kind's data rows."""
+    counts = empty_counts()
+    for kind, kind_plan in plans.items():
+        counts[kind] |= kind_plan.counts.as_dict()
+    for kind, skipped in issues.skipped.items():
+        counts[kind]["skipped"] = skipped
+    return counts
 
 
 async def _insert(actor: Actor, batch: dict, status: str, planned: Planned, issues: Issues,
                   order: dict[str | None, int], content: bytes | None) -> int:
     errors, warnings = issues.listed()
     return await import_batches.record_batch(
-        actor, **batch, status=status, counts=_counts(planned.plans), errors=_sorted(errors, order),
+        actor, **batch, status=status, counts=_counts(planned.plans, issues), errors=_sorted(errors, order),
         warnings=_sorted(warnings, order), changes=planned.changes, content=content,
         plan_digest=plan_digest(planned.plans),
     )

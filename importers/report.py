@@ -51,6 +51,22 @@ class _Group:
     en: str
     rows: list[int] = field(default_factory=list)
     values: list[str] | None = None  # warn_values: the distinct values, in the order met
+    # Rows told apart by what the rule made of each (invention, utility model…): (zh, en) -> rows.
+    parts: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    def said(self) -> tuple[str, str]:
+        """The message with its rows: each part with its own count and rows, or all rows at once."""
+        zh, en = self.zh, self.en
+        if self.values is not None:
+            zh, en = f"{zh}：{'、'.join(self.values)}", f"{en}: {', '.join(self.values)}"
+        if not self.parts:
+            count, rows = len(set(self.rows)), row_ranges(self.rows)
+            return f"{zh}（{count:,} 行：第 {rows} 行）", f"{en} ({count:,} rows: {rows})"
+        zh_parts = "；".join(f"{label} {len(set(rows)):,} 行（第 {row_ranges(rows)} 行）"
+                             for (label, _), rows in self.parts.items())
+        en_parts = "; ".join(f"{label}: {len(set(rows)):,} rows ({row_ranges(rows)})"
+                             for (_, label), rows in self.parts.items())
+        return f"{zh}：{zh_parts}", f"{en}: {en_parts}"
 
 
 @dataclass
@@ -59,21 +75,33 @@ class Issues:
     warnings: list[Issue] = field(default_factory=list)
     unlisted_errors: int = 0
     unlisted_warnings: int = 0
-    # One warning for many rows (a default used, a phrase passed over): (sheet, code, value) -> rows.
-    groups: dict[tuple[str | None, str, str | None], _Group] = field(default_factory=dict)
+    # One warning for many rows (a default used, a phrase passed over): (sheet, code, value, message) -> rows.
+    groups: dict[tuple[str | None, str, str | None, str, str], _Group] = field(default_factory=dict)
+    # Data rows of each kind that were read and passed over (total, note, sample rows, rows with data only
+    # in columns not imported), so that a sheet's counts add up to its data rows.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def warn_rows(self, sheet: str | None, row: int, column: str | None, value: str | None, code: str,
-                  zh: str, en: str) -> None:
+                  zh: str, en: str, part: tuple[str, str] | None = None) -> None:
         """A warning said once for every row it covers, naming them: `zh` and `en` are completed with
-        the rows."""
-        group = self.groups.setdefault((sheet, code, value), _Group(column, value, zh, en))
+        the rows. Rows of one rule that differ in what it made of them give `part` (zh, en), e.g. the
+        kind read from each number: the one warning then counts and names the rows of each part.
+
+        Rows are grouped by their message too, so a message can never speak for rows it does not fit."""
+        group = self.groups.setdefault((sheet, code, value, zh, en), _Group(column, value, zh, en))
         group.rows.append(row)
+        if part is not None:
+            group.parts.setdefault(part, []).append(row)
+
+    def skip(self, kind: str) -> None:
+        """A data row of `kind` passed over (its warning said why)."""
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
 
     def warn_values(self, sheet: str | None, row: int, column: str | None, value: str, code: str, zh: str,
                     en: str) -> None:
         """A warning said once for every row it covers, whatever its value, naming the rows and listing
         the distinct values (`zh`: 值甲、值乙; `en`: 值甲, 值乙) — for values a person deals with as one list."""
-        group = self.groups.setdefault((sheet, code, None), _Group(column, None, zh, en, values=[]))
+        group = self.groups.setdefault((sheet, code, None, zh, en), _Group(column, None, zh, en, values=[]))
         group.rows.append(row)
         assert group.values is not None
         if value not in group.values:
@@ -96,15 +124,10 @@ class Issues:
     def listed(self) -> tuple[list[Issue], list[Issue]]:
         """Errors and warnings, each closed by a note of how many more were found but not listed."""
         errors, warnings = list(self.errors), list(self.warnings)
-        for (sheet, code, _), group in self.groups.items():
-            rows = row_ranges(group.rows)
-            count = len(set(group.rows))
-            zh, en, value = group.zh, group.en, group.value
-            if group.values is not None:
-                value = ", ".join(group.values)
-                zh, en = f"{zh}：{'、'.join(group.values)}", f"{en}: {value}"
-            warnings.append(Issue(sheet, min(group.rows), group.column, value, code,
-                                  f"{zh}（{count} 行：第 {rows} 行）/ {en} ({count} rows: {rows})"))
+        for (sheet, code, *_), group in self.groups.items():
+            zh, en = group.said()
+            value = ", ".join(group.values) if group.values is not None else group.value
+            warnings.append(Issue(sheet, min(group.rows), group.column, value, code, f"{zh}/ {en}"))
         if self.unlisted_errors:
             errors.append(Issue(None, None, None, None, "more_errors",
                                 f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "
@@ -117,7 +140,7 @@ class Issues:
         return errors, warnings
 
 
-COUNTS = ("created", "updated", "unchanged", "cleared")
+COUNTS = ("created", "updated", "unchanged", "skipped", "cleared")
 
 
 def empty_counts() -> dict[str, dict[str, int]]:
@@ -125,7 +148,8 @@ def empty_counts() -> dict[str, dict[str, int]]:
 
 
 def full_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    """A batch's counts with every sheet and every count (batches recorded before `cleared` lack it)."""
+    """A batch's counts with every sheet and every count (batches recorded before `skipped` and `cleared`
+    lack them)."""
     return {kind: {**zero, **counts.get(kind, {})} for kind, zero in empty_counts().items()}
 
 

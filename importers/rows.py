@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from importers.cells import CLEAR, cell_input, shown
-from importers.derived import complete_row
+from importers.derived import check_set_aside, complete_row
 from importers.grids import Grid
 from importers.headers import Layout, column_letter, fold
 from importers.report import Issues
@@ -20,6 +20,8 @@ _NOTE_WORDS = ("注", "说明", "备注", "填表", "制表", "审核", "联系�
 # Footer lines spread over cells: `填表人：张三 | 联系电话：…`, `数据来源：…`.
 _FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", "单位负责人", "统计负责人", "报出日期", "报送日期",
                  "联系电话", "source")
+# Any cell, read as text: whether a cell outside the sheet's columns holds anything (`-` and `无` do not).
+_ANY = Field("any", "任意", "Any")
 # Required fields a row may leave out for the import to fill (a new record's default, a kind from its
 # number, an owner from its name): a sheet without their column still plans.
 UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set(),
@@ -105,13 +107,21 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     for number, row in enumerate(grid.rows_from(layout.header_row + 1), start=layout.header_row + 2):
         width = len(row)
         data = {f.key: cell_input(f, row[i] if i < width else None) for i, f in picks}
-        if all(value is None for value in data.values()):
-            continue
+        if all(value is None for value in data.values()) and not any(cell_input(_ANY, cell) for cell in row):
+            continue  # an empty row is no data row
         if _is_total(row, data, key):
             issues.warn(grid.name, number, None, None, "total_row", "合计行已跳过 / a total row was skipped")
+            issues.skip(layout.kind)
             continue
         if _is_note(row):
             issues.warn(grid.name, number, None, None, "note_row", "备注行已跳过 / a note row was skipped")
+            issues.skip(layout.kind)
+            continue
+        if all(value is None for value in data.values()):
+            issues.warn_rows(grid.name, number, None, None, "row_not_imported",
+                             "这些行只在登记册不导入的列中有数据，已跳过",
+                             "these rows have data only in columns the registry does not import; skipped")
+            issues.skip(layout.kind)
             continue
         for index, kept in silent:  # the cell as written: 无数据 is a placeholder too, but one to be told
             value = row[index] if index < width else None
@@ -141,6 +151,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             issues.warn(grid.name, number, letters["uscc"], SAMPLE_USCC, "sample_row",
                         "模板示例行，已跳过；要导入本行，请填入企业自己的统一社会信用代码 / the template's sample row, "
                         "skipped; to import this row, enter the tenant's own USCC")
+            issues.skip(layout.kind)
             continue
         try:
             record |= clean(others, {f.key: said[f.key] for f in others
@@ -152,6 +163,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             for error in sorted(errors, key=lambda e: positions[e.field]):
                 cell = row[positions[error.field]] if positions[error.field] < width else None
                 issues.error(grid.name, number, letters[error.field], shown(cell), error.code, error.message)
+            check_set_aside(layout, record, raw, number, grid.name, letters, issues, {e.field for e in errors})
             if record.get("uscc") is not None:
                 sheet.usccs.add(record["uscc"])
             sheet.broken.append((number, record))

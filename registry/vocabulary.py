@@ -336,7 +336,8 @@ TENANT_FIELDS: tuple[Field, ...] = (
     Field("industry", "产业类别", "Industry", "enum", INDUSTRY, required=True,
           aliases=("产业", "行业", "所属产业", "产业分组", "industry group")),
     Field("founded_on", "成立日期", "Founded on", "date",
-          aliases=("注册日期", "成立时间", "企业成立时间", "注册时间", "成立日", "founded", "date founded")),
+          aliases=("注册日期", "成立时间", "企业成立时间", "注册时间", "成立日", "founded", "date founded",
+                   "established", "establishment date", "date of establishment")),
     Field("moved_in_on", "入驻日期", "Moved in on", "date",
           aliases=("入园日期", "入驻时间", "入孵日期", "企业入驻时间", "入驻科技园时间", "入孵时间", "入园时间",
                    "moved in", "move-in date")),
@@ -376,16 +377,20 @@ IP_FIELDS: tuple[Field, ...] = (
           aliases=("权利人信用代码", "信用代码", "统一组织信用代码", "组织机构代码或统一社会信用代码", "owner uscc",
                    "tenant uscc")),
     Field("kind", "知识产权类型", "Kind", "enum", IP_KIND, required=True,
-          aliases=("类型", "类别", "专利类型", "知识产权类别", "ip type", "type")),
+          aliases=("类型", "类别", "专利类型", "知识产权类别", "ip type", "type", "patent type", "invention type")),
+    # English names as CNIPA's search system lists them and as crawlers write them (filing_id,
+    # application_no, request_number…); `_`, `-` and `.` fold away, so `filing_date` is `filing date`.
     Field("number", "申请号/登记号", "Number", "ip_number", required=True,
-          aliases=("申请号", "专利号", "登记号", "注册号", "application number", "ip number")),
+          aliases=("申请号", "专利号", "登记号", "注册号", "application number", "ip number", "application no",
+                   "filing id", "filing number", "filing no", "request number", "patent number", "patent no")),
     Field("title", "名称", "Title", max_length=500, required=True,
           aliases=("知识产权名称", "专利名称", "发明名称", "实用新型名称", "软件名称", "软件全称", "商标名称",
-                   "title of ip")),
+                   "title of ip", "invention name", "invention title", "patent name", "patent title")),
     Field("filed_on", "申请日", "Filed on", "date",
-          aliases=("申请日期", "filing date", "filed")),
+          aliases=("申请日期", "filing date", "filed", "application date", "request date")),
     Field("granted_on", "授权日", "Granted on", "date",
-          aliases=("授权日期", "登记日期", "注册日期", "授权公告日", "授权日期/登记日期", "grant date", "granted")),
+          aliases=("授权日期", "登记日期", "注册日期", "授权公告日", "授权日期/登记日期", "grant date", "granted",
+                   "authorized announcement date", "grant announcement date", "authorization date")),
     Field("status", "法律状态", "Status", "enum", IP_STATUS, required=True,
           aliases=("状态", "当前法律状态", "专利状态", "ip status", "legal status")),
 )
@@ -492,11 +497,14 @@ IMPORT_ONLY_FIELDS: dict[str, tuple[Field, ...]] = {
     "ip": (
         Field("owner_name", "申请人/专利权人", "Applicant / owner", max_length=2000, aliases=(
             "申请人", "专利权人", "权利人", "申请（专利权）人", "申请(专利权)人", "申请人(专利权人)", "著作权人",
-            "商标注册人", "注册人", "applicant", "owner", "assignee")),
+            "商标注册人", "注册人", "applicant", "owner", "assignee", "patentee", "applicants", "applicant name",
+            "applicant/patentee", "patentee/applicant", "proposer")),
         Field("published_on", "申请公布日/授权公告日", "Published / granted on", "date",
-              aliases=("公开（公告）日", "公开(公告)日", "公开公告日", "公告日", "公开日", "申请公布日")),
+              aliases=("公开（公告）日", "公开(公告)日", "公开公告日", "公告日", "公开日", "申请公布日", "publication date",
+                       "publish date", "publication/announcement date")),
         Field("status_changed_on", "法律状态最后修改日期", "Legal status dated", "date",
-              aliases=("法律状态公告日", "法律状态日期", "法律状态生效日")),
+              aliases=("法律状态公告日", "法律状态日期", "法律状态生效日", "legal status date",
+                       "legal status effective date")),
     ),
     "reports": (),
     "fees": (),
@@ -515,6 +523,11 @@ NOT_KEPT = (
     "公司法人", "公司地址", "更多电话",
     # The Torch (火炬) in-incubator enterprise form's particulars the registry does not keep.
     "企业成立时注册资本", "占用孵化器场地面积", "企业登记注册类型", "企业所属技术领域", "企业纳税人类型",
+    # The same in English, as CNIPA lists them and crawlers write them (`ipc_class_number`, `inventor`…).
+    "inventor", "inventors", "designer", "ipc", "ipc class number", "ipc classification", "main ipc", "cpc",
+    "locarno class number", "agent", "agency", "patent agency", "abstract", "priority", "priority number",
+    "priority date", "publication number", "publish number", "publication no", "patent id",
+    "legal representative", "registered capital", "address", "business scope", "company type", "serial number",
 )
 
 TENANT_EDITABLE = frozenset(f.key for f in TENANT_FIELDS if f.tenant_editable)

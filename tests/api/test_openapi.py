@@ -52,6 +52,12 @@ async def test_bodies_state_required_fields_and_refuse_unknown_ones(anonymous):
     assert schemas["ReportPut"]["properties"]["employees"]["minimum"] == 0
 
 
+async def test_an_imports_counts_add_up_to_its_data_rows_with_skipped(anonymous):
+    counts = (await _document(anonymous))["components"]["schemas"]["ImportCounts"]
+    assert set(counts["required"]) == {"created", "updated", "unchanged", "skipped", "cleared"}
+    assert counts["properties"]["skipped"]["type"] == "integer"
+
+
 async def test_parameters_carry_their_bounds(anonymous):
     paths = (await _document(anonymous))["paths"]
     parameters = {p["name"]: p["schema"] for p in paths["/api/v1/tenants"]["get"]["parameters"]}

@@ -40,3 +40,9 @@ TORCH_TENANT_HEADERS = ["在孵企业帐号(18位统一社会信用代码)", "�
                         "企业入驻时间", "占用孵化器场地面积(平方米)", "企业登记注册类型", "企业所属技术领域", "企业纳税人类型",
                         "在孵企业总收入(千元)", "在孵企业净利润(千元)", "在孵企业出口总额(千元)", "研究与试验发展经费(千元)",
                         "实际上缴税费(千元)"]
+
+# PatentCrawler's own table of patents (will4906/PatentCrawler, entity/models.py), its column names as a
+# crawler's database or CSV dump carries them: CNIPA's fields in English with underscores.
+PATENTCRAWLER_HEADERS = ["request_number", "request_date", "publish_number", "publish_date", "invention_name",
+                         "proposer", "inventor", "legal_status", "legal_status_effective_date", "ipc_class_number",
+                         "invention_type"]

@@ -47,7 +47,7 @@ async def test_manager_dry_runs_then_imports_and_reads_the_batch(clients):
     dry = await manager.post("/imports", params={"dry_run": "true"}, files=_upload(content))
     assert dry.status_code == 200, dry.text
     body = dry.json()
-    assert body["status"] == "dry_run" and body["sheets"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert body["status"] == "dry_run" and body["sheets"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert set(body) >= {"id", "status", "sheets", "errors", "warnings"}
     assert (await registry_state())["tenants"] == before["tenants"]
 
@@ -63,7 +63,7 @@ async def test_manager_dry_runs_then_imports_and_reads_the_batch(clients):
     assert sources == [{"source": f"import:{batch_id}"}]
 
     again = await manager.post("/imports", files=_upload(content))
-    assert again.json()["sheets"]["tenants"] == {"created": 0, "updated": 0, "unchanged": 1, "cleared": 0}
+    assert again.json()["sheets"]["tenants"] == {"created": 0, "updated": 0, "unchanged": 1, "skipped": 0, "cleared": 0}
 
 
 async def test_a_file_with_errors_is_422_with_the_report_and_its_errors_workbook(clients):

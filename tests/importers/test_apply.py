@@ -58,7 +58,7 @@ async def test_every_batch_and_its_application_are_in_the_audit_trail(manager):
     by_key = {(entry["entity_key"], entry["action"]): entry for entry in trail}
     created = by_key[(str(dry["id"]), "create")]
     assert created["after"]["status"] == "dry_run" and created["after"]["sha256"] == dry["file"]["sha256"]
-    assert created["after"]["counts"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert created["after"]["counts"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert by_key[(str(applied["id"]), "create")]["after"]["status"] == "applied"
     link = by_key[(str(dry["id"]), "update")]
     assert (link["before"], link["after"]) == ({"applied_batch": None}, {"applied_batch": applied["id"]})
@@ -78,7 +78,7 @@ async def test_a_registry_changed_since_the_dry_run_is_409_with_both_plans(manag
     uscc, taken = new_uscc(), new_uscc()
     dry = await _dry_run(manager, [uscc, "变化前企业", "电子信息", "在孵", "2017/3/5"],
                          [taken, "被抢先登记", "电子信息", "在孵", "2017/3/5"])
-    assert dry["sheets"]["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert dry["sheets"]["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     # Meanwhile someone registers one of the file's tenants with other details.
     await make_tenant(uscc=taken, name="抢先登记的名字", industry="other")
     before = await registry_state()
@@ -86,8 +86,8 @@ async def test_a_registry_changed_since_the_dry_run_is_409_with_both_plans(manag
     response = await manager.post(f"/imports/{dry['id']}/apply")
 
     body = assert_problem(response, 409)
-    assert body["plans"]["dry_run"]["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "cleared": 0}
-    assert body["plans"]["now"]["tenants"] == {"created": 1, "updated": 1, "unchanged": 0, "cleared": 0}
+    assert body["plans"]["dry_run"]["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
+    assert body["plans"]["now"]["tenants"] == {"created": 1, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert await registry_state() == before
     assert (await manager.get(f"/tenants/{uscc}")).status_code == 404
     assert (await manager.get(f"/imports/{dry['id']}")).json()["applied_as"] is None

@@ -67,7 +67,8 @@ async def test_one_row_of_the_template_changes_only_what_it_says(manager, full_t
                                          "contact_phone": "0731-2222222"})
     dry = await run_import(manager, "one-row.xlsx", content, dry_run=True)
     assert dry.status == "dry_run" and not dry.errors
-    assert dry.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "cleared": 0}
+    # The template's sample row is passed over.
+    assert dry.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 1, "cleared": 0}
     assert [shown(change) for change in dry.changes] == [{
         "sheet": "企业", "row": 3, "kind": "tenants", "key": before["uscc"], "name": before["name"],
         "fields": [{"field": "contact_phone", "label": "联系电话", "before": "0731-1111111", "after": "0731-2222222",
@@ -88,7 +89,7 @@ async def test_the_clear_word_clears_and_the_dry_run_lists_clears_first(manager,
                                          "description": word}, lang)
     dry = await run_import(manager, "clear.xlsx", content, dry_run=True)
     assert dry.status == "dry_run" and not dry.errors, dry.errors
-    assert dry.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "cleared": 2}
+    assert dry.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 1, "cleared": 2}
     [change] = [shown(change, lang) for change in dry.changes]
     assert [(f["field"], f["cleared"]) for f in change["fields"]] == [
         ("website", True), ("description", True), ("contact_phone", False)]
@@ -126,7 +127,7 @@ async def test_blank_figures_keep_a_report_and_the_clear_word_clears_one(manager
     assert (await run_import(manager, "r1.xlsx", first, dry_run=False)).status == "applied"
     second = xlsx({"经营数据": [headers, [uscc, "2016", None, "<clear>", 31]]})
     dry = await run_import(manager, "r2.xlsx", second, dry_run=True)
-    assert dry.sheets["reports"] == {"created": 0, "updated": 1, "unchanged": 0, "cleared": 1}
+    assert dry.sheets["reports"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 1}
     [change] = [shown(c) for c in dry.changes]
     assert change["key"] == f"{uscc}:2016" and change["name"] == full_tenant["name"]
     assert [(f["field"], f["before"], f["after"]) for f in change["fields"]] == [
@@ -146,7 +147,7 @@ async def test_a_blank_grant_date_keeps_an_items_dates_and_its_expiry(manager, f
     stored = await IPItem.select().where(IPItem.number == number).first().run()
     second = xlsx({"知识产权": [headers, [full_tenant["uscc"], "发明专利", number, "新名称", None, None, None]]})
     dry = await run_import(manager, "ip2.xlsx", second, dry_run=True)
-    assert dry.sheets["ip"] == {"created": 0, "updated": 1, "unchanged": 0, "cleared": 0}
+    assert dry.sheets["ip"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 0}
     [change] = [shown(c, "en") for c in dry.changes]
     assert change["name"] == "旧名称" and [(f["label"], f["before"], f["after"]) for f in change["fields"]] == [
         ("Title", "旧名称", "新名称")]
@@ -165,7 +166,7 @@ async def test_applying_changes_exactly_what_the_dry_run_listed(manager):
         [rows[2]["uscc"], None, None, None],
     ]})
     dry = await run_import(manager, "three.xlsx", content, dry_run=True)
-    assert dry.sheets["tenants"] == {"created": 0, "updated": 2, "unchanged": 1, "cleared": 2}
+    assert dry.sheets["tenants"] == {"created": 0, "updated": 2, "unchanged": 1, "skipped": 0, "cleared": 2}
     kept = [shown(c) for c in dry.changes]
     assert [c["key"] for c in kept] == [rows[1]["uscc"], rows[0]["uscc"]]  # the clears first
     listed = {(c["key"], f["field"]): (before, after) for c, raw in zip(kept, dry.changes, strict=True)

@@ -148,7 +148,7 @@ async def test_batches_are_recorded_and_only_managers_and_admins_see_them(manage
     batch = (await get_batch(manager, report.id)).to_json()
     assert batch["status"] == "dry_run" and batch["created_by"] == manager.username
     assert batch["file"]["name"] == "批次.xlsx" and len(batch["file"]["sha256"]) == 64
-    assert batch["sheets"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert batch["sheets"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     with pytest.raises(Forbidden):
         await get_batch(Actor("stat", "statistician"), report.id)
     with pytest.raises(Forbidden):

@@ -41,7 +41,7 @@ async def test_a_fee_sheet_records_paid_years_of_stored_and_new_items_and_is_aud
     report = await run_import(manager, "年费.xlsx", content, dry_run=False)
 
     assert report.status == "applied", report.errors
-    assert report.sheets["fees"] == {"created": 3, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report.sheets["fees"] == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     fees = await list_fees(manager, stored["id"])
     assert [(f["patent_year"], f["paid_on"], f["amount"], f["late_fee"]) for f in fees] == [
         (5, date(2020, 2, 20), 1_200_00, 0), (6, date(2021, 3, 30), 1_260_00, 60_00)]
@@ -52,7 +52,7 @@ async def test_a_fee_sheet_records_paid_years_of_stored_and_new_items_and_is_aud
     assert {t["source"] for t in trail} == {f"import:{report.id}"}
 
     again = await run_import(manager, "年费.xlsx", content, dry_run=False)
-    assert again.sheets["fees"] == {"created": 0, "updated": 0, "unchanged": 3, "cleared": 0}
+    assert again.sheets["fees"] == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 0, "cleared": 0}
 
 
 async def test_a_bad_fee_row_writes_nothing_and_names_its_cell(manager):

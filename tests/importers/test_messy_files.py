@@ -67,10 +67,10 @@ async def test_messy_workbook_with_title_rows_merged_cells_and_odd_headers_impor
     report = await run_import(manager, "园区企业.xlsx", content, dry_run=False)
     assert report.status == "applied", report.errors
     assert report.sheets == {
-        "tenants": {"created": 2, "updated": 0, "unchanged": 0, "cleared": 0},
-        "ip": {"created": 2, "updated": 0, "unchanged": 0, "cleared": 0},
-        "reports": {"created": 2, "updated": 0, "unchanged": 0, "cleared": 0},
-        "fees": {"created": 0, "updated": 0, "unchanged": 0, "cleared": 0},
+        "tenants": {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0},
+        "ip": {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0},
+        "reports": {"created": 2, "updated": 0, "unchanged": 0, "skipped": 2, "cleared": 0},  # the total and the note
+        "fees": {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0},
     }
     warnings = {(w["sheet"], w["row"], w["column"], w["code"]) for w in report.to_json()["warnings"]}
     assert ("企业", 3, "F", "unknown_column") in warnings
@@ -113,8 +113,8 @@ async def test_the_same_file_imported_twice_changes_nothing_the_second_time(mana
     before = await registry_state()
     second = await run_import(manager, "a.xlsx", content, dry_run=False)
     assert second.status == "applied"
-    assert second.sheets == {kind: {"created": 0, "updated": 0, "unchanged": 1, "cleared": 0} for kind in ("tenants", "ip", "reports")} \
-        | {"fees": {"created": 0, "updated": 0, "unchanged": 0, "cleared": 0}}
+    assert second.sheets == {kind: {"created": 0, "updated": 0, "unchanged": 1, "skipped": 0, "cleared": 0} for kind in ("tenants", "ip", "reports")} \
+        | {"fees": {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}}
     await assert_only_the_batch_recorded(before)
 
 
@@ -191,7 +191,7 @@ async def test_a_partial_sheet_updates_only_its_columns(manager):
     row = await make_tenant(contact_phone="0731-1111")
     content = xlsx({"企业": [["USCC", "联系电话"], [row["uscc"], "0731-2222"]]})
     report = await run_import(manager, "phones.xlsx", content, dry_run=False)
-    assert report.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "cleared": 0}
+    assert report.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 0}
     after = await tenants.fetch(row["uscc"])
     assert after["contact_phone"] == "0731-2222" and after["version"] == row["version"] + 1
     assert {k: v for k, v in after.items() if k not in ("contact_phone", "version")} == {

@@ -57,7 +57,7 @@ async def test_cnipa_export_imports_as_it_comes_with_owners_found_by_name(manage
     ]})
     report = await run_import(manager, "专利.xls", content, dry_run=False)
     assert report.status == "applied", report.errors
-    assert report.sheets["ip"] == {"created": 7, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report.sheets["ip"] == {"created": 7, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
 
     items = {number: await _item(number) for number in (pending, granted, utility, design, transferred, no_data)}
     assert {item["uscc"] for item in items.values()} == {owner["uscc"]}
@@ -88,7 +88,7 @@ async def test_cnipa_export_imports_as_it_comes_with_owners_found_by_name(manage
     assert len(not_kept) == 1 and "发明人" in not_kept[0]["value"]
 
     again = await run_import(manager, "专利.xls", content, dry_run=False)
-    assert again.sheets["ip"] == {"created": 0, "updated": 0, "unchanged": 7, "cleared": 0}, again.errors
+    assert again.sheets["ip"] == {"created": 0, "updated": 0, "unchanged": 7, "skipped": 0, "cleared": 0}, again.errors
 
 
 async def test_an_owner_no_tenant_or_several_tenants_bear_is_an_error_at_its_cell(manager):
@@ -131,7 +131,7 @@ async def test_registration_list_without_industry_or_status_imports_with_default
     fixed = rows[:6] + rows[7:]
     report = await run_import(manager, "入驻企业名单.xls", xls({"Sheet1": fixed}), dry_run=False)
     assert report.status == "applied", report.errors
-    assert report.sheets["tenants"] == {"created": 4, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report.sheets["tenants"] == {"created": 4, "updated": 0, "unchanged": 0, "skipped": 1, "cleared": 0}  # the footer
     warnings = _codes(report)
     assert "第 5–6 行" in warnings["industry_needs_classification"]["message"]
     assert (warnings["trade_not_an_industry_group"]["column"], warnings["trade_not_an_industry_group"]["value"]) == (
@@ -164,7 +164,7 @@ async def test_torch_form_is_read_as_a_reports_sheet_with_its_period_from_the_ti
     ]})
     report = await run_import(manager, "火炬统计.xlsx", content, dry_run=False)
     assert report.status == "applied", report.errors
-    assert report.sheets["reports"] == {"created": 1, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report.sheets["reports"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 1, "cleared": 0}  # the total row
     warnings = _codes(report)
     assert warnings["period_from_title"]["value"] == TORCH_TITLE and "2017" in warnings["period_from_title"]["message"]
     assert "reports sheet" in warnings["sheet_kind_by_headers"]["message"]
@@ -242,7 +242,7 @@ async def test_a_qichacha_export_given_a_uscc_column_imports_its_email_and_passe
     ]
     report = await run_import(manager, "公司信息.xls", xls({QICHACHA_SHEET: rows}), dry_run=False)
     assert report.status == "applied", report.errors
-    assert report.sheets["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report.sheets["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     warnings = report.to_json()["warnings"]
     assert [w["value"] for w in warnings if w["code"] == "columns_not_kept"] == [
         "公司法人 (C), 注册资金 (D), 更多电话 (H), 公司地址 (I)"]
@@ -260,7 +260,7 @@ async def test_the_torch_enterprise_form_row_per_tenant_reads_its_account_as_the
     content = xlsx({"Sheet1": [["2017年度在孵企业统计"], TORCH_TENANT_HEADERS, row]})
     report = await run_import(manager, "火炬统计.xlsx", content, dry_run=False)
     assert report.status == "applied", report.errors
-    assert report.sheets["reports"] == {"created": 1, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report.sheets["reports"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     warnings = {w["code"]: w["value"] for w in report.to_json()["warnings"]}
     # The form's particulars, units and all, in one line; the tenant's own columns said to belong elsewhere.
     assert warnings["columns_not_kept"] == (

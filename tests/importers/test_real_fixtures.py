@@ -53,7 +53,7 @@ async def test_cnipa_export_naming_no_tenant_stops_every_row_at_its_applicant_ce
     for dry_run in (True, False):
         report = await _import(manager, path, dry_run)
         assert report["status"] == "invalid"
-        assert report["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 0, "cleared": 0}
+        assert report["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
         assert {(e["sheet"], e["column"], e["code"]) for e in report["errors"]} == {("Sheet1", "H", "owner_not_found")}
         assert [e["row"] for e in report["errors"]] == list(range(2, 112))
         assert "没有名为“深圳大学”的企业" in report["errors"][0]["message"]
@@ -64,12 +64,12 @@ async def test_cnipa_export_imports_its_110_patents_to_the_tenant_it_names(manag
     path = real_file("cnipa-szu-110.xls")
     university = await make_tenant(name="深圳大学")
     dry = await _import(manager, path, dry_run=True)
-    assert dry["status"] == "dry_run" and dry["sheets"]["ip"] == {"created": 110, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert dry["status"] == "dry_run" and dry["sheets"]["ip"] == {"created": 110, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert await _items(university["uscc"]) == {}
 
     report = await _import(manager, path, dry_run=False)
     assert report["status"] == "applied", report["errors"]
-    assert report["sheets"]["ip"] == {"created": 110, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert report["sheets"]["ip"] == {"created": 110, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert report["warnings"] == dry["warnings"]
     items = await _items(university["uscc"])
     assert len(items) == 110  # the co-applicant rows (深圳大学 ; 张会生 …) too
@@ -105,7 +105,7 @@ async def test_cnipa_export_imports_its_110_patents_to_the_tenant_it_names(manag
     assert not [e for e in report["warnings"] if e["code"] == "unknown_column"]
 
     again = await _import(manager, path, dry_run=False)
-    assert again["status"] == "applied" and again["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 110, "cleared": 0}
+    assert again["status"] == "applied" and again["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 110, "skipped": 0, "cleared": 0}
 
 
 async def test_a_co_applicant_that_is_a_tenant_too_stops_only_its_row(manager, empty_registry):
@@ -133,14 +133,14 @@ async def test_cnipa_inventions_dry_run_then_apply_through_the_api(as_role, empt
 
     dry = await manager.post("/imports", params={"dry_run": "true"}, files=upload)
     assert dry.status_code == 200, dry.text
-    assert dry.json()["sheets"]["ip"] == {"created": 40, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert dry.json()["sheets"]["ip"] == {"created": 40, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     warnings = _warnings(dry.json())
     assert "第 34–36, 39–41 行" in warnings["granted_on_from_status_date"]["message"]
     assert "第 30–33 行" in warnings["ip_status_from_dates_pending"]["message"]
 
     applied = await manager.post(f"/imports/{dry.json()['id']}/apply")
     assert applied.status_code == 201, applied.text
-    assert applied.json()["sheets"]["ip"] == {"created": 40, "updated": 0, "unchanged": 0, "cleared": 0}
+    assert applied.json()["sheets"]["ip"] == {"created": 40, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     items = await _items(university["uscc"])
     assert Counter(i["status"] for i in items.values()) == {"pending": 32, "valid": 6, "withdrawn": 2}
     # 发明专利申请公布后的撤回, and a grant whose day is its status's day.
@@ -151,7 +151,7 @@ async def test_cnipa_inventions_dry_run_then_apply_through_the_api(as_role, empt
     assert title == {"title": "一种Al7O3N5结合刚玉质复合耐火材料的制备方法"}
 
     again = await manager.post("/imports", files=upload)
-    assert again.status_code == 201 and again.json()["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 40, "cleared": 0}
+    assert again.status_code == 201 and again.json()["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 40, "skipped": 0, "cleared": 0}
 
 
 async def test_cnipa_inventions_with_co_applicants_in_the_park_answer_422_naming_each_row(as_role, empty_registry):

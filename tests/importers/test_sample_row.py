@@ -21,7 +21,7 @@ from tests.importers.conftest import audited_since, registry_state
 
 ROOT = Path(__file__).resolve().parents[2]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NOTHING = {"created": 0, "updated": 0, "unchanged": 0, "cleared": 0}
+NOTHING = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
 
 
 def _sheet_names(lang: str) -> list[str]:
@@ -29,10 +29,17 @@ def _sheet_names(lang: str) -> list[str]:
     return [zh if lang == "zh" else en for zh, en, fields in SHEETS.values() if any(f.key == "uscc" for f in fields)]
 
 
+def _fees_sheet(lang: str) -> str:
+    zh, en, _ = SHEETS["fees"]
+    return zh if lang == "zh" else en
+
+
 def _assert_only_sample_warnings(warnings: list[dict], lang: str) -> None:
+    """A sample row skipped on each sheet that has one; the annual fees sheet, headers only, has nothing
+    to import and says so."""
     assert [(w["sheet"], w["row"], w["column"], w["code"]) for w in warnings] == [
         (name, 2, "A", "sample_row") for name in _sheet_names(lang)
-    ]
+    ] + [(_fees_sheet(lang), 1, None, "sheet_empty")]
 
 
 def test_the_sample_code_is_a_well_formed_uscc_of_no_company():
@@ -59,23 +66,25 @@ async def test_importing_the_untouched_template_over_the_api_creates_nothing(man
     assert response.status_code == 201, response.text
     body = response.json()
     assert body["status"] == "applied" and body["errors"] == []
-    assert body["sheets"] == dict.fromkeys(KINDS, NOTHING)
+    # Each sample row counted as skipped, so the counts add up to the sheets' data rows.
+    assert body["sheets"] == {kind: NOTHING | {"skipped": int(kind != "fees")} for kind in KINDS}
     _assert_only_sample_warnings(body["warnings"], lang)
     after = await registry_state()
     assert {k: after[k] for k in ("tenants", "ip", "reports")} == {k: before[k] for k in ("tenants", "ip", "reports")}
     assert await audited_since(before) == [("import", "create")]
 
 
-def test_importing_the_untouched_template_with_park_import_creates_nothing(tmp_path):
+def test_importing_the_untouched_template_with_park_import_creates_nothing_and_says_so(tmp_path):
     path = tmp_path / "template-zh.xlsx"
     path.write_bytes(template_workbook("zh"))
     result = subprocess.run([sys.executable, "-m", "api.cli", "import", str(path)], cwd=ROOT, env=os.environ,
                             capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "applied" in result.stdout
+    # Nothing to import: a script must not take it for a done import.
+    assert result.returncode == 1, result.stderr
+    assert "nothing to import" in result.stderr
     for kind in ("tenants", "ip", "reports"):
-        assert f"{kind:8} created       0  updated       0  unchanged       0" in result.stdout
-    assert result.stdout.count("[sample_row]") == 3
+        assert f"{kind:8} created       0  updated       0  unchanged       0  skipped       1" in result.stdout
+    assert result.stdout.count("[sample_row]") == 3 and result.stdout.count("[sheet_empty]") == 1
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -91,7 +100,8 @@ async def test_the_sample_rows_typed_over_with_a_real_uscc_import_as_records(man
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["errors"] == [] and body["warnings"] == []
+    assert body["errors"] == []
+    assert [(w["sheet"], w["code"]) for w in body["warnings"]] == [(_fees_sheet(lang), "sheet_empty")]
     assert {kind: counts["created"] for kind, counts in body["sheets"].items()} == {"tenants": 1, "ip": 1, "reports": 1, "fees": 0}
 
 

@@ -121,7 +121,7 @@ async def test_cnipa_data_service_forms_and_numbers_without_check_characters_are
     assert "第 2–5 行" in computed["message"] and "(4 rows: 2–5)" in computed["message"]
 
     again = await run_import(manager, "专利.xls", content, dry_run=False)
-    assert again.sheets["ip"] == {"created": 0, "updated": 0, "unchanged": 6, "cleared": 0}, again.errors
+    assert again.sheets["ip"] == {"created": 0, "updated": 0, "unchanged": 6, "skipped": 0, "cleared": 0}, again.errors
 
 
 # 2. Industries named by the national classification --------------------------------------------------
