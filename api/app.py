@@ -17,7 +17,7 @@ from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
-from api.edge import EdgeRequest, refuse_control_characters
+from api.edge import JSON_BODY_MAX, EdgeRequest, refuse_control_characters
 from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
@@ -74,6 +74,7 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
         on_app_init=[auth.on_app_init],
         plugins=[PROBLEM_DETAILS],
         request_class=EdgeRequest,
+        request_max_body_size=JSON_BODY_MAX,
         before_request=refuse_control_characters,
         openapi_config=openapi_config(),
         template_config=TEMPLATES,

@@ -26,6 +26,26 @@ _TYPE_BASE = "https://park-registry.example/problems/"
 NOT_VALID = "请求内容无效 / the request is not valid"
 
 
+# An answer is bounded whatever was sent: at most this many field errors (then one that counts the rest),
+# and no member longer than this many characters (a refused value, or an unknown key, echoed back).
+MAX_FIELD_ERRORS = 100
+MAX_ECHO = 200
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + f"…（共 {len(text):,} 字 / {len(text):,} characters）"
+
+
+def bounded(errors: list[FieldError]) -> list[dict[str, str]]:
+    """Field errors as an answer lists them: the first MAX_FIELD_ERRORS, each member cut to MAX_ECHO."""
+    shown = [{key: _cut(str(value)) for key, value in vars(e).items()} for e in errors[:MAX_FIELD_ERRORS]]
+    if len(errors) > MAX_FIELD_ERRORS:
+        more = len(errors) - MAX_FIELD_ERRORS
+        shown.append({"field": "body", "code": "more_errors",
+                      "message": f"另有 {more:,} 处错误未列出 / {more:,} more errors were not listed"})
+    return shown
+
+
 class Problem(ProblemDetailsException):
     """A problem as the registry answers it: `type` named after the title, the bad fields in `errors`,
     more members (RFC 9457 extensions, e.g. both plans of a changed import) in `extensions`."""
@@ -40,7 +60,7 @@ class Problem(ProblemDetailsException):
         extensions: dict[str, Any] | None = None,
     ) -> None:
         title = title or HTTPStatus(status).phrase
-        members = {"errors": [vars(e).copy() for e in errors]} if errors else {}
+        members = {"errors": bounded(errors)} if errors else {}
         super().__init__(
             detail=detail,
             status_code=status,
