@@ -128,6 +128,10 @@ def _versioned(schemas: dict[str, Any], response: dict[str, Any]) -> bool:
     return "version" in component.get("properties", {})
 
 
+# The operations that add up the park's figures.
+_STATISTICS = re.compile(r"^/api/v1/(stats|exports/statistics)/")
+
+
 def _statuses(path: str, method: str, operation: dict[str, Any], secured: bool, versioned_path: bool) -> set[int]:
     parameters = {p["in"] for p in operation.get("parameters", [])}
     body = "requestBody" in operation
@@ -149,6 +153,8 @@ def _statuses(path: str, method: str, operation: dict[str, Any], secured: bool, 
         statuses.add(415)
     if not secured and method == "post":  # signing in
         statuses |= {401, 422, 429}
+    if _STATISTICS.search(path):  # totals past 64-bit fen (registry.stats.TotalsOutOfRange)
+        statuses.add(409)
     return statuses
 
 

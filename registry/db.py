@@ -14,6 +14,7 @@ of the two engine classes below (or a named capability, such as `parallel_scans(
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 import re
@@ -73,6 +74,20 @@ def _bound(sql: str, params: Mapping[str, Any], numbered: bool) -> tuple[str, li
 # The page cache (KiB) of a write transaction's SQLite connection: KeptSQLiteEngine.get_connection.
 _WRITE_CACHE_KIB = 16384
 
+
+
+async def _in_turn(reads: Sequence[Awaitable[T]]) -> list[T]:
+    """Each read awaited after the one before; if one fails, those not begun are closed unawaited."""
+    done: list[T] = []
+    try:
+        for read in reads:
+            done.append(await read)
+    except BaseException:
+        for left in reads[len(done) + 1 :]:
+            if inspect.iscoroutine(left):
+                left.close()
+        raise
+    return done
 
 class KeptSQLiteEngine(SQLiteEngine):
     """SQLite: one file, one writer (BEGIN IMMEDIATE), answers on one connection at a time."""
@@ -170,7 +185,7 @@ class KeptSQLiteEngine(SQLiteEngine):
 
     async def together(self, reads: Sequence[Awaitable[T]]) -> list[T]:
         # One connection answers one statement at a time: the reads run in turn.
-        return [await read for read in reads]
+        return await _in_turn(reads)
 
     async def while_writing(self, write: Awaitable[Any], work: Callable[[], T]) -> T:
         # The write runs in this process (aiosqlite's thread, holding the GIL to bind its
@@ -184,6 +199,9 @@ class KeptSQLiteEngine(SQLiteEngine):
 
     def is_unique_violation(self, error: Exception) -> bool:
         return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+
+    def is_integer_overflow(self, error: Exception) -> bool:
+        return isinstance(error, sqlite3.OperationalError) and "integer overflow" in str(error)
 
     async def reset_schema(self) -> None:
         # Every table and view dropped on a connection of its own, where foreign keys are not enforced
@@ -309,7 +327,7 @@ class RegistryPostgresEngine(PostgresEngine):
         # Outside a transaction each read takes a connection of its own from the pool.
         if self.current_transaction.get() is None:
             return list(await asyncio.gather(*reads))
-        return [await read for read in reads]
+        return await _in_turn(reads)
 
     async def while_writing(self, write: Awaitable[Any], work: Callable[[], T]) -> T:
         # The server writes in its own process: the work runs in a thread meanwhile. Both end
@@ -327,6 +345,9 @@ class RegistryPostgresEngine(PostgresEngine):
 
     def is_unique_violation(self, error: Exception) -> bool:
         return type(error).__name__ == "UniqueViolationError"
+
+    def is_integer_overflow(self, error: Exception) -> bool:
+        return type(error).__name__ == "NumericValueOutOfRangeError"
 
     async def reset_schema(self) -> None:
         await self.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
@@ -485,6 +506,12 @@ def any_of(column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str
 def is_unique_violation(error: Exception) -> bool:
     """Whether `error` is the engine refusing a second row with the same unique key."""
     return DB.is_unique_violation(error)
+
+
+def is_integer_overflow(error: Exception) -> bool:
+    """Whether `error` is the engine's arithmetic past 64-bit integers (SQLite's SUM; PostgreSQL sums
+    BIGINT as NUMERIC and overflows only where a BIGINT result is asked for)."""
+    return DB.is_integer_overflow(error)
 
 
 async def together(*reads: Awaitable[T]) -> list[T]:

@@ -27,8 +27,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from registry.db import fetch, parallel_scans, together
-from registry.errors import FieldError, ValidationFailed
+from registry.db import fetch, is_integer_overflow, parallel_scans, together
+from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.money import format_yuan
 from registry.periods import Period
 from registry.records import EARLIEST_DAY, latest_day
@@ -49,9 +49,27 @@ _PLATFORM_LEVELS = ("municipal", "provincial", "national")
 _IP_OWNERS = {True: "", False: "WHERE i.tenant IN (SELECT l.id FROM lines AS l)"}
 
 
+class TotalsOutOfRange(Conflict):
+    """A total past 64-bit fen (about 92 quadrillion yuan): no park's real figures add up to it, so a
+    figure is wrong. SQLite cannot add past it at all; PostgreSQL could, and is held to the same answer."""
+
+    def __init__(self) -> None:
+        super().__init__("园区合计超出登记册可计算的范围（2^63 分），必有金额录入有误，请查找异常的大额数据 / the park's "
+                         "totals exceed what the registry adds up (2^63 fen): some figure is wrong; look for an "
+                         "absurdly large amount")
+
+
+_BEYOND = 2**63
+
+
 def _int(value: Any) -> int | None:
     """PostgreSQL's SUM over BIGINT answers NUMERIC (a Decimal, always whole); SQLite an int."""
-    return None if value is None else int(value)
+    if value is None:
+        return None
+    number = int(value)
+    if not -_BEYOND <= number < _BEYOND:
+        raise TotalsOutOfRange
+    return number
 
 
 def _day(value: Any) -> date | None:
@@ -548,13 +566,18 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     parts = [part for part in _Composition(period).family[1:] if part.start <= day]
     part_days = [min(day, part.end) for part in parts]
 
-    counts, previous_industries, rows, at_risk, *part_industries = await together(
-        _tenant_counts(period, day, until),
-        _industry_figures(previous, previous_day),
-        _period_rows(period, day, until),
-        _at_risk_by_kind(day),
-        *(_industry_figures(part, part_day) for part, part_day in zip(parts, part_days, strict=True)),
-    )
+    try:
+        counts, previous_industries, rows, at_risk, *part_industries = await together(
+            _tenant_counts(period, day, until),
+            _industry_figures(previous, previous_day),
+            _period_rows(period, day, until),
+            _at_risk_by_kind(day),
+            *(_industry_figures(part, part_day) for part, part_day in zip(parts, part_days, strict=True)),
+        )
+    except Exception as error:
+        if is_integer_overflow(error):
+            raise TotalsOutOfRange from error
+        raise
     by_level: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_level.setdefault(row["level"], []).append(row)

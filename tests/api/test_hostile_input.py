@@ -240,3 +240,21 @@ async def test_a_long_value_or_key_is_echoed_cut_to_200_characters(anonymous, ma
     refused = await manager.post("/tenants", json={"uscc": new_uscc(), "name": "长值企业", "status": "incubating",
                                                    "industry": "软" * 60_000})
     assert len(refused.content) < 5_000, len(refused.content)
+
+
+async def test_totals_past_64_bit_fen_are_a_409_on_both_engines(statistician):
+    """SQLite cannot SUM past 2^63 (it raised `integer overflow`, a 500); PostgreSQL can, and is held to
+    the same answer. The figures are put straight into the table: the registry's own doors refuse any
+    single amount past ten trillion yuan, and it takes thousands of those to reach the limit."""
+    from registry.tables import PeriodReport
+    from tests.conftest import make_tenant as make_registered
+
+    owners = [await make_registered(moved_in_on="1999-01-01", industry="new_materials") for _ in range(10)]
+    await PeriodReport.insert(*(PeriodReport(tenant=owner["id"], period="1999", year=1999, revenue=10**18)
+                                for owner in owners)).run()
+    try:
+        for path in ("/stats/1999", "/exports/statistics/1999.xlsx"):
+            body = assert_problem(await statistician.get(path), 409)
+            assert "2^63" in body["detail"], body
+    finally:
+        await PeriodReport.delete().where(PeriodReport.period == "1999").run()
