@@ -12,7 +12,8 @@ test must know it did, without a blind sleep:
   whole half second where a write takes milliseconds). The server's own code runs unchanged.
 
 `killed_during` sends the request, waits for that sign, kills the server and checks the request
-went unanswered; the caller then restarts `park serve` on the same database and counts.
+went unanswered; `killed_mid_write` does all of it for a short write. The caller then restarts
+`park serve` on the same database and counts.
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import closing
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
+
+from tests.processes import started
+from tests.records import counts
+
+T = TypeVar("T")
 
 # The advisory lock the trigger waits for on PostgreSQL ("CRAS"); the registry's own year locks use
 # the two-key form, so they never meet it.
@@ -149,3 +156,19 @@ async def killed_during(process: subprocess.Popen, request: Callable[[], httpx.R
     sender.join(60)
     assert "response" not in outcome, f"the server answered before it was killed: {outcome['response'].text[:500]}"
     assert "error" in outcome, "the request is still waiting after the kill"
+
+
+async def killed_mid_write(env: dict[str, str], log: Path, table: str, prepare: Callable[[str], T],
+                           write: Callable[[str, T], httpx.Response]) -> dict[str, int]:
+    """A short write killed in its middle: `park serve` started on `env`'s database, `prepare(url)` run
+    (the test's own setup through the API; what it returns is passed to `write`), then `write(url,
+    prepared)` sent, held right after it inserts into `table`, and the server killed there. Answers
+    every table's row count from just before the write, for the caller to compare after its restart.
+    A crash test of closing a round (issue 22) is this with the round's table and close request."""
+    url_db = env["DATABASE_URL"]
+    with started(env, log=log) as (url, process):
+        prepared = prepare(url)
+        before = await counts(url_db)
+        async with HeldAfterWriting(url_db, table) as held:
+            await killed_during(process, lambda: write(url, prepared), held.reached)
+    return before

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from registry.ip_numbers import make_patent_number
 from registry.uscc import make_demo_uscc
-from tests.crashes import HeldAfterWriting, killed_during
+from tests.crashes import killed_during, killed_mid_write
 from tests.processes import add_account, serving, started, token
 from tests.records import assert_audit_matches_records, counts, execute, rows
 
@@ -82,7 +82,8 @@ async def test_a_server_killed_while_writing_a_report_leaves_none_of_it(fresh_en
     url_db = fresh_env["DATABASE_URL"]
     add_account(fresh_env, "boss", "admin", PASSWORD)
     uscc = make_demo_uscc(9100)
-    with started(fresh_env, log=tmp_path / "serve.log") as (url, process):
+
+    def prepare(url: str) -> dict[str, str]:
         headers = _bearer(url)
         made = httpx.post(url + "/api/v1/tenants", headers=headers, timeout=30, json={
             "uscc": uscc, "name": "报表崩溃测试企业 (synthetic)", "industry": "electronic_info", "status": "incubating",
@@ -91,12 +92,13 @@ async def test_a_server_killed_while_writing_a_report_leaves_none_of_it(fresh_en
         kept = httpx.put(f"{url}/api/v1/tenants/{uscc}/reports/2018", headers=headers, timeout=30,
                          json={"revenue": "100.00", "employees": 3})
         assert kept.status_code == 201, kept.text
-        before = await counts(url_db)
-        report = f"{url}/api/v1/tenants/{uscc}/reports/2019H1"
-        async with HeldAfterWriting(url_db, "period_report") as held:
-            await killed_during(process, lambda: httpx.put(report, headers=headers, timeout=300,
-                                                           json={"revenue": "12345.67", "employees": 9}),
-                                held.reached)
+        return headers
+
+    def write(url: str, headers: dict[str, str]) -> httpx.Response:
+        return httpx.put(f"{url}/api/v1/tenants/{uscc}/reports/2019H1", headers=headers, timeout=300,
+                         json={"revenue": "12345.67", "employees": 9})
+
+    before = await killed_mid_write(fresh_env, tmp_path / "serve.log", "period_report", prepare, write)
 
     with serving(fresh_env, log=tmp_path / "restarted.log") as url:
         assert await counts(url_db) == before
@@ -105,8 +107,7 @@ async def test_a_server_killed_while_writing_a_report_leaves_none_of_it(fresh_en
         report = f"{url}/api/v1/tenants/{uscc}/reports/2019H1"
         assert httpx.get(report, headers=headers, timeout=30).status_code == 404
         assert httpx.get(report.replace("2019H1", "2018"), headers=headers, timeout=30).json()["revenue"] == "100.00"
-        written = httpx.put(report, headers=headers, timeout=30, json={"revenue": "12345.67", "employees": 9})
-        assert written.status_code == 201, written.text
+        assert write(url, headers).status_code == 201
         assert (await counts(url_db))["period_report"] == before["period_report"] + 1
         await assert_audit_matches_records(url_db)
 
@@ -114,20 +115,17 @@ async def test_a_server_killed_while_writing_a_report_leaves_none_of_it(fresh_en
 async def test_a_server_killed_while_closing_a_year_leaves_it_open(fresh_env, tmp_path):
     url_db = fresh_env["DATABASE_URL"]
     add_account(fresh_env, "boss", "admin", PASSWORD)
-    before = await counts(url_db)
 
-    async with HeldAfterWriting(url_db, "closed_year") as held:
-        with started(fresh_env, log=tmp_path / "serve.log") as (url, process):
-            headers = _bearer(url)
-            await killed_during(process, lambda: httpx.post(url + "/api/v1/periods/2019/close", headers=headers,
-                                                            timeout=300), held.reached)
+    def close(url: str, headers: dict[str, str]) -> httpx.Response:
+        return httpx.post(url + "/api/v1/periods/2019/close", headers=headers, timeout=300)
+
+    before = await killed_mid_write(fresh_env, tmp_path / "serve.log", "closed_year", _bearer, close)
 
     with serving(fresh_env, log=tmp_path / "restarted.log") as url:
         assert await counts(url_db) == before
         assert await rows(url_db, "SELECT year FROM closed_year") == []
         await assert_audit_matches_records(url_db)
-        headers = _bearer(url)
-        closed = httpx.post(url + "/api/v1/periods/2019/close", headers=headers, timeout=30)
+        closed = close(url, _bearer(url))
         assert closed.status_code == 200, closed.text
         assert [row["year"] for row in await rows(url_db, "SELECT year FROM closed_year")] == [2019]
         await assert_audit_matches_records(url_db)
