@@ -73,6 +73,12 @@ def _bound(sql: str, params: Mapping[str, Any], numbered: bool) -> tuple[str, li
 
 # The page cache (KiB) of a write transaction's SQLite connection: KeptSQLiteEngine.get_connection.
 _WRITE_CACHE_KIB = 16384
+# Every SQLite connection that writes syncs the WAL at each commit: a commit the server answered
+# survives a power cut too, whatever default the SQLite build was compiled with (some builds make
+# WAL mode NORMAL, which may lose the last commits to a power cut). A killed process loses nothing
+# either way: the WAL keeps every committed transaction and ignores an unfinished one
+# (docs/operations-upgrades-and-crashes.md).
+_DURABLE = "PRAGMA synchronous = FULL"
 
 
 
@@ -109,6 +115,7 @@ class KeptSQLiteEngine(SQLiteEngine):
             connection = await aiosqlite.connect(**self.connection_kwargs)
             connection.row_factory = dict_factory  # type: ignore[assignment]
             await connection.execute("PRAGMA foreign_keys = 1")
+            await connection.execute(_DURABLE)
             self._kept[key] = connection
         return connection
 
@@ -119,6 +126,7 @@ class KeptSQLiteEngine(SQLiteEngine):
         # 100,000-row import's 4 s of writing). The cache grows only with the pages touched.
         connection = await super().get_connection()
         await connection.execute(f"PRAGMA cache_size = -{_WRITE_CACHE_KIB}")
+        await connection.execute(_DURABLE)
         return connection
 
     # The one private Piccolo API the registry overrides (pinned by tests/registry/test_piccolo_internals.py).

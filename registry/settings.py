@@ -32,10 +32,28 @@ def _secret(variable: str, data_dir: Path, filename: str) -> str:
     if secret := os.environ.get(variable):
         return secret
     path = data_dir / filename
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+    if path.exists() and (kept := path.read_text().strip()):
+        return kept
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # Written whole under another name (mode 600 from the start), flushed to disk, then given its
+    # name: a process killed meanwhile never leaves an empty or half-written secret to sign with,
+    # and of two processes starting at once the first to name its file wins and both read that one.
+    fresh = path.with_name(f".{filename}.{os.getpid()}")
+    handle = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(handle, secrets.token_urlsafe(48).encode())
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+    try:
+        if path.exists():  # empty: left by a start killed while writing it (before this was atomic)
+            os.replace(fresh, path)
+        else:
+            os.link(fresh, path)
+    except FileExistsError:
+        pass
+    finally:
+        fresh.unlink(missing_ok=True)
     return path.read_text().strip()
 
 

@@ -50,9 +50,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], *args: str, log: Path) -> Iterator[str]:
-    """`park serve` on a free port (extra arguments such as `--workers 2` passed on); yields its base URL once
-    it answers, and stops it afterwards."""
+def started(env: dict[str, str], *args: str, log: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`park serve` on a free port (extra arguments such as `--workers 2` passed on); yields its base URL
+    once it answers, and the process (a test may kill it); stops it afterwards if it still runs."""
     port = free_port()
     with open(log, "w") as out:
         process = subprocess.Popen([*PARK, "serve", "--port", str(port), *args], env=env, stdout=out,
@@ -69,14 +69,22 @@ def serving(env: dict[str, str], *args: str, log: Path) -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def serving(env: dict[str, str], *args: str, log: Path) -> Iterator[str]:
+    """`park serve` on a free port; yields its base URL once it answers, and stops it afterwards."""
+    with started(env, *args, log=log) as (url, _):
+        yield url
 
 
 def add_account(env: dict[str, str], name: str, role: str, password: str, tenant: str | None = None) -> None:
