@@ -34,7 +34,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
 from piccolo.table import Table
 
-from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
+from registry.read_cache import ACCOUNTS, STATISTICS, TENANTS, ReadCache
 from registry.settings import settings
 
 # Piccolo's migration machinery finds the engine through this module.
@@ -211,6 +211,12 @@ class KeptSQLiteEngine(SQLiteEngine):
     def is_integer_overflow(self, error: Exception) -> bool:
         return isinstance(error, sqlite3.OperationalError) and "integer overflow" in str(error)
 
+    # One writer at a time gives audit ids in commit order, and every change to a record is audited in
+    # its own transaction: the highest id moves with every committed change.
+    # The last entry's id and time: ids may be used again after every entry is deleted (a test's wipe),
+    # the time then differs.
+    DATA_VERSION = "SELECT MAX(id) || ' ' || MAX(at) AS version FROM (SELECT id, at FROM audit_entry ORDER BY id DESC LIMIT 1)"
+
     async def reset_schema(self) -> None:
         # Every table and view dropped on a connection of its own, where foreign keys are not enforced
         # (the kept one enforces them); indexes and triggers go with their tables.
@@ -357,6 +363,10 @@ class RegistryPostgresEngine(PostgresEngine):
     def is_integer_overflow(self, error: Exception) -> bool:
         return type(error).__name__ == "NumericValueOutOfRangeError"
 
+    # Audit ids are drawn before commit, so they may commit out of order; a snapshot names exactly the
+    # transactions it sees, so an equal snapshot sees equal data (it moves with every write anywhere).
+    DATA_VERSION = "SELECT pg_current_snapshot()::text AS version"
+
     async def reset_schema(self) -> None:
         await self.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await self.run_ddl("CREATE SCHEMA public")
@@ -455,6 +465,7 @@ def use_database(target: str | Engine) -> Engine:
     # A cache follows the one database it listens to; it serves nothing while another one is bound.
     TENANTS.follow(target.dsn)
     ACCOUNTS.follow(target.dsn)
+    STATISTICS.forget()
     return previous
 
 
@@ -468,6 +479,7 @@ async def reset_schema() -> None:
     """An empty database: every table, view and index of the registry (and Piccolo's migration
     records) gone. For tests and benchmarks, before `migrate()`."""
     await DB.reset_schema()
+    STATISTICS.forget()
 
 
 # --- Raw statements: the one way, `:named` parameters, both engines ---------------------------------
@@ -514,6 +526,14 @@ def any_of(column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str
 def is_unique_violation(error: Exception) -> bool:
     """Whether `error` is the engine refusing a second row with the same unique key."""
     return DB.is_unique_violation(error)
+
+
+async def data_version() -> object:
+    """A value that changes whenever a committed write may have changed the park's records (and, on
+    PostgreSQL, whenever any write begins or ends): results computed from the records are good while
+    it stays (registry.read_cache.VersionedCache). A single indexed read."""
+    (row,) = await DB.fetch(DB.DATA_VERSION, {}, True)
+    return row["version"]
 
 
 def is_integer_overflow(error: Exception) -> bool:

@@ -9,6 +9,10 @@ writes); a generation count keeps a read that raced a write from storing the old
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 log = logging.getLogger("park.cache")
 
@@ -83,6 +87,37 @@ class ReadCache:
             await listener.close()
 
 
+class VersionedCache:
+    """Results computed from the park's records (the statistics of a period), kept by this worker while
+    the database's data version (registry.db.data_version) stays what it was when they were computed.
+    The version lives in the database, so every worker sees every write, and a read after a write is
+    never stale: the write moved the version before it was answered. A few entries (each period asked,
+    with its `as_of`); the oldest goes first."""
+
+    def __init__(self, max_entries: int = 16) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[object, tuple[object, object]] = {}
+
+    async def get(self, key: object, compute: Callable[[], Awaitable[T]]) -> T:
+        from registry.db import data_version
+
+        version = await data_version()
+        found = self._entries.get(key)
+        if found is not None and found[0] == version:
+            return found[1]  # type: ignore[return-value]
+        value = await compute()
+        self._entries.pop(key, None)
+        if len(self._entries) >= self.max_entries:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = (version, value)
+        return value
+
+    def forget(self) -> None:
+        self._entries.clear()
+
+
 TENANTS = ReadCache("tenant", "registry_changed")
+# The park's statistics of each period asked (registry.stats.park_stats) and the API's answer of them.
+STATISTICS = VersionedCache()
 # Accounts behind bearer tokens: a changed or deactivated account stops acting on every worker at once.
 ACCOUNTS = ReadCache("account", "account_changed")

@@ -331,3 +331,27 @@ async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):
 def test_a_tenant_line_carries_the_torch_forms_ip_columns_in_its_order():
     names = [f.name for f in fields(TenantLine)]
     assert [name for name in names if name.startswith("ip_")] == list(IP_KEYS)
+
+
+async def test_statistics_are_computed_once_per_change_and_a_read_after_a_write_is_never_stale(monkeypatch):
+    """park_stats keeps a period's statistics while the database's data version stays, and computes them
+    again after any audited write (registry.read_cache.VersionedCache)."""
+    from registry import stats as stats_module
+
+    computed: list[str] = []
+    real = stats_module.compute_park_stats
+
+    async def counting(period, as_of=None):
+        computed.append(str(period))
+        return await real(period, as_of)
+
+    monkeypatch.setattr(stats_module, "compute_park_stats", counting)
+    period = Period.parse("2003")
+    owner = await make_tenant(moved_in_on="2003-01-01")
+    first = await stats_module.park_stats(period)
+    again = await stats_module.park_stats(period)
+    assert again is first and computed == ["2003"]
+    await reports.put_report(SYSTEM, owner["uscc"], "2003", {"revenue": "123.45"})
+    after = await stats_module.park_stats(period)
+    assert computed == ["2003", "2003"]
+    assert after.figures["revenue"].value == (first.figures["revenue"].value or 0) + 12_345
