@@ -19,7 +19,6 @@ Piccolo, so a backup of a large SQLite file costs no more than SQLite's own `.ba
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
@@ -231,6 +230,13 @@ def _sqlite_tables(connection: sqlite3.Connection) -> list[str]:
 
 # --- PostgreSQL --------------------------------------------------------------------------------------
 
+
+def postgres_tool(name: str, url: str | None = None) -> str:
+    """The `name` (pg_dump, pg_restore) a backup or restore of the database `url` (default: DATABASE_URL)
+    runs: of the server's major version, else BackupRefused."""
+    return _PostgresDump(url or settings().database_url).tool(name)
+
+
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)(?:\.(\d+))?")
 
 
@@ -270,6 +276,8 @@ class _PostgresDump:
         self.url = url
 
     def _query(self, work):
+        import asyncio  # here, not at the top: a SQLite backup starts faster without it (bench/backup.py)
+
         import asyncpg
 
         async def run():
