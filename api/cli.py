@@ -117,6 +117,9 @@ def _backup(args: argparse.Namespace) -> int:
     except BackupRefused as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return error.exit_status
+    except OSError as error:
+        print(f"error: 无法写入 {args.output} / cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return 2
     print(f"backed up the {done.engine} database to {done.path} ({done.size_and_time()})", file=sys.stderr)
     return 0
 

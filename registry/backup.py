@@ -60,7 +60,7 @@ class Done:
     seconds: float
 
     def size_and_time(self) -> str:
-        return f"{self.size:,} bytes, {self.seconds:.1f} s"
+        return f"{self.size:,} bytes, {self.seconds:.2f} s"
 
 
 def back_up(out: Path, url: str | None = None) -> Done:
@@ -69,6 +69,8 @@ def back_up(out: Path, url: str | None = None) -> Done:
     url = url or settings().database_url
     if not out.resolve().parent.is_dir():
         raise UnusableFile(f"无法写入 {out}：目录不存在 / cannot write {out}: no such directory")
+    if out.is_dir():
+        raise UnusableFile(f"无法写入 {out}：这是一个目录 / cannot write {out}: it is a directory; name a file")
     engine = _engine_of(url)
     start = time.perf_counter()
     partial = out.with_name(out.name + ".part")
