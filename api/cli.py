@@ -1,4 +1,5 @@
-"""`park`: serve the API, load the demo park, add accounts, import and export spreadsheets."""
+"""`park`: serve the API, load the demo park, add accounts, import and export spreadsheets, back up and
+restore the database."""
 
 from __future__ import annotations
 
@@ -106,6 +107,44 @@ def _export(args: argparse.Namespace) -> int:
     )
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from registry.backup import BackupRefused, back_up
+
+    try:
+        done = back_up(Path(args.output))
+    except BackupRefused as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return error.exit_status
+    except OSError as error:
+        print(f"error: 无法写入 {args.output} / cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    print(f"backed up the {done.engine} database to {done.path} ({done.size_and_time()})", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from registry.backup import BackupRefused, restore
+    from registry.migrate import run_on_database
+
+    try:
+        done = restore(Path(args.file))
+    except BackupRefused as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return error.exit_status
+
+    async def nothing() -> None:
+        return None
+
+    # A backup of an earlier release comes up to date, as `park serve` would bring it.
+    run_on_database(nothing)
+    print(f"restored {done.path} into the {done.engine} database ({done.size_and_time()})", file=sys.stderr)
+    return 0
+
+
 def _positive(text: str) -> int:
     number = int(text)
     if number < 1:
@@ -148,6 +187,24 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--within", type=int, help="deadlines: days ahead to list (default 90)")
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(run=_export)
+
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database while the server serves",
+        description="SQLite: the online backup API (a SQLite file); PostgreSQL: pg_dump --format=custom, of the "
+        "server's major version (PARK_PG_BIN, else /usr/lib/postgresql/<major>/bin, else PATH). Exit status 0 "
+        "written, 1 refused (tools missing or of another version, no database), 2 unusable output path.",
+    )
+    backup.add_argument("-o", "--output", required=True, help="the backup file to write (replaced once complete)")
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser(
+        "restore", help="load a backup into an empty database (DATABASE_URL), then migrate it",
+        description="Loads a file of `park backup` into the database DATABASE_URL names, which must hold no "
+        "records (a new database, or one only migrated). Exit status 0 restored, 1 refused (the database is "
+        "not empty, tools missing or of another version), 2 the file is not a backup of this engine.",
+    )
+    restore.add_argument("file", help="a file written by park backup for the same engine")
+    restore.set_defaults(run=_restore)
     return root
 
 

@@ -4,8 +4,8 @@ against bare openpyxl, and the server's other answers meanwhile.
 For each engine (a fresh SQLite file; with --postgres URL also that PostgreSQL database, whose
 schema `public` is dropped and rebuilt) one run:
 
-1. builds the synthetic registry of bench/export.py (10,000 tenants, their reports, 1,000,000 IP
-   items) with bulk SQL;
+1. builds the synthetic registry of bench/synthetic_park.py (10,000 tenants, their reports,
+   1,000,000 IP items) with bulk SQL;
 2. (b) runs `park export registry -o FILE` as a user does (process start, migration check, SQL
    reads, labels, styles, page setup, zip): wall time, CPU time and peak memory (RSS) of the process;
 3. (a) reads that file's cells back (python-calamine, not timed) and times openpyxl in write-only
@@ -28,19 +28,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from served import PARK, ROOT, HealthWatch, environment, latency_line, park_serving
+from synthetic_park import build_in_child
+
 PYTHON = sys.executable
-PARK = str(Path(PYTHON).parent / "park")
 MANAGER, PASSWORD = "bench-manager", "bench-manager-password"
-HEALTH_EVERY = 0.020
 IDLE_SECONDS = 10
 
 
@@ -80,12 +78,6 @@ def floor(dump_path: str) -> dict:
 # --- the orchestra -------------------------------------------------------------------------------
 
 
-def environment(url: str) -> dict[str, str]:
-    data_dir = Path(tempfile.gettempdir()) / "park-dump-bench-data"
-    data_dir.mkdir(exist_ok=True)
-    return os.environ | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT), "PARK_DATA_DIR": str(data_dir)}
-
-
 def child(args: list[str], url: str) -> str:
     result = subprocess.run([PYTHON, *args], env=environment(url), capture_output=True, text=True, cwd=ROOT)
     if result.returncode:
@@ -106,59 +98,18 @@ def park_export(url: str, path: str) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_kb": usage.ru_maxrss}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def served(url: str) -> dict:
-    """Download the dump from a real `park serve` while asking for /health every HEALTH_EVERY s."""
+    """Download the dump from a real `park serve` while asking for /health every 20 ms."""
     import httpx
 
-    env = environment(url)
     subprocess.run([PARK, "users", "add", MANAGER, "--role", "manager", "--password-stdin"], input=PASSWORD + "\n",
-                   env=env, capture_output=True, text=True, check=False)  # fmt: skip  # exists from an earlier run: fine
-    port = free_port()
-    server = subprocess.Popen([PARK, "serve", "--port", str(port)], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    base = f"http://127.0.0.1:{port}/api/v1"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("park serve did not start")
+                   env=environment(url), capture_output=True, text=True, check=False)  # fmt: skip  # exists from an earlier run: fine
+    with park_serving(url) as (base, server), HealthWatch(base) as health:
         token = httpx.post(f"{base}/auth/token", json={"username": MANAGER, "password": PASSWORD}, timeout=30)
         token.raise_for_status()
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
-
-        done = threading.Event()
-        latencies: list[float] = []
-        failures: list[str] = []
-
-        def ask_health() -> None:
-            with httpx.Client(base_url=base, timeout=10) as client:
-                while not done.is_set():
-                    start = time.perf_counter()
-                    response = client.get("/health")
-                    latencies.append(time.perf_counter() - start)
-                    if response.status_code != 200:
-                        failures.append(str(response.status_code))
-                    time.sleep(HEALTH_EVERY)
-
-        asker = threading.Thread(target=ask_health)
-        asker.start()
         time.sleep(IDLE_SECONDS)
-        idle, latencies[:] = list(latencies), []
+        idle = health.take()
         start = time.perf_counter()
         size = 0
         with httpx.stream("GET", f"{base}/exports/registry.xlsx", headers=headers, timeout=3600) as response:
@@ -166,29 +117,18 @@ def served(url: str) -> dict:
             for piece in response.iter_bytes(1 << 20):
                 size += len(piece)
         elapsed = time.perf_counter() - start
-        done.set()
-        asker.join()
+        latencies = health.take()
         status = Path(f"/proc/{server.pid}/status").read_text()
         hwm_kb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    return {"seconds": elapsed, "bytes": size, "idle": idle, "latencies": latencies, "failures": failures,
+    return {"seconds": elapsed, "bytes": size, "idle": idle, "latencies": latencies, "failures": health.failures,
             "hwm_kb": hwm_kb}  # fmt: skip
-
-
-def latency_line(seconds: list[float]) -> str:
-    ms = [x * 1000 for x in seconds]
-    return (f"{len(ms)} answers, p50 {percentile(ms, 0.5):.1f} ms, p99 {percentile(ms, 0.99):.1f} ms, "
-            f"max {max(ms):.1f} ms")  # fmt: skip
 
 
 def engine_run(name: str, url: str, tenants: int, items: int, build: bool) -> None:
     print(f"== {name}: {tenants:,} tenants, {items:,} IP items", flush=True)
     if build:
-        start = time.perf_counter()
-        child([str(ROOT / "bench" / "export.py"), "--build", str(tenants), str(items)], url)
-        print(f"   data setup (bulk SQL)        {time.perf_counter() - start:8.1f} s", flush=True)
+        seconds = build_in_child(environment(url), tenants, items)
+        print(f"   data setup (bulk SQL)        {seconds:8.1f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="park-dump-bench-") as directory:
         path = f"{directory}/dump.xlsx"
         b = park_export(url, path)

@@ -22,7 +22,6 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -35,7 +34,7 @@ from piccolo.query import WhereRaw
 from piccolo.table import Table
 
 from registry.read_cache import ACCOUNTS, STATISTICS, TENANTS, ReadCache
-from registry.settings import settings
+from registry.settings import settings, sqlite_file
 
 # Piccolo's migration machinery finds the engine through this module.
 os.environ.setdefault("PICCOLO_CONF", "registry.piccolo_conf")
@@ -391,7 +390,7 @@ Engine = KeptSQLiteEngine | RegistryPostgresEngine
 def engine_from_url(url: str) -> Engine:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = Path(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else parts.path)
+        path = sqlite_file(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         return KeptSQLiteEngine(path=str(path), url=url)
     if parts.scheme in ("postgres", "postgresql"):

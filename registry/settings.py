@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -21,10 +22,18 @@ class Settings:
     login_max_failures_per_address: int
     tenant_read_cache: bool
     session_idle_seconds: int
+    # Where `park backup` / `park restore` take pg_dump and pg_restore from (PARK_PG_BIN); None: the
+    # Debian directory of the server's major version, else PATH (registry/backup.py).
+    postgres_tools: Path | None
 
     @property
     def engine(self) -> str:
         return "postgres" if self.database_url.startswith("postgres") else "sqlite"
+
+
+def sqlite_file(url: str) -> Path:
+    """The file a `sqlite:///path` database URL names."""
+    return Path(url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else urlsplit(url).path)
 
 
 def _secret(variable: str, data_dir: Path, filename: str) -> str:
@@ -73,6 +82,7 @@ def load_settings() -> Settings:
         login_max_failures_per_address=int(os.environ.get("PARK_LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
         tenant_read_cache=os.environ.get("PARK_TENANT_READ_CACHE", "on").lower() not in ("off", "0", "false", "no"),
         session_idle_seconds=int(os.environ.get("PARK_SESSION_IDLE", "1800")),
+        postgres_tools=Path(tools) if (tools := os.environ.get("PARK_PG_BIN")) else None,
     )
 
 

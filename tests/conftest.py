@@ -83,7 +83,7 @@ async def make_tenant(**overrides) -> dict:
 
 
 # The API server and signed-in clients, for every package's tests.
-from tests.processes import fresh_env  # noqa: E402, F401
+from tests.processes import fresh_env, second_env  # noqa: E402, F401
 from tests.server import (  # noqa: E402, F401
     admin,
     anonymous,
