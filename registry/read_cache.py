@@ -8,6 +8,7 @@ writes); a generation count keeps a read that raced a write from storing the old
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -97,6 +98,9 @@ class VersionedCache:
     def __init__(self, max_entries: int = 16) -> None:
         self.max_entries = max_entries
         self._entries: dict[object, tuple[object, object]] = {}
+        # Computations under way: requests that miss together wait for one computation, not one each
+        # (32 connections missing at once after a write would otherwise add up the park 32 times).
+        self._pending: dict[tuple[object, object], asyncio.Future] = {}
 
     async def get(self, key: object, compute: Callable[[], Awaitable[T]]) -> T:
         from registry.db import data_version
@@ -105,7 +109,22 @@ class VersionedCache:
         found = self._entries.get(key)
         if found is not None and found[0] == version:
             return found[1]  # type: ignore[return-value]
-        value = await compute()
+        pending = self._pending.get((key, version))
+        if pending is not None:
+            return await asyncio.shield(pending)
+        pending = self._pending[(key, version)] = asyncio.get_running_loop().create_future()
+        try:
+            value = await compute()
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+        except Exception as error:
+            pending.set_exception(error)
+            pending.exception()  # retrieved: no "never retrieved" warning when nobody else waited
+            raise
+        finally:
+            self._pending.pop((key, version), None)
+        pending.set_result(value)
         self._entries.pop(key, None)
         if len(self._entries) >= self.max_entries:
             self._entries.pop(next(iter(self._entries)))

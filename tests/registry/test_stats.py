@@ -355,3 +355,23 @@ async def test_statistics_are_computed_once_per_change_and_a_read_after_a_write_
     after = await stats_module.park_stats(period)
     assert computed == ["2003", "2003"]
     assert after.figures["revenue"].value == (first.figures["revenue"].value or 0) + 12_345
+
+
+async def test_requests_that_miss_the_statistics_together_wait_for_one_computation(monkeypatch):
+    import asyncio
+
+    from registry import stats as stats_module
+
+    computed: list[str] = []
+    real = stats_module.compute_park_stats
+
+    async def slow(period, as_of=None):
+        computed.append(str(period))
+        await asyncio.sleep(0.05)
+        return await real(period, as_of)
+
+    monkeypatch.setattr(stats_module, "compute_park_stats", slow)
+    owner = await make_tenant(moved_in_on="2004-01-01")
+    await reports.put_report(SYSTEM, owner["uscc"], "2004", {"revenue": "1.00"})
+    answers = await asyncio.gather(*(stats_module.park_stats(Period.parse("2004")) for _ in range(20)))
+    assert computed == ["2004"] and all(answer is answers[0] for answer in answers)
