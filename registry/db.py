@@ -14,6 +14,7 @@ of the two engine classes below (or a named capability, such as `parallel_scans(
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 import re
@@ -197,6 +198,23 @@ class KeptSQLiteEngine(SQLiteEngine):
                 await connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
             await connection.commit()
 
+    def pool_use(self) -> tuple[int, int] | None:
+        return None  # no pool: one kept connection per event loop, one more per write transaction
+
+    async def claim_housekeeping(self) -> Any | None:
+        # Every process on this database runs on this machine: an exclusive lock on a file beside it,
+        # which the system lets go when the process ends, however it ends.
+        handle = open(f"{self.path}.housekeeper", "a+b")  # noqa: SIM115 - held until released
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return None
+        return handle
+
+    async def release_housekeeping(self, claim: Any) -> None:
+        claim.close()  # closing the file lets go of its lock
+
     async def open(self) -> None:
         async with aiosqlite.connect(self.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
@@ -212,6 +230,8 @@ class KeptSQLiteEngine(SQLiteEngine):
 
 # The namespace of the advisory locks that order a year's report writes with its closing.
 _YEAR_LOCKS = 0x59454152  # "YEAR"
+# The advisory lock that the one housekeeping process of a database holds (registry.housekeeping).
+_HOUSEKEEPING_LOCK = 0x4B454550  # "KEEP"
 
 
 async def _reset_only_if_needed(connection) -> None:
@@ -331,6 +351,24 @@ class RegistryPostgresEngine(PostgresEngine):
     async def reset_schema(self) -> None:
         await self.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await self.run_ddl("CREATE SCHEMA public")
+
+    def pool_use(self) -> tuple[int, int] | None:
+        if self.pool is None:
+            return None
+        size = self.pool.get_size()
+        return size, size - self.pool.get_idle_size()
+
+    async def claim_housekeeping(self) -> Any | None:
+        # A session advisory lock on a connection of its own (not the pool's): the server lets go of
+        # it when that connection ends, so a worker that dies hands the housekeeping on.
+        connection = await asyncpg.connect(self.dsn)
+        if await connection.fetchval("SELECT pg_try_advisory_lock($1, 0)", _HOUSEKEEPING_LOCK):
+            return connection
+        await connection.close()
+        return None
+
+    async def release_housekeeping(self, claim: Any) -> None:
+        await claim.close()
 
     async def open(self) -> None:
         if self.pool is not None:
@@ -580,6 +618,24 @@ def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
 def engine_type() -> str:
     """Piccolo's name for the bound engine: "sqlite" or "postgres"."""
     return DB.engine_type
+
+
+def pool_use() -> tuple[int, int] | None:
+    """The bound engine's connection pool now: (connections held, connections in use); None without
+    a pool (SQLite)."""
+    return DB.pool_use()
+
+
+async def claim_housekeeping() -> Any | None:
+    """Become the one process of this database that runs its scheduled chores (registry.housekeeping):
+    a claim to hand back to `release_housekeeping`, or None while another process holds it. A process
+    that ends, however it ends, lets go of its claim (PostgreSQL: a session advisory lock on a
+    connection of its own; SQLite: an exclusive lock on a file beside the database)."""
+    return await DB.claim_housekeeping()
+
+
+async def release_housekeeping(claim: Any) -> None:
+    await DB.release_housekeeping(claim)
 
 
 async def open_database() -> None:

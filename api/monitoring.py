@@ -1,0 +1,112 @@
+"""`GET /metrics` (SPEC §10): Litestar's Prometheus support, open to the server's own host and to admins.
+
+Requests are counted and timed by Litestar's `PrometheusMiddleware` per route *template*
+(`/api/v1/tenants/{uscc}`, never the address asked: a USCC in a label would leak and every tenant would
+be a series of its own); an address no route serves is not counted (its answer is logged, see
+api/request_log.py). The registry's own series (import batches, reminders, the database pool) are in
+registry/metrics.py. docs/operations-monitoring.md lists them all.
+
+Who may read it: any request from the loopback address (the host's own Prometheus agent or node
+exporter), else an admin — by bearer token or by portal session, as everywhere else. Behind a reverse
+proxy on the same host the proxy must pass the client's address in `X-Forwarded-For` (uvicorn takes it
+from 127.0.0.1 only); a proxy that does not would make every visitor look local.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.security.jwt import Token
+from prometheus_client import multiprocess
+
+from api.auth import bound_actor, current_actor
+from api.portal.page import load_session
+from api.request_log import request_id_of
+from registry.actor import Actor
+from registry.metrics import take_pool_reading
+from registry.permissions import Action
+
+METRICS_PATH = "/metrics"
+# Seconds: the registry's answers take milliseconds; an import or a workbook takes seconds.
+LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+PROMETHEUS = PrometheusConfig(
+    app_name="park",
+    prefix="park",
+    group_path=True,  # label `path` is the route's template
+    buckets=LATENCY_BUCKETS,  # type: ignore[arg-type]
+)
+
+
+def _loopback(connection: ASGIConnection) -> bool:
+    host = connection.client.host if connection.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+async def _signed_in(connection: ASGIConnection) -> Actor | None:
+    """The bearer token's or the portal session's actor (401 for a token that is bad or stale)."""
+    header = connection.headers.get("authorization", "")
+    if header:
+        scheme, _, encoded = header.partition(" ")
+        if scheme.lower() != "bearer" or not encoded:
+            raise NotAuthorizedException("请先登录 / sign in first")
+        auth = connection.app.state.jwt_auth
+        token = Token.decode(encoded.strip(), secret=auth.token_secret, algorithm=auth.algorithm)
+        actor = await current_actor(token, connection)
+        if actor is None:
+            raise NotAuthorizedException("请重新登录 / sign in again")
+        return actor
+    session = await load_session(connection)
+    if session is None or session.username is None:
+        return None
+    return await bound_actor(session.username, session.claims, request_id_of(connection))
+
+
+async def admins_or_loopback(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """A guard: the server's own host, or an admin (401 signed out, 403 another role)."""
+    if _loopback(connection):
+        return
+    actor = await _signed_in(connection)
+    if actor is None:
+        raise NotAuthorizedException("请先登录 / sign in first")
+    connection.scope["user"] = actor  # the request's log line names who read the metrics
+    if not actor.may(Action.READ_METRICS):
+        raise PermissionDeniedException(f"角色 {actor.role} 无权访问 / role {actor.role} may not do this")
+
+
+async def _read_the_pool(_: Request) -> None:
+    take_pool_reading()  # this worker's, now; the others' as of their last request (api/request_log.py)
+
+
+class MetricsController(PrometheusController):
+    """Prometheus' text format; under `park serve --workers N` the sum of every worker's files."""
+
+    path = METRICS_PATH
+    guards = [admins_or_loopback]
+    before_request = _read_the_pool
+    opt = {"exclude_from_auth": True}  # the guard reads a token or a session itself: loopback needs neither
+    include_in_schema = False  # not JSON, not under /api/v1; documented in docs/operations-monitoring.md
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+@asynccontextmanager
+async def metrics_lifespan(_: Litestar):
+    """A worker that stops takes its live gauges (the pool's) out of the multiprocess sum."""
+    try:
+        yield
+    finally:
+        if multiprocess_dir():
+            multiprocess.mark_process_dead(os.getpid())
