@@ -26,15 +26,16 @@ REMINDERS = Counter(
 UPLOADS_PURGED = Counter(
     "park_upload_files_purged", "Stored import files deleted after PARK_UPLOAD_RETENTION_DAYS"
 )
-# PostgreSQL only: SQLite has no pool (the registry keeps one connection per event loop and opens one
-# per write transaction), so on SQLite these series are absent.
+# PostgreSQL only, labelled engine="postgres": SQLite has no pool (the registry keeps one connection per
+# event loop and opens one per write transaction), so on SQLite these families have no sample at all
+# rather than a 0 that would read as "no connections".
 POOL_SIZE = Gauge(
     "park_database_pool_connections", "Connections the worker's asyncpg pool holds (PostgreSQL)",
-    multiprocess_mode="livesum",
+    ["engine"], multiprocess_mode="livesum",
 )
 POOL_IN_USE = Gauge(
     "park_database_pool_connections_in_use", "Pool connections taken by a query or transaction (PostgreSQL)",
-    multiprocess_mode="livesum",
+    ["engine"], multiprocess_mode="livesum",
 )
 
 
@@ -50,5 +51,5 @@ def take_pool_reading() -> None:
     """Set the pool gauges from the bound engine's pool, as it is now (nothing on SQLite)."""
     reading = pool_use()
     if reading is not None:
-        POOL_SIZE.set(reading[0])
-        POOL_IN_USE.set(reading[1])
+        POOL_SIZE.labels(engine="postgres").set(reading[0])
+        POOL_IN_USE.labels(engine="postgres").set(reading[1])
