@@ -87,7 +87,7 @@ class RequestLog:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            take_pool_reading()
+            take_pool_reading(unless_within=1.0)  # this worker's share of the pool gauges, kept fresh
             log.info(json.dumps({
                 "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "request_id": request_id,

@@ -21,6 +21,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -565,16 +566,38 @@ def read_transaction():
     return DB.transaction()
 
 
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar("after_commit", default=None)
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Do `action` once the write transaction under way commits (dropped if it rolls back); at once
+    outside one. For what must not tell of a write that did not happen (a metric's count)."""
+    pending = _after_commit.get() if in_transaction() else None
+    if pending is None:
+        action()
+    else:
+        pending.append(action)
+
+
 @asynccontextmanager
 async def write_transaction():
     """One transaction for a whole write; nested calls join the outer one. Once the outermost one
-    commits, this worker's read cache forgets what it held (other workers hear the trigger)."""
+    commits, this worker's read cache forgets what it held (other workers hear the trigger), and what
+    waited for the commit (`after_commit`) is done."""
     outermost = not in_transaction()
-    async with DB.write_transaction() as transaction:
-        yield transaction
+    pending: list[Callable[[], None]] = []
+    token = _after_commit.set(pending) if outermost else None
+    try:
+        async with DB.write_transaction() as transaction:
+            yield transaction
+    finally:
+        if token is not None:
+            _after_commit.reset(token)
     if outermost:
         TENANTS.forget()
         ACCOUNTS.forget()
+        for action in pending:
+            action()
 
 
 class KeyedLookup:

@@ -9,6 +9,8 @@ pool gauges over the live ones. A service counts here only after its write has c
 
 from __future__ import annotations
 
+import time
+
 from prometheus_client import Counter, Gauge
 
 from registry.db import pool_use
@@ -47,8 +49,17 @@ def count_reminder(channel: str, outcome: str) -> None:
     REMINDERS.labels(channel=channel, outcome=outcome).inc()
 
 
-def take_pool_reading() -> None:
-    """Set the pool gauges from the bound engine's pool, as it is now (nothing on SQLite)."""
+_last_reading = 0.0
+
+
+def take_pool_reading(unless_within: float = 0.0) -> None:
+    """Set the pool gauges from the bound engine's pool, as it is now (nothing on SQLite); not again if
+    the last reading is less than `unless_within` seconds old."""
+    global _last_reading
+    now = time.monotonic()
+    if now - _last_reading < unless_within:
+        return
+    _last_reading = now
     reading = pool_use()
     if reading is not None:
         POOL_SIZE.labels(engine="postgres").set(reading[0])

@@ -12,7 +12,7 @@ from typing import Any
 
 from registry import audit, metrics
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import after_commit, for_update, write_transaction
 from registry.identifiers import is_row_id
 from registry.permissions import Action
 from registry.services.listing import Page, listing
@@ -61,7 +61,7 @@ async def record_batch(
         inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()
         batch_id = inserted[0]["id"]
         await audit.record(actor, "create", "import", str(batch_id), None, None, {k: values[k] for k in _AUDITED})
-    metrics.count_import_batch(status)
+    after_commit(lambda: metrics.count_import_batch(status))
     return batch_id
 
 
@@ -93,7 +93,8 @@ async def purge_files(actor: Actor, kept_days: int, now: datetime) -> list[int]:
     cutoff = now - timedelta(days=kept_days)
     async with write_transaction():
         due = _UNAPPLIED & (ImportBatch.created_at < cutoff)
-        rows = await ImportBatch.select(ImportBatch.id, ImportBatch.size, ImportBatch.created_at).where(due).run()
+        # Locked: a purge by hand while the schedule's runs waits, then finds those files gone already.
+        rows = await for_update(ImportBatch.select(ImportBatch.id, ImportBatch.size).where(due)).run()
         if rows:
             ids = [row["id"] for row in rows]
             await ImportBatch.update({ImportBatch.content: None}).where(ImportBatch.id.is_in(ids)).run()
@@ -101,7 +102,7 @@ async def purge_files(actor: Actor, kept_days: int, now: datetime) -> list[int]:
                 await audit.record(actor, "purge_file", "import", str(row["id"]), None,
                                    {"file_kept": True, "size": row["size"]},
                                    {"file_kept": False, "kept_days": kept_days})
-    metrics.UPLOADS_PURGED.inc(len(rows))
+        after_commit(lambda: metrics.UPLOADS_PURGED.inc(len(rows)))
     return [row["id"] for row in rows]
 
 
