@@ -19,7 +19,7 @@ from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import EdgeRequest, refuse_control_characters
-from api.monitoring import PROMETHEUS, MetricsController, metrics_lifespan
+from api.monitoring import MetricsController, count_requests_outermost, metrics_lifespan
 from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
@@ -92,9 +92,8 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
                                                  *(extra_routers or [])])
     app = Litestar(
         route_handlers=[api, MetricsController, *portal_routes(config.import_max_bytes)],
-        on_app_init=[auth.on_app_init],
+        on_app_init=[auth.on_app_init, count_requests_outermost],
         plugins=[PROBLEM_DETAILS],
-        middleware=[PROMETHEUS.middleware],
         request_class=EdgeRequest,
         before_request=refuse_control_characters,
         openapi_config=openapi_config(),

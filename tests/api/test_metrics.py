@@ -34,12 +34,17 @@ async def test_the_servers_own_host_reads_requests_by_route_template_never_by_ad
     tenant = await make_tenant()
     assert (await manager.get(f"/tenants/{tenant['uscc']}")).status_code == 200
     assert (await manager.get("/tenants/91430200MA4L000000")).status_code in (404, 422)
+    async with httpx.AsyncClient(base_url=base_url) as signed_out:  # refused by the token check, before the route
+        before = _count(_samples((await _metrics(base_url)).text)["park_requests"], status_code="401",
+                        path="/api/v1/tenants/{uscc}")
+        assert (await signed_out.get(f"/api/v1/tenants/{tenant['uscc']}")).status_code == 401
     response = await _metrics(base_url)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     families = _samples(response.text)
     requests = families["park_requests"]
     assert _count(requests, path="/api/v1/tenants/{uscc}", method="GET", status_code="200") >= 1
-    assert _count(requests, path="/api/v1/tenants/{uscc}", method="GET") >= 2
+    assert _count(requests, path="/api/v1/tenants/{uscc}", method="GET") >= 3
+    assert _count(requests, path="/api/v1/tenants/{uscc}", status_code="401") == before + 1  # not a 200
     assert tenant["uscc"] not in response.text and "91430200MA4L000000" not in response.text
     latency = families["park_request_duration_seconds"]
     buckets = [s for s in latency if s.name.endswith("_bucket") and s.labels["path"] == "/api/v1/tenants/{uscc}"]
