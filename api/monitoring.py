@@ -40,6 +40,7 @@ METRICS_PATH = "/metrics"
 # Seconds: the registry's answers take milliseconds; an import or a workbook takes seconds.
 LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
+
 class RouteMetrics(PrometheusMiddleware):
     """Litestar's Prometheus middleware, counting every answer of a route, refusals of the token check
     included. It must sit outside the authentication middleware to see those; but that middleware refuses

@@ -53,13 +53,13 @@ class Housekeeper:
         last: float | None = None
         try:
             while True:
-                try:  # a failed claim or run is tried again later; it must not end the schedule
+                try:  # a failed claim or run is tried again after `retry`; it must not end the schedule
                     if self.claim is None:
                         self.claim = await claim_housekeeping()
                     if self.claim is not None and (last is None or time.monotonic() - last >= self.every):
-                        last = time.monotonic()
                         self.runs += 1
                         await purge_uploads(self.kept_days)
+                        last = time.monotonic()
                 except Exception:
                     log.exception("housekeeping failed; it is tried again later")
                 wait = self.retry if self.claim is None or last is None else self.every - (time.monotonic() - last)
