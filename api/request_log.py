@@ -20,7 +20,6 @@ logged too.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 import time
@@ -28,6 +27,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,6 +42,7 @@ _REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 _WORKER = uuid.uuid4().hex[:8]
 _requests = itertools.count(1)
 _HEADER = b"x-request-id"
+_JSON = msgspec.json.Encoder()
 
 
 def _new_id(scope: Scope) -> str:
@@ -88,7 +89,7 @@ class RequestLog:
             await self.app(scope, receive, send_with_id)
         finally:
             take_pool_reading(unless_within=1.0)  # this worker's share of the pool gauges, kept fresh
-            log.info(json.dumps({
+            log.info(_JSON.encode({
                 "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "request_id": request_id,
                 "user": _user(scope),
@@ -96,7 +97,7 @@ class RequestLog:
                 "route": scope.get("path_template") or None,
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            }, ensure_ascii=False))
+            }).decode())
 
 
 def log_each_request(app: Any) -> None:
