@@ -9,7 +9,6 @@ import getpass
 import os
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 
 from registry.permissions import ROLES
@@ -38,11 +37,13 @@ def _log_config() -> dict:
 def _metrics_for_workers(workers: int) -> None:
     """Several workers answer on one port, so a scrape reaches any one of them: each writes its metrics to
     files in PROMETHEUS_MULTIPROC_DIR, and the one scraped adds them all up (prometheus-client's
-    multiprocess mode). The folder (given, else one under the system's temporary folder) is emptied at
-    start: counts left by an earlier run would be added to this one's."""
+    multiprocess mode). The folder (given, else `metrics/` in PARK_DATA_DIR) is emptied at start: counts
+    left by an earlier run would be added to this one's."""
+    from registry.settings import settings
+
     if workers == 1:
         return
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="park-metrics-")
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings().data_dir / "metrics")
     Path(folder).mkdir(parents=True, exist_ok=True)
     for stale in Path(folder).glob("*.db"):
         stale.unlink()

@@ -113,5 +113,6 @@ def test_metrics_of_two_workers_add_up_whichever_answers(fresh_env, tmp_path):
             scrape = httpx.get(url + "/metrics", timeout=30)
             assert scrape.status_code == 200
             assert _total(scrape.text, "park_requests_total", path="/api/v1/me", status_code="200") == 20
+    assert list((tmp_path / "metrics").glob("counter_*.db")), "the workers' files are kept in PARK_DATA_DIR/metrics"
     # Each worker names its requests with its own tag: both answered some of them.
     assert len({line["request_id"].split("-")[0] for line in _lines(log)}) == 2, "only one worker answered"
