@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import asyncio
+from contextlib import asynccontextmanager, suppress
 
 from litestar import Litestar, Router, get
 from litestar.exceptions import NotFoundException
@@ -18,12 +19,15 @@ from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import JSON_BODY_MAX, EdgeRequest, refuse_control_characters
+from api.monitoring import MetricsController, count_requests_outermost, metrics_lifespan
 from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
+from api.request_log import log_each_request
 from api.schemas import Health
 from registry.db import close_database, engine, engine_type, open_database, serving_from, use_database
+from registry.housekeeping import Housekeeper
 from registry.login_throttle import LoginThrottle
 from registry.settings import Settings, settings
 from registry.tables import Account
@@ -56,6 +60,23 @@ def _database(config: Settings):
     return lifespan
 
 
+def _housekeeping(config: Settings):
+    """The scheduled chores (registry.housekeeping), done by one serving process of the database."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        app.state.housekeeper = Housekeeper(config.upload_retention_days)
+        task = asyncio.create_task(app.state.housekeeper.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+
+    return lifespan
+
+
 def create_app(config: Settings | None = None, extra_routers: list | None = None) -> Litestar:
     """The app for `config` (the process's settings, from the environment, when not given): its secret,
     token lifetime, upload cap, login limits, session idle time and database are read here, not at import.
@@ -70,8 +91,8 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, upload_router([ImportController], config.import_max_bytes), health,
                                                  *(extra_routers or [])])
     app = Litestar(
-        route_handlers=[api, *portal_routes(config.import_max_bytes)],
-        on_app_init=[auth.on_app_init],
+        route_handlers=[api, MetricsController, *portal_routes(config.import_max_bytes)],
+        on_app_init=[auth.on_app_init, count_requests_outermost],
         plugins=[PROBLEM_DETAILS],
         request_class=EdgeRequest,
         request_max_body_size=JSON_BODY_MAX,
@@ -79,12 +100,13 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
         openapi_config=openapi_config(),
         template_config=TEMPLATES,
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},  # type: ignore[arg-type]
-        lifespan=[_database(config)],
+        lifespan=[_database(config), _housekeeping(config), metrics_lifespan],
         debug=False,
     )
     app.state.settings = config
     app.state.jwt_auth = auth
     make_truthful(app)
+    log_each_request(app)
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address
     )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import re
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,17 +12,12 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.authentication import AuthenticationResult
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
+from api.request_log import request_id_of
 from registry.actor import Actor
 from registry.login_throttle import LoginThrottle
 from registry.permissions import Action
 from registry.services.accounts import authenticate, find_bound_actor
 from registry.settings import Settings
-
-# A client's X-Request-ID becomes the audit entry's source (a 100-character column): keep it short and plain.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-# Otherwise a request is named by this worker's random tag and a counter: unique, and cheaper than uuid4.
-_WORKER = uuid.uuid4().hex[:8]
-_requests = itertools.count(1)
 
 
 def _bound(claims: dict[str, Any], found: tuple[Actor, dict[str, Any]] | None) -> bool:
@@ -33,22 +25,20 @@ def _bound(claims: dict[str, Any], found: tuple[Actor, dict[str, Any]] | None) -
 
 
 async def bound_actor(username: str, claims: dict[str, Any], request_id: str) -> Actor | None:
-    """The account's actor, if `claims` (taken at sign-in, `accounts.find_bound_actor`) still match it:
-    they carry the account's version and key, so any later change to the account, or its deletion and
+    """The account's actor, acting as request `request_id` (api.request_log), if `claims` (taken at
+    sign-in, `accounts.find_bound_actor`) still match it: they carry the account's version and key, so any later change to the account, or its deletion and
     re-creation under the same name, retires every token and portal session issued before — on every
     worker at once (the account is read from the database, or from a cache the database keeps honest)."""
     found = await find_bound_actor(username)
     if not _bound(claims, found):
         return None
     actor = found[0]  # type: ignore[index]
-    if not _REQUEST_ID.fullmatch(request_id):
-        request_id = f"{_WORKER}-{next(_requests)}"
     return replace(actor, source=f"request:{request_id}")
 
 
 async def current_actor(token: Token, connection: ASGIConnection) -> Actor | None:
     """The bearer token's account, while the token still matches it (`bound_actor`)."""
-    return await bound_actor(token.sub, token.extras, connection.headers.get("x-request-id", ""))
+    return await bound_actor(token.sub, token.extras, request_id_of(connection))
 
 
 async def sign_in(connection: ASGIConnection, username: str, password: str) -> tuple[Actor, dict[str, Any]]:

@@ -1,23 +1,57 @@
 """`park`: serve the API, load the demo park, add accounts, import and export spreadsheets, back up and
-restore the database."""
+restore the database, delete expired import files."""
 
 from __future__ import annotations
 
 import argparse
+import copy
 import getpass
+import os
 import secrets
 import sys
+from pathlib import Path
 
 from registry.permissions import ROLES
 
 
+def _log_config() -> dict:
+    """uvicorn's logging, plus the registry's: each request's JSON line (api/request_log.py) alone on
+    standard output; everything else (a 5xx's trace under "park", uvicorn's own lines) on standard error.
+    uvicorn applies it in every worker process."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"] |= {
+        "park": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "line": {"format": "%(message)s"},
+    }
+    config["handlers"] |= {
+        "park": {"class": "logging.StreamHandler", "formatter": "park", "stream": "ext://sys.stderr"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"},
+    }
+    config["loggers"] |= {"park.requests": {"handlers": ["requests"], "level": "INFO", "propagate": False}}
+    config["root"] = {"handlers": ["park"], "level": "INFO"}
+    return config
+
+
+def _metrics_for_workers(workers: int) -> None:
+    """Several workers answer on one port, so a scrape reaches any one of them: each writes its metrics to
+    files in PROMETHEUS_MULTIPROC_DIR, and the one scraped adds them all up (prometheus-client's
+    multiprocess mode). The folder (given, else `metrics/` in PARK_DATA_DIR) is emptied at start: counts
+    left by an earlier run would be added to this one's."""
+    from registry.settings import settings
+
+    if workers == 1:
+        return
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings().data_dir / "metrics")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for stale in Path(folder).glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # the workers, started after this, inherit it
+
+
 def _serve(args: argparse.Namespace) -> int:
-    import logging
-
     import uvicorn
-
-    # The API logs every 5xx with its trace under "park"; uvicorn only configures its own loggers.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from registry.migrate import run_on_database
 
@@ -27,10 +61,32 @@ def _serve(args: argparse.Namespace) -> int:
     run_on_database(nothing)
     if args.demo:
         _load_demo_with_admin(f"http://{args.host}:{args.port}")
+    _metrics_for_workers(args.workers)
     # Each worker process builds its own app; what they must share (the login throttle, account changes)
-    # lives in the database.
+    # lives in the database. uvicorn's access log is off: it would print each address with its query (a
+    # calendar feed's key); the registry's request log replaces it.
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level="info", access_log=False)
+                log_level="info", access_log=False, log_config=_log_config())
+    return 0
+
+
+def _purge_uploads(args: argparse.Namespace) -> int:
+    from registry.actor import Actor
+    from registry.housekeeping import purge_uploads
+    from registry.migrate import run_on_database
+    from registry.settings import settings
+
+    days = settings().upload_retention_days if args.days is None else args.days
+    if days < 0:
+        print("error: --days must be 0 or more", file=sys.stderr)
+        return 2
+
+    async def run() -> list[int]:
+        return await purge_uploads(days, Actor("cli", "admin", source="cli"))
+
+    purged = run_on_database(run)
+    print(f"deleted the stored files of {len(purged)} import batches never applied, older than {days} days"
+          + (f": {', '.join(map(str, purged))}" if purged else ""))
     return 0
 
 
@@ -205,6 +261,13 @@ def parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", help="a file written by park backup for the same engine")
     restore.set_defaults(run=_restore)
+
+    purge = commands.add_parser(
+        "purge-uploads",
+        help="delete the stored files of import batches never applied, older than PARK_UPLOAD_RETENTION_DAYS",
+    )
+    purge.add_argument("--days", type=int, help="keep files this many days (default PARK_UPLOAD_RETENTION_DAYS, 30)")
+    purge.set_defaults(run=_purge_uploads)
     return root
 
 

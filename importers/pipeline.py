@@ -403,9 +403,11 @@ async def errors_workbook(actor: Actor, batch_id: int) -> bytes:
     from importers.marks import marked_workbook  # openpyxl: loaded only by the rare errors.xlsx request
 
     report = await get_batch(actor, batch_id)
-    content = await import_batches.batch_file(batch_id)
-    if not report.errors or content is None:
+    if not report.errors:
         raise NotFound("该导入没有错误 / this import had no errors")
+    content = await import_batches.batch_file(batch_id)
+    if content is None:
+        raise NotFound(import_batches.file_gone_message(report.status))
     return await asyncio.to_thread(marked_workbook, report.filename, content, report.errors)
 
 
@@ -431,7 +433,7 @@ async def apply_dry_run(actor: Actor, batch_id: int, *, progress: bulk.Progress 
                        f"{shown.applied_as}")
     content = await import_batches.batch_file(batch_id)
     if content is None or shown.plan_digest is None:
-        raise Conflict("此试导入未保存文件，请重新上传 / this dry run kept no file; upload it again")
+        raise Conflict(import_batches.file_gone_message(shown.status))
     filename, sheets, issues = await asyncio.to_thread(_read, shown.filename, content)
     batch = {
         "created_at": datetime.now(UTC),

@@ -14,6 +14,7 @@ of the two engine classes below (or a named capability, such as `parallel_scans(
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import inspect
 import logging
 import os
@@ -21,6 +22,7 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -228,6 +230,23 @@ class KeptSQLiteEngine(SQLiteEngine):
                 await connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
             await connection.commit()
 
+    def pool_use(self) -> tuple[int, int] | None:
+        return None  # no pool: one kept connection per event loop, one more per write transaction
+
+    async def claim_housekeeping(self) -> Any | None:
+        # Every process on this database runs on this machine: an exclusive lock on a file beside it,
+        # which the system lets go when the process ends, however it ends.
+        handle = open(f"{self.path}.housekeeper", "a+b")  # noqa: SIM115 - held until released
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return None
+        return handle
+
+    async def release_housekeeping(self, claim: Any) -> None:
+        claim.close()  # closing the file lets go of its lock
+
     async def open(self) -> None:
         async with aiosqlite.connect(self.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
@@ -243,6 +262,8 @@ class KeptSQLiteEngine(SQLiteEngine):
 
 # The namespace of the advisory locks that order a year's report writes with its closing.
 _YEAR_LOCKS = 0x59454152  # "YEAR"
+# The advisory lock that the one housekeeping process of a database holds (registry.housekeeping).
+_HOUSEKEEPING_LOCK = 0x4B454550  # "KEEP"
 
 
 async def _reset_only_if_needed(connection) -> None:
@@ -369,6 +390,24 @@ class RegistryPostgresEngine(PostgresEngine):
     async def reset_schema(self) -> None:
         await self.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
         await self.run_ddl("CREATE SCHEMA public")
+
+    def pool_use(self) -> tuple[int, int] | None:
+        if self.pool is None:
+            return None
+        size = self.pool.get_size()
+        return size, size - self.pool.get_idle_size()
+
+    async def claim_housekeeping(self) -> Any | None:
+        # A session advisory lock on a connection of its own (not the pool's): the server lets go of
+        # it when that connection ends, so a worker that dies hands the housekeeping on.
+        connection = await asyncpg.connect(self.dsn)
+        if await connection.fetchval("SELECT pg_try_advisory_lock($1, 0)", _HOUSEKEEPING_LOCK):
+            return connection
+        await connection.close()
+        return None
+
+    async def release_housekeeping(self, claim: Any) -> None:
+        await claim.close()
 
     async def open(self) -> None:
         if self.pool is not None:
@@ -581,16 +620,38 @@ def read_transaction():
     return DB.transaction()
 
 
+_after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar("after_commit", default=None)
+
+
+def after_commit(action: Callable[[], None]) -> None:
+    """Do `action` once the write transaction under way commits (dropped if it rolls back); at once
+    outside one. For what must not tell of a write that did not happen (a metric's count)."""
+    pending = _after_commit.get() if in_transaction() else None
+    if pending is None:
+        action()
+    else:
+        pending.append(action)
+
+
 @asynccontextmanager
 async def write_transaction():
     """One transaction for a whole write; nested calls join the outer one. Once the outermost one
-    commits, this worker's read cache forgets what it held (other workers hear the trigger)."""
+    commits, this worker's read cache forgets what it held (other workers hear the trigger), and what
+    waited for the commit (`after_commit`) is done."""
     outermost = not in_transaction()
-    async with DB.write_transaction() as transaction:
-        yield transaction
+    pending: list[Callable[[], None]] = []
+    token = _after_commit.set(pending) if outermost else None
+    try:
+        async with DB.write_transaction() as transaction:
+            yield transaction
+    finally:
+        if token is not None:
+            _after_commit.reset(token)
     if outermost:
         TENANTS.forget()
         ACCOUNTS.forget()
+        for action in pending:
+            action()
 
 
 class KeyedLookup:
@@ -634,6 +695,24 @@ def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
 def engine_type() -> str:
     """Piccolo's name for the bound engine: "sqlite" or "postgres"."""
     return DB.engine_type
+
+
+def pool_use() -> tuple[int, int] | None:
+    """The bound engine's connection pool now: (connections held, connections in use); None without
+    a pool (SQLite)."""
+    return DB.pool_use()
+
+
+async def claim_housekeeping() -> Any | None:
+    """Become the one process of this database that runs its scheduled chores (registry.housekeeping):
+    a claim to hand back to `release_housekeeping`, or None while another process holds it. A process
+    that ends, however it ends, lets go of its claim (PostgreSQL: a session advisory lock on a
+    connection of its own; SQLite: an exclusive lock on a file beside the database)."""
+    return await DB.claim_housekeeping()
+
+
+async def release_housekeeping(claim: Any) -> None:
+    await DB.release_housekeeping(claim)
 
 
 async def open_database() -> None:

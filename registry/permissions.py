@@ -30,6 +30,7 @@ class Action(StrEnum):
     # lasting credential, so the statistics office reads the feed with its token instead
     HOLD_CALENDAR_KEY = "hold_calendar_key"
     REOPEN_YEAR = "reopen_year"
+    READ_METRICS = "read_metrics"  # GET /metrics from afar (the server's own host may always read it)
 
 
 _ = None  # a blank cell of the table: the role may not
@@ -47,6 +48,7 @@ PERMISSIONS: dict[Action, tuple[str | None, ...]] = {
     Action.CLOSE_YEAR:            ("admin", _,         "statistician", _),
     Action.HOLD_CALENDAR_KEY:     ("admin", "manager", _,              "tenant"),
     Action.REOPEN_YEAR:           ("admin", _,         _,              _),
+    Action.READ_METRICS:          ("admin", _,         _,              _),
 }  # fmt: skip
 
 

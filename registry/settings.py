@@ -25,6 +25,7 @@ class Settings:
     # Where `park backup` / `park restore` take pg_dump and pg_restore from (PARK_PG_BIN); None: the
     # Debian directory of the server's major version, else PATH (registry/backup.py).
     postgres_tools: Path | None
+    upload_retention_days: int = 30
 
     @property
     def engine(self) -> str:
@@ -66,6 +67,13 @@ def _secret(variable: str, data_dir: Path, filename: str) -> str:
     return path.read_text().strip()
 
 
+def _days(text: str) -> int:
+    days = int(text)
+    if days < 0:
+        raise ValueError(f"PARK_UPLOAD_RETENTION_DAYS must be 0 or more, not {days}")
+    return days
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("PARK_DATA_DIR", "var")).resolve()
     return Settings(
@@ -83,6 +91,9 @@ def load_settings() -> Settings:
         tenant_read_cache=os.environ.get("PARK_TENANT_READ_CACHE", "on").lower() not in ("off", "0", "false", "no"),
         session_idle_seconds=int(os.environ.get("PARK_SESSION_IDLE", "1800")),
         postgres_tools=Path(tools) if (tools := os.environ.get("PARK_PG_BIN")) else None,
+        # The stored file of an import batch never applied is deleted this many days after the upload
+        # (registry.services.import_batches.purge_files); the batch and its audit entries stay.
+        upload_retention_days=_days(os.environ.get("PARK_UPLOAD_RETENTION_DAYS", "30")),
     )
 
 

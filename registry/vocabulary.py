@@ -255,6 +255,8 @@ AUDIT_ACTION = Enumeration(
         Choice("delete", "删除", "Deleted"),
         Choice("close", "关闭", "Closed"),
         Choice("reopen", "重新开放", "Reopened"),
+        # an import batch's stored file, deleted after the retention period (the batch stays)
+        Choice("purge_file", "删除存档文件", "Stored file deleted"),
     ),
 )
 # What an IP deadline asks of the owner (registry.ip_deadlines), and where it stands today.

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from api.auth import bound_actor
 from api.portal.navigation import links_for
 from api.portal.sessions import Session, Sessions
+from api.request_log import request_id_of
 from exports.import_format import header
 from registry.actor import Actor
 from registry.vocabulary import SHEETS, Enumeration, Field, deadline_label
@@ -90,7 +91,7 @@ async def page_actor(request: Request) -> Actor:
     session = current_session(request)
     if session is None or session.username is None:
         raise SignInRequired
-    actor = await bound_actor(session.username, session.claims, request.headers.get("x-request-id", ""))
+    actor = await bound_actor(session.username, session.claims, request_id_of(request))
     if actor is None:
         await sessions(request).end(session.id)
         raise SignInRequired

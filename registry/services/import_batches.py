@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from registry import audit
+from registry import audit, metrics
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import after_commit, for_update, write_transaction
 from registry.errors import Conflict
 from registry.identifiers import is_row_id
 from registry.permissions import Action
@@ -71,6 +71,7 @@ async def record_batch(
                 for n, start in enumerate(range(0, len(changes), CHUNK))
             )).run()
         await audit.record(actor, "create", "import", str(batch_id), None, None, {k: values[k] for k in _AUDITED})
+    after_commit(lambda: metrics.count_import_batch(status))
     return batch_id
 
 
@@ -94,6 +95,43 @@ async def mark_applied(actor: Actor, dry_run_id: int, batch_id: int) -> None:
             raise AlreadyApplied(dry_run_id)
         await audit.record(actor, "update", "import", str(dry_run_id), None, {"applied_batch": None},
                            {"applied_batch": batch_id})
+
+
+# A batch whose file may go once kept long enough: one never applied — a dry run nobody applied, or a
+# file with errors. An applied dry run let go of its file when it was applied (mark_applied), and an
+# applied import never keeps one.
+_UNAPPLIED = (ImportBatch.content.is_not_null()) & (
+    (ImportBatch.status == "invalid") | ((ImportBatch.status == "dry_run") & ImportBatch.applied_batch.is_null())
+)
+
+
+async def purge_files(actor: Actor, kept_days: int, now: datetime) -> list[int]:
+    """Delete the stored file of every batch never applied that was uploaded more than `kept_days`
+    days before `now` (PARK_UPLOAD_RETENTION_DAYS); answers their ids. The batches stay, with their
+    counts, errors and warnings; each deletion is audited (`purge_file`, entity `import`)."""
+    actor.require(Action.IMPORT)
+    cutoff = now - timedelta(days=kept_days)
+    async with write_transaction():
+        due = _UNAPPLIED & (ImportBatch.created_at < cutoff)
+        # Locked: a purge by hand while the schedule's runs waits, then finds those files gone already.
+        rows = await for_update(ImportBatch.select(ImportBatch.id, ImportBatch.size).where(due)).run()
+        if rows:
+            ids = [row["id"] for row in rows]
+            await ImportBatch.update({ImportBatch.content: None}).where(ImportBatch.id.is_in(ids)).run()
+            for row in rows:
+                await audit.record(actor, "purge_file", "import", str(row["id"]), None,
+                                   {"file_kept": True, "size": row["size"]},
+                                   {"file_kept": False, "kept_days": kept_days})
+        after_commit(lambda: metrics.UPLOADS_PURGED.inc(len(rows)))
+    return [row["id"] for row in rows]
+
+
+def file_gone_message(status: str) -> str:
+    """Why a batch of `status` has no file to read: never kept (an applied import), or no longer kept."""
+    if status == "applied":
+        return "已应用的导入不保留文件 / an applied import keeps no file"
+    return ("该导入的文件已超过保留期限被删除，请重新上传 / this import's file is no longer kept "
+            "(deleted after the retention period); upload it again")
 
 
 async def batch(batch_id: int) -> dict[str, Any] | None:
