@@ -1,8 +1,10 @@
 """One JSON line per request on the logger `park.requests` (SPEC §10), and the request's id.
 
-Every request is named by an id: the client's `X-Request-ID` when it sends a short plain one (a proxy's),
-else this worker's random tag and a counter. The id is the audit trail's source of whatever the request
-changed (`request:<id>`), is sent back in `X-Request-ID`, and is in the request's log line:
+Every request is named by an id the server makes: this worker's random tag and a counter. A client's
+`X-Request-ID` never names it, since the id is the audit trail's source of whatever the request changed
+(`request:<id>`) and a client must not write its own provenance; a short plain one (a proxy's) is kept
+beside it in the log line as `client_request_id`, so a proxy's log and this one can be joined. The id
+is sent back in `X-Request-ID` and is in the request's log line:
 
     {"time": "2026-12-07T20:31:05.123Z", "request_id": "3f9c01ab-17", "user": "clerk",
      "method": "GET", "route": "/api/v1/tenants/{uscc}", "status": 200, "duration_ms": 4.2}
@@ -36,7 +38,7 @@ from registry.metrics import take_pool_reading
 
 log = logging.getLogger("park.requests")
 
-# A client's X-Request-ID becomes the audit entry's source (a 100-character column): keep it short and plain.
+# A client's X-Request-ID is logged beside the server's own when it is short and plain.
 _REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
 # Otherwise a request is named by this worker's random tag and a counter: unique, and cheaper than uuid4.
 _WORKER = uuid.uuid4().hex[:8]
@@ -45,11 +47,11 @@ _HEADER = b"x-request-id"
 _JSON = msgspec.json.Encoder()
 
 
-def _new_id(scope: Scope) -> str:
+def _client_id(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == _HEADER and _REQUEST_ID.fullmatch(value):
             return value.decode("ascii")
-    return f"{_WORKER}-{next(_requests)}"
+    return None
 
 
 def request_id_of(connection: ASGIConnection) -> str:
@@ -74,7 +76,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = _new_id(scope)
+        request_id = f"{_WORKER}-{next(_requests)}"
         scope.setdefault("state", {})["request_id"] = request_id  # type: ignore[typeddict-unknown-key]
         status = 500  # what the server answers should the app fail before answering
 
@@ -92,6 +94,7 @@ class RequestLog:
             log.info(_JSON.encode({
                 "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 "request_id": request_id,
+                "client_request_id": _client_id(scope),
                 "user": _user(scope),
                 "method": scope["method"],
                 "route": scope.get("path_template") or None,

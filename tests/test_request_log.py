@@ -29,15 +29,18 @@ def test_every_request_has_its_line_and_no_secret_reaches_the_log(fresh_env, tmp
     add_account(fresh_env, "ops-desk", "manager", MANAGER_PASSWORD)
     log = tmp_path / "serve.log"
     sent: dict[str, tuple[str, str, int]] = {}  # request id -> (method, route, status)
+    clients: dict[str, str] = {}  # request id -> the X-Request-ID the client sent
     secrets: list[str] = [ADMIN_PASSWORD, MANAGER_PASSWORD]
     with serving(fresh_env, log=log) as url:
         def call(client: httpx.Client, method: str, path: str, route: str, status: int, **kwargs) -> httpx.Response:
-            request_id = f"t{len(sent) + 1}-{time.monotonic_ns()}"
-            headers = kwargs.pop("headers", {}) | {"X-Request-ID": request_id}
+            client_id = f"t{len(sent) + 1}-{time.monotonic_ns()}"
+            headers = kwargs.pop("headers", {}) | {"X-Request-ID": client_id}
             response = client.request(method, url + path, headers=headers, timeout=60, **kwargs)
             assert response.status_code == status, response.text
-            assert response.headers["x-request-id"] == request_id
+            request_id = response.headers["x-request-id"]  # the server's own name, never the client's
+            assert request_id != client_id
             sent[request_id] = (method, route, status)
+            clients[request_id] = client_id
             return response
 
         with httpx.Client() as api:
@@ -80,13 +83,15 @@ def test_every_request_has_its_line_and_no_secret_reaches_the_log(fresh_env, tmp
     assert "key=" not in text and "Bearer" not in text
     by_id = {}
     for line in lines:
-        assert set(line) == {"time", "request_id", "user", "method", "route", "status", "duration_ms"}, line
+        assert set(line) == {"time", "request_id", "client_request_id", "user", "method", "route", "status",
+                             "duration_ms"}, line
         by_id.setdefault(line["request_id"], []).append(line)
     for request_id, (method, route, status) in sent.items():
         assert len(by_id.get(request_id, [])) == 1, (request_id, lines)
         line = by_id[request_id][0]
         assert (line["method"], line["route"], line["status"]) == (method, route, status), line
         assert line["duration_ms"] >= 0 and line["time"].endswith("Z")
+        assert line["client_request_id"] == clients[request_id]
     users = {line["route"]: line["user"] for line in lines if line["request_id"] in sent}
     assert users["/api/v1/tenants/{uscc}"] == "ops-admin"
     assert users["/tenants"] == "ops-desk"
