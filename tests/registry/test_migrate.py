@@ -7,6 +7,7 @@ from piccolo.apps.migrations.tables import Migration
 
 from registry.db import close_database, engine, use_database
 from registry.migrate import migrate
+from registry.read_cache import ACCOUNTS, TENANTS
 from tests.records import tables
 
 
@@ -18,6 +19,9 @@ async def other_database(fresh_env):
     await close_database()
     use_database(original)
     assert engine() is original
+    if original.dsn is not None:  # PostgreSQL: the other database's start took the change listeners over
+        for cache in (TENANTS, ACCOUNTS):
+            await cache.listen(original.dsn)
 
 
 async def test_a_migration_whose_record_was_not_written_left_nothing_and_runs_again(other_database, monkeypatch):
