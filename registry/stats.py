@@ -30,7 +30,7 @@ from typing import Any
 from registry.db import fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.money import format_yuan
-from registry.periods import Period
+from registry.periods import FIRST_YEAR, Period
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
@@ -558,6 +558,10 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
         raise ValidationFailed("日期无效 / invalid date", [FieldError(
             "as_of", "date_range", f"as_of 应在 {EARLIEST_DAY} 至 {latest_day()} 之间 / as_of must lie between "
             f"{EARLIEST_DAY} and a year from today ({latest_day()})")])
+    if period.year <= FIRST_YEAR:
+        raise ValidationFailed("统计期无效 / invalid period", [FieldError(
+            "period", "period_year", f"统计期须晚于 {FIRST_YEAR} 年（与上年同期比较）/ statistics start after "
+            f"{FIRST_YEAR}: each is compared with the same period a year earlier")])
     day = as_of or period.end
     until = min(day, period.end)
     previous = period.same_period_last_year()
