@@ -52,9 +52,13 @@ def _text(field: Field | None = None, max_length: int | None = None) -> Any:
     required one showing nothing; the length is the registry's to check (it names every bad field of a
     record at once), and stated here for clients."""
     limit = field.max_length if field else max_length
-    if field is not None and field.required:
-        return Annotated[str, Meta(min_length=1, pattern=VISIBLE_TEXT, extra_json_schema={"extra": {"max_length": limit}})]
-    return Annotated[str, Meta(pattern=PLAIN_TEXT, extra_json_schema={"extra": {"max_length": limit}})]
+    return Annotated[str, Meta(pattern=PLAIN_TEXT, extra_json_schema={"extra": {
+        "max_length": limit, **(_VISIBLE if field is not None and field.required else {})}})]
+
+
+# A required string shows something (registry.records: a value of spaces and zero-width characters is
+# blank). Documented here and refused by the registry, with every other bad field of the record.
+_VISIBLE = {"min_length": 1, "pattern": VISIBLE_TEXT}
 
 
 def _yuan(signed: bool) -> Any:
@@ -74,7 +78,7 @@ YuanIn, SignedYuanIn = _yuan(signed=False), _yuan(signed=True)
 Count = Annotated[int, Meta(extra_json_schema={"extra": {"minimum": 0, "maximum": MAX_COUNT}})]
 Day = Annotated[date, Meta(description="no earlier than 1900-01-01 and no more than a year ahead")]
 USCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT)]
-RequiredUSCCIn = Annotated[str, Meta(min_length=1, max_length=40, pattern=VISIBLE_TEXT)]
+RequiredUSCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT, extra_json_schema={"extra": _VISIBLE})]
 Username = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^\s*[\w.@-]+\s*$")]
 Password = Annotated[str, Meta(min_length=8, max_length=128)]
 TenantName, TenantNameEn = _text(field_named(TENANT_FIELDS, "name")), _text(field_named(TENANT_FIELDS, "name_en"))
@@ -85,7 +89,7 @@ ContactEmail = _text(field_named(TENANT_FIELDS, "contact_email"))
 Website = _text(field_named(TENANT_FIELDS, "website"))
 Description = _text(field_named(TENANT_FIELDS, "description"))
 TechSMENo = _text(field_named(TENANT_FIELDS, "tech_sme_no"))
-IPNumber = Annotated[str, Meta(min_length=1, max_length=100, pattern=VISIBLE_TEXT)]
+IPNumber = Annotated[str, Meta(max_length=100, pattern=PLAIN_TEXT, extra_json_schema={"extra": _VISIBLE})]
 IPTitle = _text(field_named(IP_FIELDS, "title"))
 
 
