@@ -18,7 +18,7 @@ from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
-from api.edge import JSON_BODY_MAX, EdgeRequest, refuse_control_characters
+from api.edge import JSON_BODY_MAX, EdgeRequest, check_the_edge, complete_allow
 from api.monitoring import MetricsController, count_requests_outermost, metrics_lifespan
 from api.openapi import make_truthful, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
@@ -96,7 +96,8 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
         plugins=[PROBLEM_DETAILS],
         request_class=EdgeRequest,
         request_max_body_size=JSON_BODY_MAX,
-        before_request=refuse_control_characters,
+        before_request=check_the_edge,
+        middleware=[complete_allow],
         openapi_config=openapi_config(),
         template_config=TEMPLATES,
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 - A path or query carrying a control character (NUL and the like): no key, filter or search holds one,
   and PostgreSQL cannot even compare text with a NUL in it. 400.
+- An integer id in the path not written as plain ASCII digits without a leading zero (`02`, `+2`, `2_0`,
+  full-width or Arabic-Indic digits): 404, as any id naming no record.
 - A JSON body that is not JSON, or is nested deeper than the decoder goes: 400, without a trace.
 - A JSON body whose fields do not have their documented types and bounds: 422, naming every such
   field at once (the first hundred; the rest counted). Types are strict: `"5"` or `1.0` is not an
@@ -12,13 +14,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import unquote_plus
 
 import msgspec
-from litestar import Request
-from litestar.exceptions import ClientException
-from litestar.types import Empty
+from litestar import Litestar, Request
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.routes import HTTPRoute
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 
 from api.problems import MAX_FIELD_ERRORS, NOT_VALID, broken_rule
 from registry.errors import FieldError, ValidationFailed
@@ -31,13 +35,37 @@ JSON_BODY_MAX = 1 << 20
 _NOT_JSON = "请求内容不是有效的 JSON / the request body is not valid JSON"
 
 
-async def refuse_control_characters(request: Request) -> None:
-    """A before-request hook: the path (decoded by the server) and every query value. A coroutine, so
-    Litestar calls it on the event loop: a plain function hook is sent to a worker thread on every
-    request, a hop that costs more than the check (and much more on a busy machine)."""
+async def check_the_edge(request: Request) -> None:
+    """A before-request hook: no control character in the path or query (`refuse_control_characters`),
+    and integer ids in the path written plainly (`refuse_unplain_ids`). A coroutine, so Litestar calls it on
+    the event loop: a plain function hook is sent to a worker thread on every request, a hop that costs
+    more than the check (and much more on a busy machine)."""
+    refuse_control_characters(request)
+    refuse_unplain_ids(request)
+    refuse_null_words(request)
+
+
+def refuse_control_characters(request: Request) -> None:
+    """The path (decoded by the server) and every query value."""
     query = unquote_plus(request.scope["query_string"].decode("latin-1"))
     if _CONTROL.search(request.scope["path"]) or _CONTROL.search(query):
         raise ClientException("路径或查询参数含有控制字符 / the path or query contains a control character")
+
+
+def refuse_unplain_ids(request: Request) -> None:
+    """An integer in the path (an IP item's id, a year) is plain ASCII digits without a leading zero:
+    Python's int() also reads `02`, `+2`, `2_0`, ` 2`, `２` and `٢`, which name no record, so they are a 404
+    like any id naming none. Each segment holding an integer must be the number as Python writes it."""
+    params = request.scope.get("path_params") or {}
+    if not any(type(value) is int for value in params.values()):
+        return
+    template = request.scope.get("path_template", "").strip("/").split("/")
+    segments = request.scope["path"].strip("/").split("/")
+    for pattern, segment in zip(template, segments, strict=False):
+        if pattern.startswith("{") and pattern.endswith("}"):
+            value = params.get(pattern[1:-1].split(":", 1)[0])
+            if type(value) is int and (value < 0 or segment != str(value)):
+                raise NotFoundException("无此记录 / no such record")
 
 
 def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
@@ -72,6 +100,30 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
     return msgspec.convert(raw, struct, strict=True)
 
 
+def refuse_null_words(request: Request) -> None:
+    """`?year=null` is no year: Litestar reads the word `null` as no value for an optional parameter, which
+    would turn a wrong query into an unfiltered list. A query parameter that is a number or a date and is
+    spelled `null` is a 422 like any value that is not a number or a date."""
+    if b"null" not in request.scope["query_string"]:
+        return
+    parameters = request.route_handler.parsed_fn_signature.parameters
+    errors = []
+    for name, value in request.query_params.multi_items():
+        parameter = parameters.get(name)
+        if value != "null" or parameter is None or not parameter.is_optional:
+            continue
+        kinds = {inner.annotation for inner in parameter.inner_types if not inner.is_none_type}
+        if kinds and str not in kinds:
+            errors.append(FieldError(name, "type", f"应为{_KIND_ZH.get(next(iter(kinds)), '值')} / must be a "
+                                                   f"{_KIND_EN.get(next(iter(kinds)), 'value')}, not null"))
+    if errors:
+        raise ValidationFailed(NOT_VALID, errors)
+
+
+_KIND_ZH = {int: "整数", date: "日期"}
+_KIND_EN = {int: "whole number", date: "date (YYYY-MM-DD)"}
+
+
 class EdgeRequest(Request):
     """Litestar's request, reading JSON bodies with `read_body`."""
 
@@ -83,3 +135,33 @@ class EdgeRequest(Request):
                 struct = None
             self._json = self._connection_state.json = read_body(await self.body(), struct)
         return await super().json()
+
+
+def complete_allow(app: ASGIApp) -> ASGIApp:
+    """A middleware: the `Allow` of an OPTIONS answer names every method the path serves. Litestar's own
+    names only those of the first handler registered for the path (its OPTIONS handler keeps the route it
+    was made with before the path's handlers were merged into one)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await app(scope, receive, send)
+            return
+        allow = allowed_methods(scope["litestar_app"]).get(scope.get("path_template", ""))
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start" and allow:
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", allow.encode())]}  # type: ignore[typeddict-item]
+            await send(message)
+
+        await app(scope, receive, sending)
+
+    return middleware
+
+
+def allowed_methods(app: Litestar) -> dict[str, str]:
+    """Each path's methods, as `Allow` lists them (computed once per app)."""
+    if not hasattr(app.state, "allowed_methods"):
+        app.state.allowed_methods = {route.path_format: ", ".join(sorted(route.methods))
+                                     for route in app.routes if isinstance(route, HTTPRoute)}
+    return app.state.allowed_methods

@@ -19,15 +19,22 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from api.auth import CALENDAR_KEY
-from api.etag import IF_MATCH_PATTERN
+from api.etag import IF_MATCH_MAX, IF_MATCH_PATTERN
 from api.problems import PROBLEM_JSON
 from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from api.schemas import Body
+from importers import BATCH_STATUSES
+from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
+from registry.periods import FIRST_YEAR, LAST_YEAR
+from registry.records import MAX_ORDINAL, PLAIN_TEXT
+from registry.services import accounts, ip_items, reports, tenants
 from registry.services.listing import MAX_LIMIT, MAX_OFFSET
+from registry.vocabulary import INDUSTRY, IP_KIND, IP_STATUS, ROLE, TENANT_STATUS
 
 _WRITES = {"post", "put", "patch", "delete"}
 _PHRASES = {
-    400: "The request is malformed: not JSON, nested too deeply, or a control character in the path or query",
+    400: "The request is malformed: not JSON, nested too deeply, a control character in the path or query, or "
+         "an If-Match that is not a list of entity tags",
     401: "No valid bearer token",
     403: "The role may not do this",
     404: "No such record (or not the tenant's own)",
@@ -63,20 +70,65 @@ _ETAG = {"description": 'The record\'s version, e.g. "v3"; send it back in If-Ma
          "schema": {"type": "string", "pattern": '^"v[0-9]+"$'}}
 _IF_MATCH = {
     "name": "If-Match", "in": "header", "required": False,
-    "description": 'The ETag the write expects ("v3"); a stale one is a 412. Leave it out to write regardless.',
-    "schema": {"type": "string", "pattern": IF_MATCH_PATTERN, "maxLength": 40},
+    "description": 'The ETag the write expects ("v3"), or a list of them, or `*` (any current record), compared '
+                   'strongly (RFC 9110 §13.1.1: a weak tag never matches); none matching is a 412, a header not of '
+                   'this syntax a 400. Leave it out to write regardless.',
+    "schema": {"type": "string", "pattern": IF_MATCH_PATTERN, "maxLength": IF_MATCH_MAX},
 }
+# A period as the API's paths take it: a year of FIRST_YEAR–LAST_YEAR (1900–2999), a half or a quarter;
+# statistics from 1901 (each compares with the same period a year earlier).
+_HALF_OR_QUARTER = "([Hh][12]|[Qq][1-4])?"
+_PERIOD = f"(19[0-9]{{2}}|2[0-9]{{3}}){_HALF_OR_QUARTER}"
+_STATISTICS_PERIOD = f"(190[1-9]|19[1-9][0-9]|2[0-9]{{3}}){_HALF_OR_QUARTER}"
+assert (FIRST_YEAR, LAST_YEAR) == (1900, 2999), "_PERIOD spells the years out"
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+       "description": "ASCII digits without a leading zero; any other spelling names no record (404)"}
 # Query and path parameters whose bounds the server enforces, by name.
 _PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
     "lang": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
-    "period": {"type": "string", "pattern": "^[0-9]{4}([HhQq][1-4])?$",
+    "period": {"type": "string", "pattern": f"^{_PERIOD}$",
                "description": "a year (2016), a half (2017H1, 2017H2) or a quarter (2017Q1…Q4); 1900–2999"},
-    "year": {"type": "integer", "minimum": 1900, "maximum": 2999},
-    "filename": {"type": "string", "pattern": "^[0-9]{4}\\.xlsx$", "description": "the year's file, e.g. 2016.xlsx"},
-    "item_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-    "batch_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    "filename": {"type": "string", "pattern": f"^{_STATISTICS_PERIOD}\\.xlsx$",
+                 "description": "the period's file, e.g. 2016.xlsx or 2017H1.xlsx; 1901–2999"},
+    "item_id": _ID,
+    "batch_id": _ID,
+    "patent_year": {"type": "integer", "minimum": 1, "maximum": MAX_ORDINAL,
+                    "description": "ASCII digits without a leading zero"},
+    "within": {"type": "integer", "minimum": 0, "maximum": MAX_WITHIN_DAYS, "default": DEFAULT_WITHIN_DAYS,
+               "description": "days from today"},
+}
+
+
+def _choices(codes: tuple[str, ...], description: str = "") -> dict[str, Any]:
+    """A filter's codes; empty is no filter. (The server also takes a choice's labels, 在孵 for incubating.)"""
+    return {"type": "string", "enum": ["", *codes], **({"description": description} if description else {})}
+
+
+def _sorts(keys: tuple[str, ...]) -> dict[str, Any]:
+    return {"type": "string", "enum": ["", *keys, *(f"-{k}" for k in keys)],
+            "description": "a column, - before it to reverse; empty for the default order"}
+
+
+# Parameters whose choices depend on the operation: the services' own lists.
+_CHOICES: dict[tuple[str, str], dict[str, Any]] = {
+    ("/api/v1/tenants", "sort"): _sorts(tenants.SORTS),
+    ("/api/v1/tenants", "status"): _choices(TENANT_STATUS.codes),
+    ("/api/v1/tenants", "industry"): _choices(INDUSTRY.codes),
+    ("/api/v1/tenants/{uscc}/ip", "sort"): _sorts(ip_items.SORTS),
+    ("/api/v1/tenants/{uscc}/ip", "kind"): _choices(IP_KIND.codes),
+    ("/api/v1/tenants/{uscc}/ip", "status"): _choices(IP_STATUS.codes),
+    ("/api/v1/tenants/{uscc}/reports", "sort"): {"type": "string", "enum": ["", *reports.SORTS],
+                                                 "description": "-period (the default) is newest first"},
+    ("/api/v1/users", "sort"): _sorts(accounts.SORTS),
+    ("/api/v1/users", "role"): _choices(ROLE.codes),
+    ("/api/v1/deadlines", "kind"): _choices(IP_KIND.codes),
+    ("/api/v1/imports", "status"): _choices(BATCH_STATUSES),
+    ("/api/v1/stats/{period}", "period"): {"type": "string", "pattern": f"^{_STATISTICS_PERIOD}$",
+                                           "description": "a year (2016), a half (2017H1) or a quarter (2017Q3); "
+                                                          "1901–2999"},
 }
 
 
@@ -179,8 +231,14 @@ def document(schema: dict[str, Any], open_paths: re.Pattern[str]) -> dict[str, A
             if not secured:
                 operation["security"] = []
             for parameter in operation.get("parameters", []):
-                if parameter["in"] in ("query", "path") and parameter["name"] in _PARAMETERS:
-                    parameter["schema"] = dict(_PARAMETERS[parameter["name"]])
+                if parameter["in"] not in ("query", "path"):
+                    continue
+                known = _CHOICES.get((path, parameter["name"])) or _PARAMETERS.get(parameter["name"])
+                if known is not None:
+                    parameter["schema"] = dict(known)
+                elif _is_text(parameter["schema"]):
+                    # No control character in a path or query (api.edge: 400).
+                    parameter["schema"] = {**parameter["schema"], "pattern": PLAIN_TEXT}
             if method in _WRITES and method != "post" and versioned_path:
                 operation.setdefault("parameters", []).append(dict(_IF_MATCH))
             responses = operation.setdefault("responses", {})
@@ -197,6 +255,11 @@ def document(schema: dict[str, Any], open_paths: re.Pattern[str]) -> dict[str, A
                 else:
                     existing.setdefault("content", {})[PROBLEM_JSON] = _problem(status)["content"][PROBLEM_JSON]
     return schema
+
+
+def _is_text(schema: dict[str, Any]) -> bool:
+    kinds = [schema.get("type"), *(s.get("type") for s in schema.get("oneOf", []))]
+    return "string" in kinds and "pattern" not in schema and "enum" not in schema
 
 
 def _bodies(base: type) -> list[type]:

@@ -11,7 +11,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from importers import BATCH_STATUSES
 from registry.money import format_yuan
-from registry.records import MAX_COUNT, PLAIN_TEXT
+from registry.records import MAX_COUNT, PLAIN_TEXT, VISIBLE_TEXT
 from registry.vocabulary import (
     COUNT_KEYS,
     DEADLINE_KIND,
@@ -48,19 +48,37 @@ Yuan = str  # e.g. "3600000000.00"
 
 
 def _text(field: Field | None = None, max_length: int | None = None) -> Any:
-    """A string as the registry takes it. Control characters are refused here, at the edge; the length is
-    the registry's to check (it names every bad field of a record at once), and stated here for clients."""
+    """A string as the registry takes it. Control characters are refused here, at the edge, and so is a
+    required one showing nothing; the length is the registry's to check (it names every bad field of a
+    record at once), and stated here for clients."""
     limit = field.max_length if field else max_length
-    return Annotated[str, Meta(pattern=PLAIN_TEXT, extra_json_schema={"extra": {"max_length": limit}})]
+    return Annotated[str, Meta(pattern=PLAIN_TEXT, extra_json_schema={"extra": {
+        "max_length": limit, **(_VISIBLE if field is not None and field.required else {})}})]
+
+
+# A required string shows something (registry.records: a value of spaces and zero-width characters is
+# blank). Documented here and refused by the registry, with every other bad field of the record.
+_VISIBLE = {"min_length": 1, "pattern": VISIBLE_TEXT}
+
+
+def _yuan(signed: bool) -> Any:
+    """An amount in yuan as the API documents it: a plain decimal string, at most 13 digits before the point
+    (the registry's ten trillion yuan) and 2 after, a minus sign only where the vocabulary lets the field be
+    negative. The registry reads more (thousands separators, ¥, full-width digits) and is the one to refuse."""
+    sign = "[+-]?" if signed else "[+]?"
+    documented = f"^{sign}([0-9]{{1,13}}(\\.[0-9]{{1,2}})?|\\.[0-9]{{1,2}})$"
+    what = "yuan as a decimal string, e.g. \"12.50\"" + ("" if signed else "; not negative")
+    return Annotated[str, Meta(pattern=PLAIN_TEXT, description=what,
+                               extra_json_schema={"extra": {"max_length": 40, "pattern": documented}})]
 
 
 # Types are strict at the edge (api/edge.py): "5" is no integer. Ranges and lengths the registry checks are
 # documented here with its own bounds and enforced there, because imports reach the registry by another door.
-YuanIn = Annotated[str, Meta(pattern=PLAIN_TEXT, description='yuan as a decimal string, e.g. "12.50"',
-                             extra_json_schema={"extra": {"max_length": 40}})]
+YuanIn, SignedYuanIn = _yuan(signed=False), _yuan(signed=True)
 Count = Annotated[int, Meta(extra_json_schema={"extra": {"minimum": 0, "maximum": MAX_COUNT}})]
 Day = Annotated[date, Meta(description="no earlier than 1900-01-01 and no more than a year ahead")]
 USCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT)]
+RequiredUSCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT, extra_json_schema={"extra": _VISIBLE})]
 Username = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^\s*[\w.@-]+\s*$")]
 Password = Annotated[str, Meta(min_length=8, max_length=128)]
 TenantName, TenantNameEn = _text(field_named(TENANT_FIELDS, "name")), _text(field_named(TENANT_FIELDS, "name_en"))
@@ -71,7 +89,7 @@ ContactEmail = _text(field_named(TENANT_FIELDS, "contact_email"))
 Website = _text(field_named(TENANT_FIELDS, "website"))
 Description = _text(field_named(TENANT_FIELDS, "description"))
 TechSMENo = _text(field_named(TENANT_FIELDS, "tech_sme_no"))
-IPNumber = Annotated[str, Meta(max_length=100, pattern=PLAIN_TEXT)]
+IPNumber = Annotated[str, Meta(max_length=100, pattern=PLAIN_TEXT, extra_json_schema={"extra": _VISIBLE})]
 IPTitle = _text(field_named(IP_FIELDS, "title"))
 
 
@@ -160,7 +178,7 @@ class TenantCreate(TenantUpdate):
 
     __required__: ClassVar[tuple[str, ...]] = ("uscc", "name", "industry", "status")
 
-    uscc: USCCIn | UnsetType = UNSET
+    uscc: RequiredUSCCIn | UnsetType = UNSET
 
 
 class IPItem(Struct):
@@ -280,7 +298,7 @@ class ReportPut(Body):
 
     total_income: YuanIn | None | UnsetType = UNSET
     revenue: YuanIn | None | UnsetType = UNSET
-    net_profit: YuanIn | None | UnsetType = UNSET
+    net_profit: SignedYuanIn | None | UnsetType = UNSET
     exports: YuanIn | None | UnsetType = UNSET
     rd_expense: YuanIn | None | UnsetType = UNSET
     tax_paid: YuanIn | None | UnsetType = UNSET

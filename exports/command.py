@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from registry.errors import ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
-from registry.periods import InvalidPeriod, Period
+from registry.periods import FIRST_YEAR, LAST_YEAR, InvalidPeriod, Period
 
 KINDS = ("statistics", "template", "registry", "deadlines")
 LANGS = ("zh", "en")
-_FIRST_YEAR, _LAST_YEAR = 1900, 2999
 
 
 def _usage_error(message: str) -> int:
@@ -42,8 +42,8 @@ def main_export(
         return _usage_error("park export statistics needs --year YYYY or --period P (2016, 2017H1, 2017Q3)")
     if year is not None and period is not None:
         return _usage_error("give --year or --period, not both")
-    if year is not None and not _FIRST_YEAR <= year <= _LAST_YEAR:
-        return _usage_error(f"--year must be between {_FIRST_YEAR} and {_LAST_YEAR}, not {year}")
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        return _usage_error(f"--year must be between {FIRST_YEAR} and {LAST_YEAR}, not {year}")
     try:
         statistics_period = Period.parse(period) if period is not None else Period(year) if year else None
     except InvalidPeriod as error:
@@ -63,6 +63,8 @@ def main_export(
         written = run_on_database(lambda: _export(kind, statistics_period, lang, out, day, within))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
+    except ValidationFailed as failure:  # e.g. statistics of 1900, which has no year before to compare with
+        return _usage_error("; ".join(e.message for e in failure.errors) or failure.detail)
     what = f"{kind} {statistics_period} ({lang})" if kind == "statistics" else kind
     print(f"wrote {what} to {out} ({written:,} bytes)", file=sys.stderr)
     return 0

@@ -326,6 +326,10 @@ async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Iss
     except (PlanChanged, import_batches.AlreadyApplied):
         raise
     except Conflict as conflict:
+        if shown is not None:
+            # Applying a dry run: a key taken by another writer meanwhile (PostgreSQL) is a 409 like every
+            # other reason the dry run cannot be applied now; nothing was written and the dry run stays.
+            raise
         issues.error(None, None, None, None, "conflict", conflict.detail)
         return await _record(actor, batch, "invalid", planned, issues, order, content)
     _log.info("import batch %s applied and committed", batch_id)

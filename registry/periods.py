@@ -12,7 +12,7 @@ from registry.identifiers import to_halfwidth
 
 T = TypeVar("T")
 
-_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _HALF_WORDS = {"上": 1, "下": 2}
 # Matched after whitespace is removed and letters are upper-cased.
@@ -43,7 +43,7 @@ class Period:
     quarter: int | None = None
 
     def __post_init__(self) -> None:
-        if not _FIRST_YEAR <= self.year <= _LAST_YEAR:
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
             raise InvalidPeriod("period_year", f"年份超出范围 / year out of range: {self.year}")
         if self.half is not None and (self.quarter is not None or self.half not in (1, 2)):
             raise InvalidPeriod("period_format", "半年应为1或2 / half must be 1 or 2")

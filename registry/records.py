@@ -37,11 +37,28 @@ MAX_COUNT = 10_000_000
 EARLIEST_DAY = date(1900, 1, 1)
 AHEAD = timedelta(days=366)
 # Control characters (C0 but tab, line feed and carriage return; DEL; C1) are no part of any name, title or
-# note: PostgreSQL cannot store NUL at all, and the rest are invisible in every page and workbook.
+# note: PostgreSQL cannot store NUL at all, and the rest are invisible in every page and workbook. So are
+# the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a name
+# read backwards on a page or in a workbook (`‮moc.elgoog` shown as google.com).
 # The API's schemas carry the same pattern, so the refusal is documented where clients read it.
-CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+CONTROL_CHARACTERS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u202a-\\u202e\\u2066-\\u2069"
 PLAIN_TEXT = f"^[^{CONTROL_CHARACTERS}]*$"
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+# Characters that show nothing: spaces of every width, zero-width spaces, joiners and marks, the soft
+# hyphen, Hangul fillers, variation selectors, the byte-order mark. A value made only of them (a name of
+# zero-width spaces) says nothing and is read as blank: a required name must hold a visible character.
+INVISIBLE_CHARACTERS = (
+    "\\t\\n\\r \\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f"
+    "\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0"
+)
+# Text without control characters that shows something: the pattern of a required name.
+VISIBLE_TEXT = f"^[^{CONTROL_CHARACTERS}]*[^{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}][^{CONTROL_CHARACTERS}]*$"
+_VISIBLE = re.compile(f"[^{CONTROL_CHARACTERS}{INVISIBLE_CHARACTERS}]")
+
+
+def says_nothing_visible(value: str) -> bool:
+    """Whether `value` is blank: no visible character, and no control character either (which is refused)."""
+    return not _VISIBLE.search(value) and not _CONTROL.search(value)
 
 
 def latest_day() -> date:
@@ -91,7 +108,7 @@ def enum_code(enum: Enumeration, value: object) -> str:
 
 def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> Any:
     """The stored form of one value; raises FieldError-shaped ValueErrors (code, message)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and says_nothing_visible(value)):
         return None
     if isinstance(value, float) and field.type in ("money", "count"):
         # Floats are never trusted with figures; JSON clients send decimal strings.
@@ -100,7 +117,8 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
         case "text" | "ip_number":
             text = str(value).strip()
             if _CONTROL.search(text):
-                raise _Bad("control_character", "含有不可见的控制字符 / contains a control character")
+                raise _Bad("control_character", "含有不可见的控制字符或文字方向控制符 / contains a control character "
+                                                "or a text-direction override")
             if field.max_length and len(text) > field.max_length:
                 raise _Bad("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
             if field.type == "ip_number":
@@ -121,6 +139,8 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
             fen = parse_money(value, field.unit or "元")
             if abs(fen) > MAX_FEN:
                 raise _Bad("money_range", f"金额“{value}”超出范围 / amount {value} is beyond 10 trillion yuan")
+            if fen < 0 and not field.signed:
+                raise _Bad("money_negative", f"“{field.zh}”不能为负数：{value} / {field.en} cannot be negative: {value}")
             return fen
         case "count":
             count = parse_count(value)
@@ -284,9 +304,22 @@ def ip_change(
     return changes(before, {**proposed, "number": merged["number"], "expires_on": merged["expires_on"]})
 
 
+def _check_report(record: Mapping[str, Any]) -> None:
+    employees, rd_staff = record.get("employees"), record.get("rd_staff")
+    if employees is not None and rd_staff is not None and rd_staff > employees:
+        raise ValidationFailed("人数不一致 / inconsistent head counts", [FieldError(
+            "rd_staff", "above_employees",
+            f"研发人员（{rd_staff}）多于从业人员（{employees}）/ R&D staff ({rd_staff}) exceed employees ({employees})",
+        )])
+
+
 def report_change(before: Mapping[str, Any] | None, figures: Mapping[str, Any]) -> dict[str, Any]:
     """A period report's figures: a new report holds every figure (None where not given); a stored
-    one changes the figures given."""
+    one changes the figures given. Its R&D staff are some of its employees: never more."""
     if before is None:
-        return {f.key: figures.get(f.key) for f in REPORT_FIELDS if f.key not in ("uscc", "period")}
-    return changes(before, figures)
+        record = {f.key: figures.get(f.key) for f in REPORT_FIELDS if f.key not in ("uscc", "period")}
+        _check_report(record)
+        return record
+    diff = changes(before, figures)
+    _check_report({**before, **diff})
+    return diff

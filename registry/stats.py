@@ -30,7 +30,7 @@ from typing import Any
 from registry.db import fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.money import format_yuan
-from registry.periods import Period
+from registry.periods import FIRST_YEAR, Period
 from registry.read_cache import STATISTICS
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
@@ -551,15 +551,19 @@ async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     records: kept by this worker while the database's data version stays (registry.read_cache), so
     the statistics office, the dashboard and every tenant's home read them without adding up the park
     each time, and a read after a write is never stale. The answer is shared: do not change it."""
-    _check_as_of(as_of)
+    _check_asked(period, as_of)
     return await STATISTICS.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
 
 
-def _check_as_of(as_of: date | None) -> None:
+def _check_asked(period: Period, as_of: date | None) -> None:
     if as_of is not None and not EARLIEST_DAY <= as_of <= latest_day():
         raise ValidationFailed("日期无效 / invalid date", [FieldError(
             "as_of", "date_range", f"as_of 应在 {EARLIEST_DAY} 至 {latest_day()} 之间 / as_of must lie between "
             f"{EARLIEST_DAY} and a year from today ({latest_day()})")])
+    if period.year <= FIRST_YEAR:
+        raise ValidationFailed("统计期无效 / invalid period", [FieldError(
+            "period", "period_year", f"统计期须晚于 {FIRST_YEAR} 年（与上年同期比较）/ statistics start after "
+            f"{FIRST_YEAR}: each is compared with the same period a year earlier")])
 
 
 async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkStats:
@@ -571,7 +575,7 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
     first day to that day. The previous figures are those of the same period a year earlier,
     taken the same way.
     """
-    _check_as_of(as_of)
+    _check_asked(period, as_of)
     day = as_of or period.end
     until = min(day, period.end)
     previous = period.same_period_last_year()

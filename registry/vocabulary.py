@@ -292,6 +292,7 @@ class Field:
 
     type: text | uscc | date | money | count | enum | period | ip_number | bool | ordinal (e.g. a patent year)
     unit: for money, the unit the registry shows by default (元); imports may state another.
+    signed: for money, whether the amount may be below zero (a net profit may; revenue, tax, a fee may not).
     """
 
     key: str
@@ -304,6 +305,7 @@ class Field:
     required: bool = False
     max_length: int | None = None
     tenant_editable: bool = False
+    signed: bool = False
 
     def label(self, lang: str = "zh") -> str:
         return self.zh if lang == "zh" else self.en
@@ -446,7 +448,7 @@ REPORT_FIELDS: tuple[Field, ...] = (
           aliases=("在孵企业总收入", "企业总收入", "收入总额", "total income")),
     Field("revenue", "营业收入", "Revenue", "money", unit="元",
           aliases=("收入", "营收", "主营业务收入", "营业总收入", "operating revenue")),
-    Field("net_profit", "净利润", "Net profit", "money", unit="元",
+    Field("net_profit", "净利润", "Net profit", "money", unit="元", signed=True,
           aliases=("利润", "在孵企业净利润", "profit")),
     Field("exports", "出口总额", "Exports", "money", unit="元",
           aliases=("出口", "出口额", "在孵企业出口总额", "export")),

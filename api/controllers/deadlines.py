@@ -6,6 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.connection import ASGIConnection
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import BEARER, CALENDAR_KEY, KEY_OPENS
@@ -121,7 +122,8 @@ class FeeController(Controller):
     async def list_fees(self, request: Request[Actor, object, object], item_id: FromPath[int]) -> list[Fee]:
         return [_fee(row) for row in await deadlines.list_fees(request.user, item_id)]
 
-    @put("/{patent_year:int}", summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)")
+    @put("/{patent_year:int}", summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)",
+         responses={201: ResponseSpec(Fee, generate_examples=False, description="Created: the year had no payment")})
     async def record_fee(
         self,
         request: Request[Actor, object, object],

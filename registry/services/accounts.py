@@ -18,11 +18,13 @@ from registry.db import KeyedLookup, for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.permissions import ROLES, Action
 from registry.read_cache import ACCOUNTS
-from registry.services.listing import Page, apply_sort, listing
-from registry.services.versioning import check_version
+from registry.services.listing import Page, apply_sort, filter_code, listing
+from registry.services.versioning import IfMatch, check_version
 from registry.tables import Account, Tenant
 from registry.uscc import normalise_uscc
+from registry.vocabulary import ROLE
 
+SORTS = ("username", "role")
 COLUMNS = [Account.username, Account.role, Account.tenant_uscc, Account.active, Account.version]
 _NOT_FOUND = "未找到该账号 / account not found"
 # PBKDF2-SHA256 as Piccolo's BaseUser does it; the count is stored in each hash, so lowering it for a
@@ -109,11 +111,12 @@ async def list_accounts(actor: Actor, page: Page, role: str | None = None) -> di
     actor.require(Action.MANAGE_ACCOUNTS)
     page.check()
     query, count = Account.select(*COLUMNS), Account.count()
+    role = filter_code("role", role, ROLE)
     if not actor.may(Action.MANAGE_STAFF_ACCOUNTS):
         role = "tenant" if role in (None, "tenant") else "-"
     if role:
         query, count = query.where(Account.role == role), count.where(Account.role == role)
-    query = apply_sort(query, Account, page.sort, ("username", "role"), "username")
+    query = apply_sort(query, Account, page.sort, SORTS, "username")
     return listing(await query.limit(page.limit).offset(page.offset).run(), await count.run(), page)
 
 
@@ -157,7 +160,7 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
     return row
 
 
-async def update_account(actor: Actor, username: str, data: Mapping[str, Any], if_version: int | None = None) -> dict:
+async def update_account(actor: Actor, username: str, data: Mapping[str, Any], if_version: int | IfMatch | None = None) -> dict:
     unknown = set(data) - _KEYS
     errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
     if "password" in data:
@@ -220,7 +223,7 @@ async def change_own_password(actor: Actor, current: str, new: str) -> tuple[Act
     return _bound_actor(found)
 
 
-async def delete_account(actor: Actor, username: str, if_version: int | None = None) -> None:
+async def delete_account(actor: Actor, username: str, if_version: int | IfMatch | None = None) -> None:
     if username == actor.username:
         raise Conflict("不能删除自己的账号 / you cannot delete your own account")
     async with write_transaction():

@@ -339,7 +339,11 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         figures = {k: v for k, v in rows[index].items() if k in _FIGURES}
         before = existing.get((uscc, period))
         year = Period.parse(period).year
-        change = report_change(before, figures)
+        try:
+            change = report_change(before, figures)
+        except ValidationFailed as failure:
+            plan.problems += _errors_of(index, failure)
+            continue
         if year in closed and (before is None or change):
             plan.problems.append(Problem(index, "period", "period_closed", closed_message(year)))
         else:

@@ -29,7 +29,8 @@ async def require_open(year: int) -> None:
         raise PeriodClosed(closed_message(year))
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
+    """A year the registry holds periods of (registry.periods: FIRST_YEAR–LAST_YEAR), else a 422 naming `year`."""
     try:
         Period(year)
     except InvalidPeriod as error:
@@ -38,7 +39,7 @@ def _check_year(year: int) -> None:
 
 async def close_year(actor: Actor, year: int) -> dict:
     actor.require(Action.CLOSE_YEAR)
-    _check_year(year)  # a typo such as 20016 must not close a year nobody meant
+    check_year(year)  # a typo such as 20016 must not close a year nobody meant
     async with write_transaction():
         await hold_year(year, alone=True)  # the year's report writes in flight commit first
         if await ClosedYear.exists().where(ClosedYear.year == year).run():
@@ -53,7 +54,7 @@ async def close_year(actor: Actor, year: int) -> dict:
 
 async def reopen_year(actor: Actor, year: int) -> dict:
     actor.require(Action.REOPEN_YEAR)
-    _check_year(year)
+    check_year(year)
     async with write_transaction():
         await hold_year(year, alone=True)
         row = await ClosedYear.select().where(ClosedYear.year == year).first().run()

@@ -35,7 +35,7 @@ from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import check_version
+from registry.services.versioning import IfMatch, check_version
 from registry.tables import AuditEntry, IPFee
 from registry.vocabulary import FEE_FIELDS, IP_KIND
 
@@ -106,7 +106,7 @@ async def record_fee(
     item_id: int,
     patent_year: int,
     data: Mapping[str, Any],
-    if_version: int | None = None,
+    if_version: int | IfMatch | None = None,
     today: date | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Record (or correct) the payment of a patent year's annual fee. Answers the record and whether
@@ -125,8 +125,8 @@ async def record_fee(
             raise ValidationFailed("年费记录无效 / invalid annual fee record", errors)
         where = (IPFee.item == item_id) & (IPFee.patent_year == patent_year)
         before = await IPFee.select(IPFee.version).where(where).first().run()
-        if before is not None:
-            check_version(before["version"], if_version)
+        # If-Match names a version of a fee record that is not there (deleted meanwhile): 412, not a new one.
+        check_version(0 if before is None else before["version"], if_version)
         await write_fees(actor, [(item, record)])
         stored = await IPFee.select().where(where).first().run()
     return _fee_out(item, stored), before is None

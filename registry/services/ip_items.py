@@ -16,7 +16,7 @@ from registry.records import clean, ip_change
 from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import check_version
+from registry.services.versioning import IfMatch, check_version
 from registry.tables import IPFee, IPItem
 from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
@@ -116,7 +116,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
     return row
 
 
-async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | None = None) -> dict:
+async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | IfMatch | None = None) -> dict:
     proposed = clean(ITEM_FIELDS, data, partial=True)
     async with write_transaction():
         before = await locked_item(actor, item_id)
@@ -135,7 +135,7 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
     return after
 
 
-async def delete_ip(actor: Actor, item_id: int, if_version: int | None = None) -> None:
+async def delete_ip(actor: Actor, item_id: int, if_version: int | IfMatch | None = None) -> None:
     async with write_transaction():
         before = await locked_item(actor, item_id)
         check_version(before["version"], if_version)

@@ -13,10 +13,10 @@ from registry.errors import FieldError, NotFound, ValidationFailed
 from registry.money import InvalidMoney, unit_yuan
 from registry.periods import InvalidPeriod, Period
 from registry.records import clean, report_change
-from registry.services.closed_years import require_open
+from registry.services.closed_years import check_year, require_open
 from registry.services.listing import Page, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import check_version
+from registry.services.versioning import IfMatch, check_version
 from registry.tables import PeriodReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
@@ -27,6 +27,7 @@ COLUMNS = [
     *(PeriodReport._meta.get_column_by_name(k) for k in (*MONEY_KEYS, *COUNT_KEYS)),
 ]
 _NOT_FOUND = "未找到该期经营数据 / no report for this period"
+SORTS = ("period", "-period")  # newest first when not given
 
 
 def parse_period(text: str) -> Period:
@@ -57,7 +58,9 @@ async def get_report(actor: Actor, uscc: str, period_text: str) -> dict:
 async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = None) -> dict:
     actor.require_read(uscc)
     page.check()
-    if page.sort not in (None, "period", "-period"):
+    if year is not None:
+        check_year(year)
+    if page.sort not in (None, "", *SORTS):
         raise ValidationFailed(
             "排序字段无效 / invalid sort",
             [FieldError("sort", "not_a_choice", "可选 / one of: period, -period (the default, newest first)")],
@@ -66,7 +69,7 @@ async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = N
     rows = await PeriodReport.select(*COLUMNS).where(PeriodReport.tenant == owner).run()
     if year is not None:
         rows = [r for r in rows if Period.parse(r["period"]).year == year]
-    rows.sort(key=lambda r: Period.parse(r["period"]), reverse=page.sort != "period")
+    rows.sort(key=lambda r: Period.parse(r["period"]), reverse=page.sort != "period")  # newest first unless asked
     return listing(rows[page.offset : page.offset + page.limit], len(rows), page)
 
 
@@ -82,7 +85,7 @@ def figure_fields(unit: str = "元") -> tuple[Field, ...]:
 
 
 async def put_report(
-    actor: Actor, uscc: str, period_text: str, data: Mapping[str, Any], if_version: int | None = None,
+    actor: Actor, uscc: str, period_text: str, data: Mapping[str, Any], if_version: int | IfMatch | None = None,
     unit: str = "元",
 ) -> tuple[dict, bool]:
     """Replace the period's figures (a figure left out is cleared), money given in `unit`; stored
@@ -116,7 +119,7 @@ async def put_report(
     return after, before is None
 
 
-async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: int | None = None) -> None:
+async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: int | IfMatch | None = None) -> None:
     actor.require_write(uscc)
     period = parse_period(period_text)
     async with write_transaction():

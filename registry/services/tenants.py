@@ -14,7 +14,7 @@ from registry.permissions import Action
 from registry.read_cache import TENANTS
 from registry.records import clean, tenant_change
 from registry.services.listing import Page, apply_sort, filter_code, listing
-from registry.services.versioning import check_version
+from registry.services.versioning import IfMatch, check_version
 from registry.tables import Account, IPItem, PeriodReport, Tenant
 from registry.vocabulary import INDUSTRY, TENANT_EDITABLE, TENANT_FIELDS, TENANT_STATUS
 
@@ -92,7 +92,7 @@ async def create_tenant(actor: Actor, data: Mapping[str, Any]) -> tuple[dict, li
 
 
 async def update_tenant(
-    actor: Actor, uscc: str, data: Mapping[str, Any], if_version: int | None = None
+    actor: Actor, uscc: str, data: Mapping[str, Any], if_version: int | IfMatch | None = None
 ) -> tuple[dict, list[str]]:
     actor.require_write(uscc)
     if not actor.may(Action.WRITE_PARK):
@@ -124,7 +124,7 @@ async def update_tenant(
     return after, warnings
 
 
-async def delete_tenant(actor: Actor, uscc: str, if_version: int | None = None) -> None:
+async def delete_tenant(actor: Actor, uscc: str, if_version: int | IfMatch | None = None) -> None:
     """A tenant with IP items or reports is not deleted: the park would lose its history. Nor is one
     that accounts still belong to: they would outlive it, and act for it again should its USCC be
     registered anew (account writes hold the tenant's row, so none slips in meanwhile)."""

@@ -169,7 +169,7 @@ async def test_malformed_if_match_is_refused(manager):
     tenant = await make_tenant()
     response = await manager.patch(f"/tenants/{tenant['uscc']}", json={"website": "https://a.example"},
                                    headers={"If-Match": "yesterday"})
-    assert_problem(response, 412)
+    assert_problem(response, 400)  # no entity tag (RFC 9110 §8.8.3): malformed, not a precondition
 
 
 async def test_no_request_ends_in_a_server_error_for_a_long_request_id(manager):

@@ -47,6 +47,14 @@ async def test_cli_writes_the_statistics_workbook(empty_registry, tmp_path):
     assert not Path(f"{out}.part").exists()
 
 
+async def test_statistics_of_the_first_year_exit_2_as_the_api_answers_422(empty_registry, tmp_path):
+    out = tmp_path / "stats.xlsx"
+    result = _park_export("statistics", "--year", "1900", "-o", str(out))
+    assert result.returncode == 2, result.stderr.decode()
+    assert "statistics start after 1900" in result.stderr.decode()
+    assert not out.exists() and not Path(f"{out}.part").exists()
+
+
 def test_cli_writes_the_template_to_stdout():
     result = _park_export("template", "-o", "-")
     assert result.returncode == 0, result.stderr.decode()
