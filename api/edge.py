@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote_plus
 
 import msgspec
@@ -24,6 +24,7 @@ from registry.records import CONTROL_CHARACTERS
 
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 _NOT_JSON = "请求内容不是有效的 JSON / the request body is not valid JSON"
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 async def refuse_control_characters(request: Request) -> None:
@@ -48,7 +49,17 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
         return raw
     if not isinstance(raw, dict):
         raise ValidationFailed(NOT_VALID, [FieldError("body", "invalid", "请求内容应为 JSON 对象 / the body must be a JSON object")])
+    return typed_fields(raw, struct)
+
+
+def typed_fields(raw: dict[str, Any], struct: type[S], *, from_text: bool = False) -> S:
+    """`raw` as `struct`, each field checked on its own against its type and bounds, every bad one named in
+    one ValidationFailed. JSON bodies are strict (`"5"` is no integer) and may carry no other member; a
+    portal form (`from_text`) sends every value as text, so `"5"` is read as 5, a blank is a field not
+    sent, and the form's other fields (the record's own, read by the registry's vocabulary) are left alone."""
     fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
+    if from_text:
+        raw = {name: value for name, value in raw.items() if name in fields and value != ""}
     errors = [FieldError(name, "required", "必填 / required") for name, f in fields.items() if f.required and name not in raw]
     for name, value in raw.items():
         field = fields.get(name)
@@ -56,12 +67,12 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
             errors.append(FieldError(name, "unknown_field", f"未知字段 / unknown field {name!r}"))
             continue
         try:
-            msgspec.convert(value, field.type, strict=True)
+            msgspec.convert(value, field.type, strict=not from_text)
         except msgspec.ValidationError as error:
             errors.append(broken_rule(name, str(error)))
     if errors:
         raise ValidationFailed(NOT_VALID, errors)
-    return msgspec.convert(raw, struct, strict=True)
+    return msgspec.convert(raw, struct, strict=not from_text)
 
 
 class EdgeRequest(Request):

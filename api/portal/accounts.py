@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.portal.forms import edited_version, messages
 from api.portal.page import Form, PageActor, render, see_other
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
@@ -19,8 +20,11 @@ PAGE_SIZE = 50
 _STALE = "该账号刚被其他人修改，请查看后重试 / someone else changed this account meanwhile; check it and try again"
 
 
+_SHOWN = ("username", "role", "tenant_uscc", "password")
+
+
 def _errors(failed: ValidationFailed) -> dict[str, str]:
-    return {e.field: e.message for e in failed.errors}
+    return messages(failed, _SHOWN)
 
 
 def _roles(actor: Actor) -> tuple[str, ...]:
@@ -68,9 +72,8 @@ class AccountPages(Controller):
             fields = {"active": data.get("active") == "true"}
         else:
             return _account(request, actor, row, status_code=400)
-        version = int(data.get("version", "0") or 0)
         try:
-            await accounts.update_account(actor, username, fields, version)
+            await accounts.update_account(actor, username, fields, edited_version(data))
         except ValidationFailed as failed:
             return _account(request, actor, row, data, _errors(failed), status_code=422)
         except (PreconditionFailed, Conflict) as refused:

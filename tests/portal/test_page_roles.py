@@ -1,82 +1,116 @@
-"""Who may open which page (without a browser: a signed-in session through the real sign-in form).
+"""Who may open which page and send which form (without a browser: a session signed in through the real
+sign-in form, every form with its CSRF token).
 
-A role that may not use a page gets the 403 page; a signed-out visitor is sent to sign in; a tenant
-never gets another tenant's page (test_tenants.py checks that page by page)."""
+Every route of the app outside the API has a row in tests/portal/pages.py (test_every_route_has_a_row); each
+(row, role) pair is its own test. A role allowed gets the page (200) or is sent on after its form (303) and
+sees what it asked for; a role refused gets the 403 page and nothing changes; a signed-out visitor is sent
+to sign in; a tenant at a staff page of its own company is sent to its own page. Another tenant's records
+are test_page_isolation.py's business.
+"""
 
 from __future__ import annotations
 
-import re
+from uuid import uuid4
 
 import httpx
 import pytest
 
-from tests.conftest import make_tenant
+from api.app import create_app
+from importers import run_import
+from registry.actor import SYSTEM
+from registry.services import accounts, closed_years, ip_items, tenants
+from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
+from tests.api.factories import fresh_patent_number, fresh_year, make_ip, make_report, reopen_if_closed
+from tests.api.test_roles import CALLS as API_CALLS
+from tests.conftest import make_tenant, new_uscc
 from tests.portal.conftest import make_account
+from tests.portal.pages import ROLES, ROWS, call, check_answer, page_routes, portal_client, route_of
 from tests.server import PASSWORD
 
-STAFF = ("admin", "manager", "statistician")
-WRITERS = ("admin", "manager")
-PAGES = [
-    ("/", ("admin", "manager", "statistician")),
-    ("/tenants", STAFF),
-    ("/tenants/{t}", STAFF),
-    ("/tenants/{t}/edit", WRITERS),
-    ("/imports", WRITERS),
-    ("/statistics", STAFF),
-    ("/statistics/2016", STAFF),
-    ("/statistics/2016/close", ("admin", "statistician")),
-    ("/statistics/2016/reopen", ("admin",)),
-    ("/downloads/statistics/2016?lang=en", STAFF),
-    ("/downloads/template?lang=zh", ("admin", "manager", "statistician", "tenant")),
-    ("/downloads/registry", WRITERS),
-    ("/me", ("tenant",)),
-    ("/me/ip/new", ("tenant",)),
-    ("/me/reports/new", ("tenant",)),
-    ("/me/edit", ("tenant",)),
-    ("/account", ("admin", "manager", "statistician", "tenant")),
-    ("/accounts", WRITERS),
-    ("/audit", WRITERS),
-    ("/deadlines", ("admin", "manager", "statistician", "tenant")),
-    ("/deadlines/workbook.xlsx?within=30", STAFF),
-]
-# A tenant at a staff address of its own company is sent to its own page.
-OWN_PAGE = {"/tenants/{t}": "/me", "/tenants/{t}/edit": "/me/edit"}
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
 
 
-async def signed_in_client(base_url: str, role: str | None, tenant_uscc: str | None = None) -> httpx.AsyncClient:
-    # The downloads write whole workbooks in a worker process: on a loaded machine that outlasts httpx's 5 s.
-    client = httpx.AsyncClient(base_url=base_url, timeout=60)
-    if role is None:
-        return client
-    username = await make_account(role, tenant_uscc)
-    csrf = re.search(r'name="_csrf" value="([^"]+)"', (await client.get("/login")).text)[1]
-    response = await client.post("/login", data={"_csrf": csrf, "username": username, "password": PASSWORD})
-    assert response.status_code == 303, response.text
-    return client
+async def stage_values(uscc: str | None = None) -> dict[str, str]:
+    """A tenant with an IP item, a 2016 report and an account; an open and a closed year; a dry run and a
+    batch with errors — the placeholders of tests/portal/pages.py."""
+    tenant = await make_tenant() if uscc is None else await tenants.get_tenant(SYSTEM, uscc)
+    item = await make_ip(tenant["uscc"])
+    await make_report(tenant["uscc"], "2016")
+    year, closed_year = fresh_year(), fresh_year()
+    await closed_years.close_year(SYSTEM, closed_year)
+    account = f"page-roles-{uuid4().hex[:8]}"
+    row = await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
+                                                 "tenant_uscc": tenant["uscc"]})
+    header = "统一社会信用代码,企业名称,产业类别,状态\n"
+    batch = await run_import(SYSTEM, "roles.csv", f"{header}{new_uscc()},页面角色导入,其他,在孵\n".encode(), dry_run=True)
+    invalid = await run_import(SYSTEM, "roles.csv", f"{header}1,,矿业,在孵\n".encode(), dry_run=True)
+    return {
+        "t": tenant["uscc"], "t_version": str(tenant["version"]),
+        **{f"tenant.{f.key}": _shown(tenant[f.key]) for f in TENANT_FIELDS if f.key != "uscc"},
+        "ip": str(item["id"]), "ip_version": str(item["version"]), "ip_number": item["number"],
+        **{f"ip.{f.key}": _shown(item[f.key]) for f in IP_FIELDS if f.key != "uscc"},
+        "period": "2016", "year": str(year), "closed_year": str(closed_year),
+        "batch": str(batch.id), "invalid": str(invalid.id), "account": account, "account_version": str(row["version"]),
+        "new_uscc": new_uscc(), "new_number": fresh_patent_number(), "new_username": f"page-new-{uuid4().hex[:8]}",
+    }
 
 
 @pytest.fixture
-async def tenant_page(base_url) -> dict:
-    return await make_tenant()
+async def stage():
+    values = await stage_values()
+    yield values
+    await reopen_if_closed(int(values["year"]))
+    await reopen_if_closed(int(values["closed_year"]))
 
 
-@pytest.mark.parametrize("role", ["admin", "manager", "statistician", "tenant", None])
-@pytest.mark.parametrize(("path", "allowed"), PAGES, ids=[p for p, _ in PAGES])
-async def test_a_role_may_or_may_not_open_the_page(path, allowed, role, base_url, tenant_page):
-    own = tenant_page["uscc"]
-    client = await signed_in_client(base_url, role, own if role == "tenant" else None)
+async def _records(values: dict[str, str]) -> list:
+    """What the forms could change, as the registry holds it."""
+    item = await ip_items.list_ip(SYSTEM, values["t"], _all())
+    return [
+        await tenants.get_tenant(SYSTEM, values["t"]),
+        item,
+        await accounts.get_account(SYSTEM, values["account"]),
+        sorted(await closed_years.closed_years()),
+        (await accounts.list_accounts(SYSTEM, _all(), "tenant"))["total"],
+    ]
+
+
+def _all():
+    from registry.services.listing import Page
+
+    return Page(500, 0)
+
+
+async def signed_in(base_url: str, role: str, uscc: str) -> httpx.AsyncClient:
+    username = None if role == "anonymous" else await make_account(role, uscc if role == "tenant" else None)
+    return await portal_client(base_url, username)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+async def test_a_role_may_or_may_not_use_the_page(row, role, base_url, stage):
+    client = await signed_in(base_url, role, stage["t"])
+    refused = row.answer(role) in (403, "sign-in") and row.method != "GET"
+    before = await _records(stage) if refused else None
     try:
-        response = await client.get(path.format(t=own))
+        response = await call(client, row, stage)
     finally:
         await client.aclose()
-    if role is None:
-        assert response.status_code == 303 and response.headers["location"].startswith("/login")
-    elif role in allowed:
-        assert response.status_code == 200, response.text[:500]
-    elif role == "tenant" and path == "/":
-        assert response.status_code == 303 and response.headers["location"] == "/me"
-    elif role == "tenant" and path in OWN_PAGE:
-        assert response.status_code == 303 and response.headers["location"] == OWN_PAGE[path]
-    else:
-        assert response.status_code == 403, response.text[:500]
-        assert "无权操作" in response.text or "Not allowed" in response.text
+    check_answer(row, role, response, stage)
+    if refused:
+        assert await _records(stage) == before, (row.id, role)
+
+
+def test_every_route_has_a_row():
+    """A route added to the app without a row fails: who may use it is then untested. The API's routes
+    have theirs in tests/api/test_roles.py; together the two tables cover every route of the app."""
+    app = create_app()
+    rows = {route_of(app, row.method, row.path) for row in ROWS}
+    missing = set(page_routes(app)) - rows
+    assert missing == set(), f"routes without a row in tests/portal/pages.py: {sorted(missing)}"
+    api_rows = {route_of(app, c.method, "/api/v1" + c.path) for c in API_CALLS}
+    every = {(method, route.path_format) for route in app.routes
+             for method in getattr(route, "route_handler_map", {}) if method not in ("OPTIONS", "HEAD")}
+    assert every - rows - api_rows == set()
