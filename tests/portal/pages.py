@@ -179,12 +179,17 @@ async def portal_client(base_url: str, username: str | None, password: str = PAS
     return client
 
 
-async def call(client: httpx.AsyncClient, row: Row, values: dict[str, str]) -> httpx.Response:
-    """The row's request as a browser sends it: a form with the session's CSRF token."""
+def form_of(row: Row, values: dict[str, str]) -> dict[str, str]:
+    return row.form(values) if row.form else {}
+
+
+async def call(client: httpx.AsyncClient, row: Row, values: dict[str, str],
+               form: dict[str, str] | None = None) -> httpx.Response:
+    """The row's request as a browser sends it: its form (or `form`) with the session's CSRF token."""
     path = fill(row.path, values)
     if row.method == "GET":
         return await client.get(path)
-    form = {"_csrf": client.csrf, **(row.form(values) if row.form else {})}  # type: ignore[attr-defined]
+    form = {"_csrf": client.csrf, **(form_of(row, values) if form is None else form)}  # type: ignore[attr-defined]
     files = {"file": ("roles.csv", fill(row.upload, values).encode(), "text/csv")} if row.upload else None
     return await client.request(row.method, path, data=form, files=files)
 
