@@ -39,8 +39,10 @@ async def fresh_env(tmp_path: Path):
     await admin.close()
 
 
-def park(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*PARK, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300)
+def park(env: dict[str, str], *args: str, stdin: str | None = None, command: list[str] = PARK,
+         cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`park ARGS`: this checkout's by default, or `command` (an installed `park`, tests/test_install.py)."""
+    return subprocess.run([*command, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
 def free_port() -> int:
@@ -50,13 +52,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], *args: str, log: Path) -> Iterator[str]:
+def serving(env: dict[str, str], *args: str, log: Path, command: list[str] = PARK,
+            cwd: Path | None = None) -> Iterator[str]:
     """`park serve` on a free port (extra arguments such as `--workers 2` passed on); yields its base URL once
     it answers, and stops it afterwards."""
     port = free_port()
     with open(log, "w") as out:
-        process = subprocess.Popen([*PARK, "serve", "--port", str(port), *args], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*command, "serve", "--port", str(port), *args], env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -79,9 +82,11 @@ def serving(env: dict[str, str], *args: str, log: Path) -> Iterator[str]:
             process.wait()
 
 
-def add_account(env: dict[str, str], name: str, role: str, password: str, tenant: str | None = None) -> None:
+def add_account(env: dict[str, str], name: str, role: str, password: str, tenant: str | None = None,
+                command: list[str] = PARK) -> None:
     extra = ["--tenant", tenant] if tenant else []
-    result = park(env, "users", "add", name, "--role", role, *extra, "--password-stdin", stdin=password + "\n")
+    result = park(env, "users", "add", name, "--role", role, *extra, "--password-stdin", stdin=password + "\n",
+                  command=command)
     assert result.returncode == 0, result.stderr
 
 
