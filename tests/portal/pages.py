@@ -15,10 +15,17 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 import httpx
 from litestar import Litestar
 
+from importers import run_import
+from registry.actor import SYSTEM
+from registry.services import accounts, closed_years
+from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
+from tests.api.factories import fresh_patent_number, fresh_year, make_ip, make_report
+from tests.conftest import make_tenant, new_uscc
 from tests.server import PASSWORD
 
 ROLES = ("admin", "manager", "statistician", "tenant", "anonymous")
@@ -208,3 +215,40 @@ def check_answer(row: Row, role: str, response: httpx.Response, values: dict[str
         assert "无权操作" in response.text or "Not allowed" in response.text, (row.id, role, response.text[:2000])
     if role in row.allowed and row.shows:
         assert fill(row.shows, values).encode() in response.content, (row.id, role, response.text[:2000])
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+async def stage_values() -> dict[str, str]:
+    """The placeholders of ROWS, made through the registry services: a tenant with an IP item, a 2016 report
+    and an account; an open and a closed year; a dry run and a batch with errors (the fixture `page_stage`)."""
+    tenant = await make_tenant()
+    item = await make_ip(tenant["uscc"])
+    await make_report(tenant["uscc"], "2016")
+    year, closed_year = fresh_year(), fresh_year()
+    await closed_years.close_year(SYSTEM, closed_year)
+    account = f"page-roles-{uuid4().hex[:8]}"
+    row = await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
+                                                 "tenant_uscc": tenant["uscc"]})
+    header = "统一社会信用代码,企业名称,产业类别,状态\n"
+    batch = await run_import(SYSTEM, "roles.csv", f"{header}{new_uscc()},页面角色导入,其他,在孵\n".encode(), dry_run=True)
+    invalid = await run_import(SYSTEM, "roles.csv", f"{header}1,,矿业,在孵\n".encode(), dry_run=True)
+    return {
+        "t": tenant["uscc"], "t_version": str(tenant["version"]),
+        **{f"tenant.{f.key}": _shown(tenant[f.key]) for f in TENANT_FIELDS if f.key != "uscc"},
+        "ip": str(item["id"]), "ip_version": str(item["version"]), "ip_number": item["number"],
+        **{f"ip.{f.key}": _shown(item[f.key]) for f in IP_FIELDS if f.key != "uscc"},
+        "period": "2016", "year": str(year), "closed_year": str(closed_year),
+        "batch": str(batch.id), "invalid": str(invalid.id), "account": account, "account_version": str(row["version"]),
+        "new_uscc": new_uscc(), "new_number": fresh_patent_number(), "new_username": f"page-new-{uuid4().hex[:8]}",
+    }
+
+
+async def portal_as(base_url: str, role: str, uscc: str) -> httpx.AsyncClient:
+    """A portal client signed in as a fresh account of `role` (a tenant's of `uscc`); "anonymous": signed out."""
+    from tests.portal.conftest import make_account
+
+    username = None if role == "anonymous" else await make_account(role, uscc if role == "tenant" else None)
+    return await portal_client(base_url, username)

@@ -12,8 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from api.app import create_app
-from tests.portal.pages import ROWS, Row, call, form_of, page_routes, route_of
-from tests.portal.test_page_roles import signed_in, stage  # noqa: F401  (a fixture)
+from tests.portal.pages import ROWS, Row, call, form_of, page_routes, portal_as, route_of
 
 BAD = {
     "word": "abc",
@@ -47,24 +46,24 @@ def _is_a_page(response) -> bool:
 
 
 @pytest.mark.parametrize("row", FORMS, ids=[r.id for r in FORMS])
-async def test_bad_values_in_every_field_of_a_form_are_a_page_never_a_500(row, base_url, stage):  # noqa: F811
+async def test_bad_values_in_every_field_of_a_form_are_a_page_never_a_500(row, base_url, page_stage):
     role = _role(row)
     # The version first: a save with a good one (another field's try) moves the record on, or deletes it.
-    fields = ["version", *sorted(set(form_of(row, stage)) - {"version"}), "unexpected"]
+    fields = ["version", *sorted(set(form_of(row, page_stage)) - {"version"}), "unexpected"]
     failures = []
-    client = await signed_in(base_url, role, stage["t"])
+    client = await portal_as(base_url, role, page_stage["t"])
     for name in fields:
         for kind, value in BAD.items():
             if row.id in SIGNS_IN_OR_OUT:  # each try on a session of its own
                 await client.aclose()
-                client = await signed_in(base_url, role, stage["t"])
-            response = await call(client, row, stage, {**form_of(row, stage), name: value})
+                client = await portal_as(base_url, role, page_stage["t"])
+            response = await call(client, row, page_stage, {**form_of(row, page_stage), name: value})
             status = response.status_code
             if status >= 500 or not _is_a_page(response):
                 failures.append((name, kind, status, response.text[:300]))
             elif kind in CONTROL and STORED.match(name) and status != 422:
                 failures.append((name, kind, status, "a control character was not refused"))
-            elif name == "version" and "version" in form_of(row, stage) and status != 422:
+            elif name == "version" and "version" in form_of(row, page_stage) and status != 422:
                 failures.append((name, kind, status, "a bad version was not refused"))
             elif status == 422 and "aria-invalid" not in response.text and 'role="alert"' not in response.text:
                 failures.append((name, kind, status, "no message on the page"))
@@ -82,18 +81,18 @@ GETS = [row for row in ROWS if row.method == "GET" and not row.path.startswith((
 
 
 @pytest.mark.parametrize("row", GETS, ids=[r.id for r in GETS])
-async def test_bad_values_in_every_query_parameter_of_a_page_are_a_page_never_a_500(row, base_url, stage):  # noqa: F811
+async def test_bad_values_in_every_query_parameter_of_a_page_are_a_page_never_a_500(row, base_url, page_stage):
     app = create_app()
     role = next(role for role in ("manager", "admin", "statistician", "tenant", "anonymous")
                 if role in row.allowed or row.answer(role) == 200)
     failures = []
-    client = await signed_in(base_url, role, stage["t"])
+    client = await portal_as(base_url, role, page_stage["t"])
     try:
         # Every page reads `lang`; a workbook's download reads only its own parameters (and takes seconds).
         extra = set() if row.shows == "PK\x03\x04" else {"lang", "unexpected"}
         for name in sorted(_query_parameters(app, row) | extra):
             for kind, value in BAD.items():
-                response = await client.get(row.path.split("?")[0].format_map(stage), params={name: value})
+                response = await client.get(row.path.split("?")[0].format_map(page_stage), params={name: value})
                 if response.status_code >= 500:
                     failures.append((name, kind, response.status_code, response.text[:300]))
                 elif response.status_code >= 400 and not _is_a_page(response):
@@ -107,15 +106,15 @@ NAMED = [row for row in ROWS if re.search(r"{\w+}", row.path.split("?")[0]) and 
 
 
 @pytest.mark.parametrize("row", NAMED, ids=[r.id for r in NAMED])
-async def test_bad_values_in_the_address_of_a_page_are_a_page_never_a_500(row, base_url, stage):  # noqa: F811
+async def test_bad_values_in_the_address_of_a_page_are_a_page_never_a_500(row, base_url, page_stage):
     role = _role(row)
     path = row.path.split("?")[0]
     failures = []
-    client = await signed_in(base_url, role, stage["t"])
+    client = await portal_as(base_url, role, page_stage["t"])
     try:
         for name in re.findall(r"{(\w+)}", path):
             for kind, value in BAD.items():
-                response = await call(client, replace(row, path=path), stage | {name: quote(value, safe="")})
+                response = await call(client, replace(row, path=path), page_stage | {name: quote(value, safe="")})
                 # A full-width number is a number to Litestar: /imports/１２ is batch 12, its page or its file.
                 if response.status_code >= 500 or (response.status_code >= 400 and not _is_a_page(response)):
                     failures.append((name, kind, response.status_code, response.text[:300]))
