@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.portal.forms import edited_version, messages
+from api.portal.forms import AccountForm, edited_version, messages, read_form
 from api.portal.page import Form, PageActor, render, see_other
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
@@ -46,6 +46,7 @@ class AccountPages(Controller):
         typed = {k: data.get(k, "").strip() for k in ("username", "role", "tenant_uscc")}
         fields = {**typed, "password": data.get("password", ""), "tenant_uscc": typed["tenant_uscc"] or None}
         try:
+            read_form(AccountForm, typed)
             row = await accounts.create_account(actor, fields)
         except ValidationFailed as failed:
             return await _list(request, actor, "", 1, typed, _errors(failed), 422)
@@ -73,6 +74,7 @@ class AccountPages(Controller):
         else:
             return _account(request, actor, row, status_code=400)
         try:
+            read_form(AccountForm, {"tenant_uscc": fields.get("tenant_uscc") or ""})
             await accounts.update_account(actor, username, fields, edited_version(data))
         except ValidationFailed as failed:
             return _account(request, actor, row, data, _errors(failed), status_code=422)

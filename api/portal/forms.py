@@ -16,6 +16,7 @@ from typing import Annotated, ClassVar, TypeVar
 from msgspec import Meta, Struct
 
 from api.edge import typed_fields
+from api.schemas import USCCIn, Username
 from registry.errors import FieldError, ValidationFailed
 from registry.services.deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 
@@ -43,6 +44,14 @@ class DeadlineWindow(Struct):
 class AuditFilter(Struct):
     batch: RowNumber | None = None
     SAYS: ClassVar[dict[str, str]] = {"batch": "导入批次编号应为数字 / an import batch is a number"}
+
+
+class AccountForm(Struct):
+    """What the accounts pages look up in the database, typed as the API's account bodies type them (a NUL
+    would reach PostgreSQL otherwise); the password and the role are the registry's to judge, in its words."""
+
+    username: Username | None = None
+    tenant_uscc: USCCIn | None = None
 
 
 def read_form(struct: type[S], data: Mapping[str, str]) -> S:
@@ -76,4 +85,4 @@ def messages(failed: ValidationFailed, shown: Iterable[str]) -> dict[str, str]:
     return errors
 
 
-__all__ = ["AuditFilter", "DeadlineWindow", "Edit", "edited_version", "messages", "read_form"]
+__all__ = ["AccountForm", "AuditFilter", "DeadlineWindow", "Edit", "edited_version", "messages", "read_form"]
