@@ -24,7 +24,7 @@ from importers import run_import
 from registry.actor import SYSTEM
 from registry.services import accounts, closed_years
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
-from tests.api.factories import fresh_patent_number, fresh_year, make_ip, make_report
+from tests.api.factories import fresh_patent_number, fresh_year, make_ip, make_report, reopen_if_closed
 from tests.conftest import make_tenant, new_uscc
 from tests.server import PASSWORD
 
@@ -221,14 +221,27 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
+_YEARS: list[int] = []
+
+
+def _years() -> tuple[int, int]:
+    """An open and a closed year nobody reports for, the same two for every test of the session (each test
+    sets them again): fresh ones for each of hundreds of tests would run past the years the registry takes."""
+    if not _YEARS:
+        _YEARS.extend((fresh_year(), fresh_year()))
+    return _YEARS[0], _YEARS[1]
+
+
 async def stage_values() -> dict[str, str]:
     """The placeholders of ROWS, made through the registry services: a tenant with an IP item, a 2016 report
     and an account; an open and a closed year; a dry run and a batch with errors (the fixture `page_stage`)."""
     tenant = await make_tenant()
     item = await make_ip(tenant["uscc"])
     await make_report(tenant["uscc"], "2016")
-    year, closed_year = fresh_year(), fresh_year()
-    await closed_years.close_year(SYSTEM, closed_year)
+    year, closed_year = _years()
+    await reopen_if_closed(year)
+    if closed_year not in await closed_years.closed_years():
+        await closed_years.close_year(SYSTEM, closed_year)
     account = f"page-roles-{uuid4().hex[:8]}"
     row = await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
                                                  "tenant_uscc": tenant["uscc"]})
