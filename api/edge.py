@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote_plus
 
 import msgspec
@@ -33,6 +33,7 @@ _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # Every route but the uploads (their own cap) answers a larger one 413 before reading it.
 JSON_BODY_MAX = 1 << 20
 _NOT_JSON = "请求内容不是有效的 JSON / the request body is not valid JSON"
+S = TypeVar("S", bound=msgspec.Struct)
 
 
 async def check_the_edge(request: Request) -> None:
@@ -81,7 +82,17 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
         return raw
     if not isinstance(raw, dict):
         raise ValidationFailed(NOT_VALID, [FieldError("body", "invalid", "请求内容应为 JSON 对象 / the body must be a JSON object")])
+    return typed_fields(raw, struct)
+
+
+def typed_fields(raw: dict[str, Any], struct: type[S], *, from_text: bool = False) -> S:
+    """`raw` as `struct`, each field checked on its own against its type and bounds, every bad one named in
+    one ValidationFailed. JSON bodies are strict (`"5"` is no integer) and may carry no other member; a
+    portal form (`from_text`) sends every value as text, so `"5"` is read as 5, a blank is a field not
+    sent, and the form's other fields (the record's own, read by the registry's vocabulary) are left alone."""
     fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
+    if from_text:
+        raw = {name: value for name, value in raw.items() if name in fields and value != ""}
     errors = [FieldError(name, "required", "必填 / required") for name, f in fields.items() if f.required and name not in raw]
     unknown = [name for name in raw if name not in fields]
     # Unknown keys are named as far as an answer lists errors (api.problems.bounded), then counted.
@@ -92,12 +103,12 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
         if field is None:
             continue
         try:
-            msgspec.convert(value, field.type, strict=True)
+            msgspec.convert(value, field.type, strict=not from_text)
         except msgspec.ValidationError as error:
             errors.append(broken_rule(name, str(error)))
     if errors:
         raise ValidationFailed(NOT_VALID, errors)
-    return msgspec.convert(raw, struct, strict=True)
+    return msgspec.convert(raw, struct, strict=not from_text)
 
 
 def refuse_null_words(request: Request) -> None:

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response, Router
 from litestar.di import Provide
 from litestar.exceptions import (
+    HTTPException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
@@ -119,6 +120,14 @@ def _bad_address(request: Request, _: Exception) -> Response:
     return _page_status(request, 400, "网址中的参数无效 / the address carries a parameter that cannot be read")
 
 
+def _refused(request: Request, error: HTTPException) -> Response:
+    """Anything else the app refuses before a page runs (a control character in the address, a body too
+    large): the error page with the refusal's status and words, not the API's JSON."""
+    if error.status_code >= 500:
+        return _unexpected(request, error)
+    return _page_status(request, error.status_code, str(error.detail))
+
+
 def _registry_error(request: Request, error: RegistryError) -> Response:
     return _page_status(request, error.status, error.detail)
 
@@ -137,6 +146,7 @@ PAGE_ERRORS = {
     Forbidden: _forbidden,
     PermissionDeniedException: _forbidden,
     ValidationException: _bad_address,
+    HTTPException: _refused,
     RegistryError: _registry_error,
     Exception: _unexpected,
 }

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.portal.forms import AccountForm, edited_version, messages, read_form
 from api.portal.page import Form, PageActor, render, see_other
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
@@ -19,8 +20,11 @@ PAGE_SIZE = 50
 _STALE = "该账号刚被其他人修改，请查看后重试 / someone else changed this account meanwhile; check it and try again"
 
 
+_SHOWN = ("username", "role", "tenant_uscc", "password")
+
+
 def _errors(failed: ValidationFailed) -> dict[str, str]:
-    return {e.field: e.message for e in failed.errors}
+    return messages(failed, _SHOWN)
 
 
 def _roles(actor: Actor) -> tuple[str, ...]:
@@ -42,6 +46,7 @@ class AccountPages(Controller):
         typed = {k: data.get(k, "").strip() for k in ("username", "role", "tenant_uscc")}
         fields = {**typed, "password": data.get("password", ""), "tenant_uscc": typed["tenant_uscc"] or None}
         try:
+            read_form(AccountForm, typed)
             row = await accounts.create_account(actor, fields)
         except ValidationFailed as failed:
             return await _list(request, actor, "", 1, typed, _errors(failed), 422)
@@ -68,9 +73,9 @@ class AccountPages(Controller):
             fields = {"active": data.get("active") == "true"}
         else:
             return _account(request, actor, row, status_code=400)
-        version = int(data.get("version", "0") or 0)
         try:
-            await accounts.update_account(actor, username, fields, version)
+            read_form(AccountForm, {"tenant_uscc": fields.get("tenant_uscc") or ""})
+            await accounts.update_account(actor, username, fields, edited_version(data))
         except ValidationFailed as failed:
             return _account(request, actor, row, data, _errors(failed), status_code=422)
         except (PreconditionFailed, Conflict) as refused:

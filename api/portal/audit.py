@@ -7,6 +7,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from api.portal.forms import AuditFilter, messages, read_form
 from api.portal.page import PageActor, render
 from registry import audit
 from registry.errors import ValidationFailed
@@ -33,11 +34,11 @@ class AuditPage(Controller):
         page = max(page, 1)
         errors: dict[str, str] = {}
         source = None
-        if batch.strip():
-            if batch.strip().isdigit():
-                source = audit.import_source(int(batch.strip()))
-            else:
-                errors["batch"] = "导入批次编号应为数字 / an import batch is a number"
+        try:
+            number = read_form(AuditFilter, {"batch": batch}).batch
+            source = audit.import_source(number) if number is not None else None
+        except ValidationFailed as failed:
+            errors = messages(failed, ("batch",))
         found = {"items": [], "total": 0}
         if not errors:
             try:
@@ -49,6 +50,6 @@ class AuditPage(Controller):
         return render(request, "audit.html", {
             "found": found, "entity": entity, "uscc": uscc, "who": who, "batch": batch, "page": page,
             "pages": max(1, -(-found["total"] // PAGE_SIZE)), "errors": errors,
-        }, actor=actor)
+        }, status_code=422 if errors else 200, actor=actor)
 
 

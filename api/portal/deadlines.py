@@ -11,10 +11,11 @@ from litestar.response import Template
 
 from api.controllers.deadlines import subscription_answer
 from api.controllers.exports import XLSX
+from api.portal.forms import DeadlineWindow, read_form
 from api.portal.page import Form, PageActor, lang_of, render
 from exports.calendar import deadline_calendar
 from exports.deadlines import deadlines_workbook
-from registry.errors import FieldError, NotFound, ValidationFailed
+from registry.errors import NotFound, ValidationFailed
 from registry.permissions import Action
 from registry.services import calendar_keys, deadlines
 from registry.services.deadline_table import at_risk
@@ -23,17 +24,11 @@ from registry.vocabulary import DEADLINE_FIELDS, IP_KIND
 
 PAGE_SIZE = 50
 PAST_GRACE_SHOWN = 50  # the rest are in the workbook
-_NOT_DAYS = "时间窗应为整数天 / the window is a whole number of days"
 _EMPTY = {"items": [], "total": 0}
 
 
 def _days(typed: str) -> int:
-    if not typed:
-        return deadlines.DEFAULT_WITHIN_DAYS
-    try:
-        return int(typed)
-    except ValueError:
-        raise ValidationFailed(_NOT_DAYS, [FieldError("within", "not_a_number", _NOT_DAYS)]) from None
+    return read_form(DeadlineWindow, {"within": typed}).within
 
 
 class DeadlinePages(Controller):

@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.portal.forms import edited_version, messages
 from api.portal.page import Form, PageActor, render, see_other
 from api.portal.tenants import profile_form, save_profile
 from registry.actor import Actor
@@ -33,8 +34,14 @@ def _own(actor: Actor) -> str:
     return actor.tenant_uscc
 
 
-def _errors(failed: ValidationFailed | Conflict) -> dict[str, str]:
-    return {e.field: e.message for e in failed.errors} or {"form": failed.detail}
+def _errors(failed: ValidationFailed | Conflict, shown: tuple[str, ...]) -> dict[str, str]:
+    if isinstance(failed, Conflict):
+        return {e.field: e.message for e in failed.errors} or {"form": failed.detail}
+    return messages(failed, shown)
+
+
+_IP_SHOWN = tuple(f.key for f in IP_FORM_FIELDS)
+_REPORT_SHOWN = ("period", "unit", *(f.key for f in FIGURE_FIELDS))
 
 
 def _text(value: Any) -> str:
@@ -86,7 +93,8 @@ class MePages(Controller):
         try:
             await ip_items.create_ip(actor, uscc, {k: v or None for k, v in typed.items()})
         except (ValidationFailed, Conflict) as failed:
-            return _ip_page(request, actor, None, typed, _errors(failed), 422 if isinstance(failed, ValidationFailed) else 409)
+            return _ip_page(request, actor, None, typed, _errors(failed, _IP_SHOWN),
+                            422 if isinstance(failed, ValidationFailed) else 409)
         return see_other("/me?saved=ip#ip")
 
     @get("/ip/{item_id:int}")
@@ -101,10 +109,10 @@ class MePages(Controller):
         item = await ip_items.get_ip(actor, item_id)
         typed = {f.key: data.get(f.key, "").strip() for f in IP_FORM_FIELDS}
         try:
-            await ip_items.update_ip(actor, item_id, {k: v or None for k, v in typed.items()},
-                                     int(data.get("version", "0") or 0))
+            await ip_items.update_ip(actor, item_id, {k: v or None for k, v in typed.items()}, edited_version(data))
         except (ValidationFailed, Conflict) as failed:
-            return _ip_page(request, actor, item, typed, _errors(failed), 422 if isinstance(failed, ValidationFailed) else 409)
+            return _ip_page(request, actor, item, typed, _errors(failed, _IP_SHOWN),
+                            422 if isinstance(failed, ValidationFailed) else 409)
         except PreconditionFailed:
             item = await ip_items.get_ip(actor, item_id)
             return _ip_page(request, actor, item, typed, {"form": _STALE}, 409)
@@ -114,7 +122,11 @@ class MePages(Controller):
     async def delete_ip(self, request: Request, actor: PageActor, item_id: FromPath[int], data: Form) -> Template | Redirect:
         _own(actor)
         try:
-            await ip_items.delete_ip(actor, item_id, int(data.get("version", "0") or 0))
+            await ip_items.delete_ip(actor, item_id, edited_version(data))
+        except ValidationFailed as failed:
+            item = await ip_items.get_ip(actor, item_id)
+            return _ip_page(request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS},
+                            _errors(failed, ()), 422)
         except PreconditionFailed:
             item = await ip_items.get_ip(actor, item_id)
             return _ip_page(request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS},
@@ -143,16 +155,16 @@ class MePages(Controller):
     async def save_report(self, request: Request, actor: PageActor, data: Form) -> Template | Redirect:
         uscc = _own(actor)
         typed = {k: data.get(k, "").strip() for k in ("period", "unit", *(f.key for f in FIGURE_FIELDS))}
-        version = int(data.get("version", "0") or 0)
         existing = None
-        if version:
-            existing = await reports.get_report(actor, uscc, typed["period"])
         figures = {f.key: typed[f.key] or None for f in FIGURE_FIELDS}
         try:
+            version = edited_version(data)
+            if version:
+                existing = await reports.get_report(actor, uscc, typed["period"])
             row, _ = await reports.put_report(actor, uscc, typed["period"], figures, version or None,
                                               unit=typed["unit"] or "元")
         except (ValidationFailed, Conflict) as failed:
-            return await _report_page(request, actor, existing, typed, _errors(failed),
+            return await _report_page(request, actor, existing, typed, _errors(failed, _REPORT_SHOWN),
                                       422 if isinstance(failed, ValidationFailed) else 409)
         except PreconditionFailed:
             return await _report_page(request, actor, existing, typed, {"form": _STALE}, 409)

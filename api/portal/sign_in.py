@@ -7,6 +7,7 @@ from litestar.exceptions import HTTPException
 from litestar.response import Template
 
 from api.auth import sign_in
+from api.portal.forms import read_form
 from api.portal.page import (
     Form,
     begin_session,
@@ -17,6 +18,8 @@ from api.portal.page import (
     session_cookie,
     sessions,
 )
+from api.schemas import TokenRequest
+from registry.errors import ValidationFailed
 
 
 async def _login_page(request: Request, username: str = "", message: str | None = None, status_code: int = 200) -> Template:
@@ -49,7 +52,11 @@ class SignInController(Controller):
     async def login(self, request: Request, data: Form) -> Template | Response:
         username, password = data.get("username", "").strip(), data.get("password", "")
         try:
+            # The API's sign-in body, read by the same typed layer: a NUL or a 5000-character password is a 422.
+            read_form(TokenRequest, {"username": username, "password": password})
             actor, claims = await sign_in(request, username, password)
+        except ValidationFailed as failed:
+            return await _login_page(request, username, failed.errors[0].message, 422)
         except HTTPException as refused:
             return await _login_page(request, username, str(refused.detail), refused.status_code)
         response = see_other(local_path(request.query_params.get("next")))

@@ -10,6 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.portal.forms import edited_version, messages
 from api.portal.page import Form, PageActor, render, see_other
 from registry import audit
 from registry.actor import Actor
@@ -135,13 +136,15 @@ async def save_profile(
 ) -> Template | Redirect:
     typed = {f.key: data.get(f.key, "").strip() for f in fields}
     was = {f.key: data.get(f"was_{f.key}", "") for f in fields}
-    version = int(data.get("version", "0") or 0)
+    version = 0
     try:
+        version = edited_version(data)
         await tenants.update_tenant(actor, uscc, {k: v or None for k, v in typed.items()}, version)
     except ValidationFailed as failed:
         tenant = await tenants.get_tenant(actor, uscc)
-        errors = {e.field: e.message for e in failed.errors}
-        return _edit_page(request, actor, tenant, fields, back, typed, was, version, errors=errors, status_code=422)
+        errors = messages(failed, typed)
+        return _edit_page(request, actor, tenant, fields, back, typed, was, version or tenant["version"],
+                          errors=errors, status_code=422)
     except PreconditionFailed:
         # Someone saved first: show what they changed; keep what this user changed and take theirs for
         # the rest, so saving again overwrites only what this user meant to change.

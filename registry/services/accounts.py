@@ -36,17 +36,24 @@ _KEYS = {"password", "role", "tenant_uscc", "active"}
 _USERNAME = re.compile(r"[\w.@-]+")  # \w takes Chinese characters too; no slash, space or control
 
 
+# No password is longer (Piccolo refuses to hash one that is): a longer one typed at sign-in is simply wrong.
+MAX_PASSWORD = 128
+
+
 def _hash(password: str) -> str:
     return BaseUser.hash_password(password, iterations=ITERATIONS)
 
 
 def _verify(password: str, stored: str) -> bool:
+    """Whether `password` is the one `stored` hashes; one longer than any password is not (hashed all the
+    same, cut to length, so it takes as long as any wrong password)."""
     _, iterations, salt, _ = BaseUser.split_stored_password(stored)
-    return hmac.compare_digest(BaseUser.hash_password(password, salt, int(iterations)), stored)
+    hashed = BaseUser.hash_password(password[:MAX_PASSWORD], salt, int(iterations))
+    return len(password) <= MAX_PASSWORD and hmac.compare_digest(hashed, stored)
 
 
 def _check_password(password: object) -> list[FieldError]:
-    if not isinstance(password, str) or not 8 <= len(password) <= 128:
+    if not isinstance(password, str) or not 8 <= len(password) <= MAX_PASSWORD:
         return [FieldError("password", "length", "密码长度应为 8–128 / password must be 8–128 characters")]
     return []
 
@@ -246,7 +253,7 @@ async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, A
     None (and equally slow either way)."""
     row = await _fetch_bound(username)
     if row is None:
-        await asyncio.to_thread(_hash, password)  # as slow as a wrong password: no user enumeration
+        await asyncio.to_thread(_hash, password[:MAX_PASSWORD])  # as slow as a wrong password: no user enumeration
         return None
     if not await asyncio.to_thread(_verify, password, row["password"]) or not row["active"]:
         return None

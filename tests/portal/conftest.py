@@ -137,3 +137,15 @@ async def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+async def page_stage():
+    """The records the page tables (tests/portal/pages.py) name, fresh for each test."""
+    from tests.api.factories import reopen_if_closed
+    from tests.portal.pages import stage_values
+
+    values = await stage_values()
+    yield values
+    await reopen_if_closed(int(values["year"]))
+    await reopen_if_closed(int(values["closed_year"]))

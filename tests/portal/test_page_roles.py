@@ -1,82 +1,65 @@
-"""Who may open which page (without a browser: a signed-in session through the real sign-in form).
+"""Who may open which page and send which form (without a browser: a session signed in through the real
+sign-in form, every form with its CSRF token).
 
-A role that may not use a page gets the 403 page; a signed-out visitor is sent to sign in; a tenant
-never gets another tenant's page (test_tenants.py checks that page by page)."""
+Every route of the app outside the API has a row in tests/portal/pages.py (test_every_route_has_a_row); each
+(row, role) pair is its own test. A role allowed gets the page (200) or is sent on after its form (303) and
+sees what it asked for; a role refused gets the 403 page and nothing changes; a signed-out visitor is sent
+to sign in; a tenant at a staff page of its own company is sent to its own page. Another tenant's records
+are test_page_isolation.py's business.
+"""
 
 from __future__ import annotations
 
-import re
-
-import httpx
 import pytest
 
-from tests.conftest import make_tenant
-from tests.portal.conftest import make_account
-from tests.server import PASSWORD
-
-STAFF = ("admin", "manager", "statistician")
-WRITERS = ("admin", "manager")
-PAGES = [
-    ("/", ("admin", "manager", "statistician")),
-    ("/tenants", STAFF),
-    ("/tenants/{t}", STAFF),
-    ("/tenants/{t}/edit", WRITERS),
-    ("/imports", WRITERS),
-    ("/statistics", STAFF),
-    ("/statistics/2016", STAFF),
-    ("/statistics/2016/close", ("admin", "statistician")),
-    ("/statistics/2016/reopen", ("admin",)),
-    ("/downloads/statistics/2016?lang=en", STAFF),
-    ("/downloads/template?lang=zh", ("admin", "manager", "statistician", "tenant")),
-    ("/downloads/registry", WRITERS),
-    ("/me", ("tenant",)),
-    ("/me/ip/new", ("tenant",)),
-    ("/me/reports/new", ("tenant",)),
-    ("/me/edit", ("tenant",)),
-    ("/account", ("admin", "manager", "statistician", "tenant")),
-    ("/accounts", WRITERS),
-    ("/audit", WRITERS),
-    ("/deadlines", ("admin", "manager", "statistician", "tenant")),
-    ("/deadlines/workbook.xlsx?within=30", STAFF),
-]
-# A tenant at a staff address of its own company is sent to its own page.
-OWN_PAGE = {"/tenants/{t}": "/me", "/tenants/{t}/edit": "/me/edit"}
+from api.app import create_app
+from importers import get_batch
+from registry import audit
+from registry.actor import SYSTEM
+from registry.services import accounts, closed_years, ip_items, reports, tenants
+from registry.services.listing import Page
+from tests.api.test_roles import CALLS as API_CALLS
+from tests.portal.pages import ROLES, ROWS, call, check_answer, page_routes, portal_as, route_of
 
 
-async def signed_in_client(base_url: str, role: str | None, tenant_uscc: str | None = None) -> httpx.AsyncClient:
-    # The downloads write whole workbooks in a worker process: on a loaded machine that outlasts httpx's 5 s.
-    client = httpx.AsyncClient(base_url=base_url, timeout=60)
-    if role is None:
-        return client
-    username = await make_account(role, tenant_uscc)
-    csrf = re.search(r'name="_csrf" value="([^"]+)"', (await client.get("/login")).text)[1]
-    response = await client.post("/login", data={"_csrf": csrf, "username": username, "password": PASSWORD})
-    assert response.status_code == 303, response.text
-    return client
+async def _records(values: dict[str, str]) -> list:
+    """What the forms could change, as the registry holds it, and how long the tenant's audit trail is."""
+    every = Page(500, 0)
+    return [
+        await tenants.get_tenant(SYSTEM, values["t"]),
+        await ip_items.list_ip(SYSTEM, values["t"], every),
+        await reports.list_reports(SYSTEM, values["t"], every),
+        await accounts.get_account(SYSTEM, values["account"]),
+        (await accounts.list_accounts(SYSTEM, every, "tenant"))["total"],
+        sorted(await closed_years.closed_years()),
+        (await get_batch(SYSTEM, int(values["batch"]))).status,
+        (await audit.list_entries(SYSTEM, None, values["t"], 1, 0))["total"],
+    ]
 
 
-@pytest.fixture
-async def tenant_page(base_url) -> dict:
-    return await make_tenant()
-
-
-@pytest.mark.parametrize("role", ["admin", "manager", "statistician", "tenant", None])
-@pytest.mark.parametrize(("path", "allowed"), PAGES, ids=[p for p, _ in PAGES])
-async def test_a_role_may_or_may_not_open_the_page(path, allowed, role, base_url, tenant_page):
-    own = tenant_page["uscc"]
-    client = await signed_in_client(base_url, role, own if role == "tenant" else None)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
+async def test_a_role_may_or_may_not_use_the_page(row, role, base_url, page_stage):
+    client = await portal_as(base_url, role, page_stage["t"])
+    refused = row.answer(role) in (403, "sign-in") and row.method != "GET"
+    before = await _records(page_stage) if refused else None
     try:
-        response = await client.get(path.format(t=own))
+        response = await call(client, row, page_stage)
     finally:
         await client.aclose()
-    if role is None:
-        assert response.status_code == 303 and response.headers["location"].startswith("/login")
-    elif role in allowed:
-        assert response.status_code == 200, response.text[:500]
-    elif role == "tenant" and path == "/":
-        assert response.status_code == 303 and response.headers["location"] == "/me"
-    elif role == "tenant" and path in OWN_PAGE:
-        assert response.status_code == 303 and response.headers["location"] == OWN_PAGE[path]
-    else:
-        assert response.status_code == 403, response.text[:500]
-        assert "无权操作" in response.text or "Not allowed" in response.text
+    check_answer(row, role, response, page_stage)
+    if refused:
+        assert await _records(page_stage) == before, (row.id, role)
+
+
+def test_every_route_has_a_row():
+    """A route added to the app without a row fails: who may use it is then untested. The API's routes
+    have theirs in tests/api/test_roles.py; together the two tables cover every route of the app."""
+    app = create_app()
+    rows = {route_of(app, row.method, row.path) for row in ROWS}
+    missing = set(page_routes(app)) - rows
+    assert missing == set(), f"routes without a row in tests/portal/pages.py: {sorted(missing)}"
+    api_rows = {route_of(app, c.method, "/api/v1" + c.path) for c in API_CALLS}
+    every = {(method, route.path_format) for route in app.routes
+             for method in getattr(route, "route_handler_map", {}) if method not in ("OPTIONS", "HEAD")}
+    assert every - rows - api_rows == set()
