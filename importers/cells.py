@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from registry.vocabulary import Field, says_clear
+from registry.vocabulary import CLEAR_OPENS, Field, says_clear
 
 # Placeholders people (and CNIPA's exports) write into a cell that holds nothing.
 _NOTHING = frozenset({"-", "—", "–", "－", "/", "／", "--", "——", "无", "N/A", "NA", "#N/A", "无数据", "暂无"})
@@ -111,11 +111,11 @@ def cell_input(field: Field, value: Any) -> Any:
             return None
         if text.upper() in _NOTHING:
             return None
-        if says_clear(text):
+        if text[0] in CLEAR_OPENS and says_clear(text):
             return CLEAR
         if field.type == "date" and text.isdigit() and len(text) == 8:
             return _date_from_number(int(text))
-        if field.type == "text":
+        if field.type == "text" and ("<" in text or "&" in text):
             return plain_text(value)
         return value
     if isinstance(value, bool):

@@ -95,7 +95,7 @@ def _check_number(layout: Layout, record: dict[str, Any], row: int, sheet: str, 
     kind cannot be told is checked as a number — it must fit some kind's rules; a row of a sheet without
     an owner column is checked by its kind."""
     number, kind = record.get("number"), record.get("kind")
-    if number is not None and (kind is None or layout.missing_keys()):
+    if number is not None and (kind is None or layout.lacks_keys):
         _number_checked(kind, number, row, sheet, letters, issues)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from registry.identifiers import to_halfwidth
 from registry.money import InvalidMoney, unit_yuan
@@ -103,6 +104,11 @@ class Layout:
     # A reports sheet without a period column: the period its title names, and that title.
     sheet_period: str | None = None
     period_title: str | None = None
+
+    @cached_property
+    def lacks_keys(self) -> bool:
+        """Whether the sheet lacks a key column (asked per row once the layout is found)."""
+        return bool(self.missing_keys())
 
     def missing_keys(self) -> list[tuple[str, ...]]:
         """The key columns (or sets of alternatives) this sheet lacks."""

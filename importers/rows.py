@@ -101,6 +101,7 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     silent = [(column.index, column.field) for column in layout.columns
               if column.field.enum and column.field.enum.silent]
     required = [column.field for column in layout.columns if column.field.required]
+    required_keys = {f.key for f in required}
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
     positions = {column.field.key: column.index for column in layout.columns}
     key = {"tenants": "uscc", "ip": "number", "reports": "uscc", "fees": "number"}[layout.kind]
@@ -130,15 +131,19 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
                                  f"“{value}”不表示{kept.zh}，按未填处理", f"“{value}” says nothing of the {kept.en}; "
                                  "read as not given")
                 data[kept.key] = None
-        raw = {k: None if v is CLEAR else v for k, v in data.items()}
         # A blank cell says nothing: its field is left out, so a stored value stays (SPEC §4). A cell
         # saying （清空） / <clear> clears the field: None, which a required field refuses.
-        said = {k: None if v is CLEAR else v for k, v in data.items() if v is not None}
+        errors: list[FieldError] = []
+        clearing = CLEAR in data.values()
+        if clearing:
+            raw = {k: None if v is CLEAR else v for k, v in data.items()}
+            said = {k: v for k, v in raw.items() if k in data and data[k] is not None}
+            errors += [FieldError(f.key, "cannot_clear", f"“{f.zh}”必填，不能清空 / {f.en} is required; it cannot "
+                                  "be cleared") for f in required if data.get(f.key) is CLEAR]
+        else:
+            raw = data
+            said = {k: v for k, v in data.items() if v is not None}
         record: dict[str, Any] = {}
-        errors: list[FieldError] = [
-            FieldError(f.key, "cannot_clear", f"“{f.zh}”必填，不能清空 / {f.en} is required; it cannot be cleared")
-            for f in required if data.get(f.key) is CLEAR
-        ]
         notes: list[str] = []
         for kept in repeating:
             if kept.key not in said or said[kept.key] is None and kept.required:
@@ -154,9 +159,10 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             issues.skip(layout.kind)
             continue
         try:
-            record |= clean(others, {f.key: said[f.key] for f in others
-                                     if f.key in said and not (said[f.key] is None and f.required)},
-                            partial=True, warnings=notes)
+            given = {f.key: said[f.key] for f in others if f.key in said}
+            if clearing:  # a cleared required field was refused above
+                given = {k: v for k, v in given.items() if not (v is None and k in required_keys)}
+            record |= clean(others, given, partial=True, warnings=notes)
         except ValidationFailed as failure:
             errors += failure.errors
         if errors:

@@ -45,6 +45,8 @@ def refuse_scientific(text: str) -> None:
     A long identifier held as a number is shown (and saved to CSV) as 2.0121E+12: its digits past the
     sixth are gone, and no rule can bring them back; only the source can, its column kept as text.
     """
+    if "+" not in text and "＋" not in text:  # asked of every identifier cell: most have no sign
+        return
     shown = "".join(to_halfwidth(text).split()).upper()
     if _SCIENTIFIC.fullmatch(shown):
         raise InvalidIdentifier(

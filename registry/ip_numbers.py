@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from itertools import cycle
+from operator import mul
 from typing import NamedTuple
 
 from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
 
 _CNIPA_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9)
+_WEIGHTS_12 = (*_CNIPA_WEIGHTS, *_CNIPA_WEIGHTS)  # enough for twelve digits
 # Type digit of a CNIPA application number: 8 and 9 are PCT applications entering China.
 _PATENT_TYPE_DIGITS = {"invention": "18", "utility_model": "29", "design": "3"}
 # Office prefixes people paste in front: CN (country), ZL (专利, on certificates).
@@ -37,7 +38,7 @@ def cnipa_check_char(digits: str) -> str:
     """
     if not digits.isdigit() or not digits.isascii():
         raise ValueError(f"not a string of digits: {digits!r}")
-    total = sum(int(d) * w for d, w in zip(digits, cycle(_CNIPA_WEIGHTS)))
+    total = sum(map(mul, map(int, digits), _WEIGHTS_12))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
@@ -113,8 +114,13 @@ def _unchecked(digits: str) -> bool:
     return len(digits) == 8 and digits[:2] in _CHECKED_8_DIGIT_YEARS and digits[2] in _ANY_TYPE_DIGIT
 
 
+_AS_ISSUED = re.compile(r"(?:\d{12}|\d{8})\.[0-9X]", re.ASCII)
+
+
 def _read_patent(text: str) -> _Patent | None:
     """A CNIPA application number in any of the ways it is written, None for anything else."""
+    if _AS_ISSUED.fullmatch(text):  # the spelling it is stored in: asked of every row of an import
+        return _Patent(text[:-2], text[-1], True, False)
     compact = "".join(to_halfwidth(text).split()).upper()
     if docdb := _DOCDB.fullmatch(compact):
         digits = docdb["digits"]
@@ -138,6 +144,8 @@ def with_check_char(text: str) -> str | None:
 
     The importer fills it in and says so; the API asks for the number as issued, check included.
     """
+    if _AS_ISSUED.fullmatch(text):  # the usual spelling, check character written: asked of every patent row
+        return None
     patent = _read_patent(text)
     if patent is None or patent.written or patent.check is None:
         return None

@@ -108,7 +108,8 @@ def enum_code(enum: Enumeration, value: object) -> str:
 
 def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> Any:
     """The stored form of one value; raises FieldError-shaped ValueErrors (code, message)."""
-    if value is None or (isinstance(value, str) and says_nothing_visible(value)):
+    # A text starting with a letter or digit (most) shows something: the full check is for the rest.
+    if value is None or (isinstance(value, str) and not value[:1].isalnum() and says_nothing_visible(value)):
         return None
     if isinstance(value, float) and field.type in ("money", "count"):
         # Floats are never trusted with figures; JSON clients send decimal strings.

@@ -543,9 +543,18 @@ CLEAR_WORD = {"zh": "（清空）", "en": "<clear>"}
 CLEAR_WORDS = frozenset(("（清空）", "(清空)", "【清空】", "<clear>", "＜clear＞", "[clear]"))
 
 
+# The first character of every clear word: a cell starting otherwise is no clear word.
+CLEAR_OPENS = frozenset(word[0] for word in CLEAR_WORDS)
+_CLEAR_LONGEST = max(len(word) for word in CLEAR_WORDS)
+
+
 def says_clear(text: str) -> bool:
-    """Whether a cell's text is the word that clears a stored value (`（清空）`, `<clear>`)."""
-    return "".join(text.split()).lower() in CLEAR_WORDS
+    """Whether a cell's text is the word that clears a stored value (`（清空）`, `<clear>`). Asked of
+    every text cell of an import: most are told apart by their first character."""
+    stripped = text.strip()
+    if not stripped or stripped[0] not in CLEAR_OPENS or len(stripped) > 3 * _CLEAR_LONGEST:
+        return False
+    return "".join(stripped.split()).lower() in CLEAR_WORDS
 
 
 def field_named(fields: tuple[Field, ...], key: str) -> Field:
@@ -554,7 +563,7 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
 
 __all__ = [
     "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_FIELDS", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
-    "CLEAR_WORD", "CLEAR_WORDS", "COUNT_KEYS", "DERIVED_FIELDS", "FOUNDER_TYPE", "HEADCOUNT_KEYS",
+    "CLEAR_OPENS", "CLEAR_WORD", "CLEAR_WORDS", "COUNT_KEYS", "DERIVED_FIELDS", "FOUNDER_TYPE", "HEADCOUNT_KEYS",
     "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "NATIONAL_INDUSTRIES",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",

@@ -264,9 +264,10 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
     """
     plan = Plan("ip")
     keys: list[tuple[str, str] | None] = []
-    # A row that states everything `settle` looks at is settled once, here; a partial row is settled
-    # again below, merged with the stored item it updates.
-    settled: dict[int, dict[str, Any]] = {}
+    # Each row is settled once, here, as the item it would create (the dates it leaves blank none):
+    # (settled, whether the row states everything `settle` reads). A stored item takes it only when the
+    # row states everything; a partial row is settled again below, merged with the item it updates.
+    settled: dict[int, tuple[dict[str, Any], bool]] = {}
     for index, row in enumerate(rows):
         missing = [k for k in ("uscc", "kind", "number") if row.get(k) is None]
         if missing:
@@ -274,12 +275,16 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
             keys.append(None)
             continue
         proposed = {k: v for k, v in row.items() if k in _SETTLED}
+        complete = row.keys() >= _SETTLED
         try:
-            if row.keys() >= _SETTLED:
-                settled[index] = settle_ip(proposed)
-                keys.append((row["kind"], settled[index]["number"]))
+            if complete:
+                settled[index] = (settle_ip(proposed), True)
             else:
-                keys.append((row["kind"], normalise_ip_number(row["kind"], row["number"])))
+                try:
+                    settled[index] = (settle_ip({"filed_on": None, "granted_on": None, **proposed}), False)
+                except ValidationFailed:  # as a new item it would be wrong; a stored one may complete it
+                    settled[index] = ({"number": normalise_ip_number(row["kind"], row["number"])}, False)
+            keys.append((row["kind"], settled[index][0]["number"]))
         except ValidationFailed as failure:
             plan.problems += _errors_of(index, failure)
             keys.append(None)
@@ -293,8 +298,10 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
     for chunk in _chunks(list(first.items()), READ_CHUNK):
         existing = await ip_items_by_key([key for key, _ in chunk])
         for key, index in chunk:
-            _plan_ip_row(plan, rows[index], index, key, existing.get(key), settled.pop(index, None),
-                         owners, new_tenants)
+            before = existing.get(key)
+            as_new, complete = settled.pop(index)
+            usable = complete or (before is None and "expires_on" in as_new)
+            _plan_ip_row(plan, rows[index], index, key, before, as_new if usable else None, owners, new_tenants)
     plan.problems.sort(key=lambda p: p.index)
     return plan
 
