@@ -14,7 +14,8 @@ from registry.services import closed_years, ip_items, reports
 from tests.conftest import make_tenant, new_uscc
 
 __all__ = ["make_ip", "make_report", "make_tenant", "new_uscc", "fresh_patent_number", "fresh_year",
-           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address", "fill", "api_routes", "route_of"]
+           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address", "fill", "api_routes", "app_routes",
+           "route_of"]
 
 # Serials far from the ones other suites use, so numbers stay unique within one test session.
 _patent_serials = count(7_300_000)
@@ -95,11 +96,12 @@ def fill(template, values: dict[str, str]):
 API = "/api/v1"
 
 
-def api_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
-    """Every (method, path template) the API answers, with the names of its handler's parameters."""
+def app_routes(app: Litestar, api: bool = True) -> dict[tuple[str, str], set[str]]:
+    """Every (method, path template) the app answers inside the API (`api`) or outside it (the portal's
+    pages, static files, docs), with the names of its handler's parameters."""
     routes = {}
     for route in app.routes:
-        if not route.path.startswith(API):
+        if route.path.startswith(API) != api:
             continue
         for method, handler in getattr(route, "route_handler_map", {}).items():
             if method not in ("OPTIONS", "HEAD"):
@@ -107,7 +109,12 @@ def api_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
     return routes
 
 
-def route_of(app: Litestar, method: str, path: str) -> tuple[str, str]:
-    """The (method, path template) a table's row calls, its placeholders filled with anything."""
+def api_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
+    return app_routes(app, api=True)
+
+
+def route_of(app: Litestar, method: str, path: str, prefix: str = API) -> tuple[str, str]:
+    """The (method, path template) a table's row calls (its path under `prefix`), its placeholders filled
+    with anything."""
     filled = path.split("?")[0].format_map(defaultdict(lambda: "1"))
-    return method, app.asgi_router.handle_routing(path=API + filled, method=method)[4]
+    return method, app.asgi_router.handle_routing(path=prefix + filled, method=method)[4]

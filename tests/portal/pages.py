@@ -12,7 +12,6 @@ a batch with errors, {account} a tenant account of {t}; {new_*} fresh values for
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import uuid4
@@ -24,7 +23,8 @@ from importers import run_import
 from registry.actor import SYSTEM
 from registry.services import accounts, closed_years
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
-from tests.api.factories import fresh_patent_number, fresh_year, make_ip, make_report, reopen_if_closed
+from tests.api.factories import app_routes, fresh_patent_number, fresh_year, make_ip, make_report, reopen_if_closed
+from tests.api.factories import route_of as api_route_of
 from tests.conftest import make_tenant, new_uscc
 from tests.server import PASSWORD
 
@@ -34,7 +34,6 @@ STAFF = ("admin", "manager", "statistician")
 WRITERS = ("admin", "manager")
 TENANT = ("tenant",)
 PUBLIC = (*EVERYONE, "anonymous")
-API = "/api/v1"
 SIGN_IN = "sign-in"  # the answer of a signed-out visitor at a page: sent to /login
 
 
@@ -153,20 +152,12 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def page_routes(app: Litestar) -> dict[tuple[str, str], set[str]]:
     """Every (method, path template) the app answers outside the API, with its handler's parameter names."""
-    routes = {}
-    for route in app.routes:
-        if route.path.startswith(API):
-            continue
-        for method, handler in getattr(route, "route_handler_map", {}).items():
-            if method not in ("OPTIONS", "HEAD"):
-                routes[(method, route.path_format)] = set(handler[0].parsed_fn_signature.parameters)
-    return routes
+    return app_routes(app, api=False)
 
 
 def route_of(app: Litestar, method: str, path: str) -> tuple[str, str]:
     """The (method, path template) a row calls, its placeholders filled with anything."""
-    filled = path.split("?")[0].format_map(defaultdict(lambda: "1"))
-    return method, app.asgi_router.handle_routing(path=filled, method=method)[4]
+    return api_route_of(app, method, path, prefix="")
 
 
 _CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
