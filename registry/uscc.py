@@ -75,11 +75,13 @@ def make_uscc(body17: str) -> str:
     return body + stdnum_uscc.calc_check_digit(body)
 
 
-def make_demo_uscc(n: int) -> str:
-    """The n-th synthetic tenant code (0 <= n < 10000): valid, deterministic, distinct."""
-    if not 0 <= n < 10_000:
+def make_demo_uscc(n: int, stem: str = _DEMO_ORG_STEM) -> str:
+    """The n-th synthetic tenant code of `stem` (its organisation code is the stem and n in the digits
+    left of 8: 0 <= n < 10000 for the demo park's PARK): valid, deterministic, distinct."""
+    digits = 8 - len(stem)
+    if not 0 <= n < 10**digits:
         raise ValueError(f"demo USCC serial out of range: {n}")
-    org_body = f"{_DEMO_ORG_STEM}{n:04d}"
+    org_body = f"{stem}{n:0{digits}d}"
     return make_uscc(_DEMO_PREFIX + org_body + org_code_check_char(org_body))
 
 

@@ -60,7 +60,8 @@ async def empty_registry(database):
 
 
 def new_uscc() -> str:
-    return make_demo_uscc(next(_serial))
+    """A tenant code no other test uses: stem T, seven digits (a session makes thousands of tenants)."""
+    return make_demo_uscc(next(_serial), stem="T")
 
 
 @pytest.fixture

@@ -143,6 +143,9 @@ ROWS = [
     Row("docs-swagger-script", "GET", "/schema/static/swagger-ui/swagger-ui-bundle.js", PUBLIC),
     Row("docs-scalar-script", "GET", "/schema/static/scalar/standalone.js", PUBLIC),
     Row("no-such-docs-page", "GET", "/schema/no-such-page", (), otherwise={r: 404 for r in PUBLIC}),
+    # Prometheus metrics: anyone from the loopback address, as these tests ask; from elsewhere admins only
+    # (tests/api/test_metrics.py)
+    Row("metrics", "GET", "/metrics", PUBLIC, shows="park_requests_total"),
 ]
 
 
