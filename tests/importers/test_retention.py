@@ -70,7 +70,8 @@ async def test_files_of_batches_never_applied_go_after_the_retention_days_and_th
     assert (await get_batch(manager, batches["old_invalid"])).errors
     # Each batch keeps its own creation entry, and gains one for the file's deletion.
     entries = await AuditEntry.select(AuditEntry.action, AuditEntry.source).where(
-        (AuditEntry.entity == "import") & (AuditEntry.entity_key == str(batches["old_dry"]))).run()
+        (AuditEntry.entity == "import") & (AuditEntry.entity_key == str(batches["old_dry"]))
+    ).order_by(AuditEntry.id).run()
     assert [e["action"] for e in entries] == ["create", "purge_file"]
     assert entries[1]["source"] == "retention"
     assert await purge_uploads(30) == []  # done once: nothing left to delete
