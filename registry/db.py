@@ -150,12 +150,23 @@ class KeptSQLiteEngine(SQLiteEngine):
         if at_once and self.current_transaction.get() is None:
             # An indexed read in a WAL database takes microseconds and never waits for a writer:
             # cheaper right here than aiosqlite's hand-off to its thread and back.
-            if self._reader is None:
-                self._reader = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
-                self._reader.row_factory = dict_factory
-            return self._reader.execute(text, args).fetchall()
+            return self._read_at_once().execute(text, args).fetchall()
         async with self.connection() as connection, connection.execute(text, args) as cursor:
             return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
+
+    def _read_at_once(self) -> sqlite3.Connection:
+        if self._reader is None:
+            self._reader = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
+            self._reader.row_factory = dict_factory
+        return self._reader
+
+    def data_stamp(self) -> int:
+        """A number that changes whenever any other connection, of this process or another, commits a
+        write to the database (SQLite's `PRAGMA data_version` on a connection that never writes)."""
+        return self._read_at_once().execute("PRAGMA data_version").fetchone()["data_version"]
+
+    async def data_version(self) -> object:
+        return self.data_stamp()
 
     async def execute_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
         text, names = _compiled(sql, numbered=False)
@@ -212,11 +223,6 @@ class KeptSQLiteEngine(SQLiteEngine):
     def is_integer_overflow(self, error: Exception) -> bool:
         return isinstance(error, sqlite3.OperationalError) and "integer overflow" in str(error)
 
-    # One writer at a time gives audit ids in commit order, and every change to a record is audited in
-    # its own transaction: the highest id moves with every committed change.
-    # The last entry's id and time: ids may be used again after every entry is deleted (a test's wipe),
-    # the time then differs.
-    DATA_VERSION = "SELECT MAX(id) || ' ' || MAX(at) AS version FROM (SELECT id, at FROM audit_entry ORDER BY id DESC LIMIT 1)"
 
     async def reset_schema(self) -> None:
         # Every table and view dropped on a connection of its own, where foreign keys are not enforced
@@ -250,8 +256,13 @@ class KeptSQLiteEngine(SQLiteEngine):
     async def open(self) -> None:
         async with aiosqlite.connect(self.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
+        if settings().tenant_read_cache:
+            TENANTS.watch(self)
+        ACCOUNTS.watch(self)
 
     async def close(self) -> None:
+        TENANTS.unwatch(self)
+        ACCOUNTS.unwatch(self)
         for connection in self._kept.values():
             await connection.close()
         self._kept.clear()
@@ -385,7 +396,10 @@ class RegistryPostgresEngine(PostgresEngine):
 
     # Audit ids are drawn before commit, so they may commit out of order; a snapshot names exactly the
     # transactions it sees, so an equal snapshot sees equal data (it moves with every write anywhere).
-    DATA_VERSION = "SELECT pg_current_snapshot()::text AS version"
+    async def data_version(self) -> object:
+        # The snapshot moves whenever a write begins or ends, on any connection of any process.
+        (row,) = await self.fetch("SELECT pg_current_snapshot()::text AS version", {}, True)
+        return row["version"]
 
     async def reset_schema(self) -> None:
         await self.run_ddl("DROP SCHEMA IF EXISTS public CASCADE")
@@ -501,8 +515,8 @@ def use_database(target: str | Engine) -> Engine:
     for table in _table_classes():
         table._meta.db = target
     # A cache follows the one database it listens to; it serves nothing while another one is bound.
-    TENANTS.follow(target.dsn)
-    ACCOUNTS.follow(target.dsn)
+    TENANTS.follow(target)
+    ACCOUNTS.follow(target)
     STATISTICS.forget()
     return previous
 
@@ -570,8 +584,7 @@ async def data_version() -> object:
     """A value that changes whenever a committed write may have changed the park's records (and, on
     PostgreSQL, whenever any write begins or ends): results computed from the records are good while
     it stays (registry.read_cache.VersionedCache). A single indexed read."""
-    (row,) = await DB.fetch(DB.DATA_VERSION, {}, True)
-    return row["version"]
+    return await DB.data_version()
 
 
 def is_integer_overflow(error: Exception) -> bool:

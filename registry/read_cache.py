@@ -1,6 +1,9 @@
-"""Rows read by key and kept until a write says otherwise — on PostgreSQL, where every worker hears
-every committed write through LISTEN/NOTIFY (a trigger on the table sends it, so no write path can
-forget to). Without a live listener the cache is off and every read goes to the database.
+"""Rows read by key and kept until a write says otherwise. On PostgreSQL every worker hears every
+committed write through LISTEN/NOTIFY (a trigger on the table sends it, so no write path can forget
+to); without a live listener the cache is off and every read goes to the database. On SQLite every
+worker asks the database file, before each read from the cache, whether any connection of any process
+has committed since (`PRAGMA data_version`, a few microseconds without leaving the event loop), and
+forgets everything when one has.
 
 A write committed by this worker clears the cache itself before the request returns (read your own
 writes); a generation count keeps a read that raced a write from storing the old row.
@@ -27,10 +30,18 @@ class ReadCache:
         self.generation = 0
         self.dsn: str | None = None  # the database listened to
         self._listener = None
+        self._watched = None  # an engine whose data stamp tells of every commit (SQLite), when watched
+        self._stamp: object = None
         self._rows: dict[str, dict | None] = {}
 
     def get(self, key: str) -> tuple[bool, dict | None]:
-        if not self.enabled or key not in self._rows:
+        if not self.enabled:
+            return False, None
+        if self._watched is not None and (stamp := self._watched.data_stamp()) != self._stamp:
+            self.forget()
+            self._stamp = stamp
+            return False, None
+        if key not in self._rows:
             return False, None
         return True, self._rows[key]
 
@@ -61,11 +72,28 @@ class ReadCache:
         self.forget()
         self.enabled = True
 
-    def follow(self, dsn: str | None) -> None:
-        """The registry is now bound to the database at `dsn` (None: one without announcements): serve
-        from the cache only if it is the one this cache listens to, and still listening."""
+    def watch(self, engine) -> None:
+        """Serve from the cache while `engine` is bound, asking its `data_stamp()` before each read:
+        a stamp other than the one the rows were read under means some connection committed since."""
+        self._watched, self._stamp = engine, None
         self.forget()
-        listener = self._listener
+        self.enabled = True
+
+    def unwatch(self, engine) -> None:
+        """Stop serving from the cache if it watches `engine` (being closed)."""
+        if self._watched is engine:
+            self._watched = None
+            self.enabled = False
+            self.forget()
+
+    def follow(self, engine) -> None:
+        """The registry is now bound to `engine`: serve from the cache only if it is the one this cache
+        listens to (and still listening) or watches."""
+        self.forget()
+        if self._watched is not None:
+            self.enabled = engine is self._watched
+            return
+        dsn, listener = engine.dsn, self._listener
         self.enabled = dsn is not None and dsn == self.dsn and listener is not None and not listener.is_closed()
 
     def _deaf(self, connection) -> None:
@@ -81,6 +109,7 @@ class ReadCache:
         if dsn is not None and dsn != self.dsn:
             return
         self.enabled = False
+        self._watched = None
         self.forget()
         listener = self._listener
         self._listener, self.dsn = None, None
