@@ -1,6 +1,6 @@
 """The dates that cost a tenant its rights if missed: patent annual fees, trademark renewals, expiries.
 
-Annual fees (CNIPA, 专利收费标准 and 专利法实施细则 — the README cites the schedule and the day it
+Annual fees (CNIPA, 专利收费标准 and 专利法实施细则 — docs/deadlines.md cites the schedule and the day it
 was checked): patent year n runs from the n-1-th anniversary of the filing date; its fee is due by
 that anniversary, except the fee of the year the patent is granted in, which is paid with the grant
 registration (no grant without it). A fee not paid by its day may still be paid within six months,

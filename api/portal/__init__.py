@@ -2,7 +2,7 @@
 
 `portal_routes()` gives the app its page router and the static files; `TEMPLATES` its Jinja2 setup.
 A page is a controller in this package, listed in `PAGES`, with its template in `templates/` (see
-the README, "Adding a portal page").
+docs/portal.md, "Adding a portal page").
 """
 
 from __future__ import annotations
