@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 KINDS = ("tenants", "ip", "reports", "fees")
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem (or warning) where a person finds it: sheet name, Excel row number, column letter."""
+class Issue(msgspec.Struct, frozen=True):
+    """One problem (or warning) where a person finds it: sheet name, Excel row number, column letter.
+    The API sends it as it is (api.schemas.ImportBatch)."""
 
     sheet: str | None
     row: int | None
@@ -21,7 +23,7 @@ class Issue:
     message: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return msgspec.structs.asdict(self)
 
 
 # A file can hold a million bad cells; past these, problems are counted, not listed (memory, and

@@ -17,12 +17,12 @@ from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import requires
 from api.controllers.exports import check_lang
-from api.schemas import ImportBatch, ImportBatchPage, ImportChangePage, struct_of
+from api.schemas import ImportBatch, ImportChange, Page, page_of, struct_of
 from importers import apply_dry_run, batch_changes, errors_workbook, get_batch, list_batches, run_import
 from importers.changes import shown
 from registry.actor import Actor
 from registry.permissions import Action
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Room for the multipart envelope around a file of exactly the permitted size.
@@ -79,9 +79,9 @@ class ImportController(Controller):
         status: Annotated[str | None, QueryParameter(description="dry_run, applied or invalid")] = None,
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
-    ) -> ImportBatchPage:
-        listing = await list_batches(request.user, Page(limit, offset), status)
-        return struct_of(ImportBatchPage, {**listing, "items": [report.to_json() for report in listing["items"]]})
+    ) -> Page[ImportBatch]:
+        listing = await list_batches(request.user, Paging(limit, offset), status)
+        return page_of(ImportBatch, listing, lambda report: report.to_json())
 
     @post(
         "/{batch_id:int}/apply",
@@ -125,10 +125,10 @@ class ImportController(Controller):
         limit: FromQuery[int] = 100,
         offset: FromQuery[int] = 0,
         lang: Annotated[str, _LANG] = "zh",
-    ) -> ImportChangePage:
+    ) -> Page[ImportChange]:
         check_lang(lang)
-        found = await batch_changes(request.user, batch_id, Page(limit, offset))
-        return struct_of(ImportChangePage, {**found, "items": [shown(change, lang) for change in found["items"]]})
+        found = await batch_changes(request.user, batch_id, Paging(limit, offset))
+        return page_of(ImportChange, found, lambda change: shown(change, lang))
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
     async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:
