@@ -9,8 +9,6 @@ from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from importers import BATCH_STATUSES
-from importers.report import Issue
 from registry.answers import (  # enumerations travel as their vocabulary's codes
     DeadlineKind,
     DeadlineState,
@@ -25,7 +23,7 @@ from registry.answers import (  # enumerations travel as their vocabulary's code
 )
 from registry.money import format_yuan
 from registry.records import MAX_COUNT, PLAIN_TEXT, VISIBLE_TEXT
-from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, SHEETS, TENANT_FIELDS, Field, field_named
+from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, TENANT_FIELDS, Field, field_named
 
 T = TypeVar("T")
 Yuan = str  # e.g. "3600000000.00"
@@ -344,7 +342,7 @@ class Page(Struct, Generic[T]):
     offset: int
 
 
-def page_of(item: type[T], listing: dict, convert: Callable[[dict], dict] | None = None) -> Page[T]:
+def page_of(item: type[T], listing: dict, convert: Callable[[Any], Any] | None = None) -> Page[T]:
     """A registry listing ({items, total, limit, offset}) as a page of `item`s."""
     items = listing["items"] if convert is None else [convert(row) for row in listing["items"]]
     return msgspec.convert({**listing, "items": items}, Page[item], strict=False)  # type: ignore[valid-type]
@@ -361,64 +359,8 @@ def in_yuan(row: dict, *keys: str) -> dict:
     return {**row, **{k: None if row[k] is None else format_yuan(row[k]) for k in keys}}
 
 
-BatchStatus = Literal[BATCH_STATUSES]  # type: ignore[valid-type]
-
-
 def struct_of(struct: type[Struct], row: dict) -> Any:
     return msgspec.convert(row, struct, strict=False)
-
-
-class ImportCounts(Struct):
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int  # data rows passed over (total, note, sample rows, data only in columns not imported)
-    cleared: int  # stored values the updates clear (cells saying （清空） / <clear>)
-
-
-# One member per sheet an import reads (the vocabulary's SHEETS).
-ImportSheets = msgspec.defstruct("ImportSheets", [(sheet, ImportCounts) for sheet in SHEETS], module=__name__)
-
-
-class ImportFile(Struct):
-    name: str
-    sha256: str
-    size: int
-
-
-class ImportFieldChange(Struct):
-    field: str  # the vocabulary's key
-    label: str  # the field's name in the language asked for (`lang`)
-    before: str | None  # values worded in that language: labels for codes, yuan, ISO dates
-    after: str | None
-    cleared: bool  # a stored value the import clears
-
-
-class ImportChange(Struct):
-    """A stored record the import changes: where in the file, which record, each field before and after
-    (cleared fields first; records with a cleared field first)."""
-
-    sheet: str
-    row: int
-    kind: Literal[tuple(SHEETS)]  # type: ignore[valid-type]
-    key: str
-    name: str | None
-    fields: list[ImportFieldChange]
-
-
-class ImportBatch(Struct):
-    id: int
-    status: BatchStatus
-    sheets: ImportSheets
-    errors: list[Issue]
-    warnings: list[Issue]
-    dry_run: bool
-    file: ImportFile
-    created_at: str
-    created_by: str
-    applied_as: int | None  # a dry run: the batch that applied it
-    changes: list[ImportChange]  # the first 100 (GET /imports/{id}/changes pages them); none in lists
-    changes_total: int
 
 
 class Health(Struct):

@@ -154,7 +154,7 @@ class IndustryLine(Struct, frozen=True):
     ip_valid: int
 
 
-class TenantLine(Struct, frozen=True):
+class _TenantLine(Struct, frozen=True):
     uscc: str
     name: str
     name_en: str | None
@@ -170,16 +170,12 @@ class TenantLine(Struct, frozen=True):
     listing: Listing | None
     reported: bool
     figures: FigureValues  # type: ignore[valid-type]
-    # The Torch form's IP columns, in its order (registry.torch_form.IP_COLUMNS).
-    ip_filed: int
-    ip_filed_invention: int
-    ip_granted: int
-    ip_granted_invention: int
-    ip_valid: int
-    ip_valid_invention: int
-    ip_valid_software: int
-    ip_valid_plant: int
-    ip_valid_ic: int
+
+
+# A tenant's line: its particulars, then the Torch form's IP columns in its order (registry.torch_form).
+TenantLine = msgspec.defstruct(
+    "TenantLine", [(column.key, int) for column in IP_COLUMNS], bases=(_TenantLine,), module=__name__, frozen=True
+)
 
 
 class Targets(Struct, frozen=True):
@@ -621,7 +617,10 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
 __all__ = [
     "FIGURES",
     "Figure",
+    "FigureTrends",
+    "FigureValues",
     "IPCounts",
+    "IPCountsByKind",
     "IndustryLine",
     "ParkStats",
     "PeriodFigures",
@@ -629,6 +628,7 @@ __all__ = [
     "TenantCounts",
     "TenantLine",
     "TenantRef",
+    "figure_values",
     "growth",
     "park_stats",
     "ratio",

@@ -17,9 +17,10 @@ from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import requires
 from api.controllers.exports import check_lang
-from api.schemas import ImportBatch, ImportChange, Page, page_of, struct_of
+from api.schemas import Page, page_of
 from importers import apply_dry_run, batch_changes, errors_workbook, get_batch, list_batches, run_import
-from importers.changes import shown
+from importers.changes import ImportChange, shown
+from importers.report import ImportBatch, ImportReport
 from registry.actor import Actor
 from registry.permissions import Action
 from registry.services.listing import Page as Paging
@@ -69,8 +70,7 @@ class ImportController(Controller):
         max_bytes = request.app.state.settings.import_max_bytes
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run, max_bytes=max_bytes)
         headers = {"Location": f"/api/v1/imports/{report.id}"}
-        return Response(struct_of(ImportBatch, report.to_json(lang)), status_code=_STATUS[report.status],
-                        headers=headers)
+        return Response(report.answer(lang), status_code=_STATUS[report.status], headers=headers)
 
     @get("/", summary="Import batches, newest first")
     async def list_imports(
@@ -81,7 +81,7 @@ class ImportController(Controller):
         offset: FromQuery[int] = 0,
     ) -> Page[ImportBatch]:
         listing = await list_batches(request.user, Paging(limit, offset), status)
-        return page_of(ImportBatch, listing, lambda report: report.to_json())
+        return page_of(ImportBatch, listing, ImportReport.answer)
 
     @post(
         "/{batch_id:int}/apply",
@@ -99,7 +99,7 @@ class ImportController(Controller):
     ) -> Response[ImportBatch]:
         check_lang(lang)
         report = await apply_dry_run(request.user, batch_id)
-        return Response(struct_of(ImportBatch, report.to_json(lang)), status_code=_STATUS[report.status],
+        return Response(report.answer(lang), status_code=_STATUS[report.status],
                         headers={"Location": f"/api/v1/imports/{report.id}"})
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, changes, errors and warnings")
@@ -107,7 +107,7 @@ class ImportController(Controller):
         self, request: Request[Actor, object, object], batch_id: FromPath[int], lang: Annotated[str, _LANG] = "zh"
     ) -> ImportBatch:
         check_lang(lang)
-        return struct_of(ImportBatch, (await get_batch(request.user, batch_id)).to_json(lang))
+        return (await get_batch(request.user, batch_id)).answer(lang)
 
     @get(
         "/{batch_id:int}/changes",

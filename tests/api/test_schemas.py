@@ -8,7 +8,7 @@ import msgspec
 import pytest
 
 from api import schemas
-from importers import BATCH_STATUSES
+from importers import BATCH_STATUSES, report
 from registry import answers, stats, vocabulary
 from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, REPORT_FIELDS, SHEETS, TENANT_FIELDS
 
@@ -34,7 +34,7 @@ def _keys(fields: tuple[vocabulary.Field, ...]) -> set[str]:
         (stats.FigureValues, {*MONEY_KEYS, *COUNT_KEYS}),
         (stats.FigureTrends, {*MONEY_KEYS, *COUNT_KEYS}),
         (stats.IPCountsByKind, set(vocabulary.IP_KIND.codes)),
-        (schemas.ImportSheets, set(SHEETS)),
+        (report.ImportSheets, set(SHEETS)),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )
@@ -55,7 +55,7 @@ def test_bodies_carry_the_vocabularys_fields(struct, expected):
         (schemas.Role, vocabulary.ROLE.codes),
         (schemas.DeadlineKind, vocabulary.DEADLINE_KIND.codes),
         (schemas.DeadlineState, vocabulary.DEADLINE_STATE.codes),
-        (schemas.BatchStatus, BATCH_STATUSES),
+        (report.BatchStatus, BATCH_STATUSES),
     ],
 )
 def test_enumerations_are_the_vocabularys_codes(alias, codes):
