@@ -11,12 +11,14 @@ by the same rules.
 from __future__ import annotations
 
 import re
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPIType, Schema, SecurityScheme
+from litestar.plugins import InitPlugin, OpenAPISchemaPlugin
 
 from api.auth import CALENDAR_KEY
 from api.etag import IF_MATCH_MAX, IF_MATCH_PATTERN
@@ -24,12 +26,17 @@ from api.problems import PROBLEM_JSON
 from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from api.schemas import Body
 from importers import BATCH_STATUSES
+from registry.answers import Fen
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import FIRST_YEAR, LAST_YEAR
 from registry.records import MAX_ORDINAL, PLAIN_TEXT
 from registry.services import accounts, ip_items, reports, tenants
 from registry.services.listing import MAX_LIMIT, MAX_OFFSET
 from registry.vocabulary import INDUSTRY, IP_KIND, IP_STATUS, ROLE, TENANT_STATUS
+
+if TYPE_CHECKING:
+    from litestar.config.app import AppConfig
+    from litestar.typing import FieldDefinition
 
 _WRITES = {"post", "put", "patch", "delete"}
 _PHRASES = {
@@ -267,3 +274,22 @@ def _bodies(base: type) -> list[type]:
     for sub in base.__subclasses__():
         found += [sub, *_bodies(sub)]
     return found
+
+
+class RegistryAnswerTypes(InitPlugin, OpenAPISchemaPlugin):
+    """The registry's answers (registry.answers) as the API sends and documents them: money (`Fen`) as yuan
+    in a decimal string, ratios (Decimal, which msgspec writes as a string) as decimal strings."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.type_encoders = {**(app_config.type_encoders or {}), Fen: Fen.yuan}
+        return app_config
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return value is Fen or value is Decimal
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        if field_definition.annotation is Fen:
+            return Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+\.[0-9]{2}$",
+                          description='yuan as a decimal string, e.g. "12.50"')
+        return Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+(\.[0-9]+)?$")

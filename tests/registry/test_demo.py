@@ -37,8 +37,8 @@ async def test_revenue_is_36_yi_for_2016_and_78_yi_for_2017h1(demo_park):
 
     assert year.figures["revenue"].value == 360_000_000_000
     assert half.figures["revenue"].value == 780_000_000_000
-    assert year.to_json()["figures"]["revenue"]["value"] == "3600000000.00"
-    assert half.to_json()["figures"]["revenue"]["value"] == "7800000000.00"
+    assert year.figures["revenue"].value.yuan() == "3600000000.00"
+    assert half.figures["revenue"].value.yuan() == "7800000000.00"
 
 
 async def test_109_tenants_and_8066_valid_ip_items_on_2017_10_31(demo_park):
