@@ -133,6 +133,8 @@ _CHOICES: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/v1/users", "role"): _choices(ROLE.codes),
     ("/api/v1/deadlines", "kind"): _choices(IP_KIND.codes),
     ("/api/v1/imports", "status"): _choices(BATCH_STATUSES),
+    ("/api/v1/stats/{period}", "limit"): {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 500,
+                                          "description": "tenants not reported and tenant lines per page"},
     ("/api/v1/stats/{period}", "period"): {"type": "string", "pattern": f"^{_STATISTICS_PERIOD}$",
                                            "description": "a year (2016), a half (2017H1) or a quarter (2017Q3); "
                                                           "1901–2999"},

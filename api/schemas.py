@@ -23,6 +23,7 @@ from registry.answers import (  # enumerations travel as their vocabulary's code
 )
 from registry.money import format_yuan
 from registry.records import MAX_COUNT, PLAIN_TEXT, VISIBLE_TEXT
+from registry.stats import ParkStats
 from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, TENANT_FIELDS, Field, field_named
 
 T = TypeVar("T")
@@ -366,3 +367,14 @@ def struct_of(struct: type[Struct], row: dict) -> Any:
 class Health(Struct):
     status: Literal["ok"]
     engine: str
+
+
+class ParkStatsAnswer(ParkStats, frozen=True):
+    """`GET /stats/{period}`: the registry's `ParkStats`, with its two lists of tenants (those not
+    reported, the tenant lines) paged by `limit`/`offset` like every list of the API, and their totals.
+    At 10,000 tenants the whole lines are megabytes: a page keeps each answer to what a client reads."""
+
+    not_reported_total: int
+    tenant_lines_total: int
+    limit: int
+    offset: int
