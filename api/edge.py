@@ -105,7 +105,7 @@ def typed_fields(raw: dict[str, Any], struct: type[S], *, from_text: bool = Fals
         try:
             msgspec.convert(value, field.type, strict=not from_text)
         except msgspec.ValidationError as error:
-            errors.append(broken_rule(name, str(error)))
+            errors.append(broken_rule(name, value, field.type, str(error), strict=not from_text))
     if errors:
         raise ValidationFailed(NOT_VALID, errors)
     return msgspec.convert(raw, struct, strict=not from_text)
