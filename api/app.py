@@ -20,7 +20,7 @@ from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import JSON_BODY_MAX, EdgeRequest, check_the_edge, complete_allow
 from api.monitoring import MetricsController, count_requests_outermost, metrics_lifespan
-from api.openapi import RegistryAnswerTypes, make_truthful, openapi_config
+from api.openapi import RegistryAnswerTypes, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
@@ -106,7 +106,6 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
     )
     app.state.settings = config
     app.state.jwt_auth = auth
-    make_truthful(app)
     log_each_request(app)
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address

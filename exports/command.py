@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from registry.errors import ValidationFailed
+from registry.errors import InvalidValue, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
-from registry.periods import FIRST_YEAR, LAST_YEAR, InvalidPeriod, Period
+from registry.periods import FIRST_YEAR, LAST_YEAR, Period
 
 KINDS = ("statistics", "template", "registry", "deadlines")
 LANGS = ("zh", "en")
@@ -46,7 +46,7 @@ def main_export(
         return _usage_error(f"--year must be between {FIRST_YEAR} and {LAST_YEAR}, not {year}")
     try:
         statistics_period = Period.parse(period) if period is not None else Period(year) if year else None
-    except InvalidPeriod as error:
+    except InvalidValue as error:
         return _usage_error(f"--period: {error.message}")
     try:
         day = date.fromisoformat(as_of) if as_of is not None else None

@@ -14,7 +14,7 @@ from typing import Any
 from importers.cells import shown
 from importers.headers import Layout, fold
 from importers.report import Issues
-from registry.identifiers import InvalidIdentifier
+from registry.errors import InvalidValue
 from registry.ip_numbers import kind_of_patent_number, normalise_ip_number, with_check_char
 from registry.records import enum_code
 from registry.vocabulary import INDUSTRY, IP_KIND
@@ -114,12 +114,12 @@ def check_set_aside(layout: Layout, record: dict[str, Any], raw: dict[str, Any],
 def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters: dict[str, str],
                     issues: Issues) -> None:
     """An error at the number's cell unless it fits its kind's rules, or with no kind some kind's."""
-    failure: InvalidIdentifier | None = None
+    failure: InvalidValue | None = None
     for candidate in (kind,) if kind is not None else _CHECKED_KINDS:
         try:
             normalise_ip_number(candidate, number)
             return
-        except InvalidIdentifier as error:
+        except InvalidValue as error:
             failure = failure or error
     assert failure is not None
     message = failure.message if kind is not None else (

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
-from registry.money import InvalidMoney, unit_yuan
-from registry.periods import InvalidPeriod, Period
+from registry.money import unit_yuan
+from registry.periods import Period
 from registry.vocabulary import IMPORT_ONLY_FIELDS, NOT_KEPT, SHEETS, Field, field_named
 
 # Header rows are looked for among the first rows only: below them is data.
@@ -287,7 +288,7 @@ def _title_period(rows: list[list], header_row: int) -> tuple[str | None, str | 
             for match in _TITLE_PERIOD.finditer(plain):
                 try:
                     return str(Period.parse(match["period"])), text
-                except InvalidPeriod:
+                except InvalidValue:
                     continue
     return None, None
 
@@ -326,7 +327,7 @@ def _layout(rows: list[list], kind: str, header_row: int) -> Layout:
             unit = unit or layout.sheet_unit or found.unit or "元"
             try:
                 unit_yuan(unit)
-            except InvalidMoney as error:
+            except InvalidValue as error:
                 layout.problems.append(HeaderProblem(index, error.code, error.message, text))
                 continue
             found = replace(found, unit=unit)

@@ -130,7 +130,7 @@ class KeptSQLiteEngine(SQLiteEngine):
         await connection.execute(_DURABLE)
         return connection
 
-    # The one private Piccolo API the registry overrides (pinned by tests/registry/test_piccolo_internals.py).
+    # The one private Piccolo API the registry overrides (pinned by tests/test_library_internals.py).
     # Piccolo's SQLite engine opens a new connection (and a thread) for every query outside a
     # transaction; keeping one autocommit connection per event loop takes that cost off every read,
     # and Piccolo has no public hook for it. Transactions still get their own connection, so writers

@@ -21,6 +21,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from registry.ip_clock import expires_on
 
 PATENT_KINDS = ("invention", "utility_model", "design")
@@ -45,21 +47,6 @@ RENEWAL = "renewal"
 EXPIRY = "expiry"
 
 
-def add_months(day: date, months: int) -> date:
-    """The corresponding day `months` later (or earlier), or the last day of that month."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month += 1
-    if day.day <= 28:
-        return date(year, month, day.day)
-    return date(year, month, min(day.day, _days_in(year, month)))
-
-
-def _days_in(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
 def annual_fee(kind: str, patent_year: int) -> int:
     """The schedule's fee for `patent_year` of a patent of `kind`, in fen."""
     for first, last, yuan in _FEES[kind]:
@@ -70,7 +57,7 @@ def annual_fee(kind: str, patent_year: int) -> int:
 
 def fee_due_on(filed_on: date, patent_year: int) -> date:
     """The day the fee of `patent_year` is due by: the start of that year."""
-    return add_months(filed_on, 12 * (patent_year - 1))
+    return filed_on + relativedelta(years=patent_year - 1)
 
 
 def patent_year_on(filed_on: date, day: date) -> int:
@@ -82,14 +69,14 @@ def patent_year_on(filed_on: date, day: date) -> int:
 
 
 def grace_ends_on(due_on: date) -> date:
-    return add_months(due_on, GRACE_MONTHS)
+    return due_on + relativedelta(months=GRACE_MONTHS)
 
 
 def late_fee(fee: int, due_on: date, paid_on: date) -> int:
     """The late fee, in fen, for paying `fee` due on `due_on` on `paid_on` (0 when on time or in the
     first month; after the grace the full 25 % of the last month, as CNIPA would still ask it on a
     restoration)."""
-    months = next((m for m in range(GRACE_MONTHS + 1) if paid_on <= add_months(due_on, m)), GRACE_MONTHS)
+    months = next((m for m in range(GRACE_MONTHS + 1) if paid_on <= due_on + relativedelta(months=m)), GRACE_MONTHS)
     return fee * LATE_FEE_PERCENT_PER_MONTH * max(months - 1, 0) // 100
 
 
@@ -148,7 +135,7 @@ def deadlines_of(
                     break
     if expires is not None:
         if kind == "trademark":
-            found.append(Deadline(RENEWAL, expires, grace_ends_on(expires), None, add_months(expires, -12)))
+            found.append(Deadline(RENEWAL, expires, grace_ends_on(expires), None, expires - relativedelta(years=1)))
         found.append(Deadline(EXPIRY, expires, expires))
     return found
 
@@ -162,7 +149,6 @@ __all__ = [
     "PATENT_KINDS",
     "RENEWAL",
     "Deadline",
-    "add_months",
     "annual_fee",
     "deadlines_of",
     "fee_due_on",

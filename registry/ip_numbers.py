@@ -6,7 +6,8 @@ import re
 from operator import mul
 from typing import NamedTuple
 
-from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
+from registry.errors import InvalidValue
+from registry.identifiers import refuse_scientific, to_halfwidth
 
 _CNIPA_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9)
 _WEIGHTS_12 = (*_CNIPA_WEIGHTS, *_CNIPA_WEIGHTS)  # enough for twelve digits
@@ -52,7 +53,7 @@ def make_patent_number(year: int, type_digit: int, serial: int) -> str:
 
 
 def normalise_ip_number(kind: str, text: str) -> str:
-    """The canonical spelling of an IP item's number; raise InvalidIdentifier if it is wrong."""
+    """The canonical spelling of an IP item's number; raise InvalidValue if it is wrong."""
     refuse_scientific(text)
     if kind in _PATENT_TYPE_DIGITS:
         return _normalise_patent(kind, text)
@@ -86,7 +87,7 @@ def normalise_ip_number(kind: str, text: str) -> str:
                 "characters"
             )
         return issued
-    raise InvalidIdentifier("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
+    raise InvalidValue("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
 
 
 class _Patent(NamedTuple):
@@ -178,7 +179,7 @@ def _normalise_patent(kind: str, text: str) -> str:
             "patent number lacks its check character (e.g. 201710601862.3)"
         )
     if patent.written and cnipa_check_char(patent.digits) != patent.check:
-        raise InvalidIdentifier(
+        raise InvalidValue(
             "ip_number_checksum", "专利号校验位错误 / patent number check character is wrong"
         )
     if patent.type_digit not in _PATENT_TYPE_DIGITS[kind]:
@@ -186,8 +187,8 @@ def _normalise_patent(kind: str, text: str) -> str:
     return patent.spelled
 
 
-def _kind_mismatch(kind: str, type_digit: str, position: int) -> InvalidIdentifier:
-    return InvalidIdentifier(
+def _kind_mismatch(kind: str, type_digit: str, position: int) -> InvalidValue:
+    return InvalidValue(
         "ip_number_kind",
         f"专利号第{position}位类型码{type_digit}与专利类别不符 / patent type digit {type_digit} does not match kind {kind}",
     )
@@ -199,5 +200,5 @@ def _require(pattern: re.Pattern[str], compact: str, message: str) -> str:
     return compact
 
 
-def _format_error(message: str) -> InvalidIdentifier:
-    return InvalidIdentifier("ip_number_format", message)
+def _format_error(message: str) -> InvalidValue:
+    return InvalidValue("ip_number_format", message)

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import msgspec
+from dateutil.relativedelta import relativedelta
 from msgspec import Struct
 
 from registry.answers import ByKey, Fen, FounderType, Industry, Listing, PlatformLevel, Ratio, TenantStatus, fen
@@ -299,7 +300,7 @@ class _Composition:
 
 
 def _certified_from(day: date) -> date:
-    return _years_before(day, CERTIFICATE_YEARS) + timedelta(days=1)
+    return day - relativedelta(years=CERTIFICATE_YEARS) + timedelta(days=1)
 
 
 async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, int]:
@@ -452,13 +453,6 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
 # --- Assembly ----------------------------------------------------------------------------------
 
 
-def _years_before(day: date, years: int = 1) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _total(lines: dict[str, dict[str, Any]], key: str) -> int | None:
     known = [line[key] for line in lines.values() if line[key] is not None]
     return sum(known) if known else None
@@ -531,7 +525,7 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
     day = as_of or period.end
     until = min(day, period.end)
     previous = period.same_period_last_year()
-    previous_day = previous.end if as_of is None else _years_before(as_of)
+    previous_day = previous.end if as_of is None else as_of - relativedelta(years=1)
     # The halves and quarters begun by the day, each on its own last day (or the day, if earlier).
     parts = [part for part in _Composition(period).family[1:] if part.start <= day]
     part_days = [min(day, part.end) for part in parts]

@@ -35,10 +35,9 @@ from registry.db import (
     while_writing,
     write_transaction,
 )
-from registry.errors import Conflict, FieldError, ValidationFailed
-from registry.identifiers import InvalidIdentifier
+from registry.errors import Conflict, FieldError, InvalidValue, ValidationFailed
 from registry.ip_numbers import normalise_ip_number
-from registry.periods import InvalidPeriod, Period
+from registry.periods import Period
 from registry.permissions import Action
 from registry.records import IP_SETTLED, ip_change, report_change, required_message, settle_ip, tenant_change
 from registry.services import deadline_table
@@ -288,7 +287,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
         except ValidationFailed as failure:
             plan.problems += _errors_of(index, failure)
             keys.append(None)
-        except InvalidIdentifier as error:
+        except InvalidValue as error:
             plan.problems.append(Problem(index, "number", error.code, error.message))
             keys.append(None)
     first, duplicates = _duplicates(keys, "number")
@@ -324,7 +323,7 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         plan.problems += [_required(index, REPORT_FIELDS, k) for k in missing]
         try:
             keys.append(None if missing else (row["uscc"], str(Period.parse(row["period"]))))
-        except InvalidPeriod as error:
+        except InvalidValue as error:
             plan.problems.append(Problem(index, "period", error.code, error.message))
             keys.append(None)
     first, duplicates = _duplicates(keys, "period")

@@ -14,8 +14,7 @@ from typing import Any
 from registry import audit
 from registry.actor import Actor
 from registry.db import fetch, together, write_transaction
-from registry.errors import FieldError, ValidationFailed
-from registry.identifiers import InvalidIdentifier
+from registry.errors import FieldError, InvalidValue, ValidationFailed
 from registry.ip_deadlines import (
     ANNUAL_FEE,
     DEFAULT_WITHIN_DAYS,
@@ -196,7 +195,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
             continue
         try:
             key = (row["kind"], normalise_ip_number(row["kind"], row["number"]))
-        except InvalidIdentifier as error:
+        except InvalidValue as error:
             plan.problems.append(bulk.Problem(index, "number", error.code, error.message))
             continue
         if (*key, row["patent_year"]) in first:

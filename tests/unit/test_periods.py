@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from registry.periods import InvalidPeriod, Period, compose
+from registry.errors import InvalidValue
+from registry.periods import Period, compose
 
 Y2017 = Period(2017)
 H1, H2 = Period(2017, half=1), Period(2017, half=2)
@@ -38,16 +39,16 @@ def test_parse_accepts_canonical_and_chinese_forms(text, expected):
 
 @pytest.mark.parametrize("text", ["", "17", "2017H3", "2017Q5", "2017Q0", "H1", "2017年第五季度"])
 def test_parse_rejects_other_text_with_a_bilingual_message(text):
-    with pytest.raises(InvalidPeriod) as caught:
+    with pytest.raises(InvalidValue) as caught:
         Period.parse(text)
     assert " / " in caught.value.message
     assert caught.value.code == "period_format"
 
 
 def test_impossible_periods_cannot_be_built():
-    with pytest.raises(InvalidPeriod):
+    with pytest.raises(InvalidValue):
         Period(2017, half=1, quarter=1)
-    with pytest.raises(InvalidPeriod):
+    with pytest.raises(InvalidValue):
         Period(17)
 
 
