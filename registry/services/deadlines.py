@@ -21,11 +21,13 @@ from registry.ip_deadlines import (
     DEFAULT_WITHIN_DAYS,
     LONGEST_GRACE_DAYS,
     MAX_WITHIN_DAYS,
+    PAST_GRACE,
     PATENT_KINDS,
     annual_fee,
     fee_due_on,
     late_fee,
     payable_years,
+    state_on,
 )
 from registry.ip_numbers import normalise_ip_number
 from registry.permissions import Action
@@ -303,7 +305,7 @@ def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
         "window_opens_on": _day(row["opens_on"]),
         "due_on": due,
         "grace_ends_on": last if last != due else None,
-        "state": "at_risk" if last < today else "grace" if due < today else "due",
+        "state": state_on(due, last, today),
         "fee": fee,
         "late_fee": late,
         "amount": None if fee is None else fee + (late or 0),
@@ -393,9 +395,7 @@ async def past_grace(
     what they would cost today; the same reader rules and filters as `list_deadlines`."""
     page.check()
     today = today or date.today()
-    # due_on < today is implied by last_day < today; said, it makes the read an index range.
-    past = "d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today"
-    condition, params = await _narrowed(actor, past, {"annual_fee": ANNUAL_FEE, "today": today}, kind, uscc)
+    condition, params = await _narrowed(actor, PAST_GRACE, {"today": today}, kind, uscc)
     return await _listed(condition, params, page, today)
 
 
@@ -423,10 +423,7 @@ async def park_deadlines(
     condition, params = _window(today, within)
     order = "ORDER BY t.uscc, d.due_on, d.last_day, d.id"
     due = await fetch(f"{_SELECT} WHERE {condition} {order}", params)
-    lapsing = await fetch(
-        f"{_SELECT} WHERE d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today {order}",
-        {"annual_fee": ANNUAL_FEE, "today": today},
-    )
+    lapsing = await fetch(f"{_SELECT} WHERE {PAST_GRACE} {order}", {"today": today})
     return [shown(row, today) for row in due], [shown(row, today) for row in lapsing]
 
 
