@@ -4,8 +4,8 @@ One result object, `ParkStats`, feeds both the JSON endpoint and the yearly work
 cannot disagree. Definitions (the workbook's Notes repeat them):
 
 - A tenant is *on record* on a day when it moved in on or before it and has not moved out by it.
-- A period's figure for a tenant is its own report; failing that, a complete decomposition as
-  `registry.periods.compose` picks it (a year = H1 + H2, each itself a report or its two
+- A period's figure for a tenant is its own report; failing that, the first complete
+  decomposition of `Period.parts` (a year = H1 + H2, each itself a report or its two
   quarters; a half = its two quarters). Money and new graduates add up over the parts;
   headcounts are stocks and take the last part's value. Otherwise the tenant has not reported.
 - Attributes are taken as they were on that day: a tenant is a certified high-tech enterprise when
@@ -298,7 +298,9 @@ def _count(condition: str) -> str:
 
 
 class _Composition:
-    """SQL that reproduces `periods.compose` per tenant from the reports of the period's family.
+    """How a period's figure is composed, per tenant, from the reports of the period's family: its
+    own report, else the first of `Period.parts` whose every part is itself composed — the one
+    statement of the rule (tests/registry/test_stats.py pins it).
 
     Each period of the family (a year, its halves and quarters) is joined once by the unique key
     (tenant, period): an index lookup per tenant and period, where a pass over the year's reports
