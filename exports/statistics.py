@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
 from exports.statistics_text import NOTES, period_name, sheet_title, unit, word
+from registry.actor import Actor
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, set_up_pages
 from registry.periods import Period
@@ -59,19 +60,22 @@ _CHART_FIRST_COLUMN = 7  # G
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
-async def statistics_workbook(period: Period | int, lang: str = "zh", as_of: date | None = None) -> bytes:
+async def statistics_workbook(
+    actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None
+) -> bytes:
     """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
     out = BytesIO()
-    await write_statistics_workbook(period, out, lang, as_of)
+    await write_statistics_workbook(actor, period, out, lang, as_of)
     return out.getvalue()
 
 
 async def write_statistics_workbook(
-    period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
+    actor: Actor, period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
 ) -> None:
+    """The workbook of `park_stats`, for those it answers (registry.permissions: READ_PARK)."""
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be zh or en, not {lang!r}")
-    stats = await park_stats(period if isinstance(period, Period) else Period(period), as_of)
+    stats = await park_stats(actor, period if isinstance(period, Period) else Period(period), as_of)
     # Rendering is CPU work: off the event loop, so a server keeps answering meanwhile.
     await asyncio.to_thread(render_statistics, stats, out, lang)
 

@@ -27,10 +27,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from registry.actor import Actor
 from registry.db import fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
+from registry.ip_deadlines import PAST_GRACE
 from registry.money import format_yuan
 from registry.periods import FIRST_YEAR, Period
+from registry.permissions import Action
 from registry.read_cache import STATISTICS
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
@@ -390,10 +393,10 @@ async def _at_risk_by_kind(day: date) -> dict[str, int]:
     sql = f"""
         SELECT i.kind, COUNT(DISTINCT i.id) AS at_risk
         FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = i.tenant
-        WHERE d.deadline = 'annual_fee' AND d.due_on < :day AND d.last_day < :day AND {_ON_RECORD} AND {_IP_VALID}
+        WHERE {PAST_GRACE} AND {_ON_RECORD} AND {_IP_VALID}
         GROUP BY i.kind
     """
-    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day})}
+    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day, "today": day})}
 
 
 # Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
@@ -548,11 +551,13 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
     )
 
 
-async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
-    """The park's statistics for `period` (see `compute_park_stats`), computed once per change of the
+async def park_stats(actor: Actor, period: Period, as_of: date | None = None) -> ParkStats:
+    """The park's statistics for `period` (see `compute_park_stats`), for those who read the whole
+    park (registry.permissions: READ_PARK), computed once per change of the
     records: kept by this worker while the database's data version stays (registry.read_cache), so
-    the statistics office, the dashboard and every tenant's home read them without adding up the park
+    the statistics office and the dashboard read them without adding up the park
     each time, and a read after a write is never stale. The answer is shared: do not change it."""
+    actor.require(Action.READ_PARK)
     _check_asked(period, as_of)
     return await STATISTICS.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
 
@@ -677,7 +682,8 @@ __all__ = [
 ]
 
 
-async def reported_periods() -> list[Period]:
+async def reported_periods(actor: Actor) -> list[Period]:
     """Every period some tenant has reported for, in order (the portal offers these)."""
+    actor.require(Action.READ_PARK)
     rows = await fetch("SELECT DISTINCT period FROM period_report")
     return sorted(Period.parse(row["period"]) for row in rows)

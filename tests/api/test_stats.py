@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from registry.actor import SYSTEM
 from registry.periods import Period
 from registry.stats import park_stats
 from tests.api.factories import assert_problem, field_errors, make_report, make_tenant
@@ -39,7 +40,7 @@ async def test_staff_read_the_years_figures(park, as_role, role):
 
 async def test_the_json_is_the_registrys_statistics_object(park, statistician):
     response = await statistician.get("/stats/2016")
-    expected = (await park_stats(Period.parse("2016"))).to_json()
+    expected = (await park_stats(SYSTEM, Period.parse("2016"))).to_json()
     assert _without_clock(response.json()) == _without_clock(expected)
 
 
