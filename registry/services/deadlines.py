@@ -14,7 +14,7 @@ from typing import Any
 from registry import audit
 from registry.actor import Actor
 from registry.db import fetch, together, write_transaction
-from registry.errors import FieldError, ValidationFailed
+from registry.errors import FieldError, PreconditionFailed, ValidationFailed
 from registry.identifiers import InvalidIdentifier
 from registry.ip_deadlines import (
     ANNUAL_FEE,
@@ -37,7 +37,7 @@ from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_changes
 from registry.tables import AuditEntry, IPFee
 from registry.vocabulary import FEE_FIELDS, IP_KIND
 
@@ -145,7 +145,7 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         chunk = ids[start : start + _INSERT_CHUNK]
         for row in await IPFee.select().where(IPFee.item.is_in(chunk)).run():
             stored[(row["item"], row["patent_year"])] = row
-    inserts, entries = [], []
+    inserts, entries, changed = [], [], []
     at = datetime.now(UTC)
 
     for item, record in fees:
@@ -160,10 +160,12 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         if kept == record:
             counts.unchanged += 1
             continue
-        await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
+        changed.append((before, record))
         entries.append(audit.row(actor, "update", "ip_fee", key, item["uscc"], kept, record, at))
         counts.updated += 1
     await bulk.write_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
+    if await write_changes(IPFee._meta.tablename, changed) != len(changed):
+        raise PreconditionFailed("年费记录已被他人修改，请重新读取后再试 / a fee record changed meanwhile; fetch it again and retry")
     await bulk.write_rows(actor, AuditEntry._meta.tablename, audit.COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts

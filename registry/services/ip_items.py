@@ -16,7 +16,7 @@ from registry.records import clean, ip_change
 from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import IPFee, IPItem
 from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
@@ -126,7 +126,7 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
         if "kind" in data or "number" in data:
             await _number_taken(after["kind"], after["number"], other_than=item_id)
         if diff:
-            await IPItem.update({**diff, "version": before["version"] + 1}).where(IPItem.id == item_id).run()
+            await write_change(IPItem._meta.tablename, before, diff)
             await deadline_table.refresh([item_id])
             await audit.record(actor, "update", "ip", audit.ip_key(after), before["uscc"],
                                {k: before[k] for k in diff}, diff)
