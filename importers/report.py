@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("tenants", "ip", "reports", "fees")
+from registry.vocabulary import SHEET_KINDS
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ COUNTS = ("created", "updated", "unchanged", "skipped", "cleared")
 
 
 def empty_counts() -> dict[str, dict[str, int]]:
-    return {kind: dict.fromkeys(COUNTS, 0) for kind in KINDS}
+    return {kind: dict.fromkeys(COUNTS, 0) for kind in SHEET_KINDS}
 
 
 def full_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from registry.ip_clock import expires_on
+from registry.ip_numbers import PATENT_TYPE_DIGITS
 
-PATENT_KINDS = ("invention", "utility_model", "design")
+PATENT_KINDS = tuple(PATENT_TYPE_DIGITS)
 GRACE_MONTHS = 6
 # The longest a deadline's last day can follow its due day (six months' grace, the longest months).
 LONGEST_GRACE_DAYS = 184

@@ -32,14 +32,14 @@ from registry.errors import FieldError, NotFound, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS
 from registry.permissions import Action
 from registry.services.reports import parse_period
+from registry.vocabulary import LANGS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STATISTICS_FILE = re.compile(r"(.+)\.xlsx")
-_LANGS = ("zh", "en")
 
 
 def check_lang(lang: str) -> None:
-    if lang not in _LANGS:
+    if lang not in LANGS:
         raise ValidationFailed(
             "语言参数无效 / invalid language",
             [FieldError("lang", "not_a_choice", "可选 zh 或 en / one of: zh, en")],

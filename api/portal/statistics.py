@@ -21,7 +21,7 @@ from registry.permissions import Action, roles_that
 from registry.services import closed_years
 from registry.services.reports import parse_period
 from registry.stats import ParkStats, park_stats, reported_periods
-from registry.vocabulary import INDUSTRY
+from registry.vocabulary import INDUSTRY, LANGS
 
 
 @dataclass(frozen=True)
@@ -120,12 +120,12 @@ class DownloadController(Controller):
     @get("/statistics/{year:int}")
     async def statistics(self, actor: PageActor, year: FromPath[int], lang: FromQuery[str] = "zh") -> Response:
         actor.require(Action.READ_PARK)
-        lang = lang if lang in ("zh", "en") else "zh"
+        lang = lang if lang in LANGS else LANGS[0]
         return _xlsx(await statistics_workbook(actor, year, lang), f"park-statistics-{year}-{lang}.xlsx")
 
     @get("/template")
     async def template(self, actor: PageActor, lang: FromQuery[str] = "zh") -> Response:
-        lang = lang if lang in ("zh", "en") else "zh"
+        lang = lang if lang in LANGS else LANGS[0]
         return _xlsx(template_workbook(lang), f"park-import-template-{lang}.xlsx")
 
     @get("/registry")
