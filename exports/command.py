@@ -16,9 +16,9 @@ from registry.actor import SYSTEM
 from registry.errors import ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import FIRST_YEAR, LAST_YEAR, InvalidPeriod, Period
+from registry.vocabulary import LANGS
 
 KINDS = ("statistics", "template", "registry", "deadlines")
-LANGS = ("zh", "en")
 
 
 def _usage_error(message: str) -> int:

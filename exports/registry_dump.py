@@ -33,7 +33,7 @@ from registry.db import close_database, open_database
 from registry.page_setup import set_up_pages
 from registry.permissions import Action
 from registry.tables import IPFee, IPItem, PeriodReport, Tenant
-from registry.vocabulary import SHEETS, Field
+from registry.vocabulary import SHEETS, Field, check_sheet_kinds
 
 CHUNK = 5_000
 _NICE = 10
@@ -65,6 +65,7 @@ async def _rows(table: type[Table], fields: tuple[Field, ...]) -> AsyncIterator[
 
 
 _TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": PeriodReport, "fees": IPFee}
+check_sheet_kinds(_TABLES, "_TABLES")
 
 
 async def write_registry_workbook(actor: Actor, out: BinaryIO) -> None:

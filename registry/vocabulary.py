@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 from registry.money import format_yuan
+
+T = TypeVar("T")
 
 # The languages the registry speaks — labels, pages, workbooks, messages — the first by default.
 LANGS: tuple[str, ...] = ("zh", "en")
 
 
-def in_lang(lang: str, zh: str, en: str) -> str:
+def in_lang(lang: str, zh: T, en: T) -> T:
     """The words of `lang` (one of LANGS): `zh` for Chinese, `en` for English."""
     return zh if lang == "zh" else en
 
