@@ -43,6 +43,7 @@ from registry.records import IP_SETTLED, ip_change, report_change, required_mess
 from registry.services import deadline_table
 from registry.services import reports as report_service
 from registry.services.closed_years import closed_message, closed_years
+from registry.services.ip_items import number_problem
 from registry.services.versioning import write_changes
 from registry.tables import AuditEntry, IPDeadline, IPFee, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
@@ -237,12 +238,8 @@ def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str,
     if uscc not in owners and uscc not in new_tenants:
         plan.problems.append(_unknown_tenant(index, uscc))
         return
-    if before is not None and before["uscc"] != uscc:
-        plan.problems.append(Problem(
-            index, "number", "owned_by_other",
-            f"编号 {key[1]} 已登记在企业 {before['uscc']} 名下，导入不会转移它 / number {key[1]} is registered "
-            f"to tenant {before['uscc']}; an import does not move it",
-        ))
+    if problem := number_problem(key[1], before, uscc, upsert=True):
+        plan.problems.append(Problem(index, problem.field, problem.code, problem.message))
         return
     proposed = {k: v for k, v in row.items() if k in _IP_KEYS and k != "expires_on"}
     if before is not None:
