@@ -34,7 +34,7 @@ from registry.periods import FIRST_YEAR, LAST_YEAR
 from registry.records import MAX_ORDINAL, PLAIN_TEXT
 from registry.services import accounts, ip_items, reports, tenants
 from registry.services.listing import MAX_LIMIT, MAX_OFFSET
-from registry.vocabulary import INDUSTRY, IP_KIND, IP_STATUS, ROLE, TENANT_STATUS
+from registry.vocabulary import INDUSTRY, IP_KIND, IP_STATUS, LANGS, ROLE, TENANT_STATUS
 
 if TYPE_CHECKING:
     from litestar.config.app import AppConfig
@@ -96,7 +96,7 @@ _ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
 _PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-    "lang": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
+    "lang": {"type": "string", "enum": list(LANGS), "default": LANGS[0]},
     "period": {"type": "string", "pattern": f"^{_PERIOD}$",
                "description": "a year (2016), a half (2017H1, 2017H2) or a quarter (2017Q1…Q4); 1900–2999"},
     "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},

@@ -12,12 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from registry.actor import SYSTEM
 from registry.errors import InvalidValue, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import FIRST_YEAR, LAST_YEAR, Period
+from registry.vocabulary import LANGS
 
 KINDS = ("statistics", "template", "registry", "deadlines")
-LANGS = ("zh", "en")
 
 
 def _usage_error(message: str) -> int:
@@ -94,20 +95,19 @@ async def _write(
         from exports.statistics import write_statistics_workbook
 
         assert period is not None
-        await write_statistics_workbook(period, file, lang, as_of)
+        await write_statistics_workbook(SYSTEM, period, file, lang, as_of)
     elif kind == "template":
         from exports.template import template_workbook
 
         file.write(template_workbook(lang))
     elif kind == "deadlines":
         from exports.deadlines import deadlines_workbook
-        from registry.actor import SYSTEM
 
         file.write(await deadlines_workbook(SYSTEM, DEFAULT_WITHIN_DAYS if within is None else within, lang))
     else:
         from exports.registry_dump import write_registry_workbook
 
-        await write_registry_workbook(file)
+        await write_registry_workbook(SYSTEM, file)
     file.flush()
     return (file.tell() - start) if file.seekable() else 0
 

@@ -28,10 +28,12 @@ from piccolo.table import Table
 
 from exports.cells import CellMaker, Looks, stream_sheet
 from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, print_layout, sheet_name
+from registry.actor import Actor
 from registry.db import close_database, open_database
 from registry.page_setup import set_up_pages
+from registry.permissions import Action
 from registry.tables import IPFee, IPItem, PeriodReport, Tenant
-from registry.vocabulary import SHEETS, Field
+from registry.vocabulary import SHEETS, Field, check_sheet_kinds
 
 CHUNK = 5_000
 _NICE = 10
@@ -63,9 +65,12 @@ async def _rows(table: type[Table], fields: tuple[Field, ...]) -> AsyncIterator[
 
 
 _TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": PeriodReport, "fees": IPFee}
+check_sheet_kinds(_TABLES, "_TABLES")
 
 
-async def write_registry_workbook(out: BinaryIO) -> None:
+async def write_registry_workbook(actor: Actor, out: BinaryIO) -> None:
+    """Every record of the park, for those who may write it whole (registry.permissions: WRITE_PARK)."""
+    actor.require(Action.WRITE_PARK)
     book = Workbook(write_only=True)
     today = date.today().isoformat()
     for kind, (_, _, fields) in SHEETS.items():
@@ -89,18 +94,20 @@ async def write_registry_workbook(out: BinaryIO) -> None:
     book.save(out)
 
 
-async def registry_workbook() -> bytes:
+async def registry_workbook(actor: Actor) -> bytes:
     out = BytesIO()
-    await write_registry_workbook(out)
+    await write_registry_workbook(actor, out)
     return out.getvalue()
 
 
-async def dump_in_worker(path: str) -> None:
-    """Write the dump into `path` in a worker process (`python -m exports.registry_dump PATH`, which
-    reads the same settings from the environment), leaving this process free to serve others. The
-    worker is killed if the caller gives up waiting (a dropped download)."""
+async def dump_in_worker(actor: Actor, path: str) -> None:
+    """Write the dump into `path` in a worker process (`python -m exports.registry_dump PATH USER ROLE`,
+    which reads the same settings from the environment and acts as `actor`), leaving this process
+    free to serve others. The worker is killed if the caller gives up waiting (a dropped download)."""
+    actor.require(Action.WRITE_PARK)
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "exports.registry_dump", path, stdout=asyncio.subprocess.DEVNULL,
+        sys.executable, "-m", "exports.registry_dump", path, actor.username, actor.role,
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE, start_new_session=True,
     )
     try:
@@ -113,11 +120,11 @@ async def dump_in_worker(path: str) -> None:
         raise RuntimeError(f"the registry dump worker failed ({worker.returncode}): {errors.decode()[-2000:]}")
 
 
-async def _dump_to(path: str) -> None:
+async def _dump_to(path: str, actor: Actor) -> None:
     await open_database()
     try:
         with open(path, "wb") as out:
-            await write_registry_workbook(out)
+            await write_registry_workbook(actor, out)
     finally:
         await close_database()
 
@@ -136,4 +143,4 @@ def _yield_to_the_server() -> None:
 
 if __name__ == "__main__":  # the worker of dump_in_worker
     _yield_to_the_server()
-    asyncio.run(_dump_to(sys.argv[1]))
+    asyncio.run(_dump_to(sys.argv[1], Actor(username=sys.argv[2], role=sys.argv[3], source="worker")))

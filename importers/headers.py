@@ -17,7 +17,7 @@ from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
 from registry.money import unit_yuan
 from registry.periods import Period
-from registry.vocabulary import IMPORT_ONLY_FIELDS, NOT_KEPT, SHEETS, Field, field_named
+from registry.vocabulary import IMPORT_ONLY_FIELDS, NOT_KEPT, SHEETS, Field, check_sheet_kinds, field_named
 
 # Header rows are looked for among the first rows only: below them is data.
 HEADER_SEARCH_ROWS = 30
@@ -206,6 +206,9 @@ def seen_headers(rows: list[list]) -> list[str]:
 
 _KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports",
                "fees": "年费缴纳表 / annual fees"}
+for _table, _name in ((_SIGNATURES, "_SIGNATURES"), (KEY_COLUMNS, "KEY_COLUMNS"), (_SHEET_ALIASES, "_SHEET_ALIASES"),
+                      (_KIND_WORDS, "_KIND_WORDS")):
+    check_sheet_kinds(_table, _name)
 
 
 def expected_headers(seen: list[str]) -> str:

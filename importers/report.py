@@ -10,9 +10,7 @@ import msgspec
 
 from importers.changes import ImportChange, shown
 from registry.services.import_batches import STATUSES
-from registry.vocabulary import SHEETS
-
-KINDS = ("tenants", "ip", "reports", "fees")
+from registry.vocabulary import SHEET_KINDS, SHEETS
 
 
 class Issue(msgspec.Struct, frozen=True):
@@ -150,7 +148,7 @@ COUNTS = ("created", "updated", "unchanged", "skipped", "cleared")
 
 
 def empty_counts() -> dict[str, dict[str, int]]:
-    return {kind: dict.fromkeys(COUNTS, 0) for kind in KINDS}
+    return {kind: dict.fromkeys(COUNTS, 0) for kind in SHEET_KINDS}
 
 
 def full_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

@@ -24,8 +24,9 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from registry.ip_clock import expires_on
+from registry.ip_numbers import PATENT_TYPE_DIGITS
 
-PATENT_KINDS = ("invention", "utility_model", "design")
+PATENT_KINDS = tuple(PATENT_TYPE_DIGITS)
 GRACE_MONTHS = 6
 # The longest a deadline's last day can follow its due day (six months' grace, the longest months).
 LONGEST_GRACE_DAYS = 184
@@ -78,6 +79,18 @@ def late_fee(fee: int, due_on: date, paid_on: date) -> int:
     restoration)."""
     months = next((m for m in range(GRACE_MONTHS + 1) if paid_on <= due_on + relativedelta(months=m)), GRACE_MONTHS)
     return fee * LATE_FEE_PERCENT_PER_MONTH * max(months - 1, 0) // 100
+
+
+def state_on(due_on: date, last_day: date, today: date) -> str:
+    """Where a deadline stands on `today` (registry.vocabulary.DEADLINE_STATE): due, in its grace, or
+    past its last day — for an annual fee year, what puts the patent at risk of lapse (`PAST_GRACE`)."""
+    return "at_risk" if last_day < today else "grace" if due_on < today else "due"
+
+
+# The same rule over the rows of `ip_deadline AS d` (registry.services.deadline_table) on the day
+# `:today`: the annual fee years unpaid past their grace, the items at risk. due_on < today is implied
+# by last_day < today; said, it makes the read an index range.
+PAST_GRACE = f"d.deadline = '{ANNUAL_FEE}' AND d.due_on < :today AND d.last_day < :today"
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,7 @@ __all__ = [
     "EXPIRY",
     "MAX_WITHIN_DAYS",
     "LONGEST_GRACE_DAYS",
+    "PAST_GRACE",
     "PATENT_KINDS",
     "RENEWAL",
     "Deadline",
@@ -156,4 +170,5 @@ __all__ = [
     "grace_ends_on",
     "late_fee",
     "patent_year_on",
+    "state_on",
 ]

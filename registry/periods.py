@@ -1,17 +1,17 @@
-"""Reporting periods (a year, a half or a quarter) and how a period's figure is made up."""
+"""Reporting periods (a year, a half or a quarter) and the shorter ones each is made of.
+
+How a tenant's figure for a period is composed from its reports is SQL, where the reports are
+(`registry.stats`): `Period.parts` lists the ways, the statistics pick the first complete one."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal, TypeVar
+from typing import Literal
 
 from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
-
-T = TypeVar("T")
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 _CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -127,23 +127,3 @@ class Period:
 
     def __ge__(self, other: Period) -> bool:
         return self._sort_key() >= other._sort_key()
-
-
-def compose(period: Period, reported: Mapping[Period, T]) -> list[T] | None:
-    """The reports whose sum is the period's figure, or None when the period is not reported.
-
-    A period's own report wins; failing that, the first complete decomposition, each part
-    itself composed, so a year may be H1 plus Q3 and Q4.
-    """
-    if period in reported:
-        return [reported[period]]
-    for parts in period.parts():
-        reports: list[T] = []
-        for part in parts:
-            composed = compose(part, reported)
-            if composed is None:
-                break
-            reports.extend(composed)
-        else:
-            return reports
-    return None

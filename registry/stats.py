@@ -4,8 +4,8 @@ One result object, `ParkStats`, feeds both the JSON endpoint and the yearly work
 cannot disagree. Definitions (the workbook's Notes repeat them):
 
 - A tenant is *on record* on a day when it moved in on or before it and has not moved out by it.
-- A period's figure for a tenant is its own report; failing that, a complete decomposition as
-  `registry.periods.compose` picks it (a year = H1 + H2, each itself a report or its two
+- A period's figure for a tenant is its own report; failing that, the first complete
+  decomposition of `Period.parts` (a year = H1 + H2, each itself a report or its two
   quarters; a half = its two quarters). Money and new graduates add up over the parts;
   headcounts are stocks and take the last part's value. Otherwise the tenant has not reported.
 - Attributes are taken as they were on that day: a tenant is a certified high-tech enterprise when
@@ -30,10 +30,13 @@ import msgspec
 from dateutil.relativedelta import relativedelta
 from msgspec import Struct
 
+from registry.actor import Actor
 from registry.answers import ByKey, Fen, FounderType, Industry, Listing, PlatformLevel, Ratio, TenantStatus, fen
 from registry.db import fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
+from registry.ip_deadlines import PAST_GRACE
 from registry.periods import FIRST_YEAR, Period
+from registry.permissions import Action
 from registry.read_cache import STATISTICS
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
@@ -251,7 +254,9 @@ def _count(condition: str) -> str:
 
 
 class _Composition:
-    """SQL that reproduces `periods.compose` per tenant from the reports of the period's family.
+    """How a period's figure is composed, per tenant, from the reports of the period's family: its
+    own report, else the first of `Period.parts` whose every part is itself composed — the one
+    statement of the rule (tests/registry/test_stats.py pins it).
 
     Each period of the family (a year, its halves and quarters) is joined once by the unique key
     (tenant, period): an index lookup per tenant and period, where a pass over the year's reports
@@ -341,10 +346,10 @@ async def _at_risk_by_kind(day: date) -> dict[str, int]:
     sql = f"""
         SELECT i.kind, COUNT(DISTINCT i.id) AS at_risk
         FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = i.tenant
-        WHERE d.deadline = 'annual_fee' AND d.due_on < :day AND d.last_day < :day AND {_ON_RECORD} AND {_IP_VALID}
+        WHERE {PAST_GRACE} AND {_ON_RECORD} AND {_IP_VALID}
         GROUP BY i.kind
     """
-    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day})}
+    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day, "today": day})}
 
 
 # Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
@@ -492,11 +497,13 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
     )
 
 
-async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
-    """The park's statistics for `period` (see `compute_park_stats`), computed once per change of the
+async def park_stats(actor: Actor, period: Period, as_of: date | None = None) -> ParkStats:
+    """The park's statistics for `period` (see `compute_park_stats`), for those who read the whole
+    park (registry.permissions: READ_PARK), computed once per change of the
     records: kept by this worker while the database's data version stays (registry.read_cache), so
-    the statistics office, the dashboard and every tenant's home read them without adding up the park
+    the statistics office and the dashboard read them without adding up the park
     each time, and a read after a write is never stale. The answer is shared: do not change it."""
+    actor.require(Action.READ_PARK)
     _check_asked(period, as_of)
     return await STATISTICS.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
 
@@ -629,7 +636,8 @@ __all__ = [
 ]
 
 
-async def reported_periods() -> list[Period]:
+async def reported_periods(actor: Actor) -> list[Period]:
     """Every period some tenant has reported for, in order (the portal offers these)."""
+    actor.require(Action.READ_PARK)
     rows = await fetch("SELECT DISTINCT period FROM period_report")
     return sorted(Period.parse(row["period"]) for row in rows)

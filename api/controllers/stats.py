@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery
 
 from api.auth import requires
 from api.schemas import ParkStatsAnswer
+from registry.actor import Actor
 from registry.answers import encode_hook
 from registry.permissions import Action
 from registry.read_cache import STATISTICS
@@ -54,14 +55,15 @@ class StatsController(Controller):
         "figures at the end of a period still running; the tenants not reported and the tenant lines come "
         f"{LINES_PER_PAGE} at a time (limit, offset)",
     )
-    async def stats(self, request: Request, period: FromPath[str], as_of: FromQuery[date | None] = None,
-                    limit: FromQuery[int] = LINES_PER_PAGE, offset: FromQuery[int] = 0) -> Response[ParkStatsAnswer]:
+    async def stats(self, request: Request[Actor, object, object], period: FromPath[str],
+                    as_of: FromQuery[date | None] = None, limit: FromQuery[int] = LINES_PER_PAGE,
+                    offset: FromQuery[int] = 0) -> Response[ParkStatsAnswer]:
         asked, page = parse_period(period), Page(limit, offset)
         page.check()
         compressed = accepts_gzip(request.headers.get("accept-encoding", ""))
 
         async def answer() -> bytes:
-            encoded = _ENCODER.encode(paged(await park_stats(asked, as_of), page))
+            encoded = _ENCODER.encode(paged(await park_stats(request.user, asked, as_of), page))
             # mtime 0: the same figures make the same bytes.
             return gzip.compress(encoded, compresslevel=6, mtime=0) if compressed else encoded
 

@@ -19,7 +19,7 @@ from registry.errors import Conflict, FieldError, Forbidden, NotFound, Validatio
 from registry.permissions import ROLES, Action
 from registry.read_cache import ACCOUNTS
 from registry.services.listing import Page, apply_sort, filter_code, listing
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import Account, Tenant
 from registry.uscc import normalise_uscc
 from registry.vocabulary import ROLE
@@ -202,7 +202,7 @@ async def _write(actor: Actor, before: Mapping[str, Any], diff: dict[str, Any], 
         shown["password"] = "(changed)"
     if diff:
         username = before["username"]
-        await Account.update({**diff, "version": before["version"] + 1}).where(Account.username == username).run()
+        await write_change(Account._meta.tablename, before, diff, key="username")
         await audit.record(actor, "update", "account", username, diff.get("tenant_uscc", before["tenant_uscc"]),
                            {k: before.get(k) for k in shown if k != "password"}, shown)
 

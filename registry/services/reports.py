@@ -16,7 +16,7 @@ from registry.records import clean, report_change
 from registry.services.closed_years import check_year, require_open
 from registry.services.listing import Page, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import PeriodReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
@@ -110,9 +110,7 @@ async def put_report(
             check_version(before["version"], if_version)
             diff = report_change(before, figures)
             if diff:
-                await PeriodReport.update({**diff, "version": before["version"] + 1}).where(
-                    PeriodReport.id == before["id"]
-                ).run()
+                await write_change(PeriodReport._meta.tablename, before, diff)
                 await audit.record(actor, "update", "report", key, uscc, {k: before[k] for k in diff}, diff)
         after = await _fetch(owner, str(period))
     assert after is not None

@@ -7,6 +7,7 @@ from itertools import count
 
 from dateutil.relativedelta import relativedelta
 
+from registry.actor import SYSTEM
 from registry.periods import Period
 from registry.stats import park_stats
 from tests.api.factories import assert_problem, field_errors, fresh_patent_number, make_ip, make_tenant, new_uscc
@@ -104,7 +105,7 @@ async def test_a_late_payment_inside_the_grace_costs_five_percent_and_keeps_the_
 async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_statistics(manager):
     today = date.today()
     tenant = await make_tenant(moved_in_on="2016-03-01")
-    before = (await park_stats(Period(today.year), as_of=today)).ip
+    before = (await park_stats(SYSTEM, Period(today.year), as_of=today)).ip
 
     item = await make_ip(tenant["uscc"], **_patent_due_in(-45 - 365))  # year 3 was due 13½ months ago
     await _paid_through(manager, item, 2)
@@ -113,7 +114,7 @@ async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_st
     assert shown["at_risk"] is True and shown["status"] == "valid"
     listed = (await manager.get(f"/tenants/{tenant['uscc']}/ip")).json()["items"]
     assert [i["at_risk"] for i in listed] == [True]
-    counts = (await park_stats(Period(today.year), as_of=today)).ip
+    counts = (await park_stats(SYSTEM, Period(today.year), as_of=today)).ip
     assert counts.at_risk_at_end == before.at_risk_at_end + 1
     assert counts.valid_at_end == before.valid_at_end + 1  # still counted as valid
     stats = (await manager.get(f"/stats/{today.year}")).json()
@@ -131,7 +132,7 @@ async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_st
     # Restored, it owes year 4 again, in its grace.
     window = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention")).json()["items"]
     assert [(d["patent_year"], d["state"]) for d in window] == [(4, "grace")]
-    assert (await park_stats(Period(today.year), as_of=today)).ip.at_risk_at_end == before.at_risk_at_end
+    assert (await park_stats(SYSTEM, Period(today.year), as_of=today)).ip.at_risk_at_end == before.at_risk_at_end
 
 
 async def test_recording_a_fee_again_corrects_it_and_both_are_audited(manager):
