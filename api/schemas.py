@@ -135,6 +135,7 @@ class Tenant(Struct):
     founded_on: date | None = None
     moved_in_on: date | None = None
     moved_out_on: date | None = None
+    graduated_on: date | None = None
     hte_certificate_no: str | None = None
     hte_certified_on: date | None = None
     platform_level_since: date | None = None
@@ -158,6 +159,7 @@ class TenantUpdate(Body):
     founded_on: Day | None | UnsetType = UNSET
     moved_in_on: Day | None | UnsetType = UNSET
     moved_out_on: Day | None | UnsetType = UNSET
+    graduated_on: Day | None | UnsetType = UNSET
     hte_certificate_no: Certificate | None | UnsetType = UNSET
     hte_certified_on: Day | None | UnsetType = UNSET
     platform_level: PlatformLevel | UnsetType = UNSET
@@ -504,16 +506,34 @@ class Health(Struct):
 Ratio = Annotated[str, Meta(description='a ratio as a decimal string, e.g. "0.1250"')]
 
 
+# Like-for-like (同口径) growth: the figure over only the tenants on record at both periods' ends that
+# reported it for both, and how many they are (SPEC §5 "Saying exactly what is shown").
+class MoneyLikeForLike(Struct):
+    value: Yuan | None
+    previous: Yuan | None
+    growth: Ratio | None
+    tenants: Annotated[int, Meta(description="tenants that reported the figure for both periods")]
+
+
+class CountLikeForLike(Struct):
+    value: int | None
+    previous: int | None
+    growth: Ratio | None
+    tenants: Annotated[int, Meta(description="tenants that reported the figure for both periods")]
+
+
 class MoneyFigure(Struct):
     value: Yuan | None
     previous: Yuan | None
     growth: Ratio | None
+    like_for_like: MoneyLikeForLike | None = None
 
 
 class CountFigure(Struct):
     value: int | None
     previous: int | None
     growth: Ratio | None
+    like_for_like: CountLikeForLike | None = None
 
 
 def _by_report_field(name: str, money: Any, count: Any) -> type[Struct]:
