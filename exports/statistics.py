@@ -55,7 +55,7 @@ _BEIJING = timezone(timedelta(hours=8))
 # The summary's charts: a 2 × 2 grid beside its tables (columns A–E), in the first screen and on
 # the first printed page. Each chart spans _CHART_COLUMNS columns of _CHART_COLUMN_WIDTH and
 # _CHART_ROWS rows.
-_CHART_FIRST_COLUMN = 7  # G
+_CHART_FIRST_COLUMN = 9  # I
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
@@ -150,6 +150,12 @@ class _Frame:
         if key in FIGURES:
             return self.figure_label(key)
         return self.w(key, state=self.at_risk_state()) if key == "ip_at_risk" else self.w(key)
+
+    def column(self, period: str, as_of: date) -> str:
+        """A period column's heading: `2016`, or `2016（截至2016-10-31）` when taken before its end."""
+        if as_of == Period.parse(period).end:
+            return self.w("period_col", period=period)
+        return self.w("period_col_as_of", period=period, as_of=as_of.isoformat())
 
     def yes_no(self, flag: bool) -> str:
         return self.w("yes" if flag else "no")
@@ -292,7 +298,8 @@ def _industry_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Cha
     first = sheet.row + 1
     revenue = []
     for name, line in zip(names, stats.by_industry, strict=True):
-        figures = [frame.figure(k, line.figures[k]) for k in FIGURES]
+        # A group with no tenant has nothing to report: a dash, not 未报.
+        figures = [frame.figure(k, line.figures[k]) if line.tenants_at_end else frame.w("no_tenants") for k in FIGURES]
         revenue.append(figures[FIGURES.index("revenue")])
         sheet.put(
             [name, line.tenants_at_end, line.reported, *figures, line.ip_valid],
@@ -380,11 +387,14 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
         stats.sub_periods.values(), key=lambda part: (Period.parse(part.period).kind, Period.parse(part.period))
     )
     columns = [_period_column(stats), *parts]
-    labels = [frame.w("indicator"), frame.w("unit"), *(frame.w("period_col", period=c.period) for c in columns)]
+    labels = [frame.w("indicator"), frame.w("unit"), *(frame.column(c.period, c.as_of) for c in columns)]
+    coverage = [frame.w("coverage_cell", period=c.period, reported=c.reported, at_end=c.tenants_at_end)
+                for c in columns]  # fmt: skip
     rows: list[tuple[str, str, list[object], str | None]] = [
         (frame.w("period_as_of"), "", [c.as_of for c in columns], "date"),
         (frame.w("at_end"), frame.u("家"), [c.tenants_at_end for c in columns], "integer"),
         (frame.w("reported"), frame.u("家"), [c.reported for c in columns], "integer"),
+        (frame.w("coverage"), "", coverage, "wrap"),
     ]
     for key in FIGURES:
         unit_name = MONEY_UNIT if key in MONEY_KEYS else "人"
@@ -394,32 +404,36 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
     _fit(widths, 0, [row[0] for row in rows])
     widths[1] = max(widths[1], 8)
     for index in range(2, len(labels)):
-        _fit(widths, index, [row[2][index - 2] for row in rows])
+        _fit(widths, index, [row[2][index - 2] for row in rows if row[3] != "wrap"])
+        widths[index] = max(widths[index], display_width(coverage[index - 2]) // 2 + 3)  # on two lines
     sheet.widths(widths)
 
     sheet.title_block(frame)
     sheet.blank()
-    header_row = sheet.header(labels, 30)
-    revenue_row = 0
+    sheet.header(labels, 45)
+    revenue_row = coverage_row = 0
     for label, unit_name, values, key in rows:
         looks = [_look(key, value) for value in values] if key in FIGURES else [key] * len(values)
-        row = sheet.put([label, unit_name, *values], [None, None, *looks])
+        row = sheet.put([label, unit_name, *values], [None, None, *looks], lines=2 if key == "wrap" else 1)
         if key == "revenue":
             revenue_row = row
+        elif key == "wrap":
+            coverage_row = row
     sheet.filter(len(labels), sheet.row)
 
     charts = []
-    revenue = rows[3 + FIGURES.index("revenue")][2]
+    revenue = rows[4 + FIGURES.index("revenue")][2]
     for kind, title in (("half", "chart_revenue_half"), ("quarter", "chart_revenue_quarter")):
         indexes = [i for i, c in enumerate(columns) if Period.parse(c.period).kind == kind]
         if not indexes:
             continue
         first, last = 3 + indexes[0], 3 + indexes[-1]
+        # Each part's category says how many of its tenants reported it: the bars add up only theirs.
         charts.append(
             _Chart(
                 frame.w(title),
                 frame.u(MONEY_UNIT),
-                Reference(sheet.ws, min_col=first, max_col=last, min_row=header_row),
+                Reference(sheet.ws, min_col=first, max_col=last, min_row=coverage_row),
                 Reference(sheet.ws, min_col=first, max_col=last, min_row=revenue_row),
                 [revenue[i] for i in indexes],
                 from_rows=True,
@@ -436,10 +450,10 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
         display_width(frame.label(k)) for k in (*FIGURES, "graduated", "ip_per_tenant", "ip_at_risk", "report_rate")
     )
     unit_width = max(display_width(frame.u(name)) for name in ("千元", "人", "家", "件", "件/家"))
-    sheet.widths([max(label_width, 24) + 2, unit_width + 3, 18, 18, 12])
+    sheet.widths([max(label_width, 24) + 2, unit_width + 3, 18, 18, 12, 12, 12])
     sheet.widths([2], first=_CHART_FIRST_COLUMN - 1)
     sheet.widths([_CHART_COLUMN_WIDTH] * 2 * _CHART_COLUMNS, first=_CHART_FIRST_COLUMN)
-    sheet.title_block(frame, across=5)
+    sheet.title_block(frame, across=7)
 
     def value_table(section: str, rows: list[tuple[str, str, object, str]]) -> None:
         sheet.blank()
@@ -464,9 +478,10 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
     sheet.blank()
     sheet.put([frame.w("section_money")], "label")
     sheet.header(
-        [frame.w("indicator"), frame.w("unit"), frame.w("period_col", period=stats.period),
-         frame.w("period_col", period=stats.previous), frame.w("growth")],
-        30,
+        [frame.w("indicator"), frame.w("unit"), frame.column(stats.period, stats.as_of),
+         frame.column(stats.previous, previous.as_of), frame.w("growth"), frame.w("like_for_like_growth"),
+         frame.w("like_for_like_tenants", unit=frame.u("家"))],
+        45,
     )  # fmt: skip
     sheet.put([frame.w("at_end"), frame.u("家"), tenants.at_end, previous.tenants_at_end],
               [None, None, "integer", "integer"])  # fmt: skip
@@ -475,10 +490,12 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
     for key in FIGURES:
         figure = stats.figures[key]
         value, before = frame.figure(key, figure.value), frame.figure(key, figure.previous)
+        same = figure.like_for_like
         sheet.put(
-            [frame.figure_label(key), frame.u(MONEY_UNIT if key in MONEY_KEYS else "人"), value, before, figure.growth],
-            [None, None, _look(key, value), _look(key, before), "percent"],
-        )
+            [frame.figure_label(key), frame.u(MONEY_UNIT if key in MONEY_KEYS else "人"), value, before, figure.growth,
+             same.growth if same else None, same.tenants if same else None],
+            [None, None, _look(key, value), _look(key, before), "percent", "percent", "integer"],
+        )  # fmt: skip
 
     value_table(
         "section_reporting",

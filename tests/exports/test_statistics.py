@@ -166,7 +166,12 @@ async def test_industry_and_ip_sheets_equal_the_stats(workbook):
     for row, line in zip(rows, stats.by_industry, strict=False):
         assert row[1] == line.tenants_at_end
         revenue = row[header.index("营业收入(千元)")]
-        assert _num(revenue) == in_unit(line.figures["revenue"], "千元") if line.figures["revenue"] else revenue == "未报"
+        if not line.tenants_at_end:  # a group with no tenants has nothing to report: a dash, never 未报
+            assert revenue == "—"
+        elif line.figures["revenue"]:
+            assert _num(revenue) == in_unit(line.figures["revenue"], "千元")
+        else:
+            assert revenue == "未报"
         assert row[-1] == line.ip_valid
     assert rows[-1][1] == stats.tenants.at_end
     header, rows = _table(book["知识产权"])
@@ -228,15 +233,24 @@ async def test_summary_charts_sit_beside_its_tables_halves_and_quarters_apart(wo
     book, _, content = workbook
     charts = book["概览"]._charts
     titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
-    assert titles == ["营业收入按产业（千元）", "期末有效知识产权按类型（件）", "营业收入按半年（千元）",
-                      "营业收入按季度（千元）"]  # fmt: skip
+    assert titles == ["营业收入按产业（千元）", "期末有效知识产权按类型（件）", "营业收入按半年（千元，已报送企业）",
+                      "营业收入按季度（千元，已报送企业）"]  # fmt: skip
     refs = [c.series[0].val.numRef.f for c in charts]
     revenue = get_column_letter(4 + FIGURES.index("revenue"))
     assert refs[0].startswith(f"'按产业'!${revenue}$5") and refs[1].startswith("'知识产权'!$B$5")
-    assert refs[2] == "'按期间'!$D$9:$E$9" and refs[3] == "'按期间'!$F$9:$I$9"
-    # Beside the summary's five columns, in the first screen: columns G to T, rows 2 to 31.
+    assert refs[2] == "'按期间'!$D$10:$E$10" and refs[3] == "'按期间'!$F$10:$I$10"
+    # The parts' categories say how many of their tenants reported each part.
+    categories = [c.series[0].cat.strRef.f if c.series[0].cat.strRef else c.series[0].cat.numRef.f for c in charts[2:]]
+    assert categories == ["'按期间'!$D$8:$E$8", "'按期间'!$F$8:$I$8"]
+    periods = book["按期间"]
+    assert periods["A8"].value == "期间（报送/在册企业）"
+    for column in "DEFGHI":
+        part = periods[f"{column}4"].value
+        reported, at_end = periods[f"{column}7"].value, periods[f"{column}6"].value
+        assert periods[f"{column}8"].value == f"{part}（报送{reported}/在册{at_end}）"
+    # Beside the summary's seven columns, in the first screen: columns I to V, rows 2 to 31.
     anchors = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
-    assert anchors == [(6, 1), (13, 1), (6, 16), (13, 16)]
+    assert anchors == [(8, 1), (15, 1), (8, 16), (15, 16)]
 
 
 async def test_user_text_is_never_a_formula(workbook):
