@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
-from exports.statistics_text import NOTES, period_name, sheet_title, unit, word
+from exports.statistics_text import COLUMN_NOTES, NOTES, period_name, sheet_title, unit, word
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, set_up_pages
 from registry.periods import Period
@@ -50,6 +50,7 @@ from registry.vocabulary import (
 )
 
 HEADER_ROW = 4
+_TENANT_KEYS = frozenset(field.key for field in TENANT_FIELDS)
 MONEY_UNIT = "千元"
 _BEIJING = timezone(timedelta(hours=8))
 # The summary's charts: a 2 × 2 grid beside its tables (columns A–E), in the first screen and on
@@ -156,6 +157,15 @@ class _Frame:
         if as_of == Period.parse(period).end:
             return self.w("period_col", period=period)
         return self.w("period_col_as_of", period=period, as_of=as_of.isoformat())
+
+    def note_label(self, key: str) -> str:
+        """What the notes sheet calls a column or figure: its heading without the unit."""
+        if key in FIGURES or key == "ip_at_risk":
+            return self.label(key)
+        if key in _TENANT_KEYS:
+            return self.tenant_label(key)
+        marked = self.w(key, unit="\0", state=self.at_risk_state())
+        return marked.replace(" (\0)", "").replace("(\0)", "").replace(" (%)", "").replace("(%)", "")
 
     def yes_no(self, flag: bool) -> str:
         return self.w("yes" if flag else "no")
@@ -696,8 +706,8 @@ def _targets_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
 def _notes_sheet(sheet: _Sheet, frame: _Frame) -> None:
     labels = [frame.w("item"), frame.w("unit"), frame.w("definition")]
     rows = [
-        [frame.label(key), frame.u(unit_name) if unit_name else None, zh if frame.lang == "zh" else en]
-        for key, unit_name, zh, en in NOTES
+        [frame.note_label(key), frame.u(unit_name) if unit_name else None, zh if frame.lang == "zh" else en]
+        for key, unit_name, zh, en in (*NOTES, *COLUMN_NOTES)
     ]
     widths = _header_widths(labels)
     _fit(widths, 0, [row[0] for row in rows])

@@ -1,5 +1,6 @@
 """The yearly workbook, read back as the statistics office would check it."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -305,3 +306,39 @@ async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_an
     # The wide Torch sheet repeats its group and header rows and the serial, USCC and name columns.
     assert book["企业明细"].print_title_rows == "$3:$4"
     assert book["企业明细"].print_title_cols == "$A:$C"
+
+
+_UNIT = re.compile(r"\s*\([^()]*\)$")
+_PERIOD = re.compile(r"^\d{4}(H[12]|Q[1-4])?( |（|$)")
+
+
+def _headings(book, indicator: str, uscc: str) -> set[str]:
+    """Every column heading of every sheet but the notes, without its unit; period columns aside
+    (the notes define them together)."""
+    headings = set()
+    for sheet in book.worksheets[:-1]:
+        rows = list(sheet.iter_rows(values_only=True))
+        header_rows = [row for row in rows if row and row[0] in (indicator, uscc)]
+        if sheet is not book.worksheets[0]:  # the summary's tables have headers of their own
+            header_rows.append(rows[3])
+        for row in header_rows:
+            headings |= {str(cell) for cell in row if cell is not None and not _PERIOD.match(str(cell))}
+    return headings
+
+
+def _defined(heading: str, defined: dict[str, str]) -> str | None:
+    """The definition of a heading, given with or without its unit."""
+    return defined.get(heading) or defined.get(_UNIT.sub("", heading))
+
+
+@pytest.mark.parametrize(("lang", "indicator", "uscc"), [("zh", "指标", "统一社会信用代码"), ("en", "Indicator", "USCC")])
+async def test_every_column_of_every_sheet_is_defined_on_the_notes_sheet(park, lang, indicator, uscc):
+    book = open_workbook(await statistics_workbook(2016, lang))
+    notes = book.worksheets[-1]
+    defined = {row[0]: row[2] for row in notes.iter_rows(min_row=5, values_only=True) if row[0]}
+    headings = _headings(book, indicator, uscc)
+    assert len(headings) > 40
+    assert {heading for heading in headings if not _defined(heading, defined)} == set()
+    if lang == "zh":
+        for heading in ("创业者类型", "是否科技型中小企业", "上市/挂牌", "是否毕业企业", "是否报送", "同口径增长率"):
+            assert heading in defined, heading
