@@ -13,9 +13,10 @@ goes out with the sheet's first bytes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from math import ceil
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -26,6 +27,13 @@ PARK_NAME = {"zh": "动力谷自主创新园", "en": "Power Valley Independent I
 A4 = 9  # paperSize code of ECMA-376 §18.18.43
 _PAGE = {"zh": "第 &P 页，共 &N 页", "en": "Page &P of &N"}
 _PERIOD = {"zh": "期间：{}", "en": "Period: {}"}
+# Column width (in Excel's units of a character) a landscape A4 page holds at 100 % between its
+# margins — as LibreOffice prints it, whose units run wider than Excel's 0.19 cm — and the smallest
+# scale a wide sheet may print at: narrower than that, it prints more pages across. A tenth is kept
+# in hand for fonts wider than the measure.
+FULL_SCALE_WIDTH = 128
+SMALLEST_SCALE = 0.6
+_ROOM = FULL_SCALE_WIDTH / SMALLEST_SCALE * 0.9
 # Margins in inches: narrow at the sides, room for the header and footer lines.
 _MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7, "header": 0.3, "footer": 0.3}
 
@@ -78,7 +86,16 @@ def set_up_pages(
     sheet.oddFooter.center.text = _PAGE[lang]
 
 
-__all__ = ["A4", "PARK_NAME", "set_up_pages"]
+def pages_across(widths: Sequence[float], repeated: int = 0) -> int:
+    """Pages across a sheet of these column widths needs to print at no less than SMALLEST_SCALE,
+    each page repeating the first `repeated` columns at its left."""
+    total, kept = sum(widths), sum(widths[:repeated])
+    if total <= _ROOM:
+        return 1
+    return max(1, ceil((total - kept) / max(_ROOM - kept, _ROOM / 2)))
+
+
+__all__ = ["A4", "PARK_NAME", "pages_across", "set_up_pages"]
 
 
 def display_width(value: object) -> int:
