@@ -31,7 +31,7 @@ from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
 from exports.statistics_text import COLUMN_NOTES, NOTES, period_name, sheet_title, unit, word
 from registry.money import in_unit, whole_units
-from registry.page_setup import PARK_NAME, set_up_pages
+from registry.page_setup import PARK_NAME, break_between_bands, set_up_pages
 from registry.periods import Period
 from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
 from registry.torch_form import IP_COLUMNS, IP_KEYS
@@ -97,7 +97,6 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None
             freeze=f"D{HEADER_ROW + 1}",
             repeat_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}",
             repeat_columns="A:C",
-            pages_wide=3,
         ),
         stats,
         frame,
@@ -260,6 +259,10 @@ def _fit(widths: list[int], column: int, values: Sequence[object]) -> None:
     widths[column] = max(widths[column], max((display_width(v) for v in values), default=0) + 2)
 
 
+# Looks of the periods sheet's rows that are not figures (by the row's key).
+_ROW_LOOKS = {"coverage": "marker"}
+
+
 def _look(key: str, value: object, total: bool = False) -> str | None:
     """Text (未报) stays plain; numbers get their number format."""
     if isinstance(value, str):
@@ -398,13 +401,12 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
     )
     columns = [_period_column(stats), *parts]
     labels = [frame.w("indicator"), frame.w("unit"), *(frame.column(c.period, c.as_of) for c in columns)]
-    coverage = [frame.w("coverage_cell", period=c.period, reported=c.reported, at_end=c.tenants_at_end)
-                for c in columns]  # fmt: skip
+    coverage = [frame.w("coverage_cell", reported=c.reported, at_end=c.tenants_at_end) for c in columns]
     rows: list[tuple[str, str, list[object], str | None]] = [
         (frame.w("period_as_of"), "", [c.as_of for c in columns], "date"),
         (frame.w("at_end"), frame.u("家"), [c.tenants_at_end for c in columns], "integer"),
         (frame.w("reported"), frame.u("家"), [c.reported for c in columns], "integer"),
-        (frame.w("coverage"), "", coverage, "wrap"),
+        (frame.w("coverage"), "", coverage, "coverage"),
     ]
     for key in FIGURES:
         unit_name = MONEY_UNIT if key in MONEY_KEYS else "人"
@@ -414,21 +416,18 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
     _fit(widths, 0, [row[0] for row in rows])
     widths[1] = max(widths[1], 8)
     for index in range(2, len(labels)):
-        _fit(widths, index, [row[2][index - 2] for row in rows if row[3] != "wrap"])
-        widths[index] = max(widths[index], display_width(coverage[index - 2]) // 2 + 3)  # on two lines
+        _fit(widths, index, [row[2][index - 2] for row in rows])
     sheet.widths(widths)
 
     sheet.title_block(frame)
     sheet.blank()
-    sheet.header(labels, 45)
-    revenue_row = coverage_row = 0
+    header_row = sheet.header(labels, 45)
+    revenue_row = 0
     for label, unit_name, values, key in rows:
-        looks = [_look(key, value) for value in values] if key in FIGURES else [key] * len(values)
-        row = sheet.put([label, unit_name, *values], [None, None, *looks], lines=2 if key == "wrap" else 1)
+        looks = [_look(key, value) for value in values] if key in FIGURES else [_ROW_LOOKS.get(key, key)] * len(values)
+        row = sheet.put([label, unit_name, *values], [None, None, *looks])
         if key == "revenue":
             revenue_row = row
-        elif key == "wrap":
-            coverage_row = row
     sheet.filter(len(labels), sheet.row)
 
     charts = []
@@ -438,12 +437,14 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
         if not indexes:
             continue
         first, last = 3 + indexes[0], 3 + indexes[-1]
-        # Each part's category says how many of its tenants reported it: the bars add up only theirs.
+        # The chart says how many tenants reported each part under its title: the bars add up only theirs.
+        parts = ("；" if frame.lang == "zh" else "; ").join(
+            f"{columns[i].period[4:]} {coverage[i]}" for i in indexes)  # fmt: skip
         charts.append(
             _Chart(
-                frame.w(title),
+                f"{frame.w(title)}\n{frame.w('chart_coverage', parts=parts)}",
                 frame.u(MONEY_UNIT),
-                Reference(sheet.ws, min_col=first, max_col=last, min_row=coverage_row),
+                Reference(sheet.ws, min_col=first, max_col=last, min_row=header_row),
                 Reference(sheet.ws, min_col=first, max_col=last, min_row=revenue_row),
                 [revenue[i] for i in indexes],
                 from_rows=True,
@@ -460,7 +461,10 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
         display_width(frame.label(k)) for k in (*FIGURES, "graduated", "ip_per_tenant", "ip_at_risk", "report_rate")
     )
     unit_width = max(display_width(frame.u(name)) for name in ("千元", "人", "家", "件", "件/家"))
-    sheet.widths([max(label_width, 24) + 2, unit_width + 3, 18, 18, 12, 12, 12])
+    # A census heading (`2016（截至2016-10-31）`) on one line; like-for-like headings on two.
+    period_width = max(18, *(display_width(frame.column(p, d)) + 2 for p, d in (
+        (stats.period, stats.as_of), (stats.previous, stats.previous_period.as_of))))  # fmt: skip
+    sheet.widths([max(label_width, 24) + 2, unit_width + 3, period_width, period_width, 12, 16, 16])
     sheet.widths([2], first=_CHART_FIRST_COLUMN - 1)
     sheet.widths([_CHART_COLUMN_WIDTH] * 2 * _CHART_COLUMNS, first=_CHART_FIRST_COLUMN)
     sheet.title_block(frame, across=7)
@@ -585,7 +589,8 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     platforms = {c.code: c.zh if lang == "zh" else c.en for c in PLATFORM_LEVEL.choices}
     names = [frame.name(line.name, line.name_en) for line in lines]
 
-    widths = _header_widths(labels, cap=10)
+    # Narrow columns (headers wrap over up to five lines): the sheet prints three pages across.
+    widths = _header_widths(labels, cap=8)
     _fit(widths, 0, [len(lines)])
     widths[1] = 22
     widths[2] = min(30, max([display_width(name) for name in names] + [12]) + 2)
@@ -602,8 +607,6 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     for column, key in enumerate(MONEY_KEYS, first_figure):
         _fit(widths, column, [_torch_figure(frame, key, stats.figures[key].value)])
     sheet.widths(widths)
-
-    sheet.title_block(frame)
     groups = [
         ("group_identity", len(identity)),
         ("group_flags", len(flags)),
@@ -611,6 +614,15 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
         ("group_people", len(COUNT_KEYS)),
         ("group_ip", len(ip)),
     ]
+    # Each band prints whole on one page across (its title over all of its columns): set before the
+    # first row, which carries the page setup out.
+    bands, first = [], 0
+    for _, span in groups:
+        bands.append(widths[first : first + span])
+        first += span
+    break_between_bands(sheet.ws, bands, repeated=3)
+
+    sheet.title_block(frame)
     group_row: list[object] = []
     for key, span in groups:
         start = len(group_row) + 1

@@ -50,9 +50,11 @@ WORDS = {
     "period_col_as_of": ("{period}（截至{as_of}）", "{period} (as of {as_of})"),
     "like_for_like_growth": ("同口径增长率(%)", "Like-for-like growth (%)"),
     "like_for_like_tenants": ("同口径企业({unit})", "Like-for-like tenants ({unit})"),
-    # The periods sheet's row of chart categories: each part with how many of its tenants reported it.
-    "coverage": ("期间（报送/在册企业）", "Period (reported / on record)"),
-    "coverage_cell": ("{period}（报送{reported}/在册{at_end}）", "{period} ({reported} of {at_end} reported)"),
+    # How many of a period's tenants reported it: a row of the periods sheet, a line under each chart
+    # of a period's parts (whose bars add up only the tenants that reported).
+    "coverage": ("报送/在册企业", "Reported / on record"),
+    "coverage_cell": ("{reported}/{at_end}", "{reported}/{at_end}"),
+    "chart_coverage": ("报送/在册企业：{parts}", "Tenants reported / on record: {parts}"),
     "no_tenants": ("—", "—"),
     "total": ("合计", "Total"),
     "yes": ("是", "yes"),
@@ -121,8 +123,8 @@ WORDS = {
     "torch_rounding": ("企业明细表金额取整", "Whole thousands on the tenants sheet"),
     "chart_revenue_industry": ("营业收入按产业（千元）", "Revenue by industry (k yuan)"),
     "chart_ip_kind": ("期末有效知识产权按类型（件）", "Valid IP at the end by kind (items)"),
-    "chart_revenue_half": ("营业收入按半年（千元，已报送企业）", "Revenue by half-year (k yuan, tenants that reported)"),
-    "chart_revenue_quarter": ("营业收入按季度（千元，已报送企业）", "Revenue by quarter (k yuan, tenants that reported)"),
+    "chart_revenue_half": ("营业收入按半年（千元）", "Revenue by half-year (k yuan)"),
+    "chart_revenue_quarter": ("营业收入按季度（千元）", "Revenue by quarter (k yuan)"),
     "group_identity": ("基本情况", "Identity"),
     "group_flags": ("状态", "Status"),
     "group_money": ("经济指标（千元）", "Economics (k yuan)"),

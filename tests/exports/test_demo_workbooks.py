@@ -10,6 +10,7 @@ when those programs are missing: `.ci/run` installs them.
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from registry.periods import Period
 from registry.vocabulary import IP_KIND, MONEY_KEYS, REPORT_FIELDS
 from tests.conftest import wipe
 from tests.exports.conftest import open_workbook
-from tests.printed import printed_pages
+from tests.printed import printed_fonts, printed_pages
 from tests.server import login
 
 # Every year, half and quarter the demo park has lived through, and the census of 2017-10-31.
@@ -107,8 +108,13 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
     if "按期间" in book.sheetnames:
         header, rows = _table(book["按期间"])
         by_label = {row[0]: row for row in rows}
-        for index, name in enumerate(header[2:], 2):
+        for index, heading in enumerate(header[2:], 2):
+            name = heading.split("（")[0]  # `2017（截至2017-10-31）`: taken before its end
             api = await stats(name, _day(by_label["期末时点"][index]))
+            as_of = _day(by_label["期末时点"][index])
+            assert (heading == name) == (as_of == Period.parse(name).end), heading
+            if heading != name:
+                assert heading == f"{name}（截至{as_of.isoformat()}）"
             where = f"{period} 按期间 {name}"
             assert by_label["期末在册企业"][index] == api["tenants"]["at_end"], where
             assert by_label["已报送企业"][index] == api["reported"], where
@@ -120,8 +126,10 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
     # 概览: the period beside the same period a year earlier.
     api = await stats(str(period), as_of or period.end)
     summary = list(book["概览"].iter_rows(values_only=True))
-    start = next(i for i, row in enumerate(summary) if row[2] == str(period) and row[3] == api["previous"])
     previous_day = date.fromisoformat(api["previous_period"]["as_of"])
+    # Each heading names the period and, when it is taken before its end, the day.
+    headings = [_heading(str(period), as_of or period.end), _heading(api["previous"], previous_day)]
+    start = next(i for i, row in enumerate(summary) if list(row[2:4]) == headings)
     before = await stats(api["previous"], previous_day)
     for row in summary[start + 1 :]:
         if row[0] is None:
@@ -136,6 +144,10 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
             else:
                 key = FIGURE_OF_LABEL[label]
                 _assert_figure(row[column], key, answer["figures"][key]["value"], where)
+        if label in FIGURE_OF_LABEL:  # like-for-like growth and its tenants beside the plain growth
+            same = api["figures"][FIGURE_OF_LABEL[label]]["like_for_like"]
+            growth = None if same["growth"] is None else Decimal(same["growth"])
+            assert (_decimal(row[5]), row[6]) == (growth, same["tenants"]), f"{period} 概览 {label} 同口径"
     columns += 2
 
     # 按产业 and the Torch sheet: their total rows are the period's figures.
@@ -156,6 +168,14 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
         expected = "未报" if value is None else int((Decimal(value) / 1000).quantize(Decimal(1), "ROUND_HALF_UP"))
         assert total[label] == expected, f"{period} 企业明细 {label}"
     return columns
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _heading(period: str, as_of: date) -> str:
+    return period if as_of == Period.parse(period).end else f"{period}（截至{as_of.isoformat()}）"
 
 
 def _check_ip(book, api: dict, where: str) -> None:
@@ -220,20 +240,32 @@ async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
     titles = [chart.title.tx.rich.p[0].r[0].t for chart in book["概览"]._charts]
     assert "营业收入按产业（千元）" not in titles
     assert titles == ["期末有效知识产权按类型（件）", "营业收入按半年（千元）", "营业收入按季度（千元）"]
+    # The census's columns say the day they are taken on.
+    header = list(next(book["概览"].iter_rows(min_row=1, values_only=True)))
+    money = next(row for row in book["概览"].iter_rows(values_only=True) if row[0] == "指标" and row[4])
+    assert list(money[2:4]) == ["2017（截至2017-10-31）", "2016（截至2016-10-31）"], (header, money)
 
 
 # --- Printed -------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-async def printed(demo_park):
+async def printed_books(demo_park):
+    """Each workbook's printed pages, and the font faces its PDF uses."""
     workbooks = {
         "2016": await statistics_workbook(2016),
         "2017H1": await statistics_workbook(Period.parse("2017H1")),
         "2017-en": await statistics_workbook(2017, "en", as_of=CENSUS_DAY),
+        "2017-census": await statistics_workbook(2017, as_of=CENSUS_DAY),
     }
     with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
-        yield await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+        pages = await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+        yield pages, {name: printed_fonts(Path(folder), name) for name in workbooks}
+
+
+@pytest.fixture(scope="module")
+def printed(printed_books):
+    return printed_books[0]
 
 
 def _of_sheet(pages: list[str], title: str) -> list[str]:
@@ -285,6 +317,57 @@ def test_the_notes_print_whole_within_the_page_width(printed):
     text = "".join(notes)
     assert notes and "整千元" in text and "未报" in text
     assert "sqlite" not in text.lower() and "/api/" not in text
+    # Every column is defined, those of the Torch sheet's status band and like-for-like growth too.
+    for item in ("创业者类型", "是否科技型中小企业", "上市/挂牌", "是否毕业企业", "是否报送", "同口径增长率", "毕业日期"):
+        assert item in text, item
+    assert "年末在册" not in text
+
+
+def test_the_census_prints_the_day_each_column_is_taken_on(printed):
+    first = printed["2017-census"][0]
+    assert "2017（截至2017-10-31）" in first and "2016（截至2016-10-31）" in first
+    periods = "".join(_of_sheet(printed["2017-census"], "按期间"))
+    assert "2017Q4（截至2017-10-31）" in periods
+    # A year that has ended is headed by its name alone.
+    assert "截至" not in printed["2016"][0]
+
+
+def test_like_for_like_growth_prints_beside_the_plain_growth_with_its_tenants(printed):
+    first = printed["2016"][0]
+    assert "增长率" in first and "同口径增长率" in first and "同口径企业" in first
+
+
+def test_the_part_period_charts_say_how_many_tenants_reported_each_part(printed):
+    """Each bar's category names its part and how many of its tenants reported it (2 halves, 4 quarters)."""
+    for name, parts in (("2016", ["2016H1", "2016H2", "2016Q1", "2016Q4"]), ("2017-census", ["2017H1", "2017Q3"])):
+        first = printed[name][0]
+        assert re.search(r"报送\s*/\s*在册企业", first), name
+        assert len(re.findall(r"[HQ][1-4]\s*\d+/\d+", first)) == 6, name
+        for part in parts:
+            assert part in first, (name, part)
+
+
+def test_every_workbook_prints_in_sans_faces_only(printed_books):
+    for name, faces in printed_books[1].items():
+        assert faces and not [face for face in faces if "Serif" in face], (name, faces)
+
+
+def test_a_group_with_no_tenants_prints_a_dash_not_not_reported(printed):
+    for name in ("2016", "2017-census"):
+        for page in _of_sheet(printed[name], "按产业"):
+            other = next(line for line in page.splitlines() if line.strip().startswith("其他"))
+            assert "未报" not in other and "—" in other, other
+
+
+def test_the_tenant_sheets_bands_print_whole_each_on_one_page_across(printed):
+    bands = {"基本情况": "统一社会信用代码", "状态": "是否报送", "经济指标（千元）": "营业收入", "人员（人）": "从业人员",
+             "知识产权（件）": "拥有有效知识产权数"}  # fmt: skip
+    for name in ("2016", "2017-census"):
+        pages = _of_sheet(printed[name], "企业明细")
+        for band, heading in bands.items():
+            with_band = [page for page in pages if band in page]
+            assert with_band, (name, band)
+            assert all(heading in page.replace(" ", "") for page in with_band), (name, band)
 
 
 # --- The deadlines workbook, printed --------------------------------------------------------------

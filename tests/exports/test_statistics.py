@@ -231,24 +231,27 @@ async def test_title_block_names_park_period_time_and_source_in_plain_words(work
 
 
 async def test_summary_charts_sit_beside_its_tables_halves_and_quarters_apart(workbook):
-    book, _, content = workbook
+    book, stats, content = workbook
     charts = book["概览"]._charts
     titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
-    assert titles == ["营业收入按产业（千元）", "期末有效知识产权按类型（件）", "营业收入按半年（千元，已报送企业）",
-                      "营业收入按季度（千元，已报送企业）"]  # fmt: skip
+    assert titles == ["营业收入按产业（千元）", "期末有效知识产权按类型（件）", "营业收入按半年（千元）",
+                      "营业收入按季度（千元）"]  # fmt: skip
     refs = [c.series[0].val.numRef.f for c in charts]
     revenue = get_column_letter(4 + FIGURES.index("revenue"))
     assert refs[0].startswith(f"'按产业'!${revenue}$5") and refs[1].startswith("'知识产权'!$B$5")
     assert refs[2] == "'按期间'!$D$10:$E$10" and refs[3] == "'按期间'!$F$10:$I$10"
-    # The parts' categories say how many of their tenants reported each part.
     categories = [c.series[0].cat.strRef.f if c.series[0].cat.strRef else c.series[0].cat.numRef.f for c in charts[2:]]
-    assert categories == ["'按期间'!$D$8:$E$8", "'按期间'!$F$8:$I$8"]
+    assert categories == ["'按期间'!$D$4:$E$4", "'按期间'!$F$4:$I$4"]
+    # Under the title of each chart of the parts: how many of each part's tenants reported it.
     periods = book["按期间"]
-    assert periods["A8"].value == "期间（报送/在册企业）"
-    for column in "DEFGHI":
-        part = periods[f"{column}4"].value
-        reported, at_end = periods[f"{column}7"].value, periods[f"{column}6"].value
-        assert periods[f"{column}8"].value == f"{part}（报送{reported}/在册{at_end}）"
+    assert periods["A8"].value == "报送/在册企业"
+    coverage = {periods[f"{c}4"].value: f"{periods[f'{c}7'].value}/{periods[f'{c}6'].value}" for c in "DEFGHI"}
+    assert coverage == {part.period: f"{part.reported}/{part.tenants_at_end}" for part in stats.sub_periods.values()}
+    notes = [chart.title.tx.rich.p[1].r[0].t for chart in charts[2:]]
+    assert notes == [
+        "报送/在册企业：" + "；".join(f"{p[4:]} {coverage[p]}" for p in ("2016H1", "2016H2")),
+        "报送/在册企业：" + "；".join(f"{p[4:]} {coverage[p]}" for p in ("2016Q1", "2016Q2", "2016Q3", "2016Q4")),
+    ]
     # Beside the summary's seven columns, in the first screen: columns I to V, rows 2 to 31.
     anchors = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
     assert anchors == [(8, 1), (15, 1), (8, 16), (15, 16)]
@@ -296,9 +299,9 @@ async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_an
     book, _, _ = workbook
     for sheet in book.worksheets:
         setup = sheet.page_setup
-        wide = 3 if sheet.title == "企业明细" else 1
-        assert (setup.orientation, int(setup.paperSize), int(setup.fitToWidth)) == ("landscape", 9, wide), sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), sheet.title
+        if sheet.title != "企业明细":
+            assert int(setup.fitToWidth) == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert sheet.print_title_rows, sheet.title
         assert sheet.oddHeader.center.text == sheet.title
         assert "2016" in sheet.oddHeader.right.text
@@ -306,6 +309,12 @@ async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_an
     # The wide Torch sheet repeats its group and header rows and the serial, USCC and name columns.
     assert book["企业明细"].print_title_rows == "$3:$4"
     assert book["企业明细"].print_title_cols == "$A:$C"
+    # Its bands print whole: three pages across, broken between bands (identity and status | money and
+    # people | IP), at the one scale that fits the widest.
+    torch = book["企业明细"]
+    assert not torch.sheet_properties.pageSetUpPr.fitToPage
+    assert [brk.id for brk in torch.col_breaks.brk] == [13, 26]
+    assert 45 <= int(torch.page_setup.scale) <= 100
 
 
 _UNIT = re.compile(r"\s*\([^()]*\)$")
