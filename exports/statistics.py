@@ -416,7 +416,8 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
     _fit(widths, 0, [row[0] for row in rows])
     widths[1] = max(widths[1], 8)
     for index in range(2, len(labels)):
-        _fit(widths, index, [row[2][index - 2] for row in rows])
+        # A census heading (`2017Q4（截至2017-10-31）`) on one line.
+        _fit(widths, index, [labels[index], *(row[2][index - 2] for row in rows)])
     sheet.widths(widths)
 
     sheet.title_block(frame)
