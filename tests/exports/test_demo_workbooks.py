@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from exports.deadlines import deadlines_workbook
+from exports.registry_dump import registry_workbook
 from exports.statistics import statistics_workbook
 from registry.actor import SYSTEM
 from registry.demo import CENSUS_DAY, load_demo
@@ -244,6 +245,84 @@ async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
     header = list(next(book["概览"].iter_rows(min_row=1, values_only=True)))
     money = next(row for row in book["概览"].iter_rows(values_only=True) if row[0] == "指标" and row[4])
     assert list(money[2:4]) == ["2017（截至2017-10-31）", "2016（截至2016-10-31）"], (header, money)
+
+
+# --- Like-for-like growth, recomputed from the registry dump --------------------------------------
+
+
+def _dump_rows(sheet) -> list[dict]:
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _parts(period: str) -> list[list[str]]:
+    """The ways a period is made of others (a year of its halves or its quarters, a half of its
+    quarters), written out here rather than taken from registry.periods."""
+    year = period[:4]
+    if len(period) == 4:
+        return [[f"{year}H1", f"{year}H2"], [f"{year}Q{q}" for q in range(1, 5)]]
+    if period[4] == "H":
+        first = 2 * int(period[5]) - 1
+        return [[f"{year}Q{first}", f"{year}Q{first + 1}"]]
+    return []
+
+
+def _reported(reports: dict[str, dict], period: str) -> bool:
+    return period in reports or any(all(_reported(reports, p) for p in parts) for parts in _parts(period))
+
+
+def _value(reports: dict[str, dict], period: str, column: str, stock: bool):
+    """A tenant's figure for the period: its own report, else the first complete set of parts
+    (money adds up, a headcount is the last part's); None when unknown."""
+    if period in reports:
+        return reports[period][column]
+    for parts in _parts(period):
+        if all(_reported(reports, p) for p in parts):
+            values = [_value(reports, p, column, stock) for p in parts]
+            if any(v is None for v in values):
+                return None
+            return values[-1] if stock else sum(values)
+    return None
+
+
+def _last_day(period: str) -> date:
+    year = int(period[:4])
+    month = 12 if len(period) == 4 else 6 * int(period[5]) if period[4] == "H" else 3 * int(period[5])
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+async def test_like_for_like_growth_recomputed_from_the_registry_dump_equals_stats(statistician):
+    """The dump read as a clerk would (openpyxl, its own headers), like-for-like growth worked out by
+    hand: the tenants on record at both periods' ends that reported the figure for both."""
+    book = open_workbook(await registry_workbook())
+    tenants = _dump_rows(book["企业"])
+    reports: dict[str, dict[str, dict]] = {}
+    for row in _dump_rows(book["经营数据"]):
+        reports.setdefault(row["统一社会信用代码"], {})[row["报告期"]] = row
+    stats = _Stats(statistician)
+    checked = 0
+    # 2017Q3 is the issue's case: plain growth +370 % from 17 reporters against 10.
+    for period, previous in (("2016", "2015"), ("2017H1", "2016H1"), ("2017Q3", "2016Q3"), ("2016H2", "2015H2")):
+        days = (_last_day(period), _last_day(previous))
+        both = [t for t in tenants if all(_day(t["入驻日期"]) <= day and (t["迁出日期"] is None or _day(t["迁出日期"]) > day)
+                                          for day in days)]  # fmt: skip
+        api = await stats(period, days[0])
+        for column, key, stock in (("营业收入(元)", "revenue", False), ("从业人员(人)", "employees", True),
+                                   ("净利润(元)", "net_profit", False)):  # fmt: skip
+            pairs = [(_value(reports.get(t["统一社会信用代码"], {}), period, column, stock),
+                      _value(reports.get(t["统一社会信用代码"], {}), previous, column, stock)) for t in both]  # fmt: skip
+            pairs = [(now, before) for now, before in pairs if now is not None and before is not None]
+            same = api["figures"][key]["like_for_like"]
+            assert same["tenants"] == len(pairs), (period, key)
+            if not pairs:
+                continue
+            now, before = sum(Decimal(str(p[0])) for p in pairs), sum(Decimal(str(p[1])) for p in pairs)
+            shown = Decimal if stock is False else int
+            assert (shown(same["value"]), shown(same["previous"])) == (now, before), (period, key)
+            expected = ((now - before) / abs(before)).quantize(Decimal("0.0001"), "ROUND_HALF_UP") if before else None
+            assert (None if same["growth"] is None else Decimal(same["growth"])) == expected, (period, key)
+            checked += 1
+    assert checked >= 8
 
 
 # --- Printed -------------------------------------------------------------------------------------
