@@ -118,6 +118,7 @@ class Tenant(Struct):
     founded_on: date | None = None
     moved_in_on: date | None = None
     moved_out_on: date | None = None
+    graduated_on: date | None = None
     hte_certificate_no: str | None = None
     hte_certified_on: date | None = None
     platform_level_since: date | None = None
@@ -141,6 +142,7 @@ class TenantUpdate(Body):
     founded_on: Day | None | UnsetType = UNSET
     moved_in_on: Day | None | UnsetType = UNSET
     moved_out_on: Day | None | UnsetType = UNSET
+    graduated_on: Day | None | UnsetType = UNSET
     hte_certificate_no: Certificate | None | UnsetType = UNSET
     hte_certified_on: Day | None | UnsetType = UNSET
     platform_level: PlatformLevel | UnsetType = UNSET

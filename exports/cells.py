@@ -48,6 +48,17 @@ INTEGER_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
 
+# Every look names its face: a font left unnamed prints in a serif face where Calibri is missing
+# (LibreOffice on Linux). Microsoft YaHei (微软雅黑) is the CJK sans face Windows has carried since
+# Vista and that Excel (Windows and Mac) and WPS use; where it is missing the family hint (2: sans)
+# makes LibreOffice substitute a sans face (Noto Sans CJK for Chinese, DejaVu Sans for Latin).
+FONT_NAME = "Microsoft YaHei"
+
+
+def _font(**properties) -> Font:
+    return Font(name=FONT_NAME, family=2, **properties)
+
+
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _THIN = Side(style="thin", color="A6A6A6")
@@ -56,24 +67,24 @@ _THIN = Side(style="thin", color="A6A6A6")
 LOOK_DEFINITIONS: dict[str, dict] = {
     "text": {},
     "wrap": {"alignment": Alignment(wrap_text=True, vertical="top")},
-    "title": {"font": Font(bold=True, size=14)},
-    "subtitle": {"font": Font(italic=True, color="595959")},
+    "title": {"font": _font(bold=True, size=14)},
+    "subtitle": {"font": _font(italic=True, color="595959")},
     "subtitle_wrap": {
-        "font": Font(italic=True, color="595959"),
+        "font": _font(italic=True, color="595959"),
         "alignment": Alignment(wrap_text=True, vertical="top"),
     },
-    "label": {"font": Font(bold=True)},
+    "label": {"font": _font(bold=True)},
     "header": {
-        "font": Font(bold=True),
+        "font": _font(bold=True),
         "fill": _HEADER_FILL,
         "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
         "border": Border(bottom=_THIN, top=_THIN, left=_THIN, right=_THIN),
     },
-    "sample": {"font": Font(italic=True, color="7F7F7F")},
+    "sample": {"font": _font(italic=True, color="7F7F7F")},
     # 未报 / not reported, where a figure would stand.
-    "marker": {"font": Font(color="7F7F7F"), "alignment": Alignment(horizontal="right")},
+    "marker": {"font": _font(color="7F7F7F"), "alignment": Alignment(horizontal="right")},
     "total_marker": {
-        "font": Font(bold=True, color="7F7F7F"),
+        "font": _font(bold=True, color="7F7F7F"),
         "fill": _TOTAL_FILL,
         "alignment": Alignment(horizontal="right"),
     },
@@ -82,19 +93,21 @@ LOOK_DEFINITIONS: dict[str, dict] = {
     "money": {"number_format": MONEY_FORMAT},
     "percent": {"number_format": PERCENT_FORMAT},
     "decimal1": {"number_format": "#,##0.0"},
-    "total_label": {"font": Font(bold=True), "fill": _TOTAL_FILL},
+    "total_label": {"font": _font(bold=True), "fill": _TOTAL_FILL},
     "total_wrap": {
-        "font": Font(bold=True),
+        "font": _font(bold=True),
         "fill": _TOTAL_FILL,
         "alignment": Alignment(wrap_text=True, vertical="top"),
     },
-    "total_integer": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": INTEGER_FORMAT},
-    "total_money": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": MONEY_FORMAT},
-    "total_percent": {"font": Font(bold=True), "fill": _TOTAL_FILL, "number_format": PERCENT_FORMAT},
-    "sample_date": {"font": Font(italic=True, color="7F7F7F"), "number_format": DATE_FORMAT},
-    "sample_money": {"font": Font(italic=True, color="7F7F7F"), "number_format": MONEY_FORMAT},
-    "sample_integer": {"font": Font(italic=True, color="7F7F7F"), "number_format": INTEGER_FORMAT},
+    "total_integer": {"font": _font(bold=True), "fill": _TOTAL_FILL, "number_format": INTEGER_FORMAT},
+    "total_money": {"font": _font(bold=True), "fill": _TOTAL_FILL, "number_format": MONEY_FORMAT},
+    "total_percent": {"font": _font(bold=True), "fill": _TOTAL_FILL, "number_format": PERCENT_FORMAT},
+    "sample_date": {"font": _font(italic=True, color="7F7F7F"), "number_format": DATE_FORMAT},
+    "sample_money": {"font": _font(italic=True, color="7F7F7F"), "number_format": MONEY_FORMAT},
+    "sample_integer": {"font": _font(italic=True, color="7F7F7F"), "number_format": INTEGER_FORMAT},
 }
+for _look in LOOK_DEFINITIONS.values():
+    _look.setdefault("font", _font())
 
 
 def is_formula_like(text: str) -> bool:

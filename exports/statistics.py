@@ -29,10 +29,10 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
-from exports.statistics_text import NOTES, period_name, sheet_title, unit, word
+from exports.statistics_text import COLUMN_NOTES, NOTES, period_name, sheet_title, unit, word
 from registry.actor import Actor
 from registry.money import in_unit, whole_units
-from registry.page_setup import PARK_NAME, set_up_pages
+from registry.page_setup import PARK_NAME, break_between_bands, set_up_pages
 from registry.periods import Period
 from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
 from registry.torch_form import IP_COLUMNS, IP_KEYS
@@ -53,12 +53,13 @@ from registry.vocabulary import (
 )
 
 HEADER_ROW = 4
+_TENANT_KEYS = frozenset(field.key for field in TENANT_FIELDS)
 MONEY_UNIT = "千元"
 _BEIJING = timezone(timedelta(hours=8))
 # The summary's charts: a 2 × 2 grid beside its tables (columns A–E), in the first screen and on
 # the first printed page. Each chart spans _CHART_COLUMNS columns of _CHART_COLUMN_WIDTH and
 # _CHART_ROWS rows.
-_CHART_FIRST_COLUMN = 7  # G
+_CHART_FIRST_COLUMN = 9  # I
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
@@ -102,7 +103,6 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None
             freeze=f"D{HEADER_ROW + 1}",
             repeat_rows=f"{HEADER_ROW - 1}:{HEADER_ROW}",
             repeat_columns="A:C",
-            pages_wide=3,
         ),
         stats,
         frame,
@@ -154,6 +154,21 @@ class _Frame:
         if key in FIGURES:
             return self.figure_label(key)
         return self.w(key, state=self.at_risk_state()) if key == "ip_at_risk" else self.w(key)
+
+    def column(self, period: str, as_of: date) -> str:
+        """A period column's heading: `2016`, or `2016（截至2016-10-31）` when taken before its end."""
+        if as_of == Period.parse(period).end:
+            return self.w("period_col", period=period)
+        return self.w("period_col_as_of", period=period, as_of=as_of.isoformat())
+
+    def note_label(self, key: str) -> str:
+        """What the notes sheet calls a column or figure: its heading without the unit."""
+        if key in FIGURES or key == "ip_at_risk":
+            return self.label(key)
+        if key in _TENANT_KEYS:
+            return self.tenant_label(key)
+        marked = self.w(key, unit="\0", state=self.at_risk_state())
+        return marked.replace(" (\0)", "").replace("(\0)", "").replace(" (%)", "").replace("(%)", "")
 
     def yes_no(self, flag: bool) -> str:
         return self.w("yes" if flag else "no")
@@ -248,6 +263,10 @@ def _fit(widths: list[int], column: int, values: Sequence[object]) -> None:
     widths[column] = max(widths[column], max((display_width(v) for v in values), default=0) + 2)
 
 
+# Looks of the periods sheet's rows that are not figures (by the row's key).
+_ROW_LOOKS = {"coverage": "marker"}
+
+
 def _look(key: str, value: object, total: bool = False) -> str | None:
     """Text (未报) stays plain; numbers get their number format."""
     if isinstance(value, str):
@@ -296,7 +315,8 @@ def _industry_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Cha
     first = sheet.row + 1
     revenue = []
     for name, line in zip(names, stats.by_industry, strict=True):
-        figures = [frame.figure(k, line.figures[k]) for k in FIGURES]
+        # A group with no tenant has nothing to report: a dash, not 未报.
+        figures = [frame.figure(k, line.figures[k]) if line.tenants_at_end else frame.w("no_tenants") for k in FIGURES]
         revenue.append(figures[FIGURES.index("revenue")])
         sheet.put(
             [name, line.tenants_at_end, line.reported, *figures, line.ip_valid],
@@ -384,11 +404,13 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
         stats.sub_periods.values(), key=lambda part: (Period.parse(part.period).kind, Period.parse(part.period))
     )
     columns = [_period_column(stats), *parts]
-    labels = [frame.w("indicator"), frame.w("unit"), *(frame.w("period_col", period=c.period) for c in columns)]
+    labels = [frame.w("indicator"), frame.w("unit"), *(frame.column(c.period, c.as_of) for c in columns)]
+    coverage = [frame.w("coverage_cell", reported=c.reported, at_end=c.tenants_at_end) for c in columns]
     rows: list[tuple[str, str, list[object], str | None]] = [
         (frame.w("period_as_of"), "", [c.as_of for c in columns], "date"),
         (frame.w("at_end"), frame.u("家"), [c.tenants_at_end for c in columns], "integer"),
         (frame.w("reported"), frame.u("家"), [c.reported for c in columns], "integer"),
+        (frame.w("coverage"), "", coverage, "coverage"),
     ]
     for key in FIGURES:
         unit_name = MONEY_UNIT if key in MONEY_KEYS else "人"
@@ -398,30 +420,34 @@ def _periods_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> list[_Char
     _fit(widths, 0, [row[0] for row in rows])
     widths[1] = max(widths[1], 8)
     for index in range(2, len(labels)):
-        _fit(widths, index, [row[2][index - 2] for row in rows])
+        # A census heading (`2017Q4（截至2017-10-31）`) on one line.
+        _fit(widths, index, [labels[index], *(row[2][index - 2] for row in rows)])
     sheet.widths(widths)
 
     sheet.title_block(frame)
     sheet.blank()
-    header_row = sheet.header(labels, 30)
+    header_row = sheet.header(labels, 45)
     revenue_row = 0
     for label, unit_name, values, key in rows:
-        looks = [_look(key, value) for value in values] if key in FIGURES else [key] * len(values)
+        looks = [_look(key, value) for value in values] if key in FIGURES else [_ROW_LOOKS.get(key, key)] * len(values)
         row = sheet.put([label, unit_name, *values], [None, None, *looks])
         if key == "revenue":
             revenue_row = row
     sheet.filter(len(labels), sheet.row)
 
     charts = []
-    revenue = rows[3 + FIGURES.index("revenue")][2]
+    revenue = rows[4 + FIGURES.index("revenue")][2]
     for kind, title in (("half", "chart_revenue_half"), ("quarter", "chart_revenue_quarter")):
         indexes = [i for i, c in enumerate(columns) if Period.parse(c.period).kind == kind]
         if not indexes:
             continue
         first, last = 3 + indexes[0], 3 + indexes[-1]
+        # The chart says how many tenants reported each part under its title: the bars add up only theirs.
+        parts = ("；" if frame.lang == "zh" else "; ").join(
+            f"{columns[i].period[4:]} {coverage[i]}" for i in indexes)  # fmt: skip
         charts.append(
             _Chart(
-                frame.w(title),
+                f"{frame.w(title)}\n{frame.w('chart_coverage', parts=parts)}",
                 frame.u(MONEY_UNIT),
                 Reference(sheet.ws, min_col=first, max_col=last, min_row=header_row),
                 Reference(sheet.ws, min_col=first, max_col=last, min_row=revenue_row),
@@ -440,10 +466,13 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
         display_width(frame.label(k)) for k in (*FIGURES, "graduated", "ip_per_tenant", "ip_at_risk", "report_rate")
     )
     unit_width = max(display_width(frame.u(name)) for name in ("千元", "人", "家", "件", "件/家"))
-    sheet.widths([max(label_width, 24) + 2, unit_width + 3, 18, 18, 12])
+    # A census heading (`2016（截至2016-10-31）`) on one line; like-for-like headings on two.
+    period_width = max(18, *(display_width(frame.column(p, d)) + 2 for p, d in (
+        (stats.period, stats.as_of), (stats.previous, stats.previous_period.as_of))))  # fmt: skip
+    sheet.widths([max(label_width, 24) + 2, unit_width + 3, period_width, period_width, 12, 16, 16])
     sheet.widths([2], first=_CHART_FIRST_COLUMN - 1)
     sheet.widths([_CHART_COLUMN_WIDTH] * 2 * _CHART_COLUMNS, first=_CHART_FIRST_COLUMN)
-    sheet.title_block(frame, across=5)
+    sheet.title_block(frame, across=7)
 
     def value_table(section: str, rows: list[tuple[str, str, object, str]]) -> None:
         sheet.blank()
@@ -468,9 +497,10 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
     sheet.blank()
     sheet.put([frame.w("section_money")], "label")
     sheet.header(
-        [frame.w("indicator"), frame.w("unit"), frame.w("period_col", period=stats.period),
-         frame.w("period_col", period=stats.previous), frame.w("growth")],
-        30,
+        [frame.w("indicator"), frame.w("unit"), frame.column(stats.period, stats.as_of),
+         frame.column(stats.previous, previous.as_of), frame.w("growth"), frame.w("like_for_like_growth"),
+         frame.w("like_for_like_tenants", unit=frame.u("家"))],
+        45,
     )  # fmt: skip
     sheet.put([frame.w("at_end"), frame.u("家"), tenants.at_end, previous.tenants_at_end],
               [None, None, "integer", "integer"])  # fmt: skip
@@ -479,10 +509,12 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
     for key in FIGURES:
         figure = stats.figures[key]
         value, before = frame.figure(key, figure.value), frame.figure(key, figure.previous)
+        same = figure.like_for_like
         sheet.put(
-            [frame.figure_label(key), frame.u(MONEY_UNIT if key in MONEY_KEYS else "人"), value, before, figure.growth],
-            [None, None, _look(key, value), _look(key, before), "percent"],
-        )
+            [frame.figure_label(key), frame.u(MONEY_UNIT if key in MONEY_KEYS else "人"), value, before, figure.growth,
+             same.growth if same else None, same.tenants if same else None],
+            [None, None, _look(key, value), _look(key, before), "percent", "percent", "integer"],
+        )  # fmt: skip
 
     value_table(
         "section_reporting",
@@ -562,7 +594,8 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     platforms = PLATFORM_LEVEL.labels(lang)
     names = [frame.name(line.name, line.name_en) for line in lines]
 
-    widths = _header_widths(labels, cap=10)
+    # Narrow columns (headers wrap over up to five lines): the sheet prints three pages across.
+    widths = _header_widths(labels, cap=8)
     _fit(widths, 0, [len(lines)])
     widths[1] = 22
     widths[2] = min(30, max([display_width(name) for name in names] + [12]) + 2)
@@ -579,8 +612,6 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     for column, key in enumerate(MONEY_KEYS, first_figure):
         _fit(widths, column, [_torch_figure(frame, key, stats.figures[key].value)])
     sheet.widths(widths)
-
-    sheet.title_block(frame)
     groups = [
         ("group_identity", len(identity)),
         ("group_flags", len(flags)),
@@ -588,6 +619,15 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
         ("group_people", len(COUNT_KEYS)),
         ("group_ip", len(ip)),
     ]
+    # Each band prints whole on one page across (its title over all of its columns): set before the
+    # first row, which carries the page setup out.
+    bands, first = [], 0
+    for _, span in groups:
+        bands.append(widths[first : first + span])
+        first += span
+    break_between_bands(sheet.ws, bands, repeated=3)
+
+    sheet.title_block(frame)
     group_row: list[object] = []
     for key, span in groups:
         start = len(group_row) + 1
@@ -683,8 +723,8 @@ def _targets_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
 def _notes_sheet(sheet: _Sheet, frame: _Frame) -> None:
     labels = [frame.w("item"), frame.w("unit"), frame.w("definition")]
     rows = [
-        [frame.label(key), frame.u(unit_name) if unit_name else None, in_lang(frame.lang, zh, en)]
-        for key, unit_name, zh, en in NOTES
+        [frame.note_label(key), frame.u(unit_name) if unit_name else None, in_lang(frame.lang, zh, en)]
+        for key, unit_name, zh, en in (*NOTES, *COLUMN_NOTES)
     ]
     widths = _header_widths(labels)
     _fit(widths, 0, [row[0] for row in rows])

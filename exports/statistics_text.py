@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from registry.periods import Period
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET, TARGET_YEAR
-from registry.vocabulary import in_lang
+from registry.vocabulary import IP_KIND, in_lang
 
 SHEET_TITLES = {
     "summary": ("概览", "Summary"),
@@ -46,6 +46,16 @@ WORDS = {
     "value": ("数值", "Value"),
     "growth": ("增长率(%)", "Growth (%)"),
     "period_col": ("{period}", "{period}"),
+    # A period column taken on another day than the period's end (a census): says so in its heading.
+    "period_col_as_of": ("{period}（截至{as_of}）", "{period} (as of {as_of})"),
+    "like_for_like_growth": ("同口径增长率(%)", "Like-for-like growth (%)"),
+    "like_for_like_tenants": ("同口径企业({unit})", "Like-for-like tenants ({unit})"),
+    # How many of a period's tenants reported it: a row of the periods sheet, a line under each chart
+    # of a period's parts (whose bars add up only the tenants that reported).
+    "coverage": ("报送/在册企业", "Reported / on record"),
+    "coverage_cell": ("{reported}/{at_end}", "{reported}/{at_end}"),
+    "chart_coverage": ("报送/在册企业：{parts}", "Tenants reported / on record: {parts}"),
+    "no_tenants": ("—", "—"),
     "total": ("合计", "Total"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -57,7 +67,7 @@ WORDS = {
     "none_missing": ("全部企业均已报送", "Every tenant has reported"),
     "at_end": ("期末在册企业", "Tenants on record at the end"),
     "moved_in": ("本期入驻", "Moved in during the period"),
-    "graduated": ("本期毕业迁出", "Graduated and moved out during the period"),
+    "graduated": ("本期毕业", "Graduated during the period"),
     "left": ("本期迁出（未毕业）", "Left during the period (not graduated)"),
     "to_report": ("应报送企业", "Tenants due to report"),
     "reported": ("已报送企业", "Tenants that reported"),
@@ -94,7 +104,7 @@ WORDS = {
         "of which with a municipal-or-higher R&D platform",
     ),
     "basis_national": (
-        "年末在册、研发平台级别为“国家级”的企业数",
+        "期末在册、研发平台级别为“国家级”的企业数",
         "tenants on record at the end whose R&D platform level is national",
     ),
     "basis_share": (
@@ -143,11 +153,13 @@ NOTES = (
         "period_columns",
         "",
         "每个期间列（本期、上年同期、各半年和季度）只统计该期间期末在册的企业，与单独查询该期间所得数字相同；"
-        "每列都有“报送企业”一行，说明多少家企业报送了该期间的数据。尚未结束的期间，期末指标取统计时点。",
+        "每列都有“报送企业”一行，说明多少家企业报送了该期间的数据。尚未结束的期间，期末指标取统计时点，"
+        "列标题注明“（截至某日）”，例如“2016（截至2016-10-31）”是2016年取至2016年10月31日的数字。",
         "Each period column (this period, the same period a year earlier, each half and quarter) covers the "
         "tenants on record at that period's own end, and shows the same figures as that period's statistics on "
         "their own; its “Tenants that reported” row says how many sent in figures for it. For a period still "
-        "running, figures at the end are taken on the day the statistics are dated.",
+        "running, figures at the end are taken on the day the statistics are dated, and its heading says so: "
+        "“2016 (as of 2016-10-31)” is 2016 taken up to 31 October 2016.",
     ),
     (
         "not_reported_mark",
@@ -167,14 +179,16 @@ NOTES = (
     (
         "graduated",
         "家",
-        "迁出日期在统计期内、状态为“毕业”的企业。",
-        "Tenants that moved out in the period with the status graduated.",
+        "毕业日期在统计期内的企业，不论毕业后是否迁出。未登记毕业日期的毕业企业，以迁出日期为毕业日期；"
+        "既无毕业日期又未迁出的毕业企业视为一直是毕业企业。",
+        "Tenants whose graduation date falls in the period, whether or not they moved out. A graduate with no "
+        "graduation date recorded graduated on its move-out day; one with neither counts as graduated throughout.",
     ),
     (
         "left",
         "家",
-        "迁出日期在统计期内、状态为“迁出”的企业。",
-        "Tenants that moved out in the period with the status left.",
+        "迁出日期在统计期内、状态为“迁出”（未毕业即离园）的企业。",
+        "Tenants that moved out in the period with the status left (gone without graduating).",
     ),
     (
         "revenue",
@@ -237,6 +251,24 @@ NOTES = (
         "（本期 − 上年同期）÷ 上年同期的绝对值，四舍五入到四位小数；上年同期未报或为零时不计算。",
         "(this period − the same period a year earlier) ÷ the size of the earlier figure, rounded to four places; "
         "left out when the earlier figure is not reported or zero.",
+    ),
+    (
+        "like_for_like_growth",
+        "%",
+        "同口径增长率：只比较在两个期间期末都在册、且两个期间都报送了该项数据的同一批企业，（本期 − 上年同期）÷ "
+        "上年同期的绝对值；新入驻、已迁出或只报送了一期的企业不计入。两期口径不同时（如报送企业数相差较多），"
+        "应以同口径增长率判断企业经营的变化。",
+        "Like-for-like growth: the same tenants only — on record at both periods' ends and reporting the figure "
+        "for both — (this period − the same period a year earlier) ÷ the size of the earlier figure; tenants "
+        "that moved in, left or reported only one of the periods are left out. Where the two periods' reporters "
+        "differ, this is the figure that shows how the tenants' business changed.",
+    ),
+    (
+        "like_for_like_tenants",
+        "家",
+        "计算同口径增长率的企业数：两期都在册且都报送了该项数据的企业。",
+        "How many tenants the like-for-like growth covers: on record in both periods and reporting the figure "
+        "for both.",
     ),
     (
         "report_rate",
@@ -308,6 +340,80 @@ NOTES = (
         "Share of certified high-tech tenants on record with a municipal-or-higher R&D platform; the "
         f"{TARGET_YEAR} target is at least {PLATFORM_SHARE_TARGET:.0%}.",
     ),
+)
+
+# Every other column of every sheet, in plain words, sheet by sheet (SPEC §5: every column defined).
+_IP_MEASURES = {
+    "filed": ("申请日在统计期内的{kind}件数", "{kind} filed within the period"),
+    "granted": ("授权日在统计期内的{kind}件数", "{kind} granted within the period"),
+    "valid_at_end": ("期末有效的{kind}件数（有效的口径同“期末有效知识产权”）",
+                     "{kind} valid at the end (valid as in “Valid IP items at the end”)"),
+}  # fmt: skip
+COLUMN_NOTES = (
+    ("indicator", "", "各表第一列：所统计的指标。", "First column of the tables: the figure shown."),
+    ("unit", "", "该行数字的计量单位。", "The unit of the row's figures."),
+    ("value", "", "本期的数值。", "The figure for this period."),
+    ("to_report", "家", "应报送企业：期末在册企业，都应报送本期数据。",
+     "Tenants due to report: every tenant on record at the end."),
+    ("reported", "家", "报送了本期数据的期末在册企业；由分期数据合成的，须各期齐全。",
+     "Tenants on record at the end that sent in figures for the period (composed ones: every part)."),
+    ("not_reported", "家", "应报送而没有报送本期数据的企业；名单见概览末尾。",
+     "Tenants due to report that have not; listed at the end of the summary."),
+    ("industry", "", "企业所属的园区产业类别（六大产业，或“其他”）。合计行为全部期末在册企业。没有企业的类别显示“—”。",
+     "The park's industry group of the tenant (one of six, or other). The total row covers every tenant on "
+     "record. A group with no tenant shows “—”."),
+    ("tenants_at_end", "家", "该类别的期末在册企业数。", "Tenants of the group on record at the end."),
+    ("tenants_reported", "家", "该类别中报送了本期数据的企业数。", "Tenants of the group that reported the period."),
+    ("ip_valid_col", "件", "该类别企业的期末有效知识产权件数，口径同“期末有效知识产权”。",
+     "The group's valid IP items at the end, as “Valid IP items at the end”."),
+    ("ip_kind", "", "知识产权的类型：发明专利、实用新型、外观设计、软件著作权、商标、集成电路布图设计、植物新品种。",
+     "The kind of IP: invention patent, utility model, design, software copyright, trademark, IC layout "
+     "design, plant variety."),
+    ("kind_valid", "件", "该类型期末有效的件数，口径同“期末有效知识产权”。",
+     "Items of the kind valid at the end, as “Valid IP items at the end”."),
+    ("kind_at_risk", "件", "其中有年费逾宽限期未缴的件数，口径同上文年费一项。",
+     "Of them, items with an annual fee unpaid past its grace, as above."),
+    ("kind_filed", "件", "该类型申请日在统计期内的件数。", "Items of the kind filed within the period."),
+    ("kind_granted", "件", "该类型授权日在统计期内的件数。", "Items of the kind granted within the period."),
+    ("period_as_of", "", "该期间列的数字所取的日期：期间的最后一天；尚未结束的期间取统计时点。",
+     "The day a period column is taken on: the period's last day, or the statistics' day for one still running."),
+    ("coverage", "", "各期间的名称及其报送企业数/期末在册企业数；半年和季度图表以此为分类标签，"
+     "柱高只是报送企业的合计。",
+     "Each period with its tenants that reported / on record; the half-year and quarter charts use it for "
+     "their categories, their bars adding up only the tenants that reported."),
+    ("serial", "", "企业明细表的行号。", "Line number on the tenants sheet."),
+    ("uscc", "", "企业的统一社会信用代码（18位）。", "The tenant's unified social credit code (18 characters)."),
+    ("name", "", "企业名称。", "The tenant's name."),
+    ("founded_on", "", "企业成立（注册）的日期。", "The day the company was founded (registered)."),
+    ("moved_in_on", "", "企业入驻园区的日期。", "The day the tenant moved into the park."),
+    ("founder_type", "", "创业者类型：企业主要创办人属于留学人员、大学生、科技人员、连续创业者或其他；未登记时留空。",
+     "Founder type: whether the main founder is a returnee from study abroad, a university graduate, a "
+     "scientist, a serial entrepreneur or other; blank when not recorded."),
+    ("is_graduated", "", "期末时企业是否已毕业：毕业日期不晚于期末为“是”。与本期毕业企业数口径一致。",
+     "Whether the tenant had graduated by the end: its graduation date on or before it. As the count of "
+     "graduates."),
+    ("is_tech_sme", "", "是否科技型中小企业：登记了科技型中小企业入库登记编号为“是”。",
+     "Tech SME: “yes” when its tech SME registration number is recorded."),
+    ("listing", "", "上市/挂牌：企业在证券交易所上市、在新三板（全国中小企业股份转让系统）挂牌或在区域股权市场挂牌的"
+     "情况；未登记时留空。",
+     "Listed / NEEQ: listed on a stock exchange, quoted on the NEEQ or on a regional equity market; blank "
+     "when not recorded."),
+    ("has_reported", "", "是否报送：企业是否报送了本期数据（口径同“已报送企业”）；未报送的，经济指标和人员显示“未报”。",
+     "Reported: whether the tenant sent in figures for the period (as “Tenants that reported”); if not, its "
+     "figures read “not reported”."),
+    *(
+        (f"t_{c.key}", "件",
+         _IP_MEASURES[c.measure][0].format(kind="知识产权" if c.kind is None else IP_KIND.label(c.kind, "zh")),
+         _IP_MEASURES[c.measure][1].format(kind="IP items" if c.kind is None else IP_KIND.label(c.kind, "en")))
+        for c in IP_COLUMNS
+    ),
+    ("target", "", "园区的发展目标中登记系统能计量的两项。", "The two park targets the registry can measure."),
+    ("target_value", "", "目标要求的最低值。", "The least the target asks for."),
+    ("actual", "", "本期期末的实际值。", "The actual value at the end of the period."),
+    ("met", "", "实际值是否达到目标值。", "Whether the actual value reaches the target."),
+    ("basis", "", "实际值的计算方法。", "How the actual value is counted."),
+    ("item", "", "本表（说明）各行所解释的列或指标；“单位”列是其计量单位。",
+     "The column or figure this notes sheet explains on each line; “Unit” is its unit."),
 )
 
 _HALF_ZH = {1: "上半年", 2: "下半年"}

@@ -49,7 +49,8 @@ def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], ro
         _complete_ip(record, raw, row, sheet, letters, issues)
         _check_number(layout, record, row, sheet, letters, issues)
     elif layout.kind == "tenants":
-        if record.pop("graduated", None) is True and record.get("status") is None:
+        graduated = record.pop("graduated", None) is True or record.get("graduated_on") is not None
+        if graduated and record.get("status") is None:
             record["status"] = "graduated"
         _complete_industry(record, raw, row, sheet, letters, issues)
     elif layout.kind == "reports" and "period" not in record and layout.sheet_period:

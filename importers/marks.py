@@ -19,12 +19,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from importers.grids import Grid, read_grids
 from importers.headers import column_letter, find_layout, kind_of_sheet_name
 from importers.safety import inspect
-from registry.page_setup import display_width, fit_columns, set_up_pages
+from registry.page_setup import display_width, fit_columns, pages_across, set_up_pages
 
 # openpyxl holds a loaded workbook at ~200× its file size (a 1.5 MB upload took 8 s and 270 MB);
 # above this, stream a copy.
@@ -65,9 +66,15 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
     marks = _marks(errors)
     if fmt == "xlsx" and len(content) <= MARK_IN_PLACE_MAX_BYTES:
         workbook = load_workbook(io.BytesIO(content))
-        headers = {grid.name: _header_rows(grid) for grid in read_grids(fmt, filename, content)}
+        grids = {grid.name: grid for grid in read_grids(fmt, filename, content)}
         for sheet in workbook.worksheets:
-            set_up_pages(sheet, sheet.title, repeat_rows=headers.get(sheet.title))
+            grid = grids.get(sheet.title)
+            if grid is None:
+                set_up_pages(sheet, sheet.title)
+                continue
+            _widen(sheet, list(grid.rows_from(0))[:_WIDTH_SAMPLE_ROWS])
+            widths = [_width(sheet, n) for n in range(1, sheet.max_column + 1)]
+            set_up_pages(sheet, sheet.title, **_print_layout(grid, widths))
         for name, cells in marks.items():
             if name not in workbook.sheetnames:
                 continue
@@ -84,11 +91,12 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
         titles: set[str] = {ERRORS_SHEET}
         for grid in read_grids(fmt, filename, content):
             sheet = workbook.create_sheet(_title(grid.name, titles))
-            set_up_pages(sheet, sheet.title, repeat_rows=_header_rows(grid))
             # A copy starts with default widths: give each column the width of what it holds (the
             # first rows tell), so long names and messages are not cut off when printed.
             rows = list(grid.rows_from(0))
             fit_columns(sheet, zip_longest(*rows[:_WIDTH_SAMPLE_ROWS]), maximum=40)
+            widths = [_width(sheet, n) for n in range(1, max(map(len, rows[:_WIDTH_SAMPLE_ROWS]), default=0) + 1)]
+            set_up_pages(sheet, sheet.title, **_print_layout(grid, widths))
             cells = marks.get(grid.name, {})
             for number, row in enumerate(rows, start=1):
                 sheet.append([_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)])
@@ -97,10 +105,42 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
     return out.getvalue()
 
 
-def _header_rows(grid: Grid) -> str | None:
-    """The rows a sheet's printed pages repeat: its header row, as the import found it."""
+# The columns that name a row (a tenant, an IP item, a report), repeated at the left of every page of
+# a sheet too wide for one, when they stand among its first few columns.
+_NAMING = ("uscc", "name", "kind", "number", "period")
+_NAMING_WITHIN = 4
+_DEFAULT_WIDTH = 8.43  # Excel's width of a column that sets none
+
+
+def _width(sheet: Worksheet, column: int) -> float:
+    dimension = sheet.column_dimensions.get(get_column_letter(column))
+    return dimension.width if dimension is not None and dimension.width else _DEFAULT_WIDTH
+
+
+def _widen(sheet: Worksheet, rows: list[tuple]) -> None:
+    """Columns the upload left at the default width get the width of what they hold, as a copy's do;
+    widths the upload set are kept."""
+    for index, values in enumerate(zip_longest(*rows), 1):
+        if sheet.column_dimensions.get(get_column_letter(index)) is None:
+            width = max((display_width(value) for value in values), default=0)
+            sheet.column_dimensions[get_column_letter(index)].width = max(6, min(40, width + 2))
+
+
+def _print_layout(grid: Grid, widths: list[float]) -> dict[str, Any]:
+    """`set_up_pages` arguments for an uploaded sheet: its header row (as the import found it) atop
+    every page; when too wide to read on one page (below 60 %), two or three pages across, each
+    repeating the columns that name the row."""
     layout = find_layout(grid.head, kind_of_sheet_name(grid.name))
-    return None if layout is None else f"{layout.header_row + 1}:{layout.header_row + 1}"
+    if layout is None:
+        return {"pages_wide": pages_across(widths)}
+    naming = [c.index for c in layout.columns if c.field.key in _NAMING and c.index < _NAMING_WITHIN]
+    repeated = max(naming) + 1 if naming else 0
+    pages = pages_across(widths, repeated)
+    return {
+        "repeat_rows": f"{layout.header_row + 1}:{layout.header_row + 1}",
+        "repeat_columns": f"A:{get_column_letter(repeated)}" if pages > 1 and repeated else None,
+        "pages_wide": pages,
+    }
 
 
 def _writable(sheet: Worksheet, reference: str) -> Any:

@@ -57,11 +57,13 @@ _INDUSTRY_MIX = (
     ("new_energy", 10),
     ("modern_services", 31),
 )
-# Tenants that came and went before the census day: (moved in, moved out, status).
+# Tenants that came and went before the census day: (moved in, moved out, status, graduated on).
+# The first graduated at the end of 2016 and stayed half a year more: 2016 counts it as graduated
+# (still on record), 2017 as gone.
 _DEPARTED = (
-    (date(2015, 10, 20), date(2017, 6, 30), "graduated"),
-    (date(2015, 11, 16), date(2016, 9, 30), "left"),
-    (date(2016, 3, 1), date(2017, 9, 15), "graduated"),
+    (date(2015, 10, 20), date(2017, 6, 30), "graduated", date(2016, 12, 20)),
+    (date(2015, 11, 16), date(2016, 9, 30), "left", None),
+    (date(2016, 3, 1), date(2017, 9, 15), "graduated", date(2017, 9, 15)),
 )
 # Share of each industry's valid IP by kind, in parts per thousand. Plant varieties and IC layouts
 # come from a few tenants only (see _SPECIAL_KINDS).
@@ -196,8 +198,9 @@ def _plan_tenants(dice: _Dice) -> list[_Plan]:
     for rank, slot in enumerate(order):
         moved_in = _OPENED + timedelta(days=round(rank * span / (ON_RECORD - 1)))
         plans.append(_tenant_plan(dice, slot + 1, industries[slot], moved_in, None, "incubating"))
-    for offset, (moved_in, moved_out, status) in enumerate(_DEPARTED, start=ON_RECORD + 1):
+    for offset, (moved_in, moved_out, status, graduated) in enumerate(_DEPARTED, start=ON_RECORD + 1):
         plans.append(_tenant_plan(dice, offset, _INDUSTRY_MIX[offset % 6][0], moved_in, moved_out, status))
+        plans[-1].record["graduated_on"] = graduated
     return sorted(plans, key=lambda p: p.serial)
 
 

@@ -13,11 +13,14 @@ goes out with the sheet's first bytes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import combinations, pairwise
+from math import ceil
 
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 # The park the registry serves, as its printed pages name it.
@@ -26,6 +29,13 @@ PARK_NAME = {"zh": "动力谷自主创新园", "en": "Power Valley Independent I
 A4 = 9  # paperSize code of ECMA-376 §18.18.43
 _PAGE = {"zh": "第 &P 页，共 &N 页", "en": "Page &P of &N"}
 _PERIOD = {"zh": "期间：{}", "en": "Period: {}"}
+# Column width (in Excel's units of a character) a landscape A4 page holds at 100 % between its
+# margins — as LibreOffice prints it, whose units run wider than Excel's 0.19 cm — and the smallest
+# scale a wide sheet may print at: narrower than that, it prints more pages across. A tenth is kept
+# in hand for fonts wider than the measure.
+FULL_SCALE_WIDTH = 100
+SMALLEST_SCALE = 0.6
+_ROOM = FULL_SCALE_WIDTH / SMALLEST_SCALE * 0.9
 # Margins in inches: narrow at the sides, room for the header and footer lines.
 _MARGINS = {"left": 0.4, "right": 0.4, "top": 0.7, "bottom": 0.7, "header": 0.3, "footer": 0.3}
 
@@ -78,7 +88,43 @@ def set_up_pages(
     sheet.oddFooter.center.text = _PAGE[lang]
 
 
-__all__ = ["A4", "PARK_NAME", "set_up_pages"]
+def break_between_bands(sheet, bands: Sequence[Sequence[float]], repeated: int = 0, most_pages: int = 3) -> None:
+    """Print a sheet with a banded header (a row of titles each over several columns) so that no band
+    is split across pages: pages across break between bands only, at most `most_pages` of them,
+    grouped so that the widest page is as narrow as it can be, all printed at the one scale that fits
+    that page (in place of fitting to a number of pages). `bands` are the widths of each band's
+    columns, left to right, the first band holding the `repeated` columns printed at the left of
+    every page. Call it after `set_up_pages`, before a streaming sheet's first row."""
+    kept = sum(bands[0][:repeated])
+    widths = [sum(band) for band in bands]
+    best: tuple[float, tuple[int, ...]] | None = None
+    for count in range(1, min(most_pages, len(bands)) + 1):
+        for cuts in combinations(range(1, len(bands)), count - 1):
+            edges = (0, *cuts, len(bands))
+            widest = max(sum(widths[a:b]) + (kept if a else 0) for a, b in pairwise(edges))
+            if best is None or widest < best[0]:
+                best = (widest, cuts)
+    assert best is not None
+    widest, cuts = best
+    columns = [0]
+    for band in bands:
+        columns.append(columns[-1] + len(band))
+    for cut in cuts:
+        sheet.col_breaks.append(Break(id=columns[cut]))
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_setup.scale = max(10, min(100, int(100 * FULL_SCALE_WIDTH / widest)))
+
+
+def pages_across(widths: Sequence[float], repeated: int = 0) -> int:
+    """Pages across a sheet of these column widths needs to print at no less than SMALLEST_SCALE,
+    each page repeating the first `repeated` columns at its left."""
+    total, kept = sum(widths), sum(widths[:repeated])
+    if total <= _ROOM:
+        return 1
+    return max(1, ceil((total - kept) / max(_ROOM - kept, _ROOM / 2)))
+
+
+__all__ = ["A4", "PARK_NAME", "break_between_bands", "pages_across", "set_up_pages"]
 
 
 def display_width(value: object) -> int:

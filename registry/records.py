@@ -240,6 +240,9 @@ def _check_tenant_dates(record: Mapping[str, Any]) -> None:
     founded = record.get("founded_on")
     if founded and moved_in and moved_in < founded:
         errors.append(FieldError("moved_in_on", "before_founding", "入驻日期早于成立日期 / moved in before founding"))
+    graduated = record.get("graduated_on")
+    if graduated and moved_in and graduated < moved_in:
+        errors.append(FieldError("graduated_on", "before_move_in", "毕业日期早于入驻日期 / graduated before moving in"))
     if errors:
         raise ValidationFailed("日期不一致 / inconsistent dates", errors)
 

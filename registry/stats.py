@@ -15,6 +15,13 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
 - Each half and quarter of a year (each quarter of a half) is reported as `park_stats` of that
   part itself would report it: the tenants on record at the part's own end, so any column of any
   workbook equals `GET /stats/{that period}`.
+- A tenant *graduated* on its graduation date (`graduated_on`); a graduate recorded without one
+  graduated on its move-out day, or (still in the park) on every day the registry can tell. A
+  graduate counts in the period it graduated, whether or not it moved out; a tenant line's status
+  is the status on the line's day: graduated by then, else incubating (or left, for a tenant marked
+  left without a move-out day).
+- Growth is plain (every tenant on record in each period) and like-for-like (同口径: only the
+  tenants on record at both ends that reported the figure for both periods, and their count).
 - An IP item is *valid* on a day when it was granted on or before it, its term has not run out
   (`expires_on` unknown or on/after the day) and its status is valid or expired; a lapsed,
   withdrawn or pending item is never counted, since the day it lapsed is not known.
@@ -99,10 +106,21 @@ def _by_figure(name: str, money: Any, count: Any) -> type[ByKey]:
     return msgspec.defstruct(name, members, bases=(ByKey,), module=__name__, frozen=True)
 
 
+class LikeForLike(Struct, Generic[V], frozen=True):
+    """A figure over the same tenants in both periods (同口径): those on record at both ends that
+    reported the figure for both; `tenants` counts them."""
+
+    value: V | None
+    previous: V | None
+    growth: Ratio | None
+    tenants: int
+
+
 class Figure(Struct, Generic[V], frozen=True):
     value: V | None
     previous: V | None
     growth: Ratio | None
+    like_for_like: LikeForLike[V] | None = None
 
 
 FigureValues = _by_figure("FigureValues", Fen | None, int | None)
@@ -232,6 +250,19 @@ def growth(value: int | None, previous: int | None) -> Decimal | None:
 # --- SQL ---------------------------------------------------------------------------------------
 
 _ON_RECORD = "t.moved_in_on <= :day AND (t.moved_out_on IS NULL OR t.moved_out_on > :day)"
+# Graduated by :day (see the module's note on graduates).
+_GRADUATED_BY = (
+    "(t.graduated_on IS NOT NULL AND t.graduated_on <= :day OR t.graduated_on IS NULL AND t.status = 'graduated' "
+    "AND (t.moved_out_on IS NULL OR t.moved_out_on <= :day))"
+)
+_STATUS_ON_DAY = (
+    f"(CASE WHEN {_GRADUATED_BY} THEN 'graduated' WHEN t.status = 'left' AND t.moved_out_on IS NULL THEN 'left' "
+    "ELSE 'incubating' END)"
+)
+# Graduated within the period: on its graduation date, or (none recorded) on its move-out day.
+_GRADUATED_IN = (
+    "COALESCE(t.graduated_on, CASE WHEN t.status = 'graduated' THEN t.moved_out_on END) BETWEEN :start AND :until"
+)
 # Certified on the day: a certificate issued within the three years up to it (:certified_from is
 # the day three years earlier, plus one).
 _CERTIFIED = (
@@ -263,11 +294,11 @@ class _Composition:
     pivoting them with CASE per column cost SQLite a tenth of a second each time.
     """
 
-    def __init__(self, period: Period) -> None:
+    def __init__(self, period: Period, prefix: str = "p") -> None:
         self.period = period
         self.family: list[Period] = []
         self._collect(period)
-        self.alias = {p: f"p{i}" for i, p in enumerate(self.family)}
+        self.alias = {p: f"{prefix}{i}" for i, p in enumerate(self.family)}
 
     def _collect(self, period: Period) -> None:
         if period not in self.family:
@@ -311,12 +342,11 @@ def _certified_from(day: date) -> date:
 async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, int]:
     certified = _CERTIFIED
     platform = f"{_PLATFORM_LEVEL} IN (" + ", ".join(f"'{level}'" for level in _PLATFORM_LEVELS) + ")"
-    moved_out = "t.moved_out_on BETWEEN :start AND :until AND t.status = "
     sql = f"""
         SELECT {_count(_ON_RECORD)} AS at_end,
                {_count("t.moved_in_on BETWEEN :start AND :until")} AS moved_in,
-               {_count(moved_out + "'graduated'")} AS graduated,
-               {_count(moved_out + "'left'")} AS left_park,
+               {_count(_GRADUATED_IN)} AS graduated,
+               {_count("t.moved_out_on BETWEEN :start AND :until AND t.status = 'left'")} AS left_park,
                {_count(f"{_ON_RECORD} AND {_PLATFORM_LEVEL} = 'national'")} AS national_platforms,
                {_count(f"{_ON_RECORD} AND {certified}")} AS certified,
                {_count(f"{_ON_RECORD} AND {certified} AND {platform}")} AS certified_with_platform
@@ -338,6 +368,32 @@ async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, An
     """
     rows = await fetch(sql, {"day": day})
     return {row["industry"]: {key: _int(value) for key, value in row.items() if key != "industry"} for row in rows}
+
+
+async def _like_for_like(period: Period, day: date, previous: Period, previous_day: date) -> dict[str, LikeForLike[int]]:
+    """Each figure over the tenants on record on both days that reported it for both periods."""
+    now, before = _Composition(period, "c"), _Composition(previous, "b")
+    pairs = ", ".join(f"{now.value(period, f)} AS c_{f}, {before.value(previous, f)} AS b_{f}" for f in FIGURES)
+    both = {f: f"c_{f} IS NOT NULL AND b_{f} IS NOT NULL" for f in FIGURES}
+    sums = ", ".join(
+        f"SUM(CASE WHEN {both[f]} THEN c_{f} END) AS c_{f}, SUM(CASE WHEN {both[f]} THEN b_{f} END) AS b_{f}, "
+        f"{_count(both[f])} AS n_{f}"
+        for f in FIGURES
+    )
+    sql = f"""
+        WITH pairs AS (
+            SELECT {pairs}
+            FROM tenant AS t {now.joins()} {before.joins()}
+            WHERE {_ON_RECORD} AND {_ON_RECORD.replace(":day", ":previous_day")}
+        )
+        SELECT {sums} FROM pairs
+    """
+    (row,) = await fetch(sql, {"day": day, "previous_day": previous_day})
+    same = {}
+    for f in FIGURES:
+        value, earlier = _int(row[f"c_{f}"]), _int(row[f"b_{f}"])
+        same[f] = LikeForLike(value, earlier, growth(value, earlier), int(row[f"n_{f}"]))
+    return same
 
 
 async def _at_risk_by_kind(day: date) -> dict[str, int]:
@@ -373,11 +429,14 @@ def _of_kind(measure: str, kind: str) -> str:
 
 
 _LINE_COLUMNS = (
-    "uscc", "name", "name_en", "industry", "founded_on", "moved_in_on", "moved_out_on", "status", "founder_type",
-    "tech_sme_no", "listing",
+    "uscc", "name", "name_en", "industry", "founded_on", "moved_in_on", "founder_type", "tech_sme_no", "listing",
 )  # fmt: skip
 # A tenant line's attributes as they were on the day.
-_LINE_ATTRIBUTES = {"certified": f"CASE WHEN {_CERTIFIED} THEN 1 ELSE 0 END", "platform_level": _PLATFORM_LEVEL}
+_LINE_ATTRIBUTES = {
+    "status": _STATUS_ON_DAY,
+    "certified": f"CASE WHEN {_CERTIFIED} THEN 1 ELSE 0 END",
+    "platform_level": _PLATFORM_LEVEL,
+}
 # A tenant line's IP columns (the Torch form's), from its (tenant, kind) rows.
 _TENANT_IP = {
     column.key: f"SUM(k.{column.measure})" if column.kind is None else _of_kind(column.measure, column.kind)
@@ -482,10 +541,9 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
         industry=row["industry"],
         founded_on=_day(row["founded_on"]),
         moved_in_on=_day(row["moved_in_on"]),
+        # Both as on the line's day: a graduate that moved out later was still incubating then.
         status=row["status"],
-        # On record and graduated: a graduate that stays in the park. One with a move-out date
-        # after the day had not yet graduated then.
-        graduated=row["status"] == "graduated" and row["moved_out_on"] is None,
+        graduated=row["status"] == "graduated",
         certified=bool(row["certified"]),
         platform_level=row["platform_level"],
         founder_type=row["founder_type"],
@@ -538,11 +596,12 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
     part_days = [min(day, part.end) for part in parts]
 
     try:
-        counts, previous_industries, rows, at_risk, *part_industries = await together(
+        counts, previous_industries, rows, at_risk, same, *part_industries = await together(
             _tenant_counts(period, day, until),
             _industry_figures(previous, previous_day),
             _period_rows(period, day, until),
             _at_risk_by_kind(day),
+            _like_for_like(period, day, previous, previous_day),
             *(_industry_figures(part, part_day) for part, part_day in zip(parts, part_days, strict=True)),
         )
     except Exception as error:
@@ -565,9 +624,12 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
     figures = {}
     for key in FIGURES:
         value, before = _total(industries, key), _total(previous_industries, key)
+        same_tenants = same[key]
         if key in MONEY_KEYS:
             value, before = fen(value), fen(before)
-        figures[key] = Figure(value, before, growth(value, before))
+            same_tenants = LikeForLike(fen(same_tenants.value), fen(same_tenants.previous), same_tenants.growth,
+                                       same_tenants.tenants)
+        figures[key] = Figure(value, before, growth(value, before), same_tenants)
 
     ip_by_kind = {}
     for kind in IP_KIND.codes:
@@ -623,6 +685,7 @@ __all__ = [
     "IPCounts",
     "IPCountsByKind",
     "IndustryLine",
+    "LikeForLike",
     "ParkStats",
     "PeriodFigures",
     "Targets",

@@ -34,6 +34,7 @@ class Tenant(Table, db=engine(), tablename="tenant"):
     moved_in_on = Date(null=True, default=None)
     moved_out_on = Date(null=True, default=None)
     status = Varchar(length=12)
+    graduated_on = Date(null=True, default=None)
     hte_certificate_no = Varchar(length=40, null=True, default=None)
     hte_certified_on = Date(null=True, default=None)
     platform_level = Varchar(length=12, default="none")

@@ -371,9 +371,13 @@ TENANT_FIELDS: tuple[Field, ...] = (
           aliases=("入园日期", "入驻时间", "入孵日期", "企业入驻时间", "入驻科技园时间", "入孵时间", "入园时间",
                    "moved in", "move-in date")),
     Field("moved_out_on", "迁出日期", "Moved out on", "date",
-          aliases=("毕业/迁出日期", "离园日期", "毕业时间", "迁出时间", "毕业日期", "moved out", "move-out date")),
+          aliases=("毕业/迁出日期", "离园日期", "毕业时间", "迁出时间", "moved out", "move-out date")),
     Field("status", "状态", "Status", "enum", TENANT_STATUS, required=True,
           aliases=("企业状态", "孵化状态", "经营状态", "登记状态", "tenant status")),
+    # The day it graduated (毕业): a graduate counts in that period's statistics whether or not it moves
+    # out. (`毕业时间` stays the move-out day: district lists head every tenant's leaving day so.)
+    Field("graduated_on", "毕业日期", "Graduated on", "date",
+          aliases=("毕业认定日期", "认定毕业日期", "graduation date", "date graduated")),
     Field("hte_certificate_no", "高新技术企业证书编号", "High-tech certificate no.",
           max_length=40, aliases=("高企证书编号", "高新证书号", "high-tech certificate")),
     Field("hte_certified_on", "高新技术企业认定日期", "High-tech certified on", "date",

@@ -4,6 +4,7 @@ print tests fail, never skip, when those programs are missing: `.ci/run` install
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,4 +36,28 @@ def printed_pages(workbooks: dict[str, bytes], folder: Path) -> dict[str, list[s
             check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         pages[name] = text.split("\f")[:-1]
+    return pages
+
+
+def printed_fonts(folder: Path, name: str) -> set[str]:
+    """The font faces the PDF of workbook `name` in `folder` uses (pdffonts; subset prefixes dropped)."""
+    pdffonts = shutil.which("pdffonts")
+    assert pdffonts, "install poppler-utils (missing pdffonts)"
+    lines = subprocess.run([pdffonts, str(folder / f"{name}.pdf")], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]  # fmt: skip
+    return {line.split()[0].split("+")[-1] for line in lines if line.strip()}
+
+
+def printed_word_heights(folder: Path, name: str) -> list[list[float]]:
+    """The height in points of each word printed on each page of workbook `name`'s PDF: the printed
+    size of its text (an 11-point font at 100 % gives words some 11 to 13 points high)."""
+    tools = print_tools()
+    html = subprocess.run([tools["pdftotext"], "-bbox", str(folder / f"{name}.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    pages = []
+    for page in html.split("<page ")[1:]:
+        heights = []
+        for word in re.finditer(r'<word xMin="[^"]+" yMin="([^"]+)" xMax="[^"]+" yMax="([^"]+)"', page):
+            heights.append(float(word[2]) - float(word[1]))
+        pages.append(heights)
     return pages

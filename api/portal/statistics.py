@@ -19,7 +19,7 @@ from registry.actor import Actor
 from registry.periods import Period
 from registry.permissions import Action, roles_that
 from registry.services import closed_years
-from registry.services.reports import parse_period
+from registry.services.reports import FIGURE_FIELDS, parse_period
 from registry.stats import ParkStats, park_stats, reported_periods
 from registry.vocabulary import INDUSTRY, LANGS
 
@@ -107,7 +107,8 @@ class StatisticsController(Controller):
         return render(
             request,
             "statistics_period.html",
-            {"stats": stats, "chart": revenue_chart(words, stats), "writers": roles_that(Action.WRITE_PARK)},
+            {"stats": stats, "chart": revenue_chart(words, stats), "writers": roles_that(Action.WRITE_PARK),
+             "figures": FIGURE_FIELDS},
             actor=actor,
         )
 

@@ -112,3 +112,30 @@ async def test_tenant_gets_403_and_no_figures(park, as_role):
 
 async def test_no_token_no_stats(anonymous):
     assert_problem(await anonymous.get("/stats/2016"), 401)
+
+
+async def test_like_for_like_growth_counts_only_the_tenants_that_reported_both_periods(empty_registry, statistician):
+    """Plain growth compares every reporter of each year; like-for-like only those that reported both
+    (and were on record at both ends), with their count — and the OpenAPI document describes it."""
+    steady, newcomer, former = [await make_tenant(moved_in_on="2015-01-01") for _ in range(3)]
+    await make_report(steady["uscc"], "2015", revenue="100.00", employees=10)
+    await make_report(steady["uscc"], "2016", revenue="130.00", employees=12)
+    await make_report(newcomer["uscc"], "2016", revenue="500.00", employees=5)
+    await make_report(former["uscc"], "2015", revenue="900.00")  # 2015 only: not like-for-like
+    body = (await statistician.get("/stats/2016")).json()
+    revenue = body["figures"]["revenue"]
+    assert (revenue["value"], revenue["previous"], revenue["growth"]) == ("630.00", "1000.00", "-0.3700")
+    assert revenue["like_for_like"] == {"value": "130.00", "previous": "100.00", "growth": "0.3000", "tenants": 1}
+    assert body["figures"]["employees"]["like_for_like"] == {"value": 12, "previous": 10, "growth": "0.2000",
+                                                            "tenants": 1}  # fmt: skip
+
+    document = await statistician.get(str(statistician.base_url).removesuffix("/api/v1/") + "/schema/openapi.json")
+    schema = document.json()["components"]["schemas"]
+    (money_figure,) = [name for name in schema if name.startswith("Figure_") and "Fen" in name]
+    money = schema[money_figure]["properties"]["like_for_like"]
+    refs = [option.get("$ref", "") for option in money.get("oneOf", [money])]
+    assert any("LikeForLike" in ref and "Fen" in ref for ref in refs), money
+    same_tenants = [name for name in schema if name.startswith("LikeForLike")]
+    assert len(same_tenants) == 2  # money and counts
+    for name in same_tenants:
+        assert set(schema[name]["properties"]) == {"value", "previous", "growth", "tenants"}

@@ -296,3 +296,22 @@ async def test_the_torch_forms_tenant_fields_are_kept_and_checked(manager):
     refused = await manager.patch(f"/tenants/{uscc}", json={"founder_type": "astronaut"})
     assert refused.status_code == 422
     assert (await manager.get(f"/tenants/{uscc}")).json()["founder_type"] == "returnee"
+
+
+async def test_a_tenant_carries_its_graduation_date_through_create_patch_and_read(manager):
+    uscc = new_uscc()
+    created = await manager.post("/tenants", json={
+        "uscc": uscc, "name": "毕业日期企业", "industry": "other", "status": "graduated", "moved_in_on": "2015-11-01",
+        "graduated_on": "2017-03-31"})  # fmt: skip
+    assert created.status_code == 201, created.text
+    assert created.json()["graduated_on"] == "2017-03-31"
+    path = f"/tenants/{uscc}"
+    etag = (await manager.get(path)).headers["ETag"]
+    patched = await manager.patch(path, json={"graduated_on": "2017-06-30"}, headers={"If-Match": etag})
+    assert patched.status_code == 200 and patched.json()["graduated_on"] == "2017-06-30"
+    # Graduating before moving in is refused, naming the field.
+    etag = patched.headers["ETag"]
+    early = await manager.patch(path, json={"graduated_on": "2015-01-01"}, headers={"If-Match": etag})
+    assert_problem(early, 422)
+    assert "graduated_on" in {error["field"] for error in early.json()["errors"]}
+    assert (await manager.get(path)).json()["graduated_on"] == "2017-06-30"

@@ -77,7 +77,7 @@ async def test_a_half_year_workbook_as_of_a_day_holds_the_numbers_of_the_stats_e
     assert 'filename="park-statistics-2016H1-zh.xlsx"' in response.headers["content-disposition"]
     book = load_workbook(BytesIO(response.content))
     rows = list(book["按期间"].iter_rows(min_row=4, values_only=True))
-    assert rows[0][2:] == ("2016H1", "2016Q1")
+    assert rows[0][2:] == ("2016H1（截至2016-03-31）", "2016Q1")  # the half taken before its end says so
     quarter = next(row for row in rows if row[0] == "营业收入")[3]
     assert Decimal(str(quarter)) * 1000 == Decimal(api["sub_periods"]["2016Q1"]["figures"]["revenue"]) == 1000
 

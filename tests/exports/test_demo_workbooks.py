@@ -10,14 +10,16 @@ when those programs are missing: `.ci/run` installs them.
 from __future__ import annotations
 
 import asyncio
+import re
 import tempfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from exports.deadlines import deadlines_workbook
+from exports.registry_dump import registry_workbook
 from exports.statistics import statistics_workbook
 from registry.actor import SYSTEM
 from registry.demo import CENSUS_DAY, load_demo
@@ -25,7 +27,7 @@ from registry.periods import Period
 from registry.vocabulary import IP_KIND, MONEY_KEYS, REPORT_FIELDS
 from tests.conftest import wipe
 from tests.exports.conftest import open_workbook
-from tests.printed import printed_pages
+from tests.printed import printed_fonts, printed_pages
 from tests.server import login
 
 # Every year, half and quarter the demo park has lived through, and the census of 2017-10-31.
@@ -107,8 +109,13 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
     if "按期间" in book.sheetnames:
         header, rows = _table(book["按期间"])
         by_label = {row[0]: row for row in rows}
-        for index, name in enumerate(header[2:], 2):
+        for index, heading in enumerate(header[2:], 2):
+            name = heading.split("（")[0]  # `2017（截至2017-10-31）`: taken before its end
             api = await stats(name, _day(by_label["期末时点"][index]))
+            as_of = _day(by_label["期末时点"][index])
+            assert (heading == name) == (as_of == Period.parse(name).end), heading
+            if heading != name:
+                assert heading == f"{name}（截至{as_of.isoformat()}）"
             where = f"{period} 按期间 {name}"
             assert by_label["期末在册企业"][index] == api["tenants"]["at_end"], where
             assert by_label["已报送企业"][index] == api["reported"], where
@@ -120,8 +127,10 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
     # 概览: the period beside the same period a year earlier.
     api = await stats(str(period), as_of or period.end)
     summary = list(book["概览"].iter_rows(values_only=True))
-    start = next(i for i, row in enumerate(summary) if row[2] == str(period) and row[3] == api["previous"])
     previous_day = date.fromisoformat(api["previous_period"]["as_of"])
+    # Each heading names the period and, when it is taken before its end, the day.
+    headings = [_heading(str(period), as_of or period.end), _heading(api["previous"], previous_day)]
+    start = next(i for i, row in enumerate(summary) if list(row[2:4]) == headings)
     before = await stats(api["previous"], previous_day)
     for row in summary[start + 1 :]:
         if row[0] is None:
@@ -136,6 +145,10 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
             else:
                 key = FIGURE_OF_LABEL[label]
                 _assert_figure(row[column], key, answer["figures"][key]["value"], where)
+        if label in FIGURE_OF_LABEL:  # like-for-like growth and its tenants beside the plain growth
+            same = api["figures"][FIGURE_OF_LABEL[label]]["like_for_like"]
+            growth = None if same["growth"] is None else Decimal(same["growth"])
+            assert (_decimal(row[5]), row[6]) == (growth, same["tenants"]), f"{period} 概览 {label} 同口径"
     columns += 2
 
     # 按产业 and the Torch sheet: their total rows are the period's figures.
@@ -156,6 +169,14 @@ async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> 
         expected = "未报" if value is None else int((Decimal(value) / 1000).quantize(Decimal(1), "ROUND_HALF_UP"))
         assert total[label] == expected, f"{period} 企业明细 {label}"
     return columns
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _heading(period: str, as_of: date) -> str:
+    return period if as_of == Period.parse(period).end else f"{period}（截至{as_of.isoformat()}）"
 
 
 def _check_ip(book, api: dict, where: str) -> None:
@@ -220,20 +241,110 @@ async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
     titles = [chart.title.tx.rich.p[0].r[0].t for chart in book["概览"]._charts]
     assert "营业收入按产业（千元）" not in titles
     assert titles == ["期末有效知识产权按类型（件）", "营业收入按半年（千元）", "营业收入按季度（千元）"]
+    # The census's columns say the day they are taken on.
+    header = list(next(book["概览"].iter_rows(min_row=1, values_only=True)))
+    money = next(row for row in book["概览"].iter_rows(values_only=True) if row[0] == "指标" and row[4])
+    assert list(money[2:4]) == ["2017（截至2017-10-31）", "2016（截至2016-10-31）"], (header, money)
+
+
+# --- Like-for-like growth, recomputed from the registry dump --------------------------------------
+
+
+def _dump_rows(sheet) -> list[dict]:
+    rows = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def _parts(period: str) -> list[list[str]]:
+    """The ways a period is made of others (a year of its halves or its quarters, a half of its
+    quarters), written out here rather than taken from registry.periods."""
+    year = period[:4]
+    if len(period) == 4:
+        return [[f"{year}H1", f"{year}H2"], [f"{year}Q{q}" for q in range(1, 5)]]
+    if period[4] == "H":
+        first = 2 * int(period[5]) - 1
+        return [[f"{year}Q{first}", f"{year}Q{first + 1}"]]
+    return []
+
+
+def _reported(reports: dict[str, dict], period: str) -> bool:
+    return period in reports or any(all(_reported(reports, p) for p in parts) for parts in _parts(period))
+
+
+def _value(reports: dict[str, dict], period: str, column: str, stock: bool):
+    """A tenant's figure for the period: its own report, else the first complete set of parts
+    (money adds up, a headcount is the last part's); None when unknown."""
+    if period in reports:
+        return reports[period][column]
+    for parts in _parts(period):
+        if all(_reported(reports, p) for p in parts):
+            values = [_value(reports, p, column, stock) for p in parts]
+            if any(v is None for v in values):
+                return None
+            return values[-1] if stock else sum(values)
+    return None
+
+
+def _last_day(period: str) -> date:
+    year = int(period[:4])
+    month = 12 if len(period) == 4 else 6 * int(period[5]) if period[4] == "H" else 3 * int(period[5])
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+async def test_like_for_like_growth_recomputed_from_the_registry_dump_equals_stats(statistician):
+    """The dump read as a clerk would (openpyxl, its own headers), like-for-like growth worked out by
+    hand: the tenants on record at both periods' ends that reported the figure for both."""
+    book = open_workbook(await registry_workbook(SYSTEM))
+    tenants = _dump_rows(book["企业"])
+    reports: dict[str, dict[str, dict]] = {}
+    for row in _dump_rows(book["经营数据"]):
+        reports.setdefault(row["统一社会信用代码"], {})[row["报告期"]] = row
+    stats = _Stats(statistician)
+    checked = 0
+    # 2017Q3 is the issue's case: plain growth +370 % from 17 reporters against 10.
+    for period, previous in (("2016", "2015"), ("2017H1", "2016H1"), ("2017Q3", "2016Q3"), ("2016H2", "2015H2")):
+        days = (_last_day(period), _last_day(previous))
+        both = [t for t in tenants if all(_day(t["入驻日期"]) <= day and (t["迁出日期"] is None or _day(t["迁出日期"]) > day)
+                                          for day in days)]  # fmt: skip
+        api = await stats(period, days[0])
+        for column, key, stock in (("营业收入(元)", "revenue", False), ("从业人员(人)", "employees", True),
+                                   ("净利润(元)", "net_profit", False)):  # fmt: skip
+            pairs = [(_value(reports.get(t["统一社会信用代码"], {}), period, column, stock),
+                      _value(reports.get(t["统一社会信用代码"], {}), previous, column, stock)) for t in both]  # fmt: skip
+            pairs = [(now, before) for now, before in pairs if now is not None and before is not None]
+            same = api["figures"][key]["like_for_like"]
+            assert same["tenants"] == len(pairs), (period, key)
+            if not pairs:
+                continue
+            now, before = sum(Decimal(str(p[0])) for p in pairs), sum(Decimal(str(p[1])) for p in pairs)
+            shown = Decimal if stock is False else int
+            assert (shown(same["value"]), shown(same["previous"])) == (now, before), (period, key)
+            expected = ((now - before) / abs(before)).quantize(Decimal("0.0001"), "ROUND_HALF_UP") if before else None
+            assert (None if same["growth"] is None else Decimal(same["growth"])) == expected, (period, key)
+            checked += 1
+    assert checked >= 8
 
 
 # --- Printed -------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-async def printed(demo_park):
+async def printed_books(demo_park):
+    """Each workbook's printed pages, and the font faces its PDF uses."""
     workbooks = {
         "2016": await statistics_workbook(SYSTEM, 2016),
         "2017H1": await statistics_workbook(SYSTEM, Period.parse("2017H1")),
         "2017-en": await statistics_workbook(SYSTEM, 2017, "en", as_of=CENSUS_DAY),
+        "2017-census": await statistics_workbook(SYSTEM, 2017, as_of=CENSUS_DAY),
     }
     with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
-        yield await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+        pages = await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+        yield pages, {name: printed_fonts(Path(folder), name) for name in workbooks}
+
+
+@pytest.fixture(scope="module")
+def printed(printed_books):
+    return printed_books[0]
 
 
 def _of_sheet(pages: list[str], title: str) -> list[str]:
@@ -285,6 +396,61 @@ def test_the_notes_print_whole_within_the_page_width(printed):
     text = "".join(notes)
     assert notes and "整千元" in text and "未报" in text
     assert "sqlite" not in text.lower() and "/api/" not in text
+    # Every column is defined, those of the Torch sheet's status band and like-for-like growth too.
+    for item in ("创业者类型", "是否科技型中小企业", "上市/挂牌", "是否毕业企业", "是否报送", "同口径增长率", "毕业日期"):
+        assert item in text, item
+    assert "年末在册" not in text
+
+
+def test_the_census_prints_the_day_each_column_is_taken_on(printed):
+    first = printed["2017-census"][0]
+    assert "2017（截至2017-10-31）" in first and "2016（截至2016-10-31）" in first
+    periods = "".join(_of_sheet(printed["2017-census"], "按期间"))
+    assert "2017Q4（截至2017-10-31）" in periods
+    # A year that has ended is headed by its name alone.
+    assert "截至" not in printed["2016"][0]
+
+
+def test_like_for_like_growth_prints_beside_the_plain_growth_with_its_tenants(printed):
+    first = printed["2016"][0]
+    assert "增长率" in first and "同口径增长率" in first and "同口径企业" in first
+
+
+def test_the_part_period_charts_say_how_many_tenants_reported_each_part(printed):
+    """Each bar's category names its part and how many of its tenants reported it (2 halves, 4 quarters)."""
+    for name, parts in (("2016", ["2016H1", "2016H2", "2016Q1", "2016Q4"]), ("2017-census", ["2017H1"])):
+        first = printed[name][0]
+        assert re.search(r"报送\s*/\s*在册企业", first), name
+        assert len(re.findall(r"\b\d+/\d+\b", first)) == 6, name  # reported/on record, each part
+        for part in parts:
+            assert part in first, (name, part)
+
+
+def test_every_workbook_prints_in_sans_faces_only(printed_books):
+    for name, faces in printed_books[1].items():
+        assert faces and not [face for face in faces if "Serif" in face], (name, faces)
+
+
+def test_a_group_with_no_tenants_prints_a_dash_not_not_reported(printed):
+    for name in ("2016", "2017-census"):
+        for page in _of_sheet(printed[name], "按产业"):
+            other = next(line for line in page.splitlines() if line.strip().startswith("其他"))
+            assert "未报" not in other and "—" in other, other
+
+
+def test_the_tenant_sheets_bands_print_whole_each_on_one_page_across(printed):
+    # Each band with the first words of its first and last columns' headings (headings wrap).
+    bands = {"状态": ("是否毕业", "是否报送"), "经济指标（千元）": ("总收入", "财政资助"),
+             "人员（人）": ("从业人员", "吸纳应届"), "知识产权（件）": ("本年知识", "集成电路")}  # fmt: skip
+    for name in ("2016", "2017-census"):
+        pages = _of_sheet(printed[name], "企业明细")
+        for band, (first, last) in bands.items():
+            with_band = [page.replace(" ", "") for page in pages if band in page]
+            assert with_band, (name, band)
+            assert all(first in page and last in page for page in with_band), (name, band)
+            # The band and both its ends on a page, never its title over a part of it.
+            assert [page for page in pages if first in page.replace(" ", "")] == [
+                page for page in pages if band in page], (name, band)  # fmt: skip
 
 
 # --- The deadlines workbook, printed --------------------------------------------------------------

@@ -27,7 +27,8 @@ async def registry(empty_registry):
         contact_phone="-0731-1234",
         description="第一行\n@第二行",
     )
-    second = await make_tenant(industry="modern_services", status="graduated", moved_out_on="2017-06-30")
+    second = await make_tenant(industry="modern_services", status="graduated", moved_out_on="2017-06-30",
+                               graduated_on="2017-03-31")
     ip = [
         await make_ip(first["uscc"]),
         await make_ip(
@@ -65,6 +66,7 @@ async def test_dump_holds_every_tenant_ip_item_and_report_in_the_import_format(r
     assert tenants[first["uscc"]]["platform_level"] == "省级"
     assert tenants[first["uscc"]]["founded_on"].date() == date(2014, 5, 6)
     assert tenants[second["uscc"]]["status"] == "毕业"
+    assert tenants[second["uscc"]]["graduated_on"].date() == date(2017, 3, 31)  # 毕业日期
 
     items = _records(book["知识产权"], IP_FIELDS)
     assert sorted(r["number"] for r in items) == sorted(i["number"] for i in ip)

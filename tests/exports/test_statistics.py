@@ -1,5 +1,6 @@
 """The yearly workbook, read back as the statistics office would check it."""
 
+import re
 from decimal import Decimal
 
 import msgspec
@@ -170,7 +171,12 @@ async def test_industry_and_ip_sheets_equal_the_stats(workbook):
     for row, line in zip(rows, stats.by_industry, strict=False):
         assert row[1] == line.tenants_at_end
         revenue = row[header.index("营业收入(千元)")]
-        assert _num(revenue) == in_unit(line.figures["revenue"], "千元") if line.figures["revenue"] else revenue == "未报"
+        if not line.tenants_at_end:  # a group with no tenants has nothing to report: a dash, never 未报
+            assert revenue == "—"
+        elif line.figures["revenue"]:
+            assert _num(revenue) == in_unit(line.figures["revenue"], "千元")
+        else:
+            assert revenue == "未报"
         assert row[-1] == line.ip_valid
     assert rows[-1][1] == stats.tenants.at_end
     header, rows = _table(book["知识产权"])
@@ -229,7 +235,7 @@ async def test_title_block_names_park_period_time_and_source_in_plain_words(work
 
 
 async def test_summary_charts_sit_beside_its_tables_halves_and_quarters_apart(workbook):
-    book, _, content = workbook
+    book, stats, content = workbook
     charts = book["概览"]._charts
     titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
     assert titles == ["营业收入按产业（千元）", "期末有效知识产权按类型（件）", "营业收入按半年（千元）",
@@ -237,10 +243,22 @@ async def test_summary_charts_sit_beside_its_tables_halves_and_quarters_apart(wo
     refs = [c.series[0].val.numRef.f for c in charts]
     revenue = get_column_letter(4 + FIGURES.index("revenue"))
     assert refs[0].startswith(f"'按产业'!${revenue}$5") and refs[1].startswith("'知识产权'!$B$5")
-    assert refs[2] == "'按期间'!$D$9:$E$9" and refs[3] == "'按期间'!$F$9:$I$9"
-    # Beside the summary's five columns, in the first screen: columns G to T, rows 2 to 31.
+    assert refs[2] == "'按期间'!$D$10:$E$10" and refs[3] == "'按期间'!$F$10:$I$10"
+    categories = [c.series[0].cat.strRef.f if c.series[0].cat.strRef else c.series[0].cat.numRef.f for c in charts[2:]]
+    assert categories == ["'按期间'!$D$4:$E$4", "'按期间'!$F$4:$I$4"]
+    # Under the title of each chart of the parts: how many of each part's tenants reported it.
+    periods = book["按期间"]
+    assert periods["A8"].value == "报送/在册企业"
+    coverage = {periods[f"{c}4"].value: f"{periods[f'{c}7'].value}/{periods[f'{c}6'].value}" for c in "DEFGHI"}
+    assert coverage == {part.period: f"{part.reported}/{part.tenants_at_end}" for part in stats.sub_periods.values()}
+    notes = [chart.title.tx.rich.p[1].r[0].t for chart in charts[2:]]
+    assert notes == [
+        "报送/在册企业：" + "；".join(f"{p[4:]} {coverage[p]}" for p in ("2016H1", "2016H2")),
+        "报送/在册企业：" + "；".join(f"{p[4:]} {coverage[p]}" for p in ("2016Q1", "2016Q2", "2016Q3", "2016Q4")),
+    ]
+    # Beside the summary's seven columns, in the first screen: columns I to V, rows 2 to 31.
     anchors = [(c.anchor._from.col, c.anchor._from.row) for c in charts]
-    assert anchors == [(6, 1), (13, 1), (6, 16), (13, 16)]
+    assert anchors == [(8, 1), (15, 1), (8, 16), (15, 16)]
 
 
 async def test_user_text_is_never_a_formula(workbook):
@@ -285,9 +303,9 @@ async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_an
     book, _, _ = workbook
     for sheet in book.worksheets:
         setup = sheet.page_setup
-        wide = 3 if sheet.title == "企业明细" else 1
-        assert (setup.orientation, int(setup.paperSize), int(setup.fitToWidth)) == ("landscape", 9, wide), sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), sheet.title
+        if sheet.title != "企业明细":
+            assert int(setup.fitToWidth) == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
         assert sheet.print_title_rows, sheet.title
         assert sheet.oddHeader.center.text == sheet.title
         assert "2016" in sheet.oddHeader.right.text
@@ -295,6 +313,48 @@ async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_an
     # The wide Torch sheet repeats its group and header rows and the serial, USCC and name columns.
     assert book["企业明细"].print_title_rows == "$3:$4"
     assert book["企业明细"].print_title_cols == "$A:$C"
+    # Its bands print whole: three pages across, broken between bands (identity and status | money and
+    # people | IP), at the one scale that fits the widest.
+    torch = book["企业明细"]
+    assert not torch.sheet_properties.pageSetUpPr.fitToPage
+    assert [brk.id for brk in torch.col_breaks.brk] == [13, 26]
+    assert 45 <= int(torch.page_setup.scale) <= 100
+
+
+_UNIT = re.compile(r"\s*\([^()]*\)$")
+_PERIOD = re.compile(r"^\d{4}(H[12]|Q[1-4])?( |（|$)")
+
+
+def _headings(book, indicator: str, uscc: str) -> set[str]:
+    """Every column heading of every sheet but the notes, without its unit; period columns aside
+    (the notes define them together)."""
+    headings = set()
+    for sheet in book.worksheets[:-1]:
+        rows = list(sheet.iter_rows(values_only=True))
+        header_rows = [row for row in rows if row and row[0] in (indicator, uscc)]
+        if sheet is not book.worksheets[0]:  # the summary's tables have headers of their own
+            header_rows.append(rows[3])
+        for row in header_rows:
+            headings |= {str(cell) for cell in row if cell is not None and not _PERIOD.match(str(cell))}
+    return headings
+
+
+def _defined(heading: str, defined: dict[str, str]) -> str | None:
+    """The definition of a heading, given with or without its unit."""
+    return defined.get(heading) or defined.get(_UNIT.sub("", heading))
+
+
+@pytest.mark.parametrize(("lang", "indicator", "uscc"), [("zh", "指标", "统一社会信用代码"), ("en", "Indicator", "USCC")])
+async def test_every_column_of_every_sheet_is_defined_on_the_notes_sheet(park, lang, indicator, uscc):
+    book = open_workbook(await statistics_workbook(SYSTEM, 2016, lang))
+    notes = book.worksheets[-1]
+    defined = {row[0]: row[2] for row in notes.iter_rows(min_row=5, values_only=True) if row[0]}
+    headings = _headings(book, indicator, uscc)
+    assert len(headings) > 40
+    assert {heading for heading in headings if not _defined(heading, defined)} == set()
+    if lang == "zh":
+        for heading in ("创业者类型", "是否科技型中小企业", "上市/挂牌", "是否毕业企业", "是否报送", "同口径增长率"):
+            assert heading in defined, heading
 
 
 async def test_the_workbook_is_written_for_those_who_read_the_park_and_no_tenant(empty_registry):

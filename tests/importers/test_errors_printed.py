@@ -14,15 +14,39 @@ import pytest
 
 from importers import errors_workbook, run_import
 from registry.actor import SYSTEM
+from registry.vocabulary import TENANT_FIELDS
 from tests.conftest import new_uscc
 from tests.importers.conftest import csv_bytes, xlsx
 from tests.importers.test_messy_files import TENANT_HEADERS
-from tests.printed import printed_pages
+from tests.printed import printed_pages, printed_word_heights
 
 ROWS = 120
 BAD_EVERY = 10  # every tenth row names an industry that is not one
 # The error list: 12 errors on one page. The marked sheet: 120 rows, some 45 a page, one page wide.
 MOST_PAGES = 5
+# A sheet of every tenant column (21, as the registry dump writes them), filled in: too wide for one
+# page at a readable size, it prints two or three pages across, each with the USCC and name.
+WIDE_ROWS = 30
+SMALLEST_SCALE = 0.6
+
+
+def _wide_rows() -> list[list]:
+    values = {
+        "uscc": None, "name": "宽表测试企业", "name_en": "Wide Sheet Testing Company Limited", "industry": "其他",
+        "founded_on": "2010-01-01", "moved_in_on": "2016-01-01", "moved_out_on": None, "status": "在孵",
+        "graduated_on": None, "hte_certificate_no": "GR201643000123", "hte_certified_on": "2016-12-06",
+        "platform_level": "省级", "platform_level_since": "2016-01-01", "founder_type": "科技人员",
+        "tech_sme_no": "201743020100012345", "listing": "未上市挂牌", "contact_name": "联系人某某",
+        "contact_phone": "0731-12345678", "contact_email": "someone@example.com", "website": "https://example.com/x",
+        "description": "一家为宽表打印测试而虚构的企业，主营业务描述写得较长",
+    }
+    rows = [[f.zh for f in TENANT_FIELDS]]
+    for n in range(WIDE_ROWS):
+        row = [values[f.key] for f in TENANT_FIELDS]
+        row[0], row[1] = new_uscc(), f"宽表测试企业{n}"
+        row[3] = "矿业" if n % BAD_EVERY == 0 else "其他"
+        rows.append(row)
+    return rows
 
 
 def _rows() -> list[list]:
@@ -35,22 +59,27 @@ def _rows() -> list[list]:
 @pytest.fixture(scope="module")
 async def printed(database):
     rows = _rows()
+    wide = _wide_rows()
     uploads = {
-        "in-place": ("企业名单.xlsx", xlsx({"企业": [["2017年企业名单"], TENANT_HEADERS, *rows]})),
-        "copy": ("企业名单.csv", csv_bytes([TENANT_HEADERS, *rows])),
+        "in-place": ("企业名单.xlsx", xlsx({"企业": [["2017年企业名单"], TENANT_HEADERS, *rows]}), ROWS),
+        "copy": ("企业名单.csv", csv_bytes([TENANT_HEADERS, *rows]), ROWS),
+        "wide-in-place": ("企业信息.xlsx", xlsx({"企业": wide}), WIDE_ROWS),
+        "wide-copy": ("企业信息.csv", csv_bytes(wide), WIDE_ROWS),
     }
     workbooks = {}
-    for name, (filename, content) in uploads.items():
+    for name, (filename, content, count) in uploads.items():
         report = await run_import(SYSTEM, filename, content, dry_run=True)
-        assert report.status == "invalid" and len(report.errors) == ROWS // BAD_EVERY
+        assert report.status == "invalid" and len(report.errors) == count // BAD_EVERY, report.errors
         workbooks[name] = await errors_workbook(SYSTEM, report.id)
     with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
-        yield await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+        pages = await asyncio.to_thread(printed_pages, workbooks, Path(folder))
+        heights = {name: printed_word_heights(Path(folder), name) for name in workbooks}
+        yield pages, heights
 
 
 @pytest.mark.parametrize("kind", ["in-place", "copy"])
 def test_errors_xlsx_prints_each_page_with_its_header_row(printed, kind):
-    pages = printed[kind]
+    pages = printed[0][kind]
     assert 3 <= len(pages) <= MOST_PAGES
     for number, page in enumerate(pages, 1):
         assert "动力谷自主创新园" in page and f"第 {number} 页，共 {len(pages)} 页" in page
@@ -62,6 +91,27 @@ def test_errors_xlsx_prints_each_page_with_its_header_row(printed, kind):
     for page in marked:  # the upload's own header row atop every page of it
         assert "企业名称" in page and "入驻日期" in page
     assert sum(page.count("打印测试企业") for page in marked) == ROWS
+
+
+@pytest.mark.parametrize("kind", ["wide-in-place", "wide-copy"])
+def test_a_wide_sheet_prints_two_or_three_pages_across_readable_with_its_naming_columns_on_each(printed, kind):
+    all_pages, heights = printed[0][kind], printed[1][kind]
+    marked = [n for n, page in enumerate(all_pages) if "导入错误" not in page.strip().splitlines()[0]]
+    # Every page repeats the header row and the columns that name the tenant.
+    for n in marked:
+        assert "统一社会信用代码" in all_pages[n] and "企业名称" in all_pages[n], n
+        assert all_pages[n].count("宽表测试企业") >= 1
+    # Pages across: the description (the last column) prints on a page of its own, not on every page.
+    across = len(marked) // max(1, sum("企业简介" in all_pages[n] for n in marked))
+    assert 2 <= across <= 3, across
+    # At 60 % or more of the size the narrow upload prints at (100 %: fitting never enlarges).
+    full = _median(printed[1]["in-place"][1])
+    for n in marked:
+        assert _median(heights[n]) >= SMALLEST_SCALE * full, (n, _median(heights[n]), full)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 async def test_a_marked_copy_gives_its_columns_the_width_of_what_they_hold(database):

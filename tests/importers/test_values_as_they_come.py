@@ -267,3 +267,18 @@ async def test_a_text_file_in_an_unreadable_encoding_is_refused_with_what_was_tr
         await run_import(manager, "企业名单.csv", bom, dry_run=True)
     assert "UTF-8, as its byte order mark says" in refused.value.detail
     assert "line 2, column 1" in refused.value.detail
+
+
+async def test_a_graduation_date_column_is_read_and_a_new_graduate_needs_no_status(manager):
+    """毕业日期 (or 毕业认定日期, graduation date) is the day a tenant graduated; a new tenant with one
+    and no status is a graduate. 毕业时间 stays the day it left, as district lists write it."""
+    stays, moved = new_uscc(), new_uscc()
+    rows = [["统一社会信用代码", "企业名称", "产业类别", "入驻日期", "毕业认定日期", "毕业时间"],
+            [stays, "毕业留园企业", "其他", "2015-11-01", "2017年3月31日", None],
+            [moved, "毕业迁出企业", "其他", "2015-11-01", "2016/12/20", "2017-06-30"]]
+    report = await run_import(manager, "毕业企业.xlsx", xlsx({"企业": rows}), dry_run=False)
+    assert report.status == "applied", report.errors
+    first, second = await tenants.fetch(stays), await tenants.fetch(moved)
+    assert (first["status"], first["graduated_on"], first["moved_out_on"]) == ("graduated", date(2017, 3, 31), None)
+    assert (second["status"], second["graduated_on"], second["moved_out_on"]) == (
+        "graduated", date(2016, 12, 20), date(2017, 6, 30))

@@ -89,3 +89,22 @@ async def test_the_dashboard_shows_the_park_and_who_has_not_reported(signed_in):
     await expect(chart).to_contain_text("新能源")
     await expect(chart).to_contain_text("12.00")  # 120,000 yuan is 12 万元
     await screenshot(page, "dashboard")
+
+
+async def test_a_periods_page_shows_like_for_like_growth_beside_the_plain_growth(signed_in):
+    """Two tenants report this year, one of them last year too: plain growth compares both with one,
+    the like-for-like growth only the one that reported both years, and says it is one tenant."""
+    fresh_year()  # the year before is this test's too: no other test reported for it
+    year = fresh_year()
+    steady = await make_tenant(moved_in_on="2016-01-01")
+    newcomer = await make_tenant(moved_in_on="2016-01-01")
+    await make_report(steady["uscc"], str(year - 1), revenue="1000000.00")
+    await make_report(steady["uscc"], str(year), revenue="1100000.00")
+    await make_report(newcomer["uscc"], str(year), revenue="900000.00")
+    page = await signed_in("statistician")
+    await page.goto(f"/statistics/{year}")
+    table = page.get_by_role("table").filter(has_text="同口径增长率")
+    await expect(table.get_by_role("columnheader")).to_contain_text(["指标", str(year), str(year - 1), "增长率",
+                                                                     "同口径增长率", "同口径企业"])
+    revenue = table.get_by_role("row").filter(has_text="营业收入")
+    await expect(revenue.get_by_role("cell")).to_have_text(["200.00", "100.00", "+100.0%", "+10.0%", "1"])

@@ -10,7 +10,7 @@ from registry.errors import Forbidden
 from registry.ip_numbers import make_patent_number
 from registry.periods import Period
 from registry.services import ip_items, reports
-from registry.stats import Figure, TenantLine, growth, park_stats, ratio, reported_periods
+from registry.stats import Figure, LikeForLike, TenantLine, growth, park_stats, ratio, reported_periods
 from registry.torch_form import IP_KEYS
 from tests.conftest import make_tenant
 
@@ -114,7 +114,9 @@ async def test_previous_year_and_exact_growth(empty_registry):
     assert revenue.growth == Decimal("0.3333")
     # A loss halving is an improvement, measured against the size of the loss.
     assert stats.figures["net_profit"].growth == Decimal("0.5000")
-    assert stats.figures["employees"] == Figure(None, None, None)
+    assert stats.figures["employees"] == Figure(None, None, None, LikeForLike(None, None, None, 0))
+    # Like-for-like: the steady tenant alone, which reported both years.
+    assert stats.figures["revenue"].like_for_like == LikeForLike(35_000, 30_000, Decimal("0.1667"), 1)
     assert stats.previous == "2015"
     assert (await park_stats(SYSTEM, Period.parse("2015"))).figures["revenue"].value == revenue.previous
 
@@ -149,6 +151,27 @@ async def test_tenants_on_record_moved_in_graduated_and_left(empty_registry):
     assert lines[stays["uscc"]].graduated
     as_of = await park_stats(SYSTEM, Y2016, as_of=date(2016, 6, 30))
     assert msgspec.structs.asdict(as_of.tenants) == {"at_end": 5, "moved_in": 3, "graduated": 1, "left": 0}
+
+
+async def test_a_graduate_counts_in_the_period_it_graduated_and_lines_carry_the_status_of_their_day(empty_registry):
+    # Graduated in 2016 and stayed; moved out in 2017.
+    stayed = await make_tenant(moved_in_on="2015-10-08", moved_out_on="2017-06-30", graduated_on="2016-11-30",
+                               status="graduated")
+    # Graduated in 2017, still in the park.
+    await make_tenant(moved_in_on="2015-10-08", graduated_on="2017-03-01", status="graduated")
+    # Moved out in 2017 without graduating: incubating in 2016.
+    gone = await make_tenant(moved_in_on="2015-10-08", moved_out_on="2017-02-01", status="left")
+
+    y2016 = await park_stats(SYSTEM, Y2016)
+    assert y2016.tenants.graduated == 1 and y2016.tenants.left == 0
+    lines = {line.uscc: line for line in y2016.tenant_lines}
+    assert (lines[stayed["uscc"]].status, lines[stayed["uscc"]].graduated) == ("graduated", True)
+    assert (lines[gone["uscc"]].status, lines[gone["uscc"]].graduated) == ("incubating", False)
+    assert all((line.status == "graduated") == line.graduated for line in y2016.tenant_lines)
+    first_half = await park_stats(SYSTEM, Period(2016, half=1))
+    assert {line.status for line in first_half.tenant_lines} == {"incubating"}
+    y2017 = await park_stats(SYSTEM, Period(2017))
+    assert (y2017.tenants.graduated, y2017.tenants.left, y2017.tenants.at_end) == (1, 1, 1)
 
 
 async def test_ip_valid_at_period_end_and_filed_and_granted_in_it(empty_registry):
@@ -312,8 +335,14 @@ async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):
     assert type(stats.figures["revenue"].value) is Fen and stats.figures["revenue"].value == 360_000_000_000
     body = msgspec.to_builtins(stats, enc_hook=encode_hook)
 
-    assert body["figures"]["revenue"] == {"value": "3600000000.00", "previous": "3000000000.00", "growth": "0.2000"}
-    assert body["figures"]["employees"] == {"value": 109, "previous": None, "growth": None}
+    assert body["figures"]["revenue"] == {
+        "value": "3600000000.00", "previous": "3000000000.00", "growth": "0.2000",
+        "like_for_like": {"value": "3600000000.00", "previous": "3000000000.00", "growth": "0.2000", "tenants": 1},
+    }
+    assert body["figures"]["employees"] == {
+        "value": 109, "previous": None, "growth": None,
+        "like_for_like": {"value": None, "previous": None, "growth": None, "tenants": 0},
+    }
     assert body["end"] == "2016-12-31" and body["previous"] == "2015"
     line = body["tenant_lines"][0]
     assert line["founded_on"] == "2014-05-04" and line["figures"]["revenue"] == "3600000000.00"
