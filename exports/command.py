@@ -15,6 +15,7 @@ from typing import BinaryIO
 from registry.errors import ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import FIRST_YEAR, LAST_YEAR, InvalidPeriod, Period
+from registry.settings import Settings
 
 KINDS = ("statistics", "template", "registry", "deadlines")
 LANGS = ("zh", "en")
@@ -26,6 +27,7 @@ def _usage_error(message: str) -> int:
 
 
 def main_export(
+    settings: Settings,
     kind: str,
     year: int | None,
     lang: str,
@@ -60,7 +62,7 @@ def main_export(
     from registry.migrate import run_on_database
 
     try:
-        written = run_on_database(lambda: _export(kind, statistics_period, lang, out, day, within))
+        written = run_on_database(settings, lambda: _export(kind, statistics_period, lang, out, day, within))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
     except ValidationFailed as failure:  # e.g. statistics of 1900, which has no year before to compare with

@@ -27,11 +27,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from registry.db import fetch, is_integer_overflow, parallel_scans, together
+from registry.db import current, fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.money import format_yuan
 from registry.periods import FIRST_YEAR, Period
-from registry.read_cache import STATISTICS
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
@@ -548,11 +547,11 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
 
 async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
     """The park's statistics for `period` (see `compute_park_stats`), computed once per change of the
-    records: kept by this worker while the database's data version stays (registry.read_cache), so
+    records: kept by this worker's database while its data version stays (registry.read_cache), so
     the statistics office, the dashboard and every tenant's home read them without adding up the park
     each time, and a read after a write is never stale. The answer is shared: do not change it."""
     _check_asked(period, as_of)
-    return await STATISTICS.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
+    return await current().statistics.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
 
 
 def _check_asked(period: Period, as_of: date | None) -> None:

@@ -8,8 +8,8 @@ from litestar.params import FromPath, FromQuery
 
 from api.auth import requires
 from api.schemas import ParkStatistics, struct_of
+from registry.db import current
 from registry.permissions import Action
-from registry.read_cache import STATISTICS
 from registry.services.reports import parse_period
 from registry.stats import park_stats
 
@@ -32,4 +32,4 @@ class StatsController(Controller):
 
         # The encoded answer too is kept while the records stay as they were (registry.read_cache): at
         # 10,000 tenants, turning the figures into JSON costs more than reading the version.
-        return Response(await STATISTICS.get(("answer", str(asked), as_of), answer), media_type="application/json")
+        return Response(await current().statistics.get(("answer", str(asked), as_of), answer), media_type="application/json")

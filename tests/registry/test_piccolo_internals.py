@@ -4,27 +4,28 @@
 transaction share one connection per event loop. Should Piccolo rename that method, change its
 arguments or stop calling it, these tests fail before the registry quietly falls back to a new
 connection (and a thread) per query. `registry/services/accounts.py` reads BaseUser's default
-PBKDF2 count from `_pbkdf2_iteration_count`. `registry.db.use_database` binds every table class anew
-through `Table._meta.db` (found by walking `Table.__subclasses__()`), and Piccolo's migrations find the
-engine as `piccolo_conf.DB`, which the registry answers from a module `__getattr__`.
+PBKDF2 count from `_pbkdf2_iteration_count`. Every registry table is bound once to `registry.db.BOUND`
+(Piccolo's `Table._meta.db`), which answers as the engine of the database bound to the running context,
+and Piccolo's migrations find that engine as `piccolo_conf.DB`, answered from a module `__getattr__`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
+from dataclasses import replace
 
 import pytest
 from piccolo.apps.migrations.tables import Migration
 from piccolo.apps.user.tables import BaseUser
 from piccolo.engine import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine
-from piccolo.table import Table, TableMeta
+from piccolo.query.base import Query
+from piccolo.table import TableMeta
 
-from registry import db
-from registry.db import _compiled, _table_classes, any_of, engine, engine_from_url, fetch, use_database
+from registry.db import BOUND, Database, _compiled, any_of, bound, engine, fetch
 from registry.tables import TABLES, Tenant
-from tests.conftest import ENGINE, make_tenant
+from tests.conftest import ENGINE, SETTINGS, make_tenant
 
 
 def test_piccolo_still_has_the_overridden_method_with_its_arguments():
@@ -42,28 +43,21 @@ async def test_piccolo_queries_outside_a_transaction_run_on_the_kept_connection(
     assert id(asyncio.get_running_loop()) in engine()._kept
 
 
-def test_piccolo_lets_a_table_be_bound_to_another_engine_through_its_meta():
+def test_piccolo_runs_a_tables_queries_on_the_engine_its_meta_names_at_each_query(database):
     assert isinstance(TableMeta.db, property) and TableMeta.db.fset is not None
-    # A table made without an engine finds one on first use, through PICCOLO_CONF's DB, and keeps it.
-    assert "engine_finder()" in inspect.getsource(TableMeta.db.fget)
-
-    class Unbound(Table, tablename="unbound_pin"):
-        pass
-
-    found = set(_table_classes())
-    assert {*TABLES, Migration, BaseUser, Unbound} <= found
+    assert all(table._meta.db is BOUND for table in TABLES)
+    # Piccolo asks the table's engine when it runs a query, not when the table is made.
+    assert "self.table._meta.db" in inspect.getsource(Query._run)
+    assert Migration._meta.db is BOUND  # registry.migrate binds Piccolo's own table of migrations run
 
 
-def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
+async def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
     assert engine_finder() is engine()
-    other = engine_from_url(f"sqlite:///{tmp_path}/other.sqlite")
-    original = use_database(other)
-    try:
-        assert db.DB is other and engine_finder() is other
-        assert all(table._meta.db is other for table in (*TABLES, Migration, BaseUser))
-    finally:
-        use_database(original)
-    assert engine_finder() is original and Tenant._meta.db is original
+    other = Database(replace(SETTINGS, database_url=f"sqlite:///{tmp_path}/other.sqlite"))
+    with bound(other):
+        assert engine_finder() is other.engine and BOUND.engine_type == "sqlite"
+        assert await Tenant.table_exists().run() is False
+    assert engine_finder() is engine() is not other.engine
 
 
 def test_piccolo_hashes_with_the_default_count_the_registry_reads():
