@@ -2,7 +2,7 @@
 statement on it.
 
 A `Database` is one database with the settings it follows (its engine, its read caches); it is made
-from settings where the process starts (`api.app.create_app`, a `park` command) and bound to the
+from settings where an app is made (`api.app.create_app`) or a `park` command starts, and bound to the
 context that works on it (`bound`): the app binds its own for each request and for its lifespan, so two
 apps on two databases serve side by side in one process. Every Piccolo table of the registry is bound
 once to `BOUND` (Piccolo's `Table._meta.db`), which answers with the engine of the context's database
