@@ -424,7 +424,8 @@ class RegistryPostgresEngine(PostgresEngine):
         await self.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
 
     async def close(self) -> None:
-        await self.close_connection_pool()
+        if self.pool is not None:  # a Database never opened (a command that only read) has none
+            await self.close_connection_pool()
 
 
 Engine = KeptSQLiteEngine | RegistryPostgresEngine
