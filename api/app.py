@@ -21,7 +21,7 @@ from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import JSON_BODY_MAX, EdgeRequest, check_the_edge, complete_allow
 from api.monitoring import MetricsController, count_requests_outermost, metrics_lifespan
-from api.openapi import make_truthful, openapi_config
+from api.openapi import RegistryAnswerTypes, openapi_config
 from api.portal import TEMPLATES, not_found_anywhere, portal_routes
 from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
@@ -108,7 +108,7 @@ def create_app(
     app = RegistryApp(
         route_handlers=[api, MetricsController, *portal_routes(config.import_max_bytes)],
         on_app_init=[auth.on_app_init, count_requests_outermost],
-        plugins=[PROBLEM_DETAILS],
+        plugins=[PROBLEM_DETAILS, RegistryAnswerTypes()],
         request_class=EdgeRequest,
         request_max_body_size=JSON_BODY_MAX,
         before_request=check_the_edge,
@@ -123,7 +123,6 @@ def create_app(
     app.state.database = database
     app.state.jwt_auth = auth
     app.state.verified_tokens = {}  # api.auth.RememberingJWTMiddleware's, of this app's secret
-    make_truthful(app)
     log_each_request(app)
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address

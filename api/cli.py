@@ -13,6 +13,7 @@ from pathlib import Path
 
 from registry.permissions import ROLES
 from registry.settings import Settings, load_settings
+from registry.vocabulary import LANGS
 
 
 def _log_config() -> dict:
@@ -238,7 +239,7 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--year", type=int)
     exp.add_argument("--period", help="statistics for a year, half or quarter: 2016, 2017H1, 2017Q3")
     exp.add_argument("--as-of", help="statistics: date the head counts (YYYY-MM-DD), e.g. 2017-10-31")
-    exp.add_argument("--lang", choices=["zh", "en"], default="zh")
+    exp.add_argument("--lang", choices=LANGS, default=LANGS[0])
     exp.add_argument("--within", type=int, help="deadlines: days ahead to list (default 90)")
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(run=_export)

@@ -22,7 +22,7 @@ import msgspec
 from litestar import Litestar, Request
 from litestar.exceptions import ClientException, NotFoundException
 from litestar.routes import HTTPRoute
-from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import MAX_FIELD_ERRORS, NOT_VALID, broken_rule
 from registry.errors import FieldError, ValidationFailed
@@ -105,7 +105,7 @@ def typed_fields(raw: dict[str, Any], struct: type[S], *, from_text: bool = Fals
         try:
             msgspec.convert(value, field.type, strict=not from_text)
         except msgspec.ValidationError as error:
-            errors.append(broken_rule(name, str(error)))
+            errors.append(broken_rule(name, value, field.type, str(error), strict=not from_text))
     if errors:
         raise ValidationFailed(NOT_VALID, errors)
     return msgspec.convert(raw, struct, strict=not from_text)
@@ -136,16 +136,19 @@ _KIND_EN = {int: "whole number", date: "date (YYYY-MM-DD)"}
 
 
 class EdgeRequest(Request):
-    """Litestar's request, reading JSON bodies with `read_body`."""
+    """Litestar's request, reading JSON bodies with `read_body` (once per request: kept in its state)."""
 
     async def json(self) -> Any:
-        if self._json is Empty and self._connection_state.json is Empty:
+        if _BODY not in self.state:
             field = self.route_handler.parsed_data_field
             struct = field.annotation if field is not None else None
             if not (isinstance(struct, type) and issubclass(struct, msgspec.Struct)):
                 struct = None
-            self._json = self._connection_state.json = read_body(await self.body(), struct)
-        return await super().json()
+            self.state[_BODY] = read_body(await self.body(), struct)
+        return self.state[_BODY]
+
+
+_BODY = "park_json_body"
 
 
 def complete_allow(app: ASGIApp) -> ASGIApp:

@@ -18,12 +18,12 @@ import ipaddress
 import os
 import time
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, Request
-from litestar._asgi.utils import wrap_in_exception_handler
 from litestar.config.app import AppConfig
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController, PrometheusMiddleware
 from litestar.security.jwt import Token
@@ -45,13 +45,13 @@ LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 
 class RouteMetrics(PrometheusMiddleware):
     """Litestar's Prometheus middleware, counting every answer of a route, refusals of the token check
     included. It must sit outside the authentication middleware to see those; but that middleware refuses
-    by raising, and the plain Prometheus middleware records a request that raised through it as a 200. So
-    what the middleware inside raise is made into its answer first, by the step Litestar itself puts
-    between a route's handler and its middleware (`wrap_in_exception_handler`, litestar._asgi: hence
-    litestar<3 in pyproject.toml; tests/api/test_metrics.py counts a 401)."""
+    by raising (Litestar's outermost exception handler makes the answer), and the plain Prometheus
+    middleware records a request that raised through it as a 200. Here a request that raised before its
+    answer began is counted with the status its exception is answered with (tests/api/test_metrics.py
+    counts a 401)."""
 
     def __init__(self, app: ASGIApp, config: PrometheusConfig) -> None:
-        super().__init__(wrap_in_exception_handler(app), config)
+        super().__init__(app, config)
         # Each route's labelled children, looked up once per (method, template, status) and kept: the
         # same series Litestar's own __call__ updates, without prometheus-client's label validation
         # and locking on every request (a hot read's share of it was about a tenth).
@@ -80,11 +80,11 @@ class RouteMetrics(PrometheusMiddleware):
             in_progress = self._in_progress[(method, path)] = self.requests_in_progress(names).labels(
                 method, path, 200, "park")
         started = time.perf_counter()
-        answer = {"status": 200, "duration": 0.0}
+        answer: dict[str, Any] = {"status": 200, "duration": 0.0, "began": False}
 
         async def timed_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                answer["status"] = message["status"]
+                answer["status"], answer["began"] = message["status"], True
             elif message["type"] == "http.response.body":
                 answer["duration"] = time.perf_counter() - started
             await send(message)
@@ -92,6 +92,11 @@ class RouteMetrics(PrometheusMiddleware):
         in_progress.inc()
         try:
             await self.app(scope, receive, timed_send)
+        except Exception as error:
+            if not answer["began"]:
+                answer["status"] = error.status_code if isinstance(error, HTTPException) else 500
+                answer["duration"] = time.perf_counter() - started
+            raise
         finally:
             in_progress.dec()
             count, timing, error = self._children_answered(method, path, answer["status"])

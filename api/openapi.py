@@ -5,18 +5,22 @@ as `application/problem+json`, 401 without a token, 403, 404, 409, 412, 413, 415
 `ETag` and takes `If-Match`; refuses unknown and missing body fields; bounds pages, periods, years and
 languages. `document()` adds all of that to the generated document, each from the fact that makes it
 true (an operation's path, method, parameters, body and security), so a route added later is described
-by the same rules.
+by the same rules. `/schema/openapi.json` is served by `DocumentedJson`, a render plugin (Litestar's public
+way to serve the generated document): it passes what Litestar generated through `document()`.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from litestar import Litestar
-from litestar._openapi.plugin import OpenAPIPlugin
+from litestar import Litestar, Request
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, OpenAPIType, Schema, SecurityScheme
+from litestar.plugins import InitPlugin, OpenAPISchemaPlugin
 
 from api.auth import CALENDAR_KEY
 from api.etag import IF_MATCH_MAX, IF_MATCH_PATTERN
@@ -24,12 +28,17 @@ from api.problems import PROBLEM_JSON
 from api.schema_docs import OfflineScalar, OfflineSwagger, schema_router
 from api.schemas import Body
 from importers import BATCH_STATUSES
+from registry.answers import Fen
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import FIRST_YEAR, LAST_YEAR
 from registry.records import MAX_ORDINAL, PLAIN_TEXT
 from registry.services import accounts, ip_items, reports, tenants
 from registry.services.listing import MAX_LIMIT, MAX_OFFSET
-from registry.vocabulary import INDUSTRY, IP_KIND, IP_STATUS, ROLE, TENANT_STATUS
+from registry.vocabulary import INDUSTRY, IP_KIND, IP_STATUS, LANGS, ROLE, TENANT_STATUS
+
+if TYPE_CHECKING:
+    from litestar.config.app import AppConfig
+    from litestar.typing import FieldDefinition
 
 _WRITES = {"post", "put", "patch", "delete"}
 _PHRASES = {
@@ -87,7 +96,7 @@ _ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
 _PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
-    "lang": {"type": "string", "enum": ["zh", "en"], "default": "zh"},
+    "lang": {"type": "string", "enum": list(LANGS), "default": LANGS[0]},
     "period": {"type": "string", "pattern": f"^{_PERIOD}$",
                "description": "a year (2016), a half (2017H1, 2017H2) or a quarter (2017Q1…Q4); 1900–2999"},
     "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
@@ -126,6 +135,8 @@ _CHOICES: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/v1/users", "role"): _choices(ROLE.codes),
     ("/api/v1/deadlines", "kind"): _choices(IP_KIND.codes),
     ("/api/v1/imports", "status"): _choices(BATCH_STATUSES),
+    ("/api/v1/stats/{period}", "limit"): {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 500,
+                                          "description": "tenants not reported and tenant lines per page"},
     ("/api/v1/stats/{period}", "period"): {"type": "string", "pattern": f"^{_STATISTICS_PERIOD}$",
                                            "description": "a year (2016), a half (2017H1) or a quarter (2017Q3); "
                                                           "1901–2999"},
@@ -145,24 +156,25 @@ def openapi_config() -> OpenAPIConfig:
         version="1.0.0",
         description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings. "
                     "Every error is an RFC 9457 problem (application/problem+json).",
-        render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger")],
+        render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger"), DocumentedJson()],
         openapi_router=schema_router(),
         components=Components(security_schemes={CALENDAR_KEY: calendar_key}),
     )
 
 
-class _TruthfulOpenAPIPlugin(OpenAPIPlugin):
-    __slots__ = ()
+class DocumentedJson(JsonRenderPlugin):
+    """`/schema/openapi.json`: the generated document as `document()` completes it, rendered once per app
+    (Litestar hands every render plugin the same generated dictionary; `document()` works on a copy)."""
 
-    def provide_openapi_schema(self) -> dict[str, Any]:
-        if not self._openapi_schema:
-            self._openapi_schema = document(self.provide_openapi().to_schema(), _open_paths(self.app))
-        return self._openapi_schema
+    def __init__(self) -> None:
+        super().__init__()
+        self._rendered: tuple[dict[str, Any], bytes] | None = None
 
-
-def make_truthful(app: Litestar) -> None:
-    """Serve `document()`'s version of the generated document at /schema/openapi.json (and its pages)."""
-    app.plugins.get(OpenAPIPlugin).__class__ = _TruthfulOpenAPIPlugin
+    def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
+        if self._rendered is None or self._rendered[0] is not openapi_schema:
+            documented = document(copy.deepcopy(openapi_schema), _open_paths(request.app))
+            self._rendered = (openapi_schema, self.render_json(request, documented))
+        return self._rendered[1]
 
 
 def _open_paths(app: Litestar) -> re.Pattern[str]:
@@ -267,3 +279,22 @@ def _bodies(base: type) -> list[type]:
     for sub in base.__subclasses__():
         found += [sub, *_bodies(sub)]
     return found
+
+
+class RegistryAnswerTypes(InitPlugin, OpenAPISchemaPlugin):
+    """The registry's answers (registry.answers) as the API sends and documents them: money (`Fen`) as yuan
+    in a decimal string, ratios (Decimal, which msgspec writes as a string) as decimal strings."""
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.type_encoders = {**(app_config.type_encoders or {}), Fen: Fen.yuan}
+        return app_config
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return value is Fen or value is Decimal
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        if field_definition.annotation is Fen:
+            return Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+\.[0-9]{2}$",
+                          description='yuan as a decimal string, e.g. "12.50"')
+        return Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+(\.[0-9]+)?$")

@@ -10,9 +10,12 @@ Litestar's own ValidationException does not carry (it holds msgspec's English se
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
+import msgspec.inspect as mi
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
@@ -71,34 +74,93 @@ class Problem(ProblemDetailsException):
         )
 
 
-# msgspec's ValidationError carries only its sentence: the rule a value broke is read from msgspec's words
-# (tests/api/test_hostile_input.py pins each), and said again in Chinese beside msgspec's English.
-_RULES = (
-    ("of length", "length", "长度不符"),
-    ("matching regex", "format", "格式不符"),
-    ("Invalid enum value", "not_a_choice", "不是可选值"),
-    ("<=", "out_of_range", "超出范围"),
-    (">=", "out_of_range", "超出范围"),
-    ("Expected `", "type", "类型不对"),
-)
+# The rule a value broke, read from the type it was checked against (msgspec.inspect: its bounds, lengths,
+# patterns and choices), never from the words of msgspec's message; said in Chinese beside msgspec's English.
+_SAYS = {"type": "类型不对", "length": "长度不符", "format": "格式不符", "not_a_choice": "不是可选值",
+         "out_of_range": "超出范围", "invalid": "无效"}
+_PLAIN = {mi.IntType: int, mi.FloatType: float, mi.StrType: str, mi.BoolType: bool, mi.BytesType: bytes}
+_SEQUENCES = (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)
 
 
-def broken_rule(field: str, message: str) -> FieldError:
-    """The field error of a value msgspec (or Litestar, for a parameter) refused with `message`."""
-    code, zh = next(((code, zh) for words, code, zh in _RULES if words in message), ("invalid", "无效"))
-    return FieldError(field, code, f"{zh} / {message}")
+def broken_rule(field: str, value: Any, annotation: Any, message: str, *, strict: bool = True) -> FieldError:
+    """The field error of `value`, which msgspec (or Litestar, for a parameter) refused as `annotation` with
+    `message`. `strict` is False for text that stands for a value (a query parameter, a portal form)."""
+    code = (_rule(mi.type_info(annotation), value, strict) if annotation is not None else None) or "invalid"
+    return FieldError(field, code, f"{_SAYS[code]} / {message}")
+
+
+def _rule(info: mi.Type, value: Any, strict: bool) -> str | None:
+    """The code of the first rule of `info` that `value` breaks; None when it breaks none."""
+    if isinstance(info, mi.Metadata):  # a description or an example beside the type
+        return _rule(info.type, value, strict)
+    if isinstance(info, mi.UnionType):
+        codes = [_rule(member, value, strict) for member in info.types]
+        return None if None in codes else next((c for c in codes if c != "type"), "type")
+    if isinstance(info, mi.NoneType):
+        return None if value is None else "type"
+    if isinstance(info, mi.LiteralType | mi.EnumType):
+        choices = info.values if isinstance(info, mi.LiteralType) else [member.value for member in info.cls]
+        kinds = [kind for kind in {type(choice) for choice in choices} if _converts(value, kind, strict)]
+        if not kinds:
+            return "type"
+        return None if any(msgspec.convert(value, kind, strict=strict) in choices for kind in kinds) else "not_a_choice"
+    if isinstance(info, _SEQUENCES):
+        if not isinstance(value, list):
+            return "type"
+        return next((code for item in value if (code := _rule(info.item_type, item, strict))), None)
+    plain = _PLAIN.get(type(info))
+    if plain is None:  # a date, a decimal, a struct: JSON carries it as text or an object
+        return "invalid" if isinstance(value, str | dict) else "type"
+    if not _converts(value, plain, strict):
+        return "type"
+    value = msgspec.convert(value, plain, strict=strict)
+    if isinstance(info, mi.IntType | mi.FloatType):
+        broken = ((info.ge is not None and value < info.ge) or (info.gt is not None and value <= info.gt)
+                  or (info.le is not None and value > info.le) or (info.lt is not None and value >= info.lt)
+                  or (info.multiple_of is not None and value % info.multiple_of))
+        return "out_of_range" if broken else None
+    if isinstance(info, mi.StrType | mi.BytesType):
+        if (info.min_length is not None and len(value) < info.min_length) or (
+                info.max_length is not None and len(value) > info.max_length):
+            return "length"
+        if isinstance(info, mi.StrType) and info.pattern is not None and not re.search(info.pattern, value):
+            return "format"
+    return None
+
+
+def _converts(value: Any, kind: type, strict: bool) -> bool:
+    try:
+        msgspec.convert(value, kind, strict=strict)
+    except msgspec.ValidationError:
+        return False
+    return True
 
 
 def registry_problem(error: RegistryError) -> Problem:
     return Problem(error.status, error.detail, error.title, error.errors, extensions=error.extensions)
 
 
-def validation_problem(error: ValidationException) -> Problem:
-    """A query, path or multipart parameter Litestar refused; it names the parameter (`key`). JSON bodies
-    are checked field by field at the edge (api/edge.py) and never reach here."""
+def validation_problem(request: Request, error: ValidationException) -> Problem:
+    """A query, path or multipart parameter Litestar refused; it names the parameter (`key`), whose type is the
+    handler's. JSON bodies are checked field by field at the edge (api/edge.py) and never reach here."""
     items = error.extra if isinstance(error.extra, list) else []
-    errors = [broken_rule(str(item.get("key") or "body"), str(item.get("message", ""))) for item in items]
+    errors = [_parameter_error(request, item) for item in items if isinstance(item, dict)]
     return Problem(422, NOT_VALID, "Validation failed", errors or [FieldError("body", "invalid", str(error.detail))])
+
+
+def _parameter_error(request: Request, item: dict[str, Any]) -> FieldError:
+    key = str(item.get("key") or "body")
+    source = item.get("source")
+    value = request.query_params.get(key) if source == "query" else request.path_params.get(key)
+    annotation = None
+    for name, parameter in request.route_handler.parsed_fn_signature.parameters.items():
+        if key in (name, getattr(parameter.kwarg_definition, "query", None)):
+            annotation = parameter.raw
+    return broken_rule(key, value, annotation, str(item.get("message", "")), strict=False)
+
+
+def validation_error(request: Request, error: ValidationException) -> Response:
+    return validation_problem(request, error).to_response(request)
 
 
 def http_problem(error: HTTPException) -> Problem:
@@ -135,10 +197,9 @@ PROBLEM_DETAILS = ProblemDetailsPlugin(
     ProblemDetailsConfig(
         exception_to_problem_detail_map={
             RegistryError: registry_problem,
-            ValidationException: validation_problem,
             HTTPException: http_problem,
         }
     )
 )
 # What the plugin's table cannot hold: these need the request (a 5xx is logged with its path).
-EXCEPTION_HANDLERS = {Exception: unexpected_error}
+EXCEPTION_HANDLERS = {Exception: unexpected_error, ValidationException: validation_error}

@@ -4,46 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from importers import BATCH_STATUSES
+from registry.answers import (  # enumerations travel as their vocabulary's codes
+    DeadlineKind,
+    DeadlineState,
+    FounderType,
+    Industry,
+    IPKind,
+    IPStatus,
+    Listing,
+    PlatformLevel,
+    Role,
+    TenantStatus,
+)
 from registry.money import format_yuan
 from registry.records import MAX_COUNT, PLAIN_TEXT, VISIBLE_TEXT
-from registry.vocabulary import (
-    COUNT_KEYS,
-    DEADLINE_KIND,
-    DEADLINE_STATE,
-    FOUNDER_TYPE,
-    INDUSTRY,
-    IP_FIELDS,
-    IP_KIND,
-    IP_STATUS,
-    LISTING,
-    MONEY_KEYS,
-    PLATFORM_LEVEL,
-    ROLE,
-    SHEETS,
-    TENANT_FIELDS,
-    TENANT_STATUS,
-    Field,
-    field_named,
-)
+from registry.stats import ParkStats
+from registry.vocabulary import COUNT_KEYS, IP_FIELDS, MONEY_KEYS, TENANT_FIELDS, Field, field_named
 
-# Enumerations travel as their codes, taken from the vocabulary (a code added there is accepted here).
-Industry = Literal[INDUSTRY.codes]  # type: ignore[valid-type]
-TenantStatus = Literal[TENANT_STATUS.codes]  # type: ignore[valid-type]
-PlatformLevel = Literal[PLATFORM_LEVEL.codes]  # type: ignore[valid-type]
-FounderType = Literal[FOUNDER_TYPE.codes]  # type: ignore[valid-type]
-Listing = Literal[LISTING.codes]  # type: ignore[valid-type]
-IPKind = Literal[IP_KIND.codes]  # type: ignore[valid-type]
-IPStatus = Literal[IP_STATUS.codes]  # type: ignore[valid-type]
-Role = Literal[ROLE.codes]  # type: ignore[valid-type]
-DeadlineKind = Literal[DEADLINE_KIND.codes]  # type: ignore[valid-type]
-DeadlineState = Literal[DEADLINE_STATE.codes]  # type: ignore[valid-type]
-P = TypeVar("P", bound=Struct)
+T = TypeVar("T")
 Yuan = str  # e.g. "3600000000.00"
 
 
@@ -232,13 +215,6 @@ class Deadline(Struct):
     amount: Yuan | None = None
 
 
-class DeadlinePage(Struct):
-    items: list[Deadline]
-    total: int
-    limit: int
-    offset: int
-
-
 class FeePayment(Body):
     """A patent year's annual fee as paid: the day and the amount in yuan (a decimal string)."""
 
@@ -358,10 +334,19 @@ class AuditEntry(Struct):
     after: dict[str, Any] | None
 
 
-def page_of(page: type[P], listing: dict, convert: Callable[[dict], dict] | None = None) -> P:
-    """A registry listing ({items, total, limit, offset}) as the typed page `page`."""
+class Page(Struct, Generic[T]):
+    """One page of a list: its items, how many there are in all, and the page asked (limit, offset)."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def page_of(item: type[T], listing: dict, convert: Callable[[Any], Any] | None = None) -> Page[T]:
+    """A registry listing ({items, total, limit, offset}) as a page of `item`s."""
     items = listing["items"] if convert is None else [convert(row) for row in listing["items"]]
-    return msgspec.convert({**listing, "items": items}, page, strict=False)
+    return msgspec.convert({**listing, "items": items}, Page[item], strict=False)  # type: ignore[valid-type]
 
 
 def report_out(row: dict) -> dict:
@@ -375,122 +360,8 @@ def in_yuan(row: dict, *keys: str) -> dict:
     return {**row, **{k: None if row[k] is None else format_yuan(row[k]) for k in keys}}
 
 
-BatchStatus = Literal[BATCH_STATUSES]  # type: ignore[valid-type]
-
-
 def struct_of(struct: type[Struct], row: dict) -> Any:
     return msgspec.convert(row, struct, strict=False)
-
-
-class ImportCounts(Struct):
-    created: int
-    updated: int
-    unchanged: int
-    skipped: int  # data rows passed over (total, note, sample rows, data only in columns not imported)
-    cleared: int  # stored values the updates clear (cells saying （清空） / <clear>)
-
-
-# One member per sheet an import reads (the vocabulary's SHEETS).
-ImportSheets = msgspec.defstruct("ImportSheets", [(sheet, ImportCounts) for sheet in SHEETS], module=__name__)
-
-
-class ImportIssue(Struct):
-    sheet: str | None
-    row: int | None
-    column: str | None
-    value: str | None
-    code: str
-    message: str
-
-
-class ImportFile(Struct):
-    name: str
-    sha256: str
-    size: int
-
-
-class ImportFieldChange(Struct):
-    field: str  # the vocabulary's key
-    label: str  # the field's name in the language asked for (`lang`)
-    before: str | None  # values worded in that language: labels for codes, yuan, ISO dates
-    after: str | None
-    cleared: bool  # a stored value the import clears
-
-
-class ImportChange(Struct):
-    """A stored record the import changes: where in the file, which record, each field before and after
-    (cleared fields first; records with a cleared field first)."""
-
-    sheet: str
-    row: int
-    kind: Literal[tuple(SHEETS)]  # type: ignore[valid-type]
-    key: str
-    name: str | None
-    fields: list[ImportFieldChange]
-
-
-class ImportChangePage(Struct):
-    items: list[ImportChange]
-    total: int
-    limit: int
-    offset: int
-
-
-class ImportBatch(Struct):
-    id: int
-    status: BatchStatus
-    sheets: ImportSheets
-    errors: list[ImportIssue]
-    warnings: list[ImportIssue]
-    dry_run: bool
-    file: ImportFile
-    created_at: str
-    created_by: str
-    applied_as: int | None  # a dry run: the batch that applied it
-    changes: list[ImportChange]  # the first 100 (GET /imports/{id}/changes pages them); none in lists
-    changes_total: int
-
-
-class ImportBatchPage(Struct):
-    items: list[ImportBatch]
-    total: int
-    limit: int
-    offset: int
-
-
-class TenantPage(Struct):
-    items: list[Tenant]
-    total: int
-    limit: int
-    offset: int
-
-
-class IPItemPage(Struct):
-    items: list[IPItem]
-    total: int
-    limit: int
-    offset: int
-
-
-class ReportPage(Struct):
-    items: list[Report]
-    total: int
-    limit: int
-    offset: int
-
-
-class AccountPage(Struct):
-    items: list[Account]
-    total: int
-    limit: int
-    offset: int
-
-
-class AuditPage(Struct):
-    items: list[AuditEntry]
-    total: int
-    limit: int
-    offset: int
 
 
 class Health(Struct):
@@ -498,126 +369,12 @@ class Health(Struct):
     engine: str
 
 
-# --- GET /stats/{period}: registry.stats.ParkStats as its to_json() writes it ----------------------
-# Money in yuan strings, counts as integers, ratios as decimal strings with four places.
+class ParkStatsAnswer(ParkStats, frozen=True):
+    """`GET /stats/{period}`: the registry's `ParkStats`, with its two lists of tenants (those not
+    reported, the tenant lines) paged by `limit`/`offset` like every list of the API, and their totals.
+    At 10,000 tenants the whole lines are megabytes: a page keeps each answer to what a client reads."""
 
-Ratio = Annotated[str, Meta(description='a ratio as a decimal string, e.g. "0.1250"')]
-
-
-class MoneyFigure(Struct):
-    value: Yuan | None
-    previous: Yuan | None
-    growth: Ratio | None
-
-
-class CountFigure(Struct):
-    value: int | None
-    previous: int | None
-    growth: Ratio | None
-
-
-def _by_report_field(name: str, money: Any, count: Any) -> type[Struct]:
-    """A struct with one member per report figure (the vocabulary's money and count keys)."""
-    members = [(key, money) for key in MONEY_KEYS] + [(key, count) for key in COUNT_KEYS]
-    return msgspec.defstruct(name, members, module=__name__)
-
-
-FigureValues = _by_report_field("FigureValues", Yuan | None, int | None)
-FigureTrends = _by_report_field("FigureTrends", MoneyFigure, CountFigure)
-
-
-class TenantCounts(Struct):
-    at_end: int
-    moved_in: int
-    graduated: int
-    left: int
-
-
-class IPCounts(Struct):
-    valid_at_end: int
-    filed: int
-    granted: int
-    at_risk_at_end: int
-
-
-IPCountsByKind = msgspec.defstruct("IPCountsByKind", [(kind, IPCounts) for kind in IP_KIND.codes], module=__name__)
-
-
-class PeriodFigures(Struct):
-    period: str
-    as_of: date
-    tenants_at_end: int
-    reported: int
-    figures: FigureValues  # type: ignore[valid-type]
-
-
-class TenantRef(Struct):
-    uscc: str
-    name: str
-    name_en: str | None
-
-
-class IndustryLine(Struct):
-    industry: Industry
-    tenants_at_end: int
-    reported: int
-    figures: FigureValues  # type: ignore[valid-type]
-    ip_valid: int
-
-
-class TenantLine(Struct):
-    uscc: str
-    name: str
-    name_en: str | None
-    industry: Industry
-    founded_on: date | None
-    moved_in_on: date | None
-    status: TenantStatus
-    graduated: bool
-    certified: bool
-    platform_level: PlatformLevel
-    founder_type: FounderType | None
-    tech_sme_no: str | None
-    listing: Listing | None
-    reported: bool
-    figures: FigureValues  # type: ignore[valid-type]
-    ip_filed: int
-    ip_filed_invention: int
-    ip_granted: int
-    ip_granted_invention: int
-    ip_valid: int
-    ip_valid_invention: int
-    ip_valid_software: int
-    ip_valid_plant: int
-    ip_valid_ic: int
-
-
-class Targets(Struct):
-    national_platforms: int
-    certified: int
-    certified_with_platform: int
-    certified_platform_share: Ratio | None
-    national_platforms_target: int
-    certified_platform_share_target: Ratio
-
-
-class ParkStatistics(Struct):
-    """A period's park statistics: the numbers of the statistics workbook (SPEC §5)."""
-
-    period: str
-    start: date
-    end: date
-    as_of: date
-    previous: str
-    generated_at: str
-    tenants: TenantCounts
-    figures: FigureTrends  # type: ignore[valid-type]
-    reported: int
-    previous_period: PeriodFigures
-    not_reported: list[TenantRef]
-    ip: IPCounts
-    ip_by_kind: IPCountsByKind  # type: ignore[valid-type]
-    by_industry: list[IndustryLine]
-    tenant_lines: list[TenantLine]
-    sub_periods: dict[str, PeriodFigures]
-    targets: Targets
+    not_reported_total: int
+    tenant_lines_total: int
+    limit: int
+    offset: int

@@ -67,8 +67,9 @@ def bare_openpyxl(sheets: dict[str, list[tuple]]) -> bytes:
 async def produce(year: int) -> bytes:
     """(b): the statistics workbook, from the database to the finished file."""
     from exports.statistics import statistics_workbook
+    from registry.actor import SYSTEM
 
-    return await statistics_workbook(year)
+    return await statistics_workbook(SYSTEM, year)
 
 
 def best(runs: list[float]) -> float:
@@ -95,13 +96,14 @@ async def measure(url: str, repeat: int) -> dict:
         await produce(YEAR)
         b_runs.append(time.perf_counter() - start)
 
+    from registry.actor import SYSTEM
     from registry.periods import Period
     from registry.stats import park_stats
 
     sql_runs = []
     for _ in range(repeat):
         start = time.perf_counter()
-        await park_stats(Period(YEAR))
+        await park_stats(SYSTEM, Period(YEAR))
         sql_runs.append(time.perf_counter() - start)
     await close_database()
     return {"cells": cells, "rows": rows, "bytes": len(content), "a": a_runs, "b": b_runs, "sql": sql_runs}

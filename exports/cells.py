@@ -15,7 +15,8 @@ Cells are built for write-only worksheets (they also append to ordinary ones). A
 registers each look (font, fill, number format…) once per workbook; cells share its style array,
 so they must not be restyled afterwards. `stream_sheet` makes a write-only sheet that writes such
 cells as XML text itself, several times faster than openpyxl's per-cell element trees (see
-`StreamSheet`).
+`StreamSheet`). It is the one module that uses openpyxl's private names (its write-only sheet's
+internals); tests/test_library_internals.py pins each, docs/dependencies.md says why.
 """
 
 from __future__ import annotations

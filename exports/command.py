@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from registry.errors import ValidationFailed
+from registry.actor import SYSTEM
+from registry.errors import InvalidValue, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
-from registry.periods import FIRST_YEAR, LAST_YEAR, InvalidPeriod, Period
+from registry.periods import FIRST_YEAR, LAST_YEAR, Period
 from registry.settings import Settings
+from registry.vocabulary import LANGS
 
 KINDS = ("statistics", "template", "registry", "deadlines")
-LANGS = ("zh", "en")
 
 
 def _usage_error(message: str) -> int:
@@ -48,7 +49,7 @@ def main_export(
         return _usage_error(f"--year must be between {FIRST_YEAR} and {LAST_YEAR}, not {year}")
     try:
         statistics_period = Period.parse(period) if period is not None else Period(year) if year else None
-    except InvalidPeriod as error:
+    except InvalidValue as error:
         return _usage_error(f"--period: {error.message}")
     try:
         day = date.fromisoformat(as_of) if as_of is not None else None
@@ -96,20 +97,19 @@ async def _write(
         from exports.statistics import write_statistics_workbook
 
         assert period is not None
-        await write_statistics_workbook(period, file, lang, as_of)
+        await write_statistics_workbook(SYSTEM, period, file, lang, as_of)
     elif kind == "template":
         from exports.template import template_workbook
 
         file.write(template_workbook(lang))
     elif kind == "deadlines":
         from exports.deadlines import deadlines_workbook
-        from registry.actor import SYSTEM
 
         file.write(await deadlines_workbook(SYSTEM, DEFAULT_WITHIN_DAYS if within is None else within, lang))
     else:
         from exports.registry_dump import write_registry_workbook
 
-        await write_registry_workbook(file)
+        await write_registry_workbook(SYSTEM, file)
     file.flush()
     return (file.tell() - start) if file.seekable() else 0
 

@@ -24,7 +24,7 @@ from registry.actor import Actor
 from registry.money import in_unit
 from registry.page_setup import set_up_pages
 from registry.services.deadlines import DEFAULT_WITHIN_DAYS, park_deadlines
-from registry.vocabulary import DEADLINE_FIELDS, DEADLINE_STATE, IP_KIND, deadline_label, field_named
+from registry.vocabulary import DEADLINE_FIELDS, DEADLINE_STATE, IP_KIND, deadline_label, field_named, in_lang
 
 # (the vocabulary's field, look, widest) per column: a column of text wraps beyond `widest` (its row
 # grows to show it).
@@ -43,7 +43,7 @@ def _yuan(fen: int | None) -> Decimal | None:
 
 
 def _name(row: Mapping[str, Any], lang: str) -> str:
-    return (row["tenant_name_en"] or row["tenant_name"]) if lang == "en" else row["tenant_name"]
+    return in_lang(lang, row["tenant_name"], row["tenant_name_en"] or row["tenant_name"])
 
 
 def _line(row: Mapping[str, Any], lang: str) -> list[object]:
@@ -72,8 +72,7 @@ def _write_sheet(book: Workbook, kind: str, rows: list[dict[str, Any]], lang: st
     """One sheet: the heading, the header row, then each tenant's line (name, USCC, count, total to
     pay) above its deadlines — every one of which names the tenant too, so a printed page read on
     its own, or a filtered sheet, still says whose deadline each line is — and the park's total."""
-    zh, en = _SHEETS[kind]
-    sheet = book.create_sheet(zh if lang == "zh" else en)
+    sheet = book.create_sheet(in_lang(lang, *_SHEETS[kind]))
     cells = CellMaker(sheet, Looks(sheet))
     headers = [header(field, lang) for field, *_ in _COLUMNS]
     looks = [look for _, look, _ in _COLUMNS]
@@ -91,16 +90,16 @@ def _write_sheet(book: Workbook, kind: str, rows: list[dict[str, Any]], lang: st
         items = list(group)
         total = sum(r["amount"] or 0 for r in items)
         park_total += total
-        count = f"共 {len(items)} 项" if lang == "zh" else f"{len(items)} items"
+        count = in_lang(lang, f"共 {len(items)} 项", f"{len(items)} items")
         line = [_name(items[0], lang), uscc, None, count, *[None] * 6, _yuan(total)]
         _append(sheet, cells.row(line, ["total_wrap", *total_looks[1:]]), _lines(line, widths))
         for line in lines[at : at + len(items)]:
             _append(sheet, cells.row(line, looks), _lines(line, widths))
         at += len(items)
     if not rows:
-        sheet.append(cells.row(["无" if lang == "zh" else "none"]))
-    count = f"共 {len(rows)} 项" if lang == "zh" else f"{len(rows)} items"
-    sheet.append(cells.row(["园区合计" if lang == "zh" else "Park total", None, None, count, *[None] * 6,
+        sheet.append(cells.row([in_lang(lang, "无", "none")]))
+    count = in_lang(lang, f"共 {len(rows)} 项", f"{len(rows)} items")
+    sheet.append(cells.row([in_lang(lang, "园区合计", "Park total"), None, None, count, *[None] * 6,
                             _yuan(park_total)], total_looks))  # fmt: skip
     sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
     sheet.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(_COLUMNS))}{sheet.max_row}"
@@ -135,10 +134,10 @@ async def deadlines_workbook(
         heading = f"IP deadlines within {within} days of {today.isoformat()} (amounts as of that day)"
         risk = f"Annual fees unpaid past their grace: patents at risk of lapse (as of {today.isoformat()})"
     end = (today + timedelta(days=within)).isoformat()
-    window = f"{today.isoformat()} 至 {end}" if lang == "zh" else f"{today.isoformat()} to {end}"
+    window = in_lang(lang, f"{today.isoformat()} 至 {end}", f"{today.isoformat()} to {end}")
     _write_sheet(book, "due", due, lang, heading, window)
     _write_sheet(book, "at_risk", at_risk, lang, risk, today.isoformat())
-    book.properties.title = "知识产权期限" if lang == "zh" else "IP deadlines"
+    book.properties.title = in_lang(lang, "知识产权期限", "IP deadlines")
     out = BytesIO()
     book.save(out)
     return out.getvalue()

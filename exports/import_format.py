@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import display_width
 from registry.money import in_unit
-from registry.vocabulary import SHEETS, Field
+from registry.vocabulary import SHEETS, Field, in_lang
 
 # English header units, spelled as registry.money reads them back.
 _UNIT_EN = {"元": "yuan", "千元": "thousand yuan", "万元": "10k yuan", "亿元": "100m yuan", "人": "persons"}
@@ -28,7 +28,7 @@ _WIDTH_OF_TYPE = {"uscc": 22, "date": 12, "money": 18, "count": 12, "enum": 18, 
 
 def sheet_name(kind: str, lang: str = "zh") -> str:
     zh, en, _ = SHEETS[kind]
-    return zh if lang == "zh" else en
+    return in_lang(lang, zh, en)
 
 
 def header(field: Field, lang: str = "zh") -> str:

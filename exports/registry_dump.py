@@ -28,11 +28,13 @@ from piccolo.table import Table
 
 from exports.cells import CellMaker, Looks, stream_sheet
 from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, print_layout, sheet_name
+from registry.actor import Actor
 from registry.db import Database, bound, current
 from registry.page_setup import set_up_pages
+from registry.permissions import Action
 from registry.settings import as_environment, load_settings
 from registry.tables import IPFee, IPItem, PeriodReport, Tenant
-from registry.vocabulary import SHEETS, Field
+from registry.vocabulary import SHEETS, Field, check_sheet_kinds
 
 CHUNK = 5_000
 _NICE = 10
@@ -64,9 +66,12 @@ async def _rows(table: type[Table], fields: tuple[Field, ...]) -> AsyncIterator[
 
 
 _TABLES: dict[str, type[Table]] = {"tenants": Tenant, "ip": IPItem, "reports": PeriodReport, "fees": IPFee}
+check_sheet_kinds(_TABLES, "_TABLES")
 
 
-async def write_registry_workbook(out: BinaryIO) -> None:
+async def write_registry_workbook(actor: Actor, out: BinaryIO) -> None:
+    """Every record of the park, for those who may write it whole (registry.permissions: WRITE_PARK)."""
+    actor.require(Action.WRITE_PARK)
     book = Workbook(write_only=True)
     today = date.today().isoformat()
     for kind, (_, _, fields) in SHEETS.items():
@@ -90,21 +95,23 @@ async def write_registry_workbook(out: BinaryIO) -> None:
     book.save(out)
 
 
-async def registry_workbook() -> bytes:
+async def registry_workbook(actor: Actor) -> bytes:
     out = BytesIO()
-    await write_registry_workbook(out)
+    await write_registry_workbook(actor, out)
     return out.getvalue()
 
 
-async def dump_in_worker(path: str) -> None:
-    """Write the dump into `path` in a worker process (`python -m exports.registry_dump PATH`), leaving
-    this process free to serve others. The worker is handed the settings of the bound database (the
-    app's, not the process's environment) and dumps that database. It is killed if the caller gives up
-    waiting (a dropped download)."""
+async def dump_in_worker(actor: Actor, path: str) -> None:
+    """Write the dump into `path` in a worker process (`python -m exports.registry_dump PATH USER ROLE`,
+    which acts as `actor`), leaving this process free to serve others. The worker is handed the settings
+    of the bound database (the app's, not the process's environment) and dumps that database. It is
+    killed if the caller gives up waiting (a dropped download)."""
+    actor.require(Action.WRITE_PARK)
     inherited = {name: value for name, value in os.environ.items()
                  if not name.startswith("PARK_") and name != "DATABASE_URL"}  # fmt: skip
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "exports.registry_dump", path, stdout=asyncio.subprocess.DEVNULL,
+        sys.executable, "-m", "exports.registry_dump", path, actor.username, actor.role,
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE, start_new_session=True,
         env=inherited | as_environment(current().settings),
     )
@@ -118,12 +125,12 @@ async def dump_in_worker(path: str) -> None:
         raise RuntimeError(f"the registry dump worker failed ({worker.returncode}): {errors.decode()[-2000:]}")
 
 
-async def _dump_to(path: str) -> None:
+async def _dump_to(path: str, actor: Actor) -> None:
     with bound(Database(load_settings())) as database:
         await database.open()
         try:
             with open(path, "wb") as out:
-                await write_registry_workbook(out)
+                await write_registry_workbook(actor, out)
         finally:
             await database.close()
 
@@ -142,4 +149,4 @@ def _yield_to_the_server() -> None:
 
 if __name__ == "__main__":  # the worker of dump_in_worker
     _yield_to_the_server()
-    asyncio.run(_dump_to(sys.argv[1]))
+    asyncio.run(_dump_to(sys.argv[1], Actor(username=sys.argv[2], role=sys.argv[3], source="worker")))

@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
 from exports.statistics_text import NOTES, period_name, sheet_title, unit, word
+from registry.actor import Actor
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, set_up_pages
 from registry.periods import Period
@@ -41,12 +42,14 @@ from registry.vocabulary import (
     FOUNDER_TYPE,
     INDUSTRY,
     IP_KIND,
+    LANGS,
     LISTING,
     MONEY_KEYS,
     PLATFORM_LEVEL,
     REPORT_FIELDS,
     TENANT_FIELDS,
     field_named,
+    in_lang,
 )
 
 HEADER_ROW = 4
@@ -59,19 +62,22 @@ _CHART_FIRST_COLUMN = 7  # G
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
-async def statistics_workbook(period: Period | int, lang: str = "zh", as_of: date | None = None) -> bytes:
+async def statistics_workbook(
+    actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None
+) -> bytes:
     """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
     out = BytesIO()
-    await write_statistics_workbook(period, out, lang, as_of)
+    await write_statistics_workbook(actor, period, out, lang, as_of)
     return out.getvalue()
 
 
 async def write_statistics_workbook(
-    period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
+    actor: Actor, period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
 ) -> None:
-    if lang not in ("zh", "en"):
+    """The workbook of `park_stats`, for those it answers (registry.permissions: READ_PARK)."""
+    if lang not in LANGS:
         raise ValueError(f"lang must be zh or en, not {lang!r}")
-    stats = await park_stats(period if isinstance(period, Period) else Period(period), as_of)
+    stats = await park_stats(actor, period if isinstance(period, Period) else Period(period), as_of)
     # Rendering is CPU work: off the event loop, so a server keeps answering meanwhile.
     await asyncio.to_thread(render_statistics, stats, out, lang)
 
@@ -129,22 +135,20 @@ class _Frame:
         return unit(name, self.lang)
 
     def figure_label(self, key: str) -> str:
-        field = field_named(REPORT_FIELDS, key)
-        return field.zh if self.lang == "zh" else field.en
+        return field_named(REPORT_FIELDS, key).label(self.lang)
 
     def tenant_label(self, key: str) -> str:
-        field = field_named(TENANT_FIELDS, key)
-        return field.zh if self.lang == "zh" else field.en
+        return field_named(TENANT_FIELDS, key).label(self.lang)
 
     def with_unit(self, label: str, unit_name: str) -> str:
         """`营业收入(千元)` / `Revenue (k yuan)`."""
-        spacer = "" if self.lang == "zh" else " "
+        spacer = in_lang(self.lang, "", " ")
         return f"{label}{spacer}({self.u(unit_name)})"
 
     def at_risk_state(self) -> str:
         """The vocabulary's word for a fee year unpaid past its grace (宽限期已过 / past grace (at risk))."""
         state = DEADLINE_STATE.label("at_risk", self.lang)
-        return state if self.lang == "zh" else state[:1].lower() + state[1:]
+        return in_lang(self.lang, state, state[:1].lower() + state[1:])
 
     def label(self, key: str) -> str:
         if key in FIGURES:
@@ -156,7 +160,7 @@ class _Frame:
 
     def name(self, name: str, name_en: str | None) -> str:
         """A tenant's name in the workbook's language (its Chinese name when it has no English one)."""
-        return name_en or name if self.lang == "en" else name
+        return in_lang(self.lang, name, name_en or name)
 
     def figure(self, key: str, value: int | None) -> Decimal | int | str:
         """A figure as exact 千元 or a count; 未报 when nobody reported it."""
@@ -214,7 +218,7 @@ class _Sheet:
         """The title and a line on the period and source; `across` columns wide, wrapped, when the
         sheet has something beside it (the summary's charts)."""
         self.put([frame.title], "title")
-        separator = "；" if frame.lang == "zh" else "; "
+        separator = in_lang(frame.lang, "；", "; ")
         line = separator.join(frame.lines)
         if across is None:
             self.put([line], "subtitle")
@@ -554,8 +558,8 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
 
     lines = stats.tenant_lines
     yes, no = frame.w("yes"), frame.w("no")
-    industries = {c.code: c.zh if lang == "zh" else c.en for c in INDUSTRY.choices}
-    platforms = {c.code: c.zh if lang == "zh" else c.en for c in PLATFORM_LEVEL.choices}
+    industries = INDUSTRY.labels(lang)
+    platforms = PLATFORM_LEVEL.labels(lang)
     names = [frame.name(line.name, line.name_en) for line in lines]
 
     widths = _header_widths(labels, cap=10)
@@ -565,12 +569,12 @@ def _tenants_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
     # Text columns as wide as their longest choice, with room for the printed font's wider glyphs.
     for column, choices in (
         (5, industries.values()),
-        (6, [c.en if lang == "en" else c.zh for c in FOUNDER_TYPE.choices]),
-        (10, [c.en if lang == "en" else c.zh for c in LISTING.choices]),
+        (6, FOUNDER_TYPE.labels(lang).values()),
+        (10, LISTING.labels(lang).values()),
         (11, platforms.values()),
     ):
         _fit(widths, column, list(choices))
-        widths[column] += 2 if lang == "en" else 5  # CJK glyphs print wider than two digits
+        widths[column] += in_lang(lang, 5, 2)  # CJK glyphs print wider than two digits
     first_figure = len(identity) + len(flags)
     for column, key in enumerate(MONEY_KEYS, first_figure):
         _fit(widths, column, [_torch_figure(frame, key, stats.figures[key].value)])
@@ -679,7 +683,7 @@ def _targets_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
 def _notes_sheet(sheet: _Sheet, frame: _Frame) -> None:
     labels = [frame.w("item"), frame.w("unit"), frame.w("definition")]
     rows = [
-        [frame.label(key), frame.u(unit_name) if unit_name else None, zh if frame.lang == "zh" else en]
+        [frame.label(key), frame.u(unit_name) if unit_name else None, in_lang(frame.lang, zh, en)]
         for key, unit_name, zh, en in NOTES
     ]
     widths = _header_widths(labels)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from registry.periods import Period
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET, TARGET_YEAR
+from registry.vocabulary import in_lang
 
 SHEET_TITLES = {
     "summary": ("概览", "Summary"),
@@ -326,14 +327,12 @@ def period_name(period: Period, lang: str) -> str:
 
 def word(key: str, lang: str, **values: object) -> str:
     zh, en = WORDS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return in_lang(lang, zh, en).format(**values)
 
 
 def unit(name: str, lang: str) -> str:
-    zh, en = UNITS[name]
-    return zh if lang == "zh" else en
+    return in_lang(lang, *UNITS[name])
 
 
 def sheet_title(key: str, lang: str) -> str:
-    zh, en = SHEET_TITLES[key]
-    return zh if lang == "zh" else en
+    return in_lang(lang, *SHEET_TITLES[key])

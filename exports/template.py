@@ -20,7 +20,7 @@ from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header
 from registry.ip_numbers import make_patent_number
 from registry.page_setup import set_up_pages
 from registry.uscc import SAMPLE_USCC
-from registry.vocabulary import CLEAR_WORD, SHEETS, Enumeration, Field
+from registry.vocabulary import CLEAR_WORD, LANGS, SHEETS, Enumeration, Field, in_lang
 
 INLINE_LIST_LIMIT = 255
 LAST_ROW = 1_048_576
@@ -110,7 +110,7 @@ _TYPE_HINTS = {
 
 
 def template_workbook(lang: str = "zh") -> bytes:
-    if lang not in ("zh", "en"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be zh or en, not {lang!r}")
     book = Workbook()
     book.remove(book.active)
@@ -118,7 +118,7 @@ def template_workbook(lang: str = "zh") -> bytes:
     for kind, (_, _, fields) in SHEETS.items():
         _write_sheet(book.create_sheet(sheet_name(kind, lang)), kind, fields, lang, lists)
     lists.finish()
-    book.properties.title = "园区登记导入模板" if lang == "zh" else "Park registry import template"
+    book.properties.title = in_lang(lang, "园区登记导入模板", "Park registry import template")
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -167,10 +167,10 @@ def _add_dropdowns(sheet, fields: tuple[Field, ...], lang: str, lists: _ListShee
             formula1=lists.formula(field.enum, clearable),
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="无效的选项" if lang == "zh" else "Not a choice",
+            errorTitle=in_lang(lang, "无效的选项", "Not a choice"),
             error=_allowed(field.enum, lang, clearable),
             showInputMessage=True,
-            promptTitle=(field.zh if lang == "zh" else field.en)[:32],
+            promptTitle=field.label(lang)[:32],
             prompt=_allowed(field.enum, lang, clearable)[:255],
         )
         validation.add(f"{letter}2:{letter}{LAST_ROW}")
@@ -185,7 +185,7 @@ class _ListSheet:
         self.lists: dict[str, list[str]] = {}
 
     def labels(self, enum: Enumeration, clearable: bool = False) -> list[str]:
-        return [c.zh if self.lang == "zh" else c.en for c in enum.choices] + ([CLEAR_WORD[self.lang]] if clearable else [])
+        return [*enum.labels(self.lang).values()] + ([CLEAR_WORD[self.lang]] if clearable else [])
 
     def formula(self, enum: Enumeration, clearable: bool = False) -> str:
         labels = self.labels(enum, clearable)
@@ -210,10 +210,10 @@ class _ListSheet:
 
 
 def _allowed(enum: Enumeration, lang: str, clearable: bool = False) -> str:
-    labels = "、".join(c.zh for c in enum.choices) if lang == "zh" else ", ".join(c.en for c in enum.choices)
+    labels = in_lang(lang, "、", ", ").join(enum.labels(lang).values())
     if clearable:
-        labels += f"（{CLEAR_WORD['zh']}清除已登记的值）" if lang == "zh" else f" ({CLEAR_WORD['en']} clears the stored value)"
-    return ("请从下拉列表中选择：" if lang == "zh" else "Choose from the list: ") + labels
+        labels += in_lang(lang, f"（{CLEAR_WORD['zh']}清除已登记的值）", f" ({CLEAR_WORD['en']} clears the stored value)")
+    return in_lang(lang, "请从下拉列表中选择：", "Choose from the list: ") + labels
 
 
 # How a cell changes a stored record (SPEC §4), said in every header's note.
@@ -222,17 +222,16 @@ _CLEAR_SAYS = {"zh": f"填“{CLEAR_WORD['zh']}”清除已登记的值", "en": 
 
 
 def _hint(field: Field, lang: str) -> str:
-    zh = lang == "zh"
-    parts = [field.zh if zh else field.en]
+    parts = [field.label(lang)]
     if field.required:
-        parts.append("必填" if zh else "required")
+        parts.append(in_lang(lang, "必填", "required"))
     if field.enum is not None:
         parts.append(_allowed(field.enum, lang))
     elif field.type in _TYPE_HINTS:
-        parts.append(_TYPE_HINTS[field.type][0 if zh else 1])
+        parts.append(in_lang(lang, *_TYPE_HINTS[field.type]))
     if field.max_length:
-        parts.append(f"最多 {field.max_length} 字" if zh else f"at most {field.max_length} characters")
-    parts.append(_BLANK_KEEPS[lang] + ("" if field.required else ("；" if zh else "; ") + _CLEAR_SAYS[lang]))
+        parts.append(in_lang(lang, f"最多 {field.max_length} 字", f"at most {field.max_length} characters"))
+    parts.append(_BLANK_KEEPS[lang] + ("" if field.required else in_lang(lang, "；", "; ") + _CLEAR_SAYS[lang]))
     return "\n".join(parts)
 
 

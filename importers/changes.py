@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
+
+from msgspec import Struct
 
 from registry import audit
 from registry.services import bulk
@@ -55,6 +57,26 @@ def _fields(kind: str) -> dict[str, tuple[int, Field]]:
     return {f.key: (n, f) for n, f in enumerate(fields)}
 
 
+class ImportFieldChange(Struct):
+    field: str  # the vocabulary's key
+    label: str  # the field's name in the language asked for (`lang`)
+    before: str | None  # values worded in that language: labels for codes, yuan, ISO dates
+    after: str | None
+    cleared: bool  # a stored value the import clears
+
+
+class ImportChange(Struct):
+    """A stored record the import changes: where in the file, which record, each field before and after
+    (cleared fields first; records with a cleared field first)."""
+
+    sheet: str
+    row: int
+    kind: Literal[tuple(SHEETS)]  # type: ignore[valid-type]
+    key: str
+    name: str | None
+    fields: list[ImportFieldChange]
+
+
 # A change is kept compact — a hundred thousand of them are held while the list is sorted and written:
 # [sheet, row, kind, key, name, [[field, before, after], ...]]. `shown` makes it the API's object.
 _SHEET, _ROW, _KIND, _KEY, _NAME, _FIELDS = range(6)
@@ -81,21 +103,21 @@ def change_list(plans: Mapping[str, bulk.Plan], rows: Mapping[str, _Rows]) -> li
     return [change for _, change in changes]
 
 
-def shown(change: Sequence[Any], lang: str = "zh") -> dict[str, Any]:
+def shown(change: Sequence[Any], lang: str = "zh") -> ImportChange:
     """A kept change as the reader sees it: each field's label and values in `lang`."""
     places = _fields(change[_KIND])
     fields = []
     for key, before, after in change[_FIELDS]:
         field = places[key][1] if key in places else None
-        fields.append({
-            "field": key,
-            "label": field.label(lang) if field else key,
-            "before": field.shown(before, lang) if field else before,
-            "after": field.shown(after, lang) if field else after,
-            "cleared": _cleared((key, before, after)),
-        })
-    return {"sheet": change[_SHEET], "row": change[_ROW], "kind": change[_KIND], "key": change[_KEY],
-            "name": change[_NAME], "fields": fields}
+        fields.append(ImportFieldChange(
+            field=key,
+            label=field.label(lang) if field else key,
+            before=field.shown(before, lang) if field else before,
+            after=field.shown(after, lang) if field else after,
+            cleared=_cleared((key, before, after)),
+        ))
+    return ImportChange(sheet=change[_SHEET], row=change[_ROW], kind=change[_KIND], key=change[_KEY],
+                        name=change[_NAME], fields=fields)
 
 
-__all__ = ["SHOWN_AT_ONCE", "change_list", "shown"]
+__all__ = ["SHOWN_AT_ONCE", "ImportChange", "ImportFieldChange", "change_list", "shown"]

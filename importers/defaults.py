@@ -12,7 +12,7 @@ from datetime import date
 
 from importers.report import Issues
 from importers.rows import SheetRows
-from registry.identifiers import InvalidIdentifier
+from registry.errors import InvalidValue
 from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
 from registry.services import bulk
@@ -51,7 +51,7 @@ def ip_key(record: dict) -> tuple[str, str] | None:
         return None
     try:
         return record["kind"], normalise_ip_number(record["kind"], record["number"])
-    except InvalidIdentifier:
+    except InvalidValue:
         return None
 
 

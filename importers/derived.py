@@ -14,7 +14,8 @@ from typing import Any
 from importers.cells import shown
 from importers.headers import Layout, fold
 from importers.report import Issues
-from registry.identifiers import InvalidIdentifier
+from registry.errors import InvalidValue
+from registry.ip_deadlines import PATENT_KINDS
 from registry.ip_numbers import kind_of_patent_number, normalise_ip_number, with_check_char
 from registry.records import enum_code
 from registry.vocabulary import INDUSTRY, IP_KIND
@@ -27,7 +28,6 @@ _PUBLICATION_RECORDS = frozenset(fold(word) for word in ("发明申请", "发明
 _KIND_LABELS = frozenset(fold(word) for choice in IP_KIND.choices for word in (choice.code, choice.zh, choice.en))
 # What a granted item's status may be: granted at some time, whatever came after.
 _GRANTED = ("valid", "lapsed", "expired")
-_PATENT_KINDS = ("invention", "utility_model", "design")
 # The park's own words for `other`: any other word the industry column reads as `other` names a trade
 # of the national classification that none of the park's groups takes.
 _OTHER_WORDS = frozenset(fold(word) for word in ("other", INDUSTRY.label("other"), INDUSTRY.label("other", "en")))
@@ -114,12 +114,12 @@ def check_set_aside(layout: Layout, record: dict[str, Any], raw: dict[str, Any],
 def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters: dict[str, str],
                     issues: Issues) -> None:
     """An error at the number's cell unless it fits its kind's rules, or with no kind some kind's."""
-    failure: InvalidIdentifier | None = None
+    failure: InvalidValue | None = None
     for candidate in (kind,) if kind is not None else _CHECKED_KINDS:
         try:
             normalise_ip_number(candidate, number)
             return
-        except InvalidIdentifier as error:
+        except InvalidValue as error:
             failure = failure or error
     assert failure is not None
     message = failure.message if kind is not None else (
@@ -131,7 +131,7 @@ def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters
 
 def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
                  issues: Issues) -> None:
-    if record.get("number") and record.get("kind") in (None, *_PATENT_KINDS):
+    if record.get("number") and record.get("kind") in (None, *PATENT_KINDS):
         checked = with_check_char(record["number"])
         if checked is not None:
             record["number"] = checked

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
-from registry.money import InvalidMoney, unit_yuan
-from registry.periods import InvalidPeriod, Period
-from registry.vocabulary import IMPORT_ONLY_FIELDS, NOT_KEPT, SHEETS, Field, field_named
+from registry.money import unit_yuan
+from registry.periods import Period
+from registry.vocabulary import IMPORT_ONLY_FIELDS, NOT_KEPT, SHEETS, Field, check_sheet_kinds, field_named
 
 # Header rows are looked for among the first rows only: below them is data.
 HEADER_SEARCH_ROWS = 30
@@ -205,6 +206,9 @@ def seen_headers(rows: list[list]) -> list[str]:
 
 _KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports",
                "fees": "年费缴纳表 / annual fees"}
+for _table, _name in ((_SIGNATURES, "_SIGNATURES"), (KEY_COLUMNS, "KEY_COLUMNS"), (_SHEET_ALIASES, "_SHEET_ALIASES"),
+                      (_KIND_WORDS, "_KIND_WORDS")):
+    check_sheet_kinds(_table, _name)
 
 
 def expected_headers(seen: list[str]) -> str:
@@ -287,7 +291,7 @@ def _title_period(rows: list[list], header_row: int) -> tuple[str | None, str | 
             for match in _TITLE_PERIOD.finditer(plain):
                 try:
                     return str(Period.parse(match["period"])), text
-                except InvalidPeriod:
+                except InvalidValue:
                     continue
     return None, None
 
@@ -326,7 +330,7 @@ def _layout(rows: list[list], kind: str, header_row: int) -> Layout:
             unit = unit or layout.sheet_unit or found.unit or "元"
             try:
                 unit_yuan(unit)
-            except InvalidMoney as error:
+            except InvalidValue as error:
                 layout.problems.append(HeaderProblem(index, error.code, error.message, text))
                 continue
             found = replace(found, unit=unit)

@@ -22,7 +22,7 @@ from importers.defaults import fill_defaults, ip_key
 from importers.grids import read_grids
 from importers.headers import column_letter, expected_headers, find_layout, kind_of_sheet_name, seen_headers
 from importers.owners import find_owners
-from importers.report import KINDS, ImportReport, Issue, Issues, empty_counts, full_counts
+from importers.report import ImportReport, Issue, Issues, empty_counts, full_counts
 from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
 from registry import audit
@@ -33,7 +33,7 @@ from registry.permissions import Action
 from registry.records import CONTROL_CHARACTERS
 from registry.services import bulk, deadlines, import_batches
 from registry.services.listing import Page
-from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEETS, field_named
+from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEET_KINDS, SHEETS, field_named
 
 # A kind of sheet in each language, for messages that say one language and then the other.
 _KIND_ZH = {"tenants": "企业", "ip": "知识产权", "reports": "经营数据", "fees": "年费缴纳"}
@@ -131,7 +131,7 @@ class _Batch:
 
 
 def _by_kind(sheets: list[SheetRows]) -> dict[str, _Batch]:
-    batches = {kind: _Batch([], []) for kind in KINDS}
+    batches = {kind: _Batch([], []) for kind in SHEET_KINDS}
     for sheet in sheets:
         batch = batches[sheet.kind]
         batch.records += sheet.records
@@ -339,7 +339,7 @@ def plan_digest(plans: dict[str, bulk.Plan]) -> str:
     """A fingerprint of what applying would do: every record created and every change (from, to)."""
     digest = hashlib.sha256()
     encode = json.JSONEncoder(default=str, sort_keys=True).encode
-    for kind in KINDS:
+    for kind in SHEET_KINDS:
         kind_plan = plans[kind]
         updates = [(index, {key: [before.get(key), value] for key, value in diff.items()})
                    for index, before, diff in kind_plan.updates]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-KINDS = ("tenants", "ip", "reports", "fees")
+import msgspec
+
+from importers.changes import ImportChange, shown
+from registry.services.import_batches import STATUSES
+from registry.vocabulary import SHEET_KINDS, SHEETS
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem (or warning) where a person finds it: sheet name, Excel row number, column letter."""
+class Issue(msgspec.Struct, frozen=True):
+    """One problem (or warning) where a person finds it: sheet name, Excel row number, column letter.
+    The API sends it as it is (api.schemas.ImportBatch)."""
 
     sheet: str | None
     row: int | None
@@ -21,7 +25,7 @@ class Issue:
     message: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return msgspec.structs.asdict(self)
 
 
 # A file can hold a million bad cells; past these, problems are counted, not listed (memory, and
@@ -144,13 +148,49 @@ COUNTS = ("created", "updated", "unchanged", "skipped", "cleared")
 
 
 def empty_counts() -> dict[str, dict[str, int]]:
-    return {kind: dict.fromkeys(COUNTS, 0) for kind in KINDS}
+    return {kind: dict.fromkeys(COUNTS, 0) for kind in SHEET_KINDS}
 
 
 def full_counts(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     """A batch's counts with every sheet and every count (batches recorded before `skipped` and `cleared`
     lack them)."""
     return {kind: {**zero, **counts.get(kind, {})} for kind, zero in empty_counts().items()}
+
+
+class ImportCounts(msgspec.Struct):
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int  # data rows passed over (total, note, sample rows, data only in columns not imported)
+    cleared: int  # stored values the updates clear (cells saying （清空） / <clear>)
+
+
+# One member per sheet an import reads (the vocabulary's SHEETS).
+ImportSheets = msgspec.defstruct("ImportSheets", [(sheet, ImportCounts) for sheet in SHEETS], module=__name__)
+BatchStatus = Literal[STATUSES]  # type: ignore[valid-type]
+
+
+class ImportFile(msgspec.Struct):
+    name: str
+    sha256: str
+    size: int
+
+
+class ImportBatch(msgspec.Struct):
+    """An import batch as the API sends it (`ImportReport.answer`)."""
+
+    id: int
+    status: BatchStatus
+    sheets: ImportSheets  # type: ignore[valid-type]
+    errors: list[Issue]
+    warnings: list[Issue]
+    dry_run: bool
+    file: ImportFile
+    created_at: str
+    created_by: str
+    applied_as: int | None  # a dry run: the batch that applied it
+    changes: list[ImportChange]  # the first 100 (GET /imports/{id}/changes pages them); none in lists
+    changes_total: int
 
 
 @dataclass
@@ -179,20 +219,20 @@ class ImportReport:
     def cleared(self) -> int:
         return sum(counts["cleared"] for counts in self.sheets.values())
 
-    def to_json(self, lang: str = "zh") -> dict[str, Any]:
-        from importers.changes import shown
-
-        return {
-            "id": self.id,
-            "status": self.status,
-            "sheets": self.sheets,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "dry_run": self.dry_run,
-            "file": {"name": self.filename, "sha256": self.sha256, "size": self.size},
-            "created_at": self.created_at.isoformat(),
-            "created_by": self.created_by,
-            "applied_as": self.applied_as,
-            "changes": [shown(change, lang) for change in self.changes],
-            "changes_total": self.changes_total,
-        }
+    def answer(self, lang: str = "zh") -> ImportBatch:
+        """The batch as the API sends it, its changes worded in `lang`."""
+        return ImportBatch(
+            id=self.id,
+            status=self.status,
+            sheets=ImportSheets(**{sheet: ImportCounts(**counts) for sheet, counts in self.sheets.items()}),
+            # As stored with the batch (a JSON column): the importer's own Issue, read back.
+            errors=msgspec.convert(self.errors, list[Issue]),
+            warnings=msgspec.convert(self.warnings, list[Issue]),
+            dry_run=self.dry_run,
+            file=ImportFile(name=self.filename, sha256=self.sha256, size=self.size),
+            created_at=self.created_at.isoformat(),
+            created_by=self.created_by,
+            applied_as=self.applied_as,
+            changes=[shown(change, lang) for change in self.changes],
+            changes_total=self.changes_total,
+        )

@@ -13,7 +13,7 @@ from importers.report import Issues
 from registry.errors import FieldError, ValidationFailed
 from registry.records import clean, says_nothing
 from registry.uscc import SAMPLE_USCC
-from registry.vocabulary import Field
+from registry.vocabulary import Field, check_sheet_kinds
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 _NOTE_WORDS = ("注", "说明", "备注", "填表", "制表", "审核", "联系人", "note")
@@ -26,6 +26,7 @@ _ANY = Field("any", "任意", "Any")
 # number, an owner from its name): a sheet without their column still plans.
 UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set(),
                      "fees": set()}
+check_sheet_kinds(UNSAID_WHEN_BLANK, "UNSAID_WHEN_BLANK")
 
 
 @dataclass

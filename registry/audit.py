@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from registry.actor import Actor
+from registry.db import insert_rows
 from registry.money import format_yuan
 from registry.permissions import Action
 from registry.services.listing import Page, listing
@@ -56,21 +57,10 @@ def row(
             snapshot(after))
 
 
-def entry(
-    actor: Actor,
-    action: str,
-    entity: str,
-    key: str,
-    uscc: str | None,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-) -> AuditEntry:
-    return AuditEntry(**dict(zip(COLUMNS, row(actor, action, entity, key, uscc, before, after), strict=True)))
-
-
 async def record(actor: Actor, action: str, entity: str, key: str, uscc: str | None,
                  before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
-    await AuditEntry.insert(entry(actor, action, entity, key, uscc, before, after)).run()
+    """One entry, written as the batch writers write theirs (`row`), inside the caller's write."""
+    await insert_rows(AuditEntry._meta.tablename, COLUMNS, [row(actor, action, entity, key, uscc, before, after)])
 
 
 # Money in snapshots: the report figures and a paid annual fee's amount.

@@ -19,12 +19,14 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import inspect
+import json
 import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar, Token
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +44,13 @@ from registry.settings import Settings, sqlite_file
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
+
+def _json_value(value: Any) -> Any:
+    """Dates (and times) as ISO text, which PostgreSQL reads back into its date columns."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column value")
+
 
 # `:name` (a letter first), not `::type` casts nor `a:b` inside words.
 _NAME = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -129,7 +138,7 @@ class KeptSQLiteEngine(SQLiteEngine):
         await connection.execute(_DURABLE)
         return connection
 
-    # The one private Piccolo API the registry overrides (pinned by tests/registry/test_piccolo_internals.py).
+    # The one private Piccolo API the registry overrides (pinned by tests/test_library_internals.py).
     # Piccolo's SQLite engine opens a new connection (and a thread) for every query outside a
     # transaction; keeping one autocommit connection per event loop takes that cost off every read,
     # and Piccolo has no public hook for it. Transactions still get their own connection, so writers
@@ -176,6 +185,17 @@ class KeptSQLiteEngine(SQLiteEngine):
         text = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
         async with self.connection() as connection:
             await connection.executemany(text, rows)
+
+    async def update_versioned(self, table: str, key: str, columns: Sequence[str],
+                               rows: Sequence[Mapping[str, Any]]) -> int:
+        assignments = ", ".join(f"{c} = :{c}" for c in columns)
+        text, names = _compiled(
+            f"UPDATE {table} SET {assignments}, version = version + 1 WHERE {key} = :{key} AND version = :version",
+            numbered=False,
+        )
+        async with self.connection() as connection:
+            cursor = await connection.executemany(text, [[row[name] for name in names] for row in rows])
+            return cursor.rowcount  # executemany sums the rows each statement changed
 
     async def reserve_ids(self, table: str, count: int) -> list[int]:
         # The one writer holds the lock (BEGIN IMMEDIATE): the ids after the highest are free, and
@@ -321,6 +341,21 @@ class RegistryPostgresEngine(PostgresEngine):
         # COPY: several times faster than a multi-row INSERT, in the same transaction.
         async with self.connection() as connection:
             await connection.copy_records_to_table(table, records=rows, columns=list(columns))
+
+    async def update_versioned(self, table: str, key: str, columns: Sequence[str],
+                               rows: Sequence[Mapping[str, Any]]) -> int:
+        # One statement for all the rows, so the server says how many it changed (executemany does
+        # not); the rows travel as JSON read as the table's own row type, each column its own type.
+        assignments = ", ".join(f"{c} = u.{c}" for c in columns)
+        text = (
+            f"UPDATE {table} AS t SET {assignments}, version = t.version + 1 "
+            f"FROM json_populate_recordset(NULL::{table}, $1::json) AS u "
+            f"WHERE t.{key} = u.{key} AND t.version = u.version"
+        )
+        payload = json.dumps([{c: row[c] for c in (key, "version", *columns)} for row in rows], default=_json_value)
+        async with self.connection() as connection:
+            status = await connection.execute(text, payload)
+        return int(status.rsplit(" ", 1)[-1])
 
     async def reserve_ids(self, table: str, count: int) -> list[int]:
         # From the table's own sequence, so concurrent writers never take the same id.
@@ -563,6 +598,15 @@ async def execute_many(sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
 async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Rows (values in `columns` order) inserted in one go: executemany on SQLite, COPY on PostgreSQL."""
     await engine().insert_rows(table, columns, rows)
+
+
+async def update_versioned(table: str, key: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> int:
+    """Set `columns` of the rows of `table` named by `key` (each row's values by column name, with its
+    `key` and the `version` it was read at), each only if still at that version, bumping it; the number
+    of rows changed (fewer than given: some moved meanwhile). Inside the current write transaction."""
+    if not rows:
+        return 0
+    return await engine().update_versioned(table, key, columns, rows)
 
 
 async def reserve_ids(table: str, count: int) -> list[int]:

@@ -30,7 +30,7 @@ from registry.actor import Actor
 from registry.db import write_transaction
 from registry.demo_fees import demo_fees
 from registry.ip_deadlines import PATENT_KINDS
-from registry.ip_numbers import make_patent_number
+from registry.ip_numbers import PATENT_TYPE_DIGITS, make_patent_number
 from registry.money import format_yuan
 from registry.services import deadlines, ip_items, reports, tenants
 from registry.tables import Tenant
@@ -97,7 +97,6 @@ _COUNTS = COUNT_KEYS
 # Founder types in the mix of the national Torch survey's incubated companies (most founded by
 # scientists and graduates), in parts per hundred.
 _FOUNDERS = (("scientist", 38), ("graduate", 24), ("serial", 16), ("returnee", 9), ("other", 13))
-_PATENT_TYPE = {"invention": 1, "utility_model": 2, "design": 3}
 _KIND_TITLE = {
     "invention": "一种示例{n}装置及其控制方法",
     "utility_model": "一种示例{n}结构",
@@ -244,8 +243,8 @@ class _Numbers:
     def take(self, kind: str, year: int) -> str:
         self._next += 1
         n = self._next
-        if kind in _PATENT_TYPE:
-            return make_patent_number(year, _PATENT_TYPE[kind], 600_000 + n)
+        if kind in PATENT_TYPE_DIGITS:
+            return make_patent_number(year, int(PATENT_TYPE_DIGITS[kind][0]), 600_000 + n)
         if kind == "software_copyright":
             return f"{year}SR{100_000 + n:06d}"
         if kind == "trademark":

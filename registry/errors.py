@@ -6,6 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 
+class InvalidValue(ValueError):
+    """A value that cannot be accepted (an identifier, an amount, a count, a date, a period, a cell).
+
+    `code` is stable and machine-readable (e.g. `uscc_checksum`); `message` is for people, Chinese first,
+    then English.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: str

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 # The fourth amendment of the Patent Law lengthened design terms for filings from this day.
 _DESIGN_15_YEARS_FROM = date(2021, 6, 1)
 
@@ -56,9 +58,7 @@ def in_force_on(granted_on: date | None, expires: date | None, day: date) -> boo
 
 
 def _term_end(start: date, years: int) -> date:
-    try:
-        anniversary = start.replace(year=start.year + years)
-    except ValueError:
-        # 29 February without a counterpart: the anniversary falls on 1 March.
-        anniversary = date(start.year + years, 3, 1)
-    return anniversary - timedelta(days=1)
+    """The day before the anniversary. A term begun on a month's first day ends on the last day of the month
+    before (29 February in a leap year); one begun on 29 February ends on 28 February."""
+    last = start - timedelta(days=1)
+    return last + relativedelta(years=years, day=31) if start.day == 1 else last + relativedelta(years=years)

@@ -21,9 +21,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from registry.ip_clock import expires_on
+from dateutil.relativedelta import relativedelta
 
-PATENT_KINDS = ("invention", "utility_model", "design")
+from registry.ip_clock import expires_on
+from registry.ip_numbers import PATENT_TYPE_DIGITS
+
+PATENT_KINDS = tuple(PATENT_TYPE_DIGITS)
 GRACE_MONTHS = 6
 # The longest a deadline's last day can follow its due day (six months' grace, the longest months).
 LONGEST_GRACE_DAYS = 184
@@ -45,21 +48,6 @@ RENEWAL = "renewal"
 EXPIRY = "expiry"
 
 
-def add_months(day: date, months: int) -> date:
-    """The corresponding day `months` later (or earlier), or the last day of that month."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    month += 1
-    if day.day <= 28:
-        return date(year, month, day.day)
-    return date(year, month, min(day.day, _days_in(year, month)))
-
-
-def _days_in(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
 def annual_fee(kind: str, patent_year: int) -> int:
     """The schedule's fee for `patent_year` of a patent of `kind`, in fen."""
     for first, last, yuan in _FEES[kind]:
@@ -70,7 +58,7 @@ def annual_fee(kind: str, patent_year: int) -> int:
 
 def fee_due_on(filed_on: date, patent_year: int) -> date:
     """The day the fee of `patent_year` is due by: the start of that year."""
-    return add_months(filed_on, 12 * (patent_year - 1))
+    return filed_on + relativedelta(years=patent_year - 1)
 
 
 def patent_year_on(filed_on: date, day: date) -> int:
@@ -82,15 +70,27 @@ def patent_year_on(filed_on: date, day: date) -> int:
 
 
 def grace_ends_on(due_on: date) -> date:
-    return add_months(due_on, GRACE_MONTHS)
+    return due_on + relativedelta(months=GRACE_MONTHS)
 
 
 def late_fee(fee: int, due_on: date, paid_on: date) -> int:
     """The late fee, in fen, for paying `fee` due on `due_on` on `paid_on` (0 when on time or in the
     first month; after the grace the full 25 % of the last month, as CNIPA would still ask it on a
     restoration)."""
-    months = next((m for m in range(GRACE_MONTHS + 1) if paid_on <= add_months(due_on, m)), GRACE_MONTHS)
+    months = next((m for m in range(GRACE_MONTHS + 1) if paid_on <= due_on + relativedelta(months=m)), GRACE_MONTHS)
     return fee * LATE_FEE_PERCENT_PER_MONTH * max(months - 1, 0) // 100
+
+
+def state_on(due_on: date, last_day: date, today: date) -> str:
+    """Where a deadline stands on `today` (registry.vocabulary.DEADLINE_STATE): due, in its grace, or
+    past its last day — for an annual fee year, what puts the patent at risk of lapse (`PAST_GRACE`)."""
+    return "at_risk" if last_day < today else "grace" if due_on < today else "due"
+
+
+# The same rule over the rows of `ip_deadline AS d` (registry.services.deadline_table) on the day
+# `:today`: the annual fee years unpaid past their grace, the items at risk. due_on < today is implied
+# by last_day < today; said, it makes the read an index range.
+PAST_GRACE = f"d.deadline = '{ANNUAL_FEE}' AND d.due_on < :today AND d.last_day < :today"
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def deadlines_of(
                     break
     if expires is not None:
         if kind == "trademark":
-            found.append(Deadline(RENEWAL, expires, grace_ends_on(expires), None, add_months(expires, -12)))
+            found.append(Deadline(RENEWAL, expires, grace_ends_on(expires), None, expires - relativedelta(years=1)))
         found.append(Deadline(EXPIRY, expires, expires))
     return found
 
@@ -159,10 +159,10 @@ __all__ = [
     "EXPIRY",
     "MAX_WITHIN_DAYS",
     "LONGEST_GRACE_DAYS",
+    "PAST_GRACE",
     "PATENT_KINDS",
     "RENEWAL",
     "Deadline",
-    "add_months",
     "annual_fee",
     "deadlines_of",
     "fee_due_on",
@@ -170,4 +170,5 @@ __all__ = [
     "grace_ends_on",
     "late_fee",
     "patent_year_on",
+    "state_on",
 ]

@@ -6,12 +6,14 @@ import re
 from operator import mul
 from typing import NamedTuple
 
-from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
+from registry.errors import InvalidValue
+from registry.identifiers import refuse_scientific, to_halfwidth
 
 _CNIPA_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9)
 _WEIGHTS_12 = (*_CNIPA_WEIGHTS, *_CNIPA_WEIGHTS)  # enough for twelve digits
-# Type digit of a CNIPA application number: 8 and 9 are PCT applications entering China.
-_PATENT_TYPE_DIGITS = {"invention": "18", "utility_model": "29", "design": "3"}
+# Type digits of a CNIPA application number by patent kind, the first the office gives a filing made
+# in China (registry.demo numbers with it): 8 and 9 are PCT applications entering China.
+PATENT_TYPE_DIGITS = {"invention": "18", "utility_model": "29", "design": "3"}
 # Office prefixes people paste in front: CN (country), ZL (专利, on certificates).
 _PATENT_PREFIX = re.compile(r"^(?:CN|ZL)+")
 # 12-digit numbers since October 2003, 8-digit before; the check character may follow a dot.
@@ -22,7 +24,7 @@ _PATENT_BEFORE_1989 = re.compile(r"(?P<digits>8[5-8][1-3]\d{5})", re.ASCII)
 # and the kind of document, and without the check character: CN201711494189A, CN:201711494189:A.
 # A, U, S: an invention, a utility model, a design application (X stays a check character).
 _DOCDB = re.compile(r"CN:?(?P<digits>\d{12}|\d{8}):?[AUS]", re.ASCII)
-_ANY_TYPE_DIGIT = "".join(_PATENT_TYPE_DIGITS.values())
+_ANY_TYPE_DIGIT = "".join(PATENT_TYPE_DIGITS.values())
 # 8-digit numbers with a check character: filed from 1989 until the 12-digit numbers of October 2003.
 _CHECKED_8_DIGIT_YEARS = frozenset(f"{year % 100:02d}" for year in range(1989, 2004))
 _SOFTWARE_COPYRIGHT = re.compile(r"\d{4}SR\d{6,7}", re.ASCII)
@@ -52,9 +54,9 @@ def make_patent_number(year: int, type_digit: int, serial: int) -> str:
 
 
 def normalise_ip_number(kind: str, text: str) -> str:
-    """The canonical spelling of an IP item's number; raise InvalidIdentifier if it is wrong."""
+    """The canonical spelling of an IP item's number; raise InvalidValue if it is wrong."""
     refuse_scientific(text)
-    if kind in _PATENT_TYPE_DIGITS:
+    if kind in PATENT_TYPE_DIGITS:
         return _normalise_patent(kind, text)
     compact = "".join(to_halfwidth(text).split()).upper()
     if kind == "software_copyright":
@@ -86,7 +88,7 @@ def normalise_ip_number(kind: str, text: str) -> str:
                 "characters"
             )
         return issued
-    raise InvalidIdentifier("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
+    raise InvalidValue("ip_kind_unknown", f"未知的知识产权类别 / unknown IP kind: {kind!r}")
 
 
 class _Patent(NamedTuple):
@@ -162,7 +164,7 @@ def patent_type_digit(text: str) -> str | None:
 def kind_of_patent_number(text: str) -> str | None:
     """The patent kind a CNIPA application number's type digit names, if it names one."""
     digit = patent_type_digit(text)
-    return next((kind for kind, digits in _PATENT_TYPE_DIGITS.items() if digit and digit in digits), None)
+    return next((kind for kind, digits in PATENT_TYPE_DIGITS.items() if digit and digit in digits), None)
 
 
 def _normalise_patent(kind: str, text: str) -> str:
@@ -178,16 +180,16 @@ def _normalise_patent(kind: str, text: str) -> str:
             "patent number lacks its check character (e.g. 201710601862.3)"
         )
     if patent.written and cnipa_check_char(patent.digits) != patent.check:
-        raise InvalidIdentifier(
+        raise InvalidValue(
             "ip_number_checksum", "专利号校验位错误 / patent number check character is wrong"
         )
-    if patent.type_digit not in _PATENT_TYPE_DIGITS[kind]:
+    if patent.type_digit not in PATENT_TYPE_DIGITS[kind]:
         raise _kind_mismatch(kind, patent.type_digit, 5 if len(patent.digits) == 12 else 3)
     return patent.spelled
 
 
-def _kind_mismatch(kind: str, type_digit: str, position: int) -> InvalidIdentifier:
-    return InvalidIdentifier(
+def _kind_mismatch(kind: str, type_digit: str, position: int) -> InvalidValue:
+    return InvalidValue(
         "ip_number_kind",
         f"专利号第{position}位类型码{type_digit}与专利类别不符 / patent type digit {type_digit} does not match kind {kind}",
     )
@@ -199,5 +201,5 @@ def _require(pattern: re.Pattern[str], compact: str, message: str) -> str:
     return compact
 
 
-def _format_error(message: str) -> InvalidIdentifier:
-    return InvalidIdentifier("ip_number_format", message)
+def _format_error(message: str) -> InvalidValue:
+    return InvalidValue("ip_number_format", message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
 
 UNIT_YUAN = {"元": 1, "千元": 1_000, "万元": 10_000, "亿元": 100_000_000}
@@ -32,36 +33,22 @@ _MAX_TEXT = 40
 _TEXT_FOLD = str.maketrans({"¥": None, "￥": None, "−": "-"})
 
 
-class InvalidMoney(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-class InvalidCount(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def unit_yuan(unit: str) -> int:
     """Yuan per one of `unit` (元, 千元, 万元, 亿元 or an English alias)."""
     key = " ".join(to_halfwidth(unit).split()).lower()
     factor = UNIT_YUAN.get(_UNIT_ALIASES.get(key, key))
     if factor is None:
-        raise InvalidMoney("money_unit", f"未知的金额单位 / unknown money unit: {unit!r}")
+        raise InvalidValue("money_unit", f"未知的金额单位 / unknown money unit: {unit!r}")
     return factor
 
 
 def parse_money(value: str | int | Decimal, unit: str = "元") -> int:
-    """Amount in fen of `value` stated in `unit`; exact or InvalidMoney."""
-    amount = _exact_number(value, InvalidMoney, "money_format", "金额", "an amount of money")
+    """Amount in fen of `value` stated in `unit`; exact or InvalidValue."""
+    amount = _exact_number(value, "money_format", "金额", "an amount of money")
     numerator, denominator = amount.as_integer_ratio()
     numerator *= unit_yuan(unit) * _FEN_PER_YUAN
     if numerator % denominator:
-        raise InvalidMoney(
+        raise InvalidValue(
             "money_fraction",
             f"金额“{value}”{unit}不是整分 / amount {value} {unit} is not a whole number of fen",
         )
@@ -93,17 +80,16 @@ def whole_units(fen: int, unit: str) -> int:
 
 def parse_count(value: str | int | Decimal) -> int:
     """A number of people: a whole number, zero or more."""
-    count = _exact_number(value, InvalidCount, "count_format", "人数", "a count")
+    count = _exact_number(value, "count_format", "人数", "a count")
     if count != count.to_integral_value():
-        raise InvalidCount("count_fraction", f"人数“{value}”不是整数 / count {value} is not whole")
+        raise InvalidValue("count_fraction", f"人数“{value}”不是整数 / count {value} is not whole")
     if count < 0:
-        raise InvalidCount("count_negative", f"人数“{value}”为负 / count {value} is negative")
+        raise InvalidValue("count_negative", f"人数“{value}”为负 / count {value} is negative")
     return int(count)
 
 
 def _exact_number(
     value: str | int | Decimal,
-    error: type[InvalidMoney] | type[InvalidCount],
     code: str,
     what_zh: str,
     what_en: str,
@@ -114,9 +100,9 @@ def _exact_number(
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise error(code, f"{what_zh}不是有限数 / {what_en} must be a finite number")
+            raise InvalidValue(code, f"{what_zh}不是有限数 / {what_en} must be a finite number")
         return value
     text = "".join(to_halfwidth(value).split()).translate(_TEXT_FOLD)
     if len(text) > _MAX_TEXT or not _NUMBER.fullmatch(text):
-        raise error(code, f"{what_zh}“{value}”不是数字 / {what_en} {value!r} is not a number")
+        raise InvalidValue(code, f"{what_zh}“{value}”不是数字 / {what_en} {value!r} is not a number")
     return Decimal(text.replace(",", ""))

@@ -1,16 +1,17 @@
-"""Reporting periods (a year, a half or a quarter) and how a period's figure is made up."""
+"""Reporting periods (a year, a half or a quarter) and the shorter ones each is made of.
+
+How a tenant's figure for a period is composed from its reports is SQL, where the reports are
+(`registry.stats`): `Period.parts` lists the ways, the statistics pick the first complete one."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal, TypeVar
+from typing import Literal
 
+from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
-
-T = TypeVar("T")
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 _CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
@@ -21,13 +22,6 @@ _HALF = re.compile(r"(?P<year>\d{4})[-_/]?H(?P<half>[12])", re.ASCII)
 _HALF_ZH = re.compile(r"(?P<year>\d{4})年?(?P<half>[上下])半年度?")
 _QUARTER = re.compile(r"(?P<year>\d{4})[-_/]?Q(?P<quarter>[1-4])", re.ASCII)
 _QUARTER_ZH = re.compile(r"(?P<year>\d{4})年?第?(?P<quarter>[1-4一二三四])季度?")
-
-
-class InvalidPeriod(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -44,11 +38,11 @@ class Period:
 
     def __post_init__(self) -> None:
         if not FIRST_YEAR <= self.year <= LAST_YEAR:
-            raise InvalidPeriod("period_year", f"年份超出范围 / year out of range: {self.year}")
+            raise InvalidValue("period_year", f"年份超出范围 / year out of range: {self.year}")
         if self.half is not None and (self.quarter is not None or self.half not in (1, 2)):
-            raise InvalidPeriod("period_format", "半年应为1或2 / half must be 1 or 2")
+            raise InvalidValue("period_format", "半年应为1或2 / half must be 1 or 2")
         if self.quarter is not None and self.quarter not in (1, 2, 3, 4):
-            raise InvalidPeriod("period_format", "季度应为1至4 / quarter must be 1 to 4")
+            raise InvalidValue("period_format", "季度应为1至4 / quarter must be 1 to 4")
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -62,7 +56,7 @@ class Period:
         if match := _QUARTER.fullmatch(compact) or _QUARTER_ZH.fullmatch(compact):
             quarter = match["quarter"]
             return cls(int(match["year"]), quarter=_CHINESE_NUMERALS.get(quarter) or int(quarter))
-        raise InvalidPeriod(
+        raise InvalidValue(
             "period_format",
             f"无法识别的期间“{text}”，应为 2016、2017H1 或 2017Q3 / "
             f"unrecognised period {text!r}: expected 2016, 2017H1 or 2017Q3",
@@ -133,23 +127,3 @@ class Period:
 
     def __ge__(self, other: Period) -> bool:
         return self._sort_key() >= other._sort_key()
-
-
-def compose(period: Period, reported: Mapping[Period, T]) -> list[T] | None:
-    """The reports whose sum is the period's figure, or None when the period is not reported.
-
-    A period's own report wins; failing that, the first complete decomposition, each part
-    itself composed, so a year may be H1 plus Q3 and Q4.
-    """
-    if period in reported:
-        return [reported[period]]
-    for parts in period.parts():
-        reports: list[T] = []
-        for part in parts:
-            composed = compose(part, reported)
-            if composed is None:
-                break
-            reports.extend(composed)
-        else:
-            return reports
-    return None

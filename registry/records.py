@@ -13,13 +13,13 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from registry.dates import InvalidDate, parse_date
-from registry.errors import FieldError, ValidationFailed
-from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
+from registry.dates import parse_date
+from registry.errors import FieldError, InvalidValue, ValidationFailed
+from registry.identifiers import refuse_scientific, to_halfwidth
 from registry.ip_clock import expires_on
 from registry.ip_numbers import normalise_ip_number
-from registry.money import InvalidCount, InvalidMoney, parse_count, parse_money
-from registry.periods import InvalidPeriod, Period
+from registry.money import parse_count, parse_money
+from registry.periods import Period
 from registry.uscc import validate_uscc
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Enumeration, Field
 
@@ -107,21 +107,21 @@ def enum_code(enum: Enumeration, value: object) -> str:
 
 
 def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> Any:
-    """The stored form of one value; raises FieldError-shaped ValueErrors (code, message)."""
+    """The stored form of one value; raises InvalidValue (code, message)."""
     # A text starting with a letter or digit (most) shows something: the full check is for the rest.
     if value is None or (isinstance(value, str) and not value[:1].isalnum() and says_nothing_visible(value)):
         return None
     if isinstance(value, float) and field.type in ("money", "count"):
         # Floats are never trusted with figures; JSON clients send decimal strings.
-        raise _Bad(f"{field.type}_float", "请以字符串传递精确数值 / send exact figures as strings, e.g. \"12.50\"")
+        raise InvalidValue(f"{field.type}_float", "请以字符串传递精确数值 / send exact figures as strings, e.g. \"12.50\"")
     match field.type:
         case "text" | "ip_number":
             text = str(value).strip()
             if _CONTROL.search(text):
-                raise _Bad("control_character", "含有不可见的控制字符或文字方向控制符 / contains a control character "
-                                                "or a text-direction override")
+                raise InvalidValue("control_character", "含有不可见的控制字符或文字方向控制符 / contains a control "
+                                                        "character or a text-direction override")
             if field.max_length and len(text) > field.max_length:
-                raise _Bad("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
+                raise InvalidValue("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
             if field.type == "ip_number":
                 refuse_scientific(text)  # whatever its kind: Excel's rounding is told before the rest
             return text
@@ -133,53 +133,44 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
         case "date":
             day, latest = parse_date(value), latest_day()
             if not EARLIEST_DAY <= day <= latest:
-                raise _Bad("date_range", f"日期“{day}”不在 {EARLIEST_DAY} 至 {latest} 之间 / date {day} is not "
-                                         f"between {EARLIEST_DAY} and a year from today ({latest})")
+                raise InvalidValue("date_range", f"日期“{day}”不在 {EARLIEST_DAY} 至 {latest} 之间 / date {day} is not "
+                                                 f"between {EARLIEST_DAY} and a year from today ({latest})")
             return day
         case "money":
             fen = parse_money(value, field.unit or "元")
             if abs(fen) > MAX_FEN:
-                raise _Bad("money_range", f"金额“{value}”超出范围 / amount {value} is beyond 10 trillion yuan")
+                raise InvalidValue("money_range", f"金额“{value}”超出范围 / amount {value} is beyond 10 trillion yuan")
             if fen < 0 and not field.signed:
-                raise _Bad("money_negative", f"“{field.zh}”不能为负数：{value} / {field.en} cannot be negative: {value}")
+                raise InvalidValue("money_negative", f"“{field.zh}”不能为负数：{value} / {field.en} cannot be negative: {value}")
             return fen
         case "count":
             count = parse_count(value)
             if count > MAX_COUNT:
-                raise _Bad("count_range", f"人数“{value}”超出范围 / count {value} is beyond {MAX_COUNT}")
+                raise InvalidValue("count_range", f"人数“{value}”超出范围 / count {value} is beyond {MAX_COUNT}")
             return count
         case "enum":
             assert field.enum is not None
             try:
                 return enum_code(field.enum, value)
             except ValueError as error:
-                raise _Bad("not_a_choice", str(error)) from error
+                raise InvalidValue("not_a_choice", str(error)) from error
         case "bool":
             if isinstance(value, bool):
                 return value
             word = _words(value)
             if word in _YES or word in _NO:
                 return word in _YES
-            raise _Bad("not_a_choice", f"“{value}”应为“是”或“否” / {value!r} must be yes (是) or no (否)")
+            raise InvalidValue("not_a_choice", f"“{value}”应为“是”或“否” / {value!r} must be yes (是) or no (否)")
         case "period":
             return str(Period.parse(str(value)))
         case "ordinal":
             match = _ORDINAL.fullmatch(to_halfwidth(str(value)).strip())
             if match is None or not 1 <= int(match[1]) <= MAX_ORDINAL:
-                raise _Bad("ordinal_format", f"“{value}”应为 1–{MAX_ORDINAL} 的整数，如 3 或 第3年 / {value!r} must be "
-                                             f"a whole number 1–{MAX_ORDINAL}, e.g. 3")
+                raise InvalidValue("ordinal_format", f"“{value}”应为 1–{MAX_ORDINAL} 的整数，如 3 或 第3年 / {value!r} "
+                                                     f"must be a whole number 1–{MAX_ORDINAL}, e.g. 3")
             return int(match[1])
     raise AssertionError(f"unknown field type {field.type}")
 
-
-class _Bad(ValueError):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-_EXPECTED = (_Bad, InvalidIdentifier, InvalidMoney, InvalidCount, InvalidDate, InvalidPeriod)
 
 
 def clean(
@@ -204,7 +195,7 @@ def clean(
             continue
         try:
             value = clean_value(field, data[field.key], warnings)
-        except _EXPECTED as error:
+        except InvalidValue as error:
             errors.append(FieldError(field.key, error.code, error.message))
             continue
         except TypeError as error:
@@ -275,7 +266,7 @@ def settle_ip(record: dict[str, Any]) -> dict[str, Any]:
     errors = []
     try:
         record["number"] = normalise_ip_number(record["kind"], record["number"])
-    except InvalidIdentifier as error:
+    except InvalidValue as error:
         errors.append(FieldError("number", error.code, error.message))
     filed, granted = record.get("filed_on"), record.get("granted_on")
     if filed and granted and granted < filed:

@@ -4,8 +4,8 @@ One result object, `ParkStats`, feeds both the JSON endpoint and the yearly work
 cannot disagree. Definitions (the workbook's Notes repeat them):
 
 - A tenant is *on record* on a day when it moved in on or before it and has not moved out by it.
-- A period's figure for a tenant is its own report; failing that, a complete decomposition as
-  `registry.periods.compose` picks it (a year = H1 + H2, each itself a report or its two
+- A period's figure for a tenant is its own report; failing that, the first complete
+  decomposition of `Period.parts` (a year = H1 + H2, each itself a report or its two
   quarters; a half = its two quarters). Money and new graduates add up over the parts;
   headcounts are stocks and take the last part's value. Otherwise the tenant has not reported.
 - Attributes are taken as they were on that day: a tenant is a certified high-tech enterprise when
@@ -22,15 +22,21 @@ cannot disagree. Definitions (the workbook's Notes repeat them):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+import msgspec
+from dateutil.relativedelta import relativedelta
+from msgspec import Struct
+
+from registry.actor import Actor
+from registry.answers import ByKey, Fen, FounderType, Industry, Listing, PlatformLevel, Ratio, TenantStatus, fen
 from registry.db import current, fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
-from registry.money import format_yuan
+from registry.ip_deadlines import PAST_GRACE
 from registry.periods import FIRST_YEAR, Period
+from registry.permissions import Action
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
@@ -80,100 +86,113 @@ def _day(value: Any) -> date | None:
 
 
 # --- Result ------------------------------------------------------------------------------------
+# The answer of GET /stats/{period} as it is (api.controllers.stats encodes it): money in yuan
+# strings, counts as integers, ratios as decimal strings with four places.
+
+V = TypeVar("V")
 
 
-@dataclass(frozen=True)
-class PeriodFigures:
+def _by_figure(name: str, money: Any, count: Any) -> type[ByKey]:
+    """A struct with one member per report figure (the vocabulary's money and count keys, in order)."""
+    members = [(key, money) for key in MONEY_KEYS] + [(key, count) for key in COUNT_KEYS]
+    return msgspec.defstruct(name, members, bases=(ByKey,), module=__name__, frozen=True)
+
+
+class Figure(Struct, Generic[V], frozen=True):
+    value: V | None
+    previous: V | None
+    growth: Ratio | None
+
+
+FigureValues = _by_figure("FigureValues", Fen | None, int | None)
+FigureTrends = _by_figure("FigureTrends", Figure[Fen], Figure[int])
+
+
+def figure_values(figures: dict[str, int | None]) -> Any:
+    """`figures` (fen and head counts by key) as the answer's `FigureValues`."""
+    return FigureValues(**{key: fen(value) if key in MONEY_KEYS else value for key, value in figures.items()})
+
+
+class PeriodFigures(Struct, frozen=True):
     """A period's totals over the tenants on record on `as_of` (its last day, unless earlier)."""
 
     period: str
     as_of: date
     tenants_at_end: int
     reported: int
-    figures: dict[str, int | None]
+    figures: FigureValues  # type: ignore[valid-type]
 
 
-@dataclass(frozen=True)
-class TenantCounts:
+class TenantCounts(Struct, frozen=True):
     at_end: int
     moved_in: int
     graduated: int
     left: int
 
 
-@dataclass(frozen=True)
-class Figure:
-    value: int | None
-    previous: int | None
-    growth: Decimal | None
-
-
-@dataclass(frozen=True)
-class TenantRef:
+class TenantRef(Struct, frozen=True):
     uscc: str
     name: str
     name_en: str | None
 
 
-@dataclass(frozen=True)
-class IPCounts:
+class IPCounts(Struct, frozen=True):
     valid_at_end: int
     filed: int
     granted: int
     # Of the valid ones, those with an annual fee year unpaid past its grace (registry.ip_deadlines).
-    at_risk_at_end: int = 0
+    at_risk_at_end: int
 
 
-@dataclass(frozen=True)
-class IndustryLine:
-    industry: str
+IPCountsByKind = msgspec.defstruct(
+    "IPCountsByKind", [(kind, IPCounts) for kind in IP_KIND.codes], bases=(ByKey,), module=__name__, frozen=True
+)
+
+
+class IndustryLine(Struct, frozen=True):
+    industry: Industry
     tenants_at_end: int
     reported: int
-    figures: dict[str, int | None]
+    figures: FigureValues  # type: ignore[valid-type]
     ip_valid: int
 
 
-@dataclass(frozen=True)
-class TenantLine:
+class _TenantLine(Struct, frozen=True):
     uscc: str
     name: str
     name_en: str | None
-    industry: str
+    industry: Industry
     founded_on: date | None
     moved_in_on: date | None
-    status: str
+    status: TenantStatus
     graduated: bool
     certified: bool
-    platform_level: str
-    founder_type: str | None
+    platform_level: PlatformLevel
+    founder_type: FounderType | None
     tech_sme_no: str | None
-    listing: str | None
+    listing: Listing | None
     reported: bool
-    figures: dict[str, int | None]
-    # The Torch form's IP columns, in its order (registry.torch_form.IP_COLUMNS).
-    ip_filed: int
-    ip_filed_invention: int
-    ip_granted: int
-    ip_granted_invention: int
-    ip_valid: int
-    ip_valid_invention: int
-    ip_valid_software: int
-    ip_valid_plant: int
-    ip_valid_ic: int
+    figures: FigureValues  # type: ignore[valid-type]
 
 
-@dataclass(frozen=True)
-class Targets:
+# A tenant's line: its particulars, then the Torch form's IP columns in its order (registry.torch_form).
+TenantLine = msgspec.defstruct(
+    "TenantLine", [(column.key, int) for column in IP_COLUMNS], bases=(_TenantLine,), module=__name__, frozen=True
+)
+
+
+class Targets(Struct, frozen=True):
     national_platforms: int
     certified: int
     certified_with_platform: int
-    certified_platform_share: Decimal | None
-    national_platforms_target: int = NATIONAL_PLATFORM_TARGET
-    certified_platform_share_target: Decimal = PLATFORM_SHARE_TARGET
+    certified_platform_share: Ratio | None
+    national_platforms_target: int
+    certified_platform_share_target: Ratio
 
 
-@dataclass(frozen=True)
-class ParkStats:
+class ParkStats(Struct, frozen=True):
+    """A period's park statistics: the numbers of the statistics workbook (SPEC §5)."""
+
     period: str
     start: date
     end: date
@@ -181,79 +200,16 @@ class ParkStats:
     previous: str
     generated_at: datetime
     tenants: TenantCounts
-    figures: dict[str, Figure]
+    figures: FigureTrends  # type: ignore[valid-type]
     reported: int
     previous_period: PeriodFigures
     not_reported: list[TenantRef]
     ip: IPCounts
-    ip_by_kind: dict[str, IPCounts]
+    ip_by_kind: IPCountsByKind  # type: ignore[valid-type]
     by_industry: list[IndustryLine]
     tenant_lines: list[TenantLine]
     sub_periods: dict[str, PeriodFigures]
     targets: Targets
-
-    def to_json(self) -> dict[str, Any]:
-        """Money as yuan strings, counts as ints, ratios as 4-place strings, dates ISO."""
-        return {
-            "period": self.period,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "previous": self.previous,
-            "generated_at": self.generated_at.isoformat(),
-            "tenants": vars(self.tenants).copy(),
-            "figures": {
-                key: {
-                    "value": _figure_json(key, figure.value),
-                    "previous": _figure_json(key, figure.previous),
-                    "growth": _ratio_json(figure.growth),
-                }
-                for key, figure in self.figures.items()
-            },
-            "reported": self.reported,
-            "previous_period": _period_json(self.previous_period),
-            "not_reported": [vars(ref).copy() for ref in self.not_reported],
-            "ip": vars(self.ip).copy(),
-            "ip_by_kind": {kind: vars(counts).copy() for kind, counts in self.ip_by_kind.items()},
-            "by_industry": [{**vars(line), "figures": _figures_json(line.figures)} for line in self.by_industry],
-            "tenant_lines": [
-                {
-                    **vars(line),
-                    "founded_on": _date_json(line.founded_on),
-                    "moved_in_on": _date_json(line.moved_in_on),
-                    "figures": _figures_json(line.figures),
-                }
-                for line in self.tenant_lines
-            ],
-            "sub_periods": {name: _period_json(part) for name, part in self.sub_periods.items()},
-            "targets": {
-                **vars(self.targets),
-                "certified_platform_share": _ratio_json(self.targets.certified_platform_share),
-                "certified_platform_share_target": _ratio_json(self.targets.certified_platform_share_target),
-            },
-        }
-
-
-def _figure_json(key: str, value: int | None) -> str | int | None:
-    if value is None:
-        return None
-    return format_yuan(value) if key in MONEY_KEYS else value
-
-
-def _figures_json(figures: dict[str, int | None]) -> dict[str, str | int | None]:
-    return {key: _figure_json(key, value) for key, value in figures.items()}
-
-
-def _period_json(part: PeriodFigures) -> dict[str, Any]:
-    return {**vars(part), "as_of": part.as_of.isoformat(), "figures": _figures_json(part.figures)}
-
-
-def _ratio_json(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _date_json(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def ratio(numerator: int, denominator: int) -> Decimal:
@@ -297,7 +253,9 @@ def _count(condition: str) -> str:
 
 
 class _Composition:
-    """SQL that reproduces `periods.compose` per tenant from the reports of the period's family.
+    """How a period's figure is composed, per tenant, from the reports of the period's family: its
+    own report, else the first of `Period.parts` whose every part is itself composed — the one
+    statement of the rule (tests/registry/test_stats.py pins it).
 
     Each period of the family (a year, its halves and quarters) is joined once by the unique key
     (tenant, period): an index lookup per tenant and period, where a pass over the year's reports
@@ -346,7 +304,7 @@ class _Composition:
 
 
 def _certified_from(day: date) -> date:
-    return _years_before(day, CERTIFICATE_YEARS) + timedelta(days=1)
+    return day - relativedelta(years=CERTIFICATE_YEARS) + timedelta(days=1)
 
 
 async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, int]:
@@ -387,10 +345,10 @@ async def _at_risk_by_kind(day: date) -> dict[str, int]:
     sql = f"""
         SELECT i.kind, COUNT(DISTINCT i.id) AS at_risk
         FROM ip_deadline AS d JOIN ip_item AS i ON i.id = d.item JOIN tenant AS t ON t.id = i.tenant
-        WHERE d.deadline = 'annual_fee' AND d.due_on < :day AND d.last_day < :day AND {_ON_RECORD} AND {_IP_VALID}
+        WHERE {PAST_GRACE} AND {_ON_RECORD} AND {_IP_VALID}
         GROUP BY i.kind
     """
-    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day})}
+    return {row["kind"]: int(row["at_risk"]) for row in await fetch(sql, {"day": day, "today": day})}
 
 
 # Per owner and kind: items valid on the day, filed and granted in the period, in one read of the
@@ -499,13 +457,6 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
 # --- Assembly ----------------------------------------------------------------------------------
 
 
-def _years_before(day: date, years: int = 1) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _total(lines: dict[str, dict[str, Any]], key: str) -> int | None:
     known = [line[key] for line in lines.values() if line[key] is not None]
     return sum(known) if known else None
@@ -517,7 +468,7 @@ def _period_figures(period: Period, day: date, industries: dict[str, dict[str, A
         as_of=day,
         tenants_at_end=sum(line["tenants"] for line in industries.values()),
         reported=sum(line["reported"] for line in industries.values()),
-        figures={key: _total(industries, key) for key in FIGURES},
+        figures=figure_values({key: _total(industries, key) for key in FIGURES}),
     )
 
 
@@ -540,16 +491,18 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
         tech_sme_no=row["tech_sme_no"],
         listing=row["listing"],
         reported=reported,
-        figures={f: _int(row[f]) if reported else None for f in FIGURES},
+        figures=figure_values({f: _int(row[f]) if reported else None for f in FIGURES}),
         **{key: int(row[key]) for key in _TENANT_IP},
     )
 
 
-async def park_stats(period: Period, as_of: date | None = None) -> ParkStats:
-    """The park's statistics for `period` (see `compute_park_stats`), computed once per change of the
+async def park_stats(actor: Actor, period: Period, as_of: date | None = None) -> ParkStats:
+    """The park's statistics for `period` (see `compute_park_stats`), for those who read the whole
+    park (registry.permissions: READ_PARK), computed once per change of the
     records: kept by this worker's database while its data version stays (registry.read_cache), so
-    the statistics office, the dashboard and every tenant's home read them without adding up the park
+    the statistics office and the dashboard read them without adding up the park
     each time, and a read after a write is never stale. The answer is shared: do not change it."""
+    actor.require(Action.READ_PARK)
     _check_asked(period, as_of)
     return await current().statistics.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
 
@@ -578,7 +531,7 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
     day = as_of or period.end
     until = min(day, period.end)
     previous = period.same_period_last_year()
-    previous_day = previous.end if as_of is None else _years_before(as_of)
+    previous_day = previous.end if as_of is None else as_of - relativedelta(years=1)
     # The halves and quarters begun by the day, each on its own last day (or the day, if earlier).
     parts = [part for part in _Composition(period).family[1:] if part.start <= day]
     part_days = [min(day, part.end) for part in parts]
@@ -611,6 +564,8 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
     figures = {}
     for key in FIGURES:
         value, before = _total(industries, key), _total(previous_industries, key)
+        if key in MONEY_KEYS:
+            value, before = fen(value), fen(before)
         figures[key] = Figure(value, before, growth(value, before))
 
     ip_by_kind = {}
@@ -623,7 +578,7 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
             industry=code,
             tenants_at_end=industries.get(code, {}).get("tenants") or 0,
             reported=industries.get(code, {}).get("reported") or 0,
-            figures={key: industries.get(code, {}).get(key) for key in FIGURES},
+            figures=figure_values({key: industries.get(code, {}).get(key) for key in FIGURES}),
             ip_valid=sum(int(row["ip_valid"]) for row in ip_rows if row["industry"] == code),
         )
         for code in INDUSTRY.codes
@@ -638,13 +593,13 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
         previous=str(previous),
         generated_at=datetime.now(UTC),
         tenants=TenantCounts(counts["at_end"], counts["moved_in"], counts["graduated"], counts["left_park"]),
-        figures=figures,
+        figures=FigureTrends(**figures),
         reported=sum(line.reported for line in by_industry),
         previous_period=_period_figures(previous, previous_day, previous_industries),
         not_reported=[TenantRef(line.uscc, line.name, line.name_en) for line in lines if not line.reported],
         ip=IPCounts(*(sum(getattr(c, k) for c in ip_by_kind.values())
                       for k in ("valid_at_end", "filed", "granted", "at_risk_at_end"))),
-        ip_by_kind=ip_by_kind,
+        ip_by_kind=IPCountsByKind(**ip_by_kind),
         by_industry=by_industry,
         tenant_lines=lines,
         sub_periods=sub_periods,
@@ -653,6 +608,8 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
             certified=counts["certified"],
             certified_with_platform=counts["certified_with_platform"],
             certified_platform_share=share,
+            national_platforms_target=NATIONAL_PLATFORM_TARGET,
+            certified_platform_share_target=PLATFORM_SHARE_TARGET,
         ),
     )
 
@@ -660,7 +617,10 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
 __all__ = [
     "FIGURES",
     "Figure",
+    "FigureTrends",
+    "FigureValues",
     "IPCounts",
+    "IPCountsByKind",
     "IndustryLine",
     "ParkStats",
     "PeriodFigures",
@@ -668,13 +628,15 @@ __all__ = [
     "TenantCounts",
     "TenantLine",
     "TenantRef",
+    "figure_values",
     "growth",
     "park_stats",
     "ratio",
 ]
 
 
-async def reported_periods() -> list[Period]:
+async def reported_periods(actor: Actor) -> list[Period]:
     """Every period some tenant has reported for, in order (the portal offers these)."""
+    actor.require(Action.READ_PARK)
     rows = await fetch("SELECT DISTINCT period FROM period_report")
     return sorted(Period.parse(row["period"]) for row in rows)

@@ -204,7 +204,7 @@ class LoginFailure(Table, db=BOUND, tablename="login_failure"):
 
 
 class PortalSession(Table, db=BOUND, tablename="portal_session"):
-    """A web portal session (api/portal/sessions.py), kept here so every worker and host knows it.
+    """A web portal session (stored by registry/portal_sessions.py), kept here so every worker and host knows it.
     `key` is a digest of the id the browser holds: the table alone opens no session."""
 
     id = Serial(primary_key=True)

@@ -6,7 +6,8 @@ import re
 
 from stdnum.cn import uscc as stdnum_uscc
 
-from registry.identifiers import InvalidIdentifier, refuse_scientific, to_halfwidth
+from registry.errors import InvalidValue
+from registry.identifiers import refuse_scientific, to_halfwidth
 
 # GB 32100 leaves out I, O, S, V and Z so they cannot be misread as digits.
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -34,7 +35,7 @@ def org_code_check_char(body8: str) -> str:
 
 
 def validate_uscc(text: str) -> tuple[str, list[str]]:
-    """Return the normalised code and any warnings; raise InvalidIdentifier if it is not a USCC.
+    """Return the normalised code and any warnings; raise InvalidValue if it is not a USCC.
 
     A wrong embedded organisation code (characters 9-17) is only a warning: codes issued to
     individual businesses and some early registrations carry bodies that do not follow GB 11714,
@@ -43,19 +44,19 @@ def validate_uscc(text: str) -> tuple[str, list[str]]:
     refuse_scientific(text)
     code = normalise_uscc(text)
     if len(code) != 18:
-        raise InvalidIdentifier(
+        raise InvalidValue(
             "uscc_length",
             f"统一社会信用代码应为18位，实为{len(code)}位 / "
             f"USCC must have 18 characters, got {len(code)}",
         )
     if not _SHAPE.fullmatch(code):
-        raise InvalidIdentifier(
+        raise InvalidValue(
             "uscc_format",
             "统一社会信用代码含有不允许的字符 / "
             "USCC has characters not allowed there (digits and letters except I, O, S, V, Z)",
         )
     if stdnum_uscc.calc_check_digit(code[:17]) != code[17]:
-        raise InvalidIdentifier(
+        raise InvalidValue(
             "uscc_checksum", "统一社会信用代码校验位错误 / USCC check character is wrong"
         )
     warnings = []

@@ -9,12 +9,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 from registry.money import format_yuan
 
+T = TypeVar("T")
+
+# The languages the registry speaks — labels, pages, workbooks, messages — the first by default.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+
+def in_lang(lang: str, zh: T, en: T) -> T:
+    """The words of `lang` (one of LANGS): `zh` for Chinese, `en` for English."""
+    return zh if lang == "zh" else en
+
+
+class Labelled:
+    """A word of the vocabulary in both languages (its `zh` and `en`)."""
+
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return in_lang(lang, self.zh, self.en)
+
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(Labelled):
     """One value of an enumeration; `aliases` are other words files use for it (CNIPA's phrases…)."""
 
     code: str
@@ -52,8 +73,11 @@ class Enumeration:
     def label(self, code: str | None, lang: str = "zh") -> str:
         if code is None:
             return ""
-        choice = self.get(code)
-        return choice.zh if lang == "zh" else choice.en
+        return self.get(code).label(lang)
+
+    def labels(self, lang: str = "zh") -> dict[str, str]:
+        """code -> label in `lang`, in the enumeration's order."""
+        return {c.code: c.label(lang) for c in self.choices}
 
 
 # 国民经济行业分类 (GB/T 4754-2017, the national industry classification a business registration and a
@@ -287,11 +311,11 @@ def deadline_label(deadline: str, patent_year: int | None, lang: str = "zh") -> 
     label = DEADLINE_KIND.label(deadline, lang)
     if patent_year is None:
         return label
-    return f"第{patent_year}年{label}" if lang == "zh" else f"{label}, year {patent_year}"
+    return in_lang(lang, f"第{patent_year}年{label}", f"{label}, year {patent_year}")
 
 
 @dataclass(frozen=True)
-class Field:
+class Field(Labelled):
     """One column of a record as people name it.
 
     type: text | uscc | date | money | count | enum | period | ip_number | bool | ordinal (e.g. a patent year)
@@ -311,9 +335,6 @@ class Field:
     tenant_editable: bool = False
     signed: bool = False
 
-    def label(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
     def shown(self, stored: object, lang: str = "zh") -> str | None:
         """A stored value as a person reads it in `lang`: labels for codes, yuan for fen, 是/否 for
         yes/no, ISO dates; None for no value."""
@@ -326,7 +347,7 @@ class Field:
             case "money":
                 return format_yuan(int(stored))  # type: ignore[call-overload]
             case "bool":
-                return ("是" if stored else "否") if lang == "zh" else ("yes" if stored else "no")
+                return in_lang(lang, "是", "yes") if stored else in_lang(lang, "否", "no")
             case "date":
                 return stored.isoformat() if isinstance(stored, date) else str(stored)
         return str(stored)
@@ -487,6 +508,10 @@ DERIVED_FIELDS: dict[str, tuple[Field, ...]] = {
     "fees": (),
 }
 
+# The kinds of record a workbook holds, one sheet each, in the order of the sheets: every table keyed
+# by sheet kind (here, in importers/ and exports/) names these, checked below.
+SHEET_KINDS: tuple[str, ...] = ("tenants", "ip", "reports", "fees")
+
 SHEETS: dict[str, tuple[str, str, tuple[Field, ...]]] = {
     "tenants": ("企业", "Tenants", TENANT_FIELDS),
     "ip": ("知识产权", "IP", IP_FIELDS),
@@ -565,9 +590,21 @@ def field_named(fields: tuple[Field, ...], key: str) -> Field:
     return next(f for f in fields if f.key == key)
 
 
+def check_sheet_kinds(table: dict[str, object], name: str) -> None:
+    """A table keyed by sheet kind names each kind once, in SHEET_KINDS order (a kind added there is
+    added everywhere, or nothing starts)."""
+    if tuple(table) != SHEET_KINDS:
+        raise ValueError(f"{name} is keyed by {tuple(table)}, not the sheet kinds {SHEET_KINDS}")
+
+
+for _table, _name in ((SHEETS, "SHEETS"), (DERIVED_FIELDS, "DERIVED_FIELDS"), (IMPORT_ONLY_FIELDS, "IMPORT_ONLY_FIELDS")):
+    check_sheet_kinds(_table, _name)
+
+
 __all__ = [
     "AUDIT_ACTION", "AUDIT_ENTITY", "ROLE", "DEADLINE_FIELDS", "DEADLINE_KIND", "DEADLINE_STATE", "FEE_FIELDS",
     "CLEAR_OPENS", "CLEAR_WORD", "CLEAR_WORDS", "COUNT_KEYS", "DERIVED_FIELDS", "FOUNDER_TYPE", "HEADCOUNT_KEYS",
+    "LANGS", "SHEET_KINDS", "Labelled", "check_sheet_kinds", "in_lang",
     "IMPORT_ONLY_FIELDS", "IP_FIELDS", "LISTING", "NOT_KEPT", "IP_KIND", "IP_STATUS", "INDUSTRY", "MONEY_KEYS",
     "NATIONAL_INDUSTRIES",
     "PLATFORM_LEVEL", "REPORT_FIELDS", "SHEETS", "TENANT_EDITABLE", "TENANT_FIELDS",

@@ -8,9 +8,9 @@ from api.etag import etag, expected_version
 from api.schemas import (
     Account,
     AccountCreate,
-    AccountPage,
     AccountUpdate,
     Me,
+    Page,
     TokenRequest,
     TokenResponse,
     page_of,
@@ -19,7 +19,7 @@ from api.schemas import (
 from registry.actor import Actor
 from registry.permissions import Action
 from registry.services import accounts
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 
 class AuthController(Controller):
@@ -49,8 +49,8 @@ class UserController(Controller):
     async def list_users(
         self, request: Request[Actor, object, object], role: FromQuery[str | None] = None, sort: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
-    ) -> AccountPage:
-        return page_of(AccountPage, await accounts.list_accounts(request.user, Page(limit, offset, sort), role))
+    ) -> Page[Account]:
+        return page_of(Account, await accounts.list_accounts(request.user, Paging(limit, offset, sort), role))
 
     @post("/", summary="Create an account (managers: tenant accounts only)")
     async def create_user(self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]) -> Response[Account]:

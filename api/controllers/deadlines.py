@@ -11,22 +11,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.auth import BEARER, CALENDAR_KEY, KEY_OPENS
 from api.etag import etag, expected_version
-from api.schemas import CalendarSubscription, Deadline, DeadlinePage, Fee, FeePayment, in_yuan, struct_of
+from api.schemas import CalendarSubscription, Deadline, Fee, FeePayment, Page, in_yuan, page_of, struct_of
 from exports.calendar import deadline_calendar
 from registry.actor import Actor
 from registry.services import calendar_keys, deadlines
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 _MONEY = ("fee", "late_fee", "amount")
-
-
-def deadline_page(listing: dict) -> DeadlinePage:
-    return DeadlinePage(
-        items=[struct_of(Deadline, in_yuan(row, *_MONEY)) for row in listing["items"]],
-        total=listing["total"],
-        limit=listing["limit"],
-        offset=listing["offset"],
-    )
 
 
 def _fee(row: dict) -> Fee:
@@ -46,8 +37,9 @@ class DeadlineController(Controller):
         uscc: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
-    ) -> DeadlinePage:
-        return deadline_page(await deadlines.list_deadlines(request.user, Page(limit, offset), within, kind, uscc))
+    ) -> Page[Deadline]:
+        listing = await deadlines.list_deadlines(request.user, Paging(limit, offset), within, kind, uscc)
+        return page_of(Deadline, listing, lambda row: in_yuan(row, *_MONEY))
 
 
 async def _feed_actor(connection: ASGIConnection, key: str) -> Actor:

@@ -32,14 +32,14 @@ from registry.errors import FieldError, NotFound, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS
 from registry.permissions import Action
 from registry.services.reports import parse_period
+from registry.vocabulary import LANGS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STATISTICS_FILE = re.compile(r"(.+)\.xlsx")
-_LANGS = ("zh", "en")
 
 
 def check_lang(lang: str) -> None:
-    if lang not in _LANGS:
+    if lang not in LANGS:
         raise ValidationFailed(
             "语言参数无效 / invalid language",
             [FieldError("lang", "not_a_choice", "可选 zh 或 en / one of: zh, en")],
@@ -63,14 +63,18 @@ class ExportController(Controller):
         media_type=XLSX,
     )
     async def statistics(
-        self, filename: FromPath[str], lang: FromQuery[str] = "zh", as_of: FromQuery[date | None] = None
+        self,
+        request: Request[Actor, object, object],
+        filename: FromPath[str],
+        lang: FromQuery[str] = "zh",
+        as_of: FromQuery[date | None] = None,
     ) -> Response[bytes]:
         match = _STATISTICS_FILE.fullmatch(filename)
         if match is None:
             raise NotFound("请求 /exports/statistics/{期间}.xlsx / ask for /exports/statistics/{period}.xlsx")
         period = parse_period(match[1])
         check_lang(lang)
-        content = await statistics_workbook(period, lang, as_of)
+        content = await statistics_workbook(request.user, period, lang, as_of)
         return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{period}-{lang}.xlsx"))
 
     @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[requires(Action.SIGN_IN)],
@@ -98,17 +102,17 @@ class ExportController(Controller):
 
     @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[requires(Action.WRITE_PARK)],
          media_type=XLSX)  # fmt: skip
-    async def registry(self) -> File:
-        return await registry_file()
+    async def registry(self, request: Request[Actor, object, object]) -> File:
+        return await registry_file(request.user)
 
 
-async def registry_file() -> File:
+async def registry_file(actor: Actor) -> File:
     """The registry dump, written by a worker process into a temporary file: a large registry never sits
     in memory whole, and this process goes on answering other requests meanwhile."""
     handle, path = tempfile.mkstemp(prefix="park-registry-", suffix=".xlsx")
     os.close(handle)
     try:
-        await dump_in_worker(path)
+        await dump_in_worker(actor, path)
     except BaseException:
         os.unlink(path)
         raise

@@ -17,12 +17,13 @@ from litestar.params import FromPath, FromQuery, MultipartBody, QueryParameter
 
 from api.auth import requires
 from api.controllers.exports import check_lang
-from api.schemas import ImportBatch, ImportBatchPage, ImportChangePage, struct_of
+from api.schemas import Page, page_of
 from importers import apply_dry_run, batch_changes, errors_workbook, get_batch, list_batches, run_import
-from importers.changes import shown
+from importers.changes import ImportChange, shown
+from importers.report import ImportBatch, ImportReport
 from registry.actor import Actor
 from registry.permissions import Action
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Room for the multipart envelope around a file of exactly the permitted size.
@@ -69,8 +70,7 @@ class ImportController(Controller):
         max_bytes = request.app.state.settings.import_max_bytes
         report = await run_import(request.user, data.file.filename or "upload", content, dry_run, max_bytes=max_bytes)
         headers = {"Location": f"/api/v1/imports/{report.id}"}
-        return Response(struct_of(ImportBatch, report.to_json(lang)), status_code=_STATUS[report.status],
-                        headers=headers)
+        return Response(report.answer(lang), status_code=_STATUS[report.status], headers=headers)
 
     @get("/", summary="Import batches, newest first")
     async def list_imports(
@@ -79,9 +79,9 @@ class ImportController(Controller):
         status: Annotated[str | None, QueryParameter(description="dry_run, applied or invalid")] = None,
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
-    ) -> ImportBatchPage:
-        listing = await list_batches(request.user, Page(limit, offset), status)
-        return struct_of(ImportBatchPage, {**listing, "items": [report.to_json() for report in listing["items"]]})
+    ) -> Page[ImportBatch]:
+        listing = await list_batches(request.user, Paging(limit, offset), status)
+        return page_of(ImportBatch, listing, ImportReport.answer)
 
     @post(
         "/{batch_id:int}/apply",
@@ -99,7 +99,7 @@ class ImportController(Controller):
     ) -> Response[ImportBatch]:
         check_lang(lang)
         report = await apply_dry_run(request.user, batch_id)
-        return Response(struct_of(ImportBatch, report.to_json(lang)), status_code=_STATUS[report.status],
+        return Response(report.answer(lang), status_code=_STATUS[report.status],
                         headers={"Location": f"/api/v1/imports/{report.id}"})
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, changes, errors and warnings")
@@ -107,7 +107,7 @@ class ImportController(Controller):
         self, request: Request[Actor, object, object], batch_id: FromPath[int], lang: Annotated[str, _LANG] = "zh"
     ) -> ImportBatch:
         check_lang(lang)
-        return struct_of(ImportBatch, (await get_batch(request.user, batch_id)).to_json(lang))
+        return (await get_batch(request.user, batch_id)).answer(lang)
 
     @get(
         "/{batch_id:int}/changes",
@@ -125,10 +125,10 @@ class ImportController(Controller):
         limit: FromQuery[int] = 100,
         offset: FromQuery[int] = 0,
         lang: Annotated[str, _LANG] = "zh",
-    ) -> ImportChangePage:
+    ) -> Page[ImportChange]:
         check_lang(lang)
-        found = await batch_changes(request.user, batch_id, Page(limit, offset))
-        return struct_of(ImportChangePage, {**found, "items": [shown(change, lang) for change in found["items"]]})
+        found = await batch_changes(request.user, batch_id, Paging(limit, offset))
+        return page_of(ImportChange, found, lambda change: shown(change, lang))
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
     async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:

@@ -6,10 +6,10 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.etag import etag, expected_version
-from api.schemas import IPItem, IPItemCreate, IPItemPage, IPItemUpdate, page_of, struct_of
+from api.schemas import IPItem, IPItemCreate, IPItemUpdate, Page, page_of, struct_of
 from registry.actor import Actor
 from registry.services import ip_items
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 
 def _one(row: dict, status: int = 200) -> Response[IPItem]:
@@ -31,11 +31,11 @@ class TenantIPController(Controller):
         sort: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
-    ) -> IPItemPage:
+    ) -> Page[IPItem]:
         listing = await ip_items.list_ip(
-            request.user, uscc.upper(), Page(limit, offset, sort), kind, status, expiring_before
+            request.user, uscc.upper(), Paging(limit, offset, sort), kind, status, expiring_before
         )
-        return page_of(IPItemPage, listing)
+        return page_of(IPItem, listing)
 
     @post("/", summary="Register an IP item for the tenant")
     async def create_ip(self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[IPItemCreate]) -> Response[IPItem]:

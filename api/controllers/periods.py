@@ -4,7 +4,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 
 from api.auth import requires
-from api.schemas import AuditPage, ClosedYear, page_of
+from api.schemas import AuditEntry, ClosedYear, Page, page_of
 from registry import audit
 from registry.actor import Actor
 from registry.permissions import Action
@@ -46,9 +46,9 @@ class AuditController(Controller):
         self, request: Request[Actor, object, object], entity: FromQuery[str | None] = None,
         uscc: FromQuery[str | None] = None, actor: FromQuery[str | None] = None, source: FromQuery[str | None] = None,
         limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
-    ) -> AuditPage:
+    ) -> Page[AuditEntry]:
         """`actor` is the account that made the change; `source` where it came from: `request:<id>`, `cli`, `demo`,
         `import:<batch id>`."""
         uscc = uscc.strip().upper() if uscc else None  # as every /tenants/{uscc} path takes it
         entries = await audit.list_entries(request.user, entity, uscc, limit, offset, by=actor, source=source)
-        return page_of(AuditPage, entries)
+        return page_of(AuditEntry, entries)

@@ -5,10 +5,10 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.etag import etag, expected_version
-from api.schemas import Report, ReportPage, ReportPut, page_of, report_out, struct_of
+from api.schemas import Page, Report, ReportPut, page_of, report_out, struct_of
 from registry.actor import Actor
 from registry.services import reports
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 
 def _one(row: dict, status: int = 200) -> Response[Report]:
@@ -23,9 +23,9 @@ class ReportController(Controller):
     async def list_reports(
         self, request: Request[Actor, object, object], uscc: FromPath[str], year: FromQuery[int | None] = None,
         sort: FromQuery[str | None] = None, limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
-    ) -> ReportPage:
-        listing = await reports.list_reports(request.user, uscc.upper(), Page(limit, offset, sort), year)
-        return page_of(ReportPage, listing, report_out)
+    ) -> Page[Report]:
+        listing = await reports.list_reports(request.user, uscc.upper(), Paging(limit, offset, sort), year)
+        return page_of(Report, listing, report_out)
 
     @get("/{period:str}", summary="One period's report (2016, 2017H1, 2017Q3)")
     async def get_report(self, request: Request[Actor, object, object], uscc: FromPath[str], period: FromPath[str]) -> Response[Report]:

@@ -6,10 +6,10 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.etag import etag, expected_version
-from api.schemas import Tenant, TenantCreate, TenantPage, TenantUpdate, page_of, struct_of
+from api.schemas import Page, Tenant, TenantCreate, TenantUpdate, page_of, struct_of
 from registry.actor import Actor
 from registry.services import tenants
-from registry.services.listing import Page
+from registry.services.listing import Page as Paging
 
 
 def _one(row: dict, status: int = 200, warnings: list[str] | None = None) -> Response[Tenant]:
@@ -35,9 +35,9 @@ class TenantController(Controller):
         sort: Annotated[str | None, QueryParameter(description="uscc, name, moved_in_on…; prefix - to reverse")] = None,
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
-    ) -> TenantPage:
-        listing = await tenants.list_tenants(request.user, Page(limit, offset, sort), industry, status, q)
-        return page_of(TenantPage, listing)
+    ) -> Page[Tenant]:
+        listing = await tenants.list_tenants(request.user, Paging(limit, offset, sort), industry, status, q)
+        return page_of(Tenant, listing)
 
     @post("/", summary="Register a tenant (managers)")
     async def create_tenant(self, request: Request[Actor, object, object], data: JSONBody[TenantCreate]) -> Response[Tenant]:

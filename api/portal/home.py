@@ -25,10 +25,10 @@ class HomeController(Controller):
             return see_other("/me")
         if not actor.may(Action.WRITE_PARK):
             return render(request, "home_statistician.html", years_context(request, await years(actor)), actor=actor)
-        periods = await reported_periods()
+        periods = await reported_periods(actor)
         # The latest period anyone has reported for, unless another is asked for.
         chosen = parse_period(period) if period else (periods[-1] if periods else None)
-        stats = await park_stats(chosen) if chosen else None
+        stats = await park_stats(actor, chosen) if chosen else None
         chart = revenue_chart(Words(lang_of(request)), stats) if stats else None
         return render(
             request,

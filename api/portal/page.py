@@ -19,13 +19,12 @@ from api.auth import bound_actor
 from api.portal.navigation import links_for
 from api.portal.sessions import Session, Sessions
 from api.request_log import request_id_of
-from exports.import_format import header
+from exports.import_format import header, sheet_name
 from registry.actor import Actor
-from registry.vocabulary import SHEETS, Enumeration, Field, deadline_label
+from registry.vocabulary import LANGS, Enumeration, Field, deadline_label, in_lang
 
 SESSION_COOKIE = "park_session"
 LANG_COOKIE = "park_lang"
-LANGS = ("zh", "en")
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -122,14 +121,13 @@ class Words:
         self.lang = lang
 
     def __call__(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
+        return in_lang(self.lang, zh, en)
 
     def say(self, message: str | None) -> str:
         """A registry message ("中文 / English") in the page's language."""
         if not message or " / " not in message:
             return message or ""
-        zh, en = message.split(" / ", 1)
-        return zh if self.lang == "zh" else en
+        return self(*message.split(" / ", 1))
 
     def batch_status(self, status: str) -> str:
         return {
@@ -139,8 +137,7 @@ class Words:
         }.get(status, status)
 
     def sheet_name(self, kind: str) -> str:
-        zh, en, _ = SHEETS[kind]
-        return self(zh, en)
+        return sheet_name(kind, self.lang)
 
     def deadline(self, row: Mapping[str, Any]) -> str:
         """What a deadline asks: 第3年年费 / Annual fee, year 3."""
@@ -153,12 +150,12 @@ class Words:
     def label(self, what: Field | Enumeration, code: str | None = None) -> str:
         if isinstance(what, Enumeration):
             return what.label(code, self.lang) if code else ""
-        return what.zh if self.lang == "zh" else what.en
+        return what.label(self.lang)
 
     def labels(self, enumeration: Enumeration) -> dict[str, str]:
         """Every code's label, for a list that labels each row: `{% set kinds = labels(IP_KIND) %}` then
         `kinds[code]` looks up a dict where `label(IP_KIND, code)` would be a call per row."""
-        return {c.code: c.zh if self.lang == "zh" else c.en for c in enumeration.choices}
+        return enumeration.labels(self.lang)
 
 
 def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from registry.permissions import Action, roles_that
 from registry.services import closed_years
 from registry.services.reports import parse_period
 from registry.stats import ParkStats, park_stats, reported_periods
-from registry.vocabulary import INDUSTRY
+from registry.vocabulary import INDUSTRY, LANGS
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ async def years(actor: Actor) -> list[YearLine]:
     actor.require(Action.READ_PARK)
     closed = await closed_years.closed_years()
     lines = []
-    for year in sorted({p.year for p in await reported_periods()} | closed, reverse=True):
-        figures = await park_stats(Period(year))
+    for year in sorted({p.year for p in await reported_periods(actor)} | closed, reverse=True):
+        figures = await park_stats(actor, Period(year))
         lines.append(YearLine(year, year in closed, figures.tenants.at_end, figures.reported))
     return lines
 
@@ -102,7 +102,7 @@ class StatisticsController(Controller):
     @get("/{period:str}")
     async def period(self, request: Request, actor: PageActor, period: FromPath[str]) -> Template:
         actor.require(Action.READ_PARK)
-        stats = await park_stats(parse_period(period))
+        stats = await park_stats(actor, parse_period(period))
         words = Words(lang_of(request))
         return render(
             request,
@@ -120,15 +120,14 @@ class DownloadController(Controller):
     @get("/statistics/{year:int}")
     async def statistics(self, actor: PageActor, year: FromPath[int], lang: FromQuery[str] = "zh") -> Response:
         actor.require(Action.READ_PARK)
-        lang = lang if lang in ("zh", "en") else "zh"
-        return _xlsx(await statistics_workbook(year, lang), f"park-statistics-{year}-{lang}.xlsx")
+        lang = lang if lang in LANGS else LANGS[0]
+        return _xlsx(await statistics_workbook(actor, year, lang), f"park-statistics-{year}-{lang}.xlsx")
 
     @get("/template")
     async def template(self, actor: PageActor, lang: FromQuery[str] = "zh") -> Response:
-        lang = lang if lang in ("zh", "en") else "zh"
+        lang = lang if lang in LANGS else LANGS[0]
         return _xlsx(template_workbook(lang), f"park-import-template-{lang}.xlsx")
 
     @get("/registry")
     async def registry(self, actor: PageActor) -> File:
-        actor.require(Action.WRITE_PARK)
-        return await registry_file()
+        return await registry_file(actor)

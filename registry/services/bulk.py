@@ -24,7 +24,6 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import (
     any_of,
-    execute_many,
     fetch,
     fresh_statistics,
     hold_year,
@@ -35,15 +34,16 @@ from registry.db import (
     while_writing,
     write_transaction,
 )
-from registry.errors import Conflict, FieldError, ValidationFailed
-from registry.identifiers import InvalidIdentifier
+from registry.errors import Conflict, FieldError, InvalidValue, ValidationFailed
 from registry.ip_numbers import normalise_ip_number
-from registry.periods import InvalidPeriod, Period
+from registry.periods import Period
 from registry.permissions import Action
 from registry.records import IP_SETTLED, ip_change, report_change, required_message, settle_ip, tenant_change
 from registry.services import deadline_table
 from registry.services import reports as report_service
 from registry.services.closed_years import closed_message, closed_years
+from registry.services.ip_items import number_problem
+from registry.services.versioning import write_changes
 from registry.tables import AuditEntry, IPDeadline, IPFee, IPItem, PeriodReport, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
@@ -58,6 +58,8 @@ _TENANT_KEYS = tuple(f.key for f in TENANT_FIELDS)
 _IP_KEYS = ("kind", "number", "title", "filed_on", "granted_on", "status", "expires_on")
 _SETTLED = frozenset(IP_SETTLED)
 _FIGURES = report_service.FIGURES
+# A record planned changed or a key planned free, taken by another writer before the import wrote.
+_CHANGED_MEANWHILE = "导入期间数据被他人修改，请重新导入 / the registry changed during the import; import again"
 
 
 @dataclass(frozen=True)
@@ -235,12 +237,8 @@ def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str,
     if uscc not in owners and uscc not in new_tenants:
         plan.problems.append(_unknown_tenant(index, uscc))
         return
-    if before is not None and before["uscc"] != uscc:
-        plan.problems.append(Problem(
-            index, "number", "owned_by_other",
-            f"编号 {key[1]} 已登记在企业 {before['uscc']} 名下，导入不会转移它 / number {key[1]} is registered "
-            f"to tenant {before['uscc']}; an import does not move it",
-        ))
+    if problem := number_problem(key[1], before, uscc, upsert=True):
+        plan.problems.append(Problem(index, problem.field, problem.code, problem.message))
         return
     proposed = {k: v for k, v in row.items() if k in _IP_KEYS and k != "expires_on"}
     if before is not None:
@@ -288,7 +286,7 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
         except ValidationFailed as failure:
             plan.problems += _errors_of(index, failure)
             keys.append(None)
-        except InvalidIdentifier as error:
+        except InvalidValue as error:
             plan.problems.append(Problem(index, "number", error.code, error.message))
             keys.append(None)
     first, duplicates = _duplicates(keys, "number")
@@ -324,7 +322,7 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
         plan.problems += [_required(index, REPORT_FIELDS, k) for k in missing]
         try:
             keys.append(None if missing else (row["uscc"], str(Period.parse(row["period"]))))
-        except InvalidPeriod as error:
+        except InvalidValue as error:
             plan.problems.append(Problem(index, "period", error.code, error.message))
             keys.append(None)
     first, duplicates = _duplicates(keys, "period")
@@ -387,8 +385,7 @@ class _Writer:
             except Exception as error:
                 if is_unique_violation(error):
                     # A unique key taken between planning and writing (another writer on PostgreSQL).
-                    raise Conflict("导入期间数据被他人修改，请重新导入 / the registry changed during the import; "
-                                   "import again") from error
+                    raise Conflict(_CHANGED_MEANWHILE) from error
                 raise
             done += len(chunk)
             chunk = following
@@ -400,14 +397,17 @@ class _Writer:
         await self._in_chunks(lambda chunk: insert_rows(table, columns, chunk), rows, total, label)
 
     async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
-        """(row index, stored row, changed values); grouped by the columns they change; `version` + 1."""
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for _, before, diff in updates:
-            groups.setdefault(tuple(sorted(diff)), []).append({**diff, "id": before["id"]})
-        for columns, rows in groups.items():
-            assignments = ", ".join(f"{c} = :{c}" for c in columns)
-            sql = f"UPDATE {table} SET {assignments}, version = version + 1 WHERE id = :id"
-            await self._in_chunks(lambda chunk, sql=sql: execute_many(sql, chunk), rows, len(rows), "")
+        """(row index, stored row, changed values), each written only if still at the version planned
+        (registry.services.versioning), `version` + 1."""
+        written = 0
+
+        async def write(chunk: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+            nonlocal written
+            written += await write_changes(table, chunk)
+
+        await self._in_chunks(write, ((before, diff) for _, before, diff in updates), len(updates), "")
+        if written != len(updates):
+            raise Conflict(_CHANGED_MEANWHILE)
 
     async def audit(self, entity: str, plan: Plan, key: Callable[[Mapping[str, Any]], str],
                     created: Callable[[Mapping[str, Any]], Mapping[str, Any]]) -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from registry import audit
 from registry.actor import Actor
 from registry.db import hold_year, write_transaction
-from registry.errors import Conflict, FieldError, PeriodClosed, ValidationFailed
-from registry.periods import InvalidPeriod, Period
+from registry.errors import Conflict, FieldError, InvalidValue, PeriodClosed, ValidationFailed
+from registry.periods import Period
 from registry.permissions import Action
 from registry.tables import ClosedYear, PeriodReport
 
@@ -33,7 +33,7 @@ def check_year(year: int) -> None:
     """A year the registry holds periods of (registry.periods: FIRST_YEAR–LAST_YEAR), else a 422 naming `year`."""
     try:
         Period(year)
-    except InvalidPeriod as error:
+    except InvalidValue as error:
         raise ValidationFailed(error.message, [FieldError("year", error.code, error.message)]) from None
 
 

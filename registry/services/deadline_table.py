@@ -13,8 +13,8 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from registry.db import insert_rows
-from registry.ip_deadlines import ANNUAL_FEE, deadlines_of
+from registry.db import any_of, fetch, insert_rows
+from registry.ip_deadlines import PAST_GRACE, deadlines_of
 from registry.tables import IPDeadline, IPFee, IPItem
 
 # Ids per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
@@ -75,9 +75,9 @@ async def at_risk(item_ids: Collection[int], today: date | None = None) -> set[i
     today = today or date.today()
     found: set[int] = set()
     for chunk in _chunks(item_ids):
-        rows = await IPDeadline.select(IPDeadline.item).where(
-            IPDeadline.item.is_in(chunk) & (IPDeadline.deadline == ANNUAL_FEE) & (IPDeadline.last_day < today)
-        ).run()
+        items, params = any_of("d.item", chunk, "items")
+        rows = await fetch(f"SELECT d.item FROM ip_deadline AS d WHERE {items} AND {PAST_GRACE}",
+                           {**params, "today": today})
         found.update(row["item"] for row in rows)
     return found
 

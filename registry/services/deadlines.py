@@ -14,18 +14,19 @@ from typing import Any
 from registry import audit
 from registry.actor import Actor
 from registry.db import fetch, together, write_transaction
-from registry.errors import FieldError, ValidationFailed
-from registry.identifiers import InvalidIdentifier
+from registry.errors import FieldError, InvalidValue, PreconditionFailed, ValidationFailed
 from registry.ip_deadlines import (
     ANNUAL_FEE,
     DEFAULT_WITHIN_DAYS,
     LONGEST_GRACE_DAYS,
     MAX_WITHIN_DAYS,
+    PAST_GRACE,
     PATENT_KINDS,
     annual_fee,
     fee_due_on,
     late_fee,
     payable_years,
+    state_on,
 )
 from registry.ip_numbers import normalise_ip_number
 from registry.permissions import Action
@@ -35,7 +36,7 @@ from registry.services.deadline_table import refresh
 from registry.services.ip_items import get_ip, locked_item
 from registry.services.listing import Page, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_changes
 from registry.tables import AuditEntry, IPFee
 from registry.vocabulary import FEE_FIELDS, IP_KIND
 
@@ -143,7 +144,7 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         chunk = ids[start : start + _INSERT_CHUNK]
         for row in await IPFee.select().where(IPFee.item.is_in(chunk)).run():
             stored[(row["item"], row["patent_year"])] = row
-    inserts, entries = [], []
+    inserts, entries, changed = [], [], []
     at = datetime.now(UTC)
 
     for item, record in fees:
@@ -158,10 +159,12 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         if kept == record:
             counts.unchanged += 1
             continue
-        await IPFee.update({**record, "version": before["version"] + 1}).where(IPFee.id == before["id"]).run()
+        changed.append((before, record))
         entries.append(audit.row(actor, "update", "ip_fee", key, item["uscc"], kept, record, at))
         counts.updated += 1
     await bulk.write_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
+    if await write_changes(IPFee._meta.tablename, changed) != len(changed):
+        raise PreconditionFailed("年费记录已被他人修改，请重新读取后再试 / a fee record changed meanwhile; fetch it again and retry")
     await bulk.write_rows(actor, AuditEntry._meta.tablename, audit.COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts
@@ -196,7 +199,7 @@ async def plan_fees(rows: Sequence[Mapping[str, Any]], ip_plan: bulk.Plan, today
             continue
         try:
             key = (row["kind"], normalise_ip_number(row["kind"], row["number"]))
-        except InvalidIdentifier as error:
+        except InvalidValue as error:
             plan.problems.append(bulk.Problem(index, "number", error.code, error.message))
             continue
         if (*key, row["patent_year"]) in first:
@@ -303,7 +306,7 @@ def shown(row: Mapping[str, Any], today: date) -> dict[str, Any]:
         "window_opens_on": _day(row["opens_on"]),
         "due_on": due,
         "grace_ends_on": last if last != due else None,
-        "state": "at_risk" if last < today else "grace" if due < today else "due",
+        "state": state_on(due, last, today),
         "fee": fee,
         "late_fee": late,
         "amount": None if fee is None else fee + (late or 0),
@@ -393,9 +396,7 @@ async def past_grace(
     what they would cost today; the same reader rules and filters as `list_deadlines`."""
     page.check()
     today = today or date.today()
-    # due_on < today is implied by last_day < today; said, it makes the read an index range.
-    past = "d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today"
-    condition, params = await _narrowed(actor, past, {"annual_fee": ANNUAL_FEE, "today": today}, kind, uscc)
+    condition, params = await _narrowed(actor, PAST_GRACE, {"today": today}, kind, uscc)
     return await _listed(condition, params, page, today)
 
 
@@ -423,10 +424,7 @@ async def park_deadlines(
     condition, params = _window(today, within)
     order = "ORDER BY t.uscc, d.due_on, d.last_day, d.id"
     due = await fetch(f"{_SELECT} WHERE {condition} {order}", params)
-    lapsing = await fetch(
-        f"{_SELECT} WHERE d.deadline = :annual_fee AND d.due_on < :today AND d.last_day < :today {order}",
-        {"annual_fee": ANNUAL_FEE, "today": today},
-    )
+    lapsing = await fetch(f"{_SELECT} WHERE {PAST_GRACE} {order}", {"today": today})
     return [shown(row, today) for row in due], [shown(row, today) for row in lapsing]
 
 

@@ -16,7 +16,7 @@ from registry.records import clean, ip_change
 from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import IPFee, IPItem
 from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
@@ -42,16 +42,31 @@ async def _with_risk(rows: list[dict]) -> list[dict]:
     return [{**row, "at_risk": row["id"] in risky} for row in rows]
 
 
-async def _number_taken(kind: str, number: str, other_than: int | None = None) -> None:
-    query = IPItem.exists().where((IPItem.kind == kind) & (IPItem.number == number))
-    if other_than is not None:
-        query = query.where(IPItem.id != other_than)
-    if await query.run():
-        # Whose it is stays unsaid: the owner may be another tenant.
-        raise Conflict(
-            f"编号 {number} 已登记 / number {number} is already registered",
-            [FieldError("number", "duplicate", "该编号已登记 / already registered")],
-        )
+def number_problem(
+    number: str, holder: Mapping[str, Any] | None, uscc: str, item_id: int | None = None, *, upsert: bool = False
+) -> FieldError | None:
+    """Whether `uscc` may hold (kind, `number`) as its item `item_id` (None: a new item), given the item
+    that holds it now (`id`, `uscc`), if any: a number names one item, and an item stays its tenant's.
+
+    `upsert`: an import row, which updates the holder when it is the same tenant's. The holder is
+    named to an import (importers read the whole park) but never to a single write, whose author may
+    be a tenant: another tenant's number is then simply taken."""
+    if holder is None or holder["id"] == item_id:
+        return None
+    if not upsert:
+        return FieldError("number", "duplicate", "该编号已登记 / already registered")
+    if holder["uscc"] == uscc:
+        return None
+    return FieldError("number", "owned_by_other", f"编号 {number} 已登记在企业 {holder['uscc']} 名下，导入不会转移它 / "
+                      f"number {number} is registered to tenant {holder['uscc']}; an import does not move it")
+
+
+async def _check_number(uscc: str, kind: str, number: str, item_id: int | None = None) -> None:
+    holder = await IPItem.select(IPItem.id, IPItem.tenant.uscc.as_alias("uscc")).where(
+        (IPItem.kind == kind) & (IPItem.number == number)
+    ).first().run()
+    if problem := number_problem(number, holder, uscc, item_id):
+        raise Conflict(f"编号 {number} 已登记 / number {number} is already registered", [problem])
 
 
 async def locked_item(actor: Actor, item_id: int) -> dict:
@@ -106,7 +121,7 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
     record = ip_change(None, clean(ITEM_FIELDS, data))
     async with write_transaction():
         owner = await tenant_id(uscc, lock=True)
-        await _number_taken(record["kind"], record["number"])
+        await _check_number(uscc, record["kind"], record["number"])
         inserted = await IPItem.insert(IPItem(tenant=owner, **record)).returning(IPItem.id).run()
         item_id = inserted[0]["id"]
         await deadline_table.insert_new({**record, "id": item_id, "tenant": owner})
@@ -124,9 +139,9 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
         diff = ip_change(before, proposed)
         after = {**before, **diff}
         if "kind" in data or "number" in data:
-            await _number_taken(after["kind"], after["number"], other_than=item_id)
+            await _check_number(before["uscc"], after["kind"], after["number"], item_id)
         if diff:
-            await IPItem.update({**diff, "version": before["version"] + 1}).where(IPItem.id == item_id).run()
+            await write_change(IPItem._meta.tablename, before, diff)
             await deadline_table.refresh([item_id])
             await audit.record(actor, "update", "ip", audit.ip_key(after), before["uscc"],
                                {k: before[k] for k in diff}, diff)
@@ -150,4 +165,4 @@ async def delete_ip(actor: Actor, item_id: int, if_version: int | IfMatch | None
         await audit.record(actor, "delete", "ip", audit.ip_key(before), before["uscc"], gone, None)
 
 
-__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "locked_item", "update_ip"]
+__all__ = ["create_ip", "delete_ip", "get_ip", "list_ip", "locked_item", "number_problem", "update_ip"]

@@ -9,14 +9,14 @@ from typing import Any
 from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
-from registry.errors import FieldError, NotFound, ValidationFailed
-from registry.money import InvalidMoney, unit_yuan
-from registry.periods import InvalidPeriod, Period
+from registry.errors import FieldError, InvalidValue, NotFound, ValidationFailed
+from registry.money import unit_yuan
+from registry.periods import Period
 from registry.records import clean, report_change
 from registry.services.closed_years import check_year, require_open
 from registry.services.listing import Page, listing
 from registry.services.tenants import tenant_id
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import PeriodReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
@@ -33,7 +33,7 @@ SORTS = ("period", "-period")  # newest first when not given
 def parse_period(text: str) -> Period:
     try:
         return Period.parse(text)
-    except InvalidPeriod as error:
+    except InvalidValue as error:
         raise ValidationFailed(error.message, [FieldError("period", error.code, error.message)]) from None
 
 
@@ -79,7 +79,7 @@ def figure_fields(unit: str = "元") -> tuple[Field, ...]:
         return FIGURE_FIELDS
     try:
         unit_yuan(unit)
-    except InvalidMoney as error:
+    except InvalidValue as error:
         raise ValidationFailed(error.message, [FieldError("unit", error.code, error.message)]) from None
     return tuple(replace(f, unit=unit) if f.type == "money" else f for f in FIGURE_FIELDS)
 
@@ -110,9 +110,7 @@ async def put_report(
             check_version(before["version"], if_version)
             diff = report_change(before, figures)
             if diff:
-                await PeriodReport.update({**diff, "version": before["version"] + 1}).where(
-                    PeriodReport.id == before["id"]
-                ).run()
+                await write_change(PeriodReport._meta.tablename, before, diff)
                 await audit.record(actor, "update", "report", key, uscc, {k: before[k] for k in diff}, diff)
         after = await _fetch(owner, str(period))
     assert after is not None

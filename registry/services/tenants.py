@@ -13,7 +13,7 @@ from registry.identifiers import to_halfwidth
 from registry.permissions import Action
 from registry.records import clean, tenant_change
 from registry.services.listing import Page, apply_sort, filter_code, listing
-from registry.services.versioning import IfMatch, check_version
+from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import Account, IPItem, PeriodReport, Tenant
 from registry.vocabulary import INDUSTRY, TENANT_EDITABLE, TENANT_FIELDS, TENANT_STATUS
 
@@ -115,7 +115,7 @@ async def update_tenant(
         check_version(before["version"], if_version)
         diff = tenant_change(before, proposed)
         if diff:
-            await Tenant.update({**diff, "version": before["version"] + 1}).where(Tenant.uscc == uscc).run()
+            await write_change(Tenant._meta.tablename, before, diff)
             await audit.record(actor, "update", "tenant", uscc, uscc,
                                {k: before[k] for k in diff}, diff)
         after = await fetch(uscc)

@@ -10,15 +10,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import icalendar
+from dateutil.relativedelta import relativedelta
 
-from registry.ip_deadlines import add_months
 from registry.settings import _secret
 from tests.api.factories import assert_problem, fresh_patent_number, make_ip, make_tenant, new_uscc
 
 
 async def _tenant_with_a_patent() -> tuple[dict, dict]:
     tenant = await make_tenant()
-    filed = add_months(date.today() + timedelta(days=25), -12)
+    filed = date.today() + timedelta(days=25) - relativedelta(years=1)
     item = await make_ip(tenant["uscc"], number=fresh_patent_number("invention", filed.year),
                          filed_on=filed.isoformat(), granted_on=(filed + timedelta(days=90)).isoformat())  # fmt: skip
     return tenant, item

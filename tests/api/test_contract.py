@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import msgspec
 import pytest
 
 from importers import run_import
@@ -192,7 +193,7 @@ async def test_an_import_refuses_negative_figures_and_rd_staff_above_employees()
         [tenant["uscc"], "2016", "-5.00", "-7.00", 10, 3],
         [tenant["uscc"], "2017", "5.00", "1.00", 10, 12],
     ]})
-    report = (await run_import(SYSTEM, "经营数据.xlsx", content, dry_run=True)).to_json()
+    report = msgspec.to_builtins((await run_import(SYSTEM, "经营数据.xlsx", content, dry_run=True)).answer())
     codes = {(issue["row"], issue["code"]) for issue in report["errors"]}
     assert codes == {(2, "money_negative"), (3, "above_employees")}, report["errors"]
 
@@ -201,7 +202,7 @@ async def test_a_stored_report_keeps_its_rule_when_the_import_changes_one_figure
     tenant = await make_tenant()
     await make_report(tenant["uscc"], "2016", employees=10, rd_staff=5)
     content = xlsx({"经营数据": [["统一社会信用代码", "报告期", "研发人员"], [tenant["uscc"], "2016", 11]]})
-    report = (await run_import(SYSTEM, "经营数据.xlsx", content, dry_run=True)).to_json()
+    report = msgspec.to_builtins((await run_import(SYSTEM, "经营数据.xlsx", content, dry_run=True)).answer())
     assert [issue["code"] for issue in report["errors"]] == ["above_employees"]
 
 

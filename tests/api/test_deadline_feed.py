@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import icalendar
 import vobject
+from dateutil.relativedelta import relativedelta
 
-from registry.ip_deadlines import add_months
 from tests.api.factories import assert_problem, fresh_patent_number, make_ip, make_tenant, new_uscc
 
 
@@ -15,7 +15,7 @@ async def _tenant_with_a_patent() -> tuple[dict, dict]:
     """A tenant with an invention granted in its first year: year 2, the next fee, due in 25 days."""
     tenant = await make_tenant()
     due = date.today() + timedelta(days=25)
-    filed = add_months(due, -12)
+    filed = due - relativedelta(years=1)
     item = await make_ip(tenant["uscc"], number=fresh_patent_number("invention", filed.year),
                          filed_on=filed.isoformat(), granted_on=(filed + timedelta(days=90)).isoformat())
     return tenant, item

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import count
 
-from registry.ip_deadlines import add_months
+from dateutil.relativedelta import relativedelta
+
+from registry.actor import SYSTEM
 from registry.periods import Period
 from registry.stats import park_stats
 from tests.api.factories import assert_problem, field_errors, fresh_patent_number, make_ip, make_tenant, new_uscc
@@ -16,7 +18,7 @@ _trademarks = count(61_000_000)
 def _patent_due_in(days: int, kind: str = "invention", year: int = 3) -> dict:
     """Dates of a patent granted in its first year whose fee for `year` is due `days` from today."""
     due = date.today() + timedelta(days=days)
-    filed = add_months(due, -12 * (year - 1))
+    filed = due - relativedelta(years=year - 1)
     return {"kind": kind, "number": fresh_patent_number(kind, filed.year), "filed_on": filed.isoformat(),
             "granted_on": (filed + timedelta(days=100)).isoformat(), "status": "valid"}
 
@@ -25,7 +27,7 @@ async def _paid_through(client, item: dict, last_year: int) -> None:
     """Record the fees of years 2..last_year as paid on their due days."""
     filed = date.fromisoformat(str(item["filed_on"]))
     for year in range(2, last_year + 1):
-        paid = add_months(filed, 12 * (year - 1))
+        paid = filed + relativedelta(years=year - 1)
         fee = {"invention": "900.00", "utility_model": "600.00", "design": "600.00"}[item["kind"]]
         response = await client.put(f"/ip/{item['id']}/fees/{year}", json={"paid_on": paid.isoformat(), "amount": fee})
         assert response.status_code == 201, response.text
@@ -51,7 +53,7 @@ async def test_deadlines_list_fees_due_soon_soonest_first_with_amounts(manager):
     first = body["items"][0]
     assert first["uscc"] == tenant["uscc"] and first["number"] == sooner["number"]
     assert first["deadline"] == "annual_fee" and first["late_fee"] == "0.00"
-    assert first["grace_ends_on"] == add_months(date.today() + timedelta(days=20), 6).isoformat()
+    assert first["grace_ends_on"] == (date.today() + timedelta(days=20) + relativedelta(months=6)).isoformat()
 
     only_inventions = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention")).json()
     assert [d["ip_id"] for d in only_inventions["items"]] == [later["id"]]
@@ -74,8 +76,8 @@ async def test_a_trademark_shows_its_renewal_window_and_expiry(manager):
     assert [(d["deadline"], d["due_on"]) for d in body["items"]] == [
         ("expiry", expires.isoformat()), ("renewal", expires.isoformat())]
     renewal = body["items"][1]
-    assert renewal["window_opens_on"] == add_months(expires, -12).isoformat()
-    assert renewal["grace_ends_on"] == add_months(expires, 6).isoformat()
+    assert renewal["window_opens_on"] == (expires - relativedelta(years=1)).isoformat()
+    assert renewal["grace_ends_on"] == (expires + relativedelta(months=6)).isoformat()
     assert renewal["amount"] is None
 
 
@@ -103,7 +105,7 @@ async def test_a_late_payment_inside_the_grace_costs_five_percent_and_keeps_the_
 async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_statistics(manager):
     today = date.today()
     tenant = await make_tenant(moved_in_on="2016-03-01")
-    before = (await park_stats(Period(today.year), as_of=today)).ip
+    before = (await park_stats(SYSTEM, Period(today.year), as_of=today)).ip
 
     item = await make_ip(tenant["uscc"], **_patent_due_in(-45 - 365))  # year 3 was due 13½ months ago
     await _paid_through(manager, item, 2)
@@ -112,7 +114,7 @@ async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_st
     assert shown["at_risk"] is True and shown["status"] == "valid"
     listed = (await manager.get(f"/tenants/{tenant['uscc']}/ip")).json()["items"]
     assert [i["at_risk"] for i in listed] == [True]
-    counts = (await park_stats(Period(today.year), as_of=today)).ip
+    counts = (await park_stats(SYSTEM, Period(today.year), as_of=today)).ip
     assert counts.at_risk_at_end == before.at_risk_at_end + 1
     assert counts.valid_at_end == before.valid_at_end + 1  # still counted as valid
     stats = (await manager.get(f"/stats/{today.year}")).json()
@@ -130,14 +132,14 @@ async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_st
     # Restored, it owes year 4 again, in its grace.
     window = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention")).json()["items"]
     assert [(d["patent_year"], d["state"]) for d in window] == [(4, "grace")]
-    assert (await park_stats(Period(today.year), as_of=today)).ip.at_risk_at_end == before.at_risk_at_end
+    assert (await park_stats(SYSTEM, Period(today.year), as_of=today)).ip.at_risk_at_end == before.at_risk_at_end
 
 
 async def test_recording_a_fee_again_corrects_it_and_both_are_audited(manager):
     tenant = await make_tenant()
     item = await make_ip(tenant["uscc"], **_patent_due_in(30))
     url = f"/ip/{item['id']}/fees/2"
-    paid_on = add_months(date.fromisoformat(str(item["filed_on"])), 12).isoformat()
+    paid_on = (date.fromisoformat(str(item["filed_on"])) + relativedelta(years=1)).isoformat()
     first = await manager.put(url, json={"paid_on": paid_on, "amount": "900"})
     assert first.status_code == 201 and first.headers["ETag"] == '"v1"'
 

@@ -52,6 +52,25 @@ async def test_bodies_state_required_fields_and_refuse_unknown_ones(anonymous):
     assert schemas["ReportPut"]["properties"]["employees"]["minimum"] == 0
 
 
+async def test_every_list_answers_one_generic_page_named_by_its_items(anonymous):
+    document = await _document(anonymous)
+    schemas = document["components"]["schemas"]
+    lists = {
+        "/api/v1/tenants": "Tenant", "/api/v1/tenants/{uscc}/ip": "IPItem", "/api/v1/tenants/{uscc}/reports": "Report",
+        "/api/v1/users": "Account", "/api/v1/audit": "AuditEntry", "/api/v1/deadlines": "Deadline",
+        "/api/v1/imports": "ImportBatch", "/api/v1/imports/{batch_id}/changes": "ImportChange",
+    }  # fmt: skip
+    pages = set()
+    for path, item in lists.items():
+        ref = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        page = schemas[ref.rsplit("/", 1)[1]]
+        assert page["title"] == f"Page[{item}]"
+        assert list(page["properties"]) == ["items", "total", "limit", "offset"]
+        assert page["properties"]["items"]["items"] == {"$ref": f"#/components/schemas/{item}"}
+        pages.add(ref)
+    assert len(pages) == len(lists)
+
+
 async def test_an_imports_counts_add_up_to_its_data_rows_with_skipped(anonymous):
     counts = (await _document(anonymous))["components"]["schemas"]["ImportCounts"]
     assert set(counts["required"]) == {"created", "updated", "unchanged", "skipped", "cleared"}

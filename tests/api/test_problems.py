@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Annotated, Literal
 
+import pytest
+from msgspec import Meta
+
+from api.problems import broken_rule
 from tests.api.factories import assert_problem, field_errors, fresh_patent_number, make_tenant, new_uscc
 
 
@@ -216,3 +220,23 @@ async def test_ip_id_beyond_any_row_is_404_not_a_server_error(manager):
 
 async def test_huge_offset_is_refused_not_a_server_error(manager):
     assert "offset" in field_errors(await manager.get(f"/tenants?offset={10**20}"))
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "strict", "code"),
+    [
+        (Annotated[int, Meta(ge=0, le=5)], 7, True, "out_of_range"),
+        (Annotated[int, Meta(ge=0, le=5)], "7", True, "type"),
+        (Annotated[int, Meta(ge=0, le=5)], "7", False, "out_of_range"),
+        (Annotated[int, Meta(ge=0, le=5)] | None, "abc", False, "type"),
+        (Annotated[str, Meta(max_length=3, pattern="^a")], "abcd", True, "length"),
+        (Annotated[str, Meta(max_length=3, pattern="^a")] | None, "bc", True, "format"),
+        (Literal["zh", "en"], "fr", True, "not_a_choice"),
+        (Literal["zh", "en"], 1, True, "type"),
+        (list[Annotated[int, Meta(le=5)]], [1, 9], True, "out_of_range"),
+    ],
+)
+def test_a_refused_values_rule_is_read_from_its_type_not_from_msgspecs_words(annotation, value, strict, code):
+    error = broken_rule("field", value, annotation, "msgspec's sentence, whatever it says", strict=strict)
+    assert error.code == code
+    assert error.message.endswith("/ msgspec's sentence, whatever it says")

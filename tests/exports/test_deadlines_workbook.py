@@ -6,18 +6,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
+from dateutil.relativedelta import relativedelta
 from openpyxl import load_workbook
 
 from exports.deadlines import deadlines_workbook
 from registry.actor import SYSTEM
-from registry.ip_deadlines import add_months
 from tests.api.factories import fresh_patent_number, make_ip, make_tenant
 from tests.exports.test_command import _park_export
 
 
 def _due_in(days: int, year: int = 2) -> dict:
     """An invention granted in its first year whose fee for `year` is due `days` from today."""
-    filed = add_months(date.today() + timedelta(days=days), -12 * (year - 1))
+    filed = date.today() + timedelta(days=days) - relativedelta(years=year - 1)
     return {
         "number": fresh_patent_number("invention", filed.year),
         "filed_on": filed.isoformat(),

@@ -100,7 +100,7 @@ def _assert_figure(shown, key: str, api_value, where: str) -> None:
 
 async def _check_workbook(stats: _Stats, period: Period, as_of: date | None) -> int:
     """Every period column of the workbook against /stats of that period; returns how many."""
-    book = open_workbook(await statistics_workbook(period, "zh", as_of))
+    book = open_workbook(await statistics_workbook(SYSTEM, period, "zh", as_of))
     columns = 0
 
     # 按期间: the period and each half and quarter, each dated by its own row.
@@ -188,15 +188,15 @@ async def test_this_years_workbook_counts_the_demo_patents_at_risk_beside_the_va
     today = date.today()
     api = await _Stats(statistician)(str(today.year), today)
     assert api["ip"]["at_risk_at_end"] == 2
-    book = open_workbook(await statistics_workbook(Period(today.year), "zh", today))
+    book = open_workbook(await statistics_workbook(SYSTEM, Period(today.year), "zh", today))
     _check_ip(book, api, str(today.year))
-    english = open_workbook(await statistics_workbook(Period(today.year), "en", today))
+    english = open_workbook(await statistics_workbook(SYSTEM, Period(today.year), "en", today))
     summary = {row[0]: row for row in english["Summary"].iter_rows(values_only=True) if row[0]}
     assert summary["of which annual fee past grace (at risk)"][2] == 2
 
 
 async def test_the_2017h1_workbook_carries_the_published_78_yi_yuan(demo_park):
-    book = open_workbook(await statistics_workbook(Period.parse("2017H1")))
+    book = open_workbook(await statistics_workbook(SYSTEM, Period.parse("2017H1")))
     summary = {row[0]: row for row in book["概览"].iter_rows(values_only=True) if row[0]}
     assert Decimal(str(summary["营业收入"][2])) == Decimal(7_800_000)  # 千元: 78亿元
     header, rows = _table(book["企业明细"])
@@ -205,14 +205,14 @@ async def test_the_2017h1_workbook_carries_the_published_78_yi_yuan(demo_park):
 
 
 async def test_the_2016_workbook_carries_the_published_36_yi_yuan(demo_park):
-    book = open_workbook(await statistics_workbook(2016))
+    book = open_workbook(await statistics_workbook(SYSTEM, 2016))
     header, rows = _table(book["企业明细"])
     assert rows[-1][header.index("营业收入(千元)")] == 3_600_000
     assert book["企业明细"].cell(len(rows) + 4, header.index("营业收入(千元)") + 1).number_format == "#,##0"
 
 
 async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
-    book = open_workbook(await statistics_workbook(2017, as_of=CENSUS_DAY))
+    book = open_workbook(await statistics_workbook(SYSTEM, 2017, as_of=CENSUS_DAY))
     summary = {row[0]: row for row in book["概览"].iter_rows(values_only=True) if row[0]}
     assert summary["期末在册企业"][2] == 109
     assert summary["期末有效知识产权"][2] == 8_066
@@ -228,9 +228,9 @@ async def test_the_census_workbook_counts_109_tenants_on_2017_10_31(demo_park):
 @pytest.fixture(scope="module")
 async def printed(demo_park):
     workbooks = {
-        "2016": await statistics_workbook(2016),
-        "2017H1": await statistics_workbook(Period.parse("2017H1")),
-        "2017-en": await statistics_workbook(2017, "en", as_of=CENSUS_DAY),
+        "2016": await statistics_workbook(SYSTEM, 2016),
+        "2017H1": await statistics_workbook(SYSTEM, Period.parse("2017H1")),
+        "2017-en": await statistics_workbook(SYSTEM, 2017, "en", as_of=CENSUS_DAY),
     }
     with tempfile.TemporaryDirectory(prefix="park-print-") as folder:
         yield await asyncio.to_thread(printed_pages, workbooks, Path(folder))

@@ -11,6 +11,7 @@ import pytest
 
 from exports.registry_dump import registry_workbook
 from exports.template import template_workbook
+from registry.actor import SYSTEM
 from registry.uscc import SAMPLE_USCC
 from tests.conftest import make_tenant, wipe
 from tests.exports.conftest import make_ip, make_report
@@ -34,7 +35,7 @@ async def printed(database):
         await make_ip(tenants[n % 3]["uscc"])
     for tenant in tenants:
         await make_report(tenant["uscc"], "2016", revenue="1234567.89", employees="12")
-    dump = await registry_workbook()
+    dump = await registry_workbook(SYSTEM)
     await wipe()
     workbooks = {"template-zh": template_workbook("zh"), "template-en": template_workbook("en"), "dump": dump}
     with tempfile.TemporaryDirectory(prefix="park-print-") as folder:

@@ -6,6 +6,8 @@ import pytest
 from exports import registry_dump
 from exports.import_format import header
 from exports.registry_dump import registry_workbook
+from registry.actor import SYSTEM, Actor
+from registry.errors import Forbidden
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, SHEETS, TENANT_FIELDS
 from tests.conftest import make_tenant
 from tests.exports.conftest import formulas, make_ip, make_report, open_workbook, sheet_xml
@@ -53,7 +55,7 @@ def _records(sheet, fields):
 
 async def test_dump_holds_every_tenant_ip_item_and_report_in_the_import_format(registry):
     first, second, ip, reports = registry
-    book = open_workbook(await registry_workbook())
+    book = open_workbook(await registry_workbook(SYSTEM))
     assert book.sheetnames == [zh for zh, _, _ in SHEETS.values()]
 
     tenants = {r["uscc"]: r for r in _records(book["企业"], TENANT_FIELDS)}
@@ -77,13 +79,13 @@ async def test_dump_holds_every_tenant_ip_item_and_report_in_the_import_format(r
 
 
 async def test_dump_money_is_in_yuan_with_its_exact_digits(registry):
-    xml = sheet_xml(await registry_workbook(), "经营数据")
+    xml = sheet_xml(await registry_workbook(SYSTEM), "经营数据")
     for digits in ("1234567.89", "-1000.01", "0.01", "99999999999.99"):
         assert f"<v>{digits}</v>" in xml
 
 
 async def test_dump_user_text_never_becomes_a_formula(registry):
-    content = await registry_workbook()
+    content = await registry_workbook(SYSTEM)
     book = open_workbook(content)
     assert formulas(book) == []
     name = book["企业"]["B2"]
@@ -93,13 +95,23 @@ async def test_dump_user_text_never_becomes_a_formula(registry):
 
 async def test_dump_reads_the_registry_in_chunks(registry, monkeypatch):
     monkeypatch.setattr(registry_dump, "CHUNK", 1)
-    book = open_workbook(await registry_workbook())
+    book = open_workbook(await registry_workbook(SYSTEM))
     assert [book[s].max_row for s in ("企业", "知识产权", "经营数据")] == [3, 3, 4]
 
 
 async def test_dump_of_an_empty_registry_has_headers_and_filters(empty_registry):
-    book = open_workbook(await registry_workbook())
+    book = open_workbook(await registry_workbook(SYSTEM))
     for zh, _, _ in SHEETS.values():
         assert book[zh].max_row == 1
         assert book[zh].freeze_panes == "B2"
         assert book[zh].auto_filter.ref.startswith("A1:")
+
+
+@pytest.mark.parametrize("role", ["statistician", "tenant"])
+async def test_the_dump_is_written_only_for_those_who_write_the_park(empty_registry, tmp_path, role):
+    reader = Actor(username="reader", role=role, tenant_uscc=None)
+    with pytest.raises(Forbidden):
+        await registry_workbook(reader)
+    with pytest.raises(Forbidden):
+        await registry_dump.dump_in_worker(reader, str(tmp_path / "dump.xlsx"))
+    assert not (tmp_path / "dump.xlsx").exists()

@@ -73,7 +73,7 @@ async def varied_registry(empty_registry):
 
 async def test_registry_dump_imports_back_with_nothing_to_do(varied_registry):
     run_import = _run_import()
-    content = await registry_workbook()
+    content = await registry_workbook(SYSTEM)
     summary = await run_import(SYSTEM, "registry.xlsx", content, True)
     assert _get(summary, "errors") == []
     # The one thing said: the registry has no fee payments, so the dump's annual fees sheet has nothing to import.

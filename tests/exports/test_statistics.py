@@ -2,10 +2,14 @@
 
 from decimal import Decimal
 
+import msgspec
 import pytest
 from openpyxl.utils import get_column_letter
 
 from exports.statistics import statistics_workbook
+from registry.actor import SYSTEM, Actor
+from registry.answers import encode_hook
+from registry.errors import Forbidden
 from registry.money import in_unit
 from registry.periods import Period
 from registry.stats import FIGURES, park_stats
@@ -51,8 +55,8 @@ async def park(empty_registry):
 
 @pytest.fixture
 async def workbook(park):
-    content = await statistics_workbook(2016)
-    stats = await park_stats(Period(2016))
+    content = await statistics_workbook(SYSTEM, 2016)
+    stats = await park_stats(SYSTEM, Period(2016))
     return open_workbook(content), stats, content
 
 
@@ -71,8 +75,8 @@ def _num(value) -> Decimal | None:
 
 
 async def test_sheets_are_named_in_chinese_by_default_and_in_english_on_request(park):
-    assert open_workbook(await statistics_workbook(2016)).sheetnames == SHEETS_ZH
-    assert open_workbook(await statistics_workbook(2016, "en")).sheetnames == SHEETS_EN
+    assert open_workbook(await statistics_workbook(SYSTEM, 2016)).sheetnames == SHEETS_ZH
+    assert open_workbook(await statistics_workbook(SYSTEM, 2016, "en")).sheetnames == SHEETS_EN
 
 
 async def test_tenant_rows_are_exactly_the_tenants_on_record_at_year_end(workbook, park):
@@ -111,7 +115,7 @@ async def test_torch_columns_hold_each_tenants_figures_in_whole_thousand_yuan(wo
 
 async def test_torch_total_rounds_the_exact_sum_of_the_api_figures(workbook):
     book, stats, _ = workbook
-    api = stats.to_json()
+    api = msgspec.to_builtins(stats, enc_hook=encode_hook)  # as GET /stats answers it
     header, rows = _table(book["企业明细"])
     total = dict(zip(header, rows[-1], strict=True))
     for key, label in (("revenue", "营业收入"), ("net_profit", "净利润"), ("tax_paid", "实际上缴税费")):
@@ -125,7 +129,7 @@ async def test_torch_total_rounds_the_exact_sum_of_the_api_figures(workbook):
 
 async def test_summary_figures_equal_the_api(workbook):
     book, stats, _ = workbook
-    api = stats.to_json()
+    api = msgspec.to_builtins(stats, enc_hook=encode_hook)  # as GET /stats answers it
     rows = {r[0]: r for r in book["概览"].iter_rows(values_only=True) if r[0]}
     assert rows["期末在册企业"][2] == api["tenants"]["at_end"] == 3
     assert rows["本期入驻"][2] == api["tenants"]["moved_in"]
@@ -254,7 +258,7 @@ async def test_money_is_written_with_exact_digits(workbook):
 
 
 async def test_english_workbook_is_in_english_with_english_tenant_names(park):
-    book = open_workbook(await statistics_workbook(2016, "en"))
+    book = open_workbook(await statistics_workbook(SYSTEM, 2016, "en"))
     header, rows = _table(book["Tenants"])
     assert "Revenue (k yuan)" in header
     assert book["Summary"]["A1"].value == "Power Valley Independent Innovation Park: statistics for 2016"
@@ -271,7 +275,7 @@ async def test_english_workbook_is_in_english_with_english_tenant_names(park):
 
 
 async def test_an_empty_year_still_renders(empty_registry):
-    book = open_workbook(await statistics_workbook(1999))
+    book = open_workbook(await statistics_workbook(SYSTEM, 1999))
     header, rows = _table(book["企业明细"])
     assert [r[2] for r in rows] == ["合计"]
     assert book.sheetnames == SHEETS_ZH
@@ -291,3 +295,11 @@ async def test_every_sheet_prints_landscape_a4_one_page_wide_with_header_rows_an
     # The wide Torch sheet repeats its group and header rows and the serial, USCC and name columns.
     assert book["企业明细"].print_title_rows == "$3:$4"
     assert book["企业明细"].print_title_cols == "$A:$C"
+
+
+async def test_the_workbook_is_written_for_those_who_read_the_park_and_no_tenant(empty_registry):
+    tenant = await make_tenant()
+    statistician = Actor(username="office", role="statistician")
+    assert open_workbook(await statistics_workbook(statistician, 1999)).sheetnames == SHEETS_ZH
+    with pytest.raises(Forbidden):
+        await statistics_workbook(Actor(username="t", role="tenant", tenant_uscc=tenant["uscc"]), 1999)

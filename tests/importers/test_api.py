@@ -6,6 +6,7 @@ import asyncio
 import io
 
 import httpx
+import msgspec
 import pytest
 from openpyxl import load_workbook
 
@@ -150,7 +151,7 @@ async def test_both_doors_give_a_cnipa_export_the_same_plan_errors_and_warnings(
         ["实用新型", "一种结构", "授权", "20160629", "2016.06.29", "CN" + patent(2015, 2), "2015.12.08",
          "不在园区的公司", "李某"],
     ]})
-    direct = (await run_import(manager, "专利.xls", content, dry_run=True)).to_json()
+    direct = msgspec.to_builtins((await run_import(manager, "专利.xls", content, dry_run=True)).answer())
     response = await (await clients("manager")).post(
         "/imports", params={"dry_run": "true"}, files={"file": ("专利.xls", content, "application/vnd.ms-excel")})
     assert response.status_code == 422

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import msgspec
 import pytest
 from openpyxl import load_workbook
 
@@ -43,6 +44,11 @@ FULL_TENANT = {
 }
 
 
+def _shown(change, lang: str = "zh") -> dict:
+    """A kept change as the API sends it."""
+    return msgspec.to_builtins(shown(change, lang))
+
+
 def _template_with(kind: str, values: dict[str, object], lang: str = "zh") -> bytes:
     """The park's own import template with one row filled below its sample row (cells by field key)."""
     book = load_workbook(io.BytesIO(template_workbook(lang)))
@@ -69,7 +75,7 @@ async def test_one_row_of_the_template_changes_only_what_it_says(manager, full_t
     assert dry.status == "dry_run" and not dry.errors
     # The template's sample row is passed over.
     assert dry.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 1, "cleared": 0}
-    assert [shown(change) for change in dry.changes] == [{
+    assert [_shown(change) for change in dry.changes] == [{
         "sheet": "企业", "row": 3, "kind": "tenants", "key": before["uscc"], "name": before["name"],
         "fields": [{"field": "contact_phone", "label": "联系电话", "before": "0731-1111111", "after": "0731-2222222",
                     "cleared": False}],
@@ -90,7 +96,7 @@ async def test_the_clear_word_clears_and_the_dry_run_lists_clears_first(manager,
     dry = await run_import(manager, "clear.xlsx", content, dry_run=True)
     assert dry.status == "dry_run" and not dry.errors, dry.errors
     assert dry.sheets["tenants"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 1, "cleared": 2}
-    [change] = [shown(change, lang) for change in dry.changes]
+    [change] = [_shown(change, lang) for change in dry.changes]
     assert [(f["field"], f["cleared"]) for f in change["fields"]] == [
         ("website", True), ("description", True), ("contact_phone", False)]
     if lang == "en":
@@ -128,7 +134,7 @@ async def test_blank_figures_keep_a_report_and_the_clear_word_clears_one(manager
     second = xlsx({"经营数据": [headers, [uscc, "2016", None, "<clear>", 31]]})
     dry = await run_import(manager, "r2.xlsx", second, dry_run=True)
     assert dry.sheets["reports"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 1}
-    [change] = [shown(c) for c in dry.changes]
+    [change] = [_shown(c) for c in dry.changes]
     assert change["key"] == f"{uscc}:2016" and change["name"] == full_tenant["name"]
     assert [(f["field"], f["before"], f["after"]) for f in change["fields"]] == [
         ("net_profit", "200.00", None), ("employees", "30", "31")]
@@ -148,7 +154,7 @@ async def test_a_blank_grant_date_keeps_an_items_dates_and_its_expiry(manager, f
     second = xlsx({"知识产权": [headers, [full_tenant["uscc"], "发明专利", number, "新名称", None, None, None]]})
     dry = await run_import(manager, "ip2.xlsx", second, dry_run=True)
     assert dry.sheets["ip"] == {"created": 0, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 0}
-    [change] = [shown(c, "en") for c in dry.changes]
+    [change] = [_shown(c, "en") for c in dry.changes]
     assert change["name"] == "旧名称" and [(f["label"], f["before"], f["after"]) for f in change["fields"]] == [
         ("Title", "旧名称", "新名称")]
     assert (await run_import(manager, "ip2.xlsx", second, dry_run=False)).status == "applied"
@@ -167,7 +173,7 @@ async def test_applying_changes_exactly_what_the_dry_run_listed(manager):
     ]})
     dry = await run_import(manager, "three.xlsx", content, dry_run=True)
     assert dry.sheets["tenants"] == {"created": 0, "updated": 2, "unchanged": 1, "skipped": 0, "cleared": 2}
-    kept = [shown(c) for c in dry.changes]
+    kept = [_shown(c) for c in dry.changes]
     assert [c["key"] for c in kept] == [rows[1]["uscc"], rows[0]["uscc"]]  # the clears first
     listed = {(c["key"], f["field"]): (before, after) for c, raw in zip(kept, dry.changes, strict=True)
               for f, (_, before, after) in zip(c["fields"], raw[5], strict=True)}
@@ -186,7 +192,7 @@ async def test_the_change_list_is_paged(manager):
     assert dry.changes_total == 5
     page = await batch_changes(manager, dry.id, Page(2, 2))
     assert page["total"] == 5 and page["limit"] == 2 and page["offset"] == 2
-    assert [shown(c)["row"] for c in page["items"]] == [4, 5]
+    assert [_shown(c)["row"] for c in page["items"]] == [4, 5]
 
 
 async def test_a_long_change_list_is_kept_a_page_a_row_and_read_across_rows(manager):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import msgspec
 import pytest
 from openpyxl import load_workbook
 
@@ -145,7 +146,7 @@ async def test_missing_required_column_is_one_error_not_one_per_row(manager):
 async def test_batches_are_recorded_and_only_managers_and_admins_see_them(manager):
     content = xlsx({"企业": [TENANT_HEADERS, [new_uscc(), "批次", "其他", "在孵", None]]})
     report = await run_import(manager, "批次.xlsx", content, dry_run=True)
-    batch = (await get_batch(manager, report.id)).to_json()
+    batch = msgspec.to_builtins((await get_batch(manager, report.id)).answer())
     assert batch["status"] == "dry_run" and batch["created_by"] == manager.username
     assert batch["file"]["name"] == "批次.xlsx" and len(batch["file"]["sha256"]) == 64
     assert batch["sheets"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}

@@ -24,8 +24,8 @@ def _errors(report) -> list[tuple]:
 
 
 def _warning(report, code: str) -> dict:
-    found = [w for w in report.to_json()["warnings"] if w["code"] == code]
-    assert len(found) == 1, report.to_json()["warnings"]
+    found = [w for w in report.warnings if w["code"] == code]
+    assert len(found) == 1, report.warnings
     return found[0]
 
 
@@ -174,7 +174,7 @@ async def test_a_crawler_export_in_english_names_imports(manager):
     assert report.status == "applied", report.errors
     assert report.sheets["ip"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert _warning(report, "columns_not_kept")["value"] == "ipc (G)"
-    assert not [w for w in report.to_json()["warnings"] if w["code"] == "unknown_column"]
+    assert not [w for w in report.warnings if w["code"] == "unknown_column"]
 
 
 async def test_the_patentcrawler_database_columns_import(manager):
@@ -188,7 +188,7 @@ async def test_the_patentcrawler_database_columns_import(manager):
     report = await run_import(manager, "patents.xlsx", xlsx({"patents": rows}), dry_run=True)
     assert report.status == "dry_run", report.errors
     assert report.sheets["ip"]["created"] == 1
-    assert not [w for w in report.to_json()["warnings"] if w["code"] == "unknown_column"]
+    assert not [w for w in report.warnings if w["code"] == "unknown_column"]
 
 
 @pytest.mark.parametrize(("text", "label"), [("county", "联系人"), ("latitude", "名称"), ("county", "contact"),
@@ -240,7 +240,7 @@ async def test_a_file_of_only_empty_sheets_is_answered_with_its_warning(manager,
     content = xlsx({"企业": [["统一社会信用代码", "企业名称"]], "Sheet2": []})
     report = await run_import(manager, "空.xlsx", content, dry_run=False)
     assert report.status == "applied" and report.errors == []
-    assert [(w["sheet"], w["code"]) for w in report.to_json()["warnings"]] == [("企业", "sheet_empty")]
+    assert [(w["sheet"], w["code"]) for w in report.warnings] == [("企业", "sheet_empty")]
     response = await api_manager.post("/imports", params={"dry_run": "true"},
                                       files={"file": ("空.xlsx", content, "application/octet-stream")})
     assert response.status_code == 200, response.text
@@ -280,7 +280,7 @@ async def test_every_data_row_is_counted_created_updated_unchanged_or_skipped(ma
     not_imported = _warning(report, "row_not_imported")
     assert not_imported["row"] == 5 and "（2 行：第 5, 8 行）" in not_imported["message"]
     assert "data only in columns the registry does not import" in not_imported["message"]
-    assert {w["code"] for w in report.to_json()["warnings"]} >= {"sample_row", "total_row", "note_row"}
+    assert {w["code"] for w in report.warnings} >= {"sample_row", "total_row", "note_row"}
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ async def test_messy_workbook_with_title_rows_merged_cells_and_odd_headers_impor
         "reports": {"created": 2, "updated": 0, "unchanged": 0, "skipped": 2, "cleared": 0},  # the total and the note
         "fees": {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0},
     }
-    warnings = {(w["sheet"], w["row"], w["column"], w["code"]) for w in report.to_json()["warnings"]}
+    warnings = {(w["sheet"], w["row"], w["column"], w["code"]) for w in report.warnings}
     assert ("企业", 3, "F", "unknown_column") in warnings
     assert ("经营数据", None, None, "sheet_unit") in warnings
     assert {("经营数据", 5, None, "total_row"), ("经营数据", 7, None, "note_row")} <= warnings

@@ -27,7 +27,7 @@ from tests.importers.real_layouts import (
 
 
 def _codes(report) -> dict[str, dict]:
-    return {w["code"]: w for w in report.to_json()["warnings"]}
+    return {w["code"]: w for w in report.warnings}
 
 
 async def _item(number: str) -> dict:
@@ -74,17 +74,17 @@ async def test_cnipa_export_imports_as_it_comes_with_owners_found_by_name(manage
     assert (early["uscc"], early["kind"], early["status"]) == (owner["uscc"], "invention", "expired")
 
     warnings = _codes(report)
-    phrases = {(w["value"], w["column"]) for w in report.to_json()["warnings"] if w["code"] == "kind_from_type_phrase"}
+    phrases = {(w["value"], w["column"]) for w in report.warnings if w["code"] == "kind_from_type_phrase"}
     assert phrases == {("发明申请", "A")}
     assert warnings["kind_from_number"]["row"] == 8
     assert "第 8 行" in warnings["kind_from_number"]["message"]
-    silent = {(w["row"], w["column"], w["value"]) for w in report.to_json()["warnings"]
+    silent = {(w["row"], w["column"], w["value"]) for w in report.warnings
               if w["code"] == "status_says_nothing"}
     assert silent == {(6, "C", "著录事项变更"), (7, "C", "无数据")}
     assert "第 6–7 行" in warnings["ip_status_from_dates_pending"]["message"]
     assert "第 3–4 行" in warnings["granted_on_from_status_date"]["message"]
     assert "第 2, 6–7 行" in warnings["publication_date_not_grant"]["message"]
-    not_kept = [w for w in report.to_json()["warnings"] if w["code"] == "columns_not_kept"]
+    not_kept = [w for w in report.warnings if w["code"] == "columns_not_kept"]
     assert len(not_kept) == 1 and "发明人" in not_kept[0]["value"]
 
     again = await run_import(manager, "专利.xls", content, dry_run=False)
@@ -140,9 +140,9 @@ async def test_registration_list_without_industry_or_status_imports_with_default
     assert "第 3 行" in warnings["status_default_incubating"]["message"]
     assert "第 6 行" in warnings["status_default_left"]["message"]
     assert warnings["note_row"]["row"] == 7
-    not_kept = [w for w in report.to_json()["warnings"] if w["code"] == "columns_not_kept"]
+    not_kept = [w for w in report.warnings if w["code"] == "columns_not_kept"]
     assert len(not_kept) == 1 and "法定代表人" in not_kept[0]["value"] and "注册资本" in not_kept[0]["value"]
-    assert not [w for w in report.to_json()["warnings"] if w["code"] == "unknown_column"]
+    assert not [w for w in report.warnings if w["code"] == "unknown_column"]
 
     stored = {uscc: await tenants.fetch(uscc) for uscc in (a, b, c, d)}
     # 软件和信息技术服务业 (GB/T 4754 division 65) is electronic information; 医药制造业 is in no park group.
@@ -243,7 +243,7 @@ async def test_a_qichacha_export_given_a_uscc_column_imports_its_email_and_passe
     report = await run_import(manager, "公司信息.xls", xls({QICHACHA_SHEET: rows}), dry_run=False)
     assert report.status == "applied", report.errors
     assert report.sheets["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
-    warnings = report.to_json()["warnings"]
+    warnings = report.warnings
     assert [w["value"] for w in warnings if w["code"] == "columns_not_kept"] == [
         "公司法人 (C), 注册资金 (D), 更多电话 (H), 公司地址 (I)"]
     assert not [w for w in warnings if w["code"] == "unknown_column"]
@@ -261,7 +261,7 @@ async def test_the_torch_enterprise_form_row_per_tenant_reads_its_account_as_the
     report = await run_import(manager, "火炬统计.xlsx", content, dry_run=False)
     assert report.status == "applied", report.errors
     assert report.sheets["reports"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
-    warnings = {w["code"]: w["value"] for w in report.to_json()["warnings"]}
+    warnings = {w["code"]: w["value"] for w in report.warnings}
     # The form's particulars, units and all, in one line; the tenant's own columns said to belong elsewhere.
     assert warnings["columns_not_kept"] == (
         "企业成立时注册资本(千元) (D), 占用孵化器场地面积(平方米) (F), 企业登记注册类型 (G), 企业所属技术领域 (H), "
@@ -280,6 +280,6 @@ async def test_a_column_the_registry_does_not_keep_is_known_with_its_unit_too(ma
                            [uscc, "示例资本有限公司", 500, 300, "张某"]]})
     report = await run_import(manager, "企业.xlsx", content, dry_run=True)
     assert report.status == "dry_run", report.errors
-    warnings = {w["code"]: w["value"] for w in report.to_json()["warnings"]}
+    warnings = {w["code"]: w["value"] for w in report.warnings}
     assert warnings["columns_not_kept"] == "注册资本（万元） (C), 注册资金(万元) (D), 法定代表人 (E)"
     assert "unknown_column" not in warnings

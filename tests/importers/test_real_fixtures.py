@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import msgspec
 import pytest
 from openpyxl import load_workbook
 
@@ -41,7 +42,7 @@ async def _items(uscc: str) -> dict[str, dict]:
 
 
 async def _import(manager, path: Path, dry_run: bool) -> dict:
-    return (await run_import(manager, path.name, path.read_bytes(), dry_run=dry_run)).to_json()
+    return msgspec.to_builtins((await run_import(manager, path.name, path.read_bytes(), dry_run=dry_run)).answer())
 
 
 # --- a CNIPA search export: 110 patents of 深圳大学, 2006–2017, as the office's tool saved it ---------------

@@ -33,7 +33,7 @@ async def test_a_sheet_in_the_torch_forms_wording_imports_every_torch_field(mana
     report = await run_import(manager, "火炬统计.xlsx", content, dry_run=False)
 
     assert report.status == "applied", report.errors
-    assert not [w for w in report.to_json()["warnings"] if w["code"] == "unknown_column"]
+    assert not [w for w in report.warnings if w["code"] == "unknown_column"]
     tenant = await tenants.fetch(uscc)
     assert (tenant["founder_type"], tenant["tech_sme_no"], tenant["listing"]) == (
         "returnee", "201743021100000123", "neeq",

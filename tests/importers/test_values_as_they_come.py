@@ -26,7 +26,7 @@ _eight_digit = count(52_000)
 
 
 def _warnings(report, code: str) -> list[dict]:
-    return [w for w in report.to_json()["warnings"] if w["code"] == code]
+    return [w for w in report.warnings if w["code"] == code]
 
 
 def _errors(report) -> list[tuple]:

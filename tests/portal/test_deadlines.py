@@ -7,12 +7,12 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
 from icalendar import Calendar
 from openpyxl import load_workbook
 from playwright.async_api import Page, expect
 
 from registry.actor import SYSTEM
-from registry.ip_deadlines import add_months
 from registry.services import deadlines
 from tests.api.factories import fresh_patent_number, make_ip
 from tests.conftest import make_tenant, new_uscc
@@ -27,7 +27,7 @@ async def _patent(
     """A valid patent granted in its first year whose fee for `year` is due `due_in_days` from today;
     the years before it paid on their due days unless `pay_earlier` is false."""
     due = date.today() + timedelta(days=due_in_days)
-    filed = add_months(due, -12 * (year - 1))
+    filed = due - relativedelta(years=year - 1)
     item = await make_ip(
         uscc,
         kind,
@@ -38,7 +38,7 @@ async def _patent(
     )
     if pay_earlier:
         for earlier in range(2, year):
-            paid = add_months(filed, 12 * (earlier - 1))
+            paid = filed + relativedelta(years=earlier - 1)
             await deadlines.record_fee(SYSTEM, item["id"], earlier, {"paid_on": paid, "amount": FEE_OF_YEAR_2[kind]})
     return item
 

@@ -1,46 +1,28 @@
-"""The private Piccolo APIs the registry leans on, and the one raw-statement path (registry/db.py).
+"""How the registry binds Piccolo, and the one raw-statement path (registry/db.py).
 
-`KeptSQLiteEngine` overrides `SQLiteEngine._run_in_new_connection` so that queries outside a
-transaction share one connection per event loop. Should Piccolo rename that method, change its
-arguments or stop calling it, these tests fail before the registry quietly falls back to a new
-connection (and a thread) per query. `registry/services/accounts.py` reads BaseUser's default
-PBKDF2 count from `_pbkdf2_iteration_count`. Every registry table is bound once to `registry.db.BOUND`
-(Piccolo's `Table._meta.db`), which answers as the engine of the database bound to the running context,
-and Piccolo's migrations find that engine as `piccolo_conf.DB`, answered from a module `__getattr__`.
+The private Piccolo method `KeptSQLiteEngine` overrides is pinned with the other libraries' private
+names in tests/test_library_internals.py. `registry/services/accounts.py` hashes passwords with its own
+PBKDF2 count through `hash_password(iterations=)`. Every registry table is bound once to
+`registry.db.BOUND` (Piccolo's `Table._meta.db`), which answers as the engine of the database bound to
+the running context, and Piccolo's migrations find that engine as `piccolo_conf.DB`, answered from a
+module `__getattr__`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from dataclasses import replace
 
-import pytest
 from piccolo.apps.migrations.tables import Migration
 from piccolo.apps.user.tables import BaseUser
 from piccolo.engine import engine_finder
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.base import Query
 from piccolo.table import TableMeta
 
 from registry.db import BOUND, Database, _compiled, any_of, bound, engine, fetch
+from registry.services.accounts import DEFAULT_ITERATIONS
 from registry.tables import TABLES, Tenant
-from tests.conftest import ENGINE, SETTINGS, make_tenant
-
-
-def test_piccolo_still_has_the_overridden_method_with_its_arguments():
-    parameters = list(inspect.signature(SQLiteEngine._run_in_new_connection).parameters)
-    assert parameters == ["self", "query", "args", "query_type", "table"]
-    source = inspect.getsource(SQLiteEngine.run_querystring)
-    assert "self._run_in_new_connection(" in source
-
-
-@pytest.mark.skipif(ENGINE != "sqlite", reason="the override is SQLite's")
-async def test_piccolo_queries_outside_a_transaction_run_on_the_kept_connection(database):
-    await engine().close()
-    assert engine()._kept == {}
-    await Tenant.select(Tenant.uscc).limit(1).run()
-    assert id(asyncio.get_running_loop()) in engine()._kept
+from tests.conftest import SETTINGS, make_tenant
 
 
 def test_piccolo_runs_a_tables_queries_on_the_engine_its_meta_names_at_each_query(database):
@@ -60,11 +42,10 @@ async def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
     assert engine_finder() is engine() is not other.engine
 
 
-def test_piccolo_hashes_with_the_default_count_the_registry_reads():
-    count = BaseUser._pbkdf2_iteration_count
-    assert isinstance(count, int) and count >= 600_000
-    _, iterations, _, _ = BaseUser.split_stored_password(BaseUser.hash_password("a password"))
-    assert int(iterations) == count
+def test_piccolo_hashes_with_the_count_the_registry_names():
+    _, iterations, _, _ = BaseUser.split_stored_password(BaseUser.hash_password("a password", iterations=2_000))
+    assert int(iterations) == 2_000
+    assert DEFAULT_ITERATIONS >= 600_000
 
 
 def test_named_parameters_become_the_drivers_placeholders():

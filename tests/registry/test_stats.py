@@ -1,12 +1,16 @@
-from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
-from registry.actor import SYSTEM
+import msgspec
+import pytest
+
+from registry.actor import SYSTEM, Actor
+from registry.answers import Fen, encode_hook
+from registry.errors import Forbidden
 from registry.ip_numbers import make_patent_number
 from registry.periods import Period
 from registry.services import ip_items, reports
-from registry.stats import Figure, TenantLine, growth, park_stats, ratio
+from registry.stats import Figure, TenantLine, growth, park_stats, ratio, reported_periods
 from registry.torch_form import IP_KEYS
 from tests.conftest import make_tenant
 
@@ -46,7 +50,7 @@ async def test_year_is_its_annual_report_else_complete_halves_else_complete_quar
     for q in (1, 2, 3):
         await report(three_quarters["uscc"], f"2016Q{q}", "5000.00")
 
-    stats = await park_stats(Y2016)
+    stats = await park_stats(SYSTEM, Y2016)
 
     assert stats.figures["revenue"].value == 100_000 + 30_050 + 1_000 + 6_000
     # Headcounts are year-end stocks: the last part's, not the sum of the parts.
@@ -71,8 +75,8 @@ async def test_half_is_its_report_or_both_its_quarters_and_a_quarter_only_its_ow
     await report(composed["uscc"], "2017Q2", "4.00")
     await report(partial["uscc"], "2017Q2", "5.00")
 
-    half = await park_stats(Period.parse("2017H1"))
-    quarter = await park_stats(Period.parse("2017Q2"))
+    half = await park_stats(SYSTEM, Period.parse("2017H1"))
+    quarter = await park_stats(SYSTEM, Period.parse("2017Q2"))
 
     assert half.figures["revenue"].value == 7_000 + 700
     assert [r.uscc for r in half.not_reported] == [partial["uscc"]]
@@ -80,7 +84,7 @@ async def test_half_is_its_report_or_both_its_quarters_and_a_quarter_only_its_ow
     assert quarter.reported == 2
     # A half shows its quarters, each as that quarter's own statistics; a quarter has no parts.
     assert list(half.sub_periods) == ["2017Q1", "2017Q2"] and quarter.sub_periods == {}
-    assert half.sub_periods["2017Q2"].figures == {k: v.value for k, v in quarter.figures.items()}
+    assert dict(half.sub_periods["2017Q2"].figures) == {k: v.value for k, v in quarter.figures.items()}
     assert half.sub_periods["2017Q2"].reported == quarter.reported == 2
 
 
@@ -89,7 +93,7 @@ async def test_a_figure_left_blank_in_one_part_is_unknown_for_the_whole(empty_re
     await report(tenant["uscc"], "2016H1", "1.00", exports="1.00")
     await report(tenant["uscc"], "2016H2", "2.00")
 
-    stats = await park_stats(Y2016)
+    stats = await park_stats(SYSTEM, Y2016)
 
     assert stats.figures["revenue"].value == 300
     assert stats.figures["exports"].value is None
@@ -103,7 +107,7 @@ async def test_previous_year_and_exact_growth(empty_registry):
     await report(steady["uscc"], "2016", "350.00", net_profit="-50.00")
     await report(newcomer["uscc"], "2016", "50.00")
 
-    stats = await park_stats(Y2016)
+    stats = await park_stats(SYSTEM, Y2016)
 
     revenue = stats.figures["revenue"]
     assert (revenue.value, revenue.previous) == (40_000, 30_000)
@@ -112,7 +116,7 @@ async def test_previous_year_and_exact_growth(empty_registry):
     assert stats.figures["net_profit"].growth == Decimal("0.5000")
     assert stats.figures["employees"] == Figure(None, None, None)
     assert stats.previous == "2015"
-    assert (await park_stats(Period.parse("2015"))).figures["revenue"].value == revenue.previous
+    assert (await park_stats(SYSTEM, Period.parse("2015"))).figures["revenue"].value == revenue.previous
 
 
 def test_growth_and_ratio_round_half_away_from_zero_without_floats():
@@ -136,15 +140,15 @@ async def test_tenants_on_record_moved_in_graduated_and_left(empty_registry):
     later = await make_tenant(moved_in_on="2016-01-01", moved_out_on="2017-03-01", status="graduated")
     stays = await make_tenant(moved_in_on="2015-12-01", status="graduated")
 
-    stats = await park_stats(Y2016)
+    stats = await park_stats(SYSTEM, Y2016)
 
-    assert vars(stats.tenants) == {"at_end": 5, "moved_in": 4, "graduated": 1, "left": 1}
+    assert msgspec.structs.asdict(stats.tenants) == {"at_end": 5, "moved_in": 4, "graduated": 1, "left": 1}
     lines = {line.uscc: line for line in stats.tenant_lines}
     assert len(lines) == 5 and list(lines) == sorted(lines)
     assert not lines[later["uscc"]].graduated  # still incubating on 2016-12-31
     assert lines[stays["uscc"]].graduated
-    as_of = await park_stats(Y2016, as_of=date(2016, 6, 30))
-    assert vars(as_of.tenants) == {"at_end": 5, "moved_in": 3, "graduated": 1, "left": 0}
+    as_of = await park_stats(SYSTEM, Y2016, as_of=date(2016, 6, 30))
+    assert msgspec.structs.asdict(as_of.tenants) == {"at_end": 5, "moved_in": 3, "graduated": 1, "left": 0}
 
 
 async def test_ip_valid_at_period_end_and_filed_and_granted_in_it(empty_registry):
@@ -166,12 +170,12 @@ async def test_ip_valid_at_period_end_and_filed_and_granted_in_it(empty_registry
     await ip(u, "trademark", "12345678", granted="2015-01-01")
     await ip(gone["uscc"], "invention", make_patent_number(2015, 1, 1), filed="2015-01-01", granted="2016-01-01")
 
-    stats = await park_stats(Y2016)
+    stats = await park_stats(SYSTEM, Y2016)
 
-    assert vars(stats.ip) == {"valid_at_end": 3, "filed": 3, "granted": 1, "at_risk_at_end": 0}
-    assert vars(stats.ip_by_kind["invention"]) == {"valid_at_end": 1, "filed": 1, "granted": 1, "at_risk_at_end": 0}
-    assert vars(stats.ip_by_kind["utility_model"]) == {"valid_at_end": 1, "filed": 0, "granted": 0, "at_risk_at_end": 0}
-    assert vars(stats.ip_by_kind["plant_variety"]) == {"valid_at_end": 0, "filed": 0, "granted": 0, "at_risk_at_end": 0}
+    assert msgspec.structs.asdict(stats.ip) == {"valid_at_end": 3, "filed": 3, "granted": 1, "at_risk_at_end": 0}
+    assert msgspec.structs.asdict(stats.ip_by_kind["invention"]) == {"valid_at_end": 1, "filed": 1, "granted": 1, "at_risk_at_end": 0}
+    assert msgspec.structs.asdict(stats.ip_by_kind["utility_model"]) == {"valid_at_end": 1, "filed": 0, "granted": 0, "at_risk_at_end": 0}
+    assert msgspec.structs.asdict(stats.ip_by_kind["plant_variety"]) == {"valid_at_end": 0, "filed": 0, "granted": 0, "at_risk_at_end": 0}
     assert list(stats.ip_by_kind) == [
         "invention",
         "utility_model",
@@ -185,7 +189,7 @@ async def test_ip_valid_at_period_end_and_filed_and_granted_in_it(empty_registry
     assert (line.ip_filed, line.ip_filed_invention, line.ip_granted, line.ip_granted_invention) == (3, 1, 1, 1)
     assert (line.ip_valid, line.ip_valid_invention, line.ip_valid_software) == (3, 1, 0)
     assert (line.ip_valid_plant, line.ip_valid_ic) == (0, 0)
-    day_before = await park_stats(Y2016, as_of=date(2016, 12, 30))
+    day_before = await park_stats(SYSTEM, Y2016, as_of=date(2016, 12, 30))
     assert day_before.ip.valid_at_end == 4  # the 2006 utility model is still in force that day
 
 
@@ -197,7 +201,7 @@ async def test_by_industry_lists_every_group_in_order(empty_registry):
     await report(c["uscc"], "2016", "2.00")
     await ip(b["uscc"], "invention", make_patent_number(2016, 1, 2), filed="2016-01-05", granted="2016-08-01")
 
-    stats = await park_stats(Y2016)
+    stats = await park_stats(SYSTEM, Y2016)
 
     assert [line.industry for line in stats.by_industry] == [
         "automotive_nev",
@@ -220,7 +224,7 @@ async def test_targets_count_national_platforms_and_certified_share(empty_regist
     await make_tenant(platform_level="none", hte_certificate_no="GR201643000003")
     await make_tenant(platform_level="national")
 
-    targets = (await park_stats(Y2016)).targets
+    targets = (await park_stats(SYSTEM, Y2016)).targets
 
     assert (targets.national_platforms, targets.certified, targets.certified_with_platform) == (2, 3, 2)
     assert targets.certified_platform_share == Decimal("0.6667")
@@ -233,7 +237,7 @@ async def test_sub_periods_of_a_year_total_what_was_reported(empty_registry):
     for q in (1, 2, 3, 4):
         await report(quarters["uscc"], f"2016Q{q}", f"{q}.00")
 
-    sub = (await park_stats(Y2016)).sub_periods
+    sub = (await park_stats(SYSTEM, Y2016)).sub_periods
 
     assert list(sub) == ["2016H1", "2016Q1", "2016Q2", "2016H2", "2016Q3", "2016Q4"]
     assert sub["2016H1"].figures["revenue"] == 10_000 + 300
@@ -252,10 +256,10 @@ async def test_each_part_of_a_year_covers_the_tenants_on_record_at_its_own_end(e
     await report(leaves["uscc"], "2016H1", "50.00")
     await report(late["uscc"], "2016H2", "7.00")
 
-    year = await park_stats(Y2016)
+    year = await park_stats(SYSTEM, Y2016)
     for name, part in year.sub_periods.items():
-        alone = await park_stats(Period.parse(name))
-        assert part.figures == {k: v.value for k, v in alone.figures.items()}, name
+        alone = await park_stats(SYSTEM, Period.parse(name))
+        assert dict(part.figures) == {k: v.value for k, v in alone.figures.items()}, name
         assert (part.tenants_at_end, part.reported) == (alone.tenants.at_end, alone.reported), name
     assert year.sub_periods["2016H1"].figures["revenue"] == 15_000
     assert year.sub_periods["2016H1"].tenants_at_end == 2
@@ -267,7 +271,7 @@ async def test_a_running_year_as_of_a_day_shows_only_the_parts_begun_by_then(emp
     tenant = await make_tenant(moved_in_on="2015-01-01")
     await report(tenant["uscc"], "2017Q1", "1.00")
 
-    census = await park_stats(Period.parse("2017"), as_of=date(2017, 5, 10))
+    census = await park_stats(SYSTEM, Period.parse("2017"), as_of=date(2017, 5, 10))
 
     assert list(census.sub_periods) == ["2017H1", "2017Q1", "2017Q2"]
     assert census.sub_periods["2017Q1"].as_of == date(2017, 3, 31)
@@ -289,11 +293,11 @@ async def test_certificates_and_platform_levels_count_as_they_were_at_the_period
         ("2017", 2, 1, 2),  # the 2014 certificate ran out on 2017-09-30
     ]
     for period, certified, national, with_platform in assert_targets:
-        targets = (await park_stats(Period.parse(period))).targets
+        targets = (await park_stats(SYSTEM, Period.parse(period))).targets
         assert (targets.certified, targets.national_platforms, targets.certified_with_platform) == (
             certified, national, with_platform,
         ), period  # fmt: skip
-    lines = (await park_stats(Period.parse("2016"))).tenant_lines
+    lines = (await park_stats(SYSTEM, Period.parse("2016"))).tenant_lines
     assert sorted((line.certified, line.platform_level) for line in lines) == [
         (True, "municipal"), (True, "none"), (True, "none"),
     ]  # fmt: skip
@@ -304,7 +308,9 @@ async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):
     await report(tenant["uscc"], "2015", "3000000000.00")
     await report(tenant["uscc"], "2016", "3600000000.00", employees=109)
 
-    body = (await park_stats(Y2016)).to_json()
+    stats = await park_stats(SYSTEM, Y2016)
+    assert type(stats.figures["revenue"].value) is Fen and stats.figures["revenue"].value == 360_000_000_000
+    body = msgspec.to_builtins(stats, enc_hook=encode_hook)
 
     assert body["figures"]["revenue"] == {"value": "3600000000.00", "previous": "3000000000.00", "growth": "0.2000"}
     assert body["figures"]["employees"] == {"value": 109, "previous": None, "growth": None}
@@ -329,7 +335,7 @@ async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):
 
 
 def test_a_tenant_line_carries_the_torch_forms_ip_columns_in_its_order():
-    names = [f.name for f in fields(TenantLine)]
+    names = [f.name for f in msgspec.structs.fields(TenantLine)]
     assert [name for name in names if name.startswith("ip_")] == list(IP_KEYS)
 
 
@@ -348,11 +354,11 @@ async def test_statistics_are_computed_once_per_change_and_a_read_after_a_write_
     monkeypatch.setattr(stats_module, "compute_park_stats", counting)
     period = Period.parse("2003")
     owner = await make_tenant(moved_in_on="2003-01-01")
-    first = await stats_module.park_stats(period)
-    again = await stats_module.park_stats(period)
+    first = await stats_module.park_stats(SYSTEM, period)
+    again = await stats_module.park_stats(SYSTEM, period)
     assert again is first and computed == ["2003"]
     await reports.put_report(SYSTEM, owner["uscc"], "2003", {"revenue": "123.45"})
-    after = await stats_module.park_stats(period)
+    after = await stats_module.park_stats(SYSTEM, period)
     assert computed == ["2003", "2003"]
     assert after.figures["revenue"].value == (first.figures["revenue"].value or 0) + 12_345
 
@@ -373,5 +379,18 @@ async def test_requests_that_miss_the_statistics_together_wait_for_one_computati
     monkeypatch.setattr(stats_module, "compute_park_stats", slow)
     owner = await make_tenant(moved_in_on="2004-01-01")
     await reports.put_report(SYSTEM, owner["uscc"], "2004", {"revenue": "1.00"})
-    answers = await asyncio.gather(*(stats_module.park_stats(Period.parse("2004")) for _ in range(20)))
+    answers = await asyncio.gather(*(stats_module.park_stats(SYSTEM, Period.parse("2004")) for _ in range(20)))
     assert computed == ["2004"] and all(answer is answers[0] for answer in answers)
+
+
+async def test_the_statistics_answer_those_who_read_the_park_and_no_tenant(empty_registry):
+    tenant = await make_tenant()
+    await report(tenant["uscc"], "2016", "1.00")
+    office = Actor(username="office", role="statistician")
+    assert (await park_stats(office, Y2016)).reported == 1
+    assert await reported_periods(office) == [Y2016]
+    own = Actor(username="t", role="tenant", tenant_uscc=tenant["uscc"])
+    with pytest.raises(Forbidden):
+        await park_stats(own, Y2016)
+    with pytest.raises(Forbidden):
+        await reported_periods(own)

@@ -1,4 +1,5 @@
-from registry.identifiers import InvalidIdentifier, to_halfwidth
+from registry.errors import InvalidValue
+from registry.identifiers import to_halfwidth
 
 
 def test_halfwidth_folds_fullwidth_letters_digits_and_ideographic_space():
@@ -10,7 +11,7 @@ def test_halfwidth_leaves_chinese_and_ascii_alone():
 
 
 def test_invalid_identifier_carries_code_and_message():
-    error = InvalidIdentifier("uscc_length", "长度错误 / wrong length")
+    error = InvalidValue("uscc_length", "长度错误 / wrong length")
     assert isinstance(error, ValueError)
     assert (error.code, error.message, str(error)) == (
         "uscc_length",

@@ -34,6 +34,13 @@ def test_leap_day_filing_ends_on_the_last_day_of_february():
     assert expires_on("invention", date(2020, 2, 29), None) == date(2040, 2, 28)
 
 
+def test_a_term_begun_on_a_months_first_day_ends_on_the_last_day_of_the_month_before():
+    assert expires_on("design", date(2021, 3, 1), None) == date(2031, 2, 28)
+    assert expires_on("design", date(2021, 7, 1), None) == date(2036, 6, 30)
+    assert expires_on("design", date(2025, 3, 1), None) == date(2040, 2, 29)
+    assert expires_on("invention", date(2021, 1, 1), None) == date(2040, 12, 31)
+
+
 @pytest.mark.parametrize(
     ("kind", "filed", "granted"),
     [

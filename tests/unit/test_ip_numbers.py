@@ -1,6 +1,7 @@
 import pytest
 
-from registry.identifiers import InvalidIdentifier, refuse_scientific
+from registry.errors import InvalidValue
+from registry.identifiers import refuse_scientific
 from registry.ip_numbers import (
     cnipa_check_char,
     kind_of_patent_number,
@@ -58,14 +59,14 @@ def test_each_patent_kind_accepts_its_type_digits(kind, type_digit):
     ],
 )
 def test_type_digit_of_another_kind_is_rejected(kind, text):
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         normalise_ip_number(kind, text)
     assert caught.value.code == "ip_number_kind"
 
 
 @pytest.mark.parametrize("text", ["201710601862.4", "201710601862X", "95115608.0"])
 def test_wrong_check_character_is_rejected(text):
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         normalise_ip_number("invention", text)
     assert caught.value.code == "ip_number_checksum"
 
@@ -74,13 +75,13 @@ def test_wrong_check_character_is_rejected(text):
     "text", ["201710601862", "201710601862.", "95115608", "2017106018.3", "", "专利201710601862.3"]
 )
 def test_malformed_or_unchecked_patent_numbers_are_rejected(text):
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         normalise_ip_number("invention", text)
     assert caught.value.code == "ip_number_format"
 
 
 def test_missing_check_character_is_named_in_the_message():
-    with pytest.raises(InvalidIdentifier, match="check character"):
+    with pytest.raises(InvalidValue, match="check character"):
         normalise_ip_number("invention", "201710601862")
 
 
@@ -100,7 +101,7 @@ def test_software_copyright_numbers(text, expected):
 
 @pytest.mark.parametrize("text", ["2017SR12345", "2017SR12345678", "17SR123456", "2017RS123456"])
 def test_malformed_software_copyright_numbers(text):
-    with pytest.raises(InvalidIdentifier, match="2017SR123456"):
+    with pytest.raises(InvalidValue, match="2017SR123456"):
         normalise_ip_number("software_copyright", text)
 
 
@@ -108,7 +109,7 @@ def test_trademark_numbers_are_seven_to_nine_digits():
     assert normalise_ip_number("trademark", "１２３ ４５６７") == "1234567"
     assert normalise_ip_number("trademark", "123456789") == "123456789"
     for text in ("123456", "1234567890", "12345A7"):
-        with pytest.raises(InvalidIdentifier):
+        with pytest.raises(InvalidValue):
             normalise_ip_number("trademark", text)
 
 
@@ -118,19 +119,19 @@ def test_ic_layout_numbers_get_their_dot(text):
 
 
 def test_malformed_ic_layout_number():
-    with pytest.raises(InvalidIdentifier):
+    with pytest.raises(InvalidValue):
         normalise_ip_number("ic_layout", "BS.17550012")
 
 
 def test_plant_variety_numbers_are_kept_as_issued():
     assert normalise_ip_number("plant_variety", "  cna20150123.4 ") == "CNA20150123.4"
     for text in ("   ", "X" * 41):
-        with pytest.raises(InvalidIdentifier):
+        with pytest.raises(InvalidValue):
             normalise_ip_number("plant_variety", text)
 
 
 def test_unknown_kind_is_rejected():
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         normalise_ip_number("patent", "201710601862.3")
     assert caught.value.code == "ip_kind_unknown"
 
@@ -138,10 +139,10 @@ def test_unknown_kind_is_rejected():
 def test_numbers_filed_before_1989_carry_no_check_character():
     assert normalise_ip_number("invention", "CN85102475") == "85102475"
     assert normalise_ip_number("utility_model", "ZL 8720 3112") == "87203112"
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         normalise_ip_number("design", "CN85102475")
     assert caught.value.code == "ip_number_kind"
-    with pytest.raises(InvalidIdentifier):  # from 1989 on the check character is required
+    with pytest.raises(InvalidValue):  # from 1989 on the check character is required
         normalise_ip_number("invention", "95115608")
 
 
@@ -202,7 +203,7 @@ def test_a_number_without_its_check_character_has_it_computed_for_the_importer(t
     assert with_check_char(text) == expected
     assert kind_of_patent_number(text) == kind_of_patent_number(expected)
     # The API asks for the number as issued.
-    with pytest.raises(InvalidIdentifier, match="check character"):
+    with pytest.raises(InvalidValue, match="check character"):
         normalise_ip_number("invention" if expected[4 if len(expected) > 10 else 2] in "18" else "utility_model", text)
 
 
@@ -223,11 +224,11 @@ def test_what_needs_no_check_character_or_is_no_application_number_gets_none(tex
 @pytest.mark.parametrize("text", ["2.0121E+12", "2.01711E+12", "２．０１２１Ｅ＋１２", " 2.0121e+12 ", "9.14302E+17"])
 def test_a_number_excel_turned_into_scientific_notation_is_refused_saying_so(text):
     for kind in ("invention", "utility_model", "trademark"):
-        with pytest.raises(InvalidIdentifier) as caught:
+        with pytest.raises(InvalidValue) as caught:
             normalise_ip_number(kind, text)
         assert caught.value.code == "excel_scientific"
         assert "Excel" in caught.value.message and "文本" in caught.value.message and "as Text" in caught.value.message
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         validate_uscc(text)
     assert caught.value.code == "excel_scientific"
 

@@ -2,10 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from registry.errors import InvalidValue
 from registry.money import (
     UNIT_YUAN,
-    InvalidCount,
-    InvalidMoney,
     format_yuan,
     in_unit,
     parse_count,
@@ -46,7 +45,7 @@ def test_parse_money_accepts_what_spreadsheets_hold(value, unit, fen):
 
 @pytest.mark.parametrize("value", ["", "abc", "1,5", "12,34.5", "1.2.3", "1e3", "NaN", "12元"])
 def test_parse_money_rejects_text_that_is_not_a_number(value):
-    with pytest.raises(InvalidMoney) as caught:
+    with pytest.raises(InvalidValue) as caught:
         parse_money(value)
     assert caught.value.code == "money_format"
     assert " / " in caught.value.message
@@ -54,7 +53,7 @@ def test_parse_money_rejects_text_that_is_not_a_number(value):
 
 @pytest.mark.parametrize(("value", "unit"), [("0.001", "元"), (Decimal("0.0000001"), "万元")])
 def test_parse_money_rejects_fractions_of_a_fen(value, unit):
-    with pytest.raises(InvalidMoney) as caught:
+    with pytest.raises(InvalidValue) as caught:
         parse_money(value, unit)
     assert caught.value.code == "money_fraction"
 
@@ -67,9 +66,9 @@ def test_parse_money_refuses_floats_and_bools():
 
 
 def test_parse_money_rejects_non_finite_decimals_and_unknown_units():
-    with pytest.raises(InvalidMoney):
+    with pytest.raises(InvalidValue):
         parse_money(Decimal("Infinity"))
-    with pytest.raises(InvalidMoney) as caught:
+    with pytest.raises(InvalidValue) as caught:
         parse_money("1", "美元")
     assert caught.value.code == "money_unit"
 
@@ -118,7 +117,7 @@ def test_parse_count(value, count):
     ],
 )
 def test_parse_count_rejects(value, code):
-    with pytest.raises(InvalidCount) as caught:
+    with pytest.raises(InvalidValue) as caught:
         parse_count(value)
     assert caught.value.code == code
 

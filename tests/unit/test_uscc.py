@@ -1,6 +1,6 @@
 import pytest
 
-from registry.identifiers import InvalidIdentifier
+from registry.errors import InvalidValue
 from registry.uscc import make_demo_uscc, make_uscc, org_code_check_char, validate_uscc
 
 PUBLISHED = "91110000600037341L"
@@ -28,7 +28,7 @@ def test_code_is_normalised_from_fullwidth_spaces_and_lower_case():
     ],
 )
 def test_wrong_codes_are_rejected_with_a_machine_code(text, code):
-    with pytest.raises(InvalidIdentifier) as caught:
+    with pytest.raises(InvalidValue) as caught:
         validate_uscc(text)
     assert caught.value.code == code
     assert " / " in caught.value.message
