@@ -37,8 +37,11 @@ async def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
     assert engine_finder() is engine()
     other = Database(replace(SETTINGS, database_url=f"sqlite:///{tmp_path}/other.sqlite"))
     with bound(other):
-        assert engine_finder() is other.engine and BOUND.engine_type == "sqlite"
-        assert await Tenant.table_exists().run() is False
+        try:
+            assert engine_finder() is other.engine and BOUND.engine_type == "sqlite"
+            assert await Tenant.table_exists().run() is False
+        finally:
+            await other.close()
     assert engine_finder() is engine() is not other.engine
 
 
