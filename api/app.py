@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from litestar import Litestar, Router, get
 from litestar.exceptions import NotFoundException
@@ -26,10 +27,10 @@ from api.portal.sessions import Sessions
 from api.problems import EXCEPTION_HANDLERS, PROBLEM_DETAILS
 from api.request_log import log_each_request
 from api.schemas import Health
-from registry.db import close_database, engine, engine_type, open_database, serving_from, use_database
+from registry.db import Database, bound, engine_type
 from registry.housekeeping import Housekeeper
 from registry.login_throttle import LoginThrottle
-from registry.settings import Settings, settings
+from registry.settings import Settings, load_settings
 from registry.tables import Account
 
 CONTROLLERS = [
@@ -45,17 +46,30 @@ async def health() -> Health:
     return Health(status="ok", engine=engine_type())
 
 
-def _database(config: Settings):
+class RegistryApp(Litestar):
+    """A Litestar app bound to its own database (`state.database`): each call into it (a request, the
+    lifespan, the tasks they start) runs with that database bound (registry.db.bound), so two apps on
+    two databases serve side by side in one process, each with its own settings."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with bound(self.state.database):
+            await super().__call__(scope, receive, send)
+
+
+def _database(database: Database, owned: bool):
+    """Connect the app's database when the app starts and let go of it when the app stops; a database
+    handed to `create_app` is its owner's to open and close."""
+
     @asynccontextmanager
     async def lifespan(_: Litestar):
-        previous = use_database(config.database_url)  # this app's, should another app have been made since
-        await open_database()
+        if not owned:
+            yield
+            return
+        await database.open()
         try:
-            with serving_from(engine()):  # no other database bound while this app serves
-                yield
+            yield
         finally:
-            await close_database()
-            use_database(previous)
+            await database.close()
 
     return lifespan
 
@@ -77,20 +91,21 @@ def _housekeeping(config: Settings):
     return lifespan
 
 
-def create_app(config: Settings | None = None, extra_routers: list | None = None) -> Litestar:
-    """The app for `config` (the process's settings, from the environment, when not given): its secret,
-    token lifetime, upload cap, login limits, session idle time and database are read here, not at import.
-
-    The registry's tables are bound to one database per process: making the app binds them to
-    `config.database_url` (registry.db.use_database; nothing changes when it is the bound one already),
-    and so does starting it. While a started app serves, another database is refused
-    (registry.db.DatabaseInUse)."""
-    config = config or settings()
-    use_database(config.database_url)
+def create_app(
+    config: Settings | None = None, extra_routers: list | None = None, *, database: Database | None = None
+) -> Litestar:
+    """The app for `config` (read from the environment when not given: `park serve`'s workers): its
+    database, secrets, token lifetime, upload cap, login limits, session idle time and PBKDF2 count are
+    bound here, to this app alone (docs/configuration.md). `database`: an open database made from the
+    same settings, shared with the caller (the tests'), which opens and closes it; else the app makes its
+    own, connected while the app runs."""
+    config = config or load_settings()
+    owned = database is None
+    database = database or Database(config)
     auth = jwt_auth(config)
     api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, upload_router([ImportController], config.import_max_bytes), health,
                                                  *(extra_routers or [])])
-    app = Litestar(
+    app = RegistryApp(
         route_handlers=[api, MetricsController, *portal_routes(config.import_max_bytes)],
         on_app_init=[auth.on_app_init, count_requests_outermost],
         plugins=[PROBLEM_DETAILS, RegistryAnswerTypes()],
@@ -101,11 +116,13 @@ def create_app(config: Settings | None = None, extra_routers: list | None = None
         openapi_config=openapi_config(),
         template_config=TEMPLATES,
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: not_found_anywhere},  # type: ignore[arg-type]
-        lifespan=[_database(config), _housekeeping(config), metrics_lifespan],
+        lifespan=[_database(database, owned), _housekeeping(config), metrics_lifespan],
         debug=False,
     )
     app.state.settings = config
+    app.state.database = database
     app.state.jwt_auth = auth
+    app.state.verified_tokens = {}  # api.auth.RememberingJWTMiddleware's, of this app's secret
     log_each_request(app)
     app.state.login_throttle = LoginThrottle(
         config.login_max_failures, config.login_window_seconds, config.login_max_failures_per_address

@@ -75,12 +75,13 @@ class RememberingJWTMiddleware(JWTAuthenticationMiddleware):
     """Litestar's JWT middleware, remembering tokens it has already verified.
 
     A client sends the same token with every request; its signature cannot change, so checking it
-    once is enough. Expiry is still checked on every request, and the account behind the token
+    once is enough. The tokens verified are kept per app (`state.verified_tokens`, made by
+    api.app.create_app): another app in the process may sign with another secret. Expiry is still
+    checked on every request, and the account behind the token
     (`current_actor`) too. A route that names a `KEY_OPENS` opener (a tenant's calendar feed) also
     opens, without a token, to a `?key=` its opener accepts; a bearer token, when sent, still rules.
     """
 
-    _verified: dict[str, Token] = {}
     _LIMIT = 10_000
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
@@ -92,13 +93,14 @@ class RememberingJWTMiddleware(JWTAuthenticationMiddleware):
         return await super().authenticate_request(connection)
 
     async def authenticate_token(self, encoded_token: str, connection: ASGIConnection) -> AuthenticationResult:
-        token = self._verified.get(encoded_token)
+        verified: dict[str, Token] = connection.app.state.verified_tokens
+        token = verified.get(encoded_token)
         if token is None or token.exp <= datetime.now(UTC):
-            self._verified.pop(encoded_token, None)
+            verified.pop(encoded_token, None)
             result = await super().authenticate_token(encoded_token, connection)
-            if len(self._verified) >= self._LIMIT:
-                self._verified.clear()
-            self._verified[encoded_token] = result.auth
+            if len(verified) >= self._LIMIT:
+                verified.clear()
+            verified[encoded_token] = result.auth
             return result
         user = await self.retrieve_user_handler(token, connection)
         if not user:

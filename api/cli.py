@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from registry.permissions import ROLES
+from registry.settings import Settings, load_settings
 from registry.vocabulary import LANGS
 
 
@@ -35,23 +36,21 @@ def _log_config() -> dict:
     return config
 
 
-def _metrics_for_workers(workers: int) -> None:
+def _metrics_for_workers(workers: int, settings: Settings) -> None:
     """Several workers answer on one port, so a scrape reaches any one of them: each writes its metrics to
     files in PROMETHEUS_MULTIPROC_DIR, and the one scraped adds them all up (prometheus-client's
     multiprocess mode). The folder (given, else `metrics/` in PARK_DATA_DIR) is emptied at start: counts
     left by an earlier run would be added to this one's."""
-    from registry.settings import settings
-
     if workers == 1:
         return
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings().data_dir / "metrics")
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings.data_dir / "metrics")
     Path(folder).mkdir(parents=True, exist_ok=True)
     for stale in Path(folder).glob("*.db"):
         stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder  # the workers, started after this, inherit it
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from registry.migrate import run_on_database
@@ -59,11 +58,12 @@ def _serve(args: argparse.Namespace) -> int:
     async def nothing() -> None:
         return None
 
-    run_on_database(nothing)
+    run_on_database(settings, nothing)
     if args.demo:
-        _load_demo_with_admin(f"http://{args.host}:{args.port}")
-    _metrics_for_workers(args.workers)
-    # Each worker process builds its own app; what they must share (the login throttle, account changes)
+        _load_demo_with_admin(settings, f"http://{args.host}:{args.port}")
+    _metrics_for_workers(args.workers, settings)
+    # Each worker process builds its own app (from the same environment: api.app.create_app reads it
+    # when given no settings); what they must share (the login throttle, account changes)
     # lives in the database. uvicorn's access log is off: it would print each address with its query (a
     # calendar feed's key); the registry's request log replaces it.
     uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
@@ -71,13 +71,12 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _purge_uploads(args: argparse.Namespace) -> int:
+def _purge_uploads(args: argparse.Namespace, settings: Settings) -> int:
     from registry.actor import Actor
     from registry.housekeeping import purge_uploads
     from registry.migrate import run_on_database
-    from registry.settings import settings
 
-    days = settings().upload_retention_days if args.days is None else args.days
+    days = settings.upload_retention_days if args.days is None else args.days
     if days < 0:
         print("error: --days must be 0 or more", file=sys.stderr)
         return 2
@@ -85,13 +84,13 @@ def _purge_uploads(args: argparse.Namespace) -> int:
     async def run() -> list[int]:
         return await purge_uploads(days, Actor("cli", "admin", source="cli"))
 
-    purged = run_on_database(run)
+    purged = run_on_database(settings, run)
     print(f"deleted the stored files of {len(purged)} import batches never applied, older than {days} days"
           + (f": {', '.join(map(str, purged))}" if purged else ""))
     return 0
 
 
-def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
+def _load_demo_with_admin(settings: Settings, url: str = "http://127.0.0.1:8000") -> None:
     """The demo park plus a demo admin with a fresh random password, printed once."""
     from registry.actor import SYSTEM
     from registry.demo import load_demo
@@ -111,18 +110,18 @@ def _load_demo_with_admin(url: str = "http://127.0.0.1:8000") -> None:
             await accounts.update_account(SYSTEM, "demo-admin", {"password": password, "active": True})
         return password
 
-    password = run_on_database(run)
+    password = run_on_database(settings, run)
     print(f"\n  Web portal: {url}/  — sign in as demo-admin with password:", password)
     print(f"  e.g. curl -s -X POST {url}/api/v1/auth/token -H 'content-type: application/json' \\")
     print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
 
 
-def _demo(_: argparse.Namespace) -> int:
-    _load_demo_with_admin()
+def _demo(_: argparse.Namespace, settings: Settings) -> int:
+    _load_demo_with_admin(settings)
     return 0
 
 
-def _users_add(args: argparse.Namespace) -> int:
+def _users_add(args: argparse.Namespace, settings: Settings) -> int:
     from registry.actor import Actor
     from registry.errors import RegistryError
     from registry.migrate import run_on_database
@@ -140,7 +139,7 @@ def _users_add(args: argparse.Namespace) -> int:
         await accounts.create_account(Actor("cli", "admin", source="cli"), data)
 
     try:
-        run_on_database(run)
+        run_on_database(settings, run)
     except RegistryError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         for item in error.errors:
@@ -150,27 +149,27 @@ def _users_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(args: argparse.Namespace) -> int:
+def _import(args: argparse.Namespace, settings: Settings) -> int:
     from importers.command import main_import
 
-    return main_import(args.file, args.dry_run)
+    return main_import(settings, args.file, args.dry_run)
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: argparse.Namespace, settings: Settings) -> int:
     from exports.command import main_export
 
     return main_export(
-        args.kind, args.year, args.lang, args.output, period=args.period, as_of=args.as_of, within=args.within
+        settings, args.kind, args.year, args.lang, args.output, period=args.period, as_of=args.as_of, within=args.within
     )
 
 
-def _backup(args: argparse.Namespace) -> int:
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from registry.backup import BackupRefused, back_up
 
     try:
-        done = back_up(Path(args.output))
+        done = back_up(Path(args.output), settings)
     except BackupRefused as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return error.exit_status
@@ -181,14 +180,14 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _restore(args: argparse.Namespace) -> int:
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from registry.backup import BackupRefused, restore
     from registry.migrate import run_on_database
 
     try:
-        done = restore(Path(args.file))
+        done = restore(Path(args.file), settings)
     except BackupRefused as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return error.exit_status
@@ -197,7 +196,7 @@ def _restore(args: argparse.Namespace) -> int:
         return None
 
     # A backup of an earlier release comes up to date, as `park serve` would bring it.
-    run_on_database(nothing)
+    run_on_database(settings, nothing)
     print(f"restored {done.path} into the {done.engine} database ({done.size_and_time()})", file=sys.stderr)
     return 0
 
@@ -274,7 +273,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    # The one place a command reads its settings; every step below is handed them.
+    return args.run(args, load_settings())
 
 
 if __name__ == "__main__":  # python -m api.cli

@@ -179,10 +179,12 @@ async def load_postgres(url: str, tenants: int, items: int, today: date) -> int:
 
 async def build(url: str, tenants: int, items: int) -> int:
     from registry.actor import SYSTEM
-    from registry.db import close_database, reset_schema
+    from registry.db import Database, bind, close_database, reset_schema
     from registry.migrate import migrate
     from registry.services import accounts
+    from registry.settings import load_settings
 
+    bind(Database(load_settings()))  # this script's database: the one the environment names
     await reset_schema()
     await migrate()
     await accounts.create_account(SYSTEM, {"username": "bench-manager", "password": PASSWORD, "role": "manager"})

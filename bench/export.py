@@ -77,8 +77,10 @@ def best(runs: list[float]) -> float:
 
 
 async def measure(url: str, repeat: int) -> dict:
-    from registry.db import close_database, open_database
+    from registry.db import Database, bind, close_database, open_database
+    from registry.settings import load_settings
 
+    bind(Database(load_settings()))  # this script's database: the one the environment names
     await open_database()
     content = await produce(YEAR)  # warm-up: caches, imports, the engine's first plans
     sheets = read_back(content)
@@ -112,9 +114,11 @@ def peak_child(mode: str) -> None:
     import resource
     import tracemalloc
 
-    from registry.db import close_database, open_database
+    from registry.db import Database, bind, close_database, open_database
+    from registry.settings import load_settings
 
     async def run() -> dict:
+        bind(Database(load_settings()))  # this script's database: the one the environment names
         await open_database()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if mode == "tracemalloc":

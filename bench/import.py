@@ -56,9 +56,11 @@ CNIPA_HEADERS = ["专利类型", "专利名称", "法律状态", "法律状态�
 
 
 async def _prepare() -> list[list[str]]:
-    from registry.db import close_database, reset_schema
+    from registry.db import Database, bind, close_database, reset_schema
     from registry.migrate import migrate
+    from registry.settings import load_settings
 
+    bind(Database(load_settings()))  # this script's database: the one the environment names
     await reset_schema()
     await migrate()
     try:

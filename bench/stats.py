@@ -95,7 +95,8 @@ def measure(url: str, label: str, args: argparse.Namespace) -> dict:
 def fresh(url: str, workdir: Path, size: int | None) -> None:
     env = os.environ | {"DATABASE_URL": url, "PARK_DATA_DIR": str(workdir)}
     if size is None:
-        subprocess.run([sys.executable, "-c", "import asyncio; from registry.db import reset_schema; "
+        subprocess.run([sys.executable, "-c", "import asyncio; from registry.db import Database, bind, reset_schema; "
+                        "from registry.settings import load_settings; bind(Database(load_settings())); "
                         "asyncio.run(reset_schema())"], env=env, check=True, capture_output=True)
         subprocess.run([PARK, "demo"], env=env, check=True, capture_output=True)
     else:

@@ -175,9 +175,11 @@ async def load_postgres(url: str, tenants: int, items: int) -> None:
 
 
 async def build(url: str, tenants: int, items: int) -> None:
-    from registry.db import close_database, reset_schema
+    from registry.db import Database, bind, close_database, reset_schema
     from registry.migrate import migrate
+    from registry.settings import load_settings
 
+    bind(Database(load_settings()))  # this script's database: the one the environment names
     await reset_schema()
     await migrate()
     await close_database()

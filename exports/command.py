@@ -16,6 +16,7 @@ from registry.actor import SYSTEM
 from registry.errors import InvalidValue, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
 from registry.periods import FIRST_YEAR, LAST_YEAR, Period
+from registry.settings import Settings
 from registry.vocabulary import LANGS
 
 KINDS = ("statistics", "template", "registry", "deadlines")
@@ -27,6 +28,7 @@ def _usage_error(message: str) -> int:
 
 
 def main_export(
+    settings: Settings,
     kind: str,
     year: int | None,
     lang: str,
@@ -61,7 +63,7 @@ def main_export(
     from registry.migrate import run_on_database
 
     try:
-        written = run_on_database(lambda: _export(kind, statistics_period, lang, out, day, within))
+        written = run_on_database(settings, lambda: _export(kind, statistics_period, lang, out, day, within))
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
     except ValidationFailed as failure:  # e.g. statistics of 1900, which has no year before to compare with

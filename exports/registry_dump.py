@@ -29,9 +29,10 @@ from piccolo.table import Table
 from exports.cells import CellMaker, Looks, stream_sheet
 from exports.import_format import LOOK_OF_TYPE, cell_value, column_width, header, print_layout, sheet_name
 from registry.actor import Actor
-from registry.db import close_database, open_database
+from registry.db import Database, bound, current
 from registry.page_setup import set_up_pages
 from registry.permissions import Action
+from registry.settings import as_environment, load_settings
 from registry.tables import IPFee, IPItem, PeriodReport, Tenant
 from registry.vocabulary import SHEETS, Field, check_sheet_kinds
 
@@ -102,13 +103,17 @@ async def registry_workbook(actor: Actor) -> bytes:
 
 async def dump_in_worker(actor: Actor, path: str) -> None:
     """Write the dump into `path` in a worker process (`python -m exports.registry_dump PATH USER ROLE`,
-    which reads the same settings from the environment and acts as `actor`), leaving this process
-    free to serve others. The worker is killed if the caller gives up waiting (a dropped download)."""
+    which acts as `actor`), leaving this process free to serve others. The worker is handed the settings
+    of the bound database (the app's, not the process's environment) and dumps that database. It is
+    killed if the caller gives up waiting (a dropped download)."""
     actor.require(Action.WRITE_PARK)
+    inherited = {name: value for name, value in os.environ.items()
+                 if not name.startswith("PARK_") and name != "DATABASE_URL"}  # fmt: skip
     worker = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "exports.registry_dump", path, actor.username, actor.role,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE, start_new_session=True,
+        env=inherited | as_environment(current().settings),
     )
     try:
         _, errors = await worker.communicate()
@@ -121,12 +126,13 @@ async def dump_in_worker(actor: Actor, path: str) -> None:
 
 
 async def _dump_to(path: str, actor: Actor) -> None:
-    await open_database()
-    try:
-        with open(path, "wb") as out:
-            await write_registry_workbook(actor, out)
-    finally:
-        await close_database()
+    with bound(Database(load_settings())) as database:
+        await database.open()
+        try:
+            with open(path, "wb") as out:
+                await write_registry_workbook(actor, out)
+        finally:
+            await database.close()
 
 
 __all__ = ["dump_in_worker", "registry_workbook", "write_registry_workbook"]

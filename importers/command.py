@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from importers.report import ImportReport
+from registry.settings import Settings, load_settings
 
 CLI_ACTOR_NAME = "cli"
 _STATUS = {"applied": "已导入 / applied", "dry_run": "试运行，未写入 / dry run, nothing written",
@@ -51,17 +52,16 @@ def _progress(label: str, done: int, total: int) -> None:
     print(f"写入 / writing {label} {done}/{total}", file=sys.stderr, flush=True)
 
 
-def main_import(path: str, dry_run: bool) -> int:
+def main_import(settings: Settings, path: str, dry_run: bool) -> int:
     from importers.pipeline import run_import
     from importers.safety import ImportRefused, check_size
     from registry.actor import Actor
     from registry.errors import RegistryError
     from registry.migrate import run_on_database
-    from registry.settings import settings
 
     try:
         size = os.path.getsize(path)
-        check_size(size, settings().import_max_bytes)
+        check_size(size, settings.import_max_bytes)
         with open(path, "rb") as handle:
             content = handle.read()
     except OSError as error:
@@ -76,7 +76,7 @@ def main_import(path: str, dry_run: bool) -> int:
         return await run_import(actor, os.path.basename(path), content, dry_run, progress=_progress)
 
     try:
-        report = run_on_database(run)
+        report = run_on_database(settings, run)
     except ImportRefused as refused:
         print(f"拒绝导入 / refused [{refused.code}]: {refused.detail}", file=sys.stderr)
         return 2
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file")
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args(argv)
-    return main_import(args.file, args.dry_run)
+    return main_import(load_settings(), args.file, args.dry_run)
 
 
 if __name__ == "__main__":

@@ -27,13 +27,12 @@ from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
 from importers.safety import Format, ImportRefused, check_size, inspect
 from registry import audit
 from registry.actor import Actor
-from registry.db import read_transaction, write_transaction
+from registry.db import current, read_transaction, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from registry.permissions import Action
 from registry.records import CONTROL_CHARACTERS
 from registry.services import bulk, deadlines, import_batches
 from registry.services.listing import Page
-from registry.settings import settings
 from registry.vocabulary import IMPORT_ONLY_FIELDS, SHEET_KINDS, SHEETS, field_named
 
 # A kind of sheet in each language, for messages that say one language and then the other.
@@ -250,9 +249,9 @@ async def run_import(
     max_bytes: int | None = None,
 ) -> ImportReport:
     """Import a spreadsheet (SPEC §4). ImportRefused for files that cannot be read at all, or larger than
-    `max_bytes` (the app's upload cap; the process's settings when not given)."""
+    `max_bytes` (the app's upload cap; the bound database's settings' when not given)."""
     actor.require(Action.IMPORT)
-    check_size(len(content), max_bytes or settings().import_max_bytes)
+    check_size(len(content), max_bytes or current().settings.import_max_bytes)
     filename, sheets, issues = await asyncio.to_thread(_read, filename, content)
     batch = {
         "created_at": datetime.now(UTC),

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from registry.errors import RegistryError
-from registry.settings import settings, sqlite_file
+from registry.settings import Settings, sqlite_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 POSTGRES_MAGIC = b"PGDMP"  # pg_dump's custom format
@@ -63,15 +63,14 @@ class Done:
         return f"{self.size:,} bytes, {self.seconds:.2f} s"
 
 
-def back_up(out: Path, url: str | None = None) -> Done:
-    """A consistent copy of the database `url` (default: DATABASE_URL) written to `out`, while the
-    server may serve it. Written beside `out` and renamed, so a failed backup leaves no half a file."""
-    url = url or settings().database_url
+def back_up(out: Path, settings: Settings) -> Done:
+    """A consistent copy of the database of `settings` written to `out`, while the server may serve it.
+    Written beside `out` and renamed, so a failed backup leaves no half a file."""
     if not out.resolve().parent.is_dir():
         raise UnusableFile(f"无法写入 {out}：目录不存在 / cannot write {out}: no such directory")
     if out.is_dir():
         raise UnusableFile(f"无法写入 {out}：这是一个目录 / cannot write {out}: it is a directory; name a file")
-    engine = _engine_of(url)
+    engine = _engine_of(settings)
     start = time.perf_counter()
     partial = out.with_name(out.name + ".part")
     partial.unlink(missing_ok=True)
@@ -84,12 +83,11 @@ def back_up(out: Path, url: str | None = None) -> Done:
     return Done(engine.name, out, out.stat().st_size, time.perf_counter() - start)
 
 
-def restore(backup: Path, url: str | None = None) -> Done:
-    """Load `backup` into the database `url` (default: DATABASE_URL), which must be empty. Refused
-    (BackupRefused, nothing changed) for a file that is not a backup of this engine or a database
-    that holds records. The caller migrates afterwards."""
-    url = url or settings().database_url
-    engine = _engine_of(url)
+def restore(backup: Path, settings: Settings) -> Done:
+    """Load `backup` into the database of `settings`, which must be empty. Refused (BackupRefused,
+    nothing changed) for a file that is not a backup of this engine or a database that holds records.
+    The caller migrates afterwards."""
+    engine = _engine_of(settings)
     if not backup.is_file():
         raise UnusableFile(f"找不到备份文件 {backup} / no backup file at {backup}")
     start = time.perf_counter()
@@ -99,12 +97,13 @@ def restore(backup: Path, url: str | None = None) -> Done:
     return Done(engine.name, backup, backup.stat().st_size, time.perf_counter() - start)
 
 
-def _engine_of(url: str) -> _SQLiteFile | _PostgresDump:
+def _engine_of(settings: Settings) -> _SQLiteFile | _PostgresDump:
+    url = settings.database_url
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
         return _SQLiteFile(sqlite_file(url))
     if scheme in ("postgres", "postgresql"):
-        return _PostgresDump(url)
+        return _PostgresDump(url, settings.postgres_tools)
     raise BackupRefused(f"DATABASE_URL 须以 sqlite:/// 或 postgresql:// 开头 / DATABASE_URL must start with "
                         f"sqlite:/// or postgresql://, not {url!r}")  # fmt: skip
 
@@ -233,10 +232,10 @@ def _sqlite_tables(connection: sqlite3.Connection) -> list[str]:
 # --- PostgreSQL --------------------------------------------------------------------------------------
 
 
-def postgres_tool(name: str, url: str | None = None) -> str:
-    """The `name` (pg_dump, pg_restore) a backup or restore of the database `url` (default: DATABASE_URL)
-    runs: of the server's major version, else BackupRefused."""
-    return _PostgresDump(url or settings().database_url).tool(name)
+def postgres_tool(name: str, settings: Settings) -> str:
+    """The `name` (pg_dump, pg_restore) a backup or restore of the database of `settings` runs: of the
+    server's major version, else BackupRefused."""
+    return _PostgresDump(settings.database_url, settings.postgres_tools).tool(name)
 
 
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)(?:\.(\d+))?")
@@ -274,8 +273,9 @@ def mismatch(tool: str, path: str, tool_version: int, server_version: int) -> Ba
 class _PostgresDump:
     name = "PostgreSQL"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, tools: Path | None) -> None:
         self.url = url
+        self.tools = tools  # PARK_PG_BIN
 
     def _query(self, work):
         import asyncio  # here, not at the top: a SQLite backup starts faster without it (bench/backup.py)
@@ -301,7 +301,7 @@ class _PostgresDump:
             return int(await connection.fetchval("SHOW server_version_num"))
 
         wanted = server_major(self._query(version))
-        configured = settings().postgres_tools
+        configured = self.tools
         if configured is not None:
             places = [configured / name]
         else:

@@ -1,9 +1,12 @@
-"""Where SQLite and PostgreSQL differ: the one database engine the registry is bound to and the one
-way to run a raw statement on it.
+"""Where SQLite and PostgreSQL differ: the database the registry works on and the one way to run a raw
+statement on it.
 
-The process starts bound to the database DATABASE_URL names; `use_database(url)` binds it to another
-(`api.app.create_app` does, for its settings' URL): every Piccolo table, `piccolo_conf.DB` and the
-functions below follow, since they read the module global `DB` when called, never a copy taken at import.
+A `Database` is one database with the settings it follows (its engine, its read caches); it is made
+from settings where an app is made (`api.app.create_app`) or a `park` command starts, and bound to the
+context that works on it (`bound`): the app binds its own for each request and for its lifespan, so two
+apps on two databases serve side by side in one process. Every Piccolo table of the registry is bound
+once to `BOUND` (Piccolo's `Table._meta.db`), which answers with the engine of the context's database
+at each query; `piccolo_conf.DB` and the functions below read it the same way. Nothing is made at import.
 
 Everything else reads and writes through Piccolo's query builder or, where that cannot say a thing
 or says it too slowly, through `fetch`, `execute_many` and `insert_rows` here, with `:named`
@@ -18,14 +21,14 @@ import fcntl
 import inspect
 import json
 import logging
-import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -35,13 +38,9 @@ from piccolo.columns import Column
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
-from piccolo.table import Table
 
-from registry.read_cache import ACCOUNTS, STATISTICS, TENANTS, ReadCache
-from registry.settings import settings, sqlite_file
-
-# Piccolo's migration machinery finds the engine through this module.
-os.environ.setdefault("PICCOLO_CONF", "registry.piccolo_conf")
+from registry.read_cache import ReadCache, VersionedCache
+from registry.settings import Settings, sqlite_file
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -274,15 +273,11 @@ class KeptSQLiteEngine(SQLiteEngine):
         claim.close()  # closing the file lets go of its lock
 
     async def open(self) -> None:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         async with aiosqlite.connect(self.path) as connection:
             await connection.execute("PRAGMA journal_mode=WAL")
-        if settings().tenant_read_cache:
-            TENANTS.watch(self)
-        ACCOUNTS.watch(self)
 
     async def close(self) -> None:
-        TENANTS.unwatch(self)
-        ACCOUNTS.unwatch(self)
         for connection in self._kept.values():
             await connection.close()
         self._kept.clear()
@@ -462,111 +457,127 @@ class RegistryPostgresEngine(PostgresEngine):
         if self.pool is not None:
             return
         await self.start_connection_pool(min_size=2, max_size=10, reset=_reset_only_if_needed)
-        if settings().tenant_read_cache:
-            await TENANTS.listen(self.dsn)
-        await ACCOUNTS.listen(self.dsn)
 
     async def close(self) -> None:
-        await TENANTS.stop(self.dsn)
-        await ACCOUNTS.stop(self.dsn)
-        await self.close_connection_pool()
+        if self.pool is not None:  # a Database never opened (a command that only read) has none
+            await self.close_connection_pool()
 
 
 Engine = KeptSQLiteEngine | RegistryPostgresEngine
 
 
 def engine_from_url(url: str) -> Engine:
+    """An engine for the database at `url`, not connected yet (a SQLite file's folder is made on `open`)."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = sqlite_file(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return KeptSQLiteEngine(path=str(path), url=url)
+        return KeptSQLiteEngine(path=str(sqlite_file(url)), url=url)
     if parts.scheme in ("postgres", "postgresql"):
         return RegistryPostgresEngine(url)
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {url!r}")
 
 
-# The engine the registry is bound to: read here when called, so `use_database` moves everything.
-DB: Engine = engine_from_url(settings().database_url)
+class Database:
+    """One database the registry works on, with the settings it follows: its engine, and the read caches
+    of what was read from it (registry/read_cache.py), which follow its writes and no other database's."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine: Engine = engine_from_url(settings.database_url)
+        self.tenants = ReadCache("tenant", "registry_changed")
+        # Accounts behind bearer tokens: a changed or deactivated account stops acting on every worker at once.
+        self.accounts = ReadCache("account", "account_changed")
+        # The park's statistics of each period asked (registry.stats.park_stats) and the API's answer of them.
+        self.statistics = VersionedCache()
+
+    async def open(self) -> None:
+        """Connect (PostgreSQL: the pool), and start the read caches: listening to the database's
+        announcements of its writes (PostgreSQL), else watching its data stamp (SQLite)."""
+        await self.engine.open()
+        caches = [self.tenants, self.accounts] if self.settings.tenant_read_cache else [self.accounts]
+        for cache in caches:
+            if cache.enabled:
+                continue
+            if self.engine.dsn is not None:
+                await cache.listen(self.engine.dsn)
+            else:
+                cache.watch(self.engine)
+
+    async def close(self) -> None:
+        await self.tenants.stop()
+        await self.accounts.stop()
+        await self.engine.close()
+
+    def forget_writes(self) -> None:
+        """This context committed a write: the caches forget what they held (other workers and apps hear
+        the database's announcement)."""
+        self.tenants.forget()
+        self.accounts.forget()
 
 
-def engine() -> Engine:
-    """The engine the registry is bound to now."""
-    return DB
+_current: ContextVar[Database | None] = ContextVar("registry_database", default=None)
 
 
-def _table_classes(root: type[Table] = Table) -> Iterable[type[Table]]:
-    """Every Piccolo table class made so far: the registry's, those of its migration modules and
-    Piccolo's own (its migration table). Piccolo keeps no list of them; Python keeps the subclasses."""
-    for table in root.__subclasses__():
-        yield table
-        yield from _table_classes(table)
+def current() -> Database:
+    """The database bound to the running context."""
+    database = _current.get()
+    if database is None:
+        raise LookupError(
+            "no database bound: an app binds its own (api.app.create_app), a command binds one made from "
+            "its settings (registry.db.bound)"
+        )
+    return database
 
 
-# The engines of the apps serving now (api.app's lifespan), innermost last: their tables must stay
-# where they are while requests run.
-_SERVING: list[Engine] = []
+def bind(database: Database) -> Token:
+    """Bind `database` to the running context (and the tasks it starts from now on) until `unbind`."""
+    return _current.set(database)
 
 
-class DatabaseInUse(RuntimeError):
-    """Another database asked for while a started app serves from the bound one."""
+def unbind(token: Token) -> None:
+    _current.reset(token)
 
 
 @contextmanager
-def serving_from(bound: Engine) -> Iterator[None]:
-    """Hold the registry to `bound` while an app serves from it: `use_database` refuses another
-    database meanwhile (one process serves one database), rather than move the tables of the
-    running app under its requests."""
-    _SERVING.append(bound)
+def bound(database: Database) -> Iterator[Database]:
+    """`database` bound to the running context within the block."""
+    token = bind(database)
     try:
-        yield
+        yield database
     finally:
-        _SERVING.remove(bound)
+        unbind(token)
 
 
-def use_database(target: str | Engine) -> Engine:
-    """Bind the registry to `target`, a database URL (the bound engine kept when it names the same
-    database) or an engine made before; returns the engine bound until now, which stays open if it was
-    (its owner closes it, or binds it again: `use_database(previous)`).
+def engine() -> Engine:
+    """The engine of the database bound to the running context."""
+    return current().engine
 
-    Piccolo binds each table to an engine (`Table._meta.db`) when the class is made, or on first use
-    for tables made without one (it then asks `piccolo_conf.DB`, which is `DB` here): every table made
-    so far is bound anew, and tables made later take `DB` as it is then. Not for a request's path: a
-    switch of the whole process, made when an app is made or started, and refused (DatabaseInUse)
-    while a started app serves from the bound database (`serving_from`)."""
-    global DB
-    previous = DB
-    if isinstance(target, str):
-        target = previous if target == previous.url else engine_from_url(target)
-    if target is previous:
-        return previous
-    if _SERVING:
-        raise DatabaseInUse(
-            "本进程正在为一个数据库提供服务，不能同时绑定另一个；请用另一个进程 / this process serves an app from "
-            "its database and cannot bind another meanwhile; run another process for another database"
-        )
-    DB = target
-    # `_meta.db` is Piccolo's own setter for a table's engine (pinned by tests/registry/test_piccolo_internals.py).
-    for table in _table_classes():
-        table._meta.db = target
-    # A cache follows the one database it listens to; it serves nothing while another one is bound.
-    TENANTS.follow(target)
-    ACCOUNTS.follow(target)
-    STATISTICS.forget()
-    return previous
+
+class _BoundEngine:
+    """The engine every registry table is bound to (`Table._meta.db`, Piccolo's engine attribute): it
+    answers as the engine of the database bound to the running context, looked up at each use, so a
+    query runs on the database of the app (or command) that runs it."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(current().engine, name)
+
+    def __repr__(self) -> str:
+        return "<the engine of the bound database>"
+
+
+BOUND: Any = _BoundEngine()
 
 
 def parallel_scans() -> bool:
     """Whether the engine reads a whole table faster in parallel workers than by walking an index for
     each of a set of keys (PostgreSQL does; SQLite has one process)."""
-    return DB.parallel_scans
+    return engine().parallel_scans
 
 
 async def reset_schema() -> None:
     """An empty database: every table, view and index of the registry (and Piccolo's migration
     records) gone. For tests and benchmarks, before `migrate()`."""
-    await DB.reset_schema()
-    STATISTICS.forget()
+    await engine().reset_schema()
+    current().statistics.forget()
 
 
 # --- Raw statements: the one way, `:named` parameters, both engines ---------------------------------
@@ -576,17 +587,17 @@ async def fetch(sql: str, params: Mapping[str, Any] | None = None, *, at_once: b
     """The rows of `sql`, written with `:name` parameters, on the current transaction's connection
     (else a connection of its own). `at_once`: a small indexed read that SQLite may answer right on the
     calling thread, outside a transaction."""
-    return await DB.fetch(sql, params or {}, at_once)
+    return await engine().fetch(sql, params or {}, at_once)
 
 
 async def execute_many(sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """`sql` once per row of `:name` values (executemany), on the current transaction's connection."""
-    await DB.execute_many(sql, rows)
+    await engine().execute_many(sql, rows)
 
 
 async def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Rows (values in `columns` order) inserted in one go: executemany on SQLite, COPY on PostgreSQL."""
-    await DB.insert_rows(table, columns, rows)
+    await engine().insert_rows(table, columns, rows)
 
 
 async def update_versioned(table: str, key: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> int:
@@ -595,7 +606,7 @@ async def update_versioned(table: str, key: str, columns: Sequence[str], rows: S
     of rows changed (fewer than given: some moved meanwhile). Inside the current write transaction."""
     if not rows:
         return 0
-    return await DB.update_versioned(table, key, columns, rows)
+    return await engine().update_versioned(table, key, columns, rows)
 
 
 async def reserve_ids(table: str, count: int) -> list[int]:
@@ -604,50 +615,50 @@ async def reserve_ids(table: str, count: int) -> list[int]:
     before reserving again for the same table: on SQLite the ids are those after the highest row."""
     if not in_transaction():
         raise RuntimeError("reserve_ids runs inside a write transaction")
-    return await DB.reserve_ids(table, count) if count else []
+    return await engine().reserve_ids(table, count) if count else []
 
 
 async def fresh_statistics(*tables: str) -> None:
     """Bring the planner's statistics of `tables` up to date where they are stale, before a run of
     many key lookups (an import's plan). Outside any transaction."""
-    await DB.fresh_statistics(tables)
+    await engine().fresh_statistics(tables)
 
 
 def any_of(column: str, values: Sequence[Any], name: str) -> tuple[str, dict[str, Any]]:
     """`column` equal to one of `values` (keep them under SQLite's 999 bound variables), and its
     parameters."""
-    return DB.any_of(column, values, name)
+    return engine().any_of(column, values, name)
 
 
 def is_unique_violation(error: Exception) -> bool:
     """Whether `error` is the engine refusing a second row with the same unique key."""
-    return DB.is_unique_violation(error)
+    return engine().is_unique_violation(error)
 
 
 async def data_version() -> object:
     """A value that changes whenever a committed write may have changed the park's records (and, on
     PostgreSQL, whenever any write begins or ends): results computed from the records are good while
     it stays (registry.read_cache.VersionedCache). A single indexed read."""
-    return await DB.data_version()
+    return await engine().data_version()
 
 
 def is_integer_overflow(error: Exception) -> bool:
     """Whether `error` is the engine's arithmetic past 64-bit integers (SQLite's SUM; PostgreSQL sums
     BIGINT as NUMERIC and overflows only where a BIGINT result is asked for)."""
-    return DB.is_integer_overflow(error)
+    return engine().is_integer_overflow(error)
 
 
 async def together(*reads: Awaitable[T]) -> list[T]:
     """Independent reads at once where the engine can (PostgreSQL's pool, outside a transaction),
     else in turn."""
-    return await DB.together(reads)
+    return await engine().together(reads)
 
 
 async def while_writing(write: Awaitable[Any], work: Callable[[], T]) -> T:
     """`work()` (Python's own CPU work, such as making the next rows to write) alongside `write`
     where the engine writes in another process (PostgreSQL: in a thread while the server works),
     else after it (SQLite); its result. `work` runs in a thread: it touches no database."""
-    return await DB.while_writing(write, work)
+    return await engine().while_writing(write, work)
 
 
 # --- Locks and transactions -----------------------------------------------------------------------
@@ -656,7 +667,7 @@ async def while_writing(write: Awaitable[Any], work: Callable[[], T]) -> T:
 def for_update(query):
     """Lock the selected rows until the write transaction ends. PostgreSQL needs the row lock to make
     check-then-write atomic; SQLite's write transactions already exclude each other (BEGIN IMMEDIATE)."""
-    return DB.locked(query)
+    return engine().locked(query)
 
 
 async def hold_year(year: int, alone: bool = False) -> None:
@@ -665,16 +676,16 @@ async def hold_year(year: int, alone: bool = False) -> None:
     and a write begun meanwhile waits for the close, then sees the year closed. Take it before any row
     lock, and several years in ascending order, so no two transactions wait on each other in a circle.
     SQLite has one writer at a time (BEGIN IMMEDIATE): its writes are in order already."""
-    await DB.hold_year(year, alone)
+    await engine().hold_year(year, alone)
 
 
 def in_transaction() -> bool:
-    return DB.current_transaction.get() is not None
+    return engine().current_transaction.get() is not None
 
 
 def read_transaction():
     """Several reads that see the registry as it was at one moment."""
-    return DB.transaction()
+    return engine().transaction()
 
 
 _after_commit: ContextVar[list[Callable[[], None]] | None] = ContextVar("after_commit", default=None)
@@ -699,14 +710,13 @@ async def write_transaction():
     pending: list[Callable[[], None]] = []
     token = _after_commit.set(pending) if outermost else None
     try:
-        async with DB.write_transaction() as transaction:
+        async with engine().write_transaction() as transaction:
             yield transaction
     finally:
         if token is not None:
             _after_commit.reset(token)
     if outermost:
-        TENANTS.forget()
-        ACCOUNTS.forget()
+        current().forget_writes()
         for action in pending:
             action()
 
@@ -716,48 +726,49 @@ class KeyedLookup:
 
     The hot reads (a tenant by USCC, an account by username) cost more in Piccolo's query building
     than in the database: an indexed lookup takes microseconds. So they are raw statements, answered
-    from `cache` when one is given and live (PostgreSQL, see registry/read_cache.py); with `lock` (inside
+    from the bound database's cache named `cache` (`Database.tenants`, `.accounts`) when one is given and live (PostgreSQL, see registry/read_cache.py); with `lock` (inside
     a write) the row is locked until the write ends.
     """
 
-    def __init__(self, table: type, columns: Sequence[Column], key: Column, cache: ReadCache | None = None) -> None:
+    def __init__(self, table: type, columns: Sequence[Column], key: Column, cache: str | None = None) -> None:
         names = ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
         self.sql = f'SELECT {names} FROM "{table._meta.tablename}" WHERE "{key._meta.db_column_name}" = :key LIMIT 1'
         self.cache = cache
 
     async def __call__(self, key: str, lock: bool = False) -> dict | None:
         if lock or in_transaction():
-            rows = await fetch(self.sql + (DB.lock_clause() if lock else ""), {"key": key})
+            rows = await fetch(self.sql + (engine().lock_clause() if lock else ""), {"key": key})
             return rows[0] if rows else None
-        if self.cache is not None:
-            hit, cached = self.cache.get(key)
+        cache: ReadCache | None = None if self.cache is None else getattr(current(), self.cache)
+        if cache is not None:
+            hit, cached = cache.get(key)
             if hit:
                 return None if cached is None else dict(cached)
-            generation = self.cache.generation
+            generation = cache.generation
         rows = await fetch(self.sql, {"key": key}, at_once=True)
         row = rows[0] if rows else None
-        if self.cache is not None:
-            self.cache.put(key, None if row is None else dict(row), generation)
+        if cache is not None:
+            cache.put(key, None if row is None else dict(row), generation)
         return row
 
 
 def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
     """Any of `columns` contains `needle`, case-insensitively and literally: a LIKE pattern would
     read `%` and `_` in a search box as wildcards (instr/strpos have none)."""
-    find = DB.contains_function
+    find = engine().contains_function
     tests = " OR ".join(f"{find}(lower(coalesce({column}, '')), lower({{}})) > 0" for column in columns)
     return WhereRaw(f"({tests})", *([needle] * len(columns)))
 
 
 def engine_type() -> str:
     """Piccolo's name for the bound engine: "sqlite" or "postgres"."""
-    return DB.engine_type
+    return engine().engine_type
 
 
 def pool_use() -> tuple[int, int] | None:
     """The bound engine's connection pool now: (connections held, connections in use); None without
     a pool (SQLite)."""
-    return DB.pool_use()
+    return engine().pool_use()
 
 
 async def claim_housekeeping() -> Any | None:
@@ -765,16 +776,16 @@ async def claim_housekeeping() -> Any | None:
     a claim to hand back to `release_housekeeping`, or None while another process holds it. A process
     that ends, however it ends, lets go of its claim (PostgreSQL: a session advisory lock on a
     connection of its own; SQLite: an exclusive lock on a file beside the database)."""
-    return await DB.claim_housekeeping()
+    return await engine().claim_housekeeping()
 
 
 async def release_housekeeping(claim: Any) -> None:
-    await DB.release_housekeeping(claim)
+    await engine().release_housekeeping(claim)
 
 
 async def open_database() -> None:
-    await DB.open()
+    await current().open()
 
 
 async def close_database() -> None:
-    await DB.close()
+    await current().close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -19,13 +20,18 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
 
-from registry.db import close_database, open_database, write_transaction
+from registry.db import BOUND, Database, bound, close_database, open_database, write_transaction
+from registry.settings import Settings
 
 T = TypeVar("T")
 
 
 async def _forwards() -> list[str]:
     """Run every migration not run yet, oldest first; the ids run."""
+    # Piccolo's migration machinery finds the engine through PICCOLO_CONF (registry/piccolo_conf.py: the
+    # bound database's), and keeps its own table of migrations run on the database bound to the context.
+    os.environ.setdefault("PICCOLO_CONF", "registry.piccolo_conf")
+    Migration._meta.db = BOUND
     finder = BaseMigrationManager()
     await finder.create_migration_table()
     ran: list[str] = []
@@ -57,14 +63,16 @@ async def migrate() -> list[str]:
             raise RuntimeError(f"migration failed: {error}\n{chatter.getvalue()}") from error
 
 
-def run_on_database(work: Callable[[], Awaitable[T]]) -> T:
-    """For the command line: run `work()` on a migrated database, then let go of the connections."""
+def run_on_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """For the command line: run `work()` on the database of `settings`, migrated, then let go of the
+    connections."""
 
     async def run() -> T:
-        await migrate()
-        try:
-            return await work()
-        finally:
-            await close_database()
+        with bound(Database(settings)):
+            await migrate()
+            try:
+                return await work()
+            finally:
+                await close_database()
 
     return asyncio.run(run())

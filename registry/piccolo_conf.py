@@ -1,5 +1,5 @@
-"""Piccolo's configuration module (PICCOLO_CONF), used by its migration commands: `DB` is the engine
-the registry is bound to when Piccolo asks (registry.db.use_database moves it), never one taken at import."""
+"""Piccolo's configuration module (PICCOLO_CONF), used by its migration commands: `DB` is the engine of
+the database bound to the context when Piccolo asks (registry.db.bound), never one taken at import."""
 
 from piccolo.conf.apps import AppRegistry
 

@@ -7,6 +7,8 @@ forgets everything when one has.
 
 A write committed by this worker clears the cache itself before the request returns (read your own
 writes); a generation count keeps a read that raced a write from storing the old row.
+
+Each cache belongs to one database (registry.db.Database: one app's, one command's), never to the process.
 """
 
 from __future__ import annotations
@@ -60,8 +62,8 @@ class ReadCache:
             self._rows.pop(key, None)
 
     async def listen(self, dsn: str) -> None:
-        """Hear the writes committed to the database at `dsn` (only that one: a listener on another is
-        closed first) and serve from the cache while it is the bound one (`follow`)."""
+        """Hear the writes committed to the database at `dsn` (a cache belongs to one database:
+        registry.db.Database) and serve from the cache while listening."""
         import asyncpg
 
         await self.stop()
@@ -73,28 +75,11 @@ class ReadCache:
         self.enabled = True
 
     def watch(self, engine) -> None:
-        """Serve from the cache while `engine` is bound, asking its `data_stamp()` before each read:
-        a stamp other than the one the rows were read under means some connection committed since."""
+        """Serve from the cache, asking `engine` (SQLite's) for its `data_stamp()` before each read: a
+        stamp other than the one the rows were read under means some connection committed since."""
         self._watched, self._stamp = engine, None
         self.forget()
         self.enabled = True
-
-    def unwatch(self, engine) -> None:
-        """Stop serving from the cache if it watches `engine` (being closed)."""
-        if self._watched is engine:
-            self._watched = None
-            self.enabled = False
-            self.forget()
-
-    def follow(self, engine) -> None:
-        """The registry is now bound to `engine`: serve from the cache only if it is the one this cache
-        listens to (and still listening) or watches."""
-        self.forget()
-        if self._watched is not None:
-            self.enabled = engine is self._watched
-            return
-        dsn, listener = engine.dsn, self._listener
-        self.enabled = dsn is not None and dsn == self.dsn and listener is not None and not listener.is_closed()
 
     def _deaf(self, connection) -> None:
         if connection is not self._listener:
@@ -104,10 +89,8 @@ class ReadCache:
         self.enabled = False
         self.forget()
 
-    async def stop(self, dsn: str | None = None) -> None:
-        """Stop listening (only if to the database at `dsn`, when given)."""
-        if dsn is not None and dsn != self.dsn:
-            return
+    async def stop(self) -> None:
+        """Stop listening (or watching): the database is being closed."""
         self.enabled = False
         self._watched = None
         self.forget()
@@ -162,10 +145,3 @@ class VersionedCache:
 
     def forget(self) -> None:
         self._entries.clear()
-
-
-TENANTS = ReadCache("tenant", "registry_changed")
-# The park's statistics of each period asked (registry.stats.park_stats) and the API's answer of them.
-STATISTICS = VersionedCache()
-# Accounts behind bearer tokens: a changed or deactivated account stops acting on every worker at once.
-ACCOUNTS = ReadCache("account", "account_changed")

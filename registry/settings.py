@@ -1,4 +1,5 @@
-"""Settings read once from the environment at start-up."""
+"""Settings read from the environment once, at an entry point (`park ...`, the server's app factory), and
+passed down from there: nothing here runs at import, and no module keeps settings of its own."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class Settings:
     # Debian directory of the server's major version, else PATH (registry/backup.py).
     postgres_tools: Path | None
     upload_retention_days: int = 30
+    # PBKDF2 rounds for new password hashes (PARK_PBKDF2_ITERATIONS); None: Piccolo's default. The count
+    # is stored in each hash, so a lowered count (a test run) never weakens accounts made with another.
+    pbkdf2_iterations: int | None = None
 
     @property
     def engine(self) -> str:
@@ -75,6 +79,8 @@ def _days(text: str) -> int:
 
 
 def load_settings() -> Settings:
+    """The settings the environment names; generates the signing secrets it does not name, once, into
+    the data folder."""
     data_dir = Path(os.environ.get("PARK_DATA_DIR", "var")).resolve()
     return Settings(
         database_url=os.environ.get("DATABASE_URL", f"sqlite:///{data_dir / 'park.sqlite'}"),
@@ -94,14 +100,29 @@ def load_settings() -> Settings:
         # The stored file of an import batch never applied is deleted this many days after the upload
         # (registry.services.import_batches.purge_files); the batch and its audit entries stay.
         upload_retention_days=_days(os.environ.get("PARK_UPLOAD_RETENTION_DAYS", "30")),
+        pbkdf2_iterations=int(rounds) if (rounds := os.environ.get("PARK_PBKDF2_ITERATIONS")) else None,
     )
 
 
-_settings: Settings | None = None
-
-
-def settings() -> Settings:
-    global _settings
-    if _settings is None:
-        _settings = load_settings()
-    return _settings
+def as_environment(settings: Settings) -> dict[str, str]:
+    """The environment variables that `load_settings` reads back as `settings`: how a worker process
+    (exports.registry_dump) follows the settings of the app that started it, not its own environment."""
+    variables = {
+        "DATABASE_URL": settings.database_url,
+        "PARK_DATA_DIR": str(settings.data_dir),
+        "PARK_JWT_SECRET": settings.jwt_secret,
+        "PARK_CALENDAR_SECRET": settings.calendar_secret,
+        "PARK_TOKEN_TTL": str(settings.token_ttl_seconds),
+        "PARK_IMPORT_MAX_BYTES": str(settings.import_max_bytes),
+        "PARK_LOGIN_MAX_FAILURES": str(settings.login_max_failures),
+        "PARK_LOGIN_WINDOW": str(settings.login_window_seconds),
+        "PARK_LOGIN_MAX_FAILURES_PER_ADDRESS": str(settings.login_max_failures_per_address),
+        "PARK_TENANT_READ_CACHE": "on" if settings.tenant_read_cache else "off",
+        "PARK_SESSION_IDLE": str(settings.session_idle_seconds),
+        "PARK_UPLOAD_RETENTION_DAYS": str(settings.upload_retention_days),
+    }
+    if settings.postgres_tools is not None:
+        variables["PARK_PG_BIN"] = str(settings.postgres_tools)
+    if settings.pbkdf2_iterations is not None:
+        variables["PARK_PBKDF2_ITERATIONS"] = str(settings.pbkdf2_iterations)
+    return variables

@@ -39,12 +39,11 @@ from msgspec import Struct
 
 from registry.actor import Actor
 from registry.answers import ByKey, Fen, FounderType, Industry, Listing, PlatformLevel, Ratio, TenantStatus, fen
-from registry.db import fetch, is_integer_overflow, parallel_scans, together
+from registry.db import current, fetch, is_integer_overflow, parallel_scans, together
 from registry.errors import Conflict, FieldError, ValidationFailed
 from registry.ip_deadlines import PAST_GRACE
 from registry.periods import FIRST_YEAR, Period
 from registry.permissions import Action
-from registry.read_cache import STATISTICS
 from registry.records import EARLIEST_DAY, latest_day
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS, INDUSTRY, IP_KIND, MONEY_KEYS
@@ -558,12 +557,12 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
 async def park_stats(actor: Actor, period: Period, as_of: date | None = None) -> ParkStats:
     """The park's statistics for `period` (see `compute_park_stats`), for those who read the whole
     park (registry.permissions: READ_PARK), computed once per change of the
-    records: kept by this worker while the database's data version stays (registry.read_cache), so
+    records: kept by this worker's database while its data version stays (registry.read_cache), so
     the statistics office and the dashboard read them without adding up the park
     each time, and a read after a write is never stale. The answer is shared: do not change it."""
     actor.require(Action.READ_PARK)
     _check_asked(period, as_of)
-    return await STATISTICS.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
+    return await current().statistics.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
 
 
 def _check_asked(period: Period, as_of: date | None) -> None:

@@ -19,12 +19,12 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from registry.db import engine
+from registry.db import BOUND
 
-# Each table starts on the engine bound when it is made; registry.db.use_database binds them all anew.
+# Each table runs its queries on the database bound to the context that runs them (registry.db.BOUND).
 
 
-class Tenant(Table, db=engine(), tablename="tenant"):
+class Tenant(Table, db=BOUND, tablename="tenant"):
     id = Serial(primary_key=True)
     uscc = Varchar(length=18, unique=True, index=True)
     name = Varchar(length=200)
@@ -50,7 +50,7 @@ class Tenant(Table, db=engine(), tablename="tenant"):
     version = Integer(default=1)
 
 
-class IPItem(Table, db=engine(), tablename="ip_item"):
+class IPItem(Table, db=BOUND, tablename="ip_item"):
     # Also indexed, by raw SQL in the migrations since Piccolo declares no index over several
     # columns: UNIQUE ip_item_kind_number (kind, number), and ip_item_stats (tenant, kind, status,
     # filed_on, granted_on, expires_on), covering what registry.stats counts per owner and kind.
@@ -66,7 +66,7 @@ class IPItem(Table, db=engine(), tablename="ip_item"):
     version = Integer(default=1)
 
 
-class IPFee(Table, db=engine(), tablename="ip_fee"):
+class IPFee(Table, db=BOUND, tablename="ip_fee"):
     """A patent year's annual fee, paid. Unique per (item, patent_year) — see the migration."""
 
     id = Serial(primary_key=True)
@@ -77,7 +77,7 @@ class IPFee(Table, db=engine(), tablename="ip_fee"):
     version = Integer(default=1)
 
 
-class IPDeadline(Table, db=engine(), tablename="ip_deadline"):
+class IPDeadline(Table, db=BOUND, tablename="ip_deadline"):
     """What an item in force still owes, kept by registry.services.deadlines whenever the item or
     its fees change (registry.ip_deadlines computes it), so the deadlines are read from SQL.
     Indexed (due_on, last_day, id), (tenant, due_on, last_day, id) and (kind, due_on, last_day, id) by
@@ -97,7 +97,7 @@ class IPDeadline(Table, db=engine(), tablename="ip_deadline"):
     fee = BigInt(null=True, default=None)
 
 
-class CalendarFeed(Table, db=engine(), tablename="calendar_feed"):
+class CalendarFeed(Table, db=BOUND, tablename="calendar_feed"):
     """A tenant's calendar subscription (registry.services.calendar_keys): the random nonce its key is
     made from (not the key: that needs the server's secret too), when and by whom it was issued.
     Renewing replaces the nonce; no row, no key."""
@@ -109,7 +109,7 @@ class CalendarFeed(Table, db=engine(), tablename="calendar_feed"):
     issued_by = Varchar(length=100)
 
 
-class PeriodReport(Table, db=engine(), tablename="period_report"):
+class PeriodReport(Table, db=BOUND, tablename="period_report"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
     period = Varchar(length=8)
@@ -130,14 +130,14 @@ class PeriodReport(Table, db=engine(), tablename="period_report"):
     version = Integer(default=1)
 
 
-class ClosedYear(Table, db=engine(), tablename="closed_year"):
+class ClosedYear(Table, db=BOUND, tablename="closed_year"):
     id = Serial(primary_key=True)
     year = Integer(unique=True)
     closed_by = Varchar(length=100)
     closed_at = Timestamptz()
 
 
-class Account(Table, db=engine(), tablename="account"):
+class Account(Table, db=BOUND, tablename="account"):
     id = Serial(primary_key=True)
     username = Varchar(length=100, unique=True, index=True)
     password = Varchar(length=255)
@@ -147,7 +147,7 @@ class Account(Table, db=engine(), tablename="account"):
     version = Integer(default=1)
 
 
-class AuditEntry(Table, db=engine(), tablename="audit_entry"):
+class AuditEntry(Table, db=BOUND, tablename="audit_entry"):
     id = Serial(primary_key=True)
     at = Timestamptz(index=True)
     actor = Varchar(length=100, index=True)
@@ -160,7 +160,7 @@ class AuditEntry(Table, db=engine(), tablename="audit_entry"):
     after = JSON(null=True, default=None)
 
 
-class ImportBatch(Table, db=engine(), tablename="import_batch"):
+class ImportBatch(Table, db=BOUND, tablename="import_batch"):
     """One uploaded spreadsheet: who sent it, what it held, what the import made of it.
 
     `content` keeps the file of a dry run (to apply it later without a second upload) and of a file
@@ -185,7 +185,7 @@ class ImportBatch(Table, db=engine(), tablename="import_batch"):
     applied_batch = Integer(null=True, default=None)
 
 
-class ImportChanges(Table, db=engine(), tablename="import_change"):
+class ImportChanges(Table, db=BOUND, tablename="import_change"):
     """One page of an import batch's change list (importers/changes.py): the stored records the batch
     changes, field by field, `CHUNK` of them a row in the list's order, so a long list is written in
     few rows and read a page at a time. Unique on (batch, chunk)."""
@@ -196,7 +196,7 @@ class ImportChanges(Table, db=engine(), tablename="import_change"):
     changes = JSON(default="[]")
 
 
-class LoginFailure(Table, db=engine(), tablename="login_failure"):
+class LoginFailure(Table, db=BOUND, tablename="login_failure"):
     """A failed sign-in, kept for the throttle's window (registry/login_throttle.py)."""
 
     id = Serial(primary_key=True)
@@ -204,7 +204,7 @@ class LoginFailure(Table, db=engine(), tablename="login_failure"):
     at = DoublePrecision(index=True)  # seconds since the epoch
 
 
-class PortalSession(Table, db=engine(), tablename="portal_session"):
+class PortalSession(Table, db=BOUND, tablename="portal_session"):
     """A web portal session (stored by registry/portal_sessions.py), kept here so every worker and host knows it.
     `key` is a digest of the id the browser holds: the table alone opens no session."""
 

@@ -15,11 +15,14 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/park.sqlite")
 os.environ.setdefault("PARK_PBKDF2_ITERATIONS", "2000")
 
 from registry.actor import SYSTEM  # noqa: E402
-from registry.db import close_database, engine, reset_schema  # noqa: E402
+from registry.db import Database, bind, close_database, reset_schema  # noqa: E402
 from registry.migrate import migrate  # noqa: E402
+from registry.settings import load_settings  # noqa: E402
 from registry.uscc import make_demo_uscc  # noqa: E402
 
 ENGINE = "postgres" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
+# The suite's settings, read from the environment above once, as `park` reads them at its entry point.
+SETTINGS = load_settings()
 _serial = count(5000)
 
 
@@ -38,9 +41,14 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 async def database():
+    """The suite's database, bound to every test's context (pytest-asyncio hands an async fixture's
+    context on to the tests), so tests call the registry's services directly; the app the tests talk
+    to (tests/server.py) shares it."""
+    suite = Database(SETTINGS)
+    bind(suite)
     await reset_schema()
     await migrate()
-    yield engine()
+    yield suite
     await close_database()
 
 

@@ -14,8 +14,7 @@ from litestar import Litestar
 
 from registry.actor import SYSTEM
 from registry.services import accounts
-from registry.settings import settings
-from tests.conftest import make_tenant
+from tests.conftest import SETTINGS, make_tenant
 
 PASSWORD = "correct-horse-battery"
 
@@ -27,11 +26,13 @@ def _free_port() -> int:
 
 
 @asynccontextmanager
-async def serving(app: Litestar) -> AsyncIterator[str]:
-    """`app` served on a free loopback port in the tests' event loop (the database is the suite's, already
-    open); yields its base URL."""
+async def serving(app: Litestar, lifespan: bool = False) -> AsyncIterator[str]:
+    """`app` served on a free loopback port in the tests' event loop; yields its base URL. Without
+    `lifespan` the app's database is used as it is (the suite's, already open); with it the app opens
+    its own and closes it at the end, as `park serve` runs it."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="on" if lifespan else "off"))
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)
@@ -44,10 +45,11 @@ async def serving(app: Litestar) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="session")
 async def base_url(database) -> AsyncIterator[str]:
-    """The app as `park serve` makes it, for the suite's settings (the engine among them: DATABASE_URL)."""
+    """The app as `park serve` makes it, for the suite's settings (the engine among them: DATABASE_URL), on
+    the suite's open database, which the tests' own calls of the registry share."""
     from api.app import create_app
 
-    async with serving(create_app(settings())) as url:
+    async with serving(create_app(SETTINGS, database=database)) as url:
         yield url
 
 

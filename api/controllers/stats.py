@@ -11,8 +11,8 @@ from api.auth import requires
 from api.schemas import ParkStatsAnswer
 from registry.actor import Actor
 from registry.answers import encode_hook
+from registry.db import current
 from registry.permissions import Action
-from registry.read_cache import STATISTICS
 from registry.services.listing import Page
 from registry.services.reports import parse_period
 from registry.stats import ParkStats, park_stats
@@ -70,6 +70,6 @@ class StatsController(Controller):
         # The encoded answer too is kept while the records stay as they were (registry.read_cache): at
         # 10,000 tenants, turning the figures into JSON (and compressing it) costs more than reading the
         # version. Compressed once, it is sent as it is to every client that takes gzip.
-        body = await STATISTICS.get(("answer", str(asked), as_of, limit, offset, compressed), answer)
+        body = await current().statistics.get(("answer", str(asked), as_of, limit, offset, compressed), answer)
         headers = {"Vary": "Accept-Encoding"} | ({"Content-Encoding": "gzip"} if compressed else {})
         return Response(body, media_type="application/json", headers=headers)

@@ -20,12 +20,14 @@ from piccolo.columns import (
 )
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-11-25T19:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "first schema"
 
 
-class Tenant(Table, tablename="tenant"):
+class Tenant(Table, db=BOUND, tablename="tenant"):
     id = Serial(primary_key=True)
     uscc = Varchar(length=18, unique=True, index=True)
     name = Varchar(length=200)
@@ -46,7 +48,7 @@ class Tenant(Table, tablename="tenant"):
     version = Integer(default=1)
 
 
-class IPItem(Table, tablename="ip_item"):
+class IPItem(Table, db=BOUND, tablename="ip_item"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=20)
@@ -59,7 +61,7 @@ class IPItem(Table, tablename="ip_item"):
     version = Integer(default=1)
 
 
-class PeriodReport(Table, tablename="period_report"):
+class PeriodReport(Table, db=BOUND, tablename="period_report"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
     period = Varchar(length=8)
@@ -75,14 +77,14 @@ class PeriodReport(Table, tablename="period_report"):
     version = Integer(default=1)
 
 
-class ClosedYear(Table, tablename="closed_year"):
+class ClosedYear(Table, db=BOUND, tablename="closed_year"):
     id = Serial(primary_key=True)
     year = Integer(unique=True)
     closed_by = Varchar(length=100)
     closed_at = Timestamptz()
 
 
-class Account(Table, tablename="account"):
+class Account(Table, db=BOUND, tablename="account"):
     id = Serial(primary_key=True)
     username = Varchar(length=100, unique=True, index=True)
     password = Varchar(length=255)
@@ -92,7 +94,7 @@ class Account(Table, tablename="account"):
     version = Integer(default=1)
 
 
-class AuditEntry(Table, tablename="audit_entry"):
+class AuditEntry(Table, db=BOUND, tablename="audit_entry"):
     id = Serial(primary_key=True)
     at = Timestamptz(index=True)
     actor = Varchar(length=100)

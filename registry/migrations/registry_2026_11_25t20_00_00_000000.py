@@ -7,12 +7,14 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import JSON, BigInt, Boolean, Bytea, Serial, Timestamptz, Varchar
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-11-25T20:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "import batches"
 
 
-class ImportBatch(Table, tablename="import_batch"):
+class ImportBatch(Table, db=BOUND, tablename="import_batch"):
     id = Serial(primary_key=True)
     created_at = Timestamptz(index=True)
     username = Varchar(length=100)

@@ -5,8 +5,11 @@ SQLite has no such channel; its workers keep no cache.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
+
+from registry.db import BOUND
 
 ID = "2026-11-25T21:30:00:000000"
 VERSION = "1.38.0"
@@ -30,7 +33,7 @@ FOR EACH ROW EXECUTE FUNCTION registry_tenant_changed()
 """
 
 
-class Tenant(Table, tablename="tenant"):
+class Tenant(Table, db=BOUND, tablename="tenant"):
     pass
 
 
@@ -38,7 +41,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="registry", description=DESCRIPTION)
 
     async def create() -> None:
-        if isinstance(Tenant._meta.db, PostgresEngine):
+        if isinstance(engine_finder(), PostgresEngine):
             await Tenant.raw(FUNCTION)
             await Tenant.raw(TRIGGER)
 

@@ -9,20 +9,22 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Serial, Varchar
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-11-30T21:13:54:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "IP fees and deadlines"
 
 
-class Tenant(Table, tablename="tenant"):
+class Tenant(Table, db=BOUND, tablename="tenant"):
     id = Serial(primary_key=True)
 
 
-class IPItem(Table, tablename="ip_item"):
+class IPItem(Table, db=BOUND, tablename="ip_item"):
     id = Serial(primary_key=True)
 
 
-class IPFee(Table, tablename="ip_fee"):
+class IPFee(Table, db=BOUND, tablename="ip_fee"):
     id = Serial(primary_key=True)
     item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
     patent_year = Integer()
@@ -31,7 +33,7 @@ class IPFee(Table, tablename="ip_fee"):
     version = Integer(default=1)
 
 
-class IPDeadline(Table, tablename="ip_deadline"):
+class IPDeadline(Table, db=BOUND, tablename="ip_deadline"):
     id = Serial(primary_key=True)
     item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict)

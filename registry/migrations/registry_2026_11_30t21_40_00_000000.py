@@ -4,12 +4,14 @@ are `import:<id>`), so both get an index, as entity and tenant have."""
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
+from registry.db import BOUND
+
 ID = "2026-11-30T21:40:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "index the audit trail by actor and source"
 
 
-class AuditEntry(Table, tablename="audit_entry"):
+class AuditEntry(Table, db=BOUND, tablename="audit_entry"):
     pass
 
 

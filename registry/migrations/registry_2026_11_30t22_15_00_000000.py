@@ -8,15 +8,18 @@
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import DoublePrecision, Serial, Varchar
+from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table, create_db_tables
+
+from registry.db import BOUND
 
 ID = "2026-11-30T22:15:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "shared login throttle; announce account changes (PostgreSQL)"
 
 
-class LoginFailure(Table, tablename="login_failure"):
+class LoginFailure(Table, db=BOUND, tablename="login_failure"):
     id = Serial(primary_key=True)
     key = Varchar(length=80, index=True)
     at = DoublePrecision(index=True)
@@ -48,7 +51,7 @@ async def forwards():
 
     async def create() -> None:
         await create_db_tables(LoginFailure, if_not_exists=True)
-        if isinstance(LoginFailure._meta.db, PostgresEngine):
+        if isinstance(engine_finder(), PostgresEngine):
             await LoginFailure.raw(FUNCTION)
             await LoginFailure.raw(TRIGGER)
 

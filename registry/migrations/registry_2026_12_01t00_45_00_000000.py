@@ -6,16 +6,18 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import ForeignKey, OnDelete, Serial, Timestamptz, Varchar
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-12-01T00:45:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "calendar subscription keys"
 
 
-class Tenant(Table, tablename="tenant"):
+class Tenant(Table, db=BOUND, tablename="tenant"):
     id = Serial(primary_key=True)
 
 
-class CalendarFeed(Table, tablename="calendar_feed"):
+class CalendarFeed(Table, db=BOUND, tablename="calendar_feed"):
     id = Serial(primary_key=True)
     tenant = ForeignKey(references=Tenant, on_delete=OnDelete.cascade, unique=True)
     nonce = Varchar(length=32)

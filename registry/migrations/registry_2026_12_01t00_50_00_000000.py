@@ -6,12 +6,14 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import Serial
 from piccolo.table import Table
 
+from registry.db import BOUND
+
 ID = "2026-12-01T00:50:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "index deadlines by kind"
 
 
-class IPDeadline(Table, tablename="ip_deadline"):
+class IPDeadline(Table, db=BOUND, tablename="ip_deadline"):
     id = Serial(primary_key=True)
 
 

@@ -5,12 +5,14 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import JSON, DoublePrecision, Serial, Varchar
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-12-01T01:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "portal sessions shared by every worker"
 
 
-class PortalSession(Table, tablename="portal_session"):
+class PortalSession(Table, db=BOUND, tablename="portal_session"):
     id = Serial(primary_key=True)
     key = Varchar(length=64, unique=True, index=True)
     csrf = Varchar(length=64)

@@ -12,16 +12,18 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Serial, Varchar
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-12-01T04:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "ip_deadline without the tenant foreign key, rows recomputed"
 
 
-class IPItem(Table, tablename="ip_item"):
+class IPItem(Table, db=BOUND, tablename="ip_item"):
     id = Serial(primary_key=True)
 
 
-class IPDeadline(Table, tablename="ip_deadline"):
+class IPDeadline(Table, db=BOUND, tablename="ip_deadline"):
     id = Serial(primary_key=True)
     item = ForeignKey(references=IPItem, on_delete=OnDelete.cascade, index=True)
     tenant = Integer()

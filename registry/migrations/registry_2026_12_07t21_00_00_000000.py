@@ -8,16 +8,18 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Serial
 from piccolo.table import Table, create_db_tables
 
+from registry.db import BOUND
+
 ID = "2026-12-07T21:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "import batches keep their change list"
 
 
-class ImportBatch(Table, tablename="import_batch"):
+class ImportBatch(Table, db=BOUND, tablename="import_batch"):
     id = Serial(primary_key=True)
 
 
-class ImportChanges(Table, tablename="import_change"):
+class ImportChanges(Table, db=BOUND, tablename="import_change"):
     id = Serial(primary_key=True)
     batch = ForeignKey(references=ImportBatch, on_delete=OnDelete.cascade)
     chunk = Integer()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,10 +13,9 @@ from piccolo.apps.user.tables import BaseUser
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import KeyedLookup, for_update, write_transaction
+from registry.db import KeyedLookup, current, for_update, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.permissions import ROLES, Action
-from registry.read_cache import ACCOUNTS
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import Account, Tenant
@@ -27,11 +25,11 @@ from registry.vocabulary import ROLE
 SORTS = ("username", "role")
 COLUMNS = [Account.username, Account.role, Account.tenant_uscc, Account.active, Account.version]
 _NOT_FOUND = "未找到该账号 / account not found"
-# PBKDF2-SHA256 through Piccolo's BaseUser.hash_password, with the count named here: OWASP's figure for
-# PBKDF2-SHA256 (600,000; Piccolo's own default too, which it keeps private). The count is stored in each
-# hash, so lowering it for a test run (PARK_PBKDF2_ITERATIONS) never weakens accounts made with the default.
+# PBKDF2-SHA256 through Piccolo's BaseUser.hash_password, with the bound database's settings' count
+# (Settings.pbkdf2_iterations, PARK_PBKDF2_ITERATIONS), else OWASP's figure for PBKDF2-SHA256 (600,000;
+# Piccolo's own default too, which it keeps private). The count is stored in each hash, so lowering it
+# for a test run never weakens accounts made with the default.
 DEFAULT_ITERATIONS = 600_000
-ITERATIONS = int(os.environ.get("PARK_PBKDF2_ITERATIONS", DEFAULT_ITERATIONS))
 _KEYS = {"password", "role", "tenant_uscc", "active"}
 _USERNAME = re.compile(r"[\w.@-]+")  # \w takes Chinese characters too; no slash, space or control
 
@@ -41,7 +39,7 @@ MAX_PASSWORD = 128
 
 
 def _hash(password: str) -> str:
-    return BaseUser.hash_password(password, iterations=ITERATIONS)
+    return BaseUser.hash_password(password, iterations=current().settings.pbkdf2_iterations or DEFAULT_ITERATIONS)
 
 
 def _verify(password: str, stored: str) -> bool:
@@ -261,7 +259,7 @@ async def authenticate(username: str, password: str) -> tuple[Actor, dict[str, A
 
 
 # Kept per worker only while the database announces every account change (PostgreSQL); else read each time.
-_fetch_bound = KeyedLookup(Account, [Account.password, *COLUMNS], Account.username, cache=ACCOUNTS)
+_fetch_bound = KeyedLookup(Account, [Account.password, *COLUMNS], Account.username, cache="accounts")
 
 
 def _bound_actor(row: Mapping[str, Any]) -> tuple[Actor, dict[str, Any]]:

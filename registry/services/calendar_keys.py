@@ -22,11 +22,10 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import current, write_transaction
 from registry.errors import NotFound
 from registry.permissions import Action
 from registry.services.tenants import _NOT_FOUND, tenant_id
-from registry.settings import settings
 from registry.tables import CalendarFeed
 
 # The feed's actor: the tenant, named so that logs tell a calendar app's request apart.
@@ -36,7 +35,8 @@ _NONCE_BYTES = 16
 
 
 def _key(uscc: str, nonce: str) -> str:
-    digest = hmac.new(settings().calendar_secret.encode(), f"{uscc}:{nonce}".encode(), hashlib.sha256).digest()
+    secret = current().settings.calendar_secret  # the app's, whose database holds the nonce
+    digest = hmac.new(secret.encode(), f"{uscc}:{nonce}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:_KEY_BYTES]).decode()
 
 

@@ -11,7 +11,6 @@ from registry.db import KeyedLookup, for_update, text_contains, write_transactio
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.identifiers import to_halfwidth
 from registry.permissions import Action
-from registry.read_cache import TENANTS
 from registry.records import clean, tenant_change
 from registry.services.listing import Page, apply_sort, filter_code, listing
 from registry.services.versioning import IfMatch, check_version, write_change
@@ -38,7 +37,7 @@ async def usccs_by_name() -> dict[str, set[str]]:
     return named
 
 
-fetch = KeyedLookup(Tenant, COLUMNS, Tenant.uscc, cache=TENANTS)
+fetch = KeyedLookup(Tenant, COLUMNS, Tenant.uscc, cache="tenants")
 
 
 async def get_tenant(actor: Actor, uscc: str) -> dict:

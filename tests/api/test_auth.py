@@ -10,8 +10,8 @@ import jwt
 
 from registry.actor import SYSTEM
 from registry.services import accounts
-from registry.settings import settings
 from tests.api.factories import assert_problem, make_tenant, spoofed_address
+from tests.conftest import SETTINGS
 from tests.server import PASSWORD
 
 _serial = count(1)
@@ -85,7 +85,7 @@ async def test_throttle_follows_the_username_across_addresses(anonymous):
 
 async def test_throttle_follows_the_address_across_usernames(anonymous):
     headers = spoofed_address()
-    for n in range(settings().login_max_failures_per_address):
+    for n in range(SETTINGS.login_max_failures_per_address):
         await anonymous.post("/auth/token", json={"username": f"guess-{n}", "password": "wrong-password"},
                              headers=headers)
     username = await _account()
@@ -166,7 +166,7 @@ def _forged(client: httpx.AsyncClient, secret: str, **claims) -> str:
 
 
 async def test_token_signed_with_another_secret_is_rejected(anonymous, admin):
-    genuine = _forged(admin, settings().jwt_secret)
+    genuine = _forged(admin, SETTINGS.jwt_secret)
     assert (await anonymous.get("/me", headers={"Authorization": f"Bearer {genuine}"})).status_code == 200
     token = _forged(admin, "some-other-secret-" + "x" * 40)
     assert_problem(await anonymous.get("/me", headers={"Authorization": f"Bearer {token}"}), 401)
@@ -179,7 +179,7 @@ async def test_unsigned_token_is_rejected(anonymous, admin):
 
 async def test_expired_token_is_rejected(anonymous, admin):
     past = datetime.now(UTC) - timedelta(hours=2)
-    token = _forged(admin, settings().jwt_secret, iat=int(past.timestamp()), exp=int((past + timedelta(hours=1)).timestamp()))
+    token = _forged(admin, SETTINGS.jwt_secret, iat=int(past.timestamp()), exp=int((past + timedelta(hours=1)).timestamp()))
     assert_problem(await anonymous.get("/me", headers={"Authorization": f"Bearer {token}"}), 401)
 
 
@@ -206,7 +206,7 @@ async def test_health_and_openapi_need_no_token(anonymous, base_url):
 async def test_signing_in_between_guesses_does_not_reset_the_addresss_count(anonymous):
     own = await _account()
     headers = spoofed_address()
-    limit = settings().login_max_failures_per_address
+    limit = SETTINGS.login_max_failures_per_address
     answers = []
     for n in range(limit):
         if n % 10 == 9:

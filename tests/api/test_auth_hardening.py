@@ -12,9 +12,9 @@ import pytest
 from registry.actor import SYSTEM
 from registry.login_throttle import LoginThrottle
 from registry.services import accounts
-from registry.settings import settings
 from registry.tables import LoginFailure
 from tests.api.factories import assert_problem, field_errors, make_tenant, spoofed_address
+from tests.conftest import SETTINGS
 from tests.server import PASSWORD
 
 _serial = count(1)
@@ -116,9 +116,9 @@ async def test_account_recreated_outside_the_api_is_seen_by_its_new_token_at_onc
 async def test_token_without_the_account_binding_is_rejected(anonymous, admin):
     claims = jwt.decode(admin.headers["Authorization"].removeprefix("Bearer "), options={"verify_signature": False})
     for extras in ({}, {"ver": claims["extras"]["ver"]}, {**claims["extras"], "key": "0" * 24}):
-        token = jwt.encode({**claims, "extras": extras}, settings().jwt_secret, algorithm="HS256")
+        token = jwt.encode({**claims, "extras": extras}, SETTINGS.jwt_secret, algorithm="HS256")
         assert_problem(await anonymous.get("/me", headers={"Authorization": f"Bearer {token}"}), 401)
-    token = jwt.encode(claims, settings().jwt_secret, algorithm="HS256")
+    token = jwt.encode(claims, SETTINGS.jwt_secret, algorithm="HS256")
     assert (await anonymous.get("/me", headers={"Authorization": f"Bearer {token}"})).status_code == 200
 
 
@@ -127,7 +127,7 @@ async def test_token_without_the_account_binding_is_rejected(anonymous, admin):
 
 async def test_a_few_typos_behind_one_address_do_not_lock_out_everyone_there(admin, anonymous):
     office = spoofed_address()
-    limit = settings().login_max_failures
+    limit = SETTINGS.login_max_failures
     for n in range(2 * limit):
         response = await anonymous.post("/auth/token", json={"username": f"typo-{n % 3}-{next(_serial)}",
                                                              "password": "wrong-password"}, headers=office)
@@ -143,7 +143,7 @@ async def test_one_account_is_still_locked_at_its_own_limit_behind_a_shared_addr
     office = spoofed_address()
     username = _name("statistician")
     await admin.post("/users", json={"username": username, "password": PASSWORD, "role": "statistician"})
-    for _ in range(settings().login_max_failures):
+    for _ in range(SETTINGS.login_max_failures):
         await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"},
                              headers=office)
     response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},

@@ -23,7 +23,7 @@ from tests.api.factories import (
     make_tenant,
     new_uscc,
 )
-from tests.conftest import engines_only
+from tests.conftest import SETTINGS, engines_only
 from tests.importers.conftest import xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -298,13 +298,11 @@ async def test_an_apply_losing_a_key_to_another_writer_is_a_409_problem_and_the_
     on that writer's uncommitted row, then finds the key taken). SQLite's one writer cannot interleave so."""
     import asyncpg
 
-    from registry.settings import settings
-
     uscc = new_uscc()
     content = xlsx({"企业": [["统一社会信用代码", "企业名称", "产业类别", "状态"], [uscc, "抢先企业", "电子信息", "在孵"]]})
     dry = await manager.post("/imports", params={"dry_run": "true"}, files={"file": ("企业.xlsx", content, XLSX)})
     assert dry.status_code == 200, dry.text
-    other = await asyncpg.connect(settings().database_url)
+    other = await asyncpg.connect(SETTINGS.database_url)
     try:
         writer = other.transaction()
         await writer.start()

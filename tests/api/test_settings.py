@@ -1,24 +1,34 @@
-"""The app reads its settings when it is made (`create_app(settings)`), not when api/ is imported."""
+"""Settings and the database are bound where an app is made (`create_app(settings)`) or a command starts,
+never at import: two apps on two databases serve side by side in one process, each with its own settings."""
 
 from __future__ import annotations
 
-import ast
+import contextvars
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 
 import httpx
 import pytest
-from litestar.testing import TestClient
+from openpyxl import load_workbook
+from piccolo.apps.user.tables import BaseUser
 
 from api.app import create_app
-from registry.db import DatabaseInUse, close_database, engine, use_database
+from registry.actor import SYSTEM
+from registry.db import Database, bound, current
 from registry.migrate import migrate
-from registry.settings import settings
+from registry.services import accounts
+from registry.tables import Account
 from tests.api.factories import assert_problem, new_uscc
-from tests.server import login, serving
+from tests.conftest import SETTINGS
+from tests.server import PASSWORD, serving
 
-API = Path(__file__).resolve().parents[2] / "api"
+ROOT = Path(__file__).resolve().parents[2]
 HEADER = "统一社会信用代码,企业名称,产业类别,状态\n"
 
 
@@ -35,9 +45,9 @@ def _signed_in(url: str, manager: httpx.AsyncClient) -> httpx.AsyncClient:
     )
 
 
-async def test_the_upload_cap_is_the_one_the_app_was_made_with(manager):
+async def test_the_upload_cap_is_the_one_the_app_was_made_with(manager, database):
     async with (
-        serving(create_app(replace(settings(), import_max_bytes=4_000))) as url,
+        serving(create_app(replace(SETTINGS, import_max_bytes=4_000), database=database)) as url,
         _signed_in(url, manager) as small,
     ):
         assert (await small.post("/imports?dry_run=true", files=_upload(3_000))).status_code == 200
@@ -46,81 +56,149 @@ async def test_the_upload_cap_is_the_one_the_app_was_made_with(manager):
     assert (await manager.post("/imports?dry_run=true", files=_upload(5_000))).status_code == 200
 
 
-@pytest.fixture
-async def suite_database():
-    """The suite's engine; bound again after the test, whatever the test bound meanwhile (closed)."""
-    original = engine()
-    yield original
-    if engine() is not original:
-        await close_database()
-        use_database(original)
-    assert engine() is original
-
-
-async def test_an_app_for_another_database_writes_to_that_one(suite_database, tmp_path):
-    other = tmp_path / "other.sqlite"
-    app = create_app(replace(settings(), database_url=f"sqlite:///{other}"))
-    assert engine() is not suite_database and engine().engine_type == "sqlite"
-    await migrate()  # as `park serve` does before it starts the app
-    async with serving(app) as url:
-        client = await login(url, "manager")
+async def _migrated(settings) -> None:
+    """The database of `settings` migrated, as `park serve` does before it starts the app."""
+    with bound(Database(settings)) as database:
         try:
-            uscc = new_uscc()
-            response = await client.post("/tenants", json={
-                "uscc": uscc, "name": "另一库企业", "industry": "other", "status": "incubating",
-                "moved_in_on": "2020-01-01",
-            })
-            assert response.status_code == 201, response.text
-            assert (await client.get("/health")).json()["engine"] == "sqlite"
+            await migrate()
+        finally:
+            await database.close()
+
+
+def _sqlite(tmp_path: Path, name: str, **changes):
+    return replace(SETTINGS, database_url=f"sqlite:///{tmp_path / name}", **changes)
+
+
+def _tenant(uscc: str, name: str) -> dict:
+    return {"uscc": uscc, "name": name, "industry": "other", "status": "incubating", "moved_in_on": "2020-01-01"}
+
+
+async def test_two_apps_on_two_databases_serve_side_by_side_each_with_its_own(tmp_path):
+    """Both apps started (their lifespans open their own databases) and serving in one process at once:
+    a write through one is in its file only, each signs with its own secret and keeps its own caches."""
+    first = _sqlite(tmp_path, "first.sqlite", jwt_secret="first-" * 8, calendar_secret="first-calendar-" * 4)
+    second = _sqlite(tmp_path, "second.sqlite", jwt_secret="second-" * 8, calendar_secret="second-calendar-" * 4)
+    await _migrated(first)
+    await _migrated(second)
+    one, two = create_app(first), create_app(second)
+    assert one.state.database is not two.state.database
+    assert one.state.database.tenants is not two.state.database.tenants
+    assert one.state.verified_tokens is not two.state.verified_tokens
+    async with serving(one, lifespan=True) as one_url, serving(two, lifespan=True) as two_url:
+        for app in (one, two):  # the same name in both: only the secret tells the two tokens apart
+            with bound(app.state.database):
+                await accounts.create_account(SYSTEM, {"username": "both", "password": PASSWORD, "role": "manager"})
+        uscc = new_uscc()
+        async with httpx.AsyncClient(base_url=one_url + "/api/v1") as at_one, \
+                httpx.AsyncClient(base_url=two_url + "/api/v1") as at_two:
+            for client in (at_one, at_two):
+                token = await client.post("/auth/token", json={"username": "both", "password": PASSWORD})
+                assert token.status_code == 200, token.text
+                client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+            created = await at_one.post("/tenants", json=_tenant(uscc, "第一库企业"))
+            assert created.status_code == 201, created.text
+            assert (await at_one.get(f"/tenants/{uscc}")).status_code == 200
+            assert_problem(await at_two.get(f"/tenants/{uscc}"), 404)
+            # A token the first app verified and remembers is not the second app's.
+            wrong = await at_two.get("/tenants", headers={"Authorization": at_one.headers["Authorization"]})
+            assert_problem(wrong, 401)
+            assert (await at_two.post("/tenants", json=_tenant(uscc, "第二库企业"))).status_code == 201
+            # Each app makes its calendar keys with its own secret: the same tenant with the same nonce
+            # in both databases has two keys, each opening its own app's feed only.
+            subscription = f"/tenants/{uscc}/deadlines/subscription"
+            first_key = (await at_one.get(subscription)).json()["key"]
+            assert (await at_two.get(subscription)).status_code == 200
+            with sqlite3.connect(tmp_path / "first.sqlite") as connection:
+                (nonce,) = connection.execute("SELECT nonce FROM calendar_feed").fetchone()
+            with sqlite3.connect(tmp_path / "second.sqlite") as connection:
+                connection.execute("UPDATE calendar_feed SET nonce = ?", (nonce,))
+            second_key = (await at_two.get(subscription)).json()["key"]
+            assert second_key != first_key
+            async with httpx.AsyncClient(base_url=two_url + "/api/v1") as calendar_app:
+                feed = f"/tenants/{uscc}/deadlines.ics"
+                assert (await calendar_app.get(feed, params={"key": second_key})).status_code == 200
+                assert_problem(await calendar_app.get(feed, params={"key": first_key}), 404)
+    for name, expected in (("first.sqlite", "第一库企业"), ("second.sqlite", "第二库企业")):
+        with sqlite3.connect(tmp_path / name) as connection:
+            assert connection.execute("SELECT name FROM tenant WHERE uscc = ?", (uscc,)).fetchall() == [(expected,)]
+
+
+async def test_the_registry_dump_is_of_the_apps_database_not_the_process_environment(tmp_path, database):
+    """The dump runs in a worker process: it is handed the app's settings, not DATABASE_URL of the process
+    (the suite's database here)."""
+    elsewhere = _sqlite(tmp_path, "elsewhere.sqlite")
+    await _migrated(elsewhere)
+    app = create_app(elsewhere)
+    uscc = new_uscc()
+    async with serving(app, lifespan=True) as url:
+        with bound(app.state.database):
+            await accounts.create_account(SYSTEM, {"username": "dumper", "password": PASSWORD, "role": "admin"})
+        client = await login_existing(url, "dumper")
+        try:
+            assert (await client.post("/tenants", json=_tenant(uscc, "别处企业"))).status_code == 201
+            response = await client.get("/exports/registry.xlsx", timeout=120)
+            assert response.status_code == 200, response.text
         finally:
             await client.aclose()
-    with sqlite3.connect(other) as connection:
-        assert connection.execute("SELECT name FROM tenant WHERE uscc = ?", (uscc,)).fetchall() == [("另一库企业",)]
-    assert await suite_database.fetch("SELECT id FROM tenant WHERE uscc = :uscc", {"uscc": uscc}, False) == []
+    sheet = load_workbook(BytesIO(response.content), read_only=True)["企业"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [uscc]
 
 
-def test_an_app_started_binds_its_database_again(suite_database, tmp_path):
-    """Another app made since (here: the suite's database bound again) does not move a started app."""
-    app = create_app(replace(settings(), database_url=f"sqlite:///{tmp_path}/started.sqlite"))
-    use_database(suite_database)
-    with TestClient(app) as client:
-        assert client.get("/api/v1/health").json()["engine"] == "sqlite"
-        assert engine().path == str(tmp_path / "started.sqlite")
+async def login_existing(url: str, username: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=url + "/api/v1")
+    response = await client.post("/auth/token", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+    return client
 
 
-def _reads_at_import(tree: ast.Module) -> list[int]:
-    """Lines calling settings() outside any function: they run when the module is imported."""
-    found, pending = [], list(ast.iter_child_nodes(tree))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+async def test_new_passwords_are_hashed_with_the_count_of_the_bound_databases_settings(database):
+    """The suite's database under settings with another PBKDF2 count; the suite's own count after it."""
+    fewer, usual = f"rounds-{new_uscc()}", f"rounds-{new_uscc()}"
+    with bound(Database(replace(SETTINGS, pbkdf2_iterations=1_234))) as other:
+        try:
+            await accounts.create_account(SYSTEM, {"username": fewer, "password": PASSWORD, "role": "manager"})
+        finally:
+            await other.close()
+    assert current() is database
+    await accounts.create_account(SYSTEM, {"username": usual, "password": PASSWORD, "role": "manager"})
+    rows = await Account.select(Account.username, Account.password).where(Account.username.is_in([fewer, usual])).run()
+    counts = {row["username"]: BaseUser.split_stored_password(row["password"])[1] for row in rows}
+    assert counts == {fewer: "1234", usual: str(SETTINGS.pbkdf2_iterations)}
+
+
+_IMPORT_EVERYTHING = """
+import gc, importlib, json, os, pkgutil, sys
+from piccolo.engine.base import Engine
+names = []
+for package in ("registry", "importers", "exports", "api"):
+    module = importlib.import_module(package)
+    names.append(package)
+    for found in pkgutil.walk_packages(module.__path__, package + "."):
+        if found.name.endswith("__main__"):
             continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "settings":
-            found.append(node.lineno)
-        pending += ast.iter_child_nodes(node)
-    return found
+        importlib.import_module(found.name)
+        names.append(found.name)
+from registry import db
+engines = [type(o).__name__ for o in gc.get_objects() if isinstance(o, Engine)]
+print(json.dumps({"modules": len(names), "engines": engines, "bound": db._current.get() is not None,
+                  "files": sorted(os.listdir("."))}))
+"""
 
 
-def test_no_module_of_the_api_reads_the_settings_when_imported():
-    found = {
-        str(path.relative_to(API.parent)): lines
-        for path in API.rglob("*.py")
-        if (lines := _reads_at_import(ast.parse(path.read_text())))
-    }
-    assert found == {}
+def test_importing_every_module_makes_no_folder_no_file_and_no_engine(tmp_path):
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("PARK_") and name not in ("DATABASE_URL", "PICCOLO_CONF")}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-c", _IMPORT_EVERYTHING], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["modules"] > 80
+    assert seen == {"modules": seen["modules"], "engines": [], "bound": False, "files": []}
 
 
-def test_a_process_serving_one_database_refuses_to_bind_another(suite_database, tmp_path):
-    """One process serves one database: another is refused while an app is started, not swapped in
-    under its requests."""
-    serving_app = create_app(replace(settings(), database_url=f"sqlite:///{tmp_path}/serving.sqlite"))
-    second = replace(settings(), database_url=f"sqlite:///{tmp_path}/second.sqlite")
-    with TestClient(serving_app) as client:
-        with pytest.raises(DatabaseInUse, match="one process|another process"):
-            create_app(second)
-        with pytest.raises(DatabaseInUse):
-            use_database(suite_database)
-        assert engine().path == str(tmp_path / "serving.sqlite")
-        assert client.get("/api/v1/health").json()["engine"] == "sqlite"
-    create_app(second)  # stopped: the process may bind another database again
-    assert engine().path == str(tmp_path / "second.sqlite")
+def test_outside_an_app_or_a_command_no_database_is_bound():
+    """No process-wide fallback: the registry works on a database only where one was bound."""
+    with pytest.raises(LookupError, match="no database bound"):
+        contextvars.Context().run(current)

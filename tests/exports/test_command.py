@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from exports.command import main_export
-from tests.conftest import make_tenant
+from tests.conftest import SETTINGS, make_tenant
 
 
 def _park_export(*args: str) -> subprocess.CompletedProcess:
@@ -27,13 +27,13 @@ def _park_export(*args: str) -> subprocess.CompletedProcess:
     [("summary", 2016, "zh"), ("statistics", None, "zh"), ("statistics", 20016, "zh"), ("template", None, "fr")],
 )
 def test_unusable_arguments_exit_2(kind, year, lang, tmp_path, capsys):
-    assert main_export(kind, year, lang, str(tmp_path / "out.xlsx")) == 2
+    assert main_export(SETTINGS, kind, year, lang, str(tmp_path / "out.xlsx")) == 2
     assert "error:" in capsys.readouterr().err
     assert not (tmp_path / "out.xlsx").exists()
 
 
 def test_an_output_in_a_missing_directory_exits_2(tmp_path):
-    assert main_export("template", None, "zh", str(tmp_path / "nowhere" / "t.xlsx")) == 2
+    assert main_export(SETTINGS, "template", None, "zh", str(tmp_path / "nowhere" / "t.xlsx")) == 2
 
 
 async def test_cli_writes_the_statistics_workbook(empty_registry, tmp_path):
@@ -74,7 +74,7 @@ async def test_cli_writes_the_registry_dump(empty_registry, tmp_path):
     [("2016H3", None, None), ("last year", None, None), ("2016H1", "31/05/2016", None), ("2016", None, 2016)],
 )
 def test_an_unreadable_period_or_date_exits_2(period, as_of, year, tmp_path, capsys):
-    assert main_export("statistics", year, "zh", str(tmp_path / "out.xlsx"), period=period, as_of=as_of) == 2
+    assert main_export(SETTINGS, "statistics", year, "zh", str(tmp_path / "out.xlsx"), period=period, as_of=as_of) == 2
     assert "error:" in capsys.readouterr().err
 
 

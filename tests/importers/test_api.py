@@ -11,9 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from importers import run_import
-from registry.settings import settings
 from registry.tables import AuditEntry
-from tests.conftest import make_tenant, new_uscc
+from tests.conftest import SETTINGS, make_tenant, new_uscc
 from tests.importers.conftest import patent, registry_state, rezip, xls, xlsx
 from tests.importers.real_layouts import CNIPA_HEADERS
 from tests.importers.test_messy_files import TENANT_HEADERS
@@ -117,7 +116,7 @@ async def test_an_upload_over_the_cap_is_refused_before_its_body_is_sent(import_
     manager = await clients("manager")
     host, port = import_api.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
-    size = settings().import_max_bytes * 2
+    size = SETTINGS.import_max_bytes * 2
     writer.write(
         f"POST /api/v1/imports HTTP/1.1\r\nHost: {host}\r\nAuthorization: {manager.headers['authorization']}\r\n"
         f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {size}\r\n\r\n".encode()

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from piccolo.apps.migrations.tables import Migration
 
-from registry.db import close_database, engine, use_database
+from registry.db import Database, bound, current
 from registry.migrate import migrate
-from registry.read_cache import ACCOUNTS, TENANTS
+from tests.conftest import SETTINGS
 from tests.records import tables
 
 
 @pytest.fixture
-async def other_database(fresh_env):
-    """A fresh database of the suite's engine, bound for the test; the suite's bound again afterwards."""
-    original = use_database(fresh_env["DATABASE_URL"])
-    yield fresh_env["DATABASE_URL"]
-    await close_database()
-    use_database(original)
-    assert engine() is original
-    if original.dsn is not None:  # PostgreSQL: the other database's start took the change listeners over
-        for cache in (TENANTS, ACCOUNTS):
-            await cache.listen(original.dsn)
+async def other_database(fresh_env, database):
+    """A fresh database of the suite's engine, bound for the test; the suite's is untouched meanwhile."""
+    with bound(Database(replace(SETTINGS, database_url=fresh_env["DATABASE_URL"]))) as other:
+        yield fresh_env["DATABASE_URL"]
+        await other.close()
+    assert current() is database
 
 
 async def test_a_migration_whose_record_was_not_written_left_nothing_and_runs_again(other_database, monkeypatch):

@@ -2,49 +2,47 @@
 
 The private Piccolo method `KeptSQLiteEngine` overrides is pinned with the other libraries' private
 names in tests/test_library_internals.py. `registry/services/accounts.py` hashes passwords with its own
-PBKDF2 count through `hash_password(iterations=)`. `registry.db.use_database` binds every table class anew
-through `Table._meta.db` (found by walking `Table.__subclasses__()`), and Piccolo's migrations find the
-engine as `piccolo_conf.DB`, which the registry answers from a module `__getattr__`.
+PBKDF2 count through `hash_password(iterations=)`. Every registry table is bound once to
+`registry.db.BOUND` (Piccolo's `Table._meta.db`), which answers as the engine of the database bound to
+the running context, and Piccolo's migrations find that engine as `piccolo_conf.DB`, answered from a
+module `__getattr__`.
 """
 
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.apps.user.tables import BaseUser
 from piccolo.engine import engine_finder
-from piccolo.table import Table, TableMeta
+from piccolo.query.base import Query
+from piccolo.table import TableMeta
 
-from registry import db
-from registry.db import _compiled, _table_classes, any_of, engine, engine_from_url, fetch, use_database
+from registry.db import BOUND, Database, _compiled, any_of, bound, engine, fetch
 from registry.services.accounts import DEFAULT_ITERATIONS
 from registry.tables import TABLES, Tenant
-from tests.conftest import make_tenant
+from tests.conftest import SETTINGS, make_tenant
 
 
-def test_piccolo_lets_a_table_be_bound_to_another_engine_through_its_meta():
+def test_piccolo_runs_a_tables_queries_on_the_engine_its_meta_names_at_each_query(database):
     assert isinstance(TableMeta.db, property) and TableMeta.db.fset is not None
-    # A table made without an engine finds one on first use, through PICCOLO_CONF's DB, and keeps it.
-    assert "engine_finder()" in inspect.getsource(TableMeta.db.fget)
-
-    class Unbound(Table, tablename="unbound_pin"):
-        pass
-
-    found = set(_table_classes())
-    assert {*TABLES, Migration, BaseUser, Unbound} <= found
+    assert all(table._meta.db is BOUND for table in TABLES)
+    # Piccolo asks the table's engine when it runs a query, not when the table is made.
+    assert "self.table._meta.db" in inspect.getsource(Query._run)
+    assert Migration._meta.db is BOUND  # registry.migrate binds Piccolo's own table of migrations run
 
 
-def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
+async def test_piccolo_finds_the_bound_engine_as_piccolo_conf_db(tmp_path):
     assert engine_finder() is engine()
-    other = engine_from_url(f"sqlite:///{tmp_path}/other.sqlite")
-    original = use_database(other)
-    try:
-        assert db.DB is other and engine_finder() is other
-        assert all(table._meta.db is other for table in (*TABLES, Migration, BaseUser))
-    finally:
-        use_database(original)
-    assert engine_finder() is original and Tenant._meta.db is original
+    other = Database(replace(SETTINGS, database_url=f"sqlite:///{tmp_path}/other.sqlite"))
+    with bound(other):
+        try:
+            assert engine_finder() is other.engine and BOUND.engine_type == "sqlite"
+            assert await Tenant.table_exists().run() is False
+        finally:
+            await other.close()
+    assert engine_finder() is engine() is not other.engine
 
 
 def test_piccolo_hashes_with_the_count_the_registry_names():

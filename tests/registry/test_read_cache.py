@@ -8,8 +8,8 @@ import sqlite3
 
 import asyncpg
 
-from registry.db import use_database
-from registry.read_cache import ACCOUNTS, TENANTS, ReadCache
+from registry.db import current
+from registry.read_cache import ReadCache
 from registry.services import tenants
 from tests.conftest import ENGINE, engines_only, make_tenant
 
@@ -39,27 +39,17 @@ async def test_a_change_made_by_another_worker_is_seen_at_once():
 
 async def test_the_cache_is_on_where_every_commit_is_heard():
     # PostgreSQL announces commits (LISTEN/NOTIFY); SQLite's file tells of them (PRAGMA data_version).
-    assert TENANTS.enabled and ACCOUNTS.enabled
+    assert current().tenants.enabled and current().accounts.enabled
 
 
 @engines_only("sqlite")
 async def test_sqlite_a_commit_by_another_connection_is_seen_by_the_very_next_read():
     tenant = await make_tenant(name="缓存前")
     await tenants.fetch(tenant["uscc"])
-    hit, _ = TENANTS.get(tenant["uscc"])
+    hit, _ = current().tenants.get(tenant["uscc"])
     assert hit  # served from the cache from now on
     await _write_behind_the_registrys_back(tenant["uscc"], "缓存后")
     assert (await tenants.fetch(tenant["uscc"]))["name"] == "缓存后"  # no wait: the stamp moved
-
-
-@engines_only("postgres")
-def test_the_cache_serves_nothing_while_another_database_is_bound(tmp_path):
-    original = use_database(f"sqlite:///{tmp_path}/elsewhere.sqlite")
-    try:
-        assert not TENANTS.enabled and not ACCOUNTS.enabled
-    finally:
-        use_database(original)
-    assert TENANTS.enabled and ACCOUNTS.enabled
 
 
 def test_a_read_that_raced_a_write_does_not_store_the_old_row():
@@ -98,14 +88,6 @@ def test_a_replaced_listener_closing_late_does_not_deafen_the_new_one():
     assert cache.enabled
 
 
-class _Listener:
-    def __init__(self, closed: bool = False) -> None:
-        self.closed = closed
-
-    def is_closed(self) -> bool:
-        return self.closed
-
-
 class _Engine:
     def __init__(self, dsn: str | None = None) -> None:
         self.dsn, self.stamp = dsn, 1
@@ -114,22 +96,7 @@ class _Engine:
         return self.stamp
 
 
-def test_a_cache_serves_only_while_its_database_is_the_bound_one():
-    cache = ReadCache("tenant", "registry_changed")
-    cache._listener, cache.dsn, cache.enabled = _Listener(), "postgresql://a/one", True
-    cache.put("k", {"name": "x"}, cache.generation)
-    cache.follow(_Engine())  # bound to a SQLite file it does not watch
-    assert not cache.enabled and cache.get("k") == (False, None)
-    cache.follow(_Engine("postgresql://a/other"))
-    assert not cache.enabled
-    cache.follow(_Engine("postgresql://a/one"))
-    assert cache.enabled and cache.get("k") == (False, None)  # nothing kept from before
-    cache._listener = _Listener(closed=True)
-    cache.follow(_Engine("postgresql://a/one"))
-    assert not cache.enabled
-
-
-def test_a_watched_cache_forgets_everything_once_the_stamp_moves():
+async def test_a_watched_cache_forgets_everything_once_the_stamp_moves():
     cache, engine = ReadCache("account", "account_changed"), _Engine()
     cache.watch(engine)
     assert cache.get("k") == (False, None)  # the first read learns the stamp
@@ -137,9 +104,5 @@ def test_a_watched_cache_forgets_everything_once_the_stamp_moves():
     assert cache.get("k") == (True, {"name": "x"})
     engine.stamp = 2  # some connection committed
     assert cache.get("k") == (False, None)
-    cache.follow(_Engine())  # another SQLite file bound: nothing served
-    assert not cache.enabled
-    cache.follow(engine)
-    assert cache.enabled
-    cache.unwatch(engine)
-    assert not cache.enabled
+    await cache.stop()  # its database closed
+    assert not cache.enabled and cache.get("k") == (False, None)
