@@ -34,9 +34,19 @@ from registry.settings import Settings, load_settings
 from registry.tables import Account
 
 CONTROLLERS = [
-    AuthController, UserController, TenantController, TenantIPController, IPController, ReportController,
-    PeriodController, AuditController, StatsController, ExportController,
-    DeadlineController, TenantDeadlineController, FeeController,
+    AuthController,
+    UserController,
+    TenantController,
+    TenantIPController,
+    IPController,
+    ReportController,
+    PeriodController,
+    AuditController,
+    StatsController,
+    ExportController,
+    DeadlineController,
+    TenantDeadlineController,
+    FeeController,
 ]
 
 
@@ -103,8 +113,15 @@ def create_app(
     owned = database is None
     database = database or Database(config)
     auth = jwt_auth(config)
-    api = Router(path="/api/v1", route_handlers=[*CONTROLLERS, upload_router([ImportController], config.import_max_bytes), health,
-                                                 *(extra_routers or [])])
+    api = Router(
+        path="/api/v1",
+        route_handlers=[
+            *CONTROLLERS,
+            upload_router([ImportController], config.import_max_bytes),
+            health,
+            *(extra_routers or []),
+        ],
+    )
     app = RegistryApp(
         route_handlers=[api, MetricsController, *portal_routes(config.import_max_bytes)],
         on_app_init=[auth.on_app_init, count_requests_outermost],

@@ -66,8 +66,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # when given no settings); what they must share (the login throttle, account changes)
     # lives in the database. uvicorn's access log is off: it would print each address with its query (a
     # calendar feed's key); the registry's request log replaces it.
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                log_level="info", access_log=False, log_config=_log_config())
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=False,
+        log_config=_log_config(),
+    )
     return 0
 
 
@@ -85,8 +93,10 @@ def _purge_uploads(args: argparse.Namespace, settings: Settings) -> int:
         return await purge_uploads(days, Actor("cli", "admin", source="cli"))
 
     purged = run_on_database(settings, run)
-    print(f"deleted the stored files of {len(purged)} import batches never applied, older than {days} days"
-          + (f": {', '.join(map(str, purged))}" if purged else ""))
+    print(
+        f"deleted the stored files of {len(purged)} import batches never applied, older than {days} days"
+        + (f": {', '.join(map(str, purged))}" if purged else "")
+    )
     return 0
 
 
@@ -113,7 +123,7 @@ def _load_demo_with_admin(settings: Settings, url: str = "http://127.0.0.1:8000"
     password = run_on_database(settings, run)
     print(f"\n  Web portal: {url}/  — sign in as demo-admin with password:", password)
     print(f"  e.g. curl -s -X POST {url}/api/v1/auth/token -H 'content-type: application/json' \\")
-    print(f"         -d '{{\"username\":\"demo-admin\",\"password\":\"{password}\"}}'\n")
+    print(f'         -d \'{{"username":"demo-admin","password":"{password}"}}\'\n')
 
 
 def _demo(_: argparse.Namespace, settings: Settings) -> int:
@@ -245,7 +255,8 @@ def parser() -> argparse.ArgumentParser:
     exp.set_defaults(run=_export)
 
     backup = commands.add_parser(
-        "backup", help="write a consistent copy of the database while the server serves",
+        "backup",
+        help="write a consistent copy of the database while the server serves",
         description="SQLite: the online backup API (a SQLite file); PostgreSQL: pg_dump --format=custom, of the "
         "server's major version (PARK_PG_BIN, else /usr/lib/postgresql/<major>/bin, else PATH). Exit status 0 "
         "written, 1 refused (tools missing or of another version, no database), 2 unusable output path.",
@@ -254,7 +265,8 @@ def parser() -> argparse.ArgumentParser:
     backup.set_defaults(run=_backup)
 
     restore = commands.add_parser(
-        "restore", help="load a backup into an empty database (DATABASE_URL), then migrate it",
+        "restore",
+        help="load a backup into an empty database (DATABASE_URL), then migrate it",
         description="Loads a file of `park backup` into the database DATABASE_URL names, which must hold no "
         "records (a new database, or one only migrated). Exit status 0 restored, 1 refused (the database is "
         "not empty, tools missing or of another version), 2 the file is not a backup of this engine.",

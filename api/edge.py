@@ -81,7 +81,9 @@ def read_body(body: bytes, struct: type[msgspec.Struct] | None) -> Any:
     if struct is None:
         return raw
     if not isinstance(raw, dict):
-        raise ValidationFailed(NOT_VALID, [FieldError("body", "invalid", "请求内容应为 JSON 对象 / the body must be a JSON object")])
+        raise ValidationFailed(
+            NOT_VALID, [FieldError("body", "invalid", "请求内容应为 JSON 对象 / the body must be a JSON object")]
+        )
     return typed_fields(raw, struct)
 
 
@@ -93,10 +95,14 @@ def typed_fields(raw: dict[str, Any], struct: type[S], *, from_text: bool = Fals
     fields = {f.encode_name: f for f in msgspec.structs.fields(struct)}
     if from_text:
         raw = {name: value for name, value in raw.items() if name in fields and value != ""}
-    errors = [FieldError(name, "required", "必填 / required") for name, f in fields.items() if f.required and name not in raw]
+    errors = [
+        FieldError(name, "required", "必填 / required") for name, f in fields.items() if f.required and name not in raw
+    ]
     unknown = [name for name in raw if name not in fields]
     # Unknown keys are named as far as an answer lists errors (api.problems.bounded), then counted.
-    errors += [FieldError(name, "unknown_field", "未知字段 / unknown field") for name in unknown[:MAX_FIELD_ERRORS + 1]]
+    errors += [
+        FieldError(name, "unknown_field", "未知字段 / unknown field") for name in unknown[: MAX_FIELD_ERRORS + 1]
+    ]
     errors += [FieldError("body", "unknown_field", "")] * max(0, len(unknown) - MAX_FIELD_ERRORS - 1)
     for name, value in raw.items():
         field = fields.get(name)
@@ -125,8 +131,14 @@ def refuse_null_words(request: Request) -> None:
             continue
         kinds = {inner.annotation for inner in parameter.inner_types if not inner.is_none_type}
         if kinds and str not in kinds:
-            errors.append(FieldError(name, "type", f"应为{_KIND_ZH.get(next(iter(kinds)), '值')} / must be a "
-                                                   f"{_KIND_EN.get(next(iter(kinds)), 'value')}, not null"))
+            errors.append(
+                FieldError(
+                    name,
+                    "type",
+                    f"应为{_KIND_ZH.get(next(iter(kinds)), '值')} / must be a "
+                    f"{_KIND_EN.get(next(iter(kinds)), 'value')}, not null",
+                )
+            )
     if errors:
         raise ValidationFailed(NOT_VALID, errors)
 
@@ -176,6 +188,7 @@ def complete_allow(app: ASGIApp) -> ASGIApp:
 def allowed_methods(app: Litestar) -> dict[str, str]:
     """Each path's methods, as `Allow` lists them (computed once per app)."""
     if not hasattr(app.state, "allowed_methods"):
-        app.state.allowed_methods = {route.path_format: ", ".join(sorted(route.methods))
-                                     for route in app.routes if isinstance(route, HTTPRoute)}
+        app.state.allowed_methods = {
+            route.path_format: ", ".join(sorted(route.methods)) for route in app.routes if isinstance(route, HTTPRoute)
+        }
     return app.state.allowed_methods

@@ -38,7 +38,7 @@ def expected_version(request: Request) -> IfMatch | None:
     if len(header) > IF_MATCH_MAX or not _IF_MATCH.fullmatch(header):
         shown = header if len(header) <= 40 else header[:40] + "…"
         raise ClientException(
-            f"If-Match 格式无效：{shown} / If-Match must be * or a list of ETags from a GET, e.g. \"v3\""
+            f'If-Match 格式无效：{shown} / If-Match must be * or a list of ETags from a GET, e.g. "v3"'
         )
     if header.strip() == "*":
         return IfMatch(any_current=True)

@@ -65,8 +65,11 @@ class RouteMetrics(PrometheusMiddleware):
             names = {"method": method, "path": path, "status_code": status, "app_name": "park"}
             values = [method, path, status, "park"]
             error = self.requests_error_count(names).labels(*values) if status >= 500 else None
-            found = self._answered[key] = (self.request_count(names).labels(*values),
-                                           self.request_time(names).labels(*values), error)
+            found = self._answered[key] = (
+                self.request_count(names).labels(*values),
+                self.request_time(names).labels(*values),
+                error,
+            )
         return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -78,7 +81,8 @@ class RouteMetrics(PrometheusMiddleware):
         if in_progress is None:
             names = {"method": method, "path": path, "status_code": 200, "app_name": "park"}
             in_progress = self._in_progress[(method, path)] = self.requests_in_progress(names).labels(
-                method, path, 200, "park")
+                method, path, 200, "park"
+            )
         started = time.perf_counter()
         answer: dict[str, Any] = {"status": 200, "duration": 0.0, "began": False}
 

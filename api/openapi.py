@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _WRITES = {"post", "put", "patch", "delete"}
 _PHRASES = {
     400: "The request is malformed: not JSON, nested too deeply, a control character in the path or query, or "
-         "an If-Match that is not a list of entity tags",
+    "an If-Match that is not a list of entity tags",
     401: "No valid bearer token",
     403: "The role may not do this",
     404: "No such record (or not the tenant's own)",
@@ -75,13 +75,18 @@ _PROBLEM = {
     },
     "additionalProperties": False,
 }
-_ETAG = {"description": 'The record\'s version, e.g. "v3"; send it back in If-Match', "required": True,
-         "schema": {"type": "string", "pattern": '^"v[0-9]+"$'}}
+_ETAG = {
+    "description": 'The record\'s version, e.g. "v3"; send it back in If-Match',
+    "required": True,
+    "schema": {"type": "string", "pattern": '^"v[0-9]+"$'},
+}
 _IF_MATCH = {
-    "name": "If-Match", "in": "header", "required": False,
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
     "description": 'The ETag the write expects ("v3"), or a list of them, or `*` (any current record), compared '
-                   'strongly (RFC 9110 §13.1.1: a weak tag never matches); none matching is a 412, a header not of '
-                   'this syntax a 400. Leave it out to write regardless.',
+    "strongly (RFC 9110 §13.1.1: a weak tag never matches); none matching is a 412, a header not of "
+    "this syntax a 400. Leave it out to write regardless.",
     "schema": {"type": "string", "pattern": IF_MATCH_PATTERN, "maxLength": IF_MATCH_MAX},
 }
 # A period as the API's paths take it: a year of FIRST_YEAR–LAST_YEAR (1900–2999), a half or a quarter;
@@ -90,24 +95,43 @@ _HALF_OR_QUARTER = "([Hh][12]|[Qq][1-4])?"
 _PERIOD = f"(19[0-9]{{2}}|2[0-9]{{3}}){_HALF_OR_QUARTER}"
 _STATISTICS_PERIOD = f"(190[1-9]|19[1-9][0-9]|2[0-9]{{3}}){_HALF_OR_QUARTER}"
 assert (FIRST_YEAR, LAST_YEAR) == (1900, 2999), "_PERIOD spells the years out"
-_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
-       "description": "ASCII digits without a leading zero; any other spelling names no record (404)"}
+_ID = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": 2**31 - 1,
+    "description": "ASCII digits without a leading zero; any other spelling names no record (404)",
+}
 # Query and path parameters whose bounds the server enforces, by name.
 _PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 50},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
     "lang": {"type": "string", "enum": list(LANGS), "default": LANGS[0]},
-    "period": {"type": "string", "pattern": f"^{_PERIOD}$",
-               "description": "a year (2016), a half (2017H1, 2017H2) or a quarter (2017Q1…Q4); 1900–2999"},
+    "period": {
+        "type": "string",
+        "pattern": f"^{_PERIOD}$",
+        "description": "a year (2016), a half (2017H1, 2017H2) or a quarter (2017Q1…Q4); 1900–2999",
+    },
     "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
-    "filename": {"type": "string", "pattern": f"^{_STATISTICS_PERIOD}\\.xlsx$",
-                 "description": "the period's file, e.g. 2016.xlsx or 2017H1.xlsx; 1901–2999"},
+    "filename": {
+        "type": "string",
+        "pattern": f"^{_STATISTICS_PERIOD}\\.xlsx$",
+        "description": "the period's file, e.g. 2016.xlsx or 2017H1.xlsx; 1901–2999",
+    },
     "item_id": _ID,
     "batch_id": _ID,
-    "patent_year": {"type": "integer", "minimum": 1, "maximum": MAX_ORDINAL,
-                    "description": "ASCII digits without a leading zero"},
-    "within": {"type": "integer", "minimum": 0, "maximum": MAX_WITHIN_DAYS, "default": DEFAULT_WITHIN_DAYS,
-               "description": "days from today"},
+    "patent_year": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_ORDINAL,
+        "description": "ASCII digits without a leading zero",
+    },
+    "within": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_WITHIN_DAYS,
+        "default": DEFAULT_WITHIN_DAYS,
+        "description": "days from today",
+    },
 }
 
 
@@ -117,8 +141,11 @@ def _choices(codes: tuple[str, ...], description: str = "") -> dict[str, Any]:
 
 
 def _sorts(keys: tuple[str, ...]) -> dict[str, Any]:
-    return {"type": "string", "enum": ["", *keys, *(f"-{k}" for k in keys)],
-            "description": "a column, - before it to reverse; empty for the default order"}
+    return {
+        "type": "string",
+        "enum": ["", *keys, *(f"-{k}" for k in keys)],
+        "description": "a column, - before it to reverse; empty for the default order",
+    }
 
 
 # Parameters whose choices depend on the operation: the services' own lists.
@@ -129,17 +156,27 @@ _CHOICES: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/v1/tenants/{uscc}/ip", "sort"): _sorts(ip_items.SORTS),
     ("/api/v1/tenants/{uscc}/ip", "kind"): _choices(IP_KIND.codes),
     ("/api/v1/tenants/{uscc}/ip", "status"): _choices(IP_STATUS.codes),
-    ("/api/v1/tenants/{uscc}/reports", "sort"): {"type": "string", "enum": ["", *reports.SORTS],
-                                                 "description": "-period (the default) is newest first"},
+    ("/api/v1/tenants/{uscc}/reports", "sort"): {
+        "type": "string",
+        "enum": ["", *reports.SORTS],
+        "description": "-period (the default) is newest first",
+    },
     ("/api/v1/users", "sort"): _sorts(accounts.SORTS),
     ("/api/v1/users", "role"): _choices(ROLE.codes),
     ("/api/v1/deadlines", "kind"): _choices(IP_KIND.codes),
     ("/api/v1/imports", "status"): _choices(BATCH_STATUSES),
-    ("/api/v1/stats/{period}", "limit"): {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 500,
-                                          "description": "tenants not reported and tenant lines per page"},
-    ("/api/v1/stats/{period}", "period"): {"type": "string", "pattern": f"^{_STATISTICS_PERIOD}$",
-                                           "description": "a year (2016), a half (2017H1) or a quarter (2017Q3); "
-                                                          "1901–2999"},
+    ("/api/v1/stats/{period}", "limit"): {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_LIMIT,
+        "default": 500,
+        "description": "tenants not reported and tenant lines per page",
+    },
+    ("/api/v1/stats/{period}", "period"): {
+        "type": "string",
+        "pattern": f"^{_STATISTICS_PERIOD}$",
+        "description": "a year (2016), a half (2017H1) or a quarter (2017Q3); 1901–2999",
+    },
 }
 
 
@@ -155,7 +192,7 @@ def openapi_config() -> OpenAPIConfig:
         title="Park Registry",
         version="1.0.0",
         description="Tenants, IP items and period reports of an innovation park. Money is yuan as decimal strings. "
-                    "Every error is an RFC 9457 problem (application/problem+json).",
+        "Every error is an RFC 9457 problem (application/problem+json).",
         render_plugins=[OfflineScalar(), OfflineSwagger(path="/swagger"), DocumentedJson()],
         openapi_router=schema_router(),
         components=Components(security_schemes={CALENDAR_KEY: calendar_key}),
@@ -183,7 +220,10 @@ def _open_paths(app: Litestar) -> re.Pattern[str]:
 
 
 def _problem(status: int) -> dict[str, Any]:
-    return {"description": _PHRASES[status], "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {
+        "description": _PHRASES[status],
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
 
 
 def _versioned(schemas: dict[str, Any], response: dict[str, Any]) -> bool:
@@ -234,8 +274,12 @@ def document(schema: dict[str, Any], open_paths: re.Pattern[str]) -> dict[str, A
         if required := getattr(struct, "__required__", None):
             component["required"] = list(required)
     for path, operations in schema.get("paths", {}).items():
-        versioned_path = any(_versioned(schemas, r) for op in operations.values() if isinstance(op, dict)
-                             for r in op.get("responses", {}).values())
+        versioned_path = any(
+            _versioned(schemas, r)
+            for op in operations.values()
+            if isinstance(op, dict)
+            for r in op.get("responses", {}).values()
+        )
         for method, operation in operations.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
@@ -259,7 +303,10 @@ def document(schema: dict[str, Any], open_paths: re.Pattern[str]) -> dict[str, A
                     response.setdefault("headers", {})["ETag"] = dict(_ETAG)
                 for header in response.get("headers", {}).values():
                     if header.get("schema", {}).get("format") == "date-time":  # Last-Modified is an HTTP-date
-                        header["schema"] = {"type": "string", "description": "HTTP-date, e.g. Tue, 01 Dec 2026 08:00:00 GMT"}
+                        header["schema"] = {
+                            "type": "string",
+                            "description": "HTTP-date, e.g. Tue, 01 Dec 2026 08:00:00 GMT",
+                        }
             for status in sorted(_statuses(path, method, operation, secured, versioned_path)):
                 existing = responses.get(str(status))
                 if existing is None or "status_code" in str(existing.get("content", "")):
@@ -295,6 +342,9 @@ class RegistryAnswerTypes(InitPlugin, OpenAPISchemaPlugin):
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
         if field_definition.annotation is Fen:
-            return Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+\.[0-9]{2}$",
-                          description='yuan as a decimal string, e.g. "12.50"')
+            return Schema(
+                type=OpenAPIType.STRING,
+                pattern=r"^-?[0-9]+\.[0-9]{2}$",
+                description='yuan as a decimal string, e.g. "12.50"',
+            )
         return Schema(type=OpenAPIType.STRING, pattern=r"^-?[0-9]+(\.[0-9]+)?$")

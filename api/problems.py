@@ -44,8 +44,13 @@ def bounded(errors: list[FieldError]) -> list[dict[str, str]]:
     shown = [{key: _cut(str(value)) for key, value in vars(e).items()} for e in errors[:MAX_FIELD_ERRORS]]
     if len(errors) > MAX_FIELD_ERRORS:
         more = len(errors) - MAX_FIELD_ERRORS
-        shown.append({"field": "body", "code": "more_errors",
-                      "message": f"另有 {more:,} 处错误未列出 / {more:,} more errors were not listed"})
+        shown.append(
+            {
+                "field": "body",
+                "code": "more_errors",
+                "message": f"另有 {more:,} 处错误未列出 / {more:,} more errors were not listed",
+            }
+        )
     return shown
 
 
@@ -76,8 +81,14 @@ class Problem(ProblemDetailsException):
 
 # The rule a value broke, read from the type it was checked against (msgspec.inspect: its bounds, lengths,
 # patterns and choices), never from the words of msgspec's message; said in Chinese beside msgspec's English.
-_SAYS = {"type": "类型不对", "length": "长度不符", "format": "格式不符", "not_a_choice": "不是可选值",
-         "out_of_range": "超出范围", "invalid": "无效"}
+_SAYS = {
+    "type": "类型不对",
+    "length": "长度不符",
+    "format": "格式不符",
+    "not_a_choice": "不是可选值",
+    "out_of_range": "超出范围",
+    "invalid": "无效",
+}
 _PLAIN = {mi.IntType: int, mi.FloatType: float, mi.StrType: str, mi.BoolType: bool, mi.BytesType: bytes}
 _SEQUENCES = (mi.ListType, mi.SetType, mi.FrozenSetType, mi.VarTupleType)
 
@@ -115,13 +126,18 @@ def _rule(info: mi.Type, value: Any, strict: bool) -> str | None:
         return "type"
     value = msgspec.convert(value, plain, strict=strict)
     if isinstance(info, mi.IntType | mi.FloatType):
-        broken = ((info.ge is not None and value < info.ge) or (info.gt is not None and value <= info.gt)
-                  or (info.le is not None and value > info.le) or (info.lt is not None and value >= info.lt)
-                  or (info.multiple_of is not None and value % info.multiple_of))
+        broken = (
+            (info.ge is not None and value < info.ge)
+            or (info.gt is not None and value <= info.gt)
+            or (info.le is not None and value > info.le)
+            or (info.lt is not None and value >= info.lt)
+            or (info.multiple_of is not None and value % info.multiple_of)
+        )
         return "out_of_range" if broken else None
     if isinstance(info, mi.StrType | mi.BytesType):
         if (info.min_length is not None and len(value) < info.min_length) or (
-                info.max_length is not None and len(value) > info.max_length):
+            info.max_length is not None and len(value) > info.max_length
+        ):
             return "length"
         if isinstance(info, mi.StrType) and info.pattern is not None and not re.search(info.pattern, value):
             return "format"

@@ -91,16 +91,20 @@ class RequestLog:
             await self.app(scope, receive, send_with_id)
         finally:
             take_pool_reading(unless_within=1.0)  # this worker's share of the pool gauges, kept fresh
-            log.info(_JSON.encode({
-                "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                "request_id": request_id,
-                "client_request_id": _client_id(scope),
-                "user": _user(scope),
-                "method": scope["method"],
-                "route": scope.get("path_template") or None,
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            }).decode())
+            log.info(
+                _JSON.encode(
+                    {
+                        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                        "request_id": request_id,
+                        "client_request_id": _client_id(scope),
+                        "user": _user(scope),
+                        "method": scope["method"],
+                        "route": scope.get("path_template") or None,
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    }
+                ).decode()
+            )
 
 
 def log_each_request(app: Any) -> None:

@@ -35,8 +35,15 @@ def _text(field: Field | None = None, max_length: int | None = None) -> Any:
     required one showing nothing; the length is the registry's to check (it names every bad field of a
     record at once), and stated here for clients."""
     limit = field.max_length if field else max_length
-    return Annotated[str, Meta(pattern=PLAIN_TEXT, extra_json_schema={"extra": {
-        "max_length": limit, **(_VISIBLE if field is not None and field.required else {})}})]
+    return Annotated[
+        str,
+        Meta(
+            pattern=PLAIN_TEXT,
+            extra_json_schema={
+                "extra": {"max_length": limit, **(_VISIBLE if field is not None and field.required else {})}
+            },
+        ),
+    ]
 
 
 # A required string shows something (registry.records: a value of spaces and zero-width characters is
@@ -50,9 +57,13 @@ def _yuan(signed: bool) -> Any:
     negative. The registry reads more (thousands separators, ¥, full-width digits) and is the one to refuse."""
     sign = "[+-]?" if signed else "[+]?"
     documented = f"^{sign}([0-9]{{1,13}}(\\.[0-9]{{1,2}})?|\\.[0-9]{{1,2}})$"
-    what = "yuan as a decimal string, e.g. \"12.50\"" + ("" if signed else "; not negative")
-    return Annotated[str, Meta(pattern=PLAIN_TEXT, description=what,
-                               extra_json_schema={"extra": {"max_length": 40, "pattern": documented}})]
+    what = 'yuan as a decimal string, e.g. "12.50"' + ("" if signed else "; not negative")
+    return Annotated[
+        str,
+        Meta(
+            pattern=PLAIN_TEXT, description=what, extra_json_schema={"extra": {"max_length": 40, "pattern": documented}}
+        ),
+    ]
 
 
 # Types are strict at the edge (api/edge.py): "5" is no integer. Ranges and lengths the registry checks are

@@ -55,10 +55,19 @@ PARK = str(Path(sys.executable).parent / "park")
 def reset_schema(env: dict[str, str]) -> None:
     """An empty database at env's DATABASE_URL (registry.db.reset_schema, in a process of its own)."""
     subprocess.run(
-        [sys.executable, "-c", "import asyncio; from registry.db import Database, bind, reset_schema; "
-         "from registry.settings import load_settings; bind(Database(load_settings())); asyncio.run(reset_schema())"],
-        env=env, cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-c",
+            "import asyncio; from registry.db import Database, bind, reset_schema; "
+            "from registry.settings import load_settings; bind(Database(load_settings())); asyncio.run(reset_schema())",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
+
+
 SETUP_TIMEOUT = 120  # seconds for a setup request (sign-in hashes a password) on a loaded machine
 START_TIMEOUT = 300  # seconds for a server's workers to start on a loaded machine
 BARE_APP = """

@@ -47,8 +47,10 @@ def engine_tool(url: str, out: Path) -> list[str]:
             raise SystemExit("the SQLite command-line shell is missing: apt-get install sqlite3")
         return [sqlite3, str(sqlite_file(url)), f".backup '{out}'"]
     # Asked of registry.backup in a child, with the environment `park backup` has.
-    ask = ("from registry.backup import postgres_tool; from registry.settings import load_settings; "
-           "print(postgres_tool('pg_dump', load_settings()))")
+    ask = (
+        "from registry.backup import postgres_tool; from registry.settings import load_settings; "
+        "print(postgres_tool('pg_dump', load_settings()))"
+    )
     pg_dump = subprocess.run([sys.executable, "-c", ask], env=environment(url), cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout.strip()  # fmt: skip
     return [pg_dump, "--format=custom", f"--file={out}", f"--dbname={url}"]

@@ -48,8 +48,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HEADERS = ["统一社会信用代码", "知识产权类型", "申请号/登记号", "名称", "申请日", "授权日", "法律状态"]
-CNIPA_HEADERS = ["专利类型", "专利名称", "法律状态", "法律状态最后修改日期", "申请公布日/授权公告日", "申请号", "申请日",
-                 "申请人/专利权人", "发明人"]
+CNIPA_HEADERS = [
+    "专利类型",
+    "专利名称",
+    "法律状态",
+    "法律状态最后修改日期",
+    "申请公布日/授权公告日",
+    "申请号",
+    "申请日",
+    "申请人/专利权人",
+    "发明人",
+]
 
 
 # --- preparing a database (run in a subprocess: the engine is chosen at import) --------------------
@@ -83,20 +92,36 @@ async def _demo_tenants() -> list[list[str]]:
     from registry.uscc import make_demo_uscc
 
     actor = Actor("bench", "admin", source="bench")
-    industries = ("automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy",
-                  "modern_services")
+    industries = (
+        "automotive_nev",
+        "rail_aviation",
+        "electronic_info",
+        "new_materials",
+        "new_energy",
+        "modern_services",
+    )
     usccs = [make_demo_uscc(n) for n in range(109)]
     for n, uscc in enumerate(usccs):
         if await tenants.fetch(uscc) is None:
-            await tenants.create_tenant(actor, {"uscc": uscc, "name": f"示例企业{n + 1:03d} (synthetic)",
-                                                "industry": industries[n % 6], "status": "incubating",
-                                                "moved_in_on": "2015-10-08"})
+            await tenants.create_tenant(
+                actor,
+                {
+                    "uscc": uscc,
+                    "name": f"示例企业{n + 1:03d} (synthetic)",
+                    "industry": industries[n % 6],
+                    "status": "incubating",
+                    "moved_in_on": "2015-10-08",
+                },
+            )
     return [[uscc, f"示例企业{n + 1:03d} (synthetic)"] for n, uscc in enumerate(usccs)]
 
 
 def prepare(url: str, data_dir: Path) -> list[list[str]]:
     result = subprocess.run(
-        [sys.executable, __file__, "--prepare"], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, __file__, "--prepare"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env=os.environ | {"DATABASE_URL": url, "PARK_DATA_DIR": str(data_dir)},
     )
     if result.returncode:
@@ -135,7 +160,9 @@ def write_workbook(path: Path, usccs: list[str], rows: int, revised: bool = Fals
         if kind == "商标" and granted is None:
             granted, status = filed + timedelta(days=300), "有效"
         if revised:
-            sheet.append([usccs[n % len(usccs)], kind, number, f"一种合成的测试装置及其方法（修订）{n}", None, None, None])
+            sheet.append(
+                [usccs[n % len(usccs)], kind, number, f"一种合成的测试装置及其方法（修订）{n}", None, None, None]
+            )
             continue
         sheet.append([usccs[n % len(usccs)], kind, number, f"一种合成的测试装置及其方法{n}", filed, granted, status])
     book.save(path)
@@ -158,13 +185,27 @@ def write_cnipa_workbook(path: Path, names: list[str], rows: int) -> None:
             status, dated = ("授权", published) if n % 7 else ("专利权的终止", published + timedelta(days=900))
         else:
             kind, number = "发明申请", make_patent_number(filed.year, 8, n)
-            status, dated = (("实质审查的生效", published), ("授权", published + timedelta(days=500)),
-                             ("著录事项变更", published + timedelta(days=30)))[n % 3]
+            status, dated = (
+                ("实质审查的生效", published),
+                ("授权", published + timedelta(days=500)),
+                ("著录事项变更", published + timedelta(days=30)),
+            )[n % 3]
         owner = names[n % len(names)]
         if n % 5 == 0:
             owner = f"{owner} ; 张某某"
-        sheet.append([kind, f"一种合成的测试装置及其方法{n}", status, dated.strftime("%Y%m%d"), published.strftime("%Y.%m.%d"),
-                      "CN" + number, filed.strftime("%Y.%m.%d"), owner, "李某 ; 王某"])
+        sheet.append(
+            [
+                kind,
+                f"一种合成的测试装置及其方法{n}",
+                status,
+                dated.strftime("%Y%m%d"),
+                published.strftime("%Y.%m.%d"),
+                "CN" + number,
+                filed.strftime("%Y.%m.%d"),
+                owner,
+                "李某 ; 王某",
+            ]
+        )
     book.save(path)
 
 
@@ -208,8 +249,9 @@ def time_park_import(path: Path, url: str, data_dir: Path) -> tuple[float, float
     return elapsed, usage.ru_maxrss / 1024, " | ".join(summary)
 
 
-def measure(book: Path, sqlite_url: str, postgres: str | None, work: Path, repeat: int,
-            over: Path | None = None) -> None:
+def measure(
+    book: Path, sqlite_url: str, postgres: str | None, work: Path, repeat: int, over: Path | None = None
+) -> None:
     """(a) openpyxl reading `book`, (b) `park import` of it on SQLite and, if named, PostgreSQL (each
     on a database prepared afresh, holding `over` imported first when given, untimed), in `repeat`
     interleaved rounds; b/a of the best of each side."""
@@ -225,15 +267,21 @@ def measure(book: Path, sqlite_url: str, postgres: str | None, work: Path, repea
                 time_park_import(over, url, work)
             b_runs[engine].append(time_park_import(book, url, work))
     a = min(a_runs)
-    print(f"(a) openpyxl read-only, iterating {rows:,} rows: best {a:.2f} s, median {statistics.median(a_runs):.2f} s"
-          f"  runs {', '.join(f'{run:.2f}' for run in a_runs)}")
+    print(
+        f"(a) openpyxl read-only, iterating {rows:,} rows: best {a:.2f} s, median {statistics.median(a_runs):.2f} s"
+        f"  runs {', '.join(f'{run:.2f}' for run in a_runs)}"
+    )
     for engine, runs in b_runs.items():
         b, peak, summary = min(runs)
         median = statistics.median(run[0] for run in runs)
-        print(f"(b) park import on {engine}: best {b:.2f} s, median {median:.2f} s  runs "
-              f"{', '.join(f'{run[0]:.2f}' for run in runs)}; peak RSS {max(run[1] for run in runs):.0f} MB  [{summary}]")
-        print(f"    b/a = {b / a:.2f} best of {repeat} (median {median / statistics.median(a_runs):.2f}) (goal <= 1.0), "
-              f"peak {max(run[1] for run in runs):.0f} MB (goal <= 300 MB)")
+        print(
+            f"(b) park import on {engine}: best {b:.2f} s, median {median:.2f} s  runs "
+            f"{', '.join(f'{run[0]:.2f}' for run in runs)}; peak RSS {max(run[1] for run in runs):.0f} MB  [{summary}]"
+        )
+        print(
+            f"    b/a = {b / a:.2f} best of {repeat} (median {median / statistics.median(a_runs):.2f}) (goal <= 1.0), "
+            f"peak {max(run[1] for run in runs):.0f} MB (goal <= 300 MB)"
+        )
 
 
 def main() -> None:
@@ -246,8 +294,9 @@ def main() -> None:
     if args.prepare:
         print(json.dumps(asyncio.run(_prepare())))
         return
-    postgres = args.postgres or (os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith(
-        "postgres") else None)
+    postgres = args.postgres or (
+        os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else None
+    )
 
     work = Path(tempfile.mkdtemp(prefix="park-bench-import-"))
     try:
@@ -257,15 +306,19 @@ def main() -> None:
         book = work / "ip-100k.xlsx"
         started = time.perf_counter()
         write_workbook(book, usccs, args.rows)
-        print(f"workbook: {args.rows:,} IP rows for {len(usccs)} demo tenants, {book.stat().st_size / 1e6:.1f} MB "
-              f"(written in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"workbook: {args.rows:,} IP rows for {len(usccs)} demo tenants, {book.stat().st_size / 1e6:.1f} MB "
+            f"(written in {time.perf_counter() - started:.1f} s)"
+        )
 
         measure(book, sqlite_url, postgres, work, args.repeat)
 
         revised = work / "ip-100k-revised.xlsx"
         write_workbook(revised, usccs, args.rows, revised=True)
-        print(f"The same {args.rows:,} items again, every title revised and the dates left blank, imported over "
-              "the first file: every row an update, each change listed field by field")
+        print(
+            f"The same {args.rows:,} items again, every title revised and the dates left blank, imported over "
+            "the first file: every row an update, each change listed field by field"
+        )
         measure(revised, sqlite_url, postgres, work, args.repeat, over=book)
 
         cnipa = work / "cnipa-100k.xlsx"

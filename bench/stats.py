@@ -47,8 +47,18 @@ PASSWORD = "bench-password"
 def wrk(url: str, token: str, connections: int, seconds: int) -> tuple[float, float]:
     """Requests/s and p99 latency (ms) of one wrk run."""
     # As a browser or any HTTP library asks: a client that takes gzip gets the statistics compressed.
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-H", f"Authorization: Bearer {token}",
-               "-H", "Accept-Encoding: gzip, deflate", url]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        f"Authorization: Bearer {token}",
+        "-H",
+        "Accept-Encoding: gzip, deflate",
+        url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         raise SystemExit(f"errors under load:\n{output}")
@@ -59,15 +69,29 @@ def wrk(url: str, token: str, connections: int, seconds: int) -> tuple[float, fl
 
 def measure(url: str, label: str, args: argparse.Namespace) -> dict:
     env = os.environ | {"DATABASE_URL": url}
-    subprocess.run([PARK, "users", "add", "bench-stat", "--role", "statistician", "--password-stdin"], env=env,
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)
-    subprocess.run([PARK, "users", "add", "bench-admin", "--role", "admin", "--password-stdin"], env=env,
-                   input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+    subprocess.run(
+        [PARK, "users", "add", "bench-stat", "--role", "statistician", "--password-stdin"],
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [PARK, "users", "add", "bench-admin", "--role", "admin", "--password-stdin"],
+        env=env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
     with park_serving(url) as (base, _):
-        token = httpx.post(base + "/auth/token", json={"username": "bench-stat", "password": PASSWORD},
-                           timeout=120).json()["access_token"]
-        admin = httpx.post(base + "/auth/token", json={"username": "bench-admin", "password": PASSWORD},
-                           timeout=120).json()["access_token"]
+        token = httpx.post(
+            base + "/auth/token", json={"username": "bench-stat", "password": PASSWORD}, timeout=120
+        ).json()["access_token"]
+        admin = httpx.post(
+            base + "/auth/token", json={"username": "bench-admin", "password": PASSWORD}, timeout=120
+        ).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
         tenant = httpx.get(base + "/tenants?limit=1&offset=5", headers=headers, timeout=120).json()["items"][0]
         stats_url, tenant_url = f"{base}/stats/2016", f"{base}/tenants/{tenant['uscc']}"
@@ -77,27 +101,46 @@ def measure(url: str, label: str, args: argparse.Namespace) -> dict:
         for n in range(args.rounds):
             # A write between rounds: the next stats round starts with the figures computed afresh.
             revenue = f"{1000 + n}.00"
-            changed = httpx.put(f"{base}/tenants/{tenant['uscc']}/reports/2016Q1", json={"revenue": revenue},
-                                headers={"Authorization": f"Bearer {admin}"}, timeout=120)
+            changed = httpx.put(
+                f"{base}/tenants/{tenant['uscc']}/reports/2016Q1",
+                json={"revenue": revenue},
+                headers={"Authorization": f"Bearer {admin}"},
+                timeout=120,
+            )
             changed.raise_for_status()
             for side in ("stats", "tenant") if n % 2 == 0 else ("tenant", "stats"):
-                runs[side].append(wrk(stats_url if side == "stats" else tenant_url, token, args.connections,
-                                      args.seconds))
+                runs[side].append(
+                    wrk(stats_url if side == "stats" else tenant_url, token, args.connections, args.seconds)
+                )
     stats_rate = statistics.median(rate for rate, _ in runs["stats"])
     stats_p99 = statistics.median(p99 for _, p99 in runs["stats"])
     tenant_rate = statistics.median(rate for rate, _ in runs["tenant"])
-    return {"registry": label, "stats_rps": round(stats_rate), "stats_p99_ms": round(stats_p99, 1),
-            "tenant_rps": round(tenant_rate), "ratio": round(stats_rate / tenant_rate, 2),
-            "rounds_stats": [(round(r), round(p, 1)) for r, p in runs["stats"]],
-            "rounds_tenant": [round(r) for r, _ in runs["tenant"]]}
+    return {
+        "registry": label,
+        "stats_rps": round(stats_rate),
+        "stats_p99_ms": round(stats_p99, 1),
+        "tenant_rps": round(tenant_rate),
+        "ratio": round(stats_rate / tenant_rate, 2),
+        "rounds_stats": [(round(r), round(p, 1)) for r, p in runs["stats"]],
+        "rounds_tenant": [round(r) for r, _ in runs["tenant"]],
+    }
 
 
 def fresh(url: str, workdir: Path, size: int | None) -> None:
     env = os.environ | {"DATABASE_URL": url, "PARK_DATA_DIR": str(workdir)}
     if size is None:
-        subprocess.run([sys.executable, "-c", "import asyncio; from registry.db import Database, bind, reset_schema; "
-                        "from registry.settings import load_settings; bind(Database(load_settings())); "
-                        "asyncio.run(reset_schema())"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import asyncio; from registry.db import Database, bind, reset_schema; "
+                "from registry.settings import load_settings; bind(Database(load_settings())); "
+                "asyncio.run(reset_schema())",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([PARK, "demo"], env=env, check=True, capture_output=True)
     else:
         build_in_child(env, size, size * 10)
@@ -124,13 +167,23 @@ def main() -> None:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     engine = "postgres" if url.startswith("postgres") else "sqlite"
-    print(json.dumps({"engine": engine, "wrk": f"-t1 -c{args.connections} -d{args.seconds}s", "rounds": args.rounds,
-                      "load_average": os.getloadavg()[0]}))
+    print(
+        json.dumps(
+            {
+                "engine": engine,
+                "wrk": f"-t1 -c{args.connections} -d{args.seconds}s",
+                "rounds": args.rounds,
+                "load_average": os.getloadavg()[0],
+            }
+        )
+    )
     for result in results:
         verdict = "PASS" if result["stats_p99_ms"] < 200 and result["ratio"] >= 0.5 else "BELOW GOAL"
-        print(f"{result['registry']}: /stats/2016 {result['stats_rps']} req/s, p99 {result['stats_p99_ms']} ms; "
-              f"/tenants/{{uscc}} {result['tenant_rps']} req/s; ratio {result['ratio']} "
-              f"(goal p99 < 200 ms, ratio >= 0.5) {verdict}")
+        print(
+            f"{result['registry']}: /stats/2016 {result['stats_rps']} req/s, p99 {result['stats_p99_ms']} ms; "
+            f"/tenants/{{uscc}} {result['tenant_rps']} req/s; ratio {result['ratio']} "
+            f"(goal p99 < 200 ms, ratio >= 0.5) {verdict}"
+        )
         print(f"    rounds stats {result['rounds_stats']}, tenant {result['rounds_tenant']}")
 
 

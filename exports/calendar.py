@@ -64,8 +64,9 @@ def _event(row: Mapping[str, Any], stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
-    event.add("summary", f"{'逾期 ' if in_grace else ''}{zh}{money} · {row['number']} / "
-                         f"{'overdue ' if in_grace else ''}{en}")
+    event.add(
+        "summary", f"{'逾期 ' if in_grace else ''}{zh}{money} · {row['number']} / {'overdue ' if in_grace else ''}{en}"
+    )
     event.add("description", "\n".join(lines))
     event.add("categories", [DEADLINE_KIND.label(row["deadline"], "en")])
     event.add("transp", "TRANSPARENT")

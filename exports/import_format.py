@@ -22,8 +22,16 @@ _UNIT_EN = {"元": "yuan", "千元": "thousand yuan", "万元": "10k yuan", "亿
 LOOK_OF_TYPE = {"date": "date", "money": "money", "count": "integer", "ordinal": "integer"}
 
 # Typical widths (in characters) for columns whose content is not known before streaming.
-_WIDTH_OF_TYPE = {"uscc": 22, "date": 12, "money": 18, "count": 12, "enum": 18, "period": 10, "ip_number": 18,
-                  "ordinal": 8}
+_WIDTH_OF_TYPE = {
+    "uscc": 22,
+    "date": 12,
+    "money": 18,
+    "count": 12,
+    "enum": 18,
+    "period": 10,
+    "ip_number": 18,
+    "ordinal": 8,
+}
 
 
 def sheet_name(kind: str, lang: str = "zh") -> str:
@@ -73,4 +81,8 @@ def print_layout(fields: tuple[Field, ...], lang: str = "zh") -> dict[str, objec
     pages = max(1, ceil(sum(column_width(f, lang) for f in fields) / _PAGE_WIDTH))
     naming = next((n for n, f in enumerate(fields) if f.key not in _NAMING), len(fields))
     wide = pages > 1 and naming > 0
-    return {"repeat_rows": "1:1", "repeat_columns": f"A:{get_column_letter(naming)}" if wide else None, "pages_wide": pages}
+    return {
+        "repeat_rows": "1:1",
+        "repeat_columns": f"A:{get_column_letter(naming)}" if wide else None,
+        "pages_wide": pages,
+    }

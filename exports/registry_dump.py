@@ -110,9 +110,15 @@ async def dump_in_worker(actor: Actor, path: str) -> None:
     inherited = {name: value for name, value in os.environ.items()
                  if not name.startswith("PARK_") and name != "DATABASE_URL"}  # fmt: skip
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "exports.registry_dump", path, actor.username, actor.role,
+        sys.executable,
+        "-m",
+        "exports.registry_dump",
+        path,
+        actor.username,
+        actor.role,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE, start_new_session=True,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
         env=inherited | as_environment(current().settings),
     )
     try:

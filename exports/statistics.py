@@ -63,9 +63,7 @@ _CHART_FIRST_COLUMN = 9  # I
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
-async def statistics_workbook(
-    actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None
-) -> bytes:
+async def statistics_workbook(actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None) -> bytes:
     """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
     out = BytesIO()
     await write_statistics_workbook(actor, period, out, lang, as_of)
@@ -562,6 +560,7 @@ def _summary_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame, charts: list[
 
 
 # --- 企业明细 Tenants (Torch layout) ---------------------------------------------------------------
+
 
 def _torch_figure(frame: _Frame, key: str, value: int | None) -> int | str:
     """The Torch form's figure: whole 千元 for money, 未报 when not reported."""

@@ -353,58 +353,119 @@ COLUMN_NOTES = (
     ("indicator", "", "各表第一列：所统计的指标。", "First column of the tables: the figure shown."),
     ("unit", "", "该行数字的计量单位。", "The unit of the row's figures."),
     ("value", "", "本期的数值。", "The figure for this period."),
-    ("to_report", "家", "应报送企业：期末在册企业，都应报送本期数据。",
-     "Tenants due to report: every tenant on record at the end."),
-    ("reported", "家", "报送了本期数据的期末在册企业；由分期数据合成的，须各期齐全。",
-     "Tenants on record at the end that sent in figures for the period (composed ones: every part)."),
-    ("not_reported", "家", "应报送而没有报送本期数据的企业；名单见概览末尾。",
-     "Tenants due to report that have not; listed at the end of the summary."),
-    ("industry", "", "企业所属的园区产业类别（六大产业，或“其他”）。合计行为全部期末在册企业。没有企业的类别显示“—”。",
-     "The park's industry group of the tenant (one of six, or other). The total row covers every tenant on "
-     "record. A group with no tenant shows “—”."),
+    (
+        "to_report",
+        "家",
+        "应报送企业：期末在册企业，都应报送本期数据。",
+        "Tenants due to report: every tenant on record at the end.",
+    ),
+    (
+        "reported",
+        "家",
+        "报送了本期数据的期末在册企业；由分期数据合成的，须各期齐全。",
+        "Tenants on record at the end that sent in figures for the period (composed ones: every part).",
+    ),
+    (
+        "not_reported",
+        "家",
+        "应报送而没有报送本期数据的企业；名单见概览末尾。",
+        "Tenants due to report that have not; listed at the end of the summary.",
+    ),
+    (
+        "industry",
+        "",
+        "企业所属的园区产业类别（六大产业，或“其他”）。合计行为全部期末在册企业。没有企业的类别显示“—”。",
+        "The park's industry group of the tenant (one of six, or other). The total row covers every tenant on "
+        "record. A group with no tenant shows “—”.",
+    ),
     ("tenants_at_end", "家", "该类别的期末在册企业数。", "Tenants of the group on record at the end."),
     ("tenants_reported", "家", "该类别中报送了本期数据的企业数。", "Tenants of the group that reported the period."),
-    ("ip_valid_col", "件", "该类别企业的期末有效知识产权件数，口径同“期末有效知识产权”。",
-     "The group's valid IP items at the end, as “Valid IP items at the end”."),
-    ("ip_kind", "", "知识产权的类型：发明专利、实用新型、外观设计、软件著作权、商标、集成电路布图设计、植物新品种。",
-     "The kind of IP: invention patent, utility model, design, software copyright, trademark, IC layout "
-     "design, plant variety."),
-    ("kind_valid", "件", "该类型期末有效的件数，口径同“期末有效知识产权”。",
-     "Items of the kind valid at the end, as “Valid IP items at the end”."),
-    ("kind_at_risk", "件", "其中有年费逾宽限期未缴的件数，口径同上文年费一项。",
-     "Of them, items with an annual fee unpaid past its grace, as above."),
+    (
+        "ip_valid_col",
+        "件",
+        "该类别企业的期末有效知识产权件数，口径同“期末有效知识产权”。",
+        "The group's valid IP items at the end, as “Valid IP items at the end”.",
+    ),
+    (
+        "ip_kind",
+        "",
+        "知识产权的类型：发明专利、实用新型、外观设计、软件著作权、商标、集成电路布图设计、植物新品种。",
+        "The kind of IP: invention patent, utility model, design, software copyright, trademark, IC layout "
+        "design, plant variety.",
+    ),
+    (
+        "kind_valid",
+        "件",
+        "该类型期末有效的件数，口径同“期末有效知识产权”。",
+        "Items of the kind valid at the end, as “Valid IP items at the end”.",
+    ),
+    (
+        "kind_at_risk",
+        "件",
+        "其中有年费逾宽限期未缴的件数，口径同上文年费一项。",
+        "Of them, items with an annual fee unpaid past its grace, as above.",
+    ),
     ("kind_filed", "件", "该类型申请日在统计期内的件数。", "Items of the kind filed within the period."),
     ("kind_granted", "件", "该类型授权日在统计期内的件数。", "Items of the kind granted within the period."),
-    ("period_as_of", "", "该期间列的数字所取的日期：期间的最后一天；尚未结束的期间取统计时点。",
-     "The day a period column is taken on: the period's last day, or the statistics' day for one still running."),
-    ("coverage", "", "各期间的名称及其报送企业数/期末在册企业数；半年和季度图表以此为分类标签，"
-     "柱高只是报送企业的合计。",
-     "Each period with its tenants that reported / on record; the half-year and quarter charts use it for "
-     "their categories, their bars adding up only the tenants that reported."),
+    (
+        "period_as_of",
+        "",
+        "该期间列的数字所取的日期：期间的最后一天；尚未结束的期间取统计时点。",
+        "The day a period column is taken on: the period's last day, or the statistics' day for one still running.",
+    ),
+    (
+        "coverage",
+        "",
+        "各期间的名称及其报送企业数/期末在册企业数；半年和季度图表以此为分类标签，柱高只是报送企业的合计。",
+        "Each period with its tenants that reported / on record; the half-year and quarter charts use it for "
+        "their categories, their bars adding up only the tenants that reported.",
+    ),
     ("serial", "", "企业明细表的行号。", "Line number on the tenants sheet."),
     ("uscc", "", "企业的统一社会信用代码（18位）。", "The tenant's unified social credit code (18 characters)."),
     ("name", "", "企业名称。", "The tenant's name."),
     ("founded_on", "", "企业成立（注册）的日期。", "The day the company was founded (registered)."),
     ("moved_in_on", "", "企业入驻园区的日期。", "The day the tenant moved into the park."),
-    ("founder_type", "", "创业者类型：企业主要创办人属于留学人员、大学生、科技人员、连续创业者或其他；未登记时留空。",
-     "Founder type: whether the main founder is a returnee from study abroad, a university graduate, a "
-     "scientist, a serial entrepreneur or other; blank when not recorded."),
-    ("is_graduated", "", "期末时企业是否已毕业：毕业日期不晚于期末为“是”。与本期毕业企业数口径一致。",
-     "Whether the tenant had graduated by the end: its graduation date on or before it. As the count of "
-     "graduates."),
-    ("is_tech_sme", "", "是否科技型中小企业：登记了科技型中小企业入库登记编号为“是”。",
-     "Tech SME: “yes” when its tech SME registration number is recorded."),
-    ("listing", "", "上市/挂牌：企业在证券交易所上市、在新三板（全国中小企业股份转让系统）挂牌或在区域股权市场挂牌的"
-     "情况；未登记时留空。",
-     "Listed / NEEQ: listed on a stock exchange, quoted on the NEEQ or on a regional equity market; blank "
-     "when not recorded."),
-    ("has_reported", "", "是否报送：企业是否报送了本期数据（口径同“已报送企业”）；未报送的，经济指标和人员显示“未报”。",
-     "Reported: whether the tenant sent in figures for the period (as “Tenants that reported”); if not, its "
-     "figures read “not reported”."),
+    (
+        "founder_type",
+        "",
+        "创业者类型：企业主要创办人属于留学人员、大学生、科技人员、连续创业者或其他；未登记时留空。",
+        "Founder type: whether the main founder is a returnee from study abroad, a university graduate, a "
+        "scientist, a serial entrepreneur or other; blank when not recorded.",
+    ),
+    (
+        "is_graduated",
+        "",
+        "期末时企业是否已毕业：毕业日期不晚于期末为“是”。与本期毕业企业数口径一致。",
+        "Whether the tenant had graduated by the end: its graduation date on or before it. As the count of graduates.",
+    ),
+    (
+        "is_tech_sme",
+        "",
+        "是否科技型中小企业：登记了科技型中小企业入库登记编号为“是”。",
+        "Tech SME: “yes” when its tech SME registration number is recorded.",
+    ),
+    (
+        "listing",
+        "",
+        "上市/挂牌：企业在证券交易所上市、在新三板（全国中小企业股份转让系统）挂牌或在区域股权市场挂牌的"
+        "情况；未登记时留空。",
+        "Listed / NEEQ: listed on a stock exchange, quoted on the NEEQ or on a regional equity market; blank "
+        "when not recorded.",
+    ),
+    (
+        "has_reported",
+        "",
+        "是否报送：企业是否报送了本期数据（口径同“已报送企业”）；未报送的，经济指标和人员显示“未报”。",
+        "Reported: whether the tenant sent in figures for the period (as “Tenants that reported”); if not, its "
+        "figures read “not reported”.",
+    ),
     *(
-        (f"t_{c.key}", "件",
-         _IP_MEASURES[c.measure][0].format(kind="知识产权" if c.kind is None else IP_KIND.label(c.kind, "zh")),
-         _IP_MEASURES[c.measure][1].format(kind="IP items" if c.kind is None else IP_KIND.label(c.kind, "en")))
+        (
+            f"t_{c.key}",
+            "件",
+            _IP_MEASURES[c.measure][0].format(kind="知识产权" if c.kind is None else IP_KIND.label(c.kind, "zh")),
+            _IP_MEASURES[c.measure][1].format(kind="IP items" if c.kind is None else IP_KIND.label(c.kind, "en")),
+        )
         for c in IP_COLUMNS
     ),
     ("target", "", "园区的发展目标中登记系统能计量的两项。", "The two park targets the registry can measure."),
@@ -412,8 +473,12 @@ COLUMN_NOTES = (
     ("actual", "", "本期期末的实际值。", "The actual value at the end of the period."),
     ("met", "", "实际值是否达到目标值。", "Whether the actual value reaches the target."),
     ("basis", "", "实际值的计算方法。", "How the actual value is counted."),
-    ("item", "", "本表（说明）各行所解释的列或指标；“单位”列是其计量单位。",
-     "The column or figure this notes sheet explains on each line; “Unit” is its unit."),
+    (
+        "item",
+        "",
+        "本表（说明）各行所解释的列或指标；“单位”列是其计量单位。",
+        "The column or figure this notes sheet explains on each line; “Unit” is its unit.",
+    ),
 )
 
 _HALF_ZH = {1: "上半年", 2: "下半年"}

@@ -212,13 +212,18 @@ class _ListSheet:
 def _allowed(enum: Enumeration, lang: str, clearable: bool = False) -> str:
     labels = in_lang(lang, "、", ", ").join(enum.labels(lang).values())
     if clearable:
-        labels += in_lang(lang, f"（{CLEAR_WORD['zh']}清除已登记的值）", f" ({CLEAR_WORD['en']} clears the stored value)")
+        labels += in_lang(
+            lang, f"（{CLEAR_WORD['zh']}清除已登记的值）", f" ({CLEAR_WORD['en']} clears the stored value)"
+        )
     return in_lang(lang, "请从下拉列表中选择：", "Choose from the list: ") + labels
 
 
 # How a cell changes a stored record (SPEC §4), said in every header's note.
 _BLANK_KEEPS = {"zh": "留空则不改动已登记的值", "en": "a blank cell leaves the stored value as it is"}
-_CLEAR_SAYS = {"zh": f"填“{CLEAR_WORD['zh']}”清除已登记的值", "en": f"write {CLEAR_WORD['en']} to clear the stored value"}
+_CLEAR_SAYS = {
+    "zh": f"填“{CLEAR_WORD['zh']}”清除已登记的值",
+    "en": f"write {CLEAR_WORD['en']} to clear the stored value",
+}
 
 
 def _hint(field: Field, lang: str) -> str:

@@ -5,18 +5,27 @@ Entry points for the other floors: `run_import`, `apply_dry_run`, `get_batch`, `
 """
 
 from importers.pipeline import (
-           BATCH_STATUSES,
-           PlanChanged,
-           apply_dry_run,
-           batch_changes,
-           errors_workbook,
-           get_batch,
-           list_batches,
-           run_import,
+    BATCH_STATUSES,
+    PlanChanged,
+    apply_dry_run,
+    batch_changes,
+    errors_workbook,
+    get_batch,
+    list_batches,
+    run_import,
 )
 from importers.report import ImportReport
 from importers.safety import ImportRefused
 
-__all__ = ["BATCH_STATUSES", "ImportRefused", "ImportReport", "PlanChanged", "apply_dry_run", "batch_changes",
-           "errors_workbook",
-           "get_batch", "list_batches", "run_import"]
+__all__ = [
+    "BATCH_STATUSES",
+    "ImportRefused",
+    "ImportReport",
+    "PlanChanged",
+    "apply_dry_run",
+    "batch_changes",
+    "errors_workbook",
+    "get_batch",
+    "list_batches",
+    "run_import",
+]

@@ -21,7 +21,9 @@ _NOTHING = frozenset({"-", "—", "–", "－", "/", "／", "--", "——", "无
 # tags of HTML go, character entities are read. Anything else with a `<` is text as written.
 _INLINE_TAG = re.compile(
     r"</?(?:sub|sup|i|b|u|s|em|strong|small|big|strike)\s*>"
-    r"|</?(?:span|font|p)(?:\s+[a-z-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s*/?>", re.IGNORECASE)
+    r"|</?(?:span|font|p)(?:\s+[a-z-]+\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*\s*/?>",
+    re.IGNORECASE,
+)
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);", re.IGNORECASE)
 _EXCEL_EPOCH = date(1899, 12, 30)

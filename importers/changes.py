@@ -42,8 +42,7 @@ def _key(kind: str, before: Mapping[str, Any]) -> str:
 
 
 def _name(kind: str, before: Mapping[str, Any]) -> str | None:
-    return {"tenants": before.get("name"), "ip": before.get("title"),
-            "reports": before.get("tenant_name")}.get(kind)
+    return {"tenants": before.get("name"), "ip": before.get("title"), "reports": before.get("tenant_name")}.get(kind)
 
 
 def _plain(value: Any) -> Any:
@@ -95,8 +94,10 @@ def change_list(plans: Mapping[str, bulk.Plan], rows: Mapping[str, _Rows]) -> li
         last = len(places)
         for index, before, diff in plan.updates:
             sheet, row = rows[kind].refs[index]
-            fields = sorted(((key, _plain(before.get(key)), _plain(value)) for key, value in diff.items()),
-                            key=lambda f: (not _cleared(f), places[f[0]][0] if f[0] in places else last))
+            fields = sorted(
+                ((key, _plain(before.get(key)), _plain(value)) for key, value in diff.items()),
+                key=lambda f: (not _cleared(f), places[f[0]][0] if f[0] in places else last),
+            )
             change = (sheet.name, row, kind, _key(kind, before), _name(kind, before), fields)
             changes.append(((not _cleared(fields[0]), order, row), change))
     changes.sort(key=lambda pair: pair[0])
@@ -109,15 +110,18 @@ def shown(change: Sequence[Any], lang: str = "zh") -> ImportChange:
     fields = []
     for key, before, after in change[_FIELDS]:
         field = places[key][1] if key in places else None
-        fields.append(ImportFieldChange(
-            field=key,
-            label=field.label(lang) if field else key,
-            before=field.shown(before, lang) if field else before,
-            after=field.shown(after, lang) if field else after,
-            cleared=_cleared((key, before, after)),
-        ))
-    return ImportChange(sheet=change[_SHEET], row=change[_ROW], kind=change[_KIND], key=change[_KEY],
-                        name=change[_NAME], fields=fields)
+        fields.append(
+            ImportFieldChange(
+                field=key,
+                label=field.label(lang) if field else key,
+                before=field.shown(before, lang) if field else before,
+                after=field.shown(after, lang) if field else after,
+                cleared=_cleared((key, before, after)),
+            )
+        )
+    return ImportChange(
+        sheet=change[_SHEET], row=change[_ROW], kind=change[_KIND], key=change[_KEY], name=change[_NAME], fields=fields
+    )
 
 
 __all__ = ["SHOWN_AT_ONCE", "ImportChange", "ImportFieldChange", "change_list", "shown"]

@@ -16,8 +16,11 @@ from importers.report import ImportReport
 from registry.settings import Settings, load_settings
 
 CLI_ACTOR_NAME = "cli"
-_STATUS = {"applied": "已导入 / applied", "dry_run": "试运行，未写入 / dry run, nothing written",
-           "invalid": "有错误，未写入任何数据 / the file has errors; nothing was written"}
+_STATUS = {
+    "applied": "已导入 / applied",
+    "dry_run": "试运行，未写入 / dry run, nothing written",
+    "invalid": "有错误，未写入任何数据 / the file has errors; nothing was written",
+}
 
 
 def _where(issue: dict[str, Any]) -> str:
@@ -36,8 +39,11 @@ def print_report(report: ImportReport, out=sys.stdout) -> None:
     # Only an applied import made anything; a dry run or an invalid file tells what it would make.
     made = ("created", "updated") if report.status == "applied" else ("would create", "would update")
     for kind, counts in report.sheets.items():
-        print(f"  {kind:8} {made[0]} {counts['created']:>7}  {made[1]} {counts['updated']:>7}  "
-              f"unchanged {counts['unchanged']:>7}  skipped {counts.get('skipped', 0):>7}", file=out)
+        print(
+            f"  {kind:8} {made[0]} {counts['created']:>7}  {made[1]} {counts['updated']:>7}  "
+            f"unchanged {counts['unchanged']:>7}  skipped {counts.get('skipped', 0):>7}",
+            file=out,
+        )
     if report.errors:
         print(f"错误 / errors ({len(report.errors)}):", file=out)
         for issue in report.errors:
@@ -87,8 +93,11 @@ def main_import(settings: Settings, path: str, dry_run: bool) -> int:
     if report.status == "invalid":
         return 1
     if nothing_imported(report):
-        print("没有可导入的数据：所读工作表中没有可导入的数据行 / nothing to import: no sheet read has a data row to "
-              "import", file=sys.stderr)
+        print(
+            "没有可导入的数据：所读工作表中没有可导入的数据行 / nothing to import: no sheet read has a data row to "
+            "import",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -33,15 +33,27 @@ async def fill_defaults(sheets: list[SheetRows], issues: Issues) -> None:
             if record.get("status") is None:
                 left = record.get("moved_out_on") is not None
                 record["status"] = "left" if left else "incubating"
-                issues.warn_rows(sheet.name, row, sheet.letter("status"), None, f"status_default_{record['status']}",
-                                 f"新企业未填状态，按“{'迁出' if left else '在孵'}”登记" + ("（有迁出日期）" if left else ""),
-                                 f"new tenant without a status registered as {record['status']}"
-                                 + (" (it has a move-out date)" if left else ""))
+                issues.warn_rows(
+                    sheet.name,
+                    row,
+                    sheet.letter("status"),
+                    None,
+                    f"status_default_{record['status']}",
+                    f"新企业未填状态，按“{'迁出' if left else '在孵'}”登记" + ("（有迁出日期）" if left else ""),
+                    f"new tenant without a status registered as {record['status']}"
+                    + (" (it has a move-out date)" if left else ""),
+                )
             if record.get("industry") is None:
                 record["industry"] = "other"
-                issues.warn_rows(sheet.name, row, sheet.letter("industry"), None, "industry_needs_classification",
-                                 "新企业未填产业类别，暂归“其他”，待分类",
-                                 "new tenant without an industry group registered as other; it needs classifying")
+                issues.warn_rows(
+                    sheet.name,
+                    row,
+                    sheet.letter("industry"),
+                    None,
+                    "industry_needs_classification",
+                    "新企业未填产业类别，暂归“其他”，待分类",
+                    "new tenant without an industry group registered as other; it needs classifying",
+                )
     await _ip_statuses([sheet for sheet in sheets if sheet.kind == "ip"], issues)
 
 
@@ -72,11 +84,17 @@ async def _ip_statuses(sheets: list[SheetRows], issues: Issues) -> None:
             _granted_status(sheet, row, record, today, issues)
             continue
         record["status"] = "valid" if record.get("granted_on") else "pending"
-        issues.warn_rows(sheet.name, row, sheet.letter("status"), None, f"ip_status_from_dates_{record['status']}",
-                         f"未填法律状态，按日期定为“{IP_STATUS.label(record['status'])}”"
-                         + ("（有授权日）" if record["status"] == "valid" else "（无授权日）"),
-                         f"no legal status given; {record['status']} by its dates"
-                         + (" (it has a grant date)" if record["status"] == "valid" else " (no grant date)"))
+        issues.warn_rows(
+            sheet.name,
+            row,
+            sheet.letter("status"),
+            None,
+            f"ip_status_from_dates_{record['status']}",
+            f"未填法律状态，按日期定为“{IP_STATUS.label(record['status'])}”"
+            + ("（有授权日）" if record["status"] == "valid" else "（无授权日）"),
+            f"no legal status given; {record['status']} by its dates"
+            + (" (it has a grant date)" if record["status"] == "valid" else " (no grant date)"),
+        )
 
 
 def _granted_status(sheet: SheetRows, row: int, record: dict, today: date, issues: Issues) -> None:
@@ -85,8 +103,18 @@ def _granted_status(sheet: SheetRows, row: int, record: dict, today: date, issue
     last_day = expires_on(record["kind"], record.get("filed_on"), record.get("granted_on"))
     expired = last_day is not None and last_day < today
     record["status"] = "expired" if expired else "valid"
-    zh, en = ("保护期已过，定为“期满”", "past its term: expired") if expired else ("在保护期内，定为“有效”", "within its term: valid")
-    issues.warn_rows(sheet.name, row, sheet.letter("status"), None, f"ip_status_granted_{record['status']}",
-                     f"未填法律状态的实用新型、外观设计（国家知识产权局只在授权时公布）按已授权处理，{zh}",
-                     f"utility models and designs with no legal status (CNIPA publishes them only when granted) "
-                     f"taken as granted; {en}")
+    zh, en = (
+        ("保护期已过，定为“期满”", "past its term: expired")
+        if expired
+        else ("在保护期内，定为“有效”", "within its term: valid")
+    )
+    issues.warn_rows(
+        sheet.name,
+        row,
+        sheet.letter("status"),
+        None,
+        f"ip_status_granted_{record['status']}",
+        f"未填法律状态的实用新型、外观设计（国家知识产权局只在授权时公布）按已授权处理，{zh}",
+        f"utility models and designs with no legal status (CNIPA publishes them only when granted) "
+        f"taken as granted; {en}",
+    )

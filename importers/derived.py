@@ -42,8 +42,15 @@ def _is_phrase(written: str) -> bool:
     return _folded(written) not in _KIND_LABELS
 
 
-def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str,
-                 letters: dict[str, str], issues: Issues) -> None:
+def complete_row(
+    layout: Layout,
+    record: dict[str, Any],
+    raw: dict[str, Any],
+    row: int,
+    sheet: str,
+    letters: dict[str, str],
+    issues: Issues,
+) -> None:
     """Fill, in place, what the row leaves unsaid and the file's other columns tell."""
     if layout.kind == "ip":
         _complete_ip(record, raw, row, sheet, letters, issues)
@@ -57,17 +64,24 @@ def complete_row(layout: Layout, record: dict[str, Any], raw: dict[str, Any], ro
         record["period"] = layout.sheet_period
 
 
-def _complete_industry(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
-                       issues: Issues) -> None:
+def _complete_industry(
+    record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str], issues: Issues
+) -> None:
     """The industry group a trade of the national classification names, through the vocabulary's one
     table (INDUSTRY's aliases, made from NATIONAL_INDUSTRIES); a trade no group takes is said in one
     warning listing the trades."""
     written = raw.get("industry")
     if record.get("industry") == "other" and isinstance(written, str) and _folded(written) not in _OTHER_WORDS:
-        issues.warn_values(sheet, row, letters.get("industry"), written.strip(), "industry_outside_park_groups",
-                           "产业类别按国民经济行业分类填写，不属于园区任一产业类别，登记为“其他”，待分类",
-                           "industries of the national classification outside the park's groups, registered as "
-                           "other, to be classified")
+        issues.warn_values(
+            sheet,
+            row,
+            letters.get("industry"),
+            written.strip(),
+            "industry_outside_park_groups",
+            "产业类别按国民经济行业分类填写，不属于园区任一产业类别，登记为“其他”，待分类",
+            "industries of the national classification outside the park's groups, registered as "
+            "other, to be classified",
+        )
     trade = record.pop("trade", None)
     if trade is None or record.get("industry") is not None:
         return
@@ -79,18 +93,26 @@ def _complete_industry(record: dict[str, Any], raw: dict[str, Any], row: int, sh
         record["industry"] = group
         return
     # A stored tenant keeps the group the park gave it; a new one is `other` (importers.defaults).
-    issues.warn_values(sheet, row, letters.get("trade"), trade.strip(), "trade_not_an_industry_group",
-                       "所属行业不属于园区任一产业类别：新企业登记为“其他”，待分类；已有企业的产业类别不变",
-                       "trades outside the park's industry groups: new tenants are registered as other, to be "
-                       "classified; stored tenants keep their group")
+    issues.warn_values(
+        sheet,
+        row,
+        letters.get("trade"),
+        trade.strip(),
+        "trade_not_an_industry_group",
+        "所属行业不属于园区任一产业类别：新企业登记为“其他”，待分类；已有企业的产业类别不变",
+        "trades outside the park's industry groups: new tenants are registered as other, to be "
+        "classified; stored tenants keep their group",
+    )
+
 
 # Kinds whose numbers have a grammar: a number whose kind cannot be told must fit one of them. (A plant
 # variety's number is kept as issued, so any text would pass for one.)
 _CHECKED_KINDS = tuple(code for code in IP_KIND.codes if code != "plant_variety")
 
 
-def _check_number(layout: Layout, record: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
-                  issues: Issues) -> None:
+def _check_number(
+    layout: Layout, record: dict[str, Any], row: int, sheet: str, letters: dict[str, str], issues: Issues
+) -> None:
     """The number of a row the plan will not check (SPEC §4: a missing column never hides a cell's
     error): the plan checks a number by its kind only on rows with a kind and an owner. A row whose
     kind cannot be told is checked as a number — it must fit some kind's rules; a row of a sheet without
@@ -100,8 +122,16 @@ def _check_number(layout: Layout, record: dict[str, Any], row: int, sheet: str, 
         _number_checked(kind, number, row, sheet, letters, issues)
 
 
-def check_set_aside(layout: Layout, record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str,
-                    letters: dict[str, str], issues: Issues, failed: set[str]) -> None:
+def check_set_aside(
+    layout: Layout,
+    record: dict[str, Any],
+    raw: dict[str, Any],
+    row: int,
+    sheet: str,
+    letters: dict[str, str],
+    issues: Issues,
+    failed: set[str],
+) -> None:
     """The number of an IP row set aside for another bad cell (`failed`: the fields in error), checked
     now, so that its error comes in the same pass as the other cell's and not after it is fixed."""
     written = raw.get("number")
@@ -112,8 +142,9 @@ def check_set_aside(layout: Layout, record: dict[str, Any], raw: dict[str, Any],
     _number_checked(kind or kind_of_patent_number(number), number, row, sheet, letters, issues)
 
 
-def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters: dict[str, str],
-                    issues: Issues) -> None:
+def _number_checked(
+    kind: str | None, number: str, row: int, sheet: str, letters: dict[str, str], issues: Issues
+) -> None:
     """An error at the number's cell unless it fits its kind's rules, or with no kind some kind's."""
     failure: InvalidValue | None = None
     for candidate in (kind,) if kind is not None else _CHECKED_KINDS:
@@ -123,35 +154,60 @@ def _number_checked(kind: str | None, number: str, row: int, sheet: str, letters
         except InvalidValue as error:
             failure = failure or error
     assert failure is not None
-    message = failure.message if kind is not None else (
-        "类型未知，且编号不符合专利、软件著作权、商标或集成电路布图设计的编号格式："
-        f"{failure.message.split(' / ')[0]} / the kind is unknown and the number fits no patent, software "
-        f"copyright, trademark or IC layout number: {failure.message.split(' / ')[-1]}")
+    message = (
+        failure.message
+        if kind is not None
+        else (
+            "类型未知，且编号不符合专利、软件著作权、商标或集成电路布图设计的编号格式："
+            f"{failure.message.split(' / ')[0]} / the kind is unknown and the number fits no patent, software "
+            f"copyright, trademark or IC layout number: {failure.message.split(' / ')[-1]}"
+        )
+    )
     issues.error(sheet, row, letters.get("number"), shown(number), failure.code, message)
 
 
-def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str],
-                 issues: Issues) -> None:
+def _complete_ip(
+    record: dict[str, Any], raw: dict[str, Any], row: int, sheet: str, letters: dict[str, str], issues: Issues
+) -> None:
     if record.get("number") and record.get("kind") in (None, *PATENT_KINDS):
         checked = with_check_char(record["number"])
         if checked is not None:
             record["number"] = checked
-            issues.warn_rows(sheet, row, letters.get("number"), None, "ip_number_check_computed",
-                             "申请号未带校验位，已按国家知识产权局的规则算出校验位补上，请核对",
-                             "application numbers written without their check character; it was computed by "
-                             "CNIPA's rule and added — please check them")
+            issues.warn_rows(
+                sheet,
+                row,
+                letters.get("number"),
+                None,
+                "ip_number_check_computed",
+                "申请号未带校验位，已按国家知识产权局的规则算出校验位补上，请核对",
+                "application numbers written without their check character; it was computed by "
+                "CNIPA's rule and added — please check them",
+            )
     number, written = record.get("number"), raw.get("kind")
     if record.get("kind") is not None and isinstance(written, str) and _is_phrase(written):
-        issues.warn_rows(sheet, row, letters.get("kind"), written.strip(), "kind_from_type_phrase",
-                         f"类型“{written.strip()}”按{IP_KIND.label(record['kind'])}读取",
-                         f"type {written.strip()!r} read as {IP_KIND.label(record['kind'], 'en')}")
+        issues.warn_rows(
+            sheet,
+            row,
+            letters.get("kind"),
+            written.strip(),
+            "kind_from_type_phrase",
+            f"类型“{written.strip()}”按{IP_KIND.label(record['kind'])}读取",
+            f"type {written.strip()!r} read as {IP_KIND.label(record['kind'], 'en')}",
+        )
     if record.get("kind") is None and number:
         kind = kind_of_patent_number(number)
         if kind is not None:
             record["kind"] = kind
-            issues.warn_rows(sheet, row, letters.get("number"), None, "kind_from_number",
-                             "未填知识产权类型，按申请号的类型码读取", "no kind given; read from the application number's type digit",
-                             part=(IP_KIND.label(kind), IP_KIND.label(kind, "en")))
+            issues.warn_rows(
+                sheet,
+                row,
+                letters.get("number"),
+                None,
+                "kind_from_number",
+                "未填知识产权类型，按申请号的类型码读取",
+                "no kind given; read from the application number's type digit",
+                part=(IP_KIND.label(kind), IP_KIND.label(kind, "en")),
+            )
     status_dated = record.pop("status_changed_on", None)
     published = record.pop("published_on", None)
     if record.get("granted_on") is not None:
@@ -159,9 +215,15 @@ def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: s
     kind, status = record.get("kind"), record.get("status")
     if status == "valid" and status_dated is not None:
         record["granted_on"] = status_dated
-        issues.warn_rows(sheet, row, letters.get("status_changed_on"), None, "granted_on_from_status_date",
-                         "无授权日，以“法律状态最后修改日期”（授权的日期）为授权日",
-                         "no grant date; the legal status's date (the day it was granted) is taken as the grant date")
+        issues.warn_rows(
+            sheet,
+            row,
+            letters.get("status_changed_on"),
+            None,
+            "granted_on_from_status_date",
+            "无授权日，以“法律状态最后修改日期”（授权的日期）为授权日",
+            "no grant date; the legal status's date (the day it was granted) is taken as the grant date",
+        )
         return
     if published is None:
         return
@@ -169,7 +231,13 @@ def _complete_ip(record: dict[str, Any], raw: dict[str, Any], row: int, sheet: s
     if kind in ("utility_model", "design") or (status in _GRANTED and not publication_record):
         record["granted_on"] = published
         return
-    issues.warn_rows(sheet, row, letters.get("published_on"), None, "publication_date_not_grant",
-                     "“申请公布日/授权公告日”是未授权申请的公布日，不作为授权日",
-                     "the publication/grant announcement date of an item not granted is its publication date; "
-                     "not stored as a grant date")
+    issues.warn_rows(
+        sheet,
+        row,
+        letters.get("published_on"),
+        None,
+        "publication_date_not_grant",
+        "“申请公布日/授权公告日”是未授权申请的公布日，不作为授权日",
+        "the publication/grant announcement date of an item not granted is its publication date; "
+        "not stored as a grant date",
+    )

@@ -54,8 +54,11 @@ def read_grids(fmt: Format, filename: str, content: bytes) -> Iterator[Grid]:
         return
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheets = [(meta.name, meta.visible == python_calamine.SheetVisibleEnum.Visible)
-                  for meta in workbook.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheets = [
+            (meta.name, meta.visible == python_calamine.SheetVisibleEnum.Visible)
+            for meta in workbook.sheets_metadata
+            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
     except _CALAMINE_ERRORS as error:
         raise _unreadable(error) from None
     for name, visible in sheets:
@@ -85,21 +88,30 @@ def _unreadable(error: Exception) -> ImportRefused:
 
 
 # How to make a text file the importer reads, in the programs parks save CSV files with.
-_SAVE_AS_UTF8_ZH = "请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）(*.csv)”，或在 WPS、记事本另存时把编码选为 UTF-8，再上传"
-_SAVE_AS_UTF8_EN = ("open it in Excel and Save As “CSV UTF-8 (Comma delimited) (*.csv)”, or choose UTF-8 as the "
-                    "encoding when saving in WPS or Notepad, and upload that")
+_SAVE_AS_UTF8_ZH = (
+    "请用 Excel 打开后“另存为”→“CSV UTF-8（逗号分隔）(*.csv)”，或在 WPS、记事本另存时把编码选为 UTF-8，再上传"
+)
+_SAVE_AS_UTF8_EN = (
+    "open it in Excel and Save As “CSV UTF-8 (Comma delimited) (*.csv)”, or choose UTF-8 as the "
+    "encoding when saving in WPS or Notepad, and upload that"
+)
 
 
 def decode_text(content: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 — what Excel and WPS save."""
-    for bom, encoding, name in ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
-                                (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16")):
+    for bom, encoding, name in (
+        (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+    ):
         if content.startswith(bom):
             try:
-                return content[len(bom):].decode(encoding)
+                return content[len(bom) :].decode(encoding)
             except UnicodeDecodeError as error:
                 # The byte order mark says what the file is; the text breaks that promise.
-                raise _bad_text(f"{name}（文件开头的 BOM 所示）", f"{name}, as its byte order mark says", error) from None
+                raise _bad_text(
+                    f"{name}（文件开头的 BOM 所示）", f"{name}, as its byte order mark says", error
+                ) from None
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -123,7 +135,8 @@ def _bad_text(tried_zh: str, tried_en: str, error: UnicodeDecodeError) -> Import
     column = len(data[start : error.start].decode(error.encoding, errors="replace")) + 1
     bad = f"0x{data[error.start]:02X}"
     return ImportRefused(
-        415, "not_a_spreadsheet",
+        415,
+        "not_a_spreadsheet",
         f"无法识别文本编码：第 {line} 行第 {column} 个字符处的字节 {bad} 无法读取（已尝试 {tried_zh}）；{_SAVE_AS_UTF8_ZH} / "
         f"the text cannot be read: byte {bad} at line {line}, column {column} fits none of the encodings tried "
         f"({tried_en}); {_SAVE_AS_UTF8_EN}",
@@ -143,8 +156,9 @@ def _csv_rows(content: bytes) -> list[list[Any]]:
         for row in csv.reader(io.StringIO(text, newline=""), dialect):
             cells += len(row)
             if cells > MAX_CELLS:
-                raise ImportRefused(413, "too_many_cells",
-                                    f"CSV 超过 {MAX_CELLS:,} 个单元格 / the CSV holds over {MAX_CELLS:,} cells")
+                raise ImportRefused(
+                    413, "too_many_cells", f"CSV 超过 {MAX_CELLS:,} 个单元格 / the CSV holds over {MAX_CELLS:,} cells"
+                )
             rows.append([_unwrap(cell) for cell in row])
     except csv.Error as error:
         raise ImportRefused(422, "corrupt", f"CSV 格式错误 / malformed CSV: {error}") from None

@@ -68,7 +68,9 @@ def _index(fields: tuple[Field, ...]) -> dict[str, Field]:
 _INDEXES = {kind: _index(fields + IMPORT_ONLY_FIELDS[kind]) for kind, (_, _, fields) in SHEETS.items()}
 _NOT_KEPT = frozenset(fold(label) for label in NOT_KEPT)
 # A title above a reports sheet's header that names its period: 2017年度…, 2017年上半年…, 2017年第三季度….
-_TITLE_PERIOD = re.compile(r"(?P<period>\d{4}\s*年\s*(?:(?:上|下)\s*半\s*年|第?\s*[1-4一二三四]\s*季\s*度|度)?|\d{4}\s*[HhQq][1-4])")
+_TITLE_PERIOD = re.compile(
+    r"(?P<period>\d{4}\s*年\s*(?:(?:上|下)\s*半\s*年|第?\s*[1-4一二三四]\s*季\s*度|度)?|\d{4}\s*[HhQq][1-4])"
+)
 _SHEET_NAMES = {fold(name): kind for kind, (zh, en, _) in SHEETS.items() for name in (zh, en, *_SHEET_ALIASES[kind])}
 
 
@@ -204,10 +206,18 @@ def seen_headers(rows: list[list]) -> list[str]:
     return [text for _, text in best]
 
 
-_KIND_WORDS = {"tenants": "企业表 / tenants", "ip": "知识产权表 / IP items", "reports": "经营数据表 / reports",
-               "fees": "年费缴纳表 / annual fees"}
-for _table, _name in ((_SIGNATURES, "_SIGNATURES"), (KEY_COLUMNS, "KEY_COLUMNS"), (_SHEET_ALIASES, "_SHEET_ALIASES"),
-                      (_KIND_WORDS, "_KIND_WORDS")):
+_KIND_WORDS = {
+    "tenants": "企业表 / tenants",
+    "ip": "知识产权表 / IP items",
+    "reports": "经营数据表 / reports",
+    "fees": "年费缴纳表 / annual fees",
+}
+for _table, _name in (
+    (_SIGNATURES, "_SIGNATURES"),
+    (KEY_COLUMNS, "KEY_COLUMNS"),
+    (_SHEET_ALIASES, "_SHEET_ALIASES"),
+    (_KIND_WORDS, "_KIND_WORDS"),
+):
     check_sheet_kinds(_table, _name)
 
 
@@ -226,8 +236,10 @@ def expected_headers(seen: list[str]) -> str:
                 continue
             if (close := nearest_label(kind, text)) is not None:
                 near.append(f"“{text}”≈“{close}”")
-        parts.append(f"{_KIND_WORDS[kind]}: 缺 / lacks {'、'.join(lacking) or '—'}"
-                     + (f"; 相近 / nearest {', '.join(near)}" if near else ""))
+        parts.append(
+            f"{_KIND_WORDS[kind]}: 缺 / lacks {'、'.join(lacking) or '—'}"
+            + (f"; 相近 / nearest {', '.join(near)}" if near else "")
+        )
     return "; ".join(parts)
 
 
@@ -276,8 +288,15 @@ def _label_of(kind: str, key: str) -> str:
 
 
 _MONTHS = re.compile(r"年\s*(?P<first>\d{1,2})\s*[-–—~至到]\s*(?P<last>\d{1,2})\s*月")
-_MONTH_SPANS = {(1, 12): "年度", (1, 6): "年上半年", (7, 12): "年下半年", (1, 3): "年第一季度",
-                (4, 6): "年第二季度", (7, 9): "年第三季度", (10, 12): "年第四季度"}
+_MONTH_SPANS = {
+    (1, 12): "年度",
+    (1, 6): "年上半年",
+    (7, 12): "年下半年",
+    (1, 3): "年第一季度",
+    (4, 6): "年第二季度",
+    (7, 9): "年第三季度",
+    (10, 12): "年第四季度",
+}
 
 
 def _title_period(rows: list[list], header_row: int) -> tuple[str | None, str | None]:
@@ -318,12 +337,15 @@ def _layout(rows: list[list], kind: str, header_row: int) -> Layout:
                 layout.unknown.append((index, text))
             continue
         if found.key in taken:
-            layout.problems.append(HeaderProblem(
-                index, "duplicate_column",
-                f"与 {column_letter(taken[found.key])} 列同为“{found.zh}”，请删去其一 / names the same field as column "
-                f"{column_letter(taken[found.key])} ({found.en}); keep one",
-                text,
-            ))
+            layout.problems.append(
+                HeaderProblem(
+                    index,
+                    "duplicate_column",
+                    f"与 {column_letter(taken[found.key])} 列同为“{found.zh}”，请删去其一 / names the same field as column "
+                    f"{column_letter(taken[found.key])} ({found.en}); keep one",
+                    text,
+                )
+            )
             continue
         taken[found.key] = index
         if found.type == "money":

@@ -99,7 +99,9 @@ def marked_workbook(filename: str, content: bytes, errors: list[dict[str, Any]])
             set_up_pages(sheet, sheet.title, **_print_layout(grid, widths))
             cells = marks.get(grid.name, {})
             for number, row in enumerate(rows, start=1):
-                sheet.append([_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)])
+                sheet.append(
+                    [_cell(sheet, value, cells.get((number, column_letter(n)))) for n, value in enumerate(row)]
+                )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

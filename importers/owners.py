@@ -24,12 +24,20 @@ def _owner(text: str, named: dict[str, set[str]]) -> tuple[str | None, str, str]
         return next(iter(found)), "", ""
     if not found:
         who = "、".join(f"“{name}”" for name in names)
-        return None, "owner_not_found", (
-            f"没有名为{who}的企业（请先登记该企业，或填写统一社会信用代码）/ no tenant is named {', '.join(names)}; "
-            "register the tenant first or give its USCC")
+        return (
+            None,
+            "owner_not_found",
+            (
+                f"没有名为{who}的企业（请先登记该企业，或填写统一社会信用代码）/ no tenant is named {', '.join(names)}; "
+                "register the tenant first or give its USCC"
+            ),
+        )
     listed = ", ".join(f"{name} ({uscc})" for uscc, name in sorted(found.items()))
-    return None, "owner_ambiguous", (
-        f"多个企业与申请人相符：{listed}；请填写统一社会信用代码 / several tenants match: {listed}; give the USCC")
+    return (
+        None,
+        "owner_ambiguous",
+        (f"多个企业与申请人相符：{listed}；请填写统一社会信用代码 / several tenants match: {listed}; give the USCC"),
+    )
 
 
 async def find_owners(sheets: list[SheetRows], issues: Issues) -> None:

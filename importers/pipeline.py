@@ -54,56 +54,116 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         layout = find_layout(grid.head, kind)
         if layout is None:
             if kind is not None:
-                issues.error(grid.name, None, None, None, "header_not_found",
-                             "找不到表头行（前 30 行中没有可识别的列名）/ no header row found: none of the first 30 "
-                             "rows names the sheet's columns")
+                issues.error(
+                    grid.name,
+                    None,
+                    None,
+                    None,
+                    "header_not_found",
+                    "找不到表头行（前 30 行中没有可识别的列名）/ no header row found: none of the first 30 "
+                    "rows names the sheet's columns",
+                )
             elif fmt != "csv" and any(any(cell not in (None, "") for cell in row) for row in grid.rows_from(0)):
                 headers = seen[-1][1]
-                issues.warn(grid.name, None, None, ", ".join(headers[:30]) or None, "sheet_ignored",
-                            "工作表未识别为企业、知识产权或经营数据，已忽略 / not a tenants, IP or reports sheet; "
-                            f"ignored. {expected_headers(headers)}")
+                issues.warn(
+                    grid.name,
+                    None,
+                    None,
+                    ", ".join(headers[:30]) or None,
+                    "sheet_ignored",
+                    "工作表未识别为企业、知识产权或经营数据，已忽略 / not a tenants, IP or reports sheet; "
+                    f"ignored. {expected_headers(headers)}",
+                )
             continue
         header_row = layout.header_row + 1
         if kind is None and fmt != "csv":
-            issues.warn(grid.name, header_row, None, None, "sheet_kind_by_headers",
-                        f"按表头识别为{_KIND_ZH[layout.kind]}表 / read as {_KIND_EN[layout.kind]} sheet "
-                        "by its headers")
+            issues.warn(
+                grid.name,
+                header_row,
+                None,
+                None,
+                "sheet_kind_by_headers",
+                f"按表头识别为{_KIND_ZH[layout.kind]}表 / read as {_KIND_EN[layout.kind]} sheet by its headers",
+            )
         for problem in layout.problems:
-            issues.error(grid.name, header_row, column_letter(problem.index), problem.value, problem.code,
-                         problem.message)
+            issues.error(
+                grid.name, header_row, column_letter(problem.index), problem.value, problem.code, problem.message
+            )
         for index, text in layout.unknown:
-            issues.warn(grid.name, header_row, column_letter(index), text, "unknown_column",
-                        "未知的列，已忽略 / unknown column, ignored")
+            issues.warn(
+                grid.name,
+                header_row,
+                column_letter(index),
+                text,
+                "unknown_column",
+                "未知的列，已忽略 / unknown column, ignored",
+            )
         if layout.not_kept:
             listed = ", ".join(f"{text} ({column_letter(index)})" for index, text in layout.not_kept)
-            issues.warn(grid.name, header_row, None, listed, "columns_not_kept",
-                        f"登记册不保存这些列，已略过：{listed} / the registry does not keep these columns; passed over")
+            issues.warn(
+                grid.name,
+                header_row,
+                None,
+                listed,
+                "columns_not_kept",
+                f"登记册不保存这些列，已略过：{listed} / the registry does not keep these columns; passed over",
+            )
         for other in dict.fromkeys(kind for _, _, kind in layout.elsewhere):
             listed = ", ".join(f"{text} ({column_letter(index)})" for index, text, k in layout.elsewhere if k == other)
-            issues.warn(grid.name, header_row, None, listed, "columns_of_another_sheet",
-                        f"这些列属于{_KIND_ZH[other]}表，本表不读取：{listed} / these columns belong on "
-                        f"{_KIND_EN[other]} sheet; not read here")
+            issues.warn(
+                grid.name,
+                header_row,
+                None,
+                listed,
+                "columns_of_another_sheet",
+                f"这些列属于{_KIND_ZH[other]}表，本表不读取：{listed} / these columns belong on "
+                f"{_KIND_EN[other]} sheet; not read here",
+            )
         if layout.period_title:
-            issues.warn(grid.name, None, None, layout.period_title, "period_from_title",
-                        f"没有报告期列，按标题“{layout.period_title}”读作 {layout.sheet_period} / no period column; "
-                        f"read as {layout.sheet_period} from the title above the header")
+            issues.warn(
+                grid.name,
+                None,
+                None,
+                layout.period_title,
+                "period_from_title",
+                f"没有报告期列，按标题“{layout.period_title}”读作 {layout.sheet_period} / no period column; "
+                f"read as {layout.sheet_period} from the title above the header",
+            )
         if layout.sheet_unit:
-            issues.warn(grid.name, None, None, layout.sheet_unit, "sheet_unit",
-                        f"未注明单位的金额列按“单位：{layout.sheet_unit}”读取 / money columns without their own "
-                        f"unit read in {layout.sheet_unit}, as the note above the header says")
+            issues.warn(
+                grid.name,
+                None,
+                None,
+                layout.sheet_unit,
+                "sheet_unit",
+                f"未注明单位的金额列按“单位：{layout.sheet_unit}”读取 / money columns without their own "
+                f"unit read in {layout.sheet_unit}, as the note above the header says",
+            )
         skipped = issues.skipped.get(layout.kind, 0)
         rows = read_rows(grid, layout, issues)
         if not rows.records and not rows.broken and issues.skipped.get(layout.kind, 0) == skipped:
-            issues.warn(grid.name, header_row, None, None, "sheet_empty",
-                        f"工作表“{grid.name}”有表头但没有数据行，无可导入 / sheet {grid.name!r} has headers but no data "
-                        "rows; nothing to import")
+            issues.warn(
+                grid.name,
+                header_row,
+                None,
+                None,
+                "sheet_empty",
+                f"工作表“{grid.name}”有表头但没有数据行，无可导入 / sheet {grid.name!r} has headers but no data "
+                "rows; nothing to import",
+            )
         missing = layout.missing_keys()
         for keys in missing:
             fields = SHEETS[layout.kind][2] + IMPORT_ONLY_FIELDS[layout.kind]
             named = [field_named(fields, key) for key in keys]
-            issues.error(grid.name, header_row, None, None, "missing_column",
-                         f"缺少“{'”或“'.join(f.zh for f in named)}”列（每行必填）/ the {' or '.join(f.en for f in named)} "
-                         "column is missing; every row needs it")
+            issues.error(
+                grid.name,
+                header_row,
+                None,
+                None,
+                "missing_column",
+                f"缺少“{'”或“'.join(f.zh for f in named)}”列（每行必填）/ the {' or '.join(f.en for f in named)} "
+                "column is missing; every row needs it",
+            )
         # Kept even when it lacks a key column (the error above stops the file): its rows are still
         # planned, so every cell that can be checked without that column is checked in this pass.
         sheets.append(rows)
@@ -118,8 +178,10 @@ def _unplaced(seen: list[tuple[str, list[str]]]) -> str:
     for name, headers in seen:
         shown_headers = ", ".join(headers[:30]) or "—"
         parts.append(f"工作表“{name}”的表头 / sheet {name!r} headers: {shown_headers}. {expected_headers(headers)}")
-    return ("没有找到企业、知识产权或经营数据表 / no tenants, IP or reports sheet was found; name sheets "
-            "企业/Tenants, 知识产权/IP, 经营数据/Reports or use the template's headers. " + " | ".join(parts))
+    return (
+        "没有找到企业、知识产权或经营数据表 / no tenants, IP or reports sheet was found; name sheets "
+        "企业/Tenants, 知识产权/IP, 经营数据/Reports or use the template's headers. " + " | ".join(parts)
+    )
 
 
 @dataclass
@@ -167,9 +229,15 @@ async def plan(sheets: list[SheetRows], issues: Issues) -> Planned:
         if any(key in keys for keys in sheet.layout.missing_keys()):
             continue  # a key column: said once for the sheet when it was read
         field = field_named(SHEETS[kind][2], key)
-        issues.error(name, sheet.layout.header_row + 1, None, None, "missing_column",
-                     f"缺少“{field.zh}”列（新记录必填，涉及 {len(rows)} 行，首行为第 {min(rows)} 行）/ the "
-                     f"{field.en} column is missing; {len(rows)} rows need it, the first is row {min(rows)}")
+        issues.error(
+            name,
+            sheet.layout.header_row + 1,
+            None,
+            None,
+            "missing_column",
+            f"缺少“{field.zh}”列（新记录必填，涉及 {len(rows)} 行，首行为第 {min(rows)} 行）/ the "
+            f"{field.en} column is missing; {len(rows)} rows need it, the first is row {min(rows)}",
+        )
     return Planned(plans, change_list(plans, batches))
 
 
@@ -180,8 +248,11 @@ async def _broken_rows_missing(sheets: list[SheetRows]) -> dict[tuple[str, str, 
     for sheet in sheets:
         if not sheet.broken or sheet.kind == "reports":
             continue
-        lacking = [f.key for f in SHEETS[sheet.kind][2]
-                   if f.required and f.key not in UNSAID_WHEN_BLANK[sheet.kind] and sheet.layout.column_of(f.key) is None]
+        lacking = [
+            f.key
+            for f in SHEETS[sheet.kind][2]
+            if f.required and f.key not in UNSAID_WHEN_BLANK[sheet.kind] and sheet.layout.column_of(f.key) is None
+        ]
         if not lacking:
             continue
         if sheet.kind == "tenants":
@@ -197,8 +268,13 @@ async def _broken_rows_missing(sheets: list[SheetRows]) -> dict[tuple[str, str, 
     return missing
 
 
-def _report_problems(kind: str, batch: _Batch, problems: list[bulk.Problem], issues: Issues,
-                     missing: dict[tuple[str, str, str], list[int]]) -> None:
+def _report_problems(
+    kind: str,
+    batch: _Batch,
+    problems: list[bulk.Problem],
+    issues: Issues,
+    missing: dict[tuple[str, str, str], list[int]],
+) -> None:
     """Each problem at its cell; a required field whose column the sheet lacks, once for the sheet
     (gathered into `missing`)."""
     for problem in problems:
@@ -298,8 +374,16 @@ class PlanChanged(Conflict):
         self.extensions = {"plans": {"dry_run": shown, "now": now}, "errors_now": errors}
 
 
-async def _apply(actor: Actor, batch: dict, sheets: list[SheetRows], issues: Issues, order: dict[str | None, int],
-                 content: bytes, progress: bulk.Progress | None, shown: ImportReport | None = None) -> ImportReport:
+async def _apply(
+    actor: Actor,
+    batch: dict,
+    sheets: list[SheetRows],
+    issues: Issues,
+    order: dict[str | None, int],
+    content: bytes,
+    progress: bulk.Progress | None,
+    shown: ImportReport | None = None,
+) -> ImportReport:
     """Plan and apply in one write transaction, so what was checked is what gets written. With `shown`
     (a dry run), only if the plan made now is the one the dry run showed; else PlanChanged."""
     try:
@@ -341,8 +425,10 @@ def plan_digest(plans: dict[str, bulk.Plan]) -> str:
     encode = json.JSONEncoder(default=str, sort_keys=True).encode
     for kind in SHEET_KINDS:
         kind_plan = plans[kind]
-        updates = [(index, {key: [before.get(key), value] for key, value in diff.items()})
-                   for index, before, diff in kind_plan.updates]
+        updates = [
+            (index, {key: [before.get(key), value] for key, value in diff.items()})
+            for index, before, diff in kind_plan.updates
+        ]
         # The bytes of json.dumps([kind, creates, updates]), a record at a time: 100,000 records
         # are never one string.
         digest.update(f"[{encode(kind)}, [".encode())
@@ -363,18 +449,38 @@ def _counts(plans: dict[str, bulk.Plan], issues: Issues) -> dict[str, dict[str, 
     return counts
 
 
-async def _insert(actor: Actor, batch: dict, status: str, planned: Planned, issues: Issues,
-                  order: dict[str | None, int], content: bytes | None) -> int:
+async def _insert(
+    actor: Actor,
+    batch: dict,
+    status: str,
+    planned: Planned,
+    issues: Issues,
+    order: dict[str | None, int],
+    content: bytes | None,
+) -> int:
     errors, warnings = issues.listed()
     return await import_batches.record_batch(
-        actor, **batch, status=status, counts=_counts(planned.plans, issues), errors=_sorted(errors, order),
-        warnings=_sorted(warnings, order), changes=planned.changes, content=content,
+        actor,
+        **batch,
+        status=status,
+        counts=_counts(planned.plans, issues),
+        errors=_sorted(errors, order),
+        warnings=_sorted(warnings, order),
+        changes=planned.changes,
+        content=content,
         plan_digest=plan_digest(planned.plans),
     )
 
 
-async def _record(actor: Actor, batch: dict, status: str, planned: Planned, issues: Issues,
-                  order: dict[str | None, int], content: bytes | None) -> ImportReport:
+async def _record(
+    actor: Actor,
+    batch: dict,
+    status: str,
+    planned: Planned,
+    issues: Issues,
+    order: dict[str | None, int],
+    content: bytes | None,
+) -> ImportReport:
     return await _fetch_report(await _insert(actor, batch, status, planned, issues, order, content))
 
 
@@ -389,10 +495,19 @@ async def _fetch_report(batch_id: int) -> ImportReport:
 
 def _report_of(row: dict[str, Any]) -> ImportReport:
     return ImportReport(
-        id=row["id"], status=row["status"], sheets=full_counts(row["counts"]), errors=row["errors"],
-        warnings=row["warnings"], filename=row["filename"], sha256=row["sha256"], size=row["size"],
-        dry_run=row["dry_run"], created_at=row["created_at"], created_by=row["username"],
-        plan_digest=row["plan_digest"], applied_as=row["applied_batch"],
+        id=row["id"],
+        status=row["status"],
+        sheets=full_counts(row["counts"]),
+        errors=row["errors"],
+        warnings=row["warnings"],
+        filename=row["filename"],
+        sha256=row["sha256"],
+        size=row["size"],
+        dry_run=row["dry_run"],
+        created_at=row["created_at"],
+        created_by=row["username"],
+        plan_digest=row["plan_digest"],
+        applied_as=row["applied_batch"],
     )
 
 
@@ -429,11 +544,14 @@ async def apply_dry_run(actor: Actor, batch_id: int, *, progress: bulk.Progress 
     The applied import is a batch of its own; the dry run names it as `applied_as`."""
     shown = await get_batch(actor, batch_id)
     if shown.status != "dry_run":
-        raise Conflict(f"只有无错误的试导入可以应用，此批次为“{shown.status}” / only a clean dry run can be applied; "
-                       f"this batch is {shown.status}")
+        raise Conflict(
+            f"只有无错误的试导入可以应用，此批次为“{shown.status}” / only a clean dry run can be applied; "
+            f"this batch is {shown.status}"
+        )
     if shown.applied_as is not None:
-        raise Conflict(f"此试导入已由批次 {shown.applied_as} 应用 / this dry run was already applied as batch "
-                       f"{shown.applied_as}")
+        raise Conflict(
+            f"此试导入已由批次 {shown.applied_as} 应用 / this dry run was already applied as batch {shown.applied_as}"
+        )
     content = await import_batches.batch_file(batch_id)
     if content is None or shown.plan_digest is None:
         raise Conflict(import_batches.file_gone_message(shown.status))
@@ -458,7 +576,9 @@ async def list_batches(actor: Actor, page: Page, status: str | None = None) -> d
     actor.require(Action.IMPORT)
     page.check()
     if status and status not in BATCH_STATUSES:
-        raise ValidationFailed("筛选条件无效 / invalid filter", [
-            FieldError("status", "not_a_choice", f"可选 / one of: {', '.join(BATCH_STATUSES)}")])
+        raise ValidationFailed(
+            "筛选条件无效 / invalid filter",
+            [FieldError("status", "not_a_choice", f"可选 / one of: {', '.join(BATCH_STATUSES)}")],
+        )
     found = await import_batches.batches(page, status)
     return {**found, "items": [_report_of(row) for row in found["items"]]}

@@ -66,10 +66,12 @@ class _Group:
         if not self.parts:
             count, rows = len(set(self.rows)), row_ranges(self.rows)
             return f"{zh}（{count:,} 行：第 {rows} 行）", f"{en} ({count:,} rows: {rows})"
-        zh_parts = "；".join(f"{label} {len(set(rows)):,} 行（第 {row_ranges(rows)} 行）"
-                             for (label, _), rows in self.parts.items())
-        en_parts = "; ".join(f"{label}: {len(set(rows)):,} rows ({row_ranges(rows)})"
-                             for (_, label), rows in self.parts.items())
+        zh_parts = "；".join(
+            f"{label} {len(set(rows)):,} 行（第 {row_ranges(rows)} 行）" for (label, _), rows in self.parts.items()
+        )
+        en_parts = "; ".join(
+            f"{label}: {len(set(rows)):,} rows ({row_ranges(rows)})" for (_, label), rows in self.parts.items()
+        )
         return f"{zh}：{zh_parts}", f"{en}: {en_parts}"
 
 
@@ -85,8 +87,17 @@ class Issues:
     # in columns not imported), so that a sheet's counts add up to its data rows.
     skipped: dict[str, int] = field(default_factory=dict)
 
-    def warn_rows(self, sheet: str | None, row: int, column: str | None, value: str | None, code: str,
-                  zh: str, en: str, part: tuple[str, str] | None = None) -> None:
+    def warn_rows(
+        self,
+        sheet: str | None,
+        row: int,
+        column: str | None,
+        value: str | None,
+        code: str,
+        zh: str,
+        en: str,
+        part: tuple[str, str] | None = None,
+    ) -> None:
         """A warning said once for every row it covers, naming them: `zh` and `en` are completed with
         the rows. Rows of one rule that differ in what it made of them give `part` (zh, en), e.g. the
         kind read from each number: the one warning then counts and names the rows of each part.
@@ -101,8 +112,9 @@ class Issues:
         """A data row of `kind` passed over (its warning said why)."""
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
 
-    def warn_values(self, sheet: str | None, row: int, column: str | None, value: str, code: str, zh: str,
-                    en: str) -> None:
+    def warn_values(
+        self, sheet: str | None, row: int, column: str | None, value: str, code: str, zh: str, en: str
+    ) -> None:
         """A warning said once for every row it covers, whatever its value, naming the rows and listing
         the distinct values (`zh`: 值甲、值乙; `en`: 值甲, 值乙) — for values a person deals with as one list."""
         group = self.groups.setdefault((sheet, code, None, zh, en), _Group(column, None, zh, en, values=[]))
@@ -111,15 +123,17 @@ class Issues:
         if value not in group.values:
             group.values.append(value)
 
-    def error(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
-              message: str) -> None:
+    def error(
+        self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str, message: str
+    ) -> None:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(Issue(sheet, row, column, value, code, message))
         else:
             self.unlisted_errors += 1
 
-    def warn(self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str,
-             message: str) -> None:
+    def warn(
+        self, sheet: str | None, row: int | None, column: str | None, value: str | None, code: str, message: str
+    ) -> None:
         if len(self.warnings) < MAX_LISTED_WARNINGS:
             self.warnings.append(Issue(sheet, row, column, value, code, message))
         else:
@@ -133,14 +147,30 @@ class Issues:
             value = ", ".join(group.values) if group.values is not None else group.value
             warnings.append(Issue(sheet, min(group.rows), group.column, value, code, f"{zh}/ {en}"))
         if self.unlisted_errors:
-            errors.append(Issue(None, None, None, None, "more_errors",
-                                f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "
-                                f"{self.unlisted_errors:,} more errors were found but not listed; fix these and "
-                                "import again"))
+            errors.append(
+                Issue(
+                    None,
+                    None,
+                    None,
+                    None,
+                    "more_errors",
+                    f"另有 {self.unlisted_errors:,} 处错误未列出；请先改正以上错误再导入 / "
+                    f"{self.unlisted_errors:,} more errors were found but not listed; fix these and "
+                    "import again",
+                )
+            )
         if self.unlisted_warnings:
-            warnings.append(Issue(None, None, None, None, "more_warnings",
-                                  f"另有 {self.unlisted_warnings:,} 条提示未列出 / {self.unlisted_warnings:,} more "
-                                  "warnings were not listed"))
+            warnings.append(
+                Issue(
+                    None,
+                    None,
+                    None,
+                    None,
+                    "more_warnings",
+                    f"另有 {self.unlisted_warnings:,} 条提示未列出 / {self.unlisted_warnings:,} more "
+                    "warnings were not listed",
+                )
+            )
         return errors, warnings
 
 

@@ -18,14 +18,29 @@ from registry.vocabulary import Field, check_sheet_kinds
 _TOTAL_WORDS = ("合计", "总计", "小计", "total", "sum")
 _NOTE_WORDS = ("注", "说明", "备注", "填表", "制表", "审核", "联系人", "note")
 # Footer lines spread over cells: `填表人：张三 | 联系电话：…`, `数据来源：…`.
-_FOOTER_WORDS = (*_NOTE_WORDS, "数据来源", "来源", "填报", "负责人", "单位负责人", "统计负责人", "报出日期", "报送日期",
-                 "联系电话", "source")
+_FOOTER_WORDS = (
+    *_NOTE_WORDS,
+    "数据来源",
+    "来源",
+    "填报",
+    "负责人",
+    "单位负责人",
+    "统计负责人",
+    "报出日期",
+    "报送日期",
+    "联系电话",
+    "source",
+)
 # Any cell, read as text: whether a cell outside the sheet's columns holds anything (`-` and `无` do not).
 _ANY = Field("any", "任意", "Any")
 # Required fields a row may leave out for the import to fill (a new record's default, a kind from its
 # number, an owner from its name): a sheet without their column still plans.
-UNSAID_WHEN_BLANK = {"tenants": {"status", "industry"}, "ip": {"kind", "status", "uscc"}, "reports": set(),
-                     "fees": set()}
+UNSAID_WHEN_BLANK = {
+    "tenants": {"status", "industry"},
+    "ip": {"kind", "status", "uscc"},
+    "reports": set(),
+    "fees": set(),
+}
 check_sheet_kinds(UNSAID_WHEN_BLANK, "UNSAID_WHEN_BLANK")
 
 
@@ -99,8 +114,9 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
     others = tuple(column.field for column in layout.columns if column.field.type not in _Repeated.TYPES)
     repeating = tuple(column.field for column in layout.columns if column.field.type in _Repeated.TYPES)
     picks = [(column.index, column.field) for column in layout.columns]
-    silent = [(column.index, column.field) for column in layout.columns
-              if column.field.enum and column.field.enum.silent]
+    silent = [
+        (column.index, column.field) for column in layout.columns if column.field.enum and column.field.enum.silent
+    ]
     required = [column.field for column in layout.columns if column.field.required]
     required_keys = {f.key for f in required}
     letters = {column.field.key: column_letter(column.index) for column in layout.columns}
@@ -120,17 +136,29 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             issues.skip(layout.kind)
             continue
         if all(value is None for value in data.values()):
-            issues.warn_rows(grid.name, number, None, None, "row_not_imported",
-                             "这些行只在登记册不导入的列中有数据，已跳过",
-                             "these rows have data only in columns the registry does not import; skipped")
+            issues.warn_rows(
+                grid.name,
+                number,
+                None,
+                None,
+                "row_not_imported",
+                "这些行只在登记册不导入的列中有数据，已跳过",
+                "these rows have data only in columns the registry does not import; skipped",
+            )
             issues.skip(layout.kind)
             continue
         for index, kept in silent:  # the cell as written: 无数据 is a placeholder too, but one to be told
             value = row[index] if index < width else None
             if isinstance(value, str) and says_nothing(kept.enum, value):
-                issues.warn_rows(grid.name, number, letters[kept.key], shown(value), f"{kept.key}_says_nothing",
-                                 f"“{value}”不表示{kept.zh}，按未填处理", f"“{value}” says nothing of the {kept.en}; "
-                                 "read as not given")
+                issues.warn_rows(
+                    grid.name,
+                    number,
+                    letters[kept.key],
+                    shown(value),
+                    f"{kept.key}_says_nothing",
+                    f"“{value}”不表示{kept.zh}，按未填处理",
+                    f"“{value}” says nothing of the {kept.en}; read as not given",
+                )
                 data[kept.key] = None
         # A blank cell says nothing: its field is left out, so a stored value stays (SPEC §4). A cell
         # saying （清空） / <clear> clears the field: None, which a required field refuses.
@@ -139,8 +167,11 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
         if clearing:
             raw = {k: None if v is CLEAR else v for k, v in data.items()}
             said = {k: v for k, v in raw.items() if k in data and data[k] is not None}
-            errors += [FieldError(f.key, "cannot_clear", f"“{f.zh}”必填，不能清空 / {f.en} is required; it cannot "
-                                  "be cleared") for f in required if data.get(f.key) is CLEAR]
+            errors += [
+                FieldError(f.key, "cannot_clear", f"“{f.zh}”必填，不能清空 / {f.en} is required; it cannot be cleared")
+                for f in required
+                if data.get(f.key) is CLEAR
+            ]
         else:
             raw = data
             said = {k: v for k, v in data.items() if v is not None}
@@ -154,9 +185,15 @@ def read_rows(grid: Grid, layout: Layout, issues: Issues) -> SheetRows:
             notes += kept_notes
             record[kept.key] = value
         if record.get("uscc") == SAMPLE_USCC:
-            issues.warn(grid.name, number, letters["uscc"], SAMPLE_USCC, "sample_row",
-                        "模板示例行，已跳过；要导入本行，请填入企业自己的统一社会信用代码 / the template's sample row, "
-                        "skipped; to import this row, enter the tenant's own USCC")
+            issues.warn(
+                grid.name,
+                number,
+                letters["uscc"],
+                SAMPLE_USCC,
+                "sample_row",
+                "模板示例行，已跳过；要导入本行，请填入企业自己的统一社会信用代码 / the template's sample row, "
+                "skipped; to import this row, enter the tenant's own USCC",
+            )
             issues.skip(layout.kind)
             continue
         try:

@@ -59,7 +59,8 @@ class ImportRefused(RegistryError):
 def check_size(size: int, limit: int) -> None:
     if size > limit:
         raise ImportRefused(
-            413, "too_large",
+            413,
+            "too_large",
             f"文件大小 {size:,} 字节超过上限 {limit:,} 字节 / the file ({size:,} bytes) is over the "
             f"{limit:,}-byte limit",
         )
@@ -95,14 +96,16 @@ def inspect(filename: str, content: bytes) -> Format:
 
 def _not_a_spreadsheet(why: str) -> ImportRefused:
     return ImportRefused(
-        415, "not_a_spreadsheet",
+        415,
+        "not_a_spreadsheet",
         f"不是可导入的表格（.xlsx、.xls、.csv）：{why} / not an importable spreadsheet (.xlsx, .xls, .csv): {why}",
     )
 
 
 def _macros() -> ImportRefused:
     return ImportRefused(
-        415, "macro_enabled",
+        415,
+        "macro_enabled",
         "含宏的工作簿不予导入（宏不会被执行，也不会被读取）/ macro-enabled workbooks are refused (macros are "
         "neither run nor read); " + _SAVE_AS,
     )
@@ -110,7 +113,8 @@ def _macros() -> ImportRefused:
 
 def _encrypted() -> ImportRefused:
     return ImportRefused(
-        415, "encrypted",
+        415,
+        "encrypted",
         "文件已加密或设有打开密码，无法读取 / the file is encrypted or password-protected and cannot be read; "
         "请取消密码后另存再上传 / remove the password, save and upload again",
     )
@@ -118,7 +122,8 @@ def _encrypted() -> ImportRefused:
 
 def _bomb(why: str) -> ImportRefused:
     return ImportRefused(
-        413, "zip_bomb",
+        413,
+        "zip_bomb",
         f"压缩内容异常，拒绝解压：{why} / the compressed content is out of bounds and was not unpacked: {why}",
     )
 
@@ -129,7 +134,8 @@ def _corrupt(why: str) -> ImportRefused:
 
 def _too_many_cells(cells: int) -> ImportRefused:
     return ImportRefused(
-        413, "too_many_cells",
+        413,
+        "too_many_cells",
         f"工作表范围过大（{cells:,} 个单元格，上限 {MAX_CELLS:,}）/ the sheets span {cells:,} cells; the limit is "
         f"{MAX_CELLS:,}. 请删除远离数据的空白或格式单元格 / delete stray cells far from the data",
     )
@@ -138,9 +144,7 @@ def _too_many_cells(cells: int) -> ImportRefused:
 # .xlsx --------------------------------------------------------------------------------------------
 
 _DTD = tuple(
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
-    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
 # Cell references (r="AB12") and row numbers (r="12"), read after folding other whitespace to spaces
 # and single quotes to double ones, so that a literal prefix keeps the scan fast and `ref=` stays out.
@@ -231,7 +235,8 @@ def _scan_part(content: bytes, entry: zipfile.ZipInfo) -> int:
         window = tail + chunk
         if any(marker in window for marker in _DTD):
             raise ImportRefused(
-                422, "xml_entities",
+                422,
+                "xml_entities",
                 f"{entry.filename} 含 DTD/实体声明，已拒绝（XML 实体攻击）/ holds a DTD or entity declarations, "
                 "which spreadsheets never need (an XML entity attack); refused",
             )

@@ -53,12 +53,28 @@ def row(
     at: datetime | None = None,
 ) -> tuple[Any, ...]:
     """One entry's values (COLUMNS): what every writer records, one at a time or by the thousand."""
-    return (at or datetime.now(UTC), actor.username, actor.source, action, entity, key, uscc, snapshot(before),
-            snapshot(after))
+    return (
+        at or datetime.now(UTC),
+        actor.username,
+        actor.source,
+        action,
+        entity,
+        key,
+        uscc,
+        snapshot(before),
+        snapshot(after),
+    )
 
 
-async def record(actor: Actor, action: str, entity: str, key: str, uscc: str | None,
-                 before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> None:
+async def record(
+    actor: Actor,
+    action: str,
+    entity: str,
+    key: str,
+    uscc: str | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
     """One entry, written as the batch writers write theirs (`row`), inside the caller's write."""
     await insert_rows(AuditEntry._meta.tablename, COLUMNS, [row(actor, action, entity, key, uscc, before, after)])
 
@@ -100,7 +116,10 @@ async def list_entries(
     page.check()
     query, total = AuditEntry.select(), AuditEntry.count()
     for column, value in (
-        (AuditEntry.entity, entity), (AuditEntry.uscc, uscc), (AuditEntry.actor, by), (AuditEntry.source, source)
+        (AuditEntry.entity, entity),
+        (AuditEntry.uscc, uscc),
+        (AuditEntry.actor, by),
+        (AuditEntry.source, source),
     ):
         if value:
             query, total = query.where(column == value), total.where(column == value)

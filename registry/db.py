@@ -45,6 +45,7 @@ from registry.settings import Settings, sqlite_file
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
 
+
 def _json_value(value: Any) -> Any:
     """Dates (and times) as ISO text, which PostgreSQL reads back into its date columns."""
     if isinstance(value, date | datetime):
@@ -90,7 +91,6 @@ _WRITE_CACHE_KIB = 16384
 _DURABLE = "PRAGMA synchronous = FULL"
 
 
-
 async def _in_turn(reads: Sequence[Awaitable[T]]) -> list[T]:
     """Each read awaited after the one before; if one fails, those not begun are closed unawaited."""
     done: list[T] = []
@@ -103,6 +103,7 @@ async def _in_turn(reads: Sequence[Awaitable[T]]) -> list[T]:
                 left.close()
         raise
     return done
+
 
 class KeptSQLiteEngine(SQLiteEngine):
     """SQLite: one file, one writer (BEGIN IMMEDIATE), answers on one connection at a time."""
@@ -186,8 +187,9 @@ class KeptSQLiteEngine(SQLiteEngine):
         async with self.connection() as connection:
             await connection.executemany(text, rows)
 
-    async def update_versioned(self, table: str, key: str, columns: Sequence[str],
-                               rows: Sequence[Mapping[str, Any]]) -> int:
+    async def update_versioned(
+        self, table: str, key: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> int:
         assignments = ", ".join(f"{c} = :{c}" for c in columns)
         text, names = _compiled(
             f"UPDATE {table} SET {assignments}, version = version + 1 WHERE {key} = :{key} AND version = :version",
@@ -241,7 +243,6 @@ class KeptSQLiteEngine(SQLiteEngine):
 
     def is_integer_overflow(self, error: Exception) -> bool:
         return isinstance(error, sqlite3.OperationalError) and "integer overflow" in str(error)
-
 
     async def reset_schema(self) -> None:
         # Every table and view dropped on a connection of its own, where foreign keys are not enforced
@@ -342,8 +343,9 @@ class RegistryPostgresEngine(PostgresEngine):
         async with self.connection() as connection:
             await connection.copy_records_to_table(table, records=rows, columns=list(columns))
 
-    async def update_versioned(self, table: str, key: str, columns: Sequence[str],
-                               rows: Sequence[Mapping[str, Any]]) -> int:
+    async def update_versioned(
+        self, table: str, key: str, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> int:
         # One statement for all the rows, so the server says how many it changed (executemany does
         # not); the rows travel as JSON read as the table's own row type, each column its own type.
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
@@ -361,7 +363,8 @@ class RegistryPostgresEngine(PostgresEngine):
         # From the table's own sequence, so concurrent writers never take the same id.
         rows = await self.fetch(
             "SELECT nextval(pg_get_serial_sequence(:table, 'id')) AS id FROM generate_series(1, :count)",
-            {"table": table, "count": count}, False,
+            {"table": table, "count": count},
+            False,
         )
         return [int(row["id"]) for row in rows]
 
@@ -376,14 +379,16 @@ class RegistryPostgresEngine(PostgresEngine):
         stale = await self.fetch(
             "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(:tables) AND (n_mod_since_analyze > "
             "50 + n_live_tup / 10 OR COALESCE(last_analyze, last_autoanalyze) IS NULL) ORDER BY relname",
-            {"tables": list(tables)}, False,
+            {"tables": list(tables)},
+            False,
         )
         for row in stale:
             try:
                 await self.run_ddl(f'ANALYZE (SKIP_LOCKED) "{row["relname"]}"')
             except asyncpg.PostgresError as error:
-                _log.warning("ANALYZE %s was refused (%s); the import goes on with the statistics it has",
-                             row["relname"], error)
+                _log.warning(
+                    "ANALYZE %s was refused (%s); the import goes on with the statistics it has", row["relname"], error
+                )
 
     def write_transaction(self):
         return self.transaction()

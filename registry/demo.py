@@ -466,8 +466,13 @@ async def load_demo() -> DemoSummary:
             created_ip += len(plan.ip)
             created_reports += len(plan.reports)
         fees = await deadlines.write_fees(DEMO_ACTOR, demo_fees(patents, date.today()))
-    return DemoSummary(tenants=len(fresh), ip_items=created_ip, reports=created_reports, already_present=len(present),
-                       fees=fees.created)
+    return DemoSummary(
+        tenants=len(fresh),
+        ip_items=created_ip,
+        reports=created_reports,
+        already_present=len(present),
+        fees=fees.created,
+    )
 
 
 __all__ = ["CENSUS_DAY", "DEMO_ACTOR", "ON_RECORD", "REVENUE_FEN", "VALID_IP", "DemoSummary", "load_demo"]

@@ -33,8 +33,12 @@ async def purge_uploads(kept_days: int, actor: Actor = RETENTION, now: datetime 
     and answers their ids."""
     purged = await import_batches.purge_files(actor, kept_days, now or datetime.now(UTC))
     if purged:
-        log.info("deleted the stored files of %d import batches never applied, older than %d days: %s",
-                 len(purged), kept_days, ", ".join(map(str, purged)))
+        log.info(
+            "deleted the stored files of %d import batches never applied, older than %d days: %s",
+            len(purged),
+            kept_days,
+            ", ".join(map(str, purged)),
+        )
     return purged
 
 

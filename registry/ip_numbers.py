@@ -63,19 +63,15 @@ def normalise_ip_number(kind: str, text: str) -> str:
         return _require(
             _SOFTWARE_COPYRIGHT,
             compact,
-            "软件著作权登记号格式应为 2017SR123456 / "
-            "software copyright number must look like 2017SR123456",
+            "软件著作权登记号格式应为 2017SR123456 / software copyright number must look like 2017SR123456",
         )
     if kind == "trademark":
-        return _require(
-            _TRADEMARK, compact, "商标注册号应为7至9位数字 / trademark number must be 7 to 9 digits"
-        )
+        return _require(_TRADEMARK, compact, "商标注册号应为7至9位数字 / trademark number must be 7 to 9 digits")
     if kind == "ic_layout":
         match = _IC_LAYOUT.fullmatch(compact)
         if not match:
             raise _format_error(
-                "集成电路布图设计登记号格式应为 BS.175500123 / "
-                "IC layout number must look like BS.175500123"
+                "集成电路布图设计登记号格式应为 BS.175500123 / IC layout number must look like BS.175500123"
             )
         return f"BS.{match['digits']}"
     if kind == "plant_variety":
@@ -171,18 +167,14 @@ def _normalise_patent(kind: str, text: str) -> str:
     patent = _read_patent(text)
     if patent is None:
         raise _format_error(
-            "专利号格式应为 201710601862.3 或 95115608.X / "
-            "patent number must look like 201710601862.3 or 95115608.X"
+            "专利号格式应为 201710601862.3 或 95115608.X / patent number must look like 201710601862.3 or 95115608.X"
         )
     if patent.check is not None and not patent.written and not patent.docdb:
         raise _format_error(
-            "专利号缺少校验位（如 201710601862.3） / "
-            "patent number lacks its check character (e.g. 201710601862.3)"
+            "专利号缺少校验位（如 201710601862.3） / patent number lacks its check character (e.g. 201710601862.3)"
         )
     if patent.written and cnipa_check_char(patent.digits) != patent.check:
-        raise InvalidValue(
-            "ip_number_checksum", "专利号校验位错误 / patent number check character is wrong"
-        )
+        raise InvalidValue("ip_number_checksum", "专利号校验位错误 / patent number check character is wrong")
     if patent.type_digit not in PATENT_TYPE_DIGITS[kind]:
         raise _kind_mismatch(kind, patent.type_digit, 5 if len(patent.digits) == 12 else 3)
     return patent.spelled

@@ -56,7 +56,10 @@ class LoginThrottle:
             oldest = await (
                 LoginFailure.select(LoginFailure.at)
                 .where((LoginFailure.key == key) & (LoginFailure.at > now - self.window))
-                .order_by(LoginFailure.at, ascending=False).offset(limit - 1).first().run()
+                .order_by(LoginFailure.at, ascending=False)
+                .offset(limit - 1)
+                .first()
+                .run()
             )
             if oldest is not None:
                 return max(1, int(self.window - (now - oldest["at"])) + 1)
@@ -66,7 +69,9 @@ class LoginThrottle:
         now = self._clock()
         async with write_transaction():
             await LoginFailure.delete().where(LoginFailure.at <= now - self.window).run()
-            await LoginFailure.insert(*(LoginFailure(key=key, at=now) for key, _ in self._limits(username, address))).run()
+            await LoginFailure.insert(
+                *(LoginFailure(key=key, at=now) for key, _ in self._limits(username, address))
+            ).run()
 
     async def succeeded(self, username: str) -> None:
         async with write_transaction():

@@ -22,22 +22,25 @@ IMPORT_BATCHES = Counter(
 # went out (`mail`, `portal`) and how it ended (`delivered`, `refused`). Declared now so dashboards and
 # alerts can be written against it; it reads 0 until then.
 REMINDERS = Counter(
-    "park_reminders", "Reminders recorded, by channel (mail, portal) and outcome (delivered, refused)",
+    "park_reminders",
+    "Reminders recorded, by channel (mail, portal) and outcome (delivered, refused)",
     ["channel", "outcome"],
 )
-UPLOADS_PURGED = Counter(
-    "park_upload_files_purged", "Stored import files deleted after PARK_UPLOAD_RETENTION_DAYS"
-)
+UPLOADS_PURGED = Counter("park_upload_files_purged", "Stored import files deleted after PARK_UPLOAD_RETENTION_DAYS")
 # PostgreSQL only, labelled engine="postgres": SQLite has no pool (the registry keeps one connection per
 # event loop and opens one per write transaction), so on SQLite these families have no sample at all
 # rather than a 0 that would read as "no connections".
 POOL_SIZE = Gauge(
-    "park_database_pool_connections", "Connections the worker's asyncpg pool holds (PostgreSQL)",
-    ["engine"], multiprocess_mode="livesum",
+    "park_database_pool_connections",
+    "Connections the worker's asyncpg pool holds (PostgreSQL)",
+    ["engine"],
+    multiprocess_mode="livesum",
 )
 POOL_IN_USE = Gauge(
-    "park_database_pool_connections_in_use", "Pool connections taken by a query or transaction (PostgreSQL)",
-    ["engine"], multiprocess_mode="livesum",
+    "park_database_pool_connections_in_use",
+    "Pool connections taken by a query or transaction (PostgreSQL)",
+    ["engine"],
+    multiprocess_mode="livesum",
 )
 
 

@@ -40,9 +40,11 @@ async def _forwards() -> list[str]:
         done = set(await Migration.get_migrations_which_ran(app_name=app_name))
         for migration_id in sorted(set(finder.get_migration_ids(modules)) - done):
             async with write_transaction():
-                if await Migration.exists().where(
-                    (Migration.name == migration_id) & (Migration.app_name == app_name)
-                ).run():
+                if (
+                    await Migration.exists()
+                    .where((Migration.name == migration_id) & (Migration.app_name == app_name))
+                    .run()
+                ):
                     continue
                 manager = await modules[migration_id].forwards()
                 if isinstance(manager, MigrationManager):

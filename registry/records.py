@@ -113,15 +113,21 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
         return None
     if isinstance(value, float) and field.type in ("money", "count"):
         # Floats are never trusted with figures; JSON clients send decimal strings.
-        raise InvalidValue(f"{field.type}_float", "请以字符串传递精确数值 / send exact figures as strings, e.g. \"12.50\"")
+        raise InvalidValue(
+            f"{field.type}_float", '请以字符串传递精确数值 / send exact figures as strings, e.g. "12.50"'
+        )
     match field.type:
         case "text" | "ip_number":
             text = str(value).strip()
             if _CONTROL.search(text):
-                raise InvalidValue("control_character", "含有不可见的控制字符或文字方向控制符 / contains a control "
-                                                        "character or a text-direction override")
+                raise InvalidValue(
+                    "control_character",
+                    "含有不可见的控制字符或文字方向控制符 / contains a control character or a text-direction override",
+                )
             if field.max_length and len(text) > field.max_length:
-                raise InvalidValue("too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters")
+                raise InvalidValue(
+                    "too_long", f"超过 {field.max_length} 字 / longer than {field.max_length} characters"
+                )
             if field.type == "ip_number":
                 refuse_scientific(text)  # whatever its kind: Excel's rounding is told before the rest
             return text
@@ -133,15 +139,20 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
         case "date":
             day, latest = parse_date(value), latest_day()
             if not EARLIEST_DAY <= day <= latest:
-                raise InvalidValue("date_range", f"日期“{day}”不在 {EARLIEST_DAY} 至 {latest} 之间 / date {day} is not "
-                                                 f"between {EARLIEST_DAY} and a year from today ({latest})")
+                raise InvalidValue(
+                    "date_range",
+                    f"日期“{day}”不在 {EARLIEST_DAY} 至 {latest} 之间 / date {day} is not "
+                    f"between {EARLIEST_DAY} and a year from today ({latest})",
+                )
             return day
         case "money":
             fen = parse_money(value, field.unit or "元")
             if abs(fen) > MAX_FEN:
                 raise InvalidValue("money_range", f"金额“{value}”超出范围 / amount {value} is beyond 10 trillion yuan")
             if fen < 0 and not field.signed:
-                raise InvalidValue("money_negative", f"“{field.zh}”不能为负数：{value} / {field.en} cannot be negative: {value}")
+                raise InvalidValue(
+                    "money_negative", f"“{field.zh}”不能为负数：{value} / {field.en} cannot be negative: {value}"
+                )
             return fen
         case "count":
             count = parse_count(value)
@@ -166,11 +177,13 @@ def clean_value(field: Field, value: Any, warnings: list[str] | None = None) -> 
         case "ordinal":
             match = _ORDINAL.fullmatch(to_halfwidth(str(value)).strip())
             if match is None or not 1 <= int(match[1]) <= MAX_ORDINAL:
-                raise InvalidValue("ordinal_format", f"“{value}”应为 1–{MAX_ORDINAL} 的整数，如 3 或 第3年 / {value!r} "
-                                                     f"must be a whole number 1–{MAX_ORDINAL}, e.g. 3")
+                raise InvalidValue(
+                    "ordinal_format",
+                    f"“{value}”应为 1–{MAX_ORDINAL} 的整数，如 3 或 第3年 / {value!r} "
+                    f"must be a whole number 1–{MAX_ORDINAL}, e.g. 3",
+                )
             return int(match[1])
     raise AssertionError(f"unknown field type {field.type}")
-
 
 
 def clean(
@@ -182,11 +195,7 @@ def clean(
 ) -> dict[str, Any]:
     """Every error at once as ValidationFailed; unknown keys are errors too."""
     known = {f.key: f for f in fields}
-    errors = [
-        FieldError(key, "unknown_field", f"未知字段 / unknown field {key!r}")
-        for key in data
-        if key not in known
-    ]
+    errors = [FieldError(key, "unknown_field", f"未知字段 / unknown field {key!r}") for key in data if key not in known]
     cleaned: dict[str, Any] = {}
     for field in fields:
         if field.key not in data:
@@ -275,7 +284,9 @@ def settle_ip(record: dict[str, Any]) -> dict[str, Any]:
     if filed and granted and granted < filed:
         errors.append(FieldError("granted_on", "before_filing", "授权日早于申请日 / granted before it was filed"))
     if record.get("status") == "valid" and not granted:
-        errors.append(FieldError("granted_on", "required", "有效的知识产权须有授权日 / a valid item needs its grant date"))
+        errors.append(
+            FieldError("granted_on", "required", "有效的知识产权须有授权日 / a valid item needs its grant date")
+        )
     if errors:
         raise ValidationFailed("知识产权信息无效 / invalid IP item", errors)
     record["expires_on"] = expires_on(record["kind"], filed, granted)
@@ -302,10 +313,16 @@ def ip_change(
 def _check_report(record: Mapping[str, Any]) -> None:
     employees, rd_staff = record.get("employees"), record.get("rd_staff")
     if employees is not None and rd_staff is not None and rd_staff > employees:
-        raise ValidationFailed("人数不一致 / inconsistent head counts", [FieldError(
-            "rd_staff", "above_employees",
-            f"研发人员（{rd_staff}）多于从业人员（{employees}）/ R&D staff ({rd_staff}) exceed employees ({employees})",
-        )])
+        raise ValidationFailed(
+            "人数不一致 / inconsistent head counts",
+            [
+                FieldError(
+                    "rd_staff",
+                    "above_employees",
+                    f"研发人员（{rd_staff}）多于从业人员（{employees}）/ R&D staff ({rd_staff}) exceed employees ({employees})",
+                )
+            ],
+        )
 
 
 def report_change(before: Mapping[str, Any] | None, figures: Mapping[str, Any]) -> dict[str, Any]:

@@ -67,9 +67,11 @@ class TotalsOutOfRange(Conflict):
     figure is wrong. SQLite cannot add past it at all; PostgreSQL could, and is held to the same answer."""
 
     def __init__(self) -> None:
-        super().__init__("园区合计超出登记册可计算的范围（2^63 分），必有金额录入有误，请查找异常的大额数据 / the park's "
-                         "totals exceed what the registry adds up (2^63 fen): some figure is wrong; look for an "
-                         "absurdly large amount")
+        super().__init__(
+            "园区合计超出登记册可计算的范围（2^63 分），必有金额录入有误，请查找异常的大额数据 / the park's "
+            "totals exceed what the registry adds up (2^63 fen): some figure is wrong; look for an "
+            "absurdly large amount"
+        )
 
 
 _BEYOND = 2**63
@@ -351,7 +353,9 @@ async def _tenant_counts(period: Period, day: date, until: date) -> dict[str, in
                {_count(f"{_ON_RECORD} AND {certified} AND {platform}")} AS certified_with_platform
         FROM tenant AS t
     """
-    (row,) = await fetch(sql, {"day": day, "start": period.start, "until": until, "certified_from": _certified_from(day)})
+    (row,) = await fetch(
+        sql, {"day": day, "start": period.start, "until": until, "certified_from": _certified_from(day)}
+    )
     return {key: int(value) for key, value in row.items()}
 
 
@@ -369,7 +373,9 @@ async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, An
     return {row["industry"]: {key: _int(value) for key, value in row.items() if key != "industry"} for row in rows}
 
 
-async def _like_for_like(period: Period, day: date, previous: Period, previous_day: date) -> dict[str, LikeForLike[int]]:
+async def _like_for_like(
+    period: Period, day: date, previous: Period, previous_day: date
+) -> dict[str, LikeForLike[int]]:
     """Each figure over the tenants on record on both days that reported it for both periods."""
     now, before = _Composition(period, "c"), _Composition(previous, "b")
     pairs = ", ".join(f"{now.value(period, f)} AS c_{f}, {before.value(previous, f)} AS b_{f}" for f in FIGURES)
@@ -567,13 +573,29 @@ async def park_stats(actor: Actor, period: Period, as_of: date | None = None) ->
 
 def _check_asked(period: Period, as_of: date | None) -> None:
     if as_of is not None and not EARLIEST_DAY <= as_of <= latest_day():
-        raise ValidationFailed("日期无效 / invalid date", [FieldError(
-            "as_of", "date_range", f"as_of 应在 {EARLIEST_DAY} 至 {latest_day()} 之间 / as_of must lie between "
-            f"{EARLIEST_DAY} and a year from today ({latest_day()})")])
+        raise ValidationFailed(
+            "日期无效 / invalid date",
+            [
+                FieldError(
+                    "as_of",
+                    "date_range",
+                    f"as_of 应在 {EARLIEST_DAY} 至 {latest_day()} 之间 / as_of must lie between "
+                    f"{EARLIEST_DAY} and a year from today ({latest_day()})",
+                )
+            ],
+        )
     if period.year <= FIRST_YEAR:
-        raise ValidationFailed("统计期无效 / invalid period", [FieldError(
-            "period", "period_year", f"统计期须晚于 {FIRST_YEAR} 年（与上年同期比较）/ statistics start after "
-            f"{FIRST_YEAR}: each is compared with the same period a year earlier")])
+        raise ValidationFailed(
+            "统计期无效 / invalid period",
+            [
+                FieldError(
+                    "period",
+                    "period_year",
+                    f"统计期须晚于 {FIRST_YEAR} 年（与上年同期比较）/ statistics start after "
+                    f"{FIRST_YEAR}: each is compared with the same period a year earlier",
+                )
+            ],
+        )
 
 
 async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkStats:
@@ -626,15 +648,18 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
         same_tenants = same[key]
         if key in MONEY_KEYS:
             value, before = fen(value), fen(before)
-            same_tenants = LikeForLike(fen(same_tenants.value), fen(same_tenants.previous), same_tenants.growth,
-                                       same_tenants.tenants)
+            same_tenants = LikeForLike(
+                fen(same_tenants.value), fen(same_tenants.previous), same_tenants.growth, same_tenants.tenants
+            )
         figures[key] = Figure(value, before, growth(value, before), same_tenants)
 
     ip_by_kind = {}
     for kind in IP_KIND.codes:
         of_kind = [row for row in ip_rows if row["kind"] == kind]
-        ip_by_kind[kind] = IPCounts(*(sum(int(r[k]) for r in of_kind) for k in ("ip_valid", "ip_filed", "ip_granted")),
-                                    at_risk_at_end=at_risk.get(kind, 0))
+        ip_by_kind[kind] = IPCounts(
+            *(sum(int(r[k]) for r in of_kind) for k in ("ip_valid", "ip_filed", "ip_granted")),
+            at_risk_at_end=at_risk.get(kind, 0),
+        )
     by_industry = [
         IndustryLine(
             industry=code,
@@ -659,8 +684,12 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
         reported=sum(line.reported for line in by_industry),
         previous_period=_period_figures(previous, previous_day, previous_industries),
         not_reported=[TenantRef(line.uscc, line.name, line.name_en) for line in lines if not line.reported],
-        ip=IPCounts(*(sum(getattr(c, k) for c in ip_by_kind.values())
-                      for k in ("valid_at_end", "filed", "granted", "at_risk_at_end"))),
+        ip=IPCounts(
+            *(
+                sum(getattr(c, k) for c in ip_by_kind.values())
+                for k in ("valid_at_end", "filed", "granted", "at_risk_at_end")
+            )
+        ),
         ip_by_kind=IPCountsByKind(**ip_by_kind),
         by_industry=by_industry,
         tenant_lines=lines,

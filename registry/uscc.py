@@ -46,8 +46,7 @@ def validate_uscc(text: str) -> tuple[str, list[str]]:
     if len(code) != 18:
         raise InvalidValue(
             "uscc_length",
-            f"统一社会信用代码应为18位，实为{len(code)}位 / "
-            f"USCC must have 18 characters, got {len(code)}",
+            f"统一社会信用代码应为18位，实为{len(code)}位 / USCC must have 18 characters, got {len(code)}",
         )
     if not _SHAPE.fullmatch(code):
         raise InvalidValue(
@@ -56,9 +55,7 @@ def validate_uscc(text: str) -> tuple[str, list[str]]:
             "USCC has characters not allowed there (digits and letters except I, O, S, V, Z)",
         )
     if stdnum_uscc.calc_check_digit(code[:17]) != code[17]:
-        raise InvalidValue(
-            "uscc_checksum", "统一社会信用代码校验位错误 / USCC check character is wrong"
-        )
+        raise InvalidValue("uscc_checksum", "统一社会信用代码校验位错误 / USCC check character is wrong")
     warnings = []
     if org_code_check_char(code[8:16]) != code[16]:
         warnings.append(

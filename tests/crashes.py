@@ -125,8 +125,9 @@ class HeldAfterWriting:
             await self._holder.close()
 
 
-async def killed_during(process: subprocess.Popen, request: Callable[[], httpx.Response],
-                        under_way: Callable[[], Any], timeout: float = 180) -> None:
+async def killed_during(
+    process: subprocess.Popen, request: Callable[[], httpx.Response], under_way: Callable[[], Any], timeout: float = 180
+) -> None:
     """Send `request` to the server `process` (in a thread), wait until `under_way()` (a function or a
     coroutine function) says the write is in the middle, SIGKILL the server, and check the request was
     never answered: the kill came before the commit, not after it."""
@@ -158,8 +159,9 @@ async def killed_during(process: subprocess.Popen, request: Callable[[], httpx.R
     assert "error" in outcome, "the request is still waiting after the kill"
 
 
-async def killed_mid_write(env: dict[str, str], log: Path, table: str, prepare: Callable[[str], T],
-                           write: Callable[[str, T], httpx.Response]) -> dict[str, int]:
+async def killed_mid_write(
+    env: dict[str, str], log: Path, table: str, prepare: Callable[[str], T], write: Callable[[str, T], httpx.Response]
+) -> dict[str, int]:
     """A short write killed in its middle: `park serve` started on `env`'s database, `prepare(url)` run
     (the test's own setup through the API; what it returns is passed to `write`), then `write(url,
     prepared)` sent, held right after it inserts into `table`, and the server killed there. Answers

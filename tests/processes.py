@@ -74,8 +74,9 @@ async def query(env: dict[str, str], sql: str) -> list[tuple]:
         await connection.close()
 
 
-def park(env: dict[str, str], *args: str, stdin: str | None = None, command: list[str] = PARK,
-         cwd: Path | None = None) -> subprocess.CompletedProcess:
+def park(
+    env: dict[str, str], *args: str, stdin: str | None = None, command: list[str] = PARK, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """`park ARGS`: this checkout's by default, or `command` (an installed `park`, tests/test_install.py)."""
     return subprocess.run([*command, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300, cwd=cwd)
 
@@ -87,15 +88,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def started(env: dict[str, str], *args: str, log: Path, command: list[str] = PARK,
-            cwd: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def started(
+    env: dict[str, str], *args: str, log: Path, command: list[str] = PARK, cwd: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """`park serve` (or `command` serve) on a free port (extra arguments such as `--workers 2` passed on);
     yields its base URL once it answers, and the process (a test may kill it); stops it afterwards if it
     still runs."""
     port = free_port()
     with open(log, "w") as out:
-        process = subprocess.Popen([*command, "serve", "--port", str(port), *args], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, cwd=cwd)
+        process = subprocess.Popen(
+            [*command, "serve", "--port", str(port), *args], env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -120,18 +123,21 @@ def started(env: dict[str, str], *args: str, log: Path, command: list[str] = PAR
 
 
 @contextmanager
-def serving(env: dict[str, str], *args: str, log: Path, command: list[str] = PARK,
-            cwd: Path | None = None) -> Iterator[str]:
+def serving(
+    env: dict[str, str], *args: str, log: Path, command: list[str] = PARK, cwd: Path | None = None
+) -> Iterator[str]:
     """`park serve` on a free port; yields its base URL once it answers, and stops it afterwards."""
     with started(env, *args, log=log, command=command, cwd=cwd) as (url, _):
         yield url
 
 
-def add_account(env: dict[str, str], name: str, role: str, password: str, tenant: str | None = None,
-                command: list[str] = PARK) -> None:
+def add_account(
+    env: dict[str, str], name: str, role: str, password: str, tenant: str | None = None, command: list[str] = PARK
+) -> None:
     extra = ["--tenant", tenant] if tenant else []
-    result = park(env, "users", "add", name, "--role", role, *extra, "--password-stdin", stdin=password + "\n",
-                  command=command)
+    result = park(
+        env, "users", "add", name, "--role", role, *extra, "--password-stdin", stdin=password + "\n", command=command
+    )
     assert result.returncode == 0, result.stderr
 
 

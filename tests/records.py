@@ -64,7 +64,7 @@ _RECORD_KEYS = {
     "tenant": "SELECT uscc AS key FROM tenant",
     "ip": "SELECT kind || ':' || number AS key FROM ip_item",
     "ip_fee": "SELECT i.kind || ':' || i.number || ':' || CAST(f.patent_year AS TEXT) AS key "
-              "FROM ip_fee f JOIN ip_item i ON i.id = f.item",
+    "FROM ip_fee f JOIN ip_item i ON i.id = f.item",
     "report": "SELECT t.uscc || ':' || r.period AS key FROM period_report r JOIN tenant t ON t.id = r.tenant",
     "period": "SELECT CAST(year AS TEXT) AS key FROM closed_year",
     "import": "SELECT CAST(id AS TEXT) AS key FROM import_batch",
@@ -90,7 +90,9 @@ async def standing_by_trail(url: str) -> dict[str, set[str]]:
     trail = await rows(url, "SELECT id, action, entity, entity_key, before FROM audit_entry ORDER BY id")
     for entry in trail:
         entity, key, action = entry["entity"], entry["entity_key"], entry["action"]
-        assert entity in _RECORD_KEYS, f"audit entry {entry['id']} names a kind of record the check does not know: {entity}"
+        assert entity in _RECORD_KEYS, (
+            f"audit entry {entry['id']} names a kind of record the check does not know: {entity}"
+        )
         if action in _STANDING:
             standing[entity].add(key)
             if entity == "ip" and action == "update":  # an item renumbered: its entry names it by its new key
@@ -114,13 +116,16 @@ async def assert_audit_matches_records(url: str) -> None:
         records = {row["key"] for row in await rows(url, sql)}
         trail = standing.get(entity, set())
         if unrecorded := records - trail:
-            problems.append(f"{entity}: {len(unrecorded)} records without their audit entry, e.g. {sorted(unrecorded)[:3]}")
+            problems.append(
+                f"{entity}: {len(unrecorded)} records without their audit entry, e.g. {sorted(unrecorded)[:3]}"
+            )
         phantoms = trail - records
         if entity in _OWNER:
             owner, owner_key = _OWNER[entity]
             owners = {row["key"] for row in await rows(url, _RECORD_KEYS[owner])}
             phantoms = {key for key in phantoms if owner_key(key) in owners}
         if phantoms:
-            problems.append(f"{entity}: {len(phantoms)} audit entries name records that are not there, "
-                            f"e.g. {sorted(phantoms)[:3]}")
+            problems.append(
+                f"{entity}: {len(phantoms)} audit entries name records that are not there, e.g. {sorted(phantoms)[:3]}"
+            )
     assert not problems, "the audit trail does not match the records:\n" + "\n".join(problems)

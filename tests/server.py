@@ -31,8 +31,9 @@ async def serving(app: Litestar, lifespan: bool = False) -> AsyncIterator[str]:
     `lifespan` the app's database is used as it is (the suite's, already open); with it the app opens
     its own and closes it at the end, as `park serve` runs it."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on" if lifespan else "off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on" if lifespan else "off")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         await asyncio.sleep(0.01)

@@ -76,7 +76,10 @@ async def test_restore_drill_backup_while_serving_restores_elsewhere_with_equal_
     password = demo_admin_password(demo.stdout)
     backup = tmp_path / "park.backup"
 
-    with serving(fresh_env, log=tmp_path / "serve.log") as url, Requests(url, token(url, "demo-admin", password)) as reads:
+    with (
+        serving(fresh_env, log=tmp_path / "serve.log") as url,
+        Requests(url, token(url, "demo-admin", password)) as reads,
+    ):
         began = time.monotonic()
         taken = park(fresh_env, "backup", "-o", str(backup))
         ended = time.monotonic()
@@ -129,7 +132,10 @@ async def test_restore_refuses_a_database_that_holds_records_and_changes_nothing
 
 
 async def test_restore_into_a_database_that_was_only_migrated(fresh_env, second_env, tmp_path):
-    assert park(fresh_env, "users", "add", "li", "--role", "admin", "--password-stdin", stdin="s3cret-pass\n").returncode == 0
+    assert (
+        park(fresh_env, "users", "add", "li", "--role", "admin", "--password-stdin", stdin="s3cret-pass\n").returncode
+        == 0
+    )
     backup = tmp_path / "park.backup"
     assert park(fresh_env, "backup", "-o", str(backup)).returncode == 0
     # Any park command but restore migrates first: the record of migrations, no records.
@@ -194,8 +200,10 @@ async def test_restore_refuses_a_file_that_is_not_a_backup_of_this_engine(second
 async def test_a_backup_taken_during_a_write_holds_what_was_committed_and_none_of_the_write(second_env, tmp_path):
     """The server's write transaction is open while `park backup` runs: the copy is the registry as committed
     when it began, so every record in it has its audit entry and the half-done write is not there."""
-    counts = ("SELECT (SELECT count(*) FROM tenant) AS tenants, "
-              "(SELECT count(*) FROM audit_entry WHERE entity = 'tenant') AS audited")
+    counts = (
+        "SELECT (SELECT count(*) FROM tenant) AS tenants, "
+        "(SELECT count(*) FROM audit_entry WHERE entity = 'tenant') AS audited"
+    )
     [committed] = [tuple(row.values()) for row in await fetch(counts)]
     backup = tmp_path / "during-write.backup"
 

@@ -42,8 +42,17 @@ def _big_workbook() -> bytes:
     for n in range(IP_ROWS):
         filed = date(2012, 1, 1) + timedelta(days=n % 2000)
         kind, digit = ("发明专利", 8) if n % 2 else ("实用新型", 9)
-        ip.append([usccs[n % TENANTS], kind, make_patent_number(filed.year, digit, n), f"一种合成的测试装置{n}", filed,
-                   filed + timedelta(days=500), "有效"])
+        ip.append(
+            [
+                usccs[n % TENANTS],
+                kind,
+                make_patent_number(filed.year, digit, n),
+                f"一种合成的测试装置{n}",
+                filed,
+                filed + timedelta(days=500),
+                "有效",
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -59,8 +68,9 @@ async def test_a_server_killed_while_applying_an_import_leaves_none_of_it(fresh_
         headers = _bearer(url)
 
         def upload() -> httpx.Response:
-            return httpx.post(url + "/api/v1/imports", files={"file": ("崩溃.xlsx", content, XLSX)}, headers=headers,
-                              timeout=300)
+            return httpx.post(
+                url + "/api/v1/imports", files={"file": ("崩溃.xlsx", content, XLSX)}, headers=headers, timeout=300
+            )
 
         # The server logs each tenth of the IP rows it has written, inside the import's one transaction.
         await killed_during(process, upload, lambda: ": ip " in log.read_text())
@@ -70,8 +80,9 @@ async def test_a_server_killed_while_applying_an_import_leaves_none_of_it(fresh_
     with serving(fresh_env, log=tmp_path / "restarted.log") as url:
         assert await counts(url_db) == before  # not a tenant, item, deadline, batch or entry of it
         await assert_audit_matches_records(url_db)
-        again = httpx.post(url + "/api/v1/imports", files={"file": ("崩溃.xlsx", content, XLSX)},
-                           headers=_bearer(url), timeout=300)
+        again = httpx.post(
+            url + "/api/v1/imports", files={"file": ("崩溃.xlsx", content, XLSX)}, headers=_bearer(url), timeout=300
+        )
         assert again.status_code == 201, again.text
         after = await counts(url_db)
         assert (after["tenant"], after["ip_item"], after["import_batch"]) == (TENANTS, IP_ROWS, 1)
@@ -85,18 +96,35 @@ async def test_a_server_killed_while_writing_a_report_leaves_none_of_it(fresh_en
 
     def prepare(url: str) -> dict[str, str]:
         headers = _bearer(url)
-        made = httpx.post(url + "/api/v1/tenants", headers=headers, timeout=30, json={
-            "uscc": uscc, "name": "报表崩溃测试企业 (synthetic)", "industry": "electronic_info", "status": "incubating",
-            "moved_in_on": "2016-03-01"})
+        made = httpx.post(
+            url + "/api/v1/tenants",
+            headers=headers,
+            timeout=30,
+            json={
+                "uscc": uscc,
+                "name": "报表崩溃测试企业 (synthetic)",
+                "industry": "electronic_info",
+                "status": "incubating",
+                "moved_in_on": "2016-03-01",
+            },
+        )
         assert made.status_code == 201, made.text
-        kept = httpx.put(f"{url}/api/v1/tenants/{uscc}/reports/2018", headers=headers, timeout=30,
-                         json={"revenue": "100.00", "employees": 3})
+        kept = httpx.put(
+            f"{url}/api/v1/tenants/{uscc}/reports/2018",
+            headers=headers,
+            timeout=30,
+            json={"revenue": "100.00", "employees": 3},
+        )
         assert kept.status_code == 201, kept.text
         return headers
 
     def write(url: str, headers: dict[str, str]) -> httpx.Response:
-        return httpx.put(f"{url}/api/v1/tenants/{uscc}/reports/2019H1", headers=headers, timeout=300,
-                         json={"revenue": "12345.67", "employees": 9})
+        return httpx.put(
+            f"{url}/api/v1/tenants/{uscc}/reports/2019H1",
+            headers=headers,
+            timeout=300,
+            json={"revenue": "12345.67", "employees": 9},
+        )
 
     before = await killed_mid_write(fresh_env, tmp_path / "serve.log", "period_report", prepare, write)
 
@@ -144,4 +172,3 @@ async def test_the_audit_check_finds_a_record_without_its_entry_and_an_entry_wit
         assert "account: 1 audit entries name records that are not there, e.g. ['nobody']" in str(error)
     else:
         raise AssertionError("the check passed a trail that names another account than the one there is")
-

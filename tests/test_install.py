@@ -38,8 +38,20 @@ def _run(*command: str | Path, **options) -> subprocess.CompletedProcess:
 
 # What .gitignore keeps out of a clone; a stale *.egg-info above all: setuptools would take its SOURCES.txt
 # as the list of files to ship, and a file MANIFEST.in misses would still be shipped here and nowhere else.
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", ".venv", ".tools", "*.egg-info", "build", "dist", "var",
-                                        "__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", ".schemathesis")
+NOT_IN_A_CLONE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".tools",
+    "*.egg-info",
+    "build",
+    "dist",
+    "var",
+    "__pycache__",
+    "*.pyc",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".schemathesis",
+)
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +71,18 @@ def venv(built, tmp_path_factory) -> Path:
     uv's cache when it holds them), then the wheel itself, without letting it pull anything else in."""
     venv = tmp_path_factory.mktemp("installed") / "venv"
     uv = ROOT / "bin" / "uv"
-    _run(uv, "sync", "--frozen", "--no-dev", "--no-install-project", "--quiet",
-         env=_clean_env() | {"UV_PROJECT_ENVIRONMENT": str(venv)})
-    _run(uv, "pip", "install", "--no-deps", "--quiet", "--python", venv / "bin" / "python", built.wheel, env=_clean_env())
+    _run(
+        uv,
+        "sync",
+        "--frozen",
+        "--no-dev",
+        "--no-install-project",
+        "--quiet",
+        env=_clean_env() | {"UV_PROJECT_ENVIRONMENT": str(venv)},
+    )
+    _run(
+        uv, "pip", "install", "--no-deps", "--quiet", "--python", venv / "bin" / "python", built.wheel, env=_clean_env()
+    )
     _run(uv, "pip", "check", "--python", venv / "bin" / "python", env=_clean_env())  # the wheel's needs all met
     return venv
 
@@ -88,8 +109,11 @@ def _files_on_disk() -> set[str]:
 
 def test_the_sdist_and_the_wheel_built_from_it_carry_every_file_of_the_packages(built):
     on_disk = _files_on_disk()
-    assert {"api/portal/templates/not_found.html", "api/portal/static/park.css",
-            "api/schema_docs/static/scalar/standalone.js"} <= on_disk
+    assert {
+        "api/portal/templates/not_found.html",
+        "api/portal/static/park.css",
+        "api/schema_docs/static/scalar/standalone.js",
+    } <= on_disk
     in_wheel = set(zipfile.ZipFile(built.wheel).namelist())
     with tarfile.open(built.sdist) as sdist:
         in_sdist = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
@@ -98,8 +122,10 @@ def test_the_sdist_and_the_wheel_built_from_it_carry_every_file_of_the_packages(
 
 
 def _in_venv(venv: Path, cwd: Path, env: dict[str, str]) -> dict[str, str]:
-    code = ("import api, registry, importers, exports, api.portal, jinja2; "
-            "print(*(m.__file__ for m in (api, registry, importers, exports, api.portal)), sep='\\n')")
+    code = (
+        "import api, registry, importers, exports, api.portal, jinja2; "
+        "print(*(m.__file__ for m in (api, registry, importers, exports, api.portal)), sep='\\n')"
+    )
     out = _run(venv / "bin" / "python", "-c", code, cwd=cwd, env=env).stdout.split()
     return dict(zip(("api", "registry", "importers", "exports", "api.portal"), out, strict=True))
 
@@ -107,23 +133,48 @@ def _in_venv(venv: Path, cwd: Path, env: dict[str, str]) -> dict[str, str]:
 async def _real_values(url: str, admin_token: str, env: dict[str, str], park_command: list[str]) -> dict[str, str]:
     """The placeholders of tests/portal/pages.py from the demo park: a tenant with an IP deadline ahead, the
     item, a period it reported, a dry run and a batch with errors, a tenant account."""
-    async with httpx.AsyncClient(base_url=url + "/api/v1", headers={"Authorization": f"Bearer {admin_token}"},
-                                 timeout=120) as api:
+    async with httpx.AsyncClient(
+        base_url=url + "/api/v1", headers={"Authorization": f"Bearer {admin_token}"}, timeout=120
+    ) as api:
         deadline = (await api.get("/deadlines?within=7300&limit=1")).json()["items"][0]
         uscc = deadline["uscc"]
         item = (await api.get(f"/ip/{deadline['ip_id']}")).json()
         reports = (await api.get(f"/tenants/{uscc}/reports")).json()["items"]
         header = "统一社会信用代码,企业名称,产业类别,状态\n"
-        batch = await api.post("/imports?dry_run=true", files={"file": ("a.csv", f"{header}{uscc},改名,其他,在孵\n".encode())})
+        batch = await api.post(
+            "/imports?dry_run=true", files={"file": ("a.csv", f"{header}{uscc},改名,其他,在孵\n".encode())}
+        )
         invalid = await api.post("/imports?dry_run=true", files={"file": ("b.csv", f"{header}1,,矿业,在孵\n".encode())})
         assert (batch.status_code, invalid.status_code) == (200, 422), batch.text + invalid.text
     assert reports, f"the demo tenant {uscc} has no reports"
     period = reports[0]["period"]
-    assert park(env, "users", "add", "install-tenant", "--role", "tenant", "--tenant", uscc, "--password-stdin",
-                stdin=PASSWORD + "\n", command=park_command).returncode == 0
-    return {"t": uscc, "ip": str(item["id"]), "ip_number": item["number"], "period": period, "year": period[:4],
-            "closed_year": period[:4], "batch": str(batch.json()["id"]), "invalid": str(invalid.json()["id"]),
-            "account": "install-tenant"}
+    assert (
+        park(
+            env,
+            "users",
+            "add",
+            "install-tenant",
+            "--role",
+            "tenant",
+            "--tenant",
+            uscc,
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+            command=park_command,
+        ).returncode
+        == 0
+    )
+    return {
+        "t": uscc,
+        "ip": str(item["id"]),
+        "ip_number": item["number"],
+        "period": period,
+        "year": period[:4],
+        "closed_year": period[:4],
+        "batch": str(batch.json()["id"]),
+        "invalid": str(invalid.json()["id"]),
+        "account": "install-tenant",
+    }
 
 
 async def test_the_installed_wheel_serves_every_page_to_every_role(venv, fresh_env, tmp_path):

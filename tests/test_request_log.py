@@ -32,6 +32,7 @@ def test_every_request_has_its_line_and_no_secret_reaches_the_log(fresh_env, tmp
     clients: dict[str, str] = {}  # request id -> the X-Request-ID the client sent
     secrets: list[str] = [ADMIN_PASSWORD, MANAGER_PASSWORD]
     with serving(fresh_env, log=log) as url:
+
         def call(client: httpx.Client, method: str, path: str, route: str, status: int, **kwargs) -> httpx.Response:
             client_id = f"t{len(sent) + 1}-{time.monotonic_ns()}"
             headers = kwargs.pop("headers", {}) | {"X-Request-ID": client_id}
@@ -44,32 +45,75 @@ def test_every_request_has_its_line_and_no_secret_reaches_the_log(fresh_env, tmp
             return response
 
         with httpx.Client() as api:
-            signed_in = call(api, "POST", "/api/v1/auth/token", "/api/v1/auth/token", 200,
-                             json={"username": "ops-admin", "password": ADMIN_PASSWORD})
+            signed_in = call(
+                api,
+                "POST",
+                "/api/v1/auth/token",
+                "/api/v1/auth/token",
+                200,
+                json={"username": "ops-admin", "password": ADMIN_PASSWORD},
+            )
             bearer = signed_in.json()["access_token"]
             secrets.append(bearer)
             auth = {"Authorization": f"Bearer {bearer}"}
-            call(api, "POST", "/api/v1/auth/token", "/api/v1/auth/token", 401,
-                 json={"username": "ops-admin", "password": "wrong-" + ADMIN_PASSWORD})
+            call(
+                api,
+                "POST",
+                "/api/v1/auth/token",
+                "/api/v1/auth/token",
+                401,
+                json={"username": "ops-admin", "password": "wrong-" + ADMIN_PASSWORD},
+            )
             uscc = new_uscc()
-            call(api, "POST", "/api/v1/tenants", "/api/v1/tenants", 201, headers=auth,
-                 json={"uscc": uscc, "name": "日志企业", "industry": "other", "status": "incubating"})
+            call(
+                api,
+                "POST",
+                "/api/v1/tenants",
+                "/api/v1/tenants",
+                201,
+                headers=auth,
+                json={"uscc": uscc, "name": "日志企业", "industry": "other", "status": "incubating"},
+            )
             call(api, "GET", f"/api/v1/tenants/{uscc}", "/api/v1/tenants/{uscc}", 200, headers=auth)
-            key = call(api, "GET", f"/api/v1/tenants/{uscc}/deadlines/subscription",
-                       "/api/v1/tenants/{uscc}/deadlines/subscription", 200, headers=auth).json()["key"]
+            key = call(
+                api,
+                "GET",
+                f"/api/v1/tenants/{uscc}/deadlines/subscription",
+                "/api/v1/tenants/{uscc}/deadlines/subscription",
+                200,
+                headers=auth,
+            ).json()["key"]
             secrets.append(key)
-            feed = call(api, "GET", f"/api/v1/tenants/{uscc}/deadlines.ics?key={key}",
-                        "/api/v1/tenants/{uscc}/deadlines.ics", 200)
+            feed = call(
+                api,
+                "GET",
+                f"/api/v1/tenants/{uscc}/deadlines.ics?key={key}",
+                "/api/v1/tenants/{uscc}/deadlines.ics",
+                200,
+            )
             assert feed.text.startswith("BEGIN:VCALENDAR")
             csv = f"统一社会信用代码,企业名称,产业类别,状态\n{new_uscc()},{FILE_MARKER},其他,在孵\n".encode()
-            call(api, "POST", "/api/v1/imports?dry_run=true", "/api/v1/imports", 200, headers=auth,
-                 files={"file": ("tenants.csv", csv, "text/csv")})
+            call(
+                api,
+                "POST",
+                "/api/v1/imports?dry_run=true",
+                "/api/v1/imports",
+                200,
+                headers=auth,
+                files={"file": ("tenants.csv", csv, "text/csv")},
+            )
             call(api, "GET", "/no/such/page", None, 404)
         with httpx.Client() as browser:
             form = call(browser, "GET", "/login", "/login", 200)
             csrf = re.search(r'name="_csrf" value="([^"]+)"', form.text).group(1)
-            call(browser, "POST", "/login", "/login", 303,
-                 data={"username": "ops-desk", "password": MANAGER_PASSWORD, "_csrf": csrf})
+            call(
+                browser,
+                "POST",
+                "/login",
+                "/login",
+                303,
+                data={"username": "ops-desk", "password": MANAGER_PASSWORD, "_csrf": csrf},
+            )
             session_id = browser.cookies["park_session"]
             secrets.append(session_id)
             page = call(browser, "GET", "/tenants", "/tenants", 200)
@@ -83,8 +127,16 @@ def test_every_request_has_its_line_and_no_secret_reaches_the_log(fresh_env, tmp
     assert "key=" not in text and "Bearer" not in text
     by_id = {}
     for line in lines:
-        assert set(line) == {"time", "request_id", "client_request_id", "user", "method", "route", "status",
-                             "duration_ms"}, line
+        assert set(line) == {
+            "time",
+            "request_id",
+            "client_request_id",
+            "user",
+            "method",
+            "route",
+            "status",
+            "duration_ms",
+        }, line
         by_id.setdefault(line["request_id"], []).append(line)
     for request_id, (method, route, status) in sent.items():
         assert len(by_id.get(request_id, [])) == 1, (request_id, lines)
@@ -99,8 +151,12 @@ def test_every_request_has_its_line_and_no_secret_reaches_the_log(fresh_env, tmp
 
 
 def _total(text: str, metric: str, **labels: str) -> float:
-    return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
-               if sample.name == metric and labels.items() <= sample.labels.items())
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == metric and labels.items() <= sample.labels.items()
+    )
 
 
 def test_metrics_of_two_workers_add_up_whichever_answers(fresh_env, tmp_path):

@@ -44,10 +44,13 @@ def release_tree(target: Path) -> Path:
     """The release's files, from git, in `target`."""
     found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{RELEASE}^{{commit}}"], capture_output=True)
     if found.returncode != 0:
-        pytest.fail(f"the commit of the earlier release ({RELEASE}) is not in this clone; the upgrade test needs the "
-                    "full history (git fetch --unshallow, or CI's checkout with fetch-depth: 0)")
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", RELEASE], capture_output=True,
-                             check=True)
+        pytest.fail(
+            f"the commit of the earlier release ({RELEASE}) is not in this clone; the upgrade test needs the "
+            "full history (git fetch --unshallow, or CI's checkout with fetch-depth: 0)"
+        )
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", RELEASE], capture_output=True, check=True
+    )
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(target, filter="data")
     return target
@@ -55,8 +58,15 @@ def release_tree(target: Path) -> Path:
 
 def old_park(tree: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     """The release's `park` (its `api.cli`, found first on the path), in this environment."""
-    return subprocess.run([sys.executable, *args], cwd=tree, env=env | {"PYTHONPATH": str(tree)}, input=stdin,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=tree,
+        env=env | {"PYTHONPATH": str(tree)},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _import_file() -> bytes:
@@ -116,8 +126,11 @@ def _kept(before: dict[str, dict[Any, dict]], after: dict[str, dict[Any, dict]])
             if new is None:
                 lost.append(f"{table} {key}: row gone")
                 continue
-            lost += [f"{table} {key} {column}: {value!r} became {new.get(column)!r}"
-                     for column, value in old.items() if column != "ran_on" and new.get(column) != value]
+            lost += [
+                f"{table} {key} {column}: {value!r} became {new.get(column)!r}"
+                for column, value in old.items()
+                if column != "ran_on" and new.get(column) != value
+            ]
     return lost
 
 
@@ -140,11 +153,16 @@ def _dump_kept(before: Path, after: Path) -> list[str]:
     for title, old_rows in old.items():
         new_rows = new.get(title)
         if new_rows is None or len(new_rows) != len(old_rows):
-            lost.append(f"sheet {title}: {len(old_rows)} rows before, {None if new_rows is None else len(new_rows)} after")
+            lost.append(
+                f"sheet {title}: {len(old_rows)} rows before, {None if new_rows is None else len(new_rows)} after"
+            )
             continue
         for n, (was, now) in enumerate(zip(old_rows, new_rows, strict=True), start=2):
-            lost += [f"{title}!{column} row {n}: {value!r} became {now.get(column)!r}"
-                     for column, value in was.items() if now.get(column) != value]
+            lost += [
+                f"{title}!{column} row {n}: {value!r} became {now.get(column)!r}"
+                for column, value in was.items()
+                if now.get(column) != value
+            ]
     return lost
 
 
@@ -156,8 +174,19 @@ async def test_a_database_of_the_last_release_migrates_forward_with_every_record
     demo = old_park(tree, fresh_env, "-m", "api.cli", "demo")
     assert demo.returncode == 0, demo.stderr
     demo_password = demo.stdout.split("with password:")[1].split()[0]
-    added = old_park(tree, fresh_env, "-m", "api.cli", "users", "add", "upgrade-manager", "--role", "manager",
-                     "--password-stdin", stdin=PASSWORD + "\n")
+    added = old_park(
+        tree,
+        fresh_env,
+        "-m",
+        "api.cli",
+        "users",
+        "add",
+        "upgrade-manager",
+        "--role",
+        "manager",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert added.returncode == 0, added.stderr
     (tmp_path / "upgrade.xlsx").write_bytes(_import_file())
     imported = old_park(tree, fresh_env, "-m", "api.cli", "import", str(tmp_path / "upgrade.xlsx"))
@@ -185,6 +214,7 @@ async def test_a_database_of_the_last_release_migrates_forward_with_every_record
         for username, password in (("demo-admin", demo_password), ("upgrade-manager", PASSWORD)):
             bearer = {"Authorization": f"Bearer {token(url, username, password)}"}
             assert httpx.get(url + "/api/v1/me", headers=bearer, timeout=30).status_code == 200
-        refused = httpx.put(f"{url}/api/v1/tenants/{FIRST}/reports/2016", headers=bearer, timeout=30,
-                            json={"revenue": "1.00"})
+        refused = httpx.put(
+            f"{url}/api/v1/tenants/{FIRST}/reports/2016", headers=bearer, timeout=30, json={"revenue": "1.00"}
+        )
         assert refused.status_code == 409, refused.text  # 2016 is still closed

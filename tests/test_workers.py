@@ -14,8 +14,12 @@ PASSWORD = "right-password-1"
 
 
 def _sign_in(url: str, username: str, password: str, address: str) -> httpx.Response:
-    return httpx.post(url + "/api/v1/auth/token", json={"username": username, "password": password},
-                      headers={"X-Forwarded-For": address}, timeout=60)
+    return httpx.post(
+        url + "/api/v1/auth/token",
+        json={"username": username, "password": password},
+        headers={"X-Forwarded-For": address},
+        timeout=60,
+    )
 
 
 def test_the_per_username_limit_holds_across_two_server_processes(fresh_env, tmp_path):
@@ -63,8 +67,12 @@ def test_park_serve_workers_runs_that_many_processes(fresh_env, tmp_path):
 def _portal_sign_in(client: httpx.Client, url: str, username: str, password: str) -> None:
     form = client.get(url + "/login", timeout=30)
     csrf = re.search(r'name="_csrf" value="([^"]+)"', form.text).group(1)
-    signed_in = client.post(url + "/login", data={"username": username, "password": password, "_csrf": csrf},
-                            timeout=30, follow_redirects=False)
+    signed_in = client.post(
+        url + "/login",
+        data={"username": username, "password": password, "_csrf": csrf},
+        timeout=30,
+        follow_redirects=False,
+    )
     assert signed_in.status_code == 303, signed_in.text
 
 

@@ -47,13 +47,19 @@ class UserController(Controller):
 
     @get("/", summary="Accounts (managers see tenant accounts)")
     async def list_users(
-        self, request: Request[Actor, object, object], role: FromQuery[str | None] = None, sort: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50, offset: FromQuery[int] = 0,
+        self,
+        request: Request[Actor, object, object],
+        role: FromQuery[str | None] = None,
+        sort: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
     ) -> Page[Account]:
         return page_of(Account, await accounts.list_accounts(request.user, Paging(limit, offset, sort), role))
 
     @post("/", summary="Create an account (managers: tenant accounts only)")
-    async def create_user(self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]) -> Response[Account]:
+    async def create_user(
+        self, request: Request[Actor, object, object], data: JSONBody[AccountCreate]
+    ) -> Response[Account]:
         row = await accounts.create_account(request.user, data.fields())
         return Response(struct_of(Account, row), status_code=201, headers={"ETag": etag(row["version"])})
 

@@ -114,8 +114,11 @@ class FeeController(Controller):
     async def list_fees(self, request: Request[Actor, object, object], item_id: FromPath[int]) -> list[Fee]:
         return [_fee(row) for row in await deadlines.list_fees(request.user, item_id)]
 
-    @put("/{patent_year:int}", summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)",
-         responses={201: ResponseSpec(Fee, generate_examples=False, description="Created: the year had no payment")})
+    @put(
+        "/{patent_year:int}",
+        summary="Record a patent year's annual fee as paid (paid_on, amount in yuan)",
+        responses={201: ResponseSpec(Fee, generate_examples=False, description="Created: the year had no payment")},
+    )
     async def record_fee(
         self,
         request: Request[Actor, object, object],

@@ -52,10 +52,14 @@ class ImportController(Controller):
         ),
         status_code=201,
         responses={
-            200: ResponseSpec(ImportBatch, generate_examples=False,
-                              description="Dry run: what the import would do; nothing written"),
-            422: ResponseSpec(ImportBatch, generate_examples=False,
-                              description="The file has errors: the same report; nothing written"),
+            200: ResponseSpec(
+                ImportBatch, generate_examples=False, description="Dry run: what the import would do; nothing written"
+            ),
+            422: ResponseSpec(
+                ImportBatch,
+                generate_examples=False,
+                description="The file has errors: the same report; nothing written",
+            ),
         },
     )
     async def create_import(
@@ -99,8 +103,11 @@ class ImportController(Controller):
     ) -> Response[ImportBatch]:
         check_lang(lang)
         report = await apply_dry_run(request.user, batch_id)
-        return Response(report.answer(lang), status_code=_STATUS[report.status],
-                        headers={"Location": f"/api/v1/imports/{report.id}"})
+        return Response(
+            report.answer(lang),
+            status_code=_STATUS[report.status],
+            headers={"Location": f"/api/v1/imports/{report.id}"},
+        )
 
     @get("/{batch_id:int}", summary="An import batch: who, when, which file, its counts, changes, errors and warnings")
     async def get_import(
@@ -131,12 +138,18 @@ class ImportController(Controller):
         return page_of(ImportChange, found, lambda change: shown(change, lang))
 
     @get("/{batch_id:int}/errors.xlsx", summary="The uploaded workbook with each bad cell marked", media_type=XLSX)
-    async def get_errors_workbook(self, request: Request[Actor, object, object], batch_id: FromPath[int]) -> Response[bytes]:
+    async def get_errors_workbook(
+        self, request: Request[Actor, object, object], batch_id: FromPath[int]
+    ) -> Response[bytes]:
         content = await errors_workbook(request.user, batch_id)
-        return Response(content, media_type=XLSX, headers={
-            "Content-Disposition": f'attachment; filename="import-{batch_id}-errors.xlsx"',
-            "Cache-Control": "no-store",
-        })
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="import-{batch_id}-errors.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )
 
 
 def upload_router(handlers: list, import_max_bytes: int) -> Router:

@@ -38,7 +38,9 @@ class TenantIPController(Controller):
         return page_of(IPItem, listing)
 
     @post("/", summary="Register an IP item for the tenant")
-    async def create_ip(self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[IPItemCreate]) -> Response[IPItem]:
+    async def create_ip(
+        self, request: Request[Actor, object, object], uscc: FromPath[str], data: JSONBody[IPItemCreate]
+    ) -> Response[IPItem]:
         return _one(await ip_items.create_ip(request.user, uscc.upper(), data.fields()), 201)
 
 

@@ -38,10 +38,13 @@ def accepts_gzip(accept_encoding: str) -> bool:
 def paged(stats: ParkStats, page: Page) -> ParkStatsAnswer:
     whole = {name: getattr(stats, name) for name in ParkStats.__struct_fields__}
     window = slice(page.offset, page.offset + page.limit)
-    return ParkStatsAnswer(**whole | {"not_reported": stats.not_reported[window],
-                                      "tenant_lines": stats.tenant_lines[window]},
-                           not_reported_total=len(stats.not_reported), tenant_lines_total=len(stats.tenant_lines),
-                           limit=page.limit, offset=page.offset)
+    return ParkStatsAnswer(
+        **whole | {"not_reported": stats.not_reported[window], "tenant_lines": stats.tenant_lines[window]},
+        not_reported_total=len(stats.not_reported),
+        tenant_lines_total=len(stats.tenant_lines),
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 class StatsController(Controller):
@@ -55,9 +58,14 @@ class StatsController(Controller):
         "figures at the end of a period still running; the tenants not reported and the tenant lines come "
         f"{LINES_PER_PAGE} at a time (limit, offset)",
     )
-    async def stats(self, request: Request[Actor, object, object], period: FromPath[str],
-                    as_of: FromQuery[date | None] = None, limit: FromQuery[int] = LINES_PER_PAGE,
-                    offset: FromQuery[int] = 0) -> Response[ParkStatsAnswer]:
+    async def stats(
+        self,
+        request: Request[Actor, object, object],
+        period: FromPath[str],
+        as_of: FromQuery[date | None] = None,
+        limit: FromQuery[int] = LINES_PER_PAGE,
+        offset: FromQuery[int] = 0,
+    ) -> Response[ParkStatsAnswer]:
         asked, page = parse_period(period), Page(limit, offset)
         page.check()
         compressed = accepts_gzip(request.headers.get("accept-encoding", ""))

@@ -40,7 +40,9 @@ class TenantController(Controller):
         return page_of(Tenant, listing)
 
     @post("/", summary="Register a tenant (managers)")
-    async def create_tenant(self, request: Request[Actor, object, object], data: JSONBody[TenantCreate]) -> Response[Tenant]:
+    async def create_tenant(
+        self, request: Request[Actor, object, object], data: JSONBody[TenantCreate]
+    ) -> Response[Tenant]:
         row, warnings = await tenants.create_tenant(request.user, data.fields())
         return _one(row, 201, warnings)
 

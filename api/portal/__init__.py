@@ -165,7 +165,10 @@ def portal_routes(import_max_bytes: int) -> list:
     """The pages; the upload page takes bodies up to the upload cap, the others Litestar's default."""
     pages = Router(
         path="/",
-        route_handlers=[*(page for page in PAGES if page is not ImportPages), upload_router([ImportPages], import_max_bytes)],
+        route_handlers=[
+            *(page for page in PAGES if page is not ImportPages),
+            upload_router([ImportPages], import_max_bytes),
+        ],
         dependencies={"actor": Provide(page_actor)},
         guards=[check_csrf],
         exception_handlers=PAGE_ERRORS,  # type: ignore[arg-type]

@@ -15,8 +15,13 @@ _MISMATCH = "两次输入的新密码不一致 / the two new passwords differ"
 
 
 def _page(request: Request, actor: Actor, errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    return render(request, "account.html", {"errors": errors or {}, "saved": request.query_params.get("saved")},
-                  status_code=status_code, actor=actor)
+    return render(
+        request,
+        "account.html",
+        {"errors": errors or {}, "saved": request.query_params.get("saved")},
+        status_code=status_code,
+        actor=actor,
+    )
 
 
 class AccountPage(Controller):

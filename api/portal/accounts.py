@@ -35,8 +35,9 @@ class AccountPages(Controller):
     path = "/accounts"
 
     @get("/")
-    async def list_page(self, request: Request, actor: PageActor, role: FromQuery[str] = "",
-                        page: FromQuery[int] = 1) -> Template:
+    async def list_page(
+        self, request: Request, actor: PageActor, role: FromQuery[str] = "", page: FromQuery[int] = 1
+    ) -> Template:
         actor.require(Action.MANAGE_ACCOUNTS)
         return await _list(request, actor, role, max(page, 1))
 
@@ -60,13 +61,18 @@ class AccountPages(Controller):
         return _account(request, actor, row)
 
     @post("/{username:str}")
-    async def change(self, request: Request, actor: PageActor, username: FromPath[str], data: Form) -> Template | Redirect:
+    async def change(
+        self, request: Request, actor: PageActor, username: FromPath[str], data: Form
+    ) -> Template | Redirect:
         """One form per change: `what` is role (role + tenant), password, or active."""
         row = await accounts.get_account(actor, username)
         what = data.get("what", "")
         if what == "role":
             role = data.get("role", "")
-            fields = {"role": role, "tenant_uscc": data.get("tenant_uscc", "").strip() or None if role == "tenant" else None}
+            fields = {
+                "role": role,
+                "tenant_uscc": data.get("tenant_uscc", "").strip() or None if role == "tenant" else None,
+            }
         elif what == "password":
             fields = {"password": data.get("password", "")}
         elif what == "active":
@@ -84,18 +90,52 @@ class AccountPages(Controller):
         return see_other(f"/accounts/{username}?saved={what}")
 
 
-async def _list(request: Request, actor: Actor, role: str, page: int, typed: dict | None = None,
-                errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _list(
+    request: Request,
+    actor: Actor,
+    role: str,
+    page: int,
+    typed: dict | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     found = await accounts.list_accounts(actor, Page(PAGE_SIZE, (page - 1) * PAGE_SIZE), role or None)
-    return render(request, "accounts.html", {
-        "found": found, "role": role, "page": page, "pages": max(1, -(-found["total"] // PAGE_SIZE)),
-        "roles": _roles(actor), "typed": typed or {"role": "tenant"}, "errors": errors or {},
-    }, status_code=status_code, actor=actor)
+    return render(
+        request,
+        "accounts.html",
+        {
+            "found": found,
+            "role": role,
+            "page": page,
+            "pages": max(1, -(-found["total"] // PAGE_SIZE)),
+            "roles": _roles(actor),
+            "typed": typed or {"role": "tenant"},
+            "errors": errors or {},
+        },
+        status_code=status_code,
+        actor=actor,
+    )
 
 
-def _account(request: Request, actor: Actor, row: dict, typed: dict | None = None,
-             errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    return render(request, "account_edit.html", {
-        "account": row, "roles": _roles(actor), "typed": typed or {}, "errors": errors or {},
-        "saved": request.query_params.get("saved"), "is_self": row["username"] == actor.username,
-    }, status_code=status_code, actor=actor)
+def _account(
+    request: Request,
+    actor: Actor,
+    row: dict,
+    typed: dict | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "account_edit.html",
+        {
+            "account": row,
+            "roles": _roles(actor),
+            "typed": typed or {},
+            "errors": errors or {},
+            "saved": request.query_params.get("saved"),
+            "is_self": row["username"] == actor.username,
+        },
+        status_code=status_code,
+        actor=actor,
+    )

@@ -42,14 +42,30 @@ class AuditPage(Controller):
         found = {"items": [], "total": 0}
         if not errors:
             try:
-                found = await audit.list_entries(actor, entity.strip() or None, uscc.strip().upper() or None,
-                                                 PAGE_SIZE, (page - 1) * PAGE_SIZE, by=who.strip() or None,
-                                                 source=source)
+                found = await audit.list_entries(
+                    actor,
+                    entity.strip() or None,
+                    uscc.strip().upper() or None,
+                    PAGE_SIZE,
+                    (page - 1) * PAGE_SIZE,
+                    by=who.strip() or None,
+                    source=source,
+                )
             except ValidationFailed as failed:
                 errors = {e.field: e.message for e in failed.errors} or {"page": failed.detail}
-        return render(request, "audit.html", {
-            "found": found, "entity": entity, "uscc": uscc, "who": who, "batch": batch, "page": page,
-            "pages": max(1, -(-found["total"] // PAGE_SIZE)), "errors": errors,
-        }, status_code=422 if errors else 200, actor=actor)
-
-
+        return render(
+            request,
+            "audit.html",
+            {
+                "found": found,
+                "entity": entity,
+                "uscc": uscc,
+                "who": who,
+                "batch": batch,
+                "page": page,
+                "pages": max(1, -(-found["total"] // PAGE_SIZE)),
+                "errors": errors,
+            },
+            status_code=422 if errors else 200,
+            actor=actor,
+        )

@@ -38,7 +38,8 @@ class Edit(Struct):
 class DeadlineWindow(Struct):
     within: Days = DEFAULT_WITHIN_DAYS
     SAYS: ClassVar[dict[str, str]] = {
-        "within": f"时间窗应为 0–{MAX_WITHIN_DAYS} 的整数天 / the window is a whole number of days, 0–{MAX_WITHIN_DAYS}"}
+        "within": f"时间窗应为 0–{MAX_WITHIN_DAYS} 的整数天 / the window is a whole number of days, 0–{MAX_WITHIN_DAYS}"
+    }
 
 
 class AuditFilter(Struct):
@@ -58,12 +59,16 @@ def read_form(struct: type[S], data: Mapping[str, str]) -> S:
     """`struct`'s fields of a posted form or a page's query, typed (blank values are fields not sent);
     ValidationFailed names every bad one, in the words of the struct's `SAYS` where it has them."""
     try:
-        return typed_fields({key: value.strip() if isinstance(value, str) else value for key, value in data.items()},
-                            struct, from_text=True)
+        return typed_fields(
+            {key: value.strip() if isinstance(value, str) else value for key, value in data.items()},
+            struct,
+            from_text=True,
+        )
     except ValidationFailed as failed:
         says: dict[str, str] = getattr(struct, "SAYS", {})
-        raise ValidationFailed(failed.detail, [FieldError(e.field, e.code, says.get(e.field, e.message))
-                                               for e in failed.errors]) from None
+        raise ValidationFailed(
+            failed.detail, [FieldError(e.field, e.code, says.get(e.field, e.message)) for e in failed.errors]
+        ) from None
 
 
 def edited_version(data: Mapping[str, str]) -> int:

@@ -59,8 +59,9 @@ async def _history_page(
     )
 
 
-async def _batch_page(request: Request, actor: Actor, batch_id: int, page: int,
-                      changed: PlanChanged | None = None) -> Template:
+async def _batch_page(
+    request: Request, actor: Actor, batch_id: int, page: int, changed: PlanChanged | None = None
+) -> Template:
     """A batch with its counts, the changes it makes (a page of them, worded in the page's language),
     its errors and warnings; a dry run with the button that applies it below its changes."""
     report = await get_batch(actor, batch_id)
@@ -68,8 +69,13 @@ async def _batch_page(request: Request, actor: Actor, batch_id: int, page: int,
     page = min(max(page, 1), pages)
     found = await batch_changes(actor, batch_id, Page(SHOWN_AT_ONCE, (page - 1) * SHOWN_AT_ONCE))
     lang = lang_of(request)
-    context = {"report": report, "changes": [shown(change, lang) for change in found["items"]], "page": page,
-               "pages": pages, "changed": changed}
+    context = {
+        "report": report,
+        "changes": [shown(change, lang) for change in found["items"]],
+        "page": page,
+        "pages": pages,
+        "changed": changed,
+    }
     return render(request, "import_batch.html", context, status_code=409 if changed else 200, actor=actor)
 
 
@@ -99,8 +105,9 @@ class ImportPages(Controller):
         return see_other(f"/imports/{report.id}")
 
     @get("/{batch_id:int}")
-    async def batch(self, request: Request, actor: PageActor, batch_id: FromPath[int], page: FromQuery[int] = 1
-                    ) -> Template:
+    async def batch(
+        self, request: Request, actor: PageActor, batch_id: FromPath[int], page: FromQuery[int] = 1
+    ) -> Template:
         return await _batch_page(request, actor, batch_id, page)
 
     @post("/{batch_id:int}/apply")

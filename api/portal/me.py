@@ -74,10 +74,20 @@ class MePages(Controller):
         items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
         closed = await closed_years.closed_years()
-        return render(request, "me.html", {
-            "tenant": tenant, "items": items, "reports": reported["items"], "closed": closed,
-            "fields": TENANT_FIELDS, "figures": FIGURE_FIELDS, "saved": request.query_params.get("saved"),
-        }, actor=actor)
+        return render(
+            request,
+            "me.html",
+            {
+                "tenant": tenant,
+                "items": items,
+                "reports": reported["items"],
+                "closed": closed,
+                "fields": TENANT_FIELDS,
+                "figures": FIGURE_FIELDS,
+                "saved": request.query_params.get("saved"),
+            },
+            actor=actor,
+        )
 
     # -- IP items ---------------------------------------------------------------------------------
 
@@ -93,8 +103,14 @@ class MePages(Controller):
         try:
             await ip_items.create_ip(actor, uscc, {k: v or None for k, v in typed.items()})
         except (ValidationFailed, Conflict) as failed:
-            return _ip_page(request, actor, None, typed, _errors(failed, _IP_SHOWN),
-                            422 if isinstance(failed, ValidationFailed) else 409)
+            return _ip_page(
+                request,
+                actor,
+                None,
+                typed,
+                _errors(failed, _IP_SHOWN),
+                422 if isinstance(failed, ValidationFailed) else 409,
+            )
         return see_other("/me?saved=ip#ip")
 
     @get("/ip/{item_id:int}")
@@ -104,33 +120,45 @@ class MePages(Controller):
         return _ip_page(request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS})
 
     @post("/ip/{item_id:int}")
-    async def edit_ip(self, request: Request, actor: PageActor, item_id: FromPath[int], data: Form) -> Template | Redirect:
+    async def edit_ip(
+        self, request: Request, actor: PageActor, item_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
         _own(actor)
         item = await ip_items.get_ip(actor, item_id)
         typed = {f.key: data.get(f.key, "").strip() for f in IP_FORM_FIELDS}
         try:
             await ip_items.update_ip(actor, item_id, {k: v or None for k, v in typed.items()}, edited_version(data))
         except (ValidationFailed, Conflict) as failed:
-            return _ip_page(request, actor, item, typed, _errors(failed, _IP_SHOWN),
-                            422 if isinstance(failed, ValidationFailed) else 409)
+            return _ip_page(
+                request,
+                actor,
+                item,
+                typed,
+                _errors(failed, _IP_SHOWN),
+                422 if isinstance(failed, ValidationFailed) else 409,
+            )
         except PreconditionFailed:
             item = await ip_items.get_ip(actor, item_id)
             return _ip_page(request, actor, item, typed, {"form": _STALE}, 409)
         return see_other("/me?saved=ip#ip")
 
     @post("/ip/{item_id:int}/delete")
-    async def delete_ip(self, request: Request, actor: PageActor, item_id: FromPath[int], data: Form) -> Template | Redirect:
+    async def delete_ip(
+        self, request: Request, actor: PageActor, item_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
         _own(actor)
         try:
             await ip_items.delete_ip(actor, item_id, edited_version(data))
         except ValidationFailed as failed:
             item = await ip_items.get_ip(actor, item_id)
-            return _ip_page(request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS},
-                            _errors(failed, ()), 422)
+            return _ip_page(
+                request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS}, _errors(failed, ()), 422
+            )
         except PreconditionFailed:
             item = await ip_items.get_ip(actor, item_id)
-            return _ip_page(request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS},
-                            {"form": _STALE}, 409)
+            return _ip_page(
+                request, actor, item, {f.key: _text(item[f.key]) for f in IP_FORM_FIELDS}, {"form": _STALE}, 409
+            )
         return see_other("/me?saved=ip_deleted#ip")
 
     # -- period reports ---------------------------------------------------------------------------
@@ -141,14 +169,20 @@ class MePages(Controller):
         return await _report_page(request, actor, None, {"period": "", "unit": unit if unit in UNITS else "元"})
 
     @get("/reports/{period:str}")
-    async def report_form(self, request: Request, actor: PageActor, period: FromPath[str],
-                          unit: FromQuery[str] = "元") -> Template:
+    async def report_form(
+        self, request: Request, actor: PageActor, period: FromPath[str], unit: FromQuery[str] = "元"
+    ) -> Template:
         uscc = _own(actor)
         report = await reports.get_report(actor, uscc, period)
         unit = unit if unit in UNITS else "元"
-        typed = {"period": report["period"], "unit": unit,
-                 **{f.key: in_words(report[f.key], unit) if f.type == "money" else _text(report[f.key])
-                    for f in FIGURE_FIELDS}}
+        typed = {
+            "period": report["period"],
+            "unit": unit,
+            **{
+                f.key: in_words(report[f.key], unit) if f.type == "money" else _text(report[f.key])
+                for f in FIGURE_FIELDS
+            },
+        }
         return await _report_page(request, actor, report, typed)
 
     @post("/reports")
@@ -161,27 +195,61 @@ class MePages(Controller):
             version = edited_version(data)
             if version:
                 existing = await reports.get_report(actor, uscc, typed["period"])
-            row, _ = await reports.put_report(actor, uscc, typed["period"], figures, version or None,
-                                              unit=typed["unit"] or "元")
+            row, _ = await reports.put_report(
+                actor, uscc, typed["period"], figures, version or None, unit=typed["unit"] or "元"
+            )
         except (ValidationFailed, Conflict) as failed:
-            return await _report_page(request, actor, existing, typed, _errors(failed, _REPORT_SHOWN),
-                                      422 if isinstance(failed, ValidationFailed) else 409)
+            return await _report_page(
+                request,
+                actor,
+                existing,
+                typed,
+                _errors(failed, _REPORT_SHOWN),
+                422 if isinstance(failed, ValidationFailed) else 409,
+            )
         except PreconditionFailed:
             return await _report_page(request, actor, existing, typed, {"form": _STALE}, 409)
         return see_other("/me?saved=report#reports")
 
 
-def _ip_page(request: Request, actor: Actor, item: dict | None, typed: dict[str, str],
-             errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
-    return render(request, "me_ip.html", {"item": item, "typed": typed, "fields": IP_FORM_FIELDS,
-                                          "errors": errors or {}}, status_code=status_code, actor=actor)
+def _ip_page(
+    request: Request,
+    actor: Actor,
+    item: dict | None,
+    typed: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "me_ip.html",
+        {"item": item, "typed": typed, "fields": IP_FORM_FIELDS, "errors": errors or {}},
+        status_code=status_code,
+        actor=actor,
+    )
 
 
-async def _report_page(request: Request, actor: Actor, report: dict | None, typed: dict[str, str],
-                       errors: dict[str, str] | None = None, status_code: int = 200) -> Template:
+async def _report_page(
+    request: Request,
+    actor: Actor,
+    report: dict | None,
+    typed: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     closed = await closed_years.closed_years()
     year = (report or {}).get("period", "")[:4]
-    return render(request, "me_report.html", {
-        "report": report, "typed": typed, "figures": FIGURE_FIELDS, "units": UNITS, "errors": errors or {},
-        "read_only": year.isdigit() and int(year) in closed,
-    }, status_code=status_code, actor=actor)
+    return render(
+        request,
+        "me_report.html",
+        {
+            "report": report,
+            "typed": typed,
+            "figures": FIGURE_FIELDS,
+            "units": UNITS,
+            "errors": errors or {},
+            "read_only": year.isdigit() and int(year) in closed,
+        },
+        status_code=status_code,
+        actor=actor,
+    )

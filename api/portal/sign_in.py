@@ -22,7 +22,9 @@ from api.schemas import TokenRequest
 from registry.errors import ValidationFailed
 
 
-async def _login_page(request: Request, username: str = "", message: str | None = None, status_code: int = 200) -> Template:
+async def _login_page(
+    request: Request, username: str = "", message: str | None = None, status_code: int = 200
+) -> Template:
     session = current_session(request)
     response = render(
         request,

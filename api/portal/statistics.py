@@ -107,8 +107,12 @@ class StatisticsController(Controller):
         return render(
             request,
             "statistics_period.html",
-            {"stats": stats, "chart": revenue_chart(words, stats), "writers": roles_that(Action.WRITE_PARK),
-             "figures": FIGURE_FIELDS},
+            {
+                "stats": stats,
+                "chart": revenue_chart(words, stats),
+                "writers": roles_that(Action.WRITE_PARK),
+                "figures": FIGURE_FIELDS,
+            },
             actor=actor,
         )
 

@@ -143,8 +143,18 @@ async def save_profile(
     except ValidationFailed as failed:
         tenant = await tenants.get_tenant(actor, uscc)
         errors = messages(failed, typed)
-        return _edit_page(request, actor, tenant, fields, back, typed, was, version or tenant["version"],
-                          errors=errors, status_code=422)
+        return _edit_page(
+            request,
+            actor,
+            tenant,
+            fields,
+            back,
+            typed,
+            was,
+            version or tenant["version"],
+            errors=errors,
+            status_code=422,
+        )
     except PreconditionFailed:
         # Someone saved first: show what they changed; keep what this user changed and take theirs for
         # the rest, so saving again overwrites only what this user meant to change.

@@ -56,7 +56,9 @@ def _check_password(password: object) -> list[FieldError]:
     return []
 
 
-_UNKNOWN_TENANT = FieldError("tenant_uscc", "unknown_tenant", "企业账号须对应已登记企业 / tenant accounts need a registered tenant")
+_UNKNOWN_TENANT = FieldError(
+    "tenant_uscc", "unknown_tenant", "企业账号须对应已登记企业 / tenant accounts need a registered tenant"
+)
 
 
 async def _tenant_registered(uscc: str, lock: bool = False) -> bool:
@@ -75,7 +77,9 @@ async def _check_role(actor: Actor, role: object, tenant_uscc: object, lock: boo
         if not isinstance(tenant_uscc, str) or not await _tenant_registered(tenant_uscc, lock):
             return [_UNKNOWN_TENANT]
     elif tenant_uscc is not None:
-        return [FieldError("tenant_uscc", "not_allowed", "仅企业账号关联企业 / only tenant accounts belong to a tenant")]
+        return [
+            FieldError("tenant_uscc", "not_allowed", "仅企业账号关联企业 / only tenant accounts belong to a tenant")
+        ]
     return []
 
 
@@ -92,14 +96,19 @@ async def _still_entitled(actor: Actor, *others: str) -> None:
     still active in the role it acted in. Two admins demoting each other at once would otherwise each
     pass the check their token made, and leave the park without an admin."""
     names = sorted({actor.username, *others})
-    rows = await for_update(Account.select(Account.username, Account.role, Account.active).where(
-        Account.username.is_in(names)).order_by(Account.username)).run()
+    rows = await for_update(
+        Account.select(Account.username, Account.role, Account.active)
+        .where(Account.username.is_in(names))
+        .order_by(Account.username)
+    ).run()
     mine = next((row for row in rows if row["username"] == actor.username), None)
     if mine is None and actor.source in _NOT_ACCOUNTS:
         return
     if mine is None or not mine["active"] or mine["role"] != actor.role:
-        raise Forbidden("您的账号刚被修改，无权执行此操作；请重新登录 / your account has just changed and may no "
-                        "longer do this; sign in again")
+        raise Forbidden(
+            "您的账号刚被修改，无权执行此操作；请重新登录 / your account has just changed and may no "
+            "longer do this; sign in again"
+        )
 
 
 async def _managed(actor: Actor, username: str, lock: bool = False) -> dict:
@@ -137,8 +146,14 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
     if not isinstance(username, str) or not 1 <= len(username.strip()) <= 100:
         errors.append(FieldError("username", "required", "必填，至多100字 / required, at most 100 characters"))
     elif not _USERNAME.fullmatch(username.strip()):
-        errors.append(FieldError("username", "format", "只能包含字母、数字、汉字和 . _ @ - / letters, digits, "
-                                 "Chinese characters and . _ @ - only (it appears in /users/{username})"))
+        errors.append(
+            FieldError(
+                "username",
+                "format",
+                "只能包含字母、数字、汉字和 . _ @ - / letters, digits, "
+                "Chinese characters and . _ @ - only (it appears in /users/{username})",
+            )
+        )
     errors += _check_password(data.get("password"))
     tenant_uscc = data.get("tenant_uscc")
     errors += await _check_role(actor, data.get("role"), tenant_uscc)
@@ -165,14 +180,18 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
     return row
 
 
-async def update_account(actor: Actor, username: str, data: Mapping[str, Any], if_version: int | IfMatch | None = None) -> dict:
+async def update_account(
+    actor: Actor, username: str, data: Mapping[str, Any], if_version: int | IfMatch | None = None
+) -> dict:
     unknown = set(data) - _KEYS
     errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
     if "password" in data:
         errors += _check_password(data["password"])
     if username == actor.username and (data.get("active") is False or data.get("role", actor.role) != actor.role):
-        raise Conflict("不能停用自己的账号或更改自己的角色 / you cannot deactivate your own account or change "
-                       "your own role (ask another admin)")
+        raise Conflict(
+            "不能停用自己的账号或更改自己的角色 / you cannot deactivate your own account or change "
+            "your own role (ask another admin)"
+        )
     async with write_transaction():
         before = await _managed(actor, username, lock=True)
         check_version(before["version"], if_version)
@@ -201,8 +220,15 @@ async def _write(actor: Actor, before: Mapping[str, Any], diff: dict[str, Any], 
     if diff:
         username = before["username"]
         await write_change(Account._meta.tablename, before, diff, key="username")
-        await audit.record(actor, "update", "account", username, diff.get("tenant_uscc", before["tenant_uscc"]),
-                           {k: before.get(k) for k in shown if k != "password"}, shown)
+        await audit.record(
+            actor,
+            "update",
+            "account",
+            username,
+            diff.get("tenant_uscc", before["tenant_uscc"]),
+            {k: before.get(k) for k in shown if k != "password"},
+            shown,
+        )
 
 
 async def change_own_password(actor: Actor, current: str, new: str) -> tuple[Actor, dict[str, Any]]:
@@ -213,7 +239,9 @@ async def change_own_password(actor: Actor, current: str, new: str) -> tuple[Act
         raise NotFound(_NOT_FOUND)
     errors = [FieldError("new_password", e.code, e.message) for e in _check_password(new)]
     if not isinstance(current, str) or not await asyncio.to_thread(_verify, current, row["password"]):
-        errors.insert(0, FieldError("current_password", "wrong_password", "当前密码不正确 / the current password is wrong"))
+        errors.insert(
+            0, FieldError("current_password", "wrong_password", "当前密码不正确 / the current password is wrong")
+        )
     elif current == new:
         errors.append(FieldError("new_password", "unchanged", "新密码须与当前密码不同 / the new password must differ"))
     if errors:
@@ -274,5 +302,13 @@ async def find_bound_actor(username: str) -> tuple[Actor, dict[str, Any]] | None
     return _bound_actor(row)
 
 
-__all__ = ["authenticate", "change_own_password", "create_account", "delete_account", "find_bound_actor",
-           "get_account", "list_accounts", "update_account"]
+__all__ = [
+    "authenticate",
+    "change_own_password",
+    "create_account",
+    "delete_account",
+    "find_bound_actor",
+    "get_account",
+    "list_accounts",
+    "update_account",
+]

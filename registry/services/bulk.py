@@ -90,8 +90,7 @@ class Counts:
     cleared: int = 0  # stored values the updates clear (a cell saying （清空） / <clear>)
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "cleared": self.cleared}
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "cleared": self.cleared}
 
 
 @dataclass
@@ -120,8 +119,11 @@ class Plan:
     @property
     def cleared(self) -> int:
         """Stored values the updates clear."""
-        return sum(value is None and before.get(key) is not None
-                   for _, before, diff in self.updates for key, value in diff.items())
+        return sum(
+            value is None and before.get(key) is not None
+            for _, before, diff in self.updates
+            for key, value in diff.items()
+        )
 
     @property
     def usccs_created(self) -> set[str]:
@@ -149,8 +151,9 @@ def _duplicates(keys: Sequence[Any], label: str) -> tuple[dict[Any, int], list[P
         if key is None:
             continue
         if key in first:
-            problems.append(Problem(index, label, "duplicate_row", "与前面的行重复 / repeats an earlier row",
-                                    first[key]))
+            problems.append(
+                Problem(index, label, "duplicate_row", "与前面的行重复 / repeats an earlier row", first[key])
+            )
         else:
             first[key] = index
     return first, problems
@@ -169,9 +172,13 @@ async def tenants_by_uscc(usccs: Collection[str]) -> dict[str, dict]:
 
 
 def _unknown_tenant(index: int, uscc: str) -> Problem:
-    return Problem(index, "uscc", "unknown_tenant",
-                   f"企业 {uscc} 未登记（也不在本次导入的企业表中）/ tenant {uscc} is not registered "
-                   "(nor in this file's tenants sheet)")
+    return Problem(
+        index,
+        "uscc",
+        "unknown_tenant",
+        f"企业 {uscc} 未登记（也不在本次导入的企业表中）/ tenant {uscc} is not registered "
+        "(nor in this file's tenants sheet)",
+    )
 
 
 # Planning -----------------------------------------------------------------------------------------
@@ -204,7 +211,8 @@ async def plan_tenants(rows: Sequence[Mapping[str, Any]]) -> Plan:
 
 
 _IP_SELECT = (
-    "SELECT i.id, i.version, t.uscc, " + ", ".join(f"i.{k}" for k in _IP_KEYS)
+    "SELECT i.id, i.version, t.uscc, "
+    + ", ".join(f"i.{k}" for k in _IP_KEYS)
     + f" FROM {IPItem._meta.tablename} i JOIN {Tenant._meta.tablename} t ON t.id = i.tenant"
     " WHERE i.kind = :kind AND "
 )
@@ -230,8 +238,16 @@ async def ip_items_by_key(keys: Collection[tuple[str, str]]) -> dict[tuple[str, 
     return found
 
 
-def _plan_ip_row(plan: Plan, row: Mapping[str, Any], index: int, key: tuple[str, str], before: dict | None,
-                 settled: dict[str, Any] | None, owners: Mapping[str, Any], new_tenants: Collection[str]) -> None:
+def _plan_ip_row(
+    plan: Plan,
+    row: Mapping[str, Any],
+    index: int,
+    key: tuple[str, str],
+    before: dict | None,
+    settled: dict[str, Any] | None,
+    owners: Mapping[str, Any],
+    new_tenants: Collection[str],
+) -> None:
     """One IP row against its stored item, if any: a create, an update, unchanged, or a problem."""
     uscc = row["uscc"]
     if uscc not in owners and uscc not in new_tenants:
@@ -305,7 +321,8 @@ async def plan_ip_items(rows: Sequence[Mapping[str, Any]], new_tenants: Collecti
 
 
 _REPORT_SELECT = (
-    "SELECT r.id, r.version, t.uscc, t.name AS tenant_name, r.period, " + ", ".join(f"r.{k}" for k in _FIGURES)
+    "SELECT r.id, r.version, t.uscc, t.name AS tenant_name, r.period, "
+    + ", ".join(f"r.{k}" for k in _FIGURES)
     + f" FROM {PeriodReport._meta.tablename} r JOIN {Tenant._meta.tablename} t ON t.id = r.tenant"
     " WHERE "
 )
@@ -369,8 +386,9 @@ class _Writer:
         self.actor = actor
         self.progress = progress
 
-    async def _in_chunks(self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Any], total: int,
-                         label: str) -> None:
+    async def _in_chunks(
+        self, write: Callable[[list], Awaitable[Any]], rows: Iterable[Any], total: int, label: str
+    ) -> None:
         done = 0
         iterator = iter(rows)
 
@@ -392,8 +410,9 @@ class _Writer:
             if label and self.progress is not None:
                 self.progress(label, done, total)
 
-    async def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int,
-                     label: str) -> None:
+    async def insert(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int, label: str
+    ) -> None:
         await self._in_chunks(lambda chunk: insert_rows(table, columns, chunk), rows, total, label)
 
     async def update(self, table: str, updates: Sequence[tuple[int, dict[str, Any], dict[str, Any]]]) -> None:
@@ -409,8 +428,13 @@ class _Writer:
         if written != len(updates):
             raise Conflict(_CHANGED_MEANWHILE)
 
-    async def audit(self, entity: str, plan: Plan, key: Callable[[Mapping[str, Any]], str],
-                    created: Callable[[Mapping[str, Any]], Mapping[str, Any]]) -> None:
+    async def audit(
+        self,
+        entity: str,
+        plan: Plan,
+        key: Callable[[Mapping[str, Any]], str],
+        created: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+    ) -> None:
         """One entry per created and per changed record, as the single services write them."""
         at, actor = datetime.now(UTC), self.actor
 
@@ -418,15 +442,18 @@ class _Writer:
             for _, record in plan.creates:
                 yield audit.row(actor, "create", entity, key(record), record["uscc"], None, created(record), at)
             for _, before, diff in plan.updates:
-                yield audit.row(actor, "update", entity, key(before), before["uscc"], {k: before[k] for k in diff},
-                                diff, at)
+                yield audit.row(
+                    actor, "update", entity, key(before), before["uscc"], {k: before[k] for k in diff}, diff, at
+                )
 
-        await self.insert(AuditEntry._meta.tablename, audit.COLUMNS, entries(), len(plan.creates) + len(plan.updates),
-                          "")
+        await self.insert(
+            AuditEntry._meta.tablename, audit.COLUMNS, entries(), len(plan.creates) + len(plan.updates), ""
+        )
 
 
-async def write_rows(actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                     total: int) -> None:
+async def write_rows(
+    actor: Actor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], total: int
+) -> None:
     """Raw chunked inserts (executemany; COPY on PostgreSQL) inside the current write transaction,
     for writers of many rows outside an import plan (fees, deadlines)."""
     if not in_transaction():
@@ -450,9 +477,11 @@ async def _tenant_ids(plan: Plan) -> dict[str, int]:
 async def apply_tenants(actor: Actor, plan: Plan, progress: Progress | None = None) -> Counts:
     async with _writing(actor, plan, progress) as writer:
         await writer.insert(
-            Tenant._meta.tablename, (*_TENANT_KEYS, "version"),
+            Tenant._meta.tablename,
+            (*_TENANT_KEYS, "version"),
             ((*(record.get(k) for k in _TENANT_KEYS), 1) for _, record in plan.creates),
-            len(plan.creates), "tenants",
+            len(plan.creates),
+            "tenants",
         )
         await writer.update(Tenant._meta.tablename, plan.updates)
         await writer.audit("tenant", plan, lambda r: r["uscc"], lambda r: r)
@@ -464,10 +493,14 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
         owner = await _tenant_ids(plan)
         ids = await reserve_ids(IPItem._meta.tablename, len(plan.creates))
         await writer.insert(
-            IPItem._meta.tablename, ("id", "tenant", *_IP_KEYS, "version"),
-            ((item_id, owner[r["uscc"]], *(r[k] for k in _IP_KEYS), 1)
-             for item_id, (_, r) in zip(ids, plan.creates, strict=True)),
-            len(plan.creates), "ip",
+            IPItem._meta.tablename,
+            ("id", "tenant", *_IP_KEYS, "version"),
+            (
+                (item_id, owner[r["uscc"]], *(r[k] for k in _IP_KEYS), 1)
+                for item_id, (_, r) in zip(ids, plan.creates, strict=True)
+            ),
+            len(plan.creates),
+            "ip",
         )
         await writer.update(IPItem._meta.tablename, plan.updates)
         await writer.audit("ip", plan, audit.ip_key, lambda r: {k: r[k] for k in _IP_KEYS})
@@ -478,6 +511,7 @@ async def apply_ip_items(actor: Actor, plan: Plan, progress: Progress | None = N
 async def _write_deadlines(writer: _Writer, plan: Plan, owner: Mapping[str, int], ids: Sequence[int]) -> None:
     """The deadlines of the items created (`ids`, in plan order; they have no fees yet) and of those
     whose dates, kind or status changed, kept in ip_deadline as the single IP services keep them."""
+
     def rows() -> Iterator[tuple[Any, ...]]:
         for item_id, (_, record) in zip(ids, plan.creates, strict=True):
             yield from deadline_table.deadline_rows({**record, "id": item_id, "tenant": owner[record["uscc"]]}, ())
@@ -490,14 +524,19 @@ async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = No
     async with _writing(actor, plan, progress) as writer:
         owner = await _tenant_ids(plan)
         await writer.insert(
-            PeriodReport._meta.tablename, ("tenant", "period", "year", *_FIGURES, "version"),
-            ((owner[r["uscc"]], r["period"], Period.parse(r["period"]).year, *(r[k] for k in _FIGURES), 1)
-             for _, r in plan.creates),
-            len(plan.creates), "reports",
+            PeriodReport._meta.tablename,
+            ("tenant", "period", "year", *_FIGURES, "version"),
+            (
+                (owner[r["uscc"]], r["period"], Period.parse(r["period"]).year, *(r[k] for k in _FIGURES), 1)
+                for _, r in plan.creates
+            ),
+            len(plan.creates),
+            "reports",
         )
         await writer.update(PeriodReport._meta.tablename, plan.updates)
-        await writer.audit("report", plan, audit.report_key,
-                           lambda r: {"period": r["period"], **{k: r[k] for k in _FIGURES}})
+        await writer.audit(
+            "report", plan, audit.report_key, lambda r: {"period": r["period"], **{k: r[k] for k in _FIGURES}}
+        )
     return plan.counts
 
 
@@ -523,7 +562,20 @@ async def upsert_reports(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Cou
 
 
 __all__ = [
-    "BulkRejected", "Counts", "Plan", "Problem", "apply_ip_items", "apply_reports", "apply_tenants",
-    "write_rows", "ip_items_by_key", "plan_ip_items", "plan_reports", "plan_tenants", "tenants_by_uscc", "upsert_ip_items", "upsert_reports",
+    "BulkRejected",
+    "Counts",
+    "Plan",
+    "Problem",
+    "apply_ip_items",
+    "apply_reports",
+    "apply_tenants",
+    "write_rows",
+    "ip_items_by_key",
+    "plan_ip_items",
+    "plan_reports",
+    "plan_tenants",
+    "tenants_by_uscc",
+    "upsert_ip_items",
+    "upsert_reports",
     "upsert_tenants",
 ]

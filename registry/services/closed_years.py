@@ -18,8 +18,10 @@ async def closed_years() -> set[int]:
 
 
 def closed_message(year: int) -> str:
-    return (f"{year} 年已关账，不能再修改该年度的经营数据 / {year} is closed: its reports can no longer be changed "
-            "until an admin reopens it")
+    return (
+        f"{year} 年已关账，不能再修改该年度的经营数据 / {year} is closed: its reports can no longer be changed "
+        "until an admin reopens it"
+    )
 
 
 async def require_open(year: int) -> None:

@@ -36,8 +36,9 @@ def deadline_rows(item: Mapping[str, Any], paid_years: Collection[int]) -> list[
     key = (item["id"], item["tenant"], item["kind"])
     return [
         (*key, d.deadline, d.patent_year, d.opens_on, d.due_on, d.last_day, d.fee)
-        for d in deadlines_of(item["kind"], item["status"], item.get("filed_on"), item.get("granted_on"), paid_years,
-                              next_fee_only=True)
+        for d in deadlines_of(
+            item["kind"], item["status"], item.get("filed_on"), item.get("granted_on"), paid_years, next_fee_only=True
+        )
     ]
 
 
@@ -76,8 +77,9 @@ async def at_risk(item_ids: Collection[int], today: date | None = None) -> set[i
     found: set[int] = set()
     for chunk in _chunks(item_ids):
         items, params = any_of("d.item", chunk, "items")
-        rows = await fetch(f"SELECT d.item FROM ip_deadline AS d WHERE {items} AND {PAST_GRACE}",
-                           {**params, "today": today})
+        rows = await fetch(
+            f"SELECT d.item FROM ip_deadline AS d WHERE {items} AND {PAST_GRACE}", {**params, "today": today}
+        )
         found.update(row["item"] for row in rows)
     return found
 

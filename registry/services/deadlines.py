@@ -164,7 +164,9 @@ async def write_fees(actor: Actor, fees: Sequence[tuple[Mapping[str, Any], dict[
         counts.updated += 1
     await bulk.write_rows(actor, IPFee._meta.tablename, ("item", *_FEE_KEYS, "version"), inserts, len(inserts))
     if await write_changes(IPFee._meta.tablename, changed) != len(changed):
-        raise PreconditionFailed("年费记录已被他人修改，请重新读取后再试 / a fee record changed meanwhile; fetch it again and retry")
+        raise PreconditionFailed(
+            "年费记录已被他人修改，请重新读取后再试 / a fee record changed meanwhile; fetch it again and retry"
+        )
     await bulk.write_rows(actor, AuditEntry._meta.tablename, audit.COLUMNS, entries, len(entries))
     await refresh(ids)
     return counts
@@ -318,8 +320,11 @@ def _window(today: date, within: int) -> tuple[str, dict[str, Any]]:
     (no last day is more than LONGEST_GRACE_DAYS after its due day) keeps it an index range."""
     return (
         "d.due_on BETWEEN :earliest AND :latest AND d.last_day >= :today",
-        {"earliest": today - timedelta(days=LONGEST_GRACE_DAYS), "latest": today + timedelta(days=within),
-         "today": today},
+        {
+            "earliest": today - timedelta(days=LONGEST_GRACE_DAYS),
+            "latest": today + timedelta(days=within),
+            "today": today,
+        },
     )
 
 

@@ -48,8 +48,13 @@ async def record_batch(
     actor.require(Action.IMPORT)
     assert status in STATUSES, status
     values = {
-        "filename": filename, "sha256": sha256, "size": size, "dry_run": dry_run, "status": status,
-        "counts": dict(counts), "plan_digest": plan_digest,
+        "filename": filename,
+        "sha256": sha256,
+        "size": size,
+        "dry_run": dry_run,
+        "status": status,
+        "counts": dict(counts),
+        "plan_digest": plan_digest,
     }
     row = ImportBatch(
         **{k: v for k, v in values.items() if k != "counts"},
@@ -65,11 +70,16 @@ async def record_batch(
         inserted = await ImportBatch.insert(row).returning(ImportBatch.id).run()
         batch_id = inserted[0]["id"]
         if changes:
-            await ImportChanges.insert(*(
-                ImportChanges(batch=batch_id, chunk=n, changes=json.dumps(changes[start : start + CHUNK],
-                                                                          ensure_ascii=False, default=str))
-                for n, start in enumerate(range(0, len(changes), CHUNK))
-            )).run()
+            await ImportChanges.insert(
+                *(
+                    ImportChanges(
+                        batch=batch_id,
+                        chunk=n,
+                        changes=json.dumps(changes[start : start + CHUNK], ensure_ascii=False, default=str),
+                    )
+                    for n, start in enumerate(range(0, len(changes), CHUNK))
+                )
+            ).run()
         await audit.record(actor, "create", "import", str(batch_id), None, None, {k: values[k] for k in _AUDITED})
     after_commit(lambda: metrics.count_import_batch(status))
     return batch_id
@@ -77,8 +87,10 @@ async def record_batch(
 
 class AlreadyApplied(Conflict):
     def __init__(self, dry_run_id: int) -> None:
-        super().__init__(f"此试导入已应用过，不再重复应用 / dry run {dry_run_id} has been applied already; it is "
-                         "applied at most once")
+        super().__init__(
+            f"此试导入已应用过，不再重复应用 / dry run {dry_run_id} has been applied already; it is "
+            "applied at most once"
+        )
 
 
 async def mark_applied(actor: Actor, dry_run_id: int, batch_id: int) -> None:
@@ -88,13 +100,17 @@ async def mark_applied(actor: Actor, dry_run_id: int, batch_id: int) -> None:
     them and the loser finds the column set; SQLite: one writer at a time)."""
     actor.require(Action.IMPORT)
     async with write_transaction():
-        marked = await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None}).where(
-            (ImportBatch.id == dry_run_id) & ImportBatch.applied_batch.is_null()
-        ).returning(ImportBatch.id).run()
+        marked = (
+            await ImportBatch.update({ImportBatch.applied_batch: batch_id, ImportBatch.content: None})
+            .where((ImportBatch.id == dry_run_id) & ImportBatch.applied_batch.is_null())
+            .returning(ImportBatch.id)
+            .run()
+        )
         if not marked:
             raise AlreadyApplied(dry_run_id)
-        await audit.record(actor, "update", "import", str(dry_run_id), None, {"applied_batch": None},
-                           {"applied_batch": batch_id})
+        await audit.record(
+            actor, "update", "import", str(dry_run_id), None, {"applied_batch": None}, {"applied_batch": batch_id}
+        )
 
 
 # A batch whose file may go once kept long enough: one never applied — a dry run nobody applied, or a
@@ -119,9 +135,15 @@ async def purge_files(actor: Actor, kept_days: int, now: datetime) -> list[int]:
             ids = [row["id"] for row in rows]
             await ImportBatch.update({ImportBatch.content: None}).where(ImportBatch.id.is_in(ids)).run()
             for row in rows:
-                await audit.record(actor, "purge_file", "import", str(row["id"]), None,
-                                   {"file_kept": True, "size": row["size"]},
-                                   {"file_kept": False, "kept_days": kept_days})
+                await audit.record(
+                    actor,
+                    "purge_file",
+                    "import",
+                    str(row["id"]),
+                    None,
+                    {"file_kept": True, "size": row["size"]},
+                    {"file_kept": False, "kept_days": kept_days},
+                )
         after_commit(lambda: metrics.UPLOADS_PURGED.inc(len(rows)))
     return [row["id"] for row in rows]
 
@@ -130,8 +152,10 @@ def file_gone_message(status: str) -> str:
     """Why a batch of `status` has no file to read: never kept (an applied import), or no longer kept."""
     if status == "applied":
         return "已应用的导入不保留文件 / an applied import keeps no file"
-    return ("该导入的文件已超过保留期限被删除，请重新上传 / this import's file is no longer kept "
-            "(deleted after the retention period); upload it again")
+    return (
+        "该导入的文件已超过保留期限被删除，请重新上传 / this import's file is no longer kept "
+        "(deleted after the retention period); upload it again"
+    )
 
 
 async def batch(batch_id: int) -> dict[str, Any] | None:
@@ -146,9 +170,13 @@ async def batch_changes(batch_id: int, page: Page) -> list[list[Any]]:
     if not is_row_id(batch_id):
         return []
     first, last = page.offset // CHUNK, (page.offset + page.limit - 1) // CHUNK
-    rows = await ImportChanges.select(ImportChanges.changes).where(
-        (ImportChanges.batch == batch_id) & (ImportChanges.chunk >= first) & (ImportChanges.chunk <= last)
-    ).order_by(ImportChanges.chunk).output(load_json=True).run()
+    rows = (
+        await ImportChanges.select(ImportChanges.changes)
+        .where((ImportChanges.batch == batch_id) & (ImportChanges.chunk >= first) & (ImportChanges.chunk <= last))
+        .order_by(ImportChanges.chunk)
+        .output(load_json=True)
+        .run()
+    )
     changes = [change for row in rows for change in row["changes"]]
     start = page.offset - first * CHUNK
     return changes[start : start + page.limit]

@@ -22,8 +22,16 @@ from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
 
 ITEM_FIELDS = tuple(f for f in IP_FIELDS if f.key != "uscc")
 COLUMNS = [
-    IPItem.id, IPItem.version, IPItem.tenant.uscc.as_alias("uscc"), IPItem.kind, IPItem.number,
-    IPItem.title, IPItem.filed_on, IPItem.granted_on, IPItem.status, IPItem.expires_on,
+    IPItem.id,
+    IPItem.version,
+    IPItem.tenant.uscc.as_alias("uscc"),
+    IPItem.kind,
+    IPItem.number,
+    IPItem.title,
+    IPItem.filed_on,
+    IPItem.granted_on,
+    IPItem.status,
+    IPItem.expires_on,
 ]
 SORTS = ("number", "kind", "title", "filed_on", "granted_on", "expires_on", "status")
 _NOT_FOUND = "未找到该知识产权 / IP item not found"
@@ -57,14 +65,21 @@ def number_problem(
         return FieldError("number", "duplicate", "该编号已登记 / already registered")
     if holder["uscc"] == uscc:
         return None
-    return FieldError("number", "owned_by_other", f"编号 {number} 已登记在企业 {holder['uscc']} 名下，导入不会转移它 / "
-                      f"number {number} is registered to tenant {holder['uscc']}; an import does not move it")
+    return FieldError(
+        "number",
+        "owned_by_other",
+        f"编号 {number} 已登记在企业 {holder['uscc']} 名下，导入不会转移它 / "
+        f"number {number} is registered to tenant {holder['uscc']}; an import does not move it",
+    )
 
 
 async def _check_number(uscc: str, kind: str, number: str, item_id: int | None = None) -> None:
-    holder = await IPItem.select(IPItem.id, IPItem.tenant.uscc.as_alias("uscc")).where(
-        (IPItem.kind == kind) & (IPItem.number == number)
-    ).first().run()
+    holder = (
+        await IPItem.select(IPItem.id, IPItem.tenant.uscc.as_alias("uscc"))
+        .where((IPItem.kind == kind) & (IPItem.number == number))
+        .first()
+        .run()
+    )
     if problem := number_problem(number, holder, uscc, item_id):
         raise Conflict(f"编号 {number} 已登记 / number {number} is already registered", [problem])
 
@@ -131,7 +146,9 @@ async def create_ip(actor: Actor, uscc: str, data: Mapping[str, Any]) -> dict:
     return row
 
 
-async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | IfMatch | None = None) -> dict:
+async def update_ip(
+    actor: Actor, item_id: int, data: Mapping[str, Any], if_version: int | IfMatch | None = None
+) -> dict:
     proposed = clean(ITEM_FIELDS, data, partial=True)
     async with write_transaction():
         before = await locked_item(actor, item_id)
@@ -143,8 +160,9 @@ async def update_ip(actor: Actor, item_id: int, data: Mapping[str, Any], if_vers
         if diff:
             await write_change(IPItem._meta.tablename, before, diff)
             await deadline_table.refresh([item_id])
-            await audit.record(actor, "update", "ip", audit.ip_key(after), before["uscc"],
-                               {k: before[k] for k in diff}, diff)
+            await audit.record(
+                actor, "update", "ip", audit.ip_key(after), before["uscc"], {k: before[k] for k in diff}, diff
+            )
         after = await _fetch(item_id)
     assert after is not None
     return after
@@ -155,12 +173,18 @@ async def delete_ip(actor: Actor, item_id: int, if_version: int | IfMatch | None
         before = await locked_item(actor, item_id)
         check_version(before["version"], if_version)
         # Its paid fees go with it (ON DELETE CASCADE); the audit entry keeps them.
-        fees = await IPFee.select(IPFee.patent_year, IPFee.paid_on, IPFee.amount).where(IPFee.item == item_id) \
-            .order_by(IPFee.patent_year).run()
+        fees = (
+            await IPFee.select(IPFee.patent_year, IPFee.paid_on, IPFee.amount)
+            .where(IPFee.item == item_id)
+            .order_by(IPFee.patent_year)
+            .run()
+        )
         await IPItem.delete().where(IPItem.id == item_id).run()
         before.pop("at_risk")
-        paid = [{"patent_year": f["patent_year"], "paid_on": f["paid_on"].isoformat(), "amount": format_yuan(f["amount"])}
-                for f in fees]
+        paid = [
+            {"patent_year": f["patent_year"], "paid_on": f["paid_on"].isoformat(), "amount": format_yuan(f["amount"])}
+            for f in fees
+        ]
         gone = {**before, "fees": paid} if paid else before
         await audit.record(actor, "delete", "ip", audit.ip_key(before), before["uscc"], gone, None)
 

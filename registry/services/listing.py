@@ -23,9 +23,13 @@ class Page:
     def check(self) -> None:
         errors = []
         if not 1 <= self.limit <= MAX_LIMIT:
-            errors.append(FieldError("limit", "out_of_range", f"limit 应在 1–{MAX_LIMIT} / limit must be 1–{MAX_LIMIT}"))
+            errors.append(
+                FieldError("limit", "out_of_range", f"limit 应在 1–{MAX_LIMIT} / limit must be 1–{MAX_LIMIT}")
+            )
         if not 0 <= self.offset <= MAX_OFFSET:
-            errors.append(FieldError("offset", "out_of_range", f"offset 应在 0–{MAX_OFFSET} / offset must be 0–{MAX_OFFSET}"))
+            errors.append(
+                FieldError("offset", "out_of_range", f"offset 应在 0–{MAX_OFFSET} / offset must be 0–{MAX_OFFSET}")
+            )
         if errors:
             raise ValidationFailed("分页参数无效 / invalid paging", errors)
 
@@ -37,7 +41,9 @@ def filter_code(name: str, value: str | None, enum: Enumeration) -> str | None:
     try:
         return enum_code(enum, value)
     except ValueError as error:
-        raise ValidationFailed("筛选条件无效 / invalid filter", [FieldError(name, "not_a_choice", str(error))]) from None
+        raise ValidationFailed(
+            "筛选条件无效 / invalid filter", [FieldError(name, "not_a_choice", str(error))]
+        ) from None
 
 
 def apply_sort(query, table: type[Table], sort: str | None, allowed: tuple[str, ...], default: str):

@@ -23,7 +23,10 @@ from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 FIGURE_FIELDS = tuple(f for f in REPORT_FIELDS if f.key not in ("uscc", "period"))
 FIGURES = tuple(f.key for f in FIGURE_FIELDS)
 COLUMNS = [
-    PeriodReport.id, PeriodReport.version, PeriodReport.tenant.uscc.as_alias("uscc"), PeriodReport.period,
+    PeriodReport.id,
+    PeriodReport.version,
+    PeriodReport.tenant.uscc.as_alias("uscc"),
+    PeriodReport.period,
     *(PeriodReport._meta.get_column_by_name(k) for k in (*MONEY_KEYS, *COUNT_KEYS)),
 ]
 _NOT_FOUND = "未找到该期经营数据 / no report for this period"
@@ -85,7 +88,11 @@ def figure_fields(unit: str = "元") -> tuple[Field, ...]:
 
 
 async def put_report(
-    actor: Actor, uscc: str, period_text: str, data: Mapping[str, Any], if_version: int | IfMatch | None = None,
+    actor: Actor,
+    uscc: str,
+    period_text: str,
+    data: Mapping[str, Any],
+    if_version: int | IfMatch | None = None,
     unit: str = "元",
 ) -> tuple[dict, bool]:
     """Replace the period's figures (a figure left out is cleared), money given in `unit`; stored
@@ -102,9 +109,7 @@ async def put_report(
             # If-Match names a version of a report that is not there (deleted meanwhile): 412, not a new report.
             check_version(0, if_version)
             figures = report_change(None, figures)
-            await PeriodReport.insert(
-                PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)
-            ).run()
+            await PeriodReport.insert(PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)).run()
             await audit.record(actor, "create", "report", key, uscc, None, {"period": str(period), **figures})
         else:
             check_version(before["version"], if_version)
@@ -128,4 +133,6 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
         await PeriodReport.delete().where(PeriodReport.id == before["id"]).run()
-        await audit.record(actor, "delete", "report", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None)
+        await audit.record(
+            actor, "delete", "report", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None
+        )

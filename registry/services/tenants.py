@@ -99,7 +99,10 @@ async def update_tenant(
         if owned:
             raise Forbidden(
                 "这些字段由园区管理员维护 / these fields are kept by the park managers",
-                [FieldError(k, "manager_owned", "企业不能修改此字段 / tenants cannot change this field") for k in owned],
+                [
+                    FieldError(k, "manager_owned", "企业不能修改此字段 / tenants cannot change this field")
+                    for k in owned
+                ],
             )
     if "uscc" in data:
         raise ValidationFailed(
@@ -116,8 +119,7 @@ async def update_tenant(
         diff = tenant_change(before, proposed)
         if diff:
             await write_change(Tenant._meta.tablename, before, diff)
-            await audit.record(actor, "update", "tenant", uscc, uscc,
-                               {k: before[k] for k in diff}, diff)
+            await audit.record(actor, "update", "tenant", uscc, uscc, {k: before[k] for k in diff}, diff)
         after = await fetch(uscc)
     assert after is not None
     return after, warnings
@@ -141,8 +143,12 @@ async def delete_tenant(actor: Actor, uscc: str, if_version: int | IfMatch | Non
                 f"{held} IP items and {reports} reports; mark it as left instead of deleting it"
             )
         names = await (
-            Account.select(Account.username).where(Account.tenant_uscc == before["uscc"])
-            .order_by(Account.username).limit(11).output(as_list=True).run()
+            Account.select(Account.username)
+            .where(Account.tenant_uscc == before["uscc"])
+            .order_by(Account.username)
+            .limit(11)
+            .output(as_list=True)
+            .run()
         )
         if names:
             shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")

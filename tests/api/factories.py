@@ -13,9 +13,22 @@ from registry.ip_numbers import make_patent_number
 from registry.services import closed_years, ip_items, reports
 from tests.conftest import make_tenant, new_uscc
 
-__all__ = ["make_ip", "make_report", "make_tenant", "new_uscc", "fresh_patent_number", "fresh_year",
-           "reopen_if_closed", "assert_problem", "field_errors", "spoofed_address", "fill", "api_routes", "app_routes",
-           "route_of"]
+__all__ = [
+    "make_ip",
+    "make_report",
+    "make_tenant",
+    "new_uscc",
+    "fresh_patent_number",
+    "fresh_year",
+    "reopen_if_closed",
+    "assert_problem",
+    "field_errors",
+    "spoofed_address",
+    "fill",
+    "api_routes",
+    "app_routes",
+    "route_of",
+]
 
 # Serials far from the ones other suites use, so numbers stay unique within one test session.
 _patent_serials = count(7_300_000)

@@ -21,8 +21,11 @@ async def test_tenant_create_update_delete_are_recorded_with_actor_source_and_va
     uscc = new_uscc()
     # The server names each request (a client's X-Request-ID is no provenance) and says its name back.
     answers = [
-        await manager.post("/tenants", json={"uscc": uscc, "name": "审计企业", "industry": "other",
-                                             "status": "incubating"}, headers={"X-Request-ID": "client-made"}),
+        await manager.post(
+            "/tenants",
+            json={"uscc": uscc, "name": "审计企业", "industry": "other", "status": "incubating"},
+            headers={"X-Request-ID": "client-made"},
+        ),
         await manager.patch(f"/tenants/{uscc}", json={"name": "审计企业改名", "website": "https://audit.example"}),
         await manager.delete(f"/tenants/{uscc}"),
     ]
@@ -43,8 +46,16 @@ async def test_tenant_create_update_delete_are_recorded_with_actor_source_and_va
 async def test_ip_changes_are_recorded(manager):
     tenant = await make_tenant()
     number = fresh_patent_number()
-    created = await manager.post(f"/tenants/{tenant['uscc']}/ip", json={
-        "kind": "invention", "number": number, "title": "审计专利", "status": "pending", "filed_on": "2018-03-01"})
+    created = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip",
+        json={
+            "kind": "invention",
+            "number": number,
+            "title": "审计专利",
+            "status": "pending",
+            "filed_on": "2018-03-01",
+        },
+    )
     item_id = created.json()["id"]
     await manager.patch(f"/ip/{item_id}", json={"status": "valid", "granted_on": "2020-01-02"})
     await manager.delete(f"/ip/{item_id}")

@@ -51,10 +51,12 @@ async def test_me_without_token_is_401(anonymous):
 async def test_wrong_password_and_unknown_user_get_the_same_401(anonymous):
     username = await _account()
     headers = spoofed_address()
-    wrong = await anonymous.post("/auth/token", json={"username": username, "password": "not-the-password"},
-                                 headers=headers)
-    unknown = await anonymous.post("/auth/token", json={"username": username + "-nobody", "password": PASSWORD},
-                                   headers=headers)
+    wrong = await anonymous.post(
+        "/auth/token", json={"username": username, "password": "not-the-password"}, headers=headers
+    )
+    unknown = await anonymous.post(
+        "/auth/token", json={"username": username + "-nobody", "password": PASSWORD}, headers=headers
+    )
     assert assert_problem(wrong, 401)["detail"] == assert_problem(unknown, 401)["detail"]
     assert "access_token" not in wrong.text
 
@@ -63,11 +65,11 @@ async def test_repeated_failed_logins_are_throttled_with_retry_after(anonymous):
     username = await _account()
     headers = spoofed_address()
     for _ in range(5):
-        response = await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"},
-                                        headers=headers)
+        response = await anonymous.post(
+            "/auth/token", json={"username": username, "password": "wrong-password"}, headers=headers
+        )
         assert_problem(response, 401)
-    throttled = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},
-                                     headers=headers)
+    throttled = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD}, headers=headers)
     assert_problem(throttled, 429)
     assert 1 <= int(throttled.headers["Retry-After"]) <= 301
     assert "access_token" not in throttled.text
@@ -76,21 +78,23 @@ async def test_repeated_failed_logins_are_throttled_with_retry_after(anonymous):
 async def test_throttle_follows_the_username_across_addresses(anonymous):
     username = await _account()
     for _ in range(5):
-        await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"},
-                             headers=spoofed_address())
-    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},
-                                    headers=spoofed_address())
+        await anonymous.post(
+            "/auth/token", json={"username": username, "password": "wrong-password"}, headers=spoofed_address()
+        )
+    response = await anonymous.post(
+        "/auth/token", json={"username": username, "password": PASSWORD}, headers=spoofed_address()
+    )
     assert_problem(response, 429)
 
 
 async def test_throttle_follows_the_address_across_usernames(anonymous):
     headers = spoofed_address()
     for n in range(SETTINGS.login_max_failures_per_address):
-        await anonymous.post("/auth/token", json={"username": f"guess-{n}", "password": "wrong-password"},
-                             headers=headers)
+        await anonymous.post(
+            "/auth/token", json={"username": f"guess-{n}", "password": "wrong-password"}, headers=headers
+        )
     username = await _account()
-    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},
-                                    headers=headers)
+    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD}, headers=headers)
     assert_problem(response, 429)
 
 
@@ -98,21 +102,21 @@ async def test_a_few_failures_then_success_still_signs_in(anonymous):
     username = await _account()
     headers = spoofed_address()
     for _ in range(4):
-        await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"},
-                             headers=headers)
-    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},
-                                    headers=headers)
+        await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"}, headers=headers)
+    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD}, headers=headers)
     assert response.status_code == 200, response.text
 
 
 async def test_one_users_lockout_does_not_lock_out_another_user(anonymous):
     locked = await _account()
     for _ in range(5):
-        await anonymous.post("/auth/token", json={"username": locked, "password": "wrong-password"},
-                             headers=spoofed_address())
+        await anonymous.post(
+            "/auth/token", json={"username": locked, "password": "wrong-password"}, headers=spoofed_address()
+        )
     other = await _account()
-    response = await anonymous.post("/auth/token", json={"username": other, "password": PASSWORD},
-                                    headers=spoofed_address())
+    response = await anonymous.post(
+        "/auth/token", json={"username": other, "password": PASSWORD}, headers=spoofed_address()
+    )
     assert response.status_code == 200, response.text
 
 
@@ -128,8 +132,9 @@ async def test_deactivated_accounts_token_stops_working_at_once(admin, as_role):
 async def test_deactivated_account_cannot_sign_in(admin, anonymous):
     username = await _account()
     await admin.patch(f"/users/{username}", json={"active": False})
-    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},
-                                    headers=spoofed_address())
+    response = await anonymous.post(
+        "/auth/token", json={"username": username, "password": PASSWORD}, headers=spoofed_address()
+    )
     assert_problem(response, 401)
 
 
@@ -150,8 +155,9 @@ async def test_role_change_retires_the_existing_token(admin, as_role, anonymous)
     client = await as_role("statistician")
     await admin.patch(f"/users/{client.username}", json={"role": "manager"})
     assert_problem(await client.get("/me"), 401)
-    response = await anonymous.post("/auth/token", json={"username": client.username, "password": PASSWORD},
-                                    headers=spoofed_address())
+    response = await anonymous.post(
+        "/auth/token", json={"username": client.username, "password": PASSWORD}, headers=spoofed_address()
+    )
     me = await anonymous.get("/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"})
     assert me.json()["role"] == "manager"
 
@@ -160,8 +166,12 @@ def _forged(client: httpx.AsyncClient, secret: str, **claims) -> str:
     """A token for the client's account, with the account-binding claims of its genuine token."""
     genuine = jwt.decode(client.headers["Authorization"].removeprefix("Bearer "), options={"verify_signature": False})
     now = datetime.now(UTC)
-    payload = {"sub": client.username, "iat": int(now.timestamp()),  # type: ignore[attr-defined]
-               "exp": int((now + timedelta(hours=1)).timestamp()), "extras": genuine["extras"]}
+    payload = {
+        "sub": client.username,
+        "iat": int(now.timestamp()),  # type: ignore[attr-defined]
+        "exp": int((now + timedelta(hours=1)).timestamp()),
+        "extras": genuine["extras"],
+    }
     return jwt.encode(payload | claims, secret, algorithm="HS256")
 
 
@@ -179,7 +189,9 @@ async def test_unsigned_token_is_rejected(anonymous, admin):
 
 async def test_expired_token_is_rejected(anonymous, admin):
     past = datetime.now(UTC) - timedelta(hours=2)
-    token = _forged(admin, SETTINGS.jwt_secret, iat=int(past.timestamp()), exp=int((past + timedelta(hours=1)).timestamp()))
+    token = _forged(
+        admin, SETTINGS.jwt_secret, iat=int(past.timestamp()), exp=int((past + timedelta(hours=1)).timestamp())
+    )
     assert_problem(await anonymous.get("/me", headers={"Authorization": f"Bearer {token}"}), 401)
 
 

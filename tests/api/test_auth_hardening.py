@@ -25,8 +25,9 @@ def _name(role: str) -> str:
 
 
 async def _sign_in(anonymous: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
-    return await anonymous.post("/auth/token", json={"username": username, "password": password},
-                                headers=spoofed_address())
+    return await anonymous.post(
+        "/auth/token", json={"username": username, "password": password}, headers=spoofed_address()
+    )
 
 
 async def _bearer(anonymous: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict[str, str]:
@@ -129,13 +130,15 @@ async def test_a_few_typos_behind_one_address_do_not_lock_out_everyone_there(adm
     office = spoofed_address()
     limit = SETTINGS.login_max_failures
     for n in range(2 * limit):
-        response = await anonymous.post("/auth/token", json={"username": f"typo-{n % 3}-{next(_serial)}",
-                                                             "password": "wrong-password"}, headers=office)
+        response = await anonymous.post(
+            "/auth/token",
+            json={"username": f"typo-{n % 3}-{next(_serial)}", "password": "wrong-password"},
+            headers=office,
+        )
         assert_problem(response, 401)
     colleague = _name("statistician")
     await admin.post("/users", json={"username": colleague, "password": PASSWORD, "role": "statistician"})
-    response = await anonymous.post("/auth/token", json={"username": colleague, "password": PASSWORD},
-                                    headers=office)
+    response = await anonymous.post("/auth/token", json={"username": colleague, "password": PASSWORD}, headers=office)
     assert response.status_code == 200, response.text
 
 
@@ -144,16 +147,15 @@ async def test_one_account_is_still_locked_at_its_own_limit_behind_a_shared_addr
     username = _name("statistician")
     await admin.post("/users", json={"username": username, "password": PASSWORD, "role": "statistician"})
     for _ in range(SETTINGS.login_max_failures):
-        await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"},
-                             headers=office)
-    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD},
-                                    headers=office)
+        await anonymous.post("/auth/token", json={"username": username, "password": "wrong-password"}, headers=office)
+    response = await anonymous.post("/auth/token", json={"username": username, "password": PASSWORD}, headers=office)
     assert_problem(response, 429)
 
 
 async def test_a_huge_username_is_refused_by_its_documented_bound(anonymous):
-    response = await anonymous.post("/auth/token", json={"username": "x" * 100_000, "password": "wrong-password"},
-                                    headers=spoofed_address())
+    response = await anonymous.post(
+        "/auth/token", json={"username": "x" * 100_000, "password": "wrong-password"}, headers=spoofed_address()
+    )
     assert field_errors(response) == {"username": "length"}
 
 

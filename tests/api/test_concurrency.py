@@ -24,8 +24,7 @@ async def test_racing_creates_of_one_report_answer_201_once_and_200_otherwise(ma
 async def test_racing_registrations_of_one_number_answer_201_once_and_409_otherwise(manager):
     tenant = await make_tenant()
     body = {"kind": "invention", "number": fresh_patent_number(), "title": "抢注", "status": "pending"}
-    answers = await asyncio.gather(*[manager.post(f"/tenants/{tenant['uscc']}/ip", json=body)
-                                     for _ in range(RACERS)])
+    answers = await asyncio.gather(*[manager.post(f"/tenants/{tenant['uscc']}/ip", json=body) for _ in range(RACERS)])
     assert sorted(r.status_code for r in answers) == [201] + [409] * (RACERS - 1)
 
 
@@ -39,8 +38,12 @@ async def test_racing_writes_with_the_same_etag_let_exactly_one_through(manager)
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}"
     etag = (await manager.get(path)).headers["ETag"]
-    answers = await asyncio.gather(*[manager.patch(path, json={"website": f"https://w{n}.example"},
-                                                   headers={"If-Match": etag}) for n in range(RACERS)])
+    answers = await asyncio.gather(
+        *[
+            manager.patch(path, json={"website": f"https://w{n}.example"}, headers={"If-Match": etag})
+            for n in range(RACERS)
+        ]
+    )
     assert sorted(r.status_code for r in answers) == [200] + [412] * (RACERS - 1)
     winner = next(r for r in answers if r.status_code == 200).json()
     assert (await manager.get(path)).json()["website"] == winner["website"]
@@ -60,9 +63,16 @@ async def _close_among_writes(manager, statistician, tenants: list[dict]) -> Non
     answers = await asyncio.gather(*writes)
     try:
         assert close.status_code == 200, close.text
-        assert {r.status_code for r in answers} <= {201, 409}, [r.text for r in answers if r.status_code not in (201, 409)]
-        entry = await AuditEntry.select(AuditEntry.after).where(
-            (AuditEntry.action == "close") & (AuditEntry.entity_key == str(year))).output(load_json=True).first().run()
+        assert {r.status_code for r in answers} <= {201, 409}, [
+            r.text for r in answers if r.status_code not in (201, 409)
+        ]
+        entry = (
+            await AuditEntry.select(AuditEntry.after)
+            .where((AuditEntry.action == "close") & (AuditEntry.entity_key == str(year)))
+            .output(load_json=True)
+            .first()
+            .run()
+        )
         stored = await PeriodReport.count().where(PeriodReport.year == year).run()
         assert stored == entry["after"]["reports"] == sum(r.status_code == 201 for r in answers)
         assert stored >= 5
@@ -73,8 +83,13 @@ async def _close_among_writes(manager, statistician, tenants: list[dict]) -> Non
 
 
 # SQLite's one writer orders the writes and the close; one round shows it. PostgreSQL needs the year's lock.
-@pytest.mark.parametrize("rounds", [pytest.param(3, marks=engines_only("postgres"), id="postgres"),
-                                    pytest.param(1, marks=engines_only("sqlite"), id="sqlite")])
+@pytest.mark.parametrize(
+    "rounds",
+    [
+        pytest.param(3, marks=engines_only("postgres"), id="postgres"),
+        pytest.param(1, marks=engines_only("sqlite"), id="sqlite"),
+    ],
+)
 async def test_closing_a_year_among_parallel_report_writes_lets_none_commit_after_it(manager, statistician, rounds):
     """The close records how many reports the year had; were a write to commit after it, the year would hold
     more. (Without the year's lock, PostgreSQL let writes commit after the close in most of these rounds.)"""

@@ -48,15 +48,16 @@ async def test_a_weak_tag_never_matches_and_a_list_holding_the_current_tag_does(
     assert_problem(weak, 412)
     stale_list = await manager.patch(path, json={"website": "https://x.example"}, headers={"If-Match": '"v7", "v9"'})
     assert_problem(stale_list, 412)
-    listed = await manager.patch(path, json={"website": "https://list.example"},
-                                 headers={"If-Match": '"v9", W/"v1",  "v1" ,"abc"'})
+    listed = await manager.patch(
+        path, json={"website": "https://list.example"}, headers={"If-Match": '"v9", W/"v1",  "v1" ,"abc"'}
+    )
     assert listed.status_code == 200, listed.text
     assert listed.headers["ETag"] == '"v2"'
     anything = await manager.patch(path, json={"website": "https://star.example"}, headers={"If-Match": "*"})
     assert anything.status_code == 200 and anything.json()["website"] == "https://star.example"
 
 
-@pytest.mark.parametrize("header", ["v1", '"v1', "v1, v2", '"v1" "v2"', '"v 1"', "*, \"v1\"", '"v1"' * 400])
+@pytest.mark.parametrize("header", ["v1", '"v1', "v1, v2", '"v1" "v2"', '"v 1"', '*, "v1"', '"v1"' * 400])
 async def test_a_malformed_if_match_is_a_400_and_nothing_is_written(manager, header):
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}"
@@ -98,7 +99,9 @@ async def test_an_id_not_in_plain_ascii_digits_names_no_record(manager, spelling
     number = str(item["id"])
     assert (await manager.get(f"/ip/{number}")).status_code == 200
     written = spelling.format(
-        id=number, head=number[:1], tail=number[1:] or "0",
+        id=number,
+        head=number[:1],
+        tail=number[1:] or "0",
         fullwidth="".join(chr(ord(c) - ord("0") + ord("０")) for c in number),
         arabic_indic="".join(chr(ord(c) - ord("0") + 0x0660) for c in number),
     )
@@ -110,7 +113,9 @@ async def test_an_id_not_in_plain_ascii_digits_names_no_record(manager, spelling
 async def test_a_patent_year_and_a_batch_id_are_plain_digits_too(manager):
     tenant = await make_tenant()
     item = await make_ip(tenant["uscc"])
-    assert_problem(await manager.put(f"/ip/{item['id']}/fees/02", json={"paid_on": "2019-03-01", "amount": "9.00"}), 404)
+    assert_problem(
+        await manager.put(f"/ip/{item['id']}/fees/02", json={"paid_on": "2019-03-01", "amount": "9.00"}), 404
+    )
     assert await deadlines.list_fees(SYSTEM, item["id"]) == []
     assert_problem(await manager.get("/imports/01"), 404)
 
@@ -121,19 +126,22 @@ async def test_a_patent_year_and_a_batch_id_are_plain_digits_too(manager):
 @pytest.mark.parametrize("name", ["\u200b", "\u200b\u200c\u200d\ufeff", "\u3000\u00a0", "\u2060\u180e"])
 async def test_a_name_showing_nothing_is_refused_by_the_api(manager, name):
     uscc = new_uscc()
-    response = await manager.post("/tenants", json={"uscc": uscc, "name": name, "industry": "other",
-                                                    "status": "incubating"})
+    response = await manager.post(
+        "/tenants", json={"uscc": uscc, "name": name, "industry": "other", "status": "incubating"}
+    )
     assert field_errors(response) == {"name": "required"}
     assert (await manager.get(f"/tenants/{uscc}")).status_code == 404
     tenant = await make_tenant()
-    title = await manager.post(f"/tenants/{tenant['uscc']}/ip",
-                               json={"kind": "invention", "number": fresh_patent_number(), "title": name,
-                                     "status": "pending"})
+    title = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip",
+        json={"kind": "invention", "number": fresh_patent_number(), "title": name, "status": "pending"},
+    )
     assert field_errors(title) == {"title": "required"}
 
 
-@pytest.mark.parametrize("override", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067",
-                                      "\u2068", "\u2069"])
+@pytest.mark.parametrize(
+    "override", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
 async def test_bidi_overrides_and_isolates_are_refused_like_control_characters(manager, override):
     tenant = await make_tenant()
     response = await manager.patch(f"/tenants/{tenant['uscc']}", json={"name": f"正常{override}moc.elgoog"})
@@ -180,7 +188,9 @@ async def test_a_negative_fee_is_refused(manager):
 async def test_more_rd_staff_than_employees_is_refused_in_one_put_and_against_the_stored_report(manager):
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}/reports/2016"
-    assert field_errors(await manager.put(path, json={"employees": 10, "rd_staff": 11})) == {"rd_staff": "above_employees"}
+    assert field_errors(await manager.put(path, json={"employees": 10, "rd_staff": 11})) == {
+        "rd_staff": "above_employees"
+    }
     assert (await manager.get(path)).status_code == 404
     assert (await manager.put(path, json={"employees": 10, "rd_staff": 10})).status_code == 201
     assert (await manager.put(path, json={"rd_staff": 3})).status_code == 200  # employees cleared: no rule to break
@@ -188,11 +198,15 @@ async def test_more_rd_staff_than_employees_is_refused_in_one_put_and_against_th
 
 async def test_an_import_refuses_negative_figures_and_rd_staff_above_employees():
     tenant = await make_tenant()
-    content = xlsx({"经营数据": [
-        ["统一社会信用代码", "报告期", "营业收入(元)", "净利润(元)", "从业人员", "研发人员"],
-        [tenant["uscc"], "2016", "-5.00", "-7.00", 10, 3],
-        [tenant["uscc"], "2017", "5.00", "1.00", 10, 12],
-    ]})
+    content = xlsx(
+        {
+            "经营数据": [
+                ["统一社会信用代码", "报告期", "营业收入(元)", "净利润(元)", "从业人员", "研发人员"],
+                [tenant["uscc"], "2016", "-5.00", "-7.00", 10, 3],
+                [tenant["uscc"], "2017", "5.00", "1.00", 10, 12],
+            ]
+        }
+    )
     report = msgspec.to_builtins((await run_import(SYSTEM, "经营数据.xlsx", content, dry_run=True)).answer())
     codes = {(issue["row"], issue["code"]) for issue in report["errors"]}
     assert codes == {(2, "money_negative"), (3, "above_employees")}, report["errors"]
@@ -209,9 +223,15 @@ async def test_a_stored_report_keeps_its_rule_when_the_import_changes_one_figure
 # --- Bounds the server enforces, stated by the document ----------------------------------------
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ({"year": 3000}, "year"), ({"year": 1899}, "year"), ({"year": "null"}, "year"), ({"sort": "revenue"}, "sort"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": 3000}, "year"),
+        ({"year": 1899}, "year"),
+        ({"year": "null"}, "year"),
+        ({"sort": "revenue"}, "sort"),
+    ],
+)
 async def test_a_report_list_refuses_what_the_document_does_not_allow(manager, query, field):
     tenant = await make_tenant()
     assert field in field_errors(await manager.get(f"/tenants/{tenant['uscc']}/reports", params=query))
@@ -243,8 +263,10 @@ async def test_the_document_states_the_bounds_the_server_enforces(anonymous):
     def parameter(path: str, method: str, name: str) -> dict:
         return next(p for p in paths[path][method]["parameters"] if p["name"] == name)["schema"]
 
-    assert (parameter("/api/v1/deadlines", "get", "within")["minimum"],
-            parameter("/api/v1/deadlines", "get", "within")["maximum"]) == (0, 7320)
+    assert (
+        parameter("/api/v1/deadlines", "get", "within")["minimum"],
+        parameter("/api/v1/deadlines", "get", "within")["maximum"],
+    ) == (0, 7320)
     assert parameter("/api/v1/exports/deadlines.xlsx", "get", "within")["maximum"] == 7320
     assert set(parameter("/api/v1/tenants", "get", "sort")["enum"]) >= {"uscc", "-uscc", "name", "-moved_in_on", ""}
     assert parameter("/api/v1/tenants/{uscc}/reports", "get", "sort")["enum"] == ["", "period", "-period"]
@@ -252,8 +274,13 @@ async def test_the_document_states_the_bounds_the_server_enforces(anonymous):
     year = parameter("/api/v1/tenants/{uscc}/reports", "get", "year")
     assert (year["minimum"], year["maximum"]) == (1900, 2999)
     assert parameter("/api/v1/tenants/{uscc}", "get", "uscc")["pattern"].startswith("^[^\\x00")
-    for component, key in (("TenantCreate", "name"), ("TenantCreate", "uscc"), ("IPItemCreate", "number"),
-                           ("IPItemCreate", "title"), ("TenantUpdate", "name")):
+    for component, key in (
+        ("TenantCreate", "name"),
+        ("TenantCreate", "uscc"),
+        ("IPItemCreate", "number"),
+        ("IPItemCreate", "title"),
+        ("TenantUpdate", "name"),
+    ):
         assert schemas[component]["properties"][key]["minLength"] == 1, (component, key)
     put = paths["/api/v1/ip/{item_id}/fees/{patent_year}"]["put"]["responses"]
     assert {"200", "201"} <= set(put)
@@ -276,13 +303,16 @@ async def test_money_patterns_allow_a_minus_sign_only_where_the_vocabulary_does(
 # --- OPTIONS ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "allow"), [
-    ("/ip/1", "DELETE, GET, OPTIONS, PATCH"),
-    ("/tenants/91430211PARK999078", "DELETE, GET, OPTIONS, PATCH"),
-    ("/imports", "GET, OPTIONS, POST"),
-    ("/tenants", "GET, OPTIONS, POST"),
-    ("/tenants/91430211PARK999078/reports/2016", "DELETE, GET, OPTIONS, PUT"),
-])
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/ip/1", "DELETE, GET, OPTIONS, PATCH"),
+        ("/tenants/91430211PARK999078", "DELETE, GET, OPTIONS, PATCH"),
+        ("/imports", "GET, OPTIONS, POST"),
+        ("/tenants", "GET, OPTIONS, POST"),
+        ("/tenants/91430211PARK999078/reports/2016", "DELETE, GET, OPTIONS, PUT"),
+    ],
+)
 async def test_options_names_every_method_of_the_path(anonymous, path, allow):
     response = await anonymous.options(path)
     assert response.status_code == 204
@@ -299,7 +329,9 @@ async def test_an_apply_losing_a_key_to_another_writer_is_a_409_problem_and_the_
     import asyncpg
 
     uscc = new_uscc()
-    content = xlsx({"企业": [["统一社会信用代码", "企业名称", "产业类别", "状态"], [uscc, "抢先企业", "电子信息", "在孵"]]})
+    content = xlsx(
+        {"企业": [["统一社会信用代码", "企业名称", "产业类别", "状态"], [uscc, "抢先企业", "电子信息", "在孵"]]}
+    )
     dry = await manager.post("/imports", params={"dry_run": "true"}, files={"file": ("企业.xlsx", content, XLSX)})
     assert dry.status_code == 200, dry.text
     other = await asyncpg.connect(SETTINGS.database_url)
@@ -308,7 +340,9 @@ async def test_an_apply_losing_a_key_to_another_writer_is_a_409_problem_and_the_
         await writer.start()
         await other.execute(
             "INSERT INTO tenant (uscc, name, industry, status, platform_level, version) "
-            "VALUES ($1, '另一写入者', 'other', 'incubating', 'none', 1)", uscc)
+            "VALUES ($1, '另一写入者', 'other', 'incubating', 'none', 1)",
+            uscc,
+        )
         apply = asyncio.create_task(manager.post(f"/imports/{dry.json()['id']}/apply"))
         await asyncio.sleep(1.0)  # the apply has planned and waits on the uncommitted row
         assert not apply.done()

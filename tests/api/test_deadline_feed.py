@@ -16,8 +16,12 @@ async def _tenant_with_a_patent() -> tuple[dict, dict]:
     tenant = await make_tenant()
     due = date.today() + timedelta(days=25)
     filed = due - relativedelta(years=1)
-    item = await make_ip(tenant["uscc"], number=fresh_patent_number("invention", filed.year),
-                         filed_on=filed.isoformat(), granted_on=(filed + timedelta(days=90)).isoformat())
+    item = await make_ip(
+        tenant["uscc"],
+        number=fresh_patent_number("invention", filed.year),
+        filed_on=filed.isoformat(),
+        granted_on=(filed + timedelta(days=90)).isoformat(),
+    )
     return tenant, item
 
 

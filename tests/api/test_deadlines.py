@@ -19,8 +19,13 @@ def _patent_due_in(days: int, kind: str = "invention", year: int = 3) -> dict:
     """Dates of a patent granted in its first year whose fee for `year` is due `days` from today."""
     due = date.today() + timedelta(days=days)
     filed = due - relativedelta(years=year - 1)
-    return {"kind": kind, "number": fresh_patent_number(kind, filed.year), "filed_on": filed.isoformat(),
-            "granted_on": (filed + timedelta(days=100)).isoformat(), "status": "valid"}
+    return {
+        "kind": kind,
+        "number": fresh_patent_number(kind, filed.year),
+        "filed_on": filed.isoformat(),
+        "granted_on": (filed + timedelta(days=100)).isoformat(),
+        "status": "valid",
+    }
 
 
 async def _paid_through(client, item: dict, last_year: int) -> None:
@@ -66,15 +71,22 @@ async def test_a_trademark_shows_its_renewal_window_and_expiry(manager):
     expires = date.today() + timedelta(days=40)
     registered = expires + timedelta(days=1)
     registered = registered.replace(year=registered.year - 10)
-    item = await make_ip(tenant["uscc"], kind="trademark", number=str(next(_trademarks)),
-                         filed_on=(registered - timedelta(days=300)).isoformat(), granted_on=registered.isoformat())
+    item = await make_ip(
+        tenant["uscc"],
+        kind="trademark",
+        number=str(next(_trademarks)),
+        filed_on=(registered - timedelta(days=300)).isoformat(),
+        granted_on=registered.isoformat(),
+    )
     assert item["expires_on"] == expires
 
     body = (await manager.get(f"/deadlines?uscc={tenant['uscc']}")).json()
 
     # Same day: the expiry (nothing more to do) before the renewal, whose grace runs on.
     assert [(d["deadline"], d["due_on"]) for d in body["items"]] == [
-        ("expiry", expires.isoformat()), ("renewal", expires.isoformat())]
+        ("expiry", expires.isoformat()),
+        ("renewal", expires.isoformat()),
+    ]
     renewal = body["items"][1]
     assert renewal["window_opens_on"] == (expires - relativedelta(years=1)).isoformat()
     assert renewal["grace_ends_on"] == (expires + relativedelta(months=6)).isoformat()
@@ -95,8 +107,16 @@ async def test_a_late_payment_inside_the_grace_costs_five_percent_and_keeps_the_
 
     assert paid.status_code == 201, paid.text
     assert paid.json() | {"version": 1} == {
-        "ip_id": item["id"], "uscc": tenant["uscc"], "patent_year": 3, "paid_on": date.today().isoformat(),
-        "amount": "945.00", "due_on": overdue["due_on"], "scheduled_fee": "900.00", "late_fee": "45.00", "version": 1}
+        "ip_id": item["id"],
+        "uscc": tenant["uscc"],
+        "patent_year": 3,
+        "paid_on": date.today().isoformat(),
+        "amount": "945.00",
+        "due_on": overdue["due_on"],
+        "scheduled_fee": "900.00",
+        "late_fee": "45.00",
+        "version": 1,
+    }
     after = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention&within=400")).json()["items"]
     assert [d["patent_year"] for d in after] == [4]
     assert (await manager.get(f"/ip/{item['id']}")).json()["at_risk"] is False
@@ -125,8 +145,9 @@ async def test_an_unpaid_year_past_its_grace_puts_the_item_at_risk_and_in_the_st
     window = (await manager.get(f"/deadlines?uscc={tenant['uscc']}&kind=invention")).json()["items"]
     assert [(d["patent_year"], d["state"]) for d in window] == []
 
-    restored = await manager.put(f"/ip/{item['id']}/fees/3",
-                                 json={"paid_on": (today - timedelta(days=1)).isoformat(), "amount": "1125.00"})
+    restored = await manager.put(
+        f"/ip/{item['id']}/fees/3", json={"paid_on": (today - timedelta(days=1)).isoformat(), "amount": "1125.00"}
+    )
     assert restored.status_code == 201 and restored.json()["late_fee"] == "225.00"
     assert (await manager.get(f"/ip/{item['id']}")).json()["at_risk"] is False
     # Restored, it owes year 4 again, in its grace.
@@ -161,24 +182,32 @@ async def test_recording_a_fee_again_corrects_it_and_both_are_audited(manager):
 async def test_a_bad_fee_record_is_refused_field_by_field_and_nothing_is_stored(manager):
     tenant = await make_tenant()
     item = await make_ip(tenant["uscc"], **_patent_due_in(30))
-    mark = await make_ip(tenant["uscc"], kind="trademark", number=str(next(_trademarks)), filed_on="2016-01-04",
-                         granted_on="2017-02-01")
+    mark = await make_ip(
+        tenant["uscc"], kind="trademark", number=str(next(_trademarks)), filed_on="2016-01-04", granted_on="2017-02-01"
+    )
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
 
-    assert field_errors(await manager.put(f"/ip/{item['id']}/fees/21", json={"paid_on": tomorrow, "amount": "0"})) \
-        == {"patent_year": "out_of_range", "paid_on": "in_future", "amount": "out_of_range"}
-    assert field_errors(await manager.put(f"/ip/{item['id']}/fees/0", json={"paid_on": "2001-02-03",
-                                                                             "amount": "900.001"})) \
-        == {"patent_year": "out_of_range", "paid_on": "before_filing", "amount": "money_fraction"}
-    assert "paid_on" in field_errors(await manager.put(f"/ip/{item['id']}/fees/2", json={"paid_on": "2019-02-30",
-                                                                                          "amount": "900"}))
-    assert field_errors(await manager.put(f"/ip/{item['id']}/fees/3", json={})) \
-        == {"paid_on": "required", "amount": "required"}
-    assert "amount" in field_errors(await manager.put(f"/ip/{item['id']}/fees/3",
-                                                      json={"paid_on": "2020-01-01", "amount": 900.5}))
-    assert field_errors(await manager.put(f"/ip/{mark['id']}/fees/2", json={"paid_on": "2020-01-01",
-                                                                            "amount": "500.00"})) \
-        == {"patent_year": "not_a_patent"}
+    assert field_errors(await manager.put(f"/ip/{item['id']}/fees/21", json={"paid_on": tomorrow, "amount": "0"})) == {
+        "patent_year": "out_of_range",
+        "paid_on": "in_future",
+        "amount": "out_of_range",
+    }
+    assert field_errors(
+        await manager.put(f"/ip/{item['id']}/fees/0", json={"paid_on": "2001-02-03", "amount": "900.001"})
+    ) == {"patent_year": "out_of_range", "paid_on": "before_filing", "amount": "money_fraction"}
+    assert "paid_on" in field_errors(
+        await manager.put(f"/ip/{item['id']}/fees/2", json={"paid_on": "2019-02-30", "amount": "900"})
+    )
+    assert field_errors(await manager.put(f"/ip/{item['id']}/fees/3", json={})) == {
+        "paid_on": "required",
+        "amount": "required",
+    }
+    assert "amount" in field_errors(
+        await manager.put(f"/ip/{item['id']}/fees/3", json={"paid_on": "2020-01-01", "amount": 900.5})
+    )
+    assert field_errors(
+        await manager.put(f"/ip/{mark['id']}/fees/2", json={"paid_on": "2020-01-01", "amount": "500.00"})
+    ) == {"patent_year": "not_a_patent"}
     assert_problem(await manager.put("/ip/999999999/fees/2", json={"paid_on": "2020-01-01", "amount": "1.00"}), 404)
     assert (await manager.get(f"/ip/{item['id']}/fees")).json() == []
 

@@ -14,8 +14,13 @@ def _spaced(number: str) -> str:
 
 
 def _item(**overrides) -> dict:
-    return {"kind": "invention", "number": fresh_patent_number(), "title": "一种电池管理方法",
-            "status": "pending", "filed_on": "2018-03-01"} | overrides
+    return {
+        "kind": "invention",
+        "number": fresh_patent_number(),
+        "title": "一种电池管理方法",
+        "status": "pending",
+        "filed_on": "2018-03-01",
+    } | overrides
 
 
 async def test_create_answers_201_with_the_normalised_number_and_an_etag(manager):
@@ -37,22 +42,28 @@ async def test_number_spellings_people_paste_are_normalised(manager, spelling):
     digits, check = number.split(".")
     if spelling.startswith("ＣＮ"):
         digits = digits.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip",
-                                  json=_item(number=spelling.format(digits=digits, check=check)))
+    response = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip", json=_item(number=spelling.format(digits=digits, check=check))
+    )
     assert response.status_code == 201, response.text
     assert response.json()["number"] == number
 
 
-@pytest.mark.parametrize("kind, filed_on, expires_on", [
-    ("design", "2021-06-01", "2036-05-31"),
-    ("design", "2021-05-31", "2031-05-30"),
-    ("invention", "2018-03-01", "2038-02-28"),
-    ("utility_model", "2016-02-29", "2026-02-28"),
-])
+@pytest.mark.parametrize(
+    "kind, filed_on, expires_on",
+    [
+        ("design", "2021-06-01", "2036-05-31"),
+        ("design", "2021-05-31", "2031-05-30"),
+        ("invention", "2018-03-01", "2038-02-28"),
+        ("utility_model", "2016-02-29", "2026-02-28"),
+    ],
+)
 async def test_expiry_is_derived_from_kind_and_filing_date(manager, kind, filed_on, expires_on):
     tenant = await make_tenant()
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json=_item(
-        kind=kind, number=fresh_patent_number(kind, year=int(filed_on[:4])), filed_on=filed_on))
+    response = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip",
+        json=_item(kind=kind, number=fresh_patent_number(kind, year=int(filed_on[:4])), filed_on=filed_on),
+    )
     assert response.status_code == 201, response.text
     assert response.json()["expires_on"] == expires_on
 
@@ -66,8 +77,11 @@ async def test_expiry_cannot_be_sent(manager):
 async def test_other_kinds_normalise_their_numbers(manager):
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}/ip"
-    cases = [("software_copyright", "2017sr 730012", "2017SR730012"), ("ic_layout", "bs 173000123", "BS.173000123"),
-             ("trademark", "7300 1234", "73001234")]
+    cases = [
+        ("software_copyright", "2017sr 730012", "2017SR730012"),
+        ("ic_layout", "bs 173000123", "BS.173000123"),
+        ("trademark", "7300 1234", "73001234"),
+    ]
     for kind, given, stored in cases:
         response = await manager.post(path, json=_item(kind=kind, number=given))
         assert response.status_code == 201, response.text
@@ -90,8 +104,7 @@ async def test_same_number_under_another_tenant_is_409_without_naming_the_owner(
 async def test_same_number_of_a_different_kind_is_another_item(manager):
     tenant = await make_tenant()
     await make_ip(tenant["uscc"], kind="trademark", number="73009876", granted_on="2019-01-01")
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json=_item(kind="plant_variety",
-                                                                             number="73009876"))
+    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json=_item(kind="plant_variety", number="73009876"))
     assert response.status_code == 201, response.text
 
 
@@ -115,8 +128,14 @@ async def test_ip_for_an_unknown_tenant_is_404(manager):
 async def test_list_filters_by_kind_status_and_expiry(manager):
     tenant = await make_tenant()
     uscc = tenant["uscc"]
-    old = await make_ip(uscc, kind="utility_model", number=fresh_patent_number("utility_model", 2012),
-                        filed_on="2012-01-10", granted_on="2012-08-01", status="valid")
+    old = await make_ip(
+        uscc,
+        kind="utility_model",
+        number=fresh_patent_number("utility_model", 2012),
+        filed_on="2012-01-10",
+        granted_on="2012-08-01",
+        status="valid",
+    )
     pending = await make_ip(uscc, status="pending", granted_on=None, filed_on="2019-05-05")
     valid = await make_ip(uscc, status="valid", filed_on="2016-01-01", granted_on="2018-01-01")
 
@@ -130,7 +149,9 @@ async def test_list_filters_by_kind_status_and_expiry(manager):
     assert await numbers(kind="invention", status="valid") == ([valid["number"]], 1)
     assert await numbers(expiring_before="2025-01-01") == ([old["number"]], 1)
     assert await numbers(expiring_before="2040-01-01") == (
-        sorted([old["number"], pending["number"], valid["number"]]), 3)
+        sorted([old["number"], pending["number"], valid["number"]]),
+        3,
+    )
 
 
 async def test_list_sorts_and_pages(manager):
@@ -151,8 +172,14 @@ async def test_bad_expiring_before_is_refused(manager):
 
 async def test_patch_recomputes_expiry_and_moves_the_etag(manager):
     tenant = await make_tenant()
-    item = await make_ip(tenant["uscc"], kind="design", number=fresh_patent_number("design", 2021),
-                         filed_on="2021-05-31", granted_on=None, status="pending")
+    item = await make_ip(
+        tenant["uscc"],
+        kind="design",
+        number=fresh_patent_number("design", 2021),
+        filed_on="2021-05-31",
+        granted_on=None,
+        status="pending",
+    )
     path = f"/ip/{item['id']}"
     etag = (await manager.get(path)).headers["ETag"]
     response = await manager.patch(path, json={"filed_on": "2021-06-01"}, headers={"If-Match": etag})
@@ -233,8 +260,9 @@ async def test_unknown_item_is_404(manager):
 
 async def test_the_specs_worked_example_is_normalised(empty_registry, manager):
     tenant = await make_tenant()
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json=_item(number="CN 2017 1060 1862.3",
-                                                                             filed_on="2017-06-01"))
+    response = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip", json=_item(number="CN 2017 1060 1862.3", filed_on="2017-06-01")
+    )
     assert response.status_code == 201, response.text
     assert response.json()["number"] == "201710601862.3"
     assert response.json()["expires_on"] == "2037-05-31"

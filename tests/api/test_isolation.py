@@ -49,8 +49,12 @@ ENDPOINTS = [
     Endpoint("delete-tenant", "DELETE", "/tenants/{b}"),
     Endpoint("list-ip", "GET", "/tenants/{b}/ip"),
     Endpoint("list-ip-filtered", "GET", "/tenants/{b}/ip?kind=invention&status=valid&expiring_before=2099-01-01"),
-    Endpoint("create-ip", "POST", "/tenants/{b}/ip",
-             {"kind": "invention", "number": "{new_number}", "title": "塞给乙方的专利", "status": "pending"}),
+    Endpoint(
+        "create-ip",
+        "POST",
+        "/tenants/{b}/ip",
+        {"kind": "invention", "number": "{new_number}", "title": "塞给乙方的专利", "status": "pending"},
+    ),
     Endpoint("get-ip", "GET", "/ip/{ip}"),
     Endpoint("patch-ip", "PATCH", "/ip/{ip}", {"title": "被改掉的标题"}),
     Endpoint("patch-ip-status", "PATCH", "/ip/{ip}", {"status": "withdrawn"}),
@@ -59,7 +63,11 @@ ENDPOINTS = [
     Endpoint("record-fee", "PUT", "/ip/{ip}/fees/3", {"paid_on": "2020-02-20", "amount": "900.00"}),
     Endpoint("deadlines-of-b", "GET", "/deadlines?uscc={b}&within=3650"),
     Endpoint("deadline-feed-of-b", "GET", "/tenants/{b}/deadlines.ics"),
-    Endpoint("deadline-feed-of-b-with-a-guessed-key", "GET", "/tenants/{b}/deadlines.ics?key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+    Endpoint(
+        "deadline-feed-of-b-with-a-guessed-key",
+        "GET",
+        "/tenants/{b}/deadlines.ics?key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    ),
     Endpoint("calendar-subscription-of-b", "GET", "/tenants/{b}/deadlines/subscription"),
     Endpoint("renew-calendar-key-of-b", "POST", "/tenants/{b}/deadlines/subscription"),
     Endpoint("deadlines", "GET", "/deadlines?within=7300&limit=500", expect=frozenset({200})),
@@ -77,8 +85,12 @@ ENDPOINTS = [
     Endpoint("audit", "GET", "/audit"),
     Endpoint("audit-of-b", "GET", "/audit?uscc={b}"),
     Endpoint("users", "GET", "/users"),
-    Endpoint("create-account-for-b", "POST", "/users",
-             {"username": "{new_username}", "password": PASSWORD, "role": "tenant", "tenant_uscc": "{b}"}),
+    Endpoint(
+        "create-account-for-b",
+        "POST",
+        "/users",
+        {"username": "{new_username}", "password": PASSWORD, "role": "tenant", "tenant_uscc": "{b}"},
+    ),
     Endpoint("move-own-account-to-b", "PATCH", "/users/{me}", {"tenant_uscc": "{b}"}),
     Endpoint("stats", "GET", "/stats/2016"),
     Endpoint("stats-of-a-half", "GET", "/stats/2017H1"),
@@ -103,8 +115,15 @@ class World:
 
     def values(self, b: str, ip: int) -> dict[str, str]:
         batch = self.batch if b == self.b["uscc"] else 10**9
-        return {"b": b, "ip": str(ip), "batch": str(batch), "b_name": self.b["name"], "me": self.client.username,
-                "new_number": fresh_patent_number(), "new_username": f"stolen-{uuid4().hex[:8]}"}
+        return {
+            "b": b,
+            "ip": str(ip),
+            "batch": str(batch),
+            "b_name": self.b["name"],
+            "me": self.client.username,
+            "new_number": fresh_patent_number(),
+            "new_username": f"stolen-{uuid4().hex[:8]}",
+        }
 
 
 @pytest.fixture
@@ -112,25 +131,56 @@ async def world(as_role) -> World:
     """A signed in as a tenant; B, in the same industry, with contact details, an IP item and reports."""
     mark = uuid4().hex[:8]
     a = await make_tenant(industry="new_energy")
-    b = await make_tenant(name=f"乙方机密企业{mark}", name_en=f"Secret Bee {mark}", industry="new_energy",
-                          contact_email=f"ceo-{mark}@bee.example", description=f"乙方简介{mark}")
+    b = await make_tenant(
+        name=f"乙方机密企业{mark}",
+        name_en=f"Secret Bee {mark}",
+        industry="new_energy",
+        contact_email=f"ceo-{mark}@bee.example",
+        description=f"乙方简介{mark}",
+    )
     b_ip = await make_ip(b["uscc"], title=f"乙方机密专利{mark}")
     await make_report(b["uscc"], "2016", revenue="98765432.10", rd_expense="1234567.89", employees=4321)
     await make_report(b["uscc"], "2017H1", revenue="55544433.21")
-    secrets = (b["uscc"], b["name"], b["name_en"], b["contact_email"], b["description"], b_ip["number"],
-               b_ip["title"], "98765432.10", "1234567.89", "4321", "55544433.21", mark)
-    dry_run = await run_import(SYSTEM, "b.csv", f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},新能源,在孵\n"
-                               .encode(), dry_run=True)
+    secrets = (
+        b["uscc"],
+        b["name"],
+        b["name_en"],
+        b["contact_email"],
+        b["description"],
+        b_ip["number"],
+        b_ip["title"],
+        "98765432.10",
+        "1234567.89",
+        "4321",
+        "55544433.21",
+        mark,
+    )
+    dry_run = await run_import(
+        SYSTEM,
+        "b.csv",
+        f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},新能源,在孵\n".encode(),
+        dry_run=True,
+    )
     return World(a, b, b_ip, await as_role("tenant", a["uscc"]), secrets, dry_run.id)
 
 
 async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str, int, str | None, str]]:
     """B as a manager sees it: every record, its ETag, and how long its audit trail is."""
     b, ip = world.b["uscc"], world.b_ip["id"]
-    paths = [f"/tenants/{b}", f"/tenants/{b}/ip", f"/ip/{ip}", f"/ip/{ip}/fees", f"/deadlines?uscc={b}&within=7300",
-             f"/tenants/{b}/reports",
-             f"/tenants/{b}/reports/2016", f"/tenants/{b}/reports/2017H1", f"/tenants/{b}/reports/2017Q2",
-             f"/audit?uscc={b}&limit=1", "/users?limit=500", f"/imports/{world.batch}"]
+    paths = [
+        f"/tenants/{b}",
+        f"/tenants/{b}/ip",
+        f"/ip/{ip}",
+        f"/ip/{ip}/fees",
+        f"/deadlines?uscc={b}&within=7300",
+        f"/tenants/{b}/reports",
+        f"/tenants/{b}/reports/2016",
+        f"/tenants/{b}/reports/2017H1",
+        f"/tenants/{b}/reports/2017Q2",
+        f"/audit?uscc={b}&limit=1",
+        "/users?limit=500",
+        f"/imports/{world.batch}",
+    ]
     shots = []
     for path in paths:
         response = await manager.get(path)
@@ -161,12 +211,15 @@ async def test_tenant_cannot_reach_another_tenants_data(world, manager, endpoint
     assert await _snapshot(manager, world) == before
 
 
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.expect == DENIED],
-                         ids=[e.id for e in ENDPOINTS if e.expect == DENIED])
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.expect == DENIED], ids=[e.id for e in ENDPOINTS if e.expect == DENIED]
+)
 async def test_refusal_does_not_tell_whether_the_other_tenant_exists(world, endpoint):
     values = world.values(world.b["uscc"], world.b_ip["id"])
-    ghost = world.values(new_uscc(), 10**9) | {"new_number": values["new_number"],
-                                                "new_username": values["new_username"]}
+    ghost = world.values(new_uscc(), 10**9) | {
+        "new_number": values["new_number"],
+        "new_username": values["new_username"],
+    }
     real = await _call(world.client, endpoint, values)
     absent = await _call(world.client, endpoint, ghost)
     assert (real.status_code, real.json()) == (absent.status_code, absent.json())
@@ -192,8 +245,13 @@ async def test_tenant_still_reaches_its_own_data(world):
     a = world.a["uscc"]
     own = await make_ip(a)
     await make_report(a, "2016")
-    for path in (f"/tenants/{a}", f"/tenants/{a}/ip", f"/ip/{own['id']}", f"/tenants/{a}/reports",
-                 f"/tenants/{a}/reports/2016"):
+    for path in (
+        f"/tenants/{a}",
+        f"/tenants/{a}/ip",
+        f"/ip/{own['id']}",
+        f"/tenants/{a}/reports",
+        f"/tenants/{a}/reports/2016",
+    ):
         assert (await world.client.get(path)).status_code == 200, path
 
 

@@ -35,8 +35,9 @@ async def test_the_servers_own_host_reads_requests_by_route_template_never_by_ad
     assert (await manager.get(f"/tenants/{tenant['uscc']}")).status_code == 200
     assert (await manager.get("/tenants/91430200MA4L000000")).status_code in (404, 422)
     async with httpx.AsyncClient(base_url=base_url) as signed_out:  # refused by the token check, before the route
-        before = _count(_samples((await _metrics(base_url)).text)["park_requests"], status_code="401",
-                        path="/api/v1/tenants/{uscc}")
+        before = _count(
+            _samples((await _metrics(base_url)).text)["park_requests"], status_code="401", path="/api/v1/tenants/{uscc}"
+        )
         assert (await signed_out.get(f"/api/v1/tenants/{tenant['uscc']}")).status_code == 401
     response = await _metrics(base_url)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")

@@ -197,12 +197,16 @@ async def test_every_answer_has_a_typed_schema(anonymous):
     """SPEC §3: clients are generated from the document, so no 2xx body may be a bare object."""
     document = await _document(anonymous)
     schemas = document["components"]["schemas"]
-    bodies = [(f"{method.upper()} {path} {status} {media_type}", content.get("schema", {}))
-              for path, operations in document["paths"].items() for method, operation in operations.items()
-              if isinstance(operation, dict)
-              for status, response in operation.get("responses", {}).items() if status.startswith("2")
-              for media_type, content in response.get("content", {}).items()
-              if media_type.split(";")[0] not in FILE_MEDIA_TYPES]
+    bodies = [
+        (f"{method.upper()} {path} {status} {media_type}", content.get("schema", {}))
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict)
+        for status, response in operation.get("responses", {}).items()
+        if status.startswith("2")
+        for media_type, content in response.get("content", {}).items()
+        if media_type.split(";")[0] not in FILE_MEDIA_TYPES
+    ]
     assert len(bodies) > 30
     untyped = [answer for answer, schema in bodies if _untyped(schema, schemas)]
     assert not untyped, untyped
@@ -215,8 +219,12 @@ async def test_money_reaches_clients_and_the_docs_pages_as_decimal_strings(anony
     from registry.vocabulary import DEADLINE_FIELDS, FEE_FIELDS, IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS
 
     document = await _document(anonymous)
-    money = {f.key for fields in (TENANT_FIELDS, IP_FIELDS, FEE_FIELDS, DEADLINE_FIELDS, REPORT_FIELDS)
-             for f in fields if f.type == "money"}
+    money = {
+        f.key
+        for fields in (TENANT_FIELDS, IP_FIELDS, FEE_FIELDS, DEADLINE_FIELDS, REPORT_FIELDS)
+        for f in fields
+        if f.type == "money"
+    }
     schemas = document["components"]["schemas"]
 
     def types(schema: dict) -> set[str]:

@@ -43,9 +43,14 @@ async def test_not_found_is_a_problem(manager):
 
 
 async def test_registry_validation_names_every_bad_field_at_once(manager):
-    response = await manager.post("/tenants", json=_tenant_body(
-        uscc=_bad_check_char(new_uscc()), name="  ", description="长" * 4001,
-    ))
+    response = await manager.post(
+        "/tenants",
+        json=_tenant_body(
+            uscc=_bad_check_char(new_uscc()),
+            name="  ",
+            description="长" * 4001,
+        ),
+    )
     assert field_errors(response) == {"uscc": "uscc_checksum", "name": "required", "description": "too_long"}
 
 
@@ -90,17 +95,30 @@ async def test_uscc_of_the_wrong_length_is_refused(manager):
 async def test_patent_number_with_a_wrong_check_character_is_refused(manager):
     tenant = await make_tenant()
     number = "201710601862.4"  # the check character of 201710601862 is 3
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json={
-        "kind": "invention", "number": number, "title": "校验位错误", "status": "pending", "filed_on": "2017-01-01",
-    })
+    response = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip",
+        json={
+            "kind": "invention",
+            "number": number,
+            "title": "校验位错误",
+            "status": "pending",
+            "filed_on": "2017-01-01",
+        },
+    )
     assert field_errors(response) == {"number": "ip_number_checksum"}
 
 
 async def test_patent_number_of_another_kind_is_refused(manager):
     tenant = await make_tenant()
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json={
-        "kind": "design", "number": fresh_patent_number("invention"), "title": "类型码错误", "status": "pending",
-    })
+    response = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip",
+        json={
+            "kind": "design",
+            "number": fresh_patent_number("invention"),
+            "title": "类型码错误",
+            "status": "pending",
+        },
+    )
     assert field_errors(response) == {"number": "ip_number_kind"}
 
 
@@ -123,26 +141,35 @@ async def test_money_round_trips_exactly(manager):
 
 async def test_money_with_a_fraction_of_a_fen_is_refused(manager):
     tenant = await make_tenant()
-    response = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016",
-                                 json={"revenue": "1.001", "exports": "lots", "net_profit": "1,000.50"})
+    response = await manager.put(
+        f"/tenants/{tenant['uscc']}/reports/2016",
+        json={"revenue": "1.001", "exports": "lots", "net_profit": "1,000.50"},
+    )
     assert field_errors(response) == {"revenue": "money_fraction", "exports": "money_format"}
 
 
 async def test_every_bad_figure_is_named_at_once(manager):
     tenant = await make_tenant()
-    response = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016",
-                                 json={"revenue": "abc", "tax_paid": "1.005", "employees": -3})
-    assert field_errors(response) == {"revenue": "money_format", "tax_paid": "money_fraction",
-                                      "employees": "count_negative"}
+    response = await manager.put(
+        f"/tenants/{tenant['uscc']}/reports/2016", json={"revenue": "abc", "tax_paid": "1.005", "employees": -3}
+    )
+    assert field_errors(response) == {
+        "revenue": "money_format",
+        "tax_paid": "money_fraction",
+        "employees": "count_negative",
+    }
 
 
-@pytest.mark.parametrize("query, field", [
-    ("sort=colour", "sort"),
-    ("sort=-colour", "sort"),
-    ("limit=0", "limit"),
-    ("limit=501", "limit"),
-    ("offset=-1", "offset"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("sort=colour", "sort"),
+        ("sort=-colour", "sort"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("offset=-1", "offset"),
+    ],
+)
 async def test_bad_sort_or_paging_is_refused(manager, query, field):
     assert field in field_errors(await manager.get(f"/tenants?{query}"))
 
@@ -171,25 +198,30 @@ async def test_bad_sort_on_report_list_is_refused(manager):
 
 async def test_malformed_if_match_is_refused(manager):
     tenant = await make_tenant()
-    response = await manager.patch(f"/tenants/{tenant['uscc']}", json={"website": "https://a.example"},
-                                   headers={"If-Match": "yesterday"})
+    response = await manager.patch(
+        f"/tenants/{tenant['uscc']}", json={"website": "https://a.example"}, headers={"If-Match": "yesterday"}
+    )
     assert_problem(response, 400)  # no entity tag (RFC 9110 §8.8.3): malformed, not a precondition
 
 
 async def test_no_request_ends_in_a_server_error_for_a_long_request_id(manager):
     # The request id is the audit entry's source; a client may send any header it likes.
     tenant = await make_tenant()
-    response = await manager.patch(f"/tenants/{tenant['uscc']}", json={"website": "https://b.example"},
-                                   headers={"X-Request-ID": "r" * 500})
+    response = await manager.patch(
+        f"/tenants/{tenant['uscc']}", json={"website": "https://b.example"}, headers={"X-Request-ID": "r" * 500}
+    )
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("figures, field", [
-    ({"revenue": "99999999999999999999.99"}, "revenue"),
-    ({"tax_paid": "-92233720368547758.08"}, "tax_paid"),
-    ({"employees": 10**12}, "employees"),
-    ({"rd_staff": 10**30}, "rd_staff"),
-])
+@pytest.mark.parametrize(
+    "figures, field",
+    [
+        ({"revenue": "99999999999999999999.99"}, "revenue"),
+        ({"tax_paid": "-92233720368547758.08"}, "tax_paid"),
+        ({"employees": 10**12}, "employees"),
+        ({"rd_staff": 10**30}, "rd_staff"),
+    ],
+)
 async def test_figures_beyond_any_company_are_refused_not_a_server_error(manager, figures, field):
     tenant = await make_tenant()
     response = await manager.put(f"/tenants/{tenant['uscc']}/reports/2016", json=figures)
@@ -207,9 +239,16 @@ async def test_largest_plausible_figures_are_kept(manager):
 @pytest.mark.parametrize("filed_on", ["9999-12-31", "3000-01-01"])
 async def test_filing_date_far_in_the_future_is_refused_not_a_server_error(manager, filed_on):
     tenant = await make_tenant()
-    response = await manager.post(f"/tenants/{tenant['uscc']}/ip", json={
-        "kind": "software_copyright", "number": "2017SR9990001", "title": "远期", "status": "pending",
-        "filed_on": filed_on})
+    response = await manager.post(
+        f"/tenants/{tenant['uscc']}/ip",
+        json={
+            "kind": "software_copyright",
+            "number": "2017SR9990001",
+            "title": "远期",
+            "status": "pending",
+            "filed_on": filed_on,
+        },
+    )
     assert field_errors(response) == {"filed_on": "date_range"}
 
 

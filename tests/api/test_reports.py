@@ -6,8 +6,16 @@ import pytest
 
 from tests.api.factories import assert_problem, field_errors, make_report, make_tenant, new_uscc
 
-FIGURES = {"revenue": "3600000.00", "net_profit": "-120000.50", "exports": "0.00", "rd_expense": "450000.00",
-           "tax_paid": "98000.00", "employees": 42, "rd_staff": 11, "new_graduates": 3}
+FIGURES = {
+    "revenue": "3600000.00",
+    "net_profit": "-120000.50",
+    "exports": "0.00",
+    "rd_expense": "450000.00",
+    "tax_paid": "98000.00",
+    "employees": 42,
+    "rd_staff": 11,
+    "new_graduates": 3,
+}
 
 
 async def test_put_creates_201_then_replaces_200(manager):
@@ -33,9 +41,16 @@ async def test_put_replaces_the_whole_report(manager):
     assert all(got[k] is None for k in FIGURES if k != "revenue")
 
 
-@pytest.mark.parametrize("given, stored", [
-    ("2016", "2016"), ("2017H1", "2017H1"), ("2017h2", "2017H2"), ("2017Q3", "2017Q3"), ("2018q1", "2018Q1"),
-])
+@pytest.mark.parametrize(
+    "given, stored",
+    [
+        ("2016", "2016"),
+        ("2017H1", "2017H1"),
+        ("2017h2", "2017H2"),
+        ("2017Q3", "2017Q3"),
+        ("2018q1", "2018Q1"),
+    ],
+)
 async def test_years_halves_and_quarters_are_periods(manager, given, stored):
     tenant = await make_tenant()
     response = await manager.put(f"/tenants/{tenant['uscc']}/reports/{given}", json={"revenue": "10.00"})
@@ -48,7 +63,8 @@ async def test_years_halves_and_quarters_are_periods(manager, given, stored):
 async def test_bad_period_is_422(manager, period):
     tenant = await make_tenant()
     assert field_errors(await manager.put(f"/tenants/{tenant['uscc']}/reports/{period}", json={})) == {
-        "period": field_errors(await manager.get(f"/tenants/{tenant['uscc']}/reports/{period}"))["period"]}
+        "period": field_errors(await manager.get(f"/tenants/{tenant['uscc']}/reports/{period}"))["period"]
+    }
 
 
 async def test_list_is_newest_first_and_filters_by_year(manager):

@@ -56,44 +56,100 @@ XLSX = "PK\x03\x04"  # a workbook is a zip file
 CSV_ROW = "统一社会信用代码,企业名称,产业类别,状态\n{new_uscc},角色测试导入,其他,在孵\n"
 CALLS = [
     Call("me", "GET", "/me", 200, EVERYONE, '"role":"{role}"'),
-    Call("sign-in", "POST", "/auth/token", 200, (*EVERYONE, "anonymous"), '"token_type":"bearer"',
-         {"username": "{account}", "password": PASSWORD}),
+    Call(
+        "sign-in",
+        "POST",
+        "/auth/token",
+        200,
+        (*EVERYONE, "anonymous"),
+        '"token_type":"bearer"',
+        {"username": "{account}", "password": PASSWORD},
+    ),
     Call("list-tenants", "GET", "/tenants?q={t}", 200, EVERYONE, '"uscc":"{t}"'),
-    Call("create-tenant", "POST", "/tenants", 201, WRITERS, '"uscc":"{new_uscc}"',
-         {"uscc": "{new_uscc}", "name": "角色测试新企业", "industry": "other", "status": "incubating"}),
+    Call(
+        "create-tenant",
+        "POST",
+        "/tenants",
+        201,
+        WRITERS,
+        '"uscc":"{new_uscc}"',
+        {"uscc": "{new_uscc}", "name": "角色测试新企业", "industry": "other", "status": "incubating"},
+    ),
     Call("get-tenant", "GET", "/tenants/{t}", 200, EVERYONE, '"uscc":"{t}"'),
-    Call("patch-tenant", "PATCH", "/tenants/{t}", 200, OWN_WRITERS, '"website":"https://roles.example"',
-         {"website": "https://roles.example"}),
+    Call(
+        "patch-tenant",
+        "PATCH",
+        "/tenants/{t}",
+        200,
+        OWN_WRITERS,
+        '"website":"https://roles.example"',
+        {"website": "https://roles.example"},
+    ),
     Call("delete-tenant", "DELETE", "/tenants/{spare}", 204, WRITERS, ""),
     Call("list-ip", "GET", "/tenants/{t}/ip", 200, EVERYONE, '"id":{ip},'),
-    Call("create-ip", "POST", "/tenants/{t}/ip", 201, OWN_WRITERS, '"title":"角色测试专利"',
-         {"kind": "invention", "number": "{new_number}", "title": "角色测试专利", "status": "pending"}),
+    Call(
+        "create-ip",
+        "POST",
+        "/tenants/{t}/ip",
+        201,
+        OWN_WRITERS,
+        '"title":"角色测试专利"',
+        {"kind": "invention", "number": "{new_number}", "title": "角色测试专利", "status": "pending"},
+    ),
     Call("get-ip", "GET", "/ip/{ip}", 200, EVERYONE, '"id":{ip},'),
     Call("patch-ip", "PATCH", "/ip/{ip}", 200, OWN_WRITERS, '"title":"改名的专利"', {"title": "改名的专利"}),
     Call("delete-ip", "DELETE", "/ip/{ip}", 204, OWN_WRITERS, ""),
     Call("list-fees", "GET", "/ip/{ip}/fees", 200, EVERYONE, '"patent_year":4,'),
-    Call("record-fee", "PUT", "/ip/{ip}/fees/3", 201, OWN_WRITERS, '"patent_year":3,',
-         {"paid_on": "2020-02-20", "amount": "900.00"}),
+    Call(
+        "record-fee",
+        "PUT",
+        "/ip/{ip}/fees/3",
+        201,
+        OWN_WRITERS,
+        '"patent_year":3,',
+        {"paid_on": "2020-02-20", "amount": "900.00"},
+    ),
     Call("deadlines", "GET", "/deadlines", 200, EVERYONE, '"items":'),
-    Call("deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=7300&kind=invention", 200, EVERYONE,
-         '"ip_id":{ip},'),
+    Call(
+        "deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=7300&kind=invention", 200, EVERYONE, '"ip_id":{ip},'
+    ),
     Call("deadline-feed", "GET", "/tenants/{t}/deadlines.ics", 200, EVERYONE, "BEGIN:VCALENDAR"),
-    Call("calendar-subscription", "GET", "/tenants/{t}/deadlines/subscription", 200, OWN_WRITERS,
-         '"uscc":"{t}"'),
+    Call("calendar-subscription", "GET", "/tenants/{t}/deadlines/subscription", 200, OWN_WRITERS, '"uscc":"{t}"'),
     Call("renew-calendar-key", "POST", "/tenants/{t}/deadlines/subscription", 200, OWN_WRITERS, '"uscc":"{t}"'),
     Call("list-reports", "GET", "/tenants/{t}/reports", 200, EVERYONE, '"period":"{year}"'),
     Call("get-report", "GET", "/tenants/{t}/reports/{year}", 200, EVERYONE, '"period":"{year}"'),
-    Call("replace-report", "PUT", "/tenants/{t}/reports/{year}", 200, OWN_WRITERS, '"revenue":"7.00"',
-         {"revenue": "7.00"}),
-    Call("create-report", "PUT", "/tenants/{t}/reports/{year}Q1", 201, OWN_WRITERS, '"period":"{year}Q1"',
-         {"revenue": "7.00"}),
+    Call(
+        "replace-report",
+        "PUT",
+        "/tenants/{t}/reports/{year}",
+        200,
+        OWN_WRITERS,
+        '"revenue":"7.00"',
+        {"revenue": "7.00"},
+    ),
+    Call(
+        "create-report",
+        "PUT",
+        "/tenants/{t}/reports/{year}Q1",
+        201,
+        OWN_WRITERS,
+        '"period":"{year}Q1"',
+        {"revenue": "7.00"},
+    ),
     Call("delete-report", "DELETE", "/tenants/{t}/reports/{year}", 204, OWN_WRITERS, ""),
     Call("list-closed-years", "GET", "/periods", 200, STAFF, "{closed_year}"),
     Call("close-year", "POST", "/periods/{year}/close", 200, ("admin", "statistician"), '"closed":true'),
     Call("reopen-year", "POST", "/periods/{closed_year}/reopen", 200, ("admin",), '"closed":false'),
     Call("list-users", "GET", "/users?role=tenant&limit=1", 200, WRITERS, '"role":"tenant"'),
-    Call("create-tenant-account", "POST", "/users", 201, WRITERS, '"username":"{new_username}"',
-         {"username": "{new_username}", "password": PASSWORD, "role": "tenant", "tenant_uscc": "{t}"}),
+    Call(
+        "create-tenant-account",
+        "POST",
+        "/users",
+        201,
+        WRITERS,
+        '"username":"{new_username}"',
+        {"username": "{new_username}", "password": PASSWORD, "role": "tenant", "tenant_uscc": "{t}"},
+    ),
     Call("get-account", "GET", "/users/{account}", 200, WRITERS, '"username":"{account}"'),
     Call("patch-account", "PATCH", "/users/{account}", 200, WRITERS, '"active":false', {"active": False}),
     Call("delete-account", "DELETE", "/users/{account}", 204, WRITERS, ""),
@@ -123,16 +179,32 @@ async def stage():
     await make_report(tenant["uscc"], str(year))
     await deadlines.record_fee(SYSTEM, item["id"], 4, {"paid_on": "2021-02-20", "amount": "1200.00"})
     account = f"roles-account-{uuid4().hex[:8]}"
-    await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
-                                           "tenant_uscc": tenant["uscc"]})
+    await accounts.create_account(
+        SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
+    )
     await closed_years.close_year(SYSTEM, closed_year)
-    dry_run = await run_import(SYSTEM, "roles.csv", f"统一社会信用代码,企业名称,产业类别,状态\n{new_uscc()},角色测试导入,其他,在孵\n"
-                               .encode(), dry_run=True)
-    invalid = await run_import(SYSTEM, "roles.csv", "统一社会信用代码,企业名称,产业类别,状态\n1,,矿业,在孵\n".encode(),
-                               dry_run=True)
-    yield {"t": tenant["uscc"], "dry_run": str(dry_run.id), "invalid": str(invalid.id), "spare": spare["uscc"], "ip": str(item["id"]), "year": str(year),
-           "closed_year": str(closed_year), "account": account, "new_uscc": new_uscc(),
-           "new_number": fresh_patent_number(), "new_username": f"roles-new-{uuid4().hex[:8]}"}
+    dry_run = await run_import(
+        SYSTEM,
+        "roles.csv",
+        f"统一社会信用代码,企业名称,产业类别,状态\n{new_uscc()},角色测试导入,其他,在孵\n".encode(),
+        dry_run=True,
+    )
+    invalid = await run_import(
+        SYSTEM, "roles.csv", "统一社会信用代码,企业名称,产业类别,状态\n1,,矿业,在孵\n".encode(), dry_run=True
+    )
+    yield {
+        "t": tenant["uscc"],
+        "dry_run": str(dry_run.id),
+        "invalid": str(invalid.id),
+        "spare": spare["uscc"],
+        "ip": str(item["id"]),
+        "year": str(year),
+        "closed_year": str(closed_year),
+        "account": account,
+        "new_uscc": new_uscc(),
+        "new_number": fresh_patent_number(),
+        "new_username": f"roles-new-{uuid4().hex[:8]}",
+    }
     await reopen_if_closed(year)
     await reopen_if_closed(closed_year)
 
@@ -144,8 +216,17 @@ async def _client(role: str, as_role, anonymous, tenant_uscc: str) -> httpx.Asyn
 
 
 async def _records(manager: httpx.AsyncClient, values: dict[str, str]) -> list[tuple[int, str]]:
-    paths = ["/tenants/{t}", "/tenants/{spare}", "/tenants/{t}/ip", "/ip/{ip}/fees", "/tenants/{t}/reports",
-             "/users/{account}", "/periods", "/users?limit=500", "/imports/{dry_run}"]
+    paths = [
+        "/tenants/{t}",
+        "/tenants/{spare}",
+        "/tenants/{t}/ip",
+        "/ip/{ip}/fees",
+        "/tenants/{t}/reports",
+        "/users/{account}",
+        "/periods",
+        "/users?limit=500",
+        "/imports/{dry_run}",
+    ]
     return [((r := await manager.get(fill(p, values))).status_code, r.text) for p in paths]
 
 
@@ -158,8 +239,9 @@ async def test_role_may_or_may_not_call_the_endpoint(call, role, stage, as_role,
 
     files = {"file": ("roles.csv", fill(call.upload, values).encode())} if call.upload else None
     # The registry dump is written by a low-priority worker: on a busy machine it takes its time.
-    response = await client.request(call.method, fill(call.path, values), json=fill(call.body, values), files=files,
-                                    timeout=120)
+    response = await client.request(
+        call.method, fill(call.path, values), json=fill(call.body, values), files=files, timeout=120
+    )
 
     if role in call.allowed:
         assert response.status_code == call.status, response.text

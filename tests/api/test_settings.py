@@ -89,8 +89,10 @@ async def test_two_apps_on_two_databases_serve_side_by_side_each_with_its_own(tm
             with bound(app.state.database):
                 await accounts.create_account(SYSTEM, {"username": "both", "password": PASSWORD, "role": "manager"})
         uscc = new_uscc()
-        async with httpx.AsyncClient(base_url=one_url + "/api/v1") as at_one, \
-                httpx.AsyncClient(base_url=two_url + "/api/v1") as at_two:
+        async with (
+            httpx.AsyncClient(base_url=one_url + "/api/v1") as at_one,
+            httpx.AsyncClient(base_url=two_url + "/api/v1") as at_two,
+        ):
             for client in (at_one, at_two):
                 token = await client.post("/auth/token", json={"username": "both", "password": PASSWORD})
                 assert token.status_code == 200, token.text
@@ -187,11 +189,15 @@ print(json.dumps({"modules": len(names), "engines": engines, "bound": db._curren
 
 
 def test_importing_every_module_makes_no_folder_no_file_and_no_engine(tmp_path):
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith("PARK_") and name not in ("DATABASE_URL", "PICCOLO_CONF")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("PARK_") and name not in ("DATABASE_URL", "PICCOLO_CONF")
+    }
     env["PYTHONPATH"] = str(ROOT)
-    result = subprocess.run([sys.executable, "-c", _IMPORT_EVERYTHING], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERYTHING], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["modules"] > 80

@@ -75,10 +75,20 @@ async def test_a_client_taking_gzip_gets_the_same_answer_compressed(park, statis
     assert packed.json() == plain.json()  # httpx undoes the gzip
 
 
-@pytest.mark.parametrize(("header", "taken"), [
-    ("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.5", True), ("*", True),
-    ("identity", False), ("gzip;q=0", False), ("", False), ("deflate, *;q=0", False), ("gzip;q=x", False),
-])
+@pytest.mark.parametrize(
+    ("header", "taken"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("br;q=1.0, gzip;q=0.5", True),
+        ("*", True),
+        ("identity", False),
+        ("gzip;q=0", False),
+        ("", False),
+        ("deflate, *;q=0", False),
+        ("gzip;q=x", False),
+    ],
+)
 def test_accept_encoding_is_read_as_rfc_9110_says(header, taken):
     assert accepts_gzip(header) is taken
 

@@ -31,8 +31,9 @@ async def test_list_filters_by_industry_status_and_search(manager):
 
     everyone = (await manager.get("/tenants", params={"q": mark})).json()
     assert everyone["total"] == 3
-    both = (await manager.get("/tenants", params={"q": mark, "industry": "automotive_nev",
-                                                  "status": "incubating"})).json()
+    both = (
+        await manager.get("/tenants", params={"q": mark, "industry": "automotive_nev", "status": "incubating"})
+    ).json()
     assert [t["uscc"] for t in both["items"]] == [ev["uscc"]]
     assert both["total"] == 1
 
@@ -82,39 +83,60 @@ async def test_tenant_lists_only_itself(tenant_pair):
 
 async def test_create_answers_201_with_the_record_and_its_etag(manager):
     uscc = new_uscc()
-    response = await manager.post("/tenants", json={
-        "uscc": uscc.lower(), "name": "新建企业", "industry": "rail_aviation", "status": "incubating",
-        "moved_in_on": "2016-04-01", "platform_level": "provincial", "contact_email": "a@b.example",
-    })
+    response = await manager.post(
+        "/tenants",
+        json={
+            "uscc": uscc.lower(),
+            "name": "新建企业",
+            "industry": "rail_aviation",
+            "status": "incubating",
+            "moved_in_on": "2016-04-01",
+            "platform_level": "provincial",
+            "contact_email": "a@b.example",
+        },
+    )
     assert response.status_code == 201, response.text
     assert response.headers["ETag"] == '"v1"'
     body = response.json()
     assert body["uscc"] == uscc
-    assert (body["industry"], body["platform_level"], body["moved_in_on"]) == ("rail_aviation", "provincial",
-                                                                             "2016-04-01")
+    assert (body["industry"], body["platform_level"], body["moved_in_on"]) == (
+        "rail_aviation",
+        "provincial",
+        "2016-04-01",
+    )
     fetched = await manager.get(f"/tenants/{uscc}")
     assert fetched.json() == body and fetched.headers["ETag"] == '"v1"'
 
 
 async def test_platform_level_defaults_to_none(manager):
-    response = await manager.post("/tenants", json={"uscc": new_uscc(), "name": "默认平台", "industry": "other",
-                                                    "status": "incubating"})
+    response = await manager.post(
+        "/tenants", json={"uscc": new_uscc(), "name": "默认平台", "industry": "other", "status": "incubating"}
+    )
     assert response.json()["platform_level"] == "none"
 
 
 async def test_duplicate_uscc_is_a_conflict(manager):
     tenant = await make_tenant()
-    response = await manager.post("/tenants", json={"uscc": tenant["uscc"], "name": "重复", "industry": "other",
-                                                    "status": "incubating"})
+    response = await manager.post(
+        "/tenants", json={"uscc": tenant["uscc"], "name": "重复", "industry": "other", "status": "incubating"}
+    )
     assert_problem(response, 409)
     assert (await manager.get(f"/tenants/{tenant['uscc']}")).json()["name"] == tenant["name"]
 
 
 async def test_inconsistent_dates_are_refused(manager):
-    response = await manager.post("/tenants", json={
-        "uscc": new_uscc(), "name": "日期错", "industry": "other", "status": "left",
-        "founded_on": "2016-01-01", "moved_in_on": "2015-06-01", "moved_out_on": "2015-01-01",
-    })
+    response = await manager.post(
+        "/tenants",
+        json={
+            "uscc": new_uscc(),
+            "name": "日期错",
+            "industry": "other",
+            "status": "left",
+            "founded_on": "2016-01-01",
+            "moved_in_on": "2015-06-01",
+            "moved_out_on": "2015-01-01",
+        },
+    )
     assert field_errors(response) == {"moved_out_on": "before_move_in", "moved_in_on": "before_founding"}
 
 
@@ -132,8 +154,9 @@ async def test_patch_with_a_fresh_etag_answers_the_new_record_and_etag(manager):
     tenant = await make_tenant()
     path = f"/tenants/{tenant['uscc']}"
     etag = (await manager.get(path)).headers["ETag"]
-    response = await manager.patch(path, json={"status": "graduated", "moved_out_on": "2018-01-31"},
-                                   headers={"If-Match": etag})
+    response = await manager.patch(
+        path, json={"status": "graduated", "moved_out_on": "2018-01-31"}, headers={"If-Match": etag}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "graduated"
     assert response.headers["ETag"] not in (etag, None)
@@ -155,8 +178,14 @@ async def test_usccs_are_matched_whatever_their_case(manager):
 
 async def test_tenant_changes_its_self_service_fields(tenant_pair):
     a, _, client = tenant_pair
-    changes = {"name_en": "Alpha Ltd", "contact_name": "王五", "contact_phone": "0731-12345678",
-               "contact_email": "ww@alpha.example", "website": "https://alpha.example", "description": "我们做电池"}
+    changes = {
+        "name_en": "Alpha Ltd",
+        "contact_name": "王五",
+        "contact_phone": "0731-12345678",
+        "contact_email": "ww@alpha.example",
+        "website": "https://alpha.example",
+        "description": "我们做电池",
+    }
     response = await client.patch(f"/tenants/{a['uscc']}", json=changes)
     assert response.status_code == 200, response.text
     assert {k: response.json()[k] for k in changes} == changes
@@ -165,11 +194,20 @@ async def test_tenant_changes_its_self_service_fields(tenant_pair):
 async def test_tenant_cannot_change_manager_owned_fields(tenant_pair, manager):
     a, _, client = tenant_pair
     before = (await manager.get(f"/tenants/{a['uscc']}")).json()
-    response = await client.patch(f"/tenants/{a['uscc']}", json={
-        "name": "自封大企业", "status": "graduated", "platform_level": "national", "website": "https://ok.example",
-    })
-    assert field_errors(response, 403) == {"name": "manager_owned", "status": "manager_owned",
-                                           "platform_level": "manager_owned"}
+    response = await client.patch(
+        f"/tenants/{a['uscc']}",
+        json={
+            "name": "自封大企业",
+            "status": "graduated",
+            "platform_level": "national",
+            "website": "https://ok.example",
+        },
+    )
+    assert field_errors(response, 403) == {
+        "name": "manager_owned",
+        "status": "manager_owned",
+        "platform_level": "manager_owned",
+    }
     assert (await manager.get(f"/tenants/{a['uscc']}")).json() == before
 
 
@@ -238,8 +276,9 @@ async def test_delete_is_refused_while_accounts_belong_to_the_tenant(manager, an
     detail = assert_problem(await manager.delete(path), 409)["detail"]
     assert names[0] in detail and names[1] in detail
     assert (await manager.get(path)).status_code == 200
-    signed_in = await anonymous.post("/auth/token", json={"username": names[0], "password": PASSWORD},
-                                     headers=spoofed_address())
+    signed_in = await anonymous.post(
+        "/auth/token", json={"username": names[0], "password": PASSWORD}, headers=spoofed_address()
+    )
     assert signed_in.status_code == 200
 
     other = await make_tenant()
@@ -255,16 +294,17 @@ async def test_deleting_a_tenant_and_registering_its_uscc_again_brings_back_no_a
     name = f"t-del-{uuid4().hex[:8]}"
     body = {"username": name, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
     await manager.post("/users", json=body)
-    old = (await anonymous.post("/auth/token", json={"username": name, "password": PASSWORD},
-                                headers=spoofed_address())).json()["access_token"]
+    old = (
+        await anonymous.post("/auth/token", json={"username": name, "password": PASSWORD}, headers=spoofed_address())
+    ).json()["access_token"]
     assert (await manager.delete(f"/users/{name}")).status_code == 204
     assert (await manager.delete(f"/tenants/{tenant['uscc']}")).status_code == 204
     again = {k: tenant[k] for k in ("uscc", "name", "industry", "status")}
     assert (await manager.post("/tenants", json=again)).status_code == 201
-    assert_problem(await anonymous.get(f"/tenants/{tenant['uscc']}", headers={"Authorization": f"Bearer {old}"}),
-                   401)
-    signed_in = await anonymous.post("/auth/token", json={"username": name, "password": PASSWORD},
-                                     headers=spoofed_address())
+    assert_problem(await anonymous.get(f"/tenants/{tenant['uscc']}", headers={"Authorization": f"Bearer {old}"}), 401)
+    signed_in = await anonymous.post(
+        "/auth/token", json={"username": name, "password": PASSWORD}, headers=spoofed_address()
+    )
     assert_problem(signed_in, 401)
 
 
@@ -273,8 +313,9 @@ async def test_an_account_made_while_its_tenant_is_deleted_is_never_left_behind(
         tenant = await make_tenant()
         name = f"t-race-{uuid4().hex[:8]}"
         body = {"username": name, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
-        created, deleted = await asyncio.gather(manager.post("/users", json=body),
-                                                manager.delete(f"/tenants/{tenant['uscc']}"))
+        created, deleted = await asyncio.gather(
+            manager.post("/users", json=body), manager.delete(f"/tenants/{tenant['uscc']}")
+        )
         # One of the two wins; never a deleted tenant with an account still belonging to it.
         assert {created.status_code, deleted.status_code} in ({201, 409}, {422, 204}), (created.text, deleted.text)
         if deleted.status_code == 204:

@@ -20,8 +20,9 @@ def _account(role: str, tenant_uscc: str | None = None, **overrides) -> dict:
 
 
 async def _signs_in(anonymous, username: str, password: str = PASSWORD) -> bool:
-    response = await anonymous.post("/auth/token", json={"username": username, "password": password},
-                                    headers=spoofed_address())
+    response = await anonymous.post(
+        "/auth/token", json={"username": username, "password": password}, headers=spoofed_address()
+    )
     return response.status_code == 200
 
 
@@ -32,8 +33,13 @@ async def test_admin_creates_an_account_of_any_role_that_can_sign_in(admin, anon
     response = await admin.post("/users", json=body)
     assert response.status_code == 201, response.text
     assert response.headers["ETag"] == '"v1"'
-    assert response.json() == {"username": body["username"], "role": role, "active": True, "version": 1,
-                               "tenant_uscc": tenant_uscc}
+    assert response.json() == {
+        "username": body["username"],
+        "role": role,
+        "active": True,
+        "version": 1,
+        "tenant_uscc": tenant_uscc,
+    }
     assert "password" not in response.text
     assert await _signs_in(anonymous, body["username"])
 
@@ -104,13 +110,15 @@ async def test_statisticians_and_tenants_have_no_say_over_accounts(as_role, admi
 @pytest.mark.parametrize("password", ["short", "x" * 129, ""])
 async def test_password_must_be_8_to_128_characters(admin, password):
     assert field_errors(await admin.post("/users", json=_account("manager", password=password))) == {
-        "password": "length"}
+        "password": "length"
+    }
 
 
 async def test_password_change_follows_the_same_rule(admin, as_role):
     client = await as_role("manager")
     assert field_errors(await admin.patch(f"/users/{client.username}", json={"password": "1234567"})) == {
-        "password": "length"}
+        "password": "length"
+    }
 
 
 async def test_changed_password_is_the_one_that_signs_in(admin, as_role, anonymous):
@@ -124,13 +132,15 @@ async def test_changed_password_is_the_one_that_signs_in(admin, as_role, anonymo
 async def test_tenant_account_needs_a_registered_tenant(admin):
     assert field_errors(await admin.post("/users", json=_account("tenant"))) == {"tenant_uscc": "unknown_tenant"}
     assert field_errors(await admin.post("/users", json=_account("tenant", new_uscc()))) == {
-        "tenant_uscc": "unknown_tenant"}
+        "tenant_uscc": "unknown_tenant"
+    }
 
 
 async def test_only_tenant_accounts_belong_to_a_tenant(admin):
     tenant = await make_tenant()
     assert field_errors(await admin.post("/users", json=_account("manager", tenant["uscc"]))) == {
-        "tenant_uscc": "not_allowed"}
+        "tenant_uscc": "not_allowed"
+    }
 
 
 async def test_unknown_role_is_refused(admin):
@@ -148,8 +158,9 @@ async def test_patch_with_a_stale_etag_is_412(admin, as_role):
     client = await as_role("statistician")
     etag = (await admin.get(f"/users/{client.username}")).headers["ETag"]
     await admin.patch(f"/users/{client.username}", json={"role": "manager"}, headers={"If-Match": etag})
-    assert_problem(await admin.patch(f"/users/{client.username}", json={"active": False},
-                                     headers={"If-Match": etag}), 412)
+    assert_problem(
+        await admin.patch(f"/users/{client.username}", json={"active": False}, headers={"If-Match": etag}), 412
+    )
     account = (await admin.get(f"/users/{client.username}")).json()
     assert account["active"] is True and account["role"] == "manager" and account["version"] == 2
 
@@ -206,6 +217,10 @@ async def test_two_admins_demoting_each_other_at_once_leave_one_admin(as_role):
     statuses = await asyncio.gather(*(demote(a, b) for a, b in pairs), *(demote(b, a) for a, b in pairs))
     assert all(status in (200, 401, 403) for status in statuses), statuses
     for a, b in pairs:
-        roles = {row["username"]: row["role"] for row in await Account.select(Account.username, Account.role).where(
-            Account.username.is_in([a.username, b.username])).run()}
+        roles = {
+            row["username"]: row["role"]
+            for row in await Account.select(Account.username, Account.role)
+            .where(Account.username.is_in([a.username, b.username]))
+            .run()
+        }
         assert sorted(roles.values()) == ["admin", "manager"], roles

@@ -109,7 +109,12 @@ def _workbook(stream: bool) -> bytes:
 
 def _seen(content: bytes) -> list:
     sheet = load_workbook(BytesIO(content))["s"]
-    seen = [sheet.freeze_panes, sheet.auto_filter.ref, sheet.column_dimensions["A"].width, sheet.row_dimensions[2].height]
+    seen = [
+        sheet.freeze_panes,
+        sheet.auto_filter.ref,
+        sheet.column_dimensions["A"].width,
+        sheet.row_dimensions[2].height,
+    ]
     for row in sheet.iter_rows():
         seen += [(c.coordinate, c.value, c.data_type, c.number_format, c.font.b, c.alignment.wrap_text, c.quotePrefix)
                  for c in row]  # fmt: skip

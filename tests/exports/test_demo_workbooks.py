@@ -397,7 +397,15 @@ def test_the_notes_print_whole_within_the_page_width(printed):
     assert notes and "整千元" in text and "未报" in text
     assert "sqlite" not in text.lower() and "/api/" not in text
     # Every column is defined, those of the Torch sheet's status band and like-for-like growth too.
-    for item in ("创业者类型", "是否科技型中小企业", "上市/挂牌", "是否毕业企业", "是否报送", "同口径增长率", "毕业日期"):
+    for item in (
+        "创业者类型",
+        "是否科技型中小企业",
+        "上市/挂牌",
+        "是否毕业企业",
+        "是否报送",
+        "同口径增长率",
+        "毕业日期",
+    ):
         assert item in text, item
     assert "年末在册" not in text
 
@@ -459,6 +467,8 @@ def test_the_tenant_sheets_bands_print_whole_each_on_one_page_across(printed):
 # some 110 tenant lines), printed about 55 lines a page one page wide — 12 pages in Chinese, 11 in
 # English (LibreOffice 7.4). Bound: 16 pages, and never fewer than 45 lines a page.
 MOST_DEADLINE_PAGES, LEAST_LINES_A_PAGE = 16, 45
+
+
 def _in_order(line: str, labels: list[str]) -> bool:
     at = 0
     for label in labels:

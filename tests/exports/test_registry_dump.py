@@ -27,8 +27,9 @@ async def registry(empty_registry):
         contact_phone="-0731-1234",
         description="第一行\n@第二行",
     )
-    second = await make_tenant(industry="modern_services", status="graduated", moved_out_on="2017-06-30",
-                               graduated_on="2017-03-31")
+    second = await make_tenant(
+        industry="modern_services", status="graduated", moved_out_on="2017-06-30", graduated_on="2017-03-31"
+    )
     ip = [
         await make_ip(first["uscc"]),
         await make_ip(

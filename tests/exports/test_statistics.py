@@ -344,7 +344,9 @@ def _defined(heading: str, defined: dict[str, str]) -> str | None:
     return defined.get(heading) or defined.get(_UNIT.sub("", heading))
 
 
-@pytest.mark.parametrize(("lang", "indicator", "uscc"), [("zh", "指标", "统一社会信用代码"), ("en", "Indicator", "USCC")])
+@pytest.mark.parametrize(
+    ("lang", "indicator", "uscc"), [("zh", "指标", "统一社会信用代码"), ("en", "Indicator", "USCC")]
+)
 async def test_every_column_of_every_sheet_is_defined_on_the_notes_sheet(park, lang, indicator, uscc):
     book = open_workbook(await statistics_workbook(SYSTEM, 2016, lang))
     notes = book.worksheets[-1]

@@ -93,8 +93,12 @@ async def registry_state() -> dict[str, int]:
 
 async def audited_since(before: dict[str, int]) -> list[tuple[str, str]]:
     """(entity, action) of every audit entry written since `before` was taken."""
-    rows = await AuditEntry.select(AuditEntry.entity, AuditEntry.action).where(
-        AuditEntry.id > before["last_audit"]).order_by(AuditEntry.id).run()
+    rows = (
+        await AuditEntry.select(AuditEntry.entity, AuditEntry.action)
+        .where(AuditEntry.id > before["last_audit"])
+        .order_by(AuditEntry.id)
+        .run()
+    )
     return [(row["entity"], row["action"]) for row in rows]
 
 
@@ -102,8 +106,11 @@ async def assert_only_the_batch_recorded(before: dict[str, int], batches: int = 
     """Imports that changed no record: the registry as it was, but for their batches and each one's
     audit entry."""
     after = await registry_state()
-    assert after | {"audit": 0, "last_audit": 0} == before | {"batches": before["batches"] + batches, "audit": 0,
-                                                               "last_audit": 0}
+    assert after | {"audit": 0, "last_audit": 0} == before | {
+        "batches": before["batches"] + batches,
+        "audit": 0,
+        "last_audit": 0,
+    }
     assert await audited_since(before) == [("import", "create")] * batches
 
 

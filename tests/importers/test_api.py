@@ -47,7 +47,13 @@ async def test_manager_dry_runs_then_imports_and_reads_the_batch(clients):
     dry = await manager.post("/imports", params={"dry_run": "true"}, files=_upload(content))
     assert dry.status_code == 200, dry.text
     body = dry.json()
-    assert body["status"] == "dry_run" and body["sheets"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
+    assert body["status"] == "dry_run" and body["sheets"]["tenants"] == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "cleared": 0,
+    }
     assert set(body) >= {"id", "status", "sheets", "errors", "warnings"}
     assert (await registry_state())["tenants"] == before["tenants"]
 
@@ -74,7 +80,9 @@ async def test_a_file_with_errors_is_422_with_the_report_and_its_errors_workbook
     body = response.json()
     assert body["status"] == "invalid"
     assert {(e["sheet"], e["row"], e["column"], e["code"]) for e in body["errors"]} == {
-        ("企业", 3, "C", "not_a_choice"), ("企业", 3, "E", "date_format")}
+        ("企业", 3, "C", "not_a_choice"),
+        ("企业", 3, "E", "date_format"),
+    }
     workbook = await admin.get(f"/imports/{body['id']}/errors.xlsx")
     assert workbook.status_code == 200 and workbook.headers["content-type"].startswith(XLSX)
     sheet = load_workbook(io.BytesIO(workbook.content))["企业"]
@@ -144,16 +152,39 @@ async def test_a_tenant_never_reads_an_import_batch_or_its_errors_workbook(clien
 
 async def test_both_doors_give_a_cnipa_export_the_same_plan_errors_and_warnings(clients, manager):
     owner = await make_tenant(name="接口示例科技有限公司")
-    content = xls({"Sheet1": [
-        CNIPA_HEADERS,
-        ["发明申请", "一种装置", "实质审查的生效", "20170301", "2017.01.25", "CN" + patent(2016, 1), "2016.10.13",
-         owner["name"], "张某"],
-        ["实用新型", "一种结构", "授权", "20160629", "2016.06.29", "CN" + patent(2015, 2), "2015.12.08",
-         "不在园区的公司", "李某"],
-    ]})
+    content = xls(
+        {
+            "Sheet1": [
+                CNIPA_HEADERS,
+                [
+                    "发明申请",
+                    "一种装置",
+                    "实质审查的生效",
+                    "20170301",
+                    "2017.01.25",
+                    "CN" + patent(2016, 1),
+                    "2016.10.13",
+                    owner["name"],
+                    "张某",
+                ],
+                [
+                    "实用新型",
+                    "一种结构",
+                    "授权",
+                    "20160629",
+                    "2016.06.29",
+                    "CN" + patent(2015, 2),
+                    "2015.12.08",
+                    "不在园区的公司",
+                    "李某",
+                ],
+            ]
+        }
+    )
     direct = msgspec.to_builtins((await run_import(manager, "专利.xls", content, dry_run=True)).answer())
     response = await (await clients("manager")).post(
-        "/imports", params={"dry_run": "true"}, files={"file": ("专利.xls", content, "application/vnd.ms-excel")})
+        "/imports", params={"dry_run": "true"}, files={"file": ("专利.xls", content, "application/vnd.ms-excel")}
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["status"] == direct["status"] == "invalid"
@@ -164,6 +195,7 @@ async def test_both_doors_give_a_cnipa_export_the_same_plan_errors_and_warnings(
 
 async def test_an_unplaceable_file_is_refused_through_the_api_naming_its_headers(clients):
     response = await (await clients("manager")).post(
-        "/imports", files=_upload(xlsx({"名单": [["公司", "信用代码号"], ["甲", "x"]]}), "名单.xlsx"))
+        "/imports", files=_upload(xlsx({"名单": [["公司", "信用代码号"], ["甲", "x"]]}), "名单.xlsx")
+    )
     assert response.status_code == 422
     assert "信用代码号" in response.json()["detail"] and "统一社会信用代码" in response.json()["detail"]

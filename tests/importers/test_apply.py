@@ -32,8 +32,11 @@ async def _dry_run(client, *rows: list) -> dict:
 
 async def test_a_clean_dry_run_is_applied_without_uploading_again(manager):
     uscc, other = new_uscc(), new_uscc()
-    dry = await _dry_run(manager, [uscc, "应用企业甲", "电子信息", "在孵", "2017/3/5"],
-                         [other, "应用企业乙", "新能源", "在孵", "2017/4/1"])
+    dry = await _dry_run(
+        manager,
+        [uscc, "应用企业甲", "电子信息", "在孵", "2017/3/5"],
+        [other, "应用企业乙", "新能源", "在孵", "2017/4/1"],
+    )
     assert (await manager.get(f"/tenants/{uscc}")).status_code == 404
 
     applied = await manager.post(f"/imports/{dry['id']}/apply")
@@ -58,7 +61,13 @@ async def test_every_batch_and_its_application_are_in_the_audit_trail(manager):
     by_key = {(entry["entity_key"], entry["action"]): entry for entry in trail}
     created = by_key[(str(dry["id"]), "create")]
     assert created["after"]["status"] == "dry_run" and created["after"]["sha256"] == dry["file"]["sha256"]
-    assert created["after"]["counts"]["tenants"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
+    assert created["after"]["counts"]["tenants"] == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "cleared": 0,
+    }
     assert by_key[(str(applied["id"]), "create")]["after"]["status"] == "applied"
     link = by_key[(str(dry["id"]), "update")]
     assert (link["before"], link["after"]) == ({"applied_batch": None}, {"applied_batch": applied["id"]})
@@ -76,8 +85,11 @@ async def test_a_dry_run_is_applied_once(manager):
 
 async def test_a_registry_changed_since_the_dry_run_is_409_with_both_plans(manager):
     uscc, taken = new_uscc(), new_uscc()
-    dry = await _dry_run(manager, [uscc, "变化前企业", "电子信息", "在孵", "2017/3/5"],
-                         [taken, "被抢先登记", "电子信息", "在孵", "2017/3/5"])
+    dry = await _dry_run(
+        manager,
+        [uscc, "变化前企业", "电子信息", "在孵", "2017/3/5"],
+        [taken, "被抢先登记", "电子信息", "在孵", "2017/3/5"],
+    )
     assert dry["sheets"]["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
     # Meanwhile someone registers one of the file's tenants with other details.
     await make_tenant(uscc=taken, name="抢先登记的名字", industry="other")
@@ -86,7 +98,13 @@ async def test_a_registry_changed_since_the_dry_run_is_409_with_both_plans(manag
     response = await manager.post(f"/imports/{dry['id']}/apply")
 
     body = assert_problem(response, 409)
-    assert body["plans"]["dry_run"]["tenants"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
+    assert body["plans"]["dry_run"]["tenants"] == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "cleared": 0,
+    }
     assert body["plans"]["now"]["tenants"] == {"created": 1, "updated": 1, "unchanged": 0, "skipped": 0, "cleared": 0}
     assert await registry_state() == before
     assert (await manager.get(f"/tenants/{uscc}")).status_code == 404
@@ -108,11 +126,14 @@ async def test_a_change_that_keeps_the_counts_still_stops_the_apply(manager):
 
 
 async def test_only_a_clean_dry_run_can_be_applied(manager):
-    invalid = await manager.post("/imports", params={"dry_run": "true"},
-                                 files=_file(["not-a-uscc", "坏企业", "电子信息", "在孵", "2017/3/5"]))
+    invalid = await manager.post(
+        "/imports", params={"dry_run": "true"}, files=_file(["not-a-uscc", "坏企业", "电子信息", "在孵", "2017/3/5"])
+    )
     assert invalid.status_code == 422
-    assert "only a clean dry run" in assert_problem(await manager.post(f"/imports/{invalid.json()['id']}/apply"),
-                                                    409)["detail"]
+    assert (
+        "only a clean dry run"
+        in assert_problem(await manager.post(f"/imports/{invalid.json()['id']}/apply"), 409)["detail"]
+    )
     applied = await manager.post("/imports", files=_file([new_uscc(), "直接导入", "电子信息", "在孵", "2017/3/5"]))
     assert applied.status_code == 201
     assert_problem(await manager.post(f"/imports/{applied.json()['id']}/apply"), 409)
@@ -140,14 +161,22 @@ async def test_twenty_applies_at_once_apply_a_dry_run_once(manager, rows):
 
     stored = await make_tenant()
     uscc = new_uscc()
-    row = ([uscc, "并发应用企业", "电子信息", "在孵", "2017/3/5"] if rows == "new" else
-           [stored["uscc"], stored["name"], "电子信息", "在孵", "2016-03-01"])
+    row = (
+        [uscc, "并发应用企业", "电子信息", "在孵", "2017/3/5"]
+        if rows == "new"
+        else [stored["uscc"], stored["name"], "电子信息", "在孵", "2016-03-01"]
+    )
     dry = await _dry_run(manager, row)
     answers = await asyncio.gather(*(manager.post(f"/imports/{dry['id']}/apply") for _ in range(20)))
-    assert sorted(a.status_code for a in answers) == [201] + [409] * 19, [a.text for a in answers if a.status_code >= 500]
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 19, [
+        a.text for a in answers if a.status_code >= 500
+    ]
     for refused in (a for a in answers if a.status_code == 409):
         assert_problem(refused, 409)
-    applied = await ImportBatch.select(ImportBatch.id).where(
-        (ImportBatch.status == "applied") & (ImportBatch.sha256 == dry["file"]["sha256"])).run()
+    applied = (
+        await ImportBatch.select(ImportBatch.id)
+        .where((ImportBatch.status == "applied") & (ImportBatch.sha256 == dry["file"]["sha256"]))
+        .run()
+    )
     assert len(applied) == 1
     assert (await manager.get(f"/imports/{dry['id']}")).json()["applied_as"] == applied[0]["id"]

@@ -28,11 +28,14 @@ async def test_upsert_tenants_creates_updates_and_leaves_the_unchanged_alone():
     kept = await make_tenant()
     changed = await make_tenant()
     new = _tenant()
-    counts = await bulk.upsert_tenants(IMPORTER, [
-        new,
-        {"uscc": changed["uscc"], "name": "改了名字"},
-        {"uscc": kept["uscc"], "name": kept["name"], "industry": kept["industry"]},
-    ])
+    counts = await bulk.upsert_tenants(
+        IMPORTER,
+        [
+            new,
+            {"uscc": changed["uscc"], "name": "改了名字"},
+            {"uscc": kept["uscc"], "name": kept["name"], "industry": kept["industry"]},
+        ],
+    )
     assert counts.as_dict() == {"created": 1, "updated": 1, "unchanged": 1, "cleared": 0}
     assert (await tenants.fetch(new["uscc"]))["platform_level"] == "none"
     after = await tenants.fetch(changed["uscc"])
@@ -54,8 +57,17 @@ async def test_tenant_date_rules_of_the_single_service_apply_row_by_row():
 async def test_an_ip_number_of_another_tenant_is_a_problem_not_a_move():
     mine, theirs = await make_tenant(), await make_tenant()
     number = patent()
-    row = clean(IP_FIELDS, {"uscc": theirs["uscc"], "kind": "invention", "number": number, "title": "他们的",
-                            "status": "pending", "filed_on": "2016-01-01"})
+    row = clean(
+        IP_FIELDS,
+        {
+            "uscc": theirs["uscc"],
+            "kind": "invention",
+            "number": number,
+            "title": "他们的",
+            "status": "pending",
+            "filed_on": "2016-01-01",
+        },
+    )
     await bulk.upsert_ip_items(IMPORTER, [row])
     before = await registry_state()
     with pytest.raises(bulk.BulkRejected) as rejected:
@@ -80,7 +92,12 @@ async def test_closed_years_refuse_changes_but_not_identical_rows():
     await close_year(SYSTEM, 2002)
     try:
         same = clean(REPORT_FIELDS, {"uscc": owner["uscc"], "period": "2002", "revenue": "10.00"}, partial=True)
-        assert (await bulk.upsert_reports(IMPORTER, [same])).as_dict() == {"created": 0, "updated": 0, "unchanged": 1, "cleared": 0}
+        assert (await bulk.upsert_reports(IMPORTER, [same])).as_dict() == {
+            "created": 0,
+            "updated": 0,
+            "unchanged": 1,
+            "cleared": 0,
+        }
         plan = await bulk.plan_reports([same | {"revenue": 2000}, {"uscc": owner["uscc"], "period": "2002Q1"}])
         assert [(p.index, p.code) for p in plan.problems] == [(0, "period_closed"), (1, "period_closed")]
         assert "2002" in plan.problems[0].message

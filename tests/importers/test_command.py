@@ -32,7 +32,11 @@ def database_url(tmp_path) -> str:
 def _park_import(url: str, path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "importers.command", str(path), *args],
-        cwd=ROOT, env=os.environ | {"DATABASE_URL": url}, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -52,7 +56,9 @@ def test_cli_exit_status_and_output(tmp_path, database_url):
     applied = _park_import(database_url, good)
     assert applied.returncode == 0 and "applied" in applied.stdout
 
-    bad = _write(tmp_path, "bad.xlsx", xlsx({"企业": [TENANT_HEADERS, [uscc, "命令行企业", "采矿", "在孵", "2017-02-30"]]}))
+    bad = _write(
+        tmp_path, "bad.xlsx", xlsx({"企业": [TENANT_HEADERS, [uscc, "命令行企业", "采矿", "在孵", "2017-02-30"]]})
+    )
     invalid = _park_import(database_url, bad)
     assert invalid.returncode == 1
     assert "企业!C2 「采矿」" in invalid.stdout and "企业!E2 「2017-02-30」" in invalid.stdout
@@ -75,8 +81,10 @@ def _big_ip_file(path: Path, owner: str, rows: int) -> None:
 
 def _snapshot_sqlite(url: str) -> dict[str, list]:
     with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
-        return {table._meta.tablename: connection.execute(
-            f"SELECT * FROM {table._meta.tablename} ORDER BY id").fetchall() for table in TABLES}
+        return {
+            table._meta.tablename: connection.execute(f"SELECT * FROM {table._meta.tablename} ORDER BY id").fetchall()
+            for table in TABLES
+        }
 
 
 async def _snapshot(url: str) -> dict[str, list]:
@@ -87,10 +95,16 @@ async def _snapshot(url: str) -> dict[str, list]:
 
 async def test_an_import_killed_part_way_through_leaves_the_database_as_it_was(tmp_path, database_url):
     owner = new_uscc()
-    seed = _write(tmp_path, "seed.xlsx", xlsx({
-        "企业": [TENANT_HEADERS, [owner, "被中断的企业", "其他", "在孵", "2016-01-01"]],
-        "知识产权": [IP_HEADERS, [owner, "发明专利", patent(), "已有的专利", "2016-01-01", None, "申请中"]],
-    }))
+    seed = _write(
+        tmp_path,
+        "seed.xlsx",
+        xlsx(
+            {
+                "企业": [TENANT_HEADERS, [owner, "被中断的企业", "其他", "在孵", "2016-01-01"]],
+                "知识产权": [IP_HEADERS, [owner, "发明专利", patent(), "已有的专利", "2016-01-01", None, "申请中"]],
+            }
+        ),
+    )
     assert _park_import(database_url, seed).returncode == 0
     big = tmp_path / "big.xlsx"
     _big_ip_file(big, owner, 30_000)
@@ -98,8 +112,11 @@ async def test_an_import_killed_part_way_through_leaves_the_database_as_it_was(t
 
     process = subprocess.Popen(
         [sys.executable, "-m", "importers.command", str(big)],
-        cwd=ROOT, env=os.environ | {"DATABASE_URL": database_url},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=os.environ | {"DATABASE_URL": database_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     seen = []
     assert process.stderr is not None

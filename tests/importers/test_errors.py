@@ -33,34 +33,40 @@ async def _bad_file(closed_year: int) -> tuple[bytes, dict]:
     known = await make_tenant()
     other = await make_tenant()
     taken = patent()
-    await run_import(Actor("setup", "admin"), "setup.xlsx", xlsx({"IP": [
-        IP_HEADERS, [other["uscc"], "发明专利", taken, "别人的专利", "2016-01-01", None, "申请中"]]}), dry_run=False)
+    await run_import(
+        Actor("setup", "admin"),
+        "setup.xlsx",
+        xlsx({"IP": [IP_HEADERS, [other["uscc"], "发明专利", taken, "别人的专利", "2016-01-01", None, "申请中"]]}),
+        dry_run=False,
+    )
     good, duplicate = new_uscc(), patent()
     bad_uscc = good[:-1] + ("0" if good[-1] != "0" else "1")
-    content = xlsx({
-        "企业": [
-            ["企业名单"],
-            TENANT_HEADERS,
-            [bad_uscc, "校验位错", "其他", "在孵", "2016-01-01"],  # row 3: A uscc_checksum
-            [good, "好企业", "矿业", "在孵", "2016-13-01"],  # row 4: C not_a_choice, E date_format
-            [new_uscc(), None, "其他", "在孵", None],  # row 5: B required
-        ],
-        "知识产权": [
-            IP_HEADERS,
-            [known["uscc"], "发明专利", "201710601862.4", "校验位错", "2017-01-01", None, "申请中"],  # row 2: C
-            [known["uscc"], "发明专利", duplicate, "第一次", "2017-01-01", None, "申请中"],  # row 3 fine
-            [known["uscc"], "发明专利", duplicate, "第二次", "2017-01-01", None, "申请中"],  # row 4: C duplicate
-            [known["uscc"], "发明专利", taken, "抢别人的", "2017-01-01", None, "申请中"],  # row 5: C owned_by_other
-            [new_uscc(), "发明专利", patent(), "无主", "2017-01-01", None, "申请中"],  # row 6: A unknown_tenant
-            [known["uscc"], "发明专利", patent(), "有效无授权日", "2017-01-01", None, "有效"],  # row 7: F required
-        ],
-        "经营数据": [
-            ["统一社会信用代码", "报告期", "营业收入(元)", "从业人员"],
-            [known["uscc"], str(closed_year), "100", 3],  # row 2: B period_closed
-            [known["uscc"], "2016Q5", "100", 3],  # row 3: B period_format
-            [known["uscc"], "2016", "0.001", -1],  # row 4: C money_fraction, D count_negative
-        ],
-    })
+    content = xlsx(
+        {
+            "企业": [
+                ["企业名单"],
+                TENANT_HEADERS,
+                [bad_uscc, "校验位错", "其他", "在孵", "2016-01-01"],  # row 3: A uscc_checksum
+                [good, "好企业", "矿业", "在孵", "2016-13-01"],  # row 4: C not_a_choice, E date_format
+                [new_uscc(), None, "其他", "在孵", None],  # row 5: B required
+            ],
+            "知识产权": [
+                IP_HEADERS,
+                [known["uscc"], "发明专利", "201710601862.4", "校验位错", "2017-01-01", None, "申请中"],  # row 2: C
+                [known["uscc"], "发明专利", duplicate, "第一次", "2017-01-01", None, "申请中"],  # row 3 fine
+                [known["uscc"], "发明专利", duplicate, "第二次", "2017-01-01", None, "申请中"],  # row 4: C duplicate
+                [known["uscc"], "发明专利", taken, "抢别人的", "2017-01-01", None, "申请中"],  # row 5: C owned_by_other
+                [new_uscc(), "发明专利", patent(), "无主", "2017-01-01", None, "申请中"],  # row 6: A unknown_tenant
+                [known["uscc"], "发明专利", patent(), "有效无授权日", "2017-01-01", None, "有效"],  # row 7: F required
+            ],
+            "经营数据": [
+                ["统一社会信用代码", "报告期", "营业收入(元)", "从业人员"],
+                [known["uscc"], str(closed_year), "100", 3],  # row 2: B period_closed
+                [known["uscc"], "2016Q5", "100", 3],  # row 3: B period_format
+                [known["uscc"], "2016", "0.001", -1],  # row 4: C money_fraction, D count_negative
+            ],
+        }
+    )
     return content, {"other": other, "taken": taken}
 
 
@@ -125,7 +131,7 @@ async def test_errors_workbook_marks_each_bad_cell_with_fill_and_message(manager
 
 
 async def test_errors_workbook_of_a_csv_is_an_xlsx_copy_with_marks(manager):
-    content = csv_bytes([TENANT_HEADERS, [new_uscc(), "=HYPERLINK(\"http://x\")", "采矿", "在孵", None]])
+    content = csv_bytes([TENANT_HEADERS, [new_uscc(), '=HYPERLINK("http://x")', "采矿", "在孵", None]])
     report = await run_import(manager, "list.csv", content, dry_run=True)
     assert [(e["row"], e["column"]) for e in report.errors] == [(2, "C")]
     book = load_workbook(io.BytesIO(await errors_workbook(manager, report.id)))
@@ -137,8 +143,9 @@ async def test_errors_workbook_of_a_csv_is_an_xlsx_copy_with_marks(manager):
 async def test_missing_required_column_is_one_error_not_one_per_row(manager):
     owner = (await make_tenant())["uscc"]
     rows = [[owner, "发明专利", patent(), "2016-01-01", "申请中"] for _ in range(5)]
-    report = await run_import(manager, "ip.xlsx", xlsx({"IP": [["信用代码", "类型", "申请号", "申请日", "状态"], *rows]}),
-                              dry_run=True)
+    report = await run_import(
+        manager, "ip.xlsx", xlsx({"IP": [["信用代码", "类型", "申请号", "申请日", "状态"], *rows]}), dry_run=True
+    )
     assert [(e["row"], e["column"], e["code"]) for e in report.errors] == [(1, None, "missing_column")]
     assert "5" in report.errors[0]["message"]
 

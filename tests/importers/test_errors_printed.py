@@ -32,12 +32,26 @@ SMALLEST_SCALE = 0.6
 
 def _wide_rows() -> list[list]:
     values = {
-        "uscc": None, "name": "宽表测试企业", "name_en": "Wide Sheet Testing Company Limited", "industry": "其他",
-        "founded_on": "2010-01-01", "moved_in_on": "2016-01-01", "moved_out_on": None, "status": "在孵",
-        "graduated_on": None, "hte_certificate_no": "GR201643000123", "hte_certified_on": "2016-12-06",
-        "platform_level": "省级", "platform_level_since": "2016-01-01", "founder_type": "科技人员",
-        "tech_sme_no": "201743020100012345", "listing": "未上市挂牌", "contact_name": "联系人某某",
-        "contact_phone": "0731-12345678", "contact_email": "someone@example.com", "website": "https://example.com/x",
+        "uscc": None,
+        "name": "宽表测试企业",
+        "name_en": "Wide Sheet Testing Company Limited",
+        "industry": "其他",
+        "founded_on": "2010-01-01",
+        "moved_in_on": "2016-01-01",
+        "moved_out_on": None,
+        "status": "在孵",
+        "graduated_on": None,
+        "hte_certificate_no": "GR201643000123",
+        "hte_certified_on": "2016-12-06",
+        "platform_level": "省级",
+        "platform_level_since": "2016-01-01",
+        "founder_type": "科技人员",
+        "tech_sme_no": "201743020100012345",
+        "listing": "未上市挂牌",
+        "contact_name": "联系人某某",
+        "contact_phone": "0731-12345678",
+        "contact_email": "someone@example.com",
+        "website": "https://example.com/x",
         "description": "一家为宽表打印测试而虚构的企业，主营业务描述写得较长",
     }
     rows = [[f.zh for f in TENANT_FIELDS]]

@@ -13,9 +13,14 @@ from tests.importers.conftest import xls, xlsx
 
 # A title two columns in, a blank row, a header and data from column C, a note further right and
 # far below: the used range starts at C1 on one sheet and at B3 on the other.
-_OFFSET = [[None, None, "2017 知识产权清单"], [], [None, None, "申请号", "名称", "申请日"],
-           *[[None, None, f"20171000{n:04d}", f"装置{n}", date(2017, 1, 1 + n % 28)] for n in range(60)],
-           [], [None, None, None, None, None, None, "填表人：张某"]]
+_OFFSET = [
+    [None, None, "2017 知识产权清单"],
+    [],
+    [None, None, "申请号", "名称", "申请日"],
+    *[[None, None, f"20171000{n:04d}", f"装置{n}", date(2017, 1, 1 + n % 28)] for n in range(60)],
+    [],
+    [None, None, None, None, None, None, "填表人：张某"],
+]
 _FROM_B3 = [[], [], [None, "企业名称", 12.5]]
 
 

@@ -52,9 +52,15 @@ async def test_numbers_whose_kind_cannot_be_told_are_checked_in_the_same_pass_as
     assert report.status == "invalid"
     # The two numbers that fit no kind at their cells; the software copyright number fits one, so only the
     # kind it lacks is missing; the invention's number tells its kind.
-    assert _errors(report) == [("Sheet1", 1, None, "missing_column"), ("Sheet1", 2, "E", "ip_number_format"),
-                               ("Sheet1", 3, "E", "ip_number_format")]
-    assert "知识产权类型" in report.errors[0]["message"] and "3 rows need it, the first is row 2" in report.errors[0]["message"]
+    assert _errors(report) == [
+        ("Sheet1", 1, None, "missing_column"),
+        ("Sheet1", 2, "E", "ip_number_format"),
+        ("Sheet1", 3, "E", "ip_number_format"),
+    ]
+    assert (
+        "知识产权类型" in report.errors[0]["message"]
+        and "3 rows need it, the first is row 2" in report.errors[0]["message"]
+    )
     assert "the kind is unknown and the number fits no patent" in report.errors[1]["message"]
     assert report.errors[1]["value"] == "20171060186"
     await assert_only_the_batch_recorded(before)
@@ -63,22 +69,31 @@ async def test_numbers_whose_kind_cannot_be_told_are_checked_in_the_same_pass_as
 async def test_an_ip_sheet_without_an_owner_column_still_has_its_numbers_checked(manager):
     good, bad = patent(2016, 1), patent(2016, 1)
     wrong_check = bad[:-1] + str((int(bad[-1]) + 1) % 10) if bad[-1] != "X" else bad[:-1] + "0"
-    rows = [["专利类型", "专利名称", "申请号", "申请日"],
-            ["发明专利", "一种装置", good, "2016-01-05"],
-            ["发明专利", "一种方法", wrong_check, "2016-02-01"],
-            ["实用新型", "一种结构", good, "2016-03-01"],
-            ["发明专利", "一种工艺", patent(2016, 1), "2016-02-30"]]
+    rows = [
+        ["专利类型", "专利名称", "申请号", "申请日"],
+        ["发明专利", "一种装置", good, "2016-01-05"],
+        ["发明专利", "一种方法", wrong_check, "2016-02-01"],
+        ["实用新型", "一种结构", good, "2016-03-01"],
+        ["发明专利", "一种工艺", patent(2016, 1), "2016-02-30"],
+    ]
     report = await run_import(manager, "专利.xlsx", xlsx({"知识产权": rows}), dry_run=True)
     assert report.status == "invalid"
-    assert _errors(report) == [("知识产权", 1, None, "missing_column"), ("知识产权", 3, "C", "ip_number_checksum"),
-                               ("知识产权", 4, "C", "ip_number_kind"), ("知识产权", 5, "D", "date_format")]
+    assert _errors(report) == [
+        ("知识产权", 1, None, "missing_column"),
+        ("知识产权", 3, "C", "ip_number_checksum"),
+        ("知识产权", 4, "C", "ip_number_kind"),
+        ("知识产权", 5, "D", "date_format"),
+    ]
     missing = [e for e in report.errors if e["code"] == "missing_column"]
     assert len(missing) == 1 and "统一社会信用代码" in missing[0]["message"]  # said once, for the sheet
 
 
 async def test_a_row_with_a_bad_number_and_no_owner_column_shows_both_at_once(manager):
     number = patent(2016, 1)
-    rows = [["专利类型", "专利名称", "申请号"], ["发明专利", "一种装置", number[:-1] + ("0" if number[-1] != "0" else "1")]]
+    rows = [
+        ["专利类型", "专利名称", "申请号"],
+        ["发明专利", "一种装置", number[:-1] + ("0" if number[-1] != "0" else "1")],
+    ]
     report = await run_import(manager, "专利.xlsx", xlsx({"知识产权": rows}), dry_run=True)
     assert _errors(report) == [("知识产权", 1, None, "missing_column"), ("知识产权", 2, "C", "ip_number_checksum")]
 
@@ -87,15 +102,20 @@ async def test_a_row_set_aside_for_another_bad_cell_still_has_its_number_checked
     owner = await make_tenant()
     number = patent(2016, 1)
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
-    rows = [["统一社会信用代码", "知识产权类型", "申请号", "名称", "申请日"],
-            [owner["uscc"], "发明专利", wrong, "一种装置", "2016-02-30"],
-            [owner["uscc"], "不明类型", "20171060186", "一种方法", "2016-02-01"],
-            [owner["uscc"], "实用新型", patent(2016, 2), "一种结构", "2016-02-31"]]
+    rows = [
+        ["统一社会信用代码", "知识产权类型", "申请号", "名称", "申请日"],
+        [owner["uscc"], "发明专利", wrong, "一种装置", "2016-02-30"],
+        [owner["uscc"], "不明类型", "20171060186", "一种方法", "2016-02-01"],
+        [owner["uscc"], "实用新型", patent(2016, 2), "一种结构", "2016-02-31"],
+    ]
     report = await run_import(manager, "专利.xlsx", xlsx({"知识产权": rows}), dry_run=True)
     assert _errors(report) == [
-        ("知识产权", 2, "C", "ip_number_checksum"), ("知识产权", 2, "E", "date_format"),
-        ("知识产权", 3, "B", "not_a_choice"), ("知识产权", 3, "C", "ip_number_format"),
-        ("知识产权", 4, "E", "date_format")]
+        ("知识产权", 2, "C", "ip_number_checksum"),
+        ("知识产权", 2, "E", "date_format"),
+        ("知识产权", 3, "B", "not_a_choice"),
+        ("知识产权", 3, "C", "ip_number_format"),
+        ("知识产权", 4, "E", "date_format"),
+    ]
 
 
 # --- a warning over many rows tells each group apart --------------------------------------------------------
@@ -115,7 +135,8 @@ async def test_the_kind_read_from_numbers_is_told_per_kind_in_one_warning(manage
     assert warning["message"] == (
         "未填知识产权类型，按申请号的类型码读取：发明专利 2 行（第 2, 6 行）；实用新型 3 行（第 3–4, 7 行）；外观设计 1 行（第 5 行）"
         "/ no kind given; read from the application number's type digit: Invention patent: 2 rows (2, 6); "
-        "Utility model: 3 rows (3–4, 7); Design: 1 rows (5)")
+        "Utility model: 3 rows (3–4, 7); Design: 1 rows (5)"
+    )
 
 
 async def test_the_real_cnipa_export_without_its_type_column_tells_its_kinds_apart(manager, empty_registry):
@@ -141,25 +162,51 @@ def test_rows_of_one_rule_with_different_messages_never_share_one():
         issues.warn_rows("S", row, "A", None, "many", "多", "many", part=("部分", "part"))
     _, warnings = issues.listed()
     assert [(w.row, w.message) for w in warnings if w.code == "rule"] == [
-        (2, "甲（2 行：第 2, 4 行）/ one (2 rows: 2, 4)"), (3, "乙（1 行：第 3 行）/ two (1 rows: 3)")]
+        (2, "甲（2 行：第 2, 4 行）/ one (2 rows: 2, 4)"),
+        (3, "乙（1 行：第 3 行）/ two (1 rows: 3)"),
+    ]
     assert [w.message for w in warnings if w.code == "many"] == [
-        "多：部分 1,909 行（第 5–1913 行）/ many: part: 1,909 rows (5–1913)"]
+        "多：部分 1,909 行（第 5–1913 行）/ many: part: 1,909 rows (5–1913)"
+    ]
 
 
 # --- English and crawler headers -----------------------------------------------------------------------------
 
 # The English names the issue lists as CNIPA's and common crawlers' (patentee, filing_id, application_no…).
-CRAWLER_HEADERS = ["title", "application_no", "filing_date", "publication_date", "authorized_announcement_date",
-                   "patentee", "ipc", "legal_status"]
+CRAWLER_HEADERS = [
+    "title",
+    "application_no",
+    "filing_date",
+    "publication_date",
+    "authorized_announcement_date",
+    "patentee",
+    "ipc",
+    "legal_status",
+]
 
 
-@pytest.mark.parametrize(("header", "key"), [
-    ("filing_date", "filed_on"), ("filing date", "filed_on"), ("Filing-Date", "filed_on"), ("FILING DATE", "filed_on"),
-    ("patentee", "owner_name"), ("applicant", "owner_name"), ("filing_id", "number"), ("application_no", "number"),
-    ("Application No.", "number"), ("authorized_announcement_date", "granted_on"), ("title", "title"),
-    ("publication_date", "published_on"), ("request_number", "number"), ("invention_name", "title"),
-    ("proposer", "owner_name"), ("legal_status_effective_date", "status_changed_on"), ("invention_type", "kind"),
-])
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("filing_date", "filed_on"),
+        ("filing date", "filed_on"),
+        ("Filing-Date", "filed_on"),
+        ("FILING DATE", "filed_on"),
+        ("patentee", "owner_name"),
+        ("applicant", "owner_name"),
+        ("filing_id", "number"),
+        ("application_no", "number"),
+        ("Application No.", "number"),
+        ("authorized_announcement_date", "granted_on"),
+        ("title", "title"),
+        ("publication_date", "published_on"),
+        ("request_number", "number"),
+        ("invention_name", "title"),
+        ("proposer", "owner_name"),
+        ("legal_status_effective_date", "status_changed_on"),
+        ("invention_type", "kind"),
+    ],
+)
 def test_english_and_crawler_headers_fold_case_spaces_underscores_and_hyphens(header, key):
     layout = find_layout([[header, "申请号", "专利名称"]], "ip")
     assert layout is not None and layout.columns[0].field.key == key
@@ -168,8 +215,10 @@ def test_english_and_crawler_headers_fold_case_spaces_underscores_and_hyphens(he
 async def test_a_crawler_export_in_english_names_imports(manager):
     owner = await make_tenant(name="示例爬虫科技有限公司")
     number = patent(2015, 2)
-    rows = [CRAWLER_HEADERS,
-            ["一种结构", "CN" + number, "2015-12-08", "2016-06-29", "2016-06-29", owner["name"], "G06F 17/30", "授权"]]
+    rows = [
+        CRAWLER_HEADERS,
+        ["一种结构", "CN" + number, "2015-12-08", "2016-06-29", "2016-06-29", owner["name"], "G06F 17/30", "授权"],
+    ]
     report = await run_import(manager, "patents.xlsx", xlsx({"Sheet1": rows}), dry_run=False)
     assert report.status == "applied", report.errors
     assert report.sheets["ip"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
@@ -180,10 +229,19 @@ async def test_a_crawler_export_in_english_names_imports(manager):
 async def test_the_patentcrawler_database_columns_import(manager):
     owner = await make_tenant(name="示例数据库科技有限公司")
     number = patent(2016, 1)
-    values = {"request_number": "CN" + number, "request_date": "2016-03-01", "publish_number": "CN106000000A",
-              "publish_date": "2016-08-10", "invention_name": "一种方法", "proposer": f"{owner['name']} ; 张某",
-              "inventor": "张某", "legal_status": "实质审查的生效", "legal_status_effective_date": "2016-09-07",
-              "ipc_class_number": "G06F", "invention_type": "发明申请"}
+    values = {
+        "request_number": "CN" + number,
+        "request_date": "2016-03-01",
+        "publish_number": "CN106000000A",
+        "publish_date": "2016-08-10",
+        "invention_name": "一种方法",
+        "proposer": f"{owner['name']} ; 张某",
+        "inventor": "张某",
+        "legal_status": "实质审查的生效",
+        "legal_status_effective_date": "2016-09-07",
+        "ipc_class_number": "G06F",
+        "invention_type": "发明申请",
+    }
     rows = [PATENTCRAWLER_HEADERS, [values[header] for header in PATENTCRAWLER_HEADERS]]
     report = await run_import(manager, "patents.xlsx", xlsx({"patents": rows}), dry_run=True)
     assert report.status == "dry_run", report.errors
@@ -191,14 +249,25 @@ async def test_the_patentcrawler_database_columns_import(manager):
     assert not [w for w in report.warnings if w["code"] == "unknown_column"]
 
 
-@pytest.mark.parametrize(("text", "label"), [("county", "联系人"), ("latitude", "名称"), ("county", "contact"),
-                                             ("latitude", "title"), ("公司", "contact"), ("phone", "电话")])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("county", "联系人"),
+        ("latitude", "名称"),
+        ("county", "contact"),
+        ("latitude", "title"),
+        ("公司", "contact"),
+        ("phone", "电话"),
+    ],
+)
 def test_a_header_is_never_near_a_label_of_another_script_or_a_merely_similar_word(text, label):
     assert not spelled_near(text, label)
 
 
-@pytest.mark.parametrize(("text", "label"), [("申请日期", "申请日"), ("信用代码号", "信用代码"), ("filing dat", "filing date"),
-                                             ("emial", "email")])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("申请日期", "申请日"), ("信用代码号", "信用代码"), ("filing dat", "filing date"), ("emial", "email")],
+)
 def test_a_genuinely_close_header_is_near(text, label):
     assert spelled_near(text, label)
 
@@ -224,10 +293,12 @@ async def test_a_file_of_place_names_is_refused_without_false_suggestions(manage
 
 async def test_a_sheet_with_headers_and_no_data_rows_says_it_has_nothing_to_import(manager):
     uscc = new_uscc()
-    content = xlsx({
-        "企业": [["统一社会信用代码", "企业名称", "产业类别", "状态"], [uscc, "示例空表企业", "其他", "在孵"]],
-        "知识产权": [["统一社会信用代码", "知识产权类型", "申请号", "名称"], [], [None, None]],
-    })
+    content = xlsx(
+        {
+            "企业": [["统一社会信用代码", "企业名称", "产业类别", "状态"], [uscc, "示例空表企业", "其他", "在孵"]],
+            "知识产权": [["统一社会信用代码", "知识产权类型", "申请号", "名称"], [], [None, None]],
+        }
+    )
     report = await run_import(manager, "两表.xlsx", content, dry_run=True)
     assert report.status == "dry_run", report.errors
     warning = _warning(report, "sheet_empty")
@@ -241,11 +312,18 @@ async def test_a_file_of_only_empty_sheets_is_answered_with_its_warning(manager,
     report = await run_import(manager, "空.xlsx", content, dry_run=False)
     assert report.status == "applied" and report.errors == []
     assert [(w["sheet"], w["code"]) for w in report.warnings] == [("企业", "sheet_empty")]
-    response = await api_manager.post("/imports", params={"dry_run": "true"},
-                                      files={"file": ("空.xlsx", content, "application/octet-stream")})
+    response = await api_manager.post(
+        "/imports", params={"dry_run": "true"}, files={"file": ("空.xlsx", content, "application/octet-stream")}
+    )
     assert response.status_code == 200, response.text
     assert [w["code"] for w in response.json()["warnings"]] == ["sheet_empty"]
-    assert response.json()["sheets"]["tenants"] == {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
+    assert response.json()["sheets"]["tenants"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "cleared": 0,
+    }
 
 
 def test_park_import_of_a_file_with_nothing_to_import_exits_1(tmp_path, database_url):  # noqa: F811

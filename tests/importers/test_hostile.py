@@ -59,16 +59,21 @@ def _bomb() -> bytes:
 
 def _billion_laughs() -> bytes:
     entities = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">' for n in range(1, 10))
-    sheet = (f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">' for n in range(1, 10)
+    )
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+    )
     return rezip(_good(), replace={"xl/worksheets/sheet1.xml": sheet.encode()})
 
 
 def _external_entity() -> bytes:
-    strings = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-               '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>')
+    strings = (
+        '<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'
+    )
     return rezip(_good(), add={"xl/sharedStrings.xml": strings.encode()})
 
 
@@ -100,27 +105,43 @@ def _docx() -> bytes:
 
 CASES = {
     "zip bomb (ratio)": ("x.xlsx", _bomb, 413, "zip_bomb"),
-    "declared size over the cap": ("x.xlsx", lambda: _declare(_good(), "xl/styles.xml", MAX_UNCOMPRESSED + 1), 413,
-                                   "zip_bomb"),
+    "declared size over the cap": (
+        "x.xlsx",
+        lambda: _declare(_good(), "xl/styles.xml", MAX_UNCOMPRESSED + 1),
+        413,
+        "zip_bomb",
+    ),
     "inflates beyond its declared size": ("x.xlsx", lambda: _declare(_good(), "xl/styles.xml", 10), 413, "zip_bomb"),
     "too many zip entries": ("x.xlsx", _too_many_entries, 413, "zip_bomb"),
     "billion laughs": ("x.xlsx", _billion_laughs, 422, "xml_entities"),
     "external entity": ("x.xlsx", _external_entity, 422, "xml_entities"),
     "DTD in UTF-16 XML": ("x.xlsx", _utf16_doctype, 422, "xml_entities"),
     "cells at A1 and XFD1048576": ("x.xlsx", _far_apart_cells, 413, "too_many_cells"),
-    "macro-enabled (vbaProject.bin)": ("x.xlsx", lambda: rezip(_good(), add={"xl/vbaProject.bin": b"\x00" * 64}),
-                                       415, "macro_enabled"),
+    "macro-enabled (vbaProject.bin)": (
+        "x.xlsx",
+        lambda: rezip(_good(), add={"xl/vbaProject.bin": b"\x00" * 64}),
+        415,
+        "macro_enabled",
+    ),
     "macro-enabled by name": ("报表.xlsm", _good, 415, "macro_enabled"),
     "macro-enabled .xls": ("x.xls", lambda: _ole("_VBA_PROJECT_CUR"), 415, "macro_enabled"),
     "encrypted .xlsx (OLE EncryptedPackage)": ("x.xlsx", lambda: _ole("EncryptedPackage"), 415, "encrypted"),
-    "encrypted .xls (FILEPASS)": ("x.xls", lambda: _ole(patch=(b"\x12\x00\x02\x00", b"\x2f\x00\x02\x00")), 415,
-                                  "encrypted"),
+    "encrypted .xls (FILEPASS)": (
+        "x.xls",
+        lambda: _ole(patch=(b"\x12\x00\x02\x00", b"\x2f\x00\x02\x00")),
+        415,
+        "encrypted",
+    ),
     "Word document": ("x.docx", _docx, 415, "not_a_spreadsheet"),
     "OLE without a workbook": ("x.doc", lambda: _ole("WordDocument"), 415, "not_a_spreadsheet"),
     "PDF": ("x.pdf", lambda: b"%PDF-1.4\n" + bytes(100), 415, "not_a_spreadsheet"),
     "PNG named .xlsx": ("x.xlsx", lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), 415, "not_a_spreadsheet"),
-    "web page saved as .xls": ("x.xls", lambda: b"<html><table><tr><td>1</td></tr></table></html>", 415,
-                               "not_a_spreadsheet"),
+    "web page saved as .xls": (
+        "x.xls",
+        lambda: b"<html><table><tr><td>1</td></tr></table></html>",
+        415,
+        "not_a_spreadsheet",
+    ),
     "binary junk": ("x.csv", lambda: bytes(range(256)) * 4, 415, "not_a_spreadsheet"),
     "damaged zip": ("x.xlsx", lambda: b"PK\x03\x04" + bytes(200), 422, "corrupt"),
     "text that is no sheet": ("readme.csv", lambda: "这是一段说明文字\n没有表头\n".encode(), 422, "no_sheets"),

@@ -12,8 +12,10 @@ from registry.vocabulary import SHEET_KINDS
 
 def test_the_digest_is_the_plans_json_hashed_whole():
     plans = {kind: Plan(kind) for kind in SHEET_KINDS}
-    plans["ip"].creates = [(0, {"number": "201710000001.X", "filed_on": date(2017, 1, 2), "title": "一种装置"}),
-                           (3, {"number": "201710000002.4", "filed_on": None, "title": "另一种"})]
+    plans["ip"].creates = [
+        (0, {"number": "201710000001.X", "filed_on": date(2017, 1, 2), "title": "一种装置"}),
+        (3, {"number": "201710000002.4", "filed_on": None, "title": "另一种"}),
+    ]
     plans["tenants"].updates = [(1, {"uscc": "U", "name": "旧名", "version": 2}, {"name": "新名"})]
     expected = hashlib.sha256()
     for kind in SHEET_KINDS:

@@ -65,7 +65,13 @@ async def test_cnipa_export_imports_its_110_patents_to_the_tenant_it_names(manag
     path = real_file("cnipa-szu-110.xls")
     university = await make_tenant(name="深圳大学")
     dry = await _import(manager, path, dry_run=True)
-    assert dry["status"] == "dry_run" and dry["sheets"]["ip"] == {"created": 110, "updated": 0, "unchanged": 0, "skipped": 0, "cleared": 0}
+    assert dry["status"] == "dry_run" and dry["sheets"]["ip"] == {
+        "created": 110,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "cleared": 0,
+    }
     assert await _items(university["uscc"]) == {}
 
     report = await _import(manager, path, dry_run=False)
@@ -106,7 +112,13 @@ async def test_cnipa_export_imports_its_110_patents_to_the_tenant_it_names(manag
     assert not [e for e in report["warnings"] if e["code"] == "unknown_column"]
 
     again = await _import(manager, path, dry_run=False)
-    assert again["status"] == "applied" and again["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 110, "skipped": 0, "cleared": 0}
+    assert again["status"] == "applied" and again["sheets"]["ip"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 110,
+        "skipped": 0,
+        "cleared": 0,
+    }
 
 
 async def test_a_co_applicant_that_is_a_tenant_too_stops_only_its_row(manager, empty_registry):
@@ -152,7 +164,13 @@ async def test_cnipa_inventions_dry_run_then_apply_through_the_api(as_role, empt
     assert title == {"title": "一种Al7O3N5结合刚玉质复合耐火材料的制备方法"}
 
     again = await manager.post("/imports", files=upload)
-    assert again.status_code == 201 and again.json()["sheets"]["ip"] == {"created": 0, "updated": 0, "unchanged": 40, "skipped": 0, "cleared": 0}
+    assert again.status_code == 201 and again.json()["sheets"]["ip"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 40,
+        "skipped": 0,
+        "cleared": 0,
+    }
 
 
 async def test_cnipa_inventions_with_co_applicants_in_the_park_answer_422_naming_each_row(as_role, empty_registry):

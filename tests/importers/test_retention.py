@@ -33,8 +33,11 @@ def _with_errors() -> bytes:
 
 
 async def _age(batch_id: int, days: float) -> None:
-    await ImportBatch.update({ImportBatch.created_at: datetime.now(UTC) - timedelta(days=days)}).where(
-        ImportBatch.id == batch_id).run()
+    await (
+        ImportBatch.update({ImportBatch.created_at: datetime.now(UTC) - timedelta(days=days)})
+        .where(ImportBatch.id == batch_id)
+        .run()
+    )
 
 
 async def _has_file(batch_id: int) -> bool:
@@ -53,8 +56,13 @@ async def batches(manager):
     for batch_id in (old_dry, old_invalid, applied_dry, applied_as, old_applied):
         await _age(batch_id, 31)
     await _age(recent_dry, 29)
-    return {"old_dry": old_dry, "old_invalid": old_invalid, "applied_dry": applied_dry, "recent_dry": recent_dry,
-            "old_applied": old_applied}
+    return {
+        "old_dry": old_dry,
+        "old_invalid": old_invalid,
+        "applied_dry": applied_dry,
+        "recent_dry": recent_dry,
+        "old_applied": old_applied,
+    }
 
 
 async def test_files_of_batches_never_applied_go_after_the_retention_days_and_the_batches_stay(batches, manager):
@@ -69,9 +77,12 @@ async def test_files_of_batches_never_applied_go_after_the_retention_days_and_th
         assert report.sha256 and report.size > 0
     assert (await get_batch(manager, batches["old_invalid"])).errors
     # Each batch keeps its own creation entry, and gains one for the file's deletion.
-    entries = await AuditEntry.select(AuditEntry.action, AuditEntry.source).where(
-        (AuditEntry.entity == "import") & (AuditEntry.entity_key == str(batches["old_dry"]))
-    ).order_by(AuditEntry.id).run()
+    entries = (
+        await AuditEntry.select(AuditEntry.action, AuditEntry.source)
+        .where((AuditEntry.entity == "import") & (AuditEntry.entity_key == str(batches["old_dry"])))
+        .order_by(AuditEntry.id)
+        .run()
+    )
     assert [e["action"] for e in entries] == ["create", "purge_file"]
     assert entries[1]["source"] == "retention"
     assert await purge_uploads(30) == []  # done once: nothing left to delete

@@ -101,7 +101,12 @@ async def test_the_sample_rows_typed_over_with_a_real_uscc_import_as_records(man
     body = response.json()
     assert body["errors"] == []
     assert [(w["sheet"], w["code"]) for w in body["warnings"]] == [(_fees_sheet(lang), "sheet_empty")]
-    assert {kind: counts["created"] for kind, counts in body["sheets"].items()} == {"tenants": 1, "ip": 1, "reports": 1, "fees": 0}
+    assert {kind: counts["created"] for kind, counts in body["sheets"].items()} == {
+        "tenants": 1,
+        "ip": 1,
+        "reports": 1,
+        "fees": 0,
+    }
 
 
 @pytest.fixture

@@ -34,10 +34,20 @@ def _errors(report) -> list[tuple]:
 
 
 async def _item(number: str) -> dict:
-    return await IPItem.select(
-        IPItem.tenant.uscc.as_alias("uscc"), IPItem.kind, IPItem.number, IPItem.title, IPItem.status,
-        IPItem.granted_on, IPItem.expires_on,
-    ).where(IPItem.number == number).first().run()
+    return (
+        await IPItem.select(
+            IPItem.tenant.uscc.as_alias("uscc"),
+            IPItem.kind,
+            IPItem.number,
+            IPItem.title,
+            IPItem.status,
+            IPItem.granted_on,
+            IPItem.expires_on,
+        )
+        .where(IPItem.number == number)
+        .first()
+        .run()
+    )
 
 
 def _cnipa_row(kind: str, title: str, status: str, number: str, filed: str, owner: str, announced: str = "") -> list:
@@ -51,12 +61,14 @@ async def test_numbers_excel_turned_into_scientific_notation_are_refused_saying_
     owner = await make_tenant(name="科学计数示例科技有限公司")
     fine = patent(2017, 1)
     # A CNIPA export opened in Excel and saved as CSV: the long numbers are what Excel showed.
-    content = csv_bytes([
-        CNIPA_HEADERS,
-        _cnipa_row("发明申请", "一种装置", "实质审查的生效", "2.0121E+12", "2017.12.29", owner["name"]),
-        _cnipa_row("发明申请", "一种方法", "实质审查的生效", fine, "2017.03.01", owner["name"]),
-        _cnipa_row("实用新型", "一种结构", "", "2.01721E+12", "2017.05.02", owner["name"]),
-    ])
+    content = csv_bytes(
+        [
+            CNIPA_HEADERS,
+            _cnipa_row("发明申请", "一种装置", "实质审查的生效", "2.0121E+12", "2017.12.29", owner["name"]),
+            _cnipa_row("发明申请", "一种方法", "实质审查的生效", fine, "2017.03.01", owner["name"]),
+            _cnipa_row("实用新型", "一种结构", "", "2.01721E+12", "2017.05.02", owner["name"]),
+        ]
+    )
     before = await registry_state()
     report = await run_import(manager, "专利.csv", content, dry_run=False)
     assert report.status == "invalid"
@@ -72,21 +84,37 @@ async def test_number_cells_whose_digits_excel_lost_are_refused_and_whole_ones_r
     whole = next(n for n in iter(lambda: patent(2016, 1), None) if not n.endswith("X"))
     # 13 digits: Excel holds them all as a number, though it shows 2.01611E+12
     uscc = new_uscc()
-    content = xlsx({
-        "企业": [TENANT_HEADERS, [float(int("9" + uscc[1:8] + "1234567890")), "长号码企业", "其他", "在孵", None],
-                 [uscc, "文本号码企业", "其他", "在孵", None]],
-        "知识产权": [CNIPA_HEADERS,
-                 _cnipa_row("发明申请", "一种装置", "实质审查的生效", 2012100000000.0, "2017.12.29", owner["name"]),
-                 _cnipa_row("发明申请", "一种方法", "实质审查的生效", int(whole.replace(".", "")), "2016.03.01",
-                            owner["name"])],
-    })
+    content = xlsx(
+        {
+            "企业": [
+                TENANT_HEADERS,
+                [float(int("9" + uscc[1:8] + "1234567890")), "长号码企业", "其他", "在孵", None],
+                [uscc, "文本号码企业", "其他", "在孵", None],
+            ],
+            "知识产权": [
+                CNIPA_HEADERS,
+                _cnipa_row("发明申请", "一种装置", "实质审查的生效", 2012100000000.0, "2017.12.29", owner["name"]),
+                _cnipa_row(
+                    "发明申请", "一种方法", "实质审查的生效", int(whole.replace(".", "")), "2016.03.01", owner["name"]
+                ),
+            ],
+        }
+    )
     report = await run_import(manager, "号码.xlsx", content, dry_run=True)
     assert _errors(report) == [("企业", 2, "A", "excel_scientific"), ("知识产权", 2, "F", "excel_scientific")]
     assert report.errors[1]["value"] == "2012100000000"  # the cell as it holds the number
     assert "2.0121E+12" in report.errors[1]["message"]  # as Excel shows it
 
-    fixed = xlsx({"知识产权": [CNIPA_HEADERS, _cnipa_row("发明申请", "一种方法", "实质审查的生效",
-                                                       int(whole.replace(".", "")), "2016.03.01", owner["name"])]})
+    fixed = xlsx(
+        {
+            "知识产权": [
+                CNIPA_HEADERS,
+                _cnipa_row(
+                    "发明申请", "一种方法", "实质审查的生效", int(whole.replace(".", "")), "2016.03.01", owner["name"]
+                ),
+            ]
+        }
+    )
     report = await run_import(manager, "号码.xlsx", fixed, dry_run=False)
     assert report.status == "applied", report.errors
     assert (await _item(whole))["uscc"] == owner["uscc"]
@@ -97,16 +125,30 @@ async def test_cnipa_data_service_forms_and_numbers_without_check_characters_are
     docdb, colons, bare = patent(2017, 1), patent(2018, 1), patent(2019, 2)
     nineties = f"962{next(_eight_digit):05d}"  # a 1996 utility model, written without its check character
     early = f"871{next(_eight_digit):05d}"  # filed 1987: no check character then, none now
-    content = xls({"Sheet1": [
-        CNIPA_HEADERS,
-        _cnipa_row("发明申请", "一种装置", "实质审查的生效", "CN" + docdb[:12] + "A", "2017.10.13", owner["name"]),
-        _cnipa_row("发明申请", "一种方法", "实质审查的生效", f"CN:{colons[:12]}:A", "2018.01.05", owner["name"]),
-        _cnipa_row("实用新型", "一种结构", "授权", bare[:12], "2019.02.01", owner["name"], "2019.09.10"),
-        _cnipa_row("", "一种老结构", "期限届满", nineties, "1996.04.02", owner["name"], "1997.01.08"),
-        _cnipa_row("发明申请", "一种早年的方法", "期限届满", "CN" + early, "1987.06.01", owner["name"]),
-        _cnipa_row("发明申请", "一种完整号码的方法", "实质审查的生效", "CN" + patent(2016, 1), "2016.05.05",
-                   owner["name"]),
-    ]})
+    content = xls(
+        {
+            "Sheet1": [
+                CNIPA_HEADERS,
+                _cnipa_row(
+                    "发明申请", "一种装置", "实质审查的生效", "CN" + docdb[:12] + "A", "2017.10.13", owner["name"]
+                ),
+                _cnipa_row(
+                    "发明申请", "一种方法", "实质审查的生效", f"CN:{colons[:12]}:A", "2018.01.05", owner["name"]
+                ),
+                _cnipa_row("实用新型", "一种结构", "授权", bare[:12], "2019.02.01", owner["name"], "2019.09.10"),
+                _cnipa_row("", "一种老结构", "期限届满", nineties, "1996.04.02", owner["name"], "1997.01.08"),
+                _cnipa_row("发明申请", "一种早年的方法", "期限届满", "CN" + early, "1987.06.01", owner["name"]),
+                _cnipa_row(
+                    "发明申请",
+                    "一种完整号码的方法",
+                    "实质审查的生效",
+                    "CN" + patent(2016, 1),
+                    "2016.05.05",
+                    owner["name"],
+                ),
+            ]
+        }
+    )
     report = await run_import(manager, "专利.xls", content, dry_run=False)
     assert report.status == "applied", report.errors
     assert report.sheets["ip"]["created"] == 6
@@ -130,18 +172,51 @@ async def test_cnipa_data_service_forms_and_numbers_without_check_characters_are
 async def test_trades_of_the_national_classification_map_to_the_park_groups_the_rest_listed_once(manager):
     stored = await make_tenant(industry="new_materials")
     new = [new_uscc() for _ in range(8)]
-    trades = ["软件和信息技术服务业", "C36", "铁路、船舶、航空航天和其他运输设备制造业", "计算机、通信和其他电子设备制造业（39）",
-              "研究和试验发展", "医药制造业", "专用设备制造业", "医药制造业"]
+    trades = [
+        "软件和信息技术服务业",
+        "C36",
+        "铁路、船舶、航空航天和其他运输设备制造业",
+        "计算机、通信和其他电子设备制造业（39）",
+        "研究和试验发展",
+        "医药制造业",
+        "专用设备制造业",
+        "医药制造业",
+    ]
     rows = [[REGISTRATION_TITLE], REGISTRATION_HEADERS]
-    rows += [[n + 1, f"示例行业{n}科技有限公司", uscc, "张某", "100万元", "2015-01-01", "2016-01-01", "存续", None, "否",
-              None, trade] for n, (uscc, trade) in enumerate(zip(new, trades, strict=True))]
-    rows.append([9, stored["name"], stored["uscc"], "李某", "100万元", None, None, "存续", None, "否", None, "专用设备制造业"])
+    rows += [
+        [
+            n + 1,
+            f"示例行业{n}科技有限公司",
+            uscc,
+            "张某",
+            "100万元",
+            "2015-01-01",
+            "2016-01-01",
+            "存续",
+            None,
+            "否",
+            None,
+            trade,
+        ]
+        for n, (uscc, trade) in enumerate(zip(new, trades, strict=True))
+    ]
+    rows.append(
+        [9, stored["name"], stored["uscc"], "李某", "100万元", None, None, "存续", None, "否", None, "专用设备制造业"]
+    )
     report = await run_import(manager, "入驻企业名单.xls", xls({"Sheet1": rows}), dry_run=False)
     assert report.status == "applied", report.errors
 
     groups = [(await tenants.fetch(uscc))["industry"] for uscc in new]
-    assert groups == ["electronic_info", "automotive_nev", "rail_aviation", "electronic_info", "modern_services",
-                      "other", "other", "other"]
+    assert groups == [
+        "electronic_info",
+        "automotive_nev",
+        "rail_aviation",
+        "electronic_info",
+        "modern_services",
+        "other",
+        "other",
+        "other",
+    ]
     # The park's own classification of a stored tenant stands against a trade no group takes.
     assert (await tenants.fetch(stored["uscc"]))["industry"] == "new_materials"
     (unplaced,) = _warnings(report, "trade_not_an_industry_group")
@@ -152,12 +227,27 @@ async def test_trades_of_the_national_classification_map_to_the_park_groups_the_
 async def test_the_park_industry_column_written_in_the_national_classification(manager):
     usccs = [new_uscc() for _ in range(6)]
     written = ["汽车制造业", "C37", "通用设备制造业", "医药制造业", "其他", "通用设备制造业"]
-    content = xlsx({"企业": [TENANT_HEADERS, *[[uscc, f"产业示例{n}", industry, "在孵", None]
-                                             for n, (uscc, industry) in enumerate(zip(usccs, written, strict=True))]]})
+    content = xlsx(
+        {
+            "企业": [
+                TENANT_HEADERS,
+                *[
+                    [uscc, f"产业示例{n}", industry, "在孵", None]
+                    for n, (uscc, industry) in enumerate(zip(usccs, written, strict=True))
+                ],
+            ]
+        }
+    )
     report = await run_import(manager, "企业.xlsx", content, dry_run=False)
     assert report.status == "applied", report.errors
     assert [(await tenants.fetch(u))["industry"] for u in usccs] == [
-        "automotive_nev", "rail_aviation", "other", "other", "other", "other"]
+        "automotive_nev",
+        "rail_aviation",
+        "other",
+        "other",
+        "other",
+        "other",
+    ]
     (outside,) = _warnings(report, "industry_outside_park_groups")
     assert (outside["column"], outside["value"]) == ("C", "通用设备制造业, 医药制造业")
     assert "第 4–5, 7 行" in outside["message"]  # not row 6: 其他 is the park's own word
@@ -171,24 +261,51 @@ async def test_utility_models_and_designs_with_no_status_are_granted_valid_or_ex
     owner = await make_tenant(name="实用新型示例科技有限公司")
     year = date.today().year
     recent_um, old_um, recent_design, old_design, silent_um, invention = (
-        patent(year - 2, 2), patent(2005, 2), patent(2022, 3), patent(2012, 3), patent(year - 3, 2), patent(year - 1, 1))
-    content = xls({"Sheet1": [
-        CNIPA_HEADERS,
-        _cnipa_row("实用新型", "一种近年的结构", "", recent_um, f"{year - 2}.01.10", owner["name"], f"{year - 1}.03.05"),
-        _cnipa_row("实用新型", "一种早年的结构", "", old_um, "2005.03.01", owner["name"], "2006.01.11"),
-        _cnipa_row("外观设计", "近年的外壳", "", recent_design, "2022.01.04", owner["name"], "2022.06.07"),
-        _cnipa_row("外观设计", "早年的外壳", "", old_design, "2012.12.31", owner["name"], "2013.07.17"),
-        _cnipa_row("实用新型", "一种转让的结构", "著录事项变更", silent_um, f"{year - 3}.05.06", owner["name"],
-                   f"{year - 2}.02.02"),
-        _cnipa_row("发明申请", "一种在审的方法", "", invention, f"{year - 1}.02.02", owner["name"]),
-    ]})
+        patent(year - 2, 2),
+        patent(2005, 2),
+        patent(2022, 3),
+        patent(2012, 3),
+        patent(year - 3, 2),
+        patent(year - 1, 1),
+    )
+    content = xls(
+        {
+            "Sheet1": [
+                CNIPA_HEADERS,
+                _cnipa_row(
+                    "实用新型", "一种近年的结构", "", recent_um, f"{year - 2}.01.10", owner["name"], f"{year - 1}.03.05"
+                ),
+                _cnipa_row("实用新型", "一种早年的结构", "", old_um, "2005.03.01", owner["name"], "2006.01.11"),
+                _cnipa_row("外观设计", "近年的外壳", "", recent_design, "2022.01.04", owner["name"], "2022.06.07"),
+                _cnipa_row("外观设计", "早年的外壳", "", old_design, "2012.12.31", owner["name"], "2013.07.17"),
+                _cnipa_row(
+                    "实用新型",
+                    "一种转让的结构",
+                    "著录事项变更",
+                    silent_um,
+                    f"{year - 3}.05.06",
+                    owner["name"],
+                    f"{year - 2}.02.02",
+                ),
+                _cnipa_row("发明申请", "一种在审的方法", "", invention, f"{year - 1}.02.02", owner["name"]),
+            ]
+        }
+    )
     report = await run_import(manager, "专利.xls", content, dry_run=False)
     assert report.status == "applied", report.errors
 
-    statuses = {number: (await _item(number))["status"] for number in
-                (recent_um, old_um, recent_design, old_design, silent_um, invention)}
-    assert statuses == {recent_um: "valid", old_um: "expired", recent_design: "valid", old_design: "expired",
-                        silent_um: "valid", invention: "pending"}
+    statuses = {
+        number: (await _item(number))["status"]
+        for number in (recent_um, old_um, recent_design, old_design, silent_um, invention)
+    }
+    assert statuses == {
+        recent_um: "valid",
+        old_um: "expired",
+        recent_design: "valid",
+        old_design: "expired",
+        silent_um: "valid",
+        invention: "pending",
+    }
     design = await _item(recent_design)
     # A design filed since 1 June 2021 has fifteen years (registry.ip_clock).
     assert design["expires_on"] == expires_on("design", date(2022, 1, 4), date(2022, 6, 7)) == date(2037, 1, 3)
@@ -202,8 +319,14 @@ async def test_utility_models_and_designs_with_no_status_are_granted_valid_or_ex
 async def test_a_utility_model_with_neither_status_nor_grant_date_is_asked_for_its_grant_date(manager):
     owner = await make_tenant(name="无授权日示例科技有限公司")
     year = date.today().year
-    content = xls({"Sheet1": [CNIPA_HEADERS, _cnipa_row("实用新型", "一种结构", "", patent(year - 1, 2),
-                                                       f"{year - 1}.01.02", owner["name"])]})
+    content = xls(
+        {
+            "Sheet1": [
+                CNIPA_HEADERS,
+                _cnipa_row("实用新型", "一种结构", "", patent(year - 1, 2), f"{year - 1}.01.02", owner["name"]),
+            ]
+        }
+    )
     before = await registry_state()
     report = await run_import(manager, "专利.xls", content, dry_run=False)
     # Granted, so valid within its term; a valid item needs the day it was granted.
@@ -216,15 +339,31 @@ async def test_a_utility_model_with_neither_status_nor_grant_date_is_asked_for_i
 async def test_markup_in_titles_is_reduced_to_plain_text(manager):
     owner = await make_tenant(name="标题示例科技有限公司")
     numbers = [patent(2017, 1) for _ in range(4)]
-    titles = ["一种CO<Sub>2</Sub>捕集装置", "一种Fe<sub>3</sub>O<sub>4</sub>@SiO<SUP>2</SUP>复合材料",
-              "<i>In situ</i>检测方法", "一种粒径&lt;5μm&amp;纯度&gt;99%的粉体"]
-    content = xls({"Sheet1": [CNIPA_HEADERS, *[
-        _cnipa_row("发明申请", title, "实质审查的生效", "CN" + number, "2017.03.01", owner["name"])
-        for title, number in zip(titles, numbers, strict=True)]]})
+    titles = [
+        "一种CO<Sub>2</Sub>捕集装置",
+        "一种Fe<sub>3</sub>O<sub>4</sub>@SiO<SUP>2</SUP>复合材料",
+        "<i>In situ</i>检测方法",
+        "一种粒径&lt;5μm&amp;纯度&gt;99%的粉体",
+    ]
+    content = xls(
+        {
+            "Sheet1": [
+                CNIPA_HEADERS,
+                *[
+                    _cnipa_row("发明申请", title, "实质审查的生效", "CN" + number, "2017.03.01", owner["name"])
+                    for title, number in zip(titles, numbers, strict=True)
+                ],
+            ]
+        }
+    )
     report = await run_import(manager, "专利.xls", content, dry_run=False)
     assert report.status == "applied", report.errors
     assert [(await _item(n))["title"] for n in numbers] == [
-        "一种CO2捕集装置", "一种Fe3O4@SiO2复合材料", "In situ检测方法", "一种粒径<5μm&纯度>99%的粉体"]
+        "一种CO2捕集装置",
+        "一种Fe3O4@SiO2复合材料",
+        "In situ检测方法",
+        "一种粒径<5μm&纯度>99%的粉体",
+    ]
 
 
 async def test_registration_states_read_as_incubating_or_left(manager):
@@ -233,10 +372,27 @@ async def test_registration_states_read_as_incubating_or_left(manager):
     states = ["在业", "存续", "开业", "注销", "吊销"]
     new = [new_uscc() for _ in states]
     rows = [REGISTRATION_HEADERS]
-    rows += [[n + 1, f"示例状态{n}科技有限公司", uscc, "张某", "100万元", "2015-01-01", "2016-01-01", state, None, "否",
-              None, "软件和信息技术服务业"] for n, (uscc, state) in enumerate(zip(new, states, strict=True))]
-    rows += [[6, graduated["name"], graduated["uscc"], "李某", None, None, None, "存续", None, None, None, None],
-             [7, revoked["name"], revoked["uscc"], "王某", None, None, None, "吊销", None, None, None, None]]
+    rows += [
+        [
+            n + 1,
+            f"示例状态{n}科技有限公司",
+            uscc,
+            "张某",
+            "100万元",
+            "2015-01-01",
+            "2016-01-01",
+            state,
+            None,
+            "否",
+            None,
+            "软件和信息技术服务业",
+        ]
+        for n, (uscc, state) in enumerate(zip(new, states, strict=True))
+    ]
+    rows += [
+        [6, graduated["name"], graduated["uscc"], "李某", None, None, None, "存续", None, None, None, None],
+        [7, revoked["name"], revoked["uscc"], "王某", None, None, None, "吊销", None, None, None, None],
+    ]
     report = await run_import(manager, "名单.xls", xls({"Sheet1": rows}), dry_run=False)
     assert report.status == "applied", report.errors
     assert [(await tenants.fetch(u))["status"] for u in new] == ["incubating"] * 3 + ["left"] * 2
@@ -250,7 +406,9 @@ async def test_registration_states_read_as_incubating_or_left(manager):
 
 
 async def test_a_text_file_in_an_unreadable_encoding_is_refused_with_what_was_tried_and_how_to_save_it(manager):
-    good = csv_bytes([TENANT_HEADERS, [new_uscc(), "湖南示例科技有限公司", "电子信息", "在孵", "2016-01-04"]], "gb18030")
+    good = csv_bytes(
+        [TENANT_HEADERS, [new_uscc(), "湖南示例科技有限公司", "电子信息", "在孵", "2016-01-04"]], "gb18030"
+    )
     content = good + b"\xff\xff,x\r\n"  # a third line no encoding reads
     before = await registry_state()
     with pytest.raises(ImportRefused) as refused:
@@ -273,12 +431,17 @@ async def test_a_graduation_date_column_is_read_and_a_new_graduate_needs_no_stat
     """毕业日期 (or 毕业认定日期, graduation date) is the day a tenant graduated; a new tenant with one
     and no status is a graduate. 毕业时间 stays the day it left, as district lists write it."""
     stays, moved = new_uscc(), new_uscc()
-    rows = [["统一社会信用代码", "企业名称", "产业类别", "入驻日期", "毕业认定日期", "毕业时间"],
-            [stays, "毕业留园企业", "其他", "2015-11-01", "2017年3月31日", None],
-            [moved, "毕业迁出企业", "其他", "2015-11-01", "2016/12/20", "2017-06-30"]]
+    rows = [
+        ["统一社会信用代码", "企业名称", "产业类别", "入驻日期", "毕业认定日期", "毕业时间"],
+        [stays, "毕业留园企业", "其他", "2015-11-01", "2017年3月31日", None],
+        [moved, "毕业迁出企业", "其他", "2015-11-01", "2016/12/20", "2017-06-30"],
+    ]
     report = await run_import(manager, "毕业企业.xlsx", xlsx({"企业": rows}), dry_run=False)
     assert report.status == "applied", report.errors
     first, second = await tenants.fetch(stays), await tenants.fetch(moved)
     assert (first["status"], first["graduated_on"], first["moved_out_on"]) == ("graduated", date(2017, 3, 31), None)
     assert (second["status"], second["graduated_on"], second["moved_out_on"]) == (
-        "graduated", date(2016, 12, 20), date(2017, 6, 30))
+        "graduated",
+        date(2016, 12, 20),
+        date(2017, 6, 30),
+    )

@@ -76,30 +76,70 @@ ROWS = [
     Row("logout", "POST", "/logout", PUBLIC, 303),
     Row("home", "GET", "/", STAFF, otherwise=OWN_COMPANY),
     Row("own-password-page", "GET", "/account", EVERYONE),
-    Row("change-own-password", "POST", "/account", EVERYONE, 303,
-        lambda v: {"current_password": PASSWORD, "new_password": "a-new-password-1", "repeat_password": "a-new-password-1"}),
+    Row(
+        "change-own-password",
+        "POST",
+        "/account",
+        EVERYONE,
+        303,
+        lambda v: {
+            "current_password": PASSWORD,
+            "new_password": "a-new-password-1",
+            "repeat_password": "a-new-password-1",
+        },
+    ),
     # tenants
     Row("tenants", "GET", "/tenants?q={t}", STAFF, shows="{t}"),
     Row("tenant", "GET", "/tenants/{t}", STAFF, shows="{t}", otherwise=OWN_COMPANY),
     Row("tenant-edit-page", "GET", "/tenants/{t}/edit", WRITERS, otherwise={"tenant": "/me/edit"}),
-    Row("tenant-edit", "POST", "/tenants/{t}/edit", WRITERS, 303,
-        lambda v: _tenant_form(v) | {"website": "https://page-roles.example", "version": v["t_version"]}),
+    Row(
+        "tenant-edit",
+        "POST",
+        "/tenants/{t}/edit",
+        WRITERS,
+        303,
+        lambda v: _tenant_form(v) | {"website": "https://page-roles.example", "version": v["t_version"]},
+    ),
     # a tenant's own pages
     Row("me", "GET", "/me", TENANT, shows="{t}"),
     Row("me-edit-page", "GET", "/me/edit", TENANT),
-    Row("me-edit", "POST", "/me/edit", TENANT, 303,
-        lambda v: {"contact_name": "页面角色", "website": "https://me.example", "version": v["t_version"]}),
+    Row(
+        "me-edit",
+        "POST",
+        "/me/edit",
+        TENANT,
+        303,
+        lambda v: {"contact_name": "页面角色", "website": "https://me.example", "version": v["t_version"]},
+    ),
     Row("me-ip-new-page", "GET", "/me/ip/new", TENANT),
-    Row("me-ip-new", "POST", "/me/ip/new", TENANT, 303,
-        lambda v: {"kind": "invention", "number": v["new_number"], "title": "页面角色专利", "status": "pending"}),
+    Row(
+        "me-ip-new",
+        "POST",
+        "/me/ip/new",
+        TENANT,
+        303,
+        lambda v: {"kind": "invention", "number": v["new_number"], "title": "页面角色专利", "status": "pending"},
+    ),
     Row("me-ip-page", "GET", "/me/ip/{ip}", TENANT, shows="{ip_number}"),
-    Row("me-ip-edit", "POST", "/me/ip/{ip}", TENANT, 303,
-        lambda v: _ip_form(v) | {"title": "改名的页面专利", "version": v["ip_version"]}),
+    Row(
+        "me-ip-edit",
+        "POST",
+        "/me/ip/{ip}",
+        TENANT,
+        303,
+        lambda v: _ip_form(v) | {"title": "改名的页面专利", "version": v["ip_version"]},
+    ),
     Row("me-ip-delete", "POST", "/me/ip/{ip}/delete", TENANT, 303, lambda v: {"version": v["ip_version"]}),
     Row("me-report-new-page", "GET", "/me/reports/new?unit=万元", TENANT),
     Row("me-report-page", "GET", "/me/reports/{period}", TENANT, shows="{period}"),
-    Row("me-report", "POST", "/me/reports", TENANT, 303,
-        lambda v: {"period": f"{v['year']}Q2", "unit": "万元", "revenue": "1.5"}),
+    Row(
+        "me-report",
+        "POST",
+        "/me/reports",
+        TENANT,
+        303,
+        lambda v: {"period": f"{v['year']}Q2", "unit": "万元", "revenue": "1.5"},
+    ),
     # imports
     Row("imports", "GET", "/imports", WRITERS),
     Row("upload", "POST", "/imports", WRITERS, 303, upload=CSV),
@@ -121,16 +161,33 @@ ROWS = [
     Row("deadlines", "GET", "/deadlines?within=365", EVERYONE),
     Row("deadlines-of-a-tenant", "GET", "/deadlines?uscc={t}&within=7300", EVERYONE, shows="{ip_number}"),
     Row("deadline-calendar", "GET", "/deadlines/{t}/calendar.ics", EVERYONE, shows="BEGIN:VCALENDAR"),
-    Row("calendar-subscription", "POST", "/deadlines/{t}/subscription", ("admin", "manager", "tenant"),
-        shows="/api/v1/tenants/{t}/deadlines.ics?key="),
+    Row(
+        "calendar-subscription",
+        "POST",
+        "/deadlines/{t}/subscription",
+        ("admin", "manager", "tenant"),
+        shows="/api/v1/tenants/{t}/deadlines.ics?key=",
+    ),
     Row("deadlines-workbook", "GET", "/deadlines/workbook.xlsx?within=30", STAFF, shows="PK\x03\x04"),
     # accounts and audit
     Row("accounts", "GET", "/accounts", WRITERS),
-    Row("create-account", "POST", "/accounts", WRITERS, 303,
-        lambda v: {"username": v["new_username"], "role": "tenant", "tenant_uscc": v["t"], "password": PASSWORD}),
+    Row(
+        "create-account",
+        "POST",
+        "/accounts",
+        WRITERS,
+        303,
+        lambda v: {"username": v["new_username"], "role": "tenant", "tenant_uscc": v["t"], "password": PASSWORD},
+    ),
     Row("account", "GET", "/accounts/{account}", WRITERS, shows="{account}"),
-    Row("change-account", "POST", "/accounts/{account}", WRITERS, 303,
-        lambda v: {"what": "active", "active": "false", "version": v["account_version"]}),
+    Row(
+        "change-account",
+        "POST",
+        "/accounts/{account}",
+        WRITERS,
+        303,
+        lambda v: {"what": "active", "active": "false", "version": v["account_version"]},
+    ),
     Row("audit", "GET", "/audit?uscc={t}", WRITERS),
     # files and the API docs pages: anyone, signed in or not
     Row("stylesheet", "GET", "/static/park.css", PUBLIC),
@@ -184,8 +241,9 @@ def form_of(row: Row, values: dict[str, str]) -> dict[str, str]:
     return row.form(values) if row.form else {}
 
 
-async def call(client: httpx.AsyncClient, row: Row, values: dict[str, str],
-               form: dict[str, str] | None = None) -> httpx.Response:
+async def call(
+    client: httpx.AsyncClient, row: Row, values: dict[str, str], form: dict[str, str] | None = None
+) -> httpx.Response:
     """The row's request as a browser sends it: its form (or `form`) with the session's CSRF token."""
     path = fill(row.path, values)
     if row.method == "GET":
@@ -237,19 +295,32 @@ async def stage_values() -> dict[str, str]:
     if closed_year not in await closed_years.closed_years():
         await closed_years.close_year(SYSTEM, closed_year)
     account = f"page-roles-{uuid4().hex[:8]}"
-    row = await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
-                                                 "tenant_uscc": tenant["uscc"]})
+    row = await accounts.create_account(
+        SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
+    )
     header = "统一社会信用代码,企业名称,产业类别,状态\n"
-    batch = await run_import(SYSTEM, "roles.csv", f"{header}{new_uscc()},页面角色导入,其他,在孵\n".encode(), dry_run=True)
+    batch = await run_import(
+        SYSTEM, "roles.csv", f"{header}{new_uscc()},页面角色导入,其他,在孵\n".encode(), dry_run=True
+    )
     invalid = await run_import(SYSTEM, "roles.csv", f"{header}1,,矿业,在孵\n".encode(), dry_run=True)
     return {
-        "t": tenant["uscc"], "t_version": str(tenant["version"]),
+        "t": tenant["uscc"],
+        "t_version": str(tenant["version"]),
         **{f"tenant.{f.key}": _shown(tenant[f.key]) for f in TENANT_FIELDS if f.key != "uscc"},
-        "ip": str(item["id"]), "ip_version": str(item["version"]), "ip_number": item["number"],
+        "ip": str(item["id"]),
+        "ip_version": str(item["version"]),
+        "ip_number": item["number"],
         **{f"ip.{f.key}": _shown(item[f.key]) for f in IP_FIELDS if f.key != "uscc"},
-        "period": "2016", "year": str(year), "closed_year": str(closed_year),
-        "batch": str(batch.id), "invalid": str(invalid.id), "account": account, "account_version": str(row["version"]),
-        "new_uscc": new_uscc(), "new_number": fresh_patent_number(), "new_username": f"page-new-{uuid4().hex[:8]}",
+        "period": "2016",
+        "year": str(year),
+        "closed_year": str(closed_year),
+        "batch": str(batch.id),
+        "invalid": str(invalid.id),
+        "account": account,
+        "account_version": str(row["version"]),
+        "new_uscc": new_uscc(),
+        "new_number": fresh_patent_number(),
+        "new_username": f"page-new-{uuid4().hex[:8]}",
     }
 
 

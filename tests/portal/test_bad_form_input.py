@@ -86,8 +86,11 @@ GETS = [row for row in ROWS if row.method == "GET" and not row.path.startswith((
 @pytest.mark.parametrize("row", GETS, ids=[r.id for r in GETS])
 async def test_bad_values_in_every_query_parameter_of_a_page_are_a_page_never_a_500(row, base_url, page_stage):
     app = create_app()
-    role = next(role for role in ("manager", "admin", "statistician", "tenant", "anonymous")
-                if role in row.allowed or row.answer(role) == 200)
+    role = next(
+        role
+        for role in ("manager", "admin", "statistician", "tenant", "anonymous")
+        if role in row.allowed or row.answer(role) == 200
+    )
     failures = []
     client = await portal_as(base_url, role, page_stage["t"])
     try:

@@ -225,7 +225,9 @@ async def test_a_tenant_subscribes_its_calendar_app_and_renews_the_address(signe
     await expect(page.get_by_role("heading", level=1)).to_have_text("订阅期限日历")
     first = await page.get_by_label("订阅地址").input_value()
     assert first.startswith("http") and f"/tenants/{mine['uscc']}/deadlines.ics?key=" in first
-    await expect(page.get_by_role("link", name="用日历程序打开")).to_have_attribute("href", "webcal" + first[first.index(":"):])
+    await expect(page.get_by_role("link", name="用日历程序打开")).to_have_attribute(
+        "href", "webcal" + first[first.index(":") :]
+    )
     await screenshot(page, "deadlines-subscription-zh")
     async with httpx.AsyncClient() as app:  # a calendar app: no cookie, no token
         feed = await app.get(first)

@@ -166,4 +166,5 @@ async def test_a_manager_reads_the_change_list_of_a_one_row_template_before_appl
     after = await tenants.fetch(stored["uscc"])
     assert after["contact_phone"] == "0731-7654321" and after["website"] is None
     assert {k: v for k, v in after.items() if k not in ("contact_phone", "website", "version")} == {
-        k: v for k, v in stored.items() if k not in ("contact_phone", "website", "version")}
+        k: v for k, v in stored.items() if k not in ("contact_phone", "website", "version")
+    }

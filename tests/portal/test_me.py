@@ -17,7 +17,8 @@ async def _fits_the_screen(page: Page) -> bool:
     # Measured once the page's fonts are in: a width read while one is still loading (on a busy
     # machine) measures the fallback font's text.
     return await page.evaluate(
-        "document.fonts.ready.then(() => document.documentElement.scrollWidth <= window.innerWidth)")
+        "document.fonts.ready.then(() => document.documentElement.scrollWidth <= window.innerWidth)"
+    )
 
 
 async def test_tenant_edits_profile_adds_a_patent_and_reports_a_half_year_in_wan_yuan(signed_in, base_url):

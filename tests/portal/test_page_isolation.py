@@ -46,12 +46,22 @@ REACHES = [
     Reach("tenant", "GET", "/tenants/{b}", 404),
     Reach("tenant-lower-case", "GET", "/tenants/{b_lower}", 404),
     Reach("tenant-edit-page", "GET", "/tenants/{b}/edit", 404),
-    Reach("tenant-edit", "POST", "/tenants/{b}/edit", 404, {"name": "被篡改的企业", "website": "https://taken.example",
-                                                            "version": "1"}),
+    Reach(
+        "tenant-edit",
+        "POST",
+        "/tenants/{b}/edit",
+        404,
+        {"name": "被篡改的企业", "website": "https://taken.example", "version": "1"},
+    ),
     Reach("tenants-search", "GET", "/tenants?q={b}", 403),
     Reach("ip-page", "GET", "/me/ip/{ip}", 404),
-    Reach("ip-edit", "POST", "/me/ip/{ip}", 404, {"kind": "invention", "number": "{ip_number}", "title": "改掉",
-                                                  "status": "valid", "version": "1"}),
+    Reach(
+        "ip-edit",
+        "POST",
+        "/me/ip/{ip}",
+        404,
+        {"kind": "invention", "number": "{ip_number}", "title": "改掉", "status": "valid", "version": "1"},
+    ),
     Reach("ip-delete", "POST", "/me/ip/{ip}/delete", 404, {"version": "1"}),
     Reach("report-page", "GET", "/me/reports/{period}", 404),
     Reach("deadlines-of-b", "GET", "/deadlines?uscc={b}&within=7300", 404),
@@ -62,10 +72,20 @@ REACHES = [
     Reach("import-apply", "POST", "/imports/{batch}/apply", 403, {}),
     Reach("import-errors-workbook", "GET", "/imports/{batch}/errors.xlsx", 403),
     Reach("account-of-b", "GET", "/accounts/{account}", 403),
-    Reach("deactivate-account-of-b", "POST", "/accounts/{account}", 403, {"what": "active", "active": "false",
-                                                                          "version": "1"}),
-    Reach("password-of-b", "POST", "/accounts/{account}", 403, {"what": "password", "password": "taken-over-1",
-                                                                 "version": "1"}),
+    Reach(
+        "deactivate-account-of-b",
+        "POST",
+        "/accounts/{account}",
+        403,
+        {"what": "active", "active": "false", "version": "1"},
+    ),
+    Reach(
+        "password-of-b",
+        "POST",
+        "/accounts/{account}",
+        403,
+        {"what": "password", "password": "taken-over-1", "version": "1"},
+    ),
     Reach("audit-of-b", "GET", "/audit?uscc={b}", 403),
     Reach("statistics-of-a-period", "GET", "/statistics/{period}", 403),
 ]
@@ -90,15 +110,34 @@ async def world() -> World:
     item = await make_ip(b["uscc"], title=f"乙方页面专利{mark}")
     await make_report(b["uscc"], "2017H1", revenue="76543210.98")
     account = f"b-account-{mark}"
-    await accounts.create_account(SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant",
-                                           "tenant_uscc": b["uscc"]})
-    batch = await run_import(SYSTEM, "b.csv", f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},其他,在孵\n"
-                             .encode(), dry_run=True)
-    values = {"b": b["uscc"], "b_lower": b["uscc"].lower(), "ip": str(item["id"]), "ip_number": item["number"],
-              "period": "2017H1", "batch": str(batch.id), "account": account}
+    await accounts.create_account(
+        SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant", "tenant_uscc": b["uscc"]}
+    )
+    batch = await run_import(
+        SYSTEM,
+        "b.csv",
+        f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},其他,在孵\n".encode(),
+        dry_run=True,
+    )
+    values = {
+        "b": b["uscc"],
+        "b_lower": b["uscc"].lower(),
+        "ip": str(item["id"]),
+        "ip_number": item["number"],
+        "period": "2017H1",
+        "batch": str(batch.id),
+        "account": account,
+    }
     ghost_uscc = new_uscc()
-    ghost = {"b": ghost_uscc, "b_lower": ghost_uscc.lower(), "ip": NO_SUCH_ID, "ip_number": item["number"],
-             "period": "2017Q4", "batch": NO_SUCH_ID, "account": f"no-such-{mark}"}
+    ghost = {
+        "b": ghost_uscc,
+        "b_lower": ghost_uscc.lower(),
+        "ip": NO_SUCH_ID,
+        "ip_number": item["number"],
+        "period": "2017Q4",
+        "batch": NO_SUCH_ID,
+        "account": f"no-such-{mark}",
+    }
     secrets = (b["name"], b["contact_email"], item["number"], item["title"], "76543210.98", "76,543,210.98", account)
     return World(a, b, values, ghost, secrets)
 

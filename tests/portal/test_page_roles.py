@@ -60,6 +60,10 @@ def test_every_route_has_a_row():
     missing = set(page_routes(app)) - rows
     assert missing == set(), f"routes without a row in tests/portal/pages.py: {sorted(missing)}"
     api_rows = {route_of(app, c.method, "/api/v1" + c.path) for c in API_CALLS}
-    every = {(method, route.path_format) for route in app.routes
-             for method in getattr(route, "route_handler_map", {}) if method not in ("OPTIONS", "HEAD")}
+    every = {
+        (method, route.path_format)
+        for route in app.routes
+        for method in getattr(route, "route_handler_map", {})
+        if method not in ("OPTIONS", "HEAD")
+    }
     assert every - rows - api_rows == set()

@@ -9,10 +9,13 @@ from playwright.async_api import expect
 from tests.portal.conftest import screenshot
 
 
-@pytest.mark.parametrize(("path", "operation"), [
-    ("/schema", "Who the token belongs to"),
-    ("/schema/swagger", "Who the token belongs to"),
-])
+@pytest.mark.parametrize(
+    ("path", "operation"),
+    [
+        ("/schema", "Who the token belongs to"),
+        ("/schema/swagger", "Who the token belongs to"),
+    ],
+)
 async def test_docs_page_renders_offline_without_errors(portal, path, operation):
     page = await portal()
     problems: list[str] = []

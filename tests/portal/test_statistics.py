@@ -104,7 +104,8 @@ async def test_a_periods_page_shows_like_for_like_growth_beside_the_plain_growth
     page = await signed_in("statistician")
     await page.goto(f"/statistics/{year}")
     table = page.get_by_role("table").filter(has_text="同口径增长率")
-    await expect(table.get_by_role("columnheader")).to_contain_text(["指标", str(year), str(year - 1), "增长率",
-                                                                     "同口径增长率", "同口径企业"])
+    await expect(table.get_by_role("columnheader")).to_contain_text(
+        ["指标", str(year), str(year - 1), "增长率", "同口径增长率", "同口径企业"]
+    )
     revenue = table.get_by_role("row").filter(has_text="营业收入")
     await expect(revenue.get_by_role("cell")).to_have_text(["200.00", "100.00", "+100.0%", "+10.0%", "1"])

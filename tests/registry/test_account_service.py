@@ -27,8 +27,13 @@ async def test_own_password_change_needs_the_current_one_and_retires_older_sign_
     assert (await accounts.find_bound_actor(actor.username))[1] == new_binding
     assert await accounts.authenticate(actor.username, PASSWORD) is None
     assert await accounts.authenticate(actor.username, "second-password-2") is not None
-    entry = await AuditEntry.select().where(AuditEntry.entity_key == actor.username).order_by(
-        AuditEntry.id, ascending=False).first().run()
+    entry = (
+        await AuditEntry.select()
+        .where(AuditEntry.entity_key == actor.username)
+        .order_by(AuditEntry.id, ascending=False)
+        .first()
+        .run()
+    )
     assert entry["actor"] == actor.username and "(changed)" in str(entry["after"])
     assert "second-password-2" not in str(entry["after"])
 
@@ -38,7 +43,9 @@ async def test_wrong_current_password_and_short_new_one_are_told_field_by_field(
     with pytest.raises(ValidationFailed) as failure:
         await accounts.change_own_password(actor, "not-my-password", "short")
     assert {(e.field, e.code) for e in failure.value.errors} == {
-        ("current_password", "wrong_password"), ("new_password", "length")}
+        ("current_password", "wrong_password"),
+        ("new_password", "length"),
+    }
     assert await accounts.authenticate(actor.username, PASSWORD) is not None
 
 

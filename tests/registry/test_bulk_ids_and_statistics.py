@@ -43,8 +43,11 @@ async def test_work_beside_a_write_gives_its_result_and_the_write_is_done(databa
     calls: list[str] = []
 
     async def write() -> None:
-        await insert_rows("audit_entry", ("at", "actor", "source", "action", "entity", "entity_key", "uscc"),
-                          [(date(2026, 1, 1), "t", "test", "create", "tenant", tenant["uscc"], tenant["uscc"])])
+        await insert_rows(
+            "audit_entry",
+            ("at", "actor", "source", "action", "entity", "entity_key", "uscc"),
+            [(date(2026, 1, 1), "t", "test", "create", "tenant", tenant["uscc"], tenant["uscc"])],
+        )
         calls.append("write")
 
     def work() -> list[int]:
@@ -156,9 +159,18 @@ async def test_rebuilding_the_deadlines_keeps_what_the_rule_says_and_drops_the_r
     item = await make_ip(tenant["uscc"])  # filed 2018, granted 2019: year 3 the next fee, and the expiry
     kept = await IPDeadline.select().where(IPDeadline.item == item["id"]).order_by(IPDeadline.id).run()
     # A row the earlier rule kept (a later unpaid year), and one of an item's old tenant.
-    await IPDeadline.insert(IPDeadline(item=item["id"], tenant=kept[0]["tenant"], kind="invention",
-                                       deadline="annual_fee", patent_year=9, due_on=date(2026, 3, 1),
-                                       last_day=date(2026, 9, 1), fee=200000)).run()
+    await IPDeadline.insert(
+        IPDeadline(
+            item=item["id"],
+            tenant=kept[0]["tenant"],
+            kind="invention",
+            deadline="annual_fee",
+            patent_year=9,
+            due_on=date(2026, 3, 1),
+            last_day=date(2026, 9, 1),
+            fee=200000,
+        )
+    ).run()
 
     await deadline_table.rebuild()
 

@@ -13,8 +13,12 @@ from tests.conftest import make_tenant
 async def test_figures_in_wan_yuan_are_stored_to_the_fen():
     tenant = await make_tenant()
     row, created = await reports.put_report(
-        SYSTEM, tenant["uscc"], "2017H1", {"revenue": "1234.5678", "tax_paid": "0.000001", "employees": "12"},
-        unit="万元")
+        SYSTEM,
+        tenant["uscc"],
+        "2017H1",
+        {"revenue": "1234.5678", "tax_paid": "0.000001", "employees": "12"},
+        unit="万元",
+    )
     assert created
     assert (row["revenue"], row["tax_paid"], row["employees"]) == (1_234_567_800, 1, 12)
 

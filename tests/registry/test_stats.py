@@ -155,8 +155,9 @@ async def test_tenants_on_record_moved_in_graduated_and_left(empty_registry):
 
 async def test_a_graduate_counts_in_the_period_it_graduated_and_lines_carry_the_status_of_their_day(empty_registry):
     # Graduated in 2016 and stayed; moved out in 2017.
-    stayed = await make_tenant(moved_in_on="2015-10-08", moved_out_on="2017-06-30", graduated_on="2016-11-30",
-                               status="graduated")
+    stayed = await make_tenant(
+        moved_in_on="2015-10-08", moved_out_on="2017-06-30", graduated_on="2016-11-30", status="graduated"
+    )
     # Graduated in 2017, still in the park.
     await make_tenant(moved_in_on="2015-10-08", graduated_on="2017-03-01", status="graduated")
     # Moved out in 2017 without graduating: incubating in 2016.
@@ -196,9 +197,24 @@ async def test_ip_valid_at_period_end_and_filed_and_granted_in_it(empty_registry
     stats = await park_stats(SYSTEM, Y2016)
 
     assert msgspec.structs.asdict(stats.ip) == {"valid_at_end": 3, "filed": 3, "granted": 1, "at_risk_at_end": 0}
-    assert msgspec.structs.asdict(stats.ip_by_kind["invention"]) == {"valid_at_end": 1, "filed": 1, "granted": 1, "at_risk_at_end": 0}
-    assert msgspec.structs.asdict(stats.ip_by_kind["utility_model"]) == {"valid_at_end": 1, "filed": 0, "granted": 0, "at_risk_at_end": 0}
-    assert msgspec.structs.asdict(stats.ip_by_kind["plant_variety"]) == {"valid_at_end": 0, "filed": 0, "granted": 0, "at_risk_at_end": 0}
+    assert msgspec.structs.asdict(stats.ip_by_kind["invention"]) == {
+        "valid_at_end": 1,
+        "filed": 1,
+        "granted": 1,
+        "at_risk_at_end": 0,
+    }
+    assert msgspec.structs.asdict(stats.ip_by_kind["utility_model"]) == {
+        "valid_at_end": 1,
+        "filed": 0,
+        "granted": 0,
+        "at_risk_at_end": 0,
+    }
+    assert msgspec.structs.asdict(stats.ip_by_kind["plant_variety"]) == {
+        "valid_at_end": 0,
+        "filed": 0,
+        "granted": 0,
+        "at_risk_at_end": 0,
+    }
     assert list(stats.ip_by_kind) == [
         "invention",
         "utility_model",
@@ -336,11 +352,15 @@ async def test_json_speaks_yuan_strings_and_never_floats(empty_registry):
     body = msgspec.to_builtins(stats, enc_hook=encode_hook)
 
     assert body["figures"]["revenue"] == {
-        "value": "3600000000.00", "previous": "3000000000.00", "growth": "0.2000",
+        "value": "3600000000.00",
+        "previous": "3000000000.00",
+        "growth": "0.2000",
         "like_for_like": {"value": "3600000000.00", "previous": "3000000000.00", "growth": "0.2000", "tenants": 1},
     }
     assert body["figures"]["employees"] == {
-        "value": 109, "previous": None, "growth": None,
+        "value": 109,
+        "previous": None,
+        "growth": None,
         "like_for_like": {"value": None, "previous": None, "growth": None, "tenants": 0},
     }
     assert body["end"] == "2016-12-31" and body["previous"] == "2015"

@@ -10,8 +10,13 @@ from tests.conftest import make_tenant, new_uscc
 async def test_tenant_is_created_with_codes_and_audited(system_actor):
     row, _ = await tenants.create_tenant(
         system_actor,
-        {"uscc": new_uscc().lower(), "name": "动力谷测试一", "industry": "电子信息", "status": "在孵",
-         "moved_in_on": "2016年3月5日"},
+        {
+            "uscc": new_uscc().lower(),
+            "name": "动力谷测试一",
+            "industry": "电子信息",
+            "status": "在孵",
+            "moved_in_on": "2016年3月5日",
+        },
     )
     assert row["industry"] == "electronic_info" and row["status"] == "incubating"
     assert str(row["moved_in_on"]) == "2016-03-05"
@@ -22,8 +27,9 @@ async def test_tenant_is_created_with_codes_and_audited(system_actor):
 
 async def test_every_invalid_field_is_reported_at_once(system_actor):
     with pytest.raises(ValidationFailed) as failure:
-        await tenants.create_tenant(system_actor, {"uscc": "91110000600037341X", "industry": "mining",
-                                                   "status": "incubating", "colour": "red"})
+        await tenants.create_tenant(
+            system_actor, {"uscc": "91110000600037341X", "industry": "mining", "status": "incubating", "colour": "red"}
+        )
     fields = {e.field for e in failure.value.errors}
     assert fields == {"uscc", "industry", "name", "colour"}
 

@@ -17,11 +17,18 @@ from tests.conftest import make_tenant
 async def test_a_change_is_written_only_at_the_version_read_and_bumps_it(empty_registry):
     first, second = await make_tenant(), await make_tenant()
     async with write_transaction():
-        written = await write_changes("tenant", [(first, {"name": "甲", "moved_in_on": date(2016, 4, 1)}),
-                                                 (second, {"name": "乙"}),
-                                                 ({**second, "version": 7}, {"name": "丙"})])
+        written = await write_changes(
+            "tenant",
+            [
+                (first, {"name": "甲", "moved_in_on": date(2016, 4, 1)}),
+                (second, {"name": "乙"}),
+                ({**second, "version": 7}, {"name": "丙"}),
+            ],
+        )
     assert written == 2
-    stored = {r["uscc"]: r for r in await Tenant.select(Tenant.uscc, Tenant.name, Tenant.moved_in_on, Tenant.version).run()}
+    stored = {
+        r["uscc"]: r for r in await Tenant.select(Tenant.uscc, Tenant.name, Tenant.moved_in_on, Tenant.version).run()
+    }
     assert stored[first["uscc"]] == {"uscc": first["uscc"], "name": "甲", "moved_in_on": date(2016, 4, 1), "version": 2}
     assert (stored[second["uscc"]]["name"], stored[second["uscc"]]["version"]) == ("乙", 2)
 

@@ -73,8 +73,17 @@ def test_utility_model_fees_over_its_ten_years():
     fees = _fees(deadlines_of("utility_model", "valid", filed, granted))
     assert [year for year, *_ in fees] == list(range(2, 11))
     assert fees[0] == (2, date(2018, 8, 31), date(2019, 2, 28), 600_00)  # 31 August + 6 months
-    assert [fee for *_, fee in fees] == [600_00, 600_00, 900_00, 900_00, 1_200_00, 1_200_00, 1_200_00,
-                                        2_000_00, 2_000_00]
+    assert [fee for *_, fee in fees] == [
+        600_00,
+        600_00,
+        900_00,
+        900_00,
+        1_200_00,
+        1_200_00,
+        1_200_00,
+        2_000_00,
+        2_000_00,
+    ]
     assert fees[-1][1] == date(2026, 8, 31)
 
 
@@ -136,9 +145,28 @@ def test_every_kind_has_its_expiry():
 
 def test_schedule_amounts():
     assert [annual_fee("invention", y) // 100 for y in (1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 20)] == [
-        900, 900, 1200, 1200, 2000, 2000, 4000, 4000, 6000, 6000, 8000, 8000]
+        900,
+        900,
+        1200,
+        1200,
+        2000,
+        2000,
+        4000,
+        4000,
+        6000,
+        6000,
+        8000,
+        8000,
+    ]
     assert [annual_fee("utility_model", y) // 100 for y in (3, 4, 5, 6, 8, 9, 10)] == [
-        600, 900, 900, 1200, 1200, 2000, 2000]
+        600,
+        900,
+        900,
+        1200,
+        1200,
+        2000,
+        2000,
+    ]
     with pytest.raises(ValueError):
         annual_fee("utility_model", 11)
     assert fee_due_on(date(2016, 2, 29), 1) == date(2016, 2, 29)

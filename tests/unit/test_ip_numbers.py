@@ -146,20 +146,42 @@ def test_numbers_filed_before_1989_carry_no_check_character():
         normalise_ip_number("invention", "95115608")
 
 
-@pytest.mark.parametrize(("number", "kind"), [
-    ("CN201610895413.X", "invention"), ("201480012345.6", "invention"), ("CN201620490797.2", "utility_model"),
-    ("CN201430491695.9", "design"), ("85102475", "invention"), ("2017SR123456", None), ("12345678", None),
-])
+@pytest.mark.parametrize(
+    ("number", "kind"),
+    [
+        ("CN201610895413.X", "invention"),
+        ("201480012345.6", "invention"),
+        ("CN201620490797.2", "utility_model"),
+        ("CN201430491695.9", "design"),
+        ("85102475", "invention"),
+        ("2017SR123456", None),
+        ("12345678", None),
+    ],
+)
 def test_a_patent_kind_is_read_from_the_type_digit(number, kind):
     assert kind_of_patent_number(number) == kind
 
 
-@pytest.mark.parametrize(("phrase", "status"), [
-    ("实质审查的生效", "pending"), ("发明专利申请公布", "pending"), ("公开", "pending"), ("审查中", "pending"),
-    ("授权", "valid"), ("发明专利权授予", "valid"), ("专利权维持", "valid"), ("已授权", "valid"),
-    ("专利权的终止", "lapsed"), ("未缴年费专利权终止", "lapsed"), ("已失效", "lapsed"),
-    ("视为撤回", "withdrawn"), ("驳回", "withdrawn"), ("发明专利申请公布后的驳回", "withdrawn"), ("期限届满", "expired"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "status"),
+    [
+        ("实质审查的生效", "pending"),
+        ("发明专利申请公布", "pending"),
+        ("公开", "pending"),
+        ("审查中", "pending"),
+        ("授权", "valid"),
+        ("发明专利权授予", "valid"),
+        ("专利权维持", "valid"),
+        ("已授权", "valid"),
+        ("专利权的终止", "lapsed"),
+        ("未缴年费专利权终止", "lapsed"),
+        ("已失效", "lapsed"),
+        ("视为撤回", "withdrawn"),
+        ("驳回", "withdrawn"),
+        ("发明专利申请公布后的驳回", "withdrawn"),
+        ("期限届满", "expired"),
+    ],
+)
 def test_cnipa_legal_status_phrases_and_everyday_words_name_a_status(phrase, status):
     assert enum_code(IP_STATUS, phrase) == status
 
@@ -169,14 +191,20 @@ def test_phrases_of_a_change_of_particulars_say_nothing_of_the_legal_state():
         assert says_nothing(IP_STATUS, phrase)
     assert not says_nothing(IP_STATUS, "授权")
     assert [enum_code(IP_KIND, word) for word in ("发明申请", "发明授权", "实用新型", "外观设计")] == [
-        "invention", "invention", "utility_model", "design"]
+        "invention",
+        "invention",
+        "utility_model",
+        "design",
+    ]
 
 
 # Numbers as they come (SPEC §4): CNIPA's data-service forms, numbers without their check character,
 # numbers Excel turned into scientific notation.
 
 
-@pytest.mark.parametrize("text", ["CN:201710601862:A", "CN201710601862A", "cn 201710601862 a", "ＣＮ２０１７１０６０１８６２Ａ"])
+@pytest.mark.parametrize(
+    "text", ["CN:201710601862:A", "CN201710601862A", "cn 201710601862 a", "ＣＮ２０１７１０６０１８６２Ａ"]
+)
 def test_cnipa_data_service_forms_are_read_with_their_check_character_computed(text):
     assert normalise_ip_number("invention", text) == "201710601862.3"
     assert kind_of_patent_number(text) == "invention"
@@ -192,13 +220,16 @@ def test_data_service_forms_of_other_kinds_and_times():
     assert with_check_char("CN85102475A") is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("201710601862", "201710601862.3"),  # 12 digits: October 2003 on
-    ("CN201710601862", "201710601862.3"),
-    ("201710601862.", "201710601862.3"),
-    ("95115608", "95115608.X"),  # 8 digits filed 1989-2003
-    ("ZL 0312 3456", f"03123456.{cnipa_check_char('03123456')}"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("201710601862", "201710601862.3"),  # 12 digits: October 2003 on
+        ("CN201710601862", "201710601862.3"),
+        ("201710601862.", "201710601862.3"),
+        ("95115608", "95115608.X"),  # 8 digits filed 1989-2003
+        ("ZL 0312 3456", f"03123456.{cnipa_check_char('03123456')}"),
+    ],
+)
 def test_a_number_without_its_check_character_has_it_computed_for_the_importer(text, expected):
     assert with_check_char(text) == expected
     assert kind_of_patent_number(text) == kind_of_patent_number(expected)
@@ -207,16 +238,19 @@ def test_a_number_without_its_check_character_has_it_computed_for_the_importer(t
         normalise_ip_number("invention" if expected[4 if len(expected) > 10 else 2] in "18" else "utility_model", text)
 
 
-@pytest.mark.parametrize("text", [
-    "201710601862.3",  # carries its check character
-    "85102475",  # filed before 1989: none to compute
-    "199910601862",  # a 12-digit number from before October 2003 is no number
-    "88123456",  # 8 digits of 1988: before check characters
-    "20171060186",  # 11 digits
-    "201750601862",  # type digit 5 names no patent kind
-    "2.0121E+12",
-    "1234567",  # a trademark
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "201710601862.3",  # carries its check character
+        "85102475",  # filed before 1989: none to compute
+        "199910601862",  # a 12-digit number from before October 2003 is no number
+        "88123456",  # 8 digits of 1988: before check characters
+        "20171060186",  # 11 digits
+        "201750601862",  # type digit 5 names no patent kind
+        "2.0121E+12",
+        "1234567",  # a trademark
+    ],
+)
 def test_what_needs_no_check_character_or_is_no_application_number_gets_none(text):
     assert with_check_char(text) is None
 

@@ -21,7 +21,10 @@ def test_spec_roles():
     assert Action.REOPEN_YEAR not in actions_of("manager") and Action.WRITE_PARK in actions_of("manager")
     assert actions_of("statistician") == {Action.SIGN_IN, Action.READ_PARK, Action.CLOSE_YEAR}
     assert actions_of("tenant") == {
-        Action.SIGN_IN, Action.WRITE_RECORDS, Action.KEEP_OWN_TENANT, Action.HOLD_CALENDAR_KEY,
+        Action.SIGN_IN,
+        Action.WRITE_RECORDS,
+        Action.KEEP_OWN_TENANT,
+        Action.HOLD_CALENDAR_KEY,
     }
 
 
