@@ -216,6 +216,111 @@ class PortalSession(Table, db=BOUND, tablename="portal_session"):
     last_seen = DoublePrecision(index=True)  # seconds since the epoch
 
 
+class ReportRound(Table, db=BOUND, tablename="report_round"):
+    """A report round (SPEC §9): the statistics office asks the tenants for one period's figures by a
+    deadline. One round per period (unique). `fields`: the report fields asked (every one by default).
+    `remind_days_before`: the automatic reminder that many days before the deadline (and one on the
+    day after it). The signed summary's scan, once handed in, is kept in `signed_*`."""
+
+    id = Serial(primary_key=True)
+    period = Varchar(length=8, unique=True)
+    year = Integer(index=True)
+    title = Varchar(length=200)
+    opens_on = Date()
+    deadline = Date()
+    fields = JSON(default="[]")
+    state = Varchar(length=8)  # ROUND_STATE
+    remind_days_before = Integer(default=3)
+    opened_by = Varchar(length=100)
+    opened_at = Timestamptz()
+    closed_by = Varchar(length=100, null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    signed_filename = Varchar(length=255, null=True, default=None)
+    signed_media_type = Varchar(length=40, null=True, default=None)
+    signed_content = Bytea(null=True, default=None)
+    signed_by = Varchar(length=100, null=True, default=None)
+    signed_at = Timestamptz(null=True, default=None)
+    version = Integer(default=1)
+
+
+class RoundReturn(Table, db=BOUND, tablename="round_return"):
+    """One tenant's return (报表) in a round, unique on (round, tenant). `figures`: the return's figures as
+    a report body (money in fen, counts as integers; only the fields the round asks). `warnings`: the
+    checks' warnings at submission [{code, field, message, explanation}]. `reason`/`field_reasons`: why
+    it was sent back (or excused). `filled_by`: the manager who filled it on the tenant's behalf (代填)."""
+
+    id = Serial(primary_key=True)
+    round = ForeignKey(references=ReportRound, on_delete=OnDelete.cascade, index=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.cascade, index=True)  # a tenant deletable has no reports
+    state = Varchar(length=12, index=True)  # RETURN_STATE
+    figures = JSON(default="{}")
+    warnings = JSON(default="[]")
+    reason = Text(null=True, default=None)
+    field_reasons = JSON(default="{}")
+    filled_by = Varchar(length=100, null=True, default=None)
+    saved_at = Timestamptz(null=True, default=None)
+    submitted_by = Varchar(length=100, null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    reviewed_by = Varchar(length=100, null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    version = Integer(default=1)
+
+
+class Reminder(Table, db=BOUND, tablename="reminder"):
+    """A reminder to one tenant in one round on one park day (unique on round, tenant, day: at most one a
+    day). Recorded before anything is sent; `deliveries` then says how each went:
+    [{channel, to, delivered, error, at}] (REMINDER_CHANNEL). `pending` until every delivery was tried."""
+
+    id = Serial(primary_key=True)
+    round = ForeignKey(references=ReportRound, on_delete=OnDelete.cascade, index=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.cascade, index=True)
+    day = Date()  # the park's day (PARK_TIME_ZONE) it was sent on
+    kind = Varchar(length=8)  # REMINDER_KIND
+    sent_by = Varchar(length=100)
+    created_at = Timestamptz()
+    pending = Boolean(default=True, index=True)
+    deliveries = JSON(default="[]")
+
+
+class SubmittedReport(Table, db=BOUND, tablename="submitted_report"):
+    """The submitted dataset of a closed round (SPEC §9 "Closing freezes"): each accepted return's
+    figures as they stood at the close, never changed afterwards. Unique on (round, tenant)."""
+
+    id = Serial(primary_key=True)
+    round = ForeignKey(references=ReportRound, on_delete=OnDelete.cascade, index=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=8, index=True)
+    year = Integer()
+    revenue = BigInt(null=True, default=None)
+    net_profit = BigInt(null=True, default=None)
+    exports = BigInt(null=True, default=None)
+    rd_expense = BigInt(null=True, default=None)
+    tax_paid = BigInt(null=True, default=None)
+    employees = Integer(null=True, default=None)
+    rd_staff = Integer(null=True, default=None)
+    new_graduates = Integer(null=True, default=None)
+    college_staff = Integer(null=True, default=None)
+    returnee_staff = Integer(null=True, default=None)
+    total_income = BigInt(null=True, default=None)
+    financing = BigInt(null=True, default=None)
+    grants = BigInt(null=True, default=None)
+
+
+class ReportCorrection(Table, db=BOUND, tablename="report_correction"):
+    """A report changed after its period's round closed (更正): what it was, what it became, who, when
+    and why (`reason`, required). `before`/`after`: the changed figures only."""
+
+    id = Serial(primary_key=True)
+    round = ForeignKey(references=ReportRound, on_delete=OnDelete.cascade, index=True)
+    tenant = ForeignKey(references=Tenant, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=8)
+    at = Timestamptz()
+    by = Varchar(length=100)
+    reason = Text()
+    before = JSON(default="{}")
+    after = JSON(default="{}")
+
+
 TABLES = (
     Tenant,
     CalendarFeed,
@@ -230,4 +335,9 @@ TABLES = (
     ImportChanges,
     LoginFailure,
     PortalSession,
+    ReportRound,
+    RoundReturn,
+    Reminder,
+    SubmittedReport,
+    ReportCorrection,
 )

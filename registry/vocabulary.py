@@ -402,6 +402,9 @@ AUDIT_ENTITY = Enumeration(
         Choice("ip_fee", "年费缴纳", "Annual fee payment"),
         Choice("import", "导入批次", "Import batch"),
         Choice("calendar_key", "日历订阅密钥", "Calendar subscription key"),
+        Choice("round", "报送轮次", "Report round"),
+        Choice("return", "报表", "Return"),
+        Choice("reminder", "催报", "Reminder"),
     ),
 )
 AUDIT_ACTION = Enumeration(
@@ -414,6 +417,49 @@ AUDIT_ACTION = Enumeration(
         Choice("reopen", "重新开放", "Reopened"),
         # an import batch's stored file, deleted after the retention period (the batch stays)
         Choice("purge_file", "删除存档文件", "Stored file deleted"),
+        # a report round's return (SPEC §9): the moves of RETURN_STATE, each audited
+        Choice("save", "保存", "Saved"),
+        Choice("submit", "上报", "Submitted"),
+        Choice("accept", "通过", "Accepted"),
+        Choice("send_back", "退回", "Returned"),
+        Choice("excuse", "免报", "Excused"),
+        Choice("remind", "催报", "Reminded"),
+        Choice("correct", "更正", "Corrected"),
+    ),
+)
+# Report rounds (SPEC §9): a round is open or closed; each tenant asked has a return in one of these states.
+ROUND_STATE = Enumeration(
+    "round_state",
+    (
+        Choice("open", "进行中", "Open"),
+        Choice("closed", "已关闭", "Closed"),
+    ),
+)
+RETURN_STATE = Enumeration(
+    "return_state",
+    (
+        Choice("not_started", "未填报", "Not started"),
+        Choice("draft", "已保存", "Saved (draft)"),
+        Choice("submitted", "已上报", "Submitted"),
+        Choice("accepted", "已通过", "Accepted"),
+        Choice("returned", "退回", "Returned"),
+        Choice("excused", "免报", "Excused"),
+    ),
+)
+# How a reminder reached the tenant: always a notice in the portal, and e-mail when PARK_SMTP_URL is set.
+REMINDER_CHANNEL = Enumeration(
+    "reminder_channel",
+    (
+        Choice("portal", "门户通知", "Portal notice"),
+        Choice("email", "电子邮件", "E-mail"),
+    ),
+)
+REMINDER_KIND = Enumeration(
+    "reminder_kind",
+    (
+        Choice("manual", "手动催报", "Sent by the office"),
+        Choice("before", "截止前自动提醒", "Automatic, before the deadline"),
+        Choice("after", "逾期自动提醒", "Automatic, after the deadline"),
     ),
 )
 # What an IP deadline asks of the owner (registry.ip_deadlines), and where it stands today.
@@ -1231,7 +1277,11 @@ __all__ = [
     "MONEY_KEYS",
     "NATIONAL_INDUSTRIES",
     "PLATFORM_LEVEL",
+    "REMINDER_CHANNEL",
+    "REMINDER_KIND",
     "REPORT_FIELDS",
+    "RETURN_STATE",
+    "ROUND_STATE",
     "SHEETS",
     "TENANT_EDITABLE",
     "TENANT_FIELDS",
