@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
-from exports.statistics_text import COLUMN_NOTES, NOTES, period_name, sheet_title, unit, word
+from exports.statistics_text import COLUMN_NOTES, NOTES, sheet_title, unit, word
 from registry.actor import Actor
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, break_between_bands, set_up_pages
@@ -119,7 +119,7 @@ class _Frame:
     def __init__(self, stats: ParkStats, lang: str) -> None:
         self.stats, self.lang = stats, lang
         self.period = Period.parse(stats.period)
-        self.title = word("title", lang, park=PARK_NAME[lang], period=period_name(self.period, lang))
+        self.title = word("title", lang, park=PARK_NAME[lang], period=self.period.label(lang))
         self.lines = [
             word("period", lang, start=stats.start, end=stats.end, as_of=stats.as_of, previous=stats.previous),
             word("generated", lang, at=stats.generated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S")),

@@ -6,7 +6,6 @@ own wording.
 
 from __future__ import annotations
 
-from registry.periods import Period
 from registry.torch_form import IP_COLUMNS, NATIONAL_PLATFORM_TARGET, PLATFORM_SHARE_TARGET, TARGET_YEAR
 from registry.vocabulary import IP_KIND, in_lang
 
@@ -480,20 +479,6 @@ COLUMN_NOTES = (
         "The column or figure this notes sheet explains on each line; “Unit” is its unit.",
     ),
 )
-
-_HALF_ZH = {1: "上半年", 2: "下半年"}
-_QUARTER_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
-
-
-def period_name(period: Period, lang: str) -> str:
-    """`2016年度` / `2017年上半年` / `2017年第三季度`; in English `2016`, `2017 H1`, `2017 Q3`."""
-    if lang != "zh":
-        return str(period).replace("H", " H").replace("Q", " Q")
-    if period.half is not None:
-        return f"{period.year}年{_HALF_ZH[period.half]}"
-    if period.quarter is not None:
-        return f"{period.year}年{_QUARTER_ZH[period.quarter]}"
-    return f"{period.year}年度"
 
 
 def word(key: str, lang: str, **values: object) -> str:

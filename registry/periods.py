@@ -14,6 +14,8 @@ from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
+_HALF_NAMES = {1: "上半年", 2: "下半年"}
+_QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 _CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _HALF_WORDS = {"上": 1, "下": 2}
 # Matched after whitespace is removed and letters are upper-cased.
@@ -94,6 +96,17 @@ class Period:
         after = self._first_month + self._months
         next_start = date(self.year + 1, 1, 1) if after > 12 else date(self.year, after, 1)
         return next_start - timedelta(days=1)
+
+    def label(self, lang: str = "zh") -> str:
+        """The period in words, as pages, workbooks and messages show it: `2016年度` / `2017年上半年` /
+        `2017年第三季度`; in English `2016`, `2017 H1`, `2017 Q3`."""
+        if lang != "zh":
+            return str(self).replace("H", " H").replace("Q", " Q")
+        if self.half is not None:
+            return f"{self.year}年{_HALF_NAMES[self.half]}"
+        if self.quarter is not None:
+            return f"{self.year}年{_QUARTER_NAMES[self.quarter]}"
+        return f"{self.year}年度"
 
     def same_period_last_year(self) -> Period:
         return Period(self.year - 1, self.half, self.quarter)
