@@ -31,6 +31,11 @@ class Action(StrEnum):
     HOLD_CALENDAR_KEY = "hold_calendar_key"
     REOPEN_YEAR = "reopen_year"
     READ_METRICS = "read_metrics"  # GET /metrics from afar (the server's own host may always read it)
+    # Report rounds (SPEC §9)
+    RUN_ROUNDS = "run_rounds"  # open, change and close a round; hand in its signed summary
+    REVIEW_RETURNS = "review_returns"  # list and read every return, accept or send back, remind, progress
+    MANAGE_RETURNS = "manage_returns"  # add or excuse a tenant; fill and submit a return on its behalf (代填)
+    FILE_RETURN = "file_return"  # fill and submit the tenant's own return
 
 
 _ = None  # a blank cell of the table: the role may not
@@ -49,6 +54,10 @@ PERMISSIONS: dict[Action, tuple[str | None, ...]] = {
     Action.HOLD_CALENDAR_KEY:     ("admin", "manager", _,              "tenant"),
     Action.REOPEN_YEAR:           ("admin", _,         _,              _),
     Action.READ_METRICS:          ("admin", _,         _,              _),
+    Action.RUN_ROUNDS:            ("admin", _,         "statistician", _),
+    Action.REVIEW_RETURNS:        ("admin", "manager", "statistician", _),
+    Action.MANAGE_RETURNS:        ("admin", "manager", _,              _),
+    Action.FILE_RETURN:           (_,       _,         _,              "tenant"),
 }  # fmt: skip
 
 
