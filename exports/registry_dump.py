@@ -75,24 +75,40 @@ async def write_registry_workbook(actor: Actor, out: BinaryIO) -> None:
     book = Workbook(write_only=True)
     today = date.today().isoformat()
     for kind, (_, _, fields) in SHEETS.items():
-        sheet = stream_sheet(book, sheet_name(kind, LANG))
-        cells = CellMaker(sheet, Looks(sheet))
-        for column, field in enumerate(fields, 1):
-            sheet.column_dimensions[get_column_letter(column)].width = column_width(field, LANG)
-        sheet.freeze_panes = "B2"
-        # The registry as of today: the date the printed pages carry for their period.
-        set_up_pages(sheet, sheet.title, lang=LANG, period=today, **print_layout(fields, LANG))
-        sheet.append(cells.row([header(f, LANG) for f in fields], "header"))
-        looks = [LOOK_OF_TYPE.get(f.type) for f in fields]
-
-        rows = 1
+        sheet = RecordSheet(book, kind, LANG, today)
         async for chunk in _rows(_TABLES[kind], fields):
-            for record in chunk:
-                sheet.append(cells.stream([cell_value(f, record[f.key], LANG) for f in fields], looks))
-            rows += len(chunk)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(fields))}{rows}"
+            sheet.add(chunk)
+        sheet.close()
     book.properties.title = "园区登记数据导出"
     book.save(out)
+
+
+class RecordSheet:
+    """One sheet of records of a kind (tenants, ip, reports, fees) in the import format, streamed: the
+    dump's sheets, and a list of them as a page filtered it (`exports.tenant_list`)."""
+
+    def __init__(self, book: Workbook, kind: str, lang: str, as_of: str) -> None:
+        self.fields = SHEETS[kind][2]
+        self.lang = lang
+        self.sheet = stream_sheet(book, sheet_name(kind, lang))
+        self.cells = CellMaker(self.sheet, Looks(self.sheet))
+        for column, field in enumerate(self.fields, 1):
+            self.sheet.column_dimensions[get_column_letter(column)].width = column_width(field, lang)
+        self.sheet.freeze_panes = "B2"
+        # The registry as of `as_of`: the date the printed pages carry for their period.
+        set_up_pages(self.sheet, self.sheet.title, lang=lang, period=as_of, **print_layout(self.fields, lang))
+        self.sheet.append(self.cells.row([header(f, lang) for f in self.fields], "header"))
+        self.looks = [LOOK_OF_TYPE.get(f.type) for f in self.fields]
+        self.rows = 1
+
+    def add(self, records: list[dict]) -> None:
+        for record in records:
+            values = [cell_value(f, record[f.key], self.lang) for f in self.fields]
+            self.sheet.append(self.cells.stream(values, self.looks))
+        self.rows += len(records)
+
+    def close(self) -> None:
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.fields))}{self.rows}"
 
 
 async def registry_workbook(actor: Actor) -> bytes:
@@ -141,7 +157,7 @@ async def _dump_to(path: str, actor: Actor) -> None:
             await database.close()
 
 
-__all__ = ["dump_in_worker", "registry_workbook", "write_registry_workbook"]
+__all__ = ["RecordSheet", "dump_in_worker", "registry_workbook", "write_registry_workbook"]
 
 
 def _yield_to_the_server() -> None:

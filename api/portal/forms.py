@@ -11,6 +11,7 @@ services clean them by the vocabulary (`registry.records.clean`), as they do an 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, ClassVar, TypeVar
 
 from msgspec import Meta, Struct
@@ -19,6 +20,7 @@ from api.edge import typed_fields
 from api.schemas import USCCIn, Username
 from registry.errors import FieldError, ValidationFailed
 from registry.services.deadlines import DEFAULT_WITHIN_DAYS, MAX_WITHIN_DAYS
+from registry.vocabulary import Field
 
 S = TypeVar("S", bound=Struct)
 
@@ -90,4 +92,41 @@ def messages(failed: ValidationFailed, shown: Iterable[str]) -> dict[str, str]:
     return errors
 
 
-__all__ = ["AccountForm", "AuditFilter", "DeadlineWindow", "Edit", "edited_version", "messages", "read_form"]
+@dataclass(frozen=True)
+class Clash:
+    """A field of a stale save (someone saved the record since the form was opened): what this user's form
+    holds and what is stored now; `theirs` when the other person changed it."""
+
+    field: Field
+    typed: str
+    stored: str
+    theirs: bool
+
+
+def reconcile(
+    fields: Iterable[Field], typed: Mapping[str, str], was: Mapping[str, str], now: Mapping[str, str]
+) -> tuple[list[Clash], dict[str, str]]:
+    """A stale save, field by field: where the form differs from what is stored now (`was`: the values the
+    form was opened with), and the values to show again — this user's where they changed a field, what
+    is stored for the rest — so saving again overwrites only what this user meant to change."""
+    fields = tuple(fields)
+    clashes = [
+        Clash(f, typed[f.key], now[f.key], was.get(f.key, "") != now[f.key])
+        for f in fields
+        if typed[f.key] != now[f.key]
+    ]
+    merged = {f.key: typed[f.key] if typed[f.key] != was.get(f.key, "") else now[f.key] for f in fields}
+    return clashes, merged
+
+
+__all__ = [
+    "AccountForm",
+    "AuditFilter",
+    "Clash",
+    "DeadlineWindow",
+    "Edit",
+    "edited_version",
+    "messages",
+    "read_form",
+    "reconcile",
+]

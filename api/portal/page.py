@@ -21,6 +21,7 @@ from api.portal.sessions import Session, Sessions
 from api.request_log import request_id_of
 from exports.import_format import header, sheet_name
 from registry.actor import Actor
+from registry.periods import Period
 from registry.vocabulary import LANGS, Enumeration, Field, deadline_label, in_lang
 
 SESSION_COOKIE = "park_session"
@@ -143,6 +144,10 @@ class Words:
         """What a deadline asks: 第3年年费 / Annual fee, year 3."""
         return deadline_label(row["deadline"], row["patent_year"], self.lang)
 
+    def period(self, code: str) -> str:
+        """A stored period in words: 2017H1 → 2017年上半年 / 2017 H1."""
+        return Period.parse(code).label(self.lang)
+
     def header(self, field: Field) -> str:
         """A column's label with its unit, as the workbooks head it: 应缴(元) / To pay (yuan)."""
         return header(field, self.lang)
@@ -173,6 +178,7 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
         "sheet_name": words.sheet_name,
         "deadline_label": words.deadline,
         "header": words.header,
+        "period_words": words.period,
         "actor": actor,
         "nav": links_for(actor.role) if actor else [],
         "path": request.url.path,

@@ -4,19 +4,24 @@ changed it first (the record's version, as the API's ETag and If-Match carry it)
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.portal.forms import edited_version, messages
-from api.portal.page import Form, PageActor, render, see_other
+from api.controllers.exports import XLSX
+from api.portal import company_records
+from api.portal.company_records import Desk
+from api.portal.forms import AccountForm, edited_version, messages, read_form
+from api.portal.page import Form, PageActor, lang_of, render, see_other
+from exports.tenant_list import tenant_list_workbook
 from registry import audit
 from registry.actor import Actor
-from registry.errors import PreconditionFailed, ValidationFailed
+from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.permissions import Action
-from registry.services import ip_items, reports, tenants
+from registry.services import accounts, closed_years, ip_items, reports, tenants
 from registry.services.listing import Page
 from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS, field_named
 
@@ -71,10 +76,51 @@ class TenantPages(Controller):
                 "pages": pages,
                 "error": error,
                 "sorts": SORTS,
+                "can_register": actor.may(Action.WRITE_PARK),
                 "partial": bool(request.headers.get("hx-request")) and not request.headers.get("hx-boosted"),
             },
             actor=actor,
         )
+
+    @get("/workbook.xlsx")
+    async def workbook(
+        self,
+        request: Request,
+        actor: PageActor,
+        q: FromQuery[str] = "",
+        industry: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        sort: FromQuery[str] = "name",
+    ) -> Response:
+        """The list as filtered on the page (its query carried by the download link), as a workbook."""
+        lang = lang_of(request)
+        content = await tenant_list_workbook(actor, q or None, industry or None, status or None, sort or None, lang)
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={
+                "Content-Disposition": f'attachment; filename="park-tenants-{date.today()}-{lang}.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @get("/new")
+    async def register_form(self, request: Request, actor: PageActor) -> Template:
+        actor.require(Action.WRITE_PARK)
+        values = {f.key: "" for f in TENANT_FIELDS} | {"status": "incubating"}
+        return _register_page(request, actor, values)
+
+    @post("/new")
+    async def register(self, request: Request, actor: PageActor, data: Form) -> Template | Redirect:
+        actor.require(Action.WRITE_PARK)
+        typed = {f.key: data.get(f.key, "").strip() for f in TENANT_FIELDS}
+        try:
+            row, _ = await tenants.create_tenant(actor, {k: v for k, v in typed.items() if v})
+        except ValidationFailed as failed:
+            return _register_page(request, actor, typed, messages(failed, typed), 422)
+        except Conflict as taken:
+            return _register_page(request, actor, typed, {"uscc": taken.detail}, 409)
+        return see_other(f"/tenants/{row['uscc']}?saved=registered")
 
     @get("/{uscc:str}")
     async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template | Redirect:
@@ -95,6 +141,8 @@ class TenantPages(Controller):
                 "reports": reported["items"],
                 "changes": changes,
                 "can_edit": actor.may(Action.WRITE_PARK),
+                "can_add_account": actor.may(Action.MANAGE_ACCOUNTS),
+                "closed": await closed_years.closed_years(),
                 "saved": request.query_params.get("saved"),
             },
             actor=actor,
@@ -114,6 +162,152 @@ class TenantPages(Controller):
         actor.require_read(uscc)  # another tenant's: the same 404 as an unknown one, before any role check
         actor.require(Action.WRITE_PARK)
         return await save_profile(request, actor, uscc, data, EDITABLE, f"/tenants/{uscc}")
+
+    # -- the company's records, in the forms the tenant uses at /me (api/portal/company_records.py)
+
+    @get("/{uscc:str}/ip/new")
+    async def new_ip(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
+        desk = _staff_desk(actor, uscc)
+        return await company_records.ip_page(request, actor, desk, None, {"kind": "invention", "status": "pending"})
+
+    @post("/{uscc:str}/ip/new")
+    async def add_ip(self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form) -> Template | Redirect:
+        return await company_records.add_ip(request, actor, _staff_desk(actor, uscc), data)
+
+    @get("/{uscc:str}/ip/{item_id:int}")
+    async def ip_page(
+        self,
+        request: Request,
+        actor: PageActor,
+        uscc: FromPath[str],
+        item_id: FromPath[int],
+        fee_year: FromQuery[int | None] = None,
+    ) -> Template:
+        return await company_records.show_ip(request, actor, _staff_desk(actor, uscc), item_id, fee_year)
+
+    @post("/{uscc:str}/ip/{item_id:int}")
+    async def edit_ip(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], item_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        return await company_records.edit_ip(request, actor, _staff_desk(actor, uscc), item_id, data)
+
+    @post("/{uscc:str}/ip/{item_id:int}/delete")
+    async def delete_ip(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], item_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        return await company_records.delete_ip(request, actor, _staff_desk(actor, uscc), item_id, data)
+
+    @post("/{uscc:str}/ip/{item_id:int}/fees")
+    async def record_fee(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], item_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        return await company_records.record_fee(request, actor, _staff_desk(actor, uscc), item_id, data)
+
+    @get("/{uscc:str}/reports/new")
+    async def new_report(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], unit: FromQuery[str] = "元"
+    ) -> Template:
+        return await company_records.new_report(request, actor, _staff_desk(actor, uscc), unit)
+
+    @get("/{uscc:str}/reports/{period:str}")
+    async def report_form(
+        self,
+        request: Request,
+        actor: PageActor,
+        uscc: FromPath[str],
+        period: FromPath[str],
+        unit: FromQuery[str] = "元",
+    ) -> Template:
+        return await company_records.show_report(request, actor, _staff_desk(actor, uscc), period, unit)
+
+    @post("/{uscc:str}/reports")
+    async def save_report(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        return await company_records.save_report(request, actor, _staff_desk(actor, uscc), data)
+
+    # -- the company's account, made from its page (no USCC to type)
+
+    @get("/{uscc:str}/account")
+    async def account_form(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template:
+        tenant = await _for_accounts(actor, uscc)
+        return _account_page(request, actor, tenant, {"username": ""})
+
+    @post("/{uscc:str}/account")
+    async def add_account(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        tenant = await _for_accounts(actor, uscc)
+        typed = {"username": data.get("username", "").strip()}
+        fields = {**typed, "password": data.get("password", ""), "role": "tenant", "tenant_uscc": tenant["uscc"]}
+        try:
+            read_form(AccountForm, typed)
+            row = await accounts.create_account(actor, fields)
+        except ValidationFailed as failed:
+            return _account_page(request, actor, tenant, typed, messages(failed, ("username", "password")), 422)
+        except Conflict as taken:
+            return _account_page(request, actor, tenant, typed, {"username": taken.detail}, 409)
+        return see_other(f"/accounts/{row['username']}?saved=created")
+
+
+def _staff_desk(actor: Actor, uscc: str) -> Desk:
+    """A company's records at a staff page: another tenant's are the same 404 as a company that does not
+    exist; the tenant's own, and the statistics office, are refused (403): these are the managers' forms."""
+    uscc = uscc.upper()
+    actor.require_read(uscc)
+    actor.require(Action.WRITE_PARK)
+    return Desk(uscc, f"/tenants/{uscc}")
+
+
+async def _for_accounts(actor: Actor, uscc: str) -> dict:
+    uscc = uscc.upper()
+    actor.require_read(uscc)
+    actor.require(Action.MANAGE_ACCOUNTS)
+    return await tenants.get_tenant(actor, uscc)
+
+
+def _account_page(
+    request: Request,
+    actor: Actor,
+    tenant: dict,
+    typed: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "tenant_account.html",
+        {"tenant": tenant, "typed": typed, "errors": errors or {}},
+        status_code=status_code,
+        actor=actor,
+    )
+
+
+def _register_page(
+    request: Request,
+    actor: Actor,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return render(
+        request,
+        "tenant_edit.html",
+        {
+            "tenant": None,
+            "fields": TENANT_FIELDS,
+            "back": "/tenants",
+            "action": "/tenants/new",
+            "values": values,
+            "was": values,
+            "version": 0,
+            "errors": errors or {},
+            "changed": None,
+            "enums": {"industry": INDUSTRY, "status": TENANT_STATUS},
+        },
+        status_code=status_code,
+        actor=actor,
+    )
 
 
 def _own_company(actor: Actor, uscc: str, own_page: str) -> Redirect | None:
@@ -188,6 +382,7 @@ def _edit_page(
             "tenant": tenant,
             "fields": fields,
             "back": back,
+            "action": f"{back}/edit",
             "values": values,
             "was": was,
             "version": version,

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from registry import audit
 from registry.actor import Actor
 from registry.db import write_transaction
-from registry.errors import FieldError, InvalidValue, NotFound, ValidationFailed
+from registry.errors import FieldError, InvalidValue, NotFound, PreconditionFailed, ValidationFailed
 from registry.money import unit_yuan
 from registry.periods import Period
 from registry.records import clean, report_change
-from registry.services.closed_years import check_year, require_open
+from registry.services.closed_years import check_year, closed_years, require_open
 from registry.services.listing import Page, listing
-from registry.services.tenants import tenant_id
+from registry.services.tenants import get_tenant, tenant_id
 from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import PeriodReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
@@ -30,6 +31,7 @@ COLUMNS = [
     *(PeriodReport._meta.get_column_by_name(k) for k in (*MONEY_KEYS, *COUNT_KEYS)),
 ]
 _NOT_FOUND = "未找到该期经营数据 / no report for this period"
+_ALREADY_THERE = "该期经营数据已有人填报 / a report for this period was saved meanwhile"
 SORTS = ("period", "-period")  # newest first when not given
 
 
@@ -94,9 +96,11 @@ async def put_report(
     data: Mapping[str, Any],
     if_version: int | IfMatch | None = None,
     unit: str = "元",
+    new_only: bool = False,
 ) -> tuple[dict, bool]:
     """Replace the period's figures (a figure left out is cleared), money given in `unit`; stored
-    exactly in fen. Returns (report, created)."""
+    exactly in fen. Returns (report, created). `new_only` (If-None-Match: *, a form for a new report):
+    a report already stored for the period is not replaced but 412, as a stale version is."""
     actor.require_write(uscc)
     period = parse_period(period_text)
     figures = {key: None for key in FIGURES} | clean(figure_fields(unit), data, partial=True)
@@ -112,6 +116,8 @@ async def put_report(
             await PeriodReport.insert(PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)).run()
             await audit.record(actor, "create", "report", key, uscc, None, {"period": str(period), **figures})
         else:
+            if new_only:
+                raise PreconditionFailed(_ALREADY_THERE)
             check_version(before["version"], if_version)
             diff = report_change(before, figures)
             if diff:
@@ -136,3 +142,29 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
         await audit.record(
             actor, "delete", "report", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None
         )
+
+
+# How far back a form offers years to a company on record since before it: the registry keeps older
+# reports, but a form's list of a few dozen periods is what a person can pick from.
+FORM_YEARS = 10
+
+
+async def reportable_periods(actor: Actor, uscc: str, today: date | None = None) -> list[Period]:
+    """The periods a report form offers for `uscc`, newest first: every year, half and quarter that has
+    begun, of the open years since the company moved in or was founded (at most FORM_YEARS back, but from
+    the first year it reported); newest year first. Closed years are read-only, so not offered."""
+    tenant = await get_tenant(actor, uscc)
+    today = today or date.today()
+    reported = await list_reports(actor, uscc, Page(1, 0, "period"))
+    started = [int(str(d)[:4]) for d in (tenant["moved_in_on"], tenant["founded_on"]) if d is not None]
+    first = max(min([*started, today.year]), today.year - FORM_YEARS)
+    if reported["items"]:
+        first = min(first, Period.parse(reported["items"][0]["period"]).year)
+    closed = await closed_years()
+    periods = [
+        Period(year, half, quarter)
+        for year in range(first, today.year + 1)
+        if year not in closed
+        for half, quarter in ((None, None), (1, None), (2, None), (None, 1), (None, 2), (None, 3), (None, 4))
+    ]
+    return sorted((p for p in periods if p.start <= today), key=lambda p: (-p.year, p))

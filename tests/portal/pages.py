@@ -68,6 +68,8 @@ def _ip_form(values: dict[str, str]) -> dict[str, str]:
 
 CSV = "统一社会信用代码,企业名称,产业类别,状态\n{new_uscc},页面角色测试导入,其他,在孵\n"
 OWN_COMPANY = {"tenant": "/me"}
+# The fee of the staged patent's year of grant (filed 2018-03-01, granted 2019-05-01: patent year 2).
+PAID_FEE = {"patent_year": "2", "paid_on": "2019-05-01", "amount": "900"}
 ROWS = [
     # signing in and out
     Row("login-page", "GET", "/login", ("anonymous",), otherwise={r: "/" for r in EVERYONE}),
@@ -100,6 +102,57 @@ ROWS = [
         303,
         lambda v: _tenant_form(v) | {"website": "https://page-roles.example", "version": v["t_version"]},
     ),
+    Row("tenant-register-page", "GET", "/tenants/new", WRITERS),
+    Row(
+        "tenant-register",
+        "POST",
+        "/tenants/new",
+        WRITERS,
+        303,
+        lambda v: {"uscc": v["new_uscc"], "name": "页面登记的企业", "industry": "other", "status": "incubating"},
+    ),
+    Row("tenants-workbook", "GET", "/tenants/workbook.xlsx?q={t}", STAFF, shows="PK\x03\x04"),
+    Row("tenant-ip-new-page", "GET", "/tenants/{t}/ip/new", WRITERS),
+    Row(
+        "tenant-ip-new",
+        "POST",
+        "/tenants/{t}/ip/new",
+        WRITERS,
+        303,
+        lambda v: {"kind": "invention", "number": v["new_number"], "title": "管理员登记专利", "status": "pending"},
+    ),
+    Row("tenant-ip-page", "GET", "/tenants/{t}/ip/{ip}", WRITERS, shows="{ip_number}"),
+    Row(
+        "tenant-ip-edit",
+        "POST",
+        "/tenants/{t}/ip/{ip}",
+        WRITERS,
+        303,
+        lambda v: _ip_form(v) | {"title": "管理员改名的专利", "version": v["ip_version"]},
+    ),
+    Row(
+        "tenant-ip-delete", "POST", "/tenants/{t}/ip/{ip}/delete", WRITERS, 303, lambda v: {"version": v["ip_version"]}
+    ),
+    Row("tenant-ip-fee", "POST", "/tenants/{t}/ip/{ip}/fees", WRITERS, 303, lambda v: dict(PAID_FEE)),
+    Row("tenant-report-new-page", "GET", "/tenants/{t}/reports/new", WRITERS),
+    Row("tenant-report-page", "GET", "/tenants/{t}/reports/{period}", WRITERS, shows="2016年度"),
+    Row(
+        "tenant-report",
+        "POST",
+        "/tenants/{t}/reports",
+        WRITERS,
+        303,
+        lambda v: {"period": f"{v['year']}Q3", "unit": "元", "revenue": "1500"},
+    ),
+    Row("tenant-account-page", "GET", "/tenants/{t}/account", WRITERS, shows="{t}"),
+    Row(
+        "tenant-account",
+        "POST",
+        "/tenants/{t}/account",
+        WRITERS,
+        303,
+        lambda v: {"username": v["new_username"], "password": PASSWORD},
+    ),
     # a tenant's own pages
     Row("me", "GET", "/me", TENANT, shows="{t}"),
     Row("me-edit-page", "GET", "/me/edit", TENANT),
@@ -130,6 +183,7 @@ ROWS = [
         lambda v: _ip_form(v) | {"title": "改名的页面专利", "version": v["ip_version"]},
     ),
     Row("me-ip-delete", "POST", "/me/ip/{ip}/delete", TENANT, 303, lambda v: {"version": v["ip_version"]}),
+    Row("me-ip-fee", "POST", "/me/ip/{ip}/fees", TENANT, 303, lambda v: dict(PAID_FEE)),
     Row("me-report-new-page", "GET", "/me/reports/new?unit=万元", TENANT),
     Row("me-report-page", "GET", "/me/reports/{period}", TENANT, shows="{period}"),
     Row(

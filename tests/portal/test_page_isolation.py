@@ -30,6 +30,7 @@ from tests.portal.pages import page_routes, portal_client, route_of
 from tests.server import PASSWORD
 
 NO_SUCH_ID = "2000000000"
+FEE = {"patent_year": "2", "paid_on": "2019-05-01", "amount": "900"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,30 @@ REACHES = [
     ),
     Reach("ip-delete", "POST", "/me/ip/{ip}/delete", 404, {"version": "1"}),
     Reach("report-page", "GET", "/me/reports/{period}", 404),
+    Reach("ip-fee", "POST", "/me/ip/{ip}/fees", 404, FEE),
+    Reach("staff-ip-new-page", "GET", "/tenants/{b}/ip/new", 404),
+    Reach(
+        "staff-ip-new",
+        "POST",
+        "/tenants/{b}/ip/new",
+        404,
+        {"kind": "invention", "number": "{ip_number}", "title": "塞进去"},
+    ),
+    Reach("staff-ip-page", "GET", "/tenants/{b}/ip/{ip}", 404),
+    Reach(
+        "staff-ip-edit",
+        "POST",
+        "/tenants/{b}/ip/{ip}",
+        404,
+        {"kind": "invention", "number": "{ip_number}", "title": "改掉", "status": "valid", "version": "1"},
+    ),
+    Reach("staff-ip-delete", "POST", "/tenants/{b}/ip/{ip}/delete", 404, {"version": "1"}),
+    Reach("staff-ip-fee", "POST", "/tenants/{b}/ip/{ip}/fees", 404, FEE),
+    Reach("staff-report-new-page", "GET", "/tenants/{b}/reports/new", 404),
+    Reach("staff-report-page", "GET", "/tenants/{b}/reports/{period}", 404),
+    Reach("staff-report", "POST", "/tenants/{b}/reports", 404, {"period": "{period}", "revenue": "1", "version": "1"}),
+    Reach("staff-account-page", "GET", "/tenants/{b}/account", 404),
+    Reach("staff-account", "POST", "/tenants/{b}/account", 404, {"username": "taken-over", "password": "taken-over-1"}),
     Reach("deadlines-of-b", "GET", "/deadlines?uscc={b}&within=7300", 404),
     Reach("calendar-of-b", "GET", "/deadlines/{b}/calendar.ics", 404),
     Reach("calendar-subscription-of-b", "POST", "/deadlines/{b}/subscription", 404, {}),
