@@ -28,6 +28,10 @@ PAGES = {
         "/tenants",
         "/tenants/{t}",
         "/tenants/{t}/edit",
+        "/tenants/new",
+        "/tenants/{t}/ip/new",
+        "/tenants/{t}/reports/new",
+        "/tenants/{t}/account",
         "/imports",
         "/statistics",
         "/statistics/2016",
@@ -45,7 +49,7 @@ PAGES = {
         "/deadlines",
         "/logout",
     ],
-    "tenant": ["/deadlines", "/logout"],
+    "tenant": ["/deadlines", "/me/reports/new", "/me/ip/new", "/logout"],
 }
 
 
