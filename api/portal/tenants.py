@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from api.controllers.exports import XLSX
 from api.portal import company_records
 from api.portal.company_records import Desk
-from api.portal.forms import AccountForm, edited_version, messages, read_form
+from api.portal.forms import AccountForm, edited_version, messages, read_form, reconcile
 from api.portal.page import Form, PageActor, lang_of, render, see_other
 from exports.tenant_list import tenant_list_workbook
 from registry import audit
@@ -302,7 +302,7 @@ def _register_page(
             "was": values,
             "version": 0,
             "errors": errors or {},
-            "changed": None,
+            "clashes": None,
             "enums": {"industry": INDUSTRY, "status": TENANT_STATUS},
         },
         status_code=status_code,
@@ -354,10 +354,9 @@ async def save_profile(
         # the rest, so saving again overwrites only what this user meant to change.
         tenant = await tenants.get_tenant(actor, uscc)
         now = {f.key: _shown(tenant[f.key]) for f in fields}
-        changed = [(f, was[f.key], now[f.key]) for f in fields if was[f.key] != now[f.key]]
-        merged = {k: typed[k] if typed[k] != was[k] else now[k] for k in typed}
+        clashes, merged = reconcile(fields, typed, was, now)
         return _edit_page(
-            request, actor, tenant, fields, back, merged, now, tenant["version"], changed=changed, status_code=409
+            request, actor, tenant, fields, back, merged, now, tenant["version"], clashes=clashes, status_code=409
         )
     return see_other(f"{back}?saved=1")
 
@@ -372,7 +371,7 @@ def _edit_page(
     was: dict[str, str],
     version: int,
     errors: dict[str, str] | None = None,
-    changed: list | None = None,
+    clashes: list | None = None,
     status_code: int = 200,
 ) -> Template:
     return render(
@@ -387,7 +386,7 @@ def _edit_page(
             "was": was,
             "version": version,
             "errors": errors or {},
-            "changed": changed,
+            "clashes": clashes,
             "enums": {"industry": INDUSTRY, "status": TENANT_STATUS},
         },
         status_code=status_code,

@@ -26,8 +26,12 @@ async def test_two_managers_edit_the_same_tenant_and_the_second_is_told(signed_i
     await second.get_by_role("button", name="保存").click()
 
     stale = second.locator("#stale")
-    await expect(stale).to_contain_text("其他人已修改并保存了此企业")
-    await expect(stale).to_contain_text("联系电话: “0731-1111” → “0731-2222”")
+    await expect(stale).to_contain_text("其他人已修改并保存了此记录")
+    phone = stale.get_by_role("row", name="联系电话")  # field by field: this form's value and the stored one
+    await expect(phone).to_contain_text("0731-1111")
+    await expect(phone).to_contain_text("0731-2222")
+    await expect(phone).to_contain_text("对方改过")
+    await expect(stale.get_by_role("row", name="网址")).to_contain_text("https://second.example")
     await expect(second.get_by_label("网址")).to_have_value("https://second.example")  # what they typed is kept
     await screenshot(second, "tenant-stale-edit")
     await second.get_by_role("button", name="保存").click()  # now knowingly
