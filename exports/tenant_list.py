@@ -41,4 +41,8 @@ async def tenant_list_workbook(
     return out.getvalue()
 
 
-__all__ = ["tenant_list_workbook"]
+def tenant_list_filename(lang: str) -> str:
+    return f"park-tenants-{date.today()}-{lang}.xlsx"
+
+
+__all__ = ["tenant_list_filename", "tenant_list_workbook"]

@@ -5,7 +5,8 @@ Who may download what:
 - registry.xlsx: manager, admin (every record, contacts included);
 - template.xlsx: every signed-in user, tenants included: it holds no registry data, only the
   vocabulary and a made-up sample row, and a tenant may fill it in for the park managers;
-- deadlines.xlsx: statistician, manager, admin (the park's IP deadlines, as `park export deadlines`).
+- deadlines.xlsx: statistician, manager, admin (the park's IP deadlines, as `park export deadlines`);
+- tenants.xlsx: statistician, manager, admin (the tenant list as filtered, as they read it at /tenants).
 A tenant asking for a park-wide export gets 403.
 """
 
@@ -27,6 +28,7 @@ from exports.deadlines import deadlines_workbook
 from exports.registry_dump import dump_in_worker
 from exports.statistics import statistics_workbook
 from exports.template import template_workbook
+from exports.tenant_list import tenant_list_filename, tenant_list_workbook
 from registry.actor import Actor
 from registry.errors import FieldError, NotFound, ValidationFailed
 from registry.ip_deadlines import DEFAULT_WITHIN_DAYS
@@ -99,6 +101,26 @@ class ExportController(Controller):
         check_lang(lang)
         content = await deadlines_workbook(request.user, within, lang)
         return Response(content, media_type=XLSX, headers=_headers(f"park-ip-deadlines-{date.today()}-{lang}.xlsx"))
+
+    @get(
+        "/tenants.xlsx",
+        summary="The tenant list as a search, filters and sort find it (?q=&industry=&status=&sort=&lang=zh|en), "
+        "in the import format",
+        guards=[requires(Action.READ_PARK)],
+        media_type=XLSX,
+    )
+    async def tenant_list(
+        self,
+        request: Request[Actor, object, object],
+        q: FromQuery[str] = "",
+        industry: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        sort: FromQuery[str] = "name",
+        lang: FromQuery[str] = "zh",
+    ) -> Response[bytes]:
+        check_lang(lang)
+        content = await tenant_list_workbook(request.user, q or None, industry or None, status or None, sort, lang)
+        return Response(content, media_type=XLSX, headers=_headers(tenant_list_filename(lang)))
 
     @get("/registry.xlsx", summary="Every tenant, IP item and report in the import format", guards=[requires(Action.WRITE_PARK)],
          media_type=XLSX)  # fmt: skip

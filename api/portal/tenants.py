@@ -4,7 +4,6 @@ changed it first (the record's version, as the API's ETag and If-Match carry it)
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -16,7 +15,7 @@ from api.portal import company_records
 from api.portal.company_records import Desk
 from api.portal.forms import AccountForm, edited_version, messages, read_form, reconcile
 from api.portal.page import Form, PageActor, lang_of, render, see_other
-from exports.tenant_list import tenant_list_workbook
+from exports.tenant_list import tenant_list_filename, tenant_list_workbook
 from registry import audit
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
@@ -99,7 +98,7 @@ class TenantPages(Controller):
             content,
             media_type=XLSX,
             headers={
-                "Content-Disposition": f'attachment; filename="park-tenants-{date.today()}-{lang}.xlsx"',
+                "Content-Disposition": f'attachment; filename="{tenant_list_filename(lang)}"',
                 "Cache-Control": "no-store",
             },
         )

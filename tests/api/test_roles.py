@@ -167,6 +167,7 @@ CALLS = [
     Call("import-template", "GET", "/exports/template.xlsx", 200, EVERYONE, XLSX),
     Call("registry-dump", "GET", "/exports/registry.xlsx", 200, WRITERS, XLSX),
     Call("deadlines-workbook", "GET", "/exports/deadlines.xlsx?within=365", 200, STAFF, XLSX),
+    Call("tenant-list-workbook", "GET", "/exports/tenants.xlsx?industry=other&sort=-name", 200, STAFF, XLSX),
 ]
 
 
