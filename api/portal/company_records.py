@@ -216,7 +216,8 @@ async def record_fee(
     try:
         year = _patent_year(fee["patent_year"])
         version = edited_version({"version": fee["version"]}) or None
-        await deadlines.record_fee(actor, item_id, year, {k: fee[k] or None for k in ("paid_on", "amount")}, version)
+        paid = {k: fee[k] or None for k in ("paid_on", "amount")}
+        await deadlines.record_fee(actor, item_id, year, paid, version, new_only=version is None)
     except ValidationFailed as failed:
         return await ip_page(
             request,

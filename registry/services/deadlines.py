@@ -109,9 +109,12 @@ async def record_fee(
     data: Mapping[str, Any],
     if_version: int | IfMatch | None = None,
     today: date | None = None,
+    new_only: bool = False,
 ) -> tuple[dict[str, Any], bool]:
     """Record (or correct) the payment of a patent year's annual fee. Answers the record and whether
-    it is new. Closed statistics years do not apply: a fee is not a period report."""
+    it is new. Closed statistics years do not apply: a fee is not a period report. `new_only`
+    (If-None-Match: *, a form recording a year not paid when it was opened): a year already recorded
+    is 412, as a stale version is, not replaced unseen."""
     today = today or date.today()
     async with write_transaction():
         item = await locked_item(actor, item_id)
@@ -128,6 +131,8 @@ async def record_fee(
         before = await IPFee.select(IPFee.version).where(where).first().run()
         # If-Match names a version of a fee record that is not there (deleted meanwhile): 412, not a new one.
         check_version(0 if before is None else before["version"], if_version)
+        if new_only and before is not None:
+            raise PreconditionFailed("该年度的缴费已有记录 / this patent year's payment is already recorded")
         await write_fees(actor, [(item, record)])
         stored = await IPFee.select().where(where).first().run()
     return _fee_out(item, stored), before is None

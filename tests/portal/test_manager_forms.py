@@ -235,6 +235,13 @@ async def test_fee_years_are_recorded_by_a_manager_and_by_the_tenant_itself(sign
     await expect(stale.get_by_role("row", name="缴费日期")).to_contain_text("2019-05-03")
     assert str((await deadlines.list_fees(SYSTEM, item["id"]))[0]["paid_on"]) == "2019-05-02"
 
+    await page.goto(f"/me/ip/{item['id']}")  # a new payment's form, for a year recorded already
+    await page.get_by_label("年度").select_option("3")
+    await page.get_by_label("缴费日期").fill("2020-01-01")
+    await page.get_by_role("button", name="记录缴费").click()
+    await expect(page.locator("#stale").get_by_role("row", name="缴费日期")).to_contain_text("2020-02-20")
+    assert str((await deadlines.list_fees(SYSTEM, item["id"]))[1]["paid_on"]) == "2020-02-20"  # not replaced unseen
+
 
 async def test_the_tenant_list_downloads_as_filtered(signed_in):
     mark = new_uscc()[-6:]
