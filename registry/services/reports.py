@@ -151,13 +151,13 @@ FORM_YEARS = 10
 
 async def reportable_periods(actor: Actor, uscc: str, today: date | None = None) -> list[Period]:
     """The periods a report form offers for `uscc`, newest first: every year, half and quarter that has
-    begun, of the open years since the company moved in or was founded (at most FORM_YEARS back, but from
-    the first year it reported); newest year first. Closed years are read-only, so not offered."""
+    begun, of the open years since the company moved in or was founded (FORM_YEARS back at most, or when
+    neither is known; but from the first year it reported); newest year first. Closed years are read-only, so not offered."""
     tenant = await get_tenant(actor, uscc)
     today = today or date.today()
     reported = await list_reports(actor, uscc, Page(1, 0, "period"))
     started = [int(str(d)[:4]) for d in (tenant["moved_in_on"], tenant["founded_on"]) if d is not None]
-    first = max(min([*started, today.year]), today.year - FORM_YEARS)
+    first = max(min(started, default=0), today.year - FORM_YEARS)  # no dates known: FORM_YEARS back
     if reported["items"]:
         first = min(first, Period.parse(reported["items"][0]["period"]).year)
     closed = await closed_years()

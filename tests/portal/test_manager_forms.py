@@ -290,3 +290,46 @@ async def test_the_statistician_reads_but_finds_no_form_and_a_tenant_is_refused_
         ):
             response = await page.goto(path)
             assert response is not None and response.status == 403, path
+
+
+async def test_a_manager_and_the_tenant_edit_the_same_ip_item_and_the_second_is_shown_both_values(signed_in):
+    tenant = await make_tenant()
+    item = await make_ip(tenant["uscc"], title="原来的名称")
+    manager = await signed_in("manager")
+    own = await signed_in("tenant", tenant["uscc"], viewport=WIDE)
+    await manager.goto(f"/tenants/{tenant['uscc']}/ip/{item['id']}")
+    await own.goto(f"/me/ip/{item['id']}")
+    await manager.get_by_role("textbox", name="名称", exact=True).fill("管理员改的名称")
+    await manager.get_by_role("button", name="保存").click()
+    await manager.wait_for_url(f"**/tenants/{tenant['uscc']}?saved=ip#ip")
+
+    await own.get_by_label("法律状态").select_option("lapsed")
+    await own.get_by_role("button", name="保存").click()
+    stale = own.locator("#stale")
+    title = stale.get_by_role("row", name="名称")
+    await expect(title).to_contain_text("原来的名称")
+    await expect(title).to_contain_text("管理员改的名称")
+    status = stale.get_by_role("row", name="法律状态")
+    await expect(status).to_contain_text("失效")  # in words, not codes
+    await expect(status).not_to_contain_text("lapsed")
+    await expect(own.get_by_label("法律状态")).to_have_value("lapsed")  # what the tenant chose is kept
+    await expect(own.get_by_role("textbox", name="名称", exact=True)).to_have_value("管理员改的名称")
+    await screenshot(own, "me-ip-stale-1366")
+    assert (await ip_items.get_ip(SYSTEM, item["id"]))["status"] == "valid"  # the stale save changed nothing
+    await own.get_by_role("button", name="保存").click()
+    await own.wait_for_url("**/me?saved=ip#ip")
+    stored = await ip_items.get_ip(SYSTEM, item["id"])
+    assert (stored["title"], stored["status"]) == ("管理员改的名称", "lapsed")
+
+
+async def test_the_tenant_page_offers_the_managers_forms_at_desktop_and_phone_width(signed_in):
+    tenant = await make_tenant()
+    await make_ip(tenant["uscc"])
+    await make_report(tenant["uscc"], "2017H1")
+    for size, viewport in (("1366", WIDE), ("390", PHONE)):
+        page = await signed_in("manager", viewport=viewport)
+        await page.goto(f"/tenants/{tenant['uscc']}")
+        for name in ("编辑企业信息", "开设企业账号", "新增知识产权", "填报经营数据", "2017年上半年"):
+            await expect(page.get_by_role("link", name=name)).to_be_visible()
+        assert await _fits_the_screen(page)
+        await screenshot(page, f"tenant-profile-forms-{size}")

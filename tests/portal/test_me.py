@@ -86,6 +86,7 @@ async def test_bad_figure_is_told_beside_its_field_in_english_with_the_input_kep
     tenant = await make_tenant()
     page = await signed_in("tenant", tenant["uscc"])
     await page.goto("/me/reports/new?lang=en")
+    assert "2018 H1" in await page.get_by_label("Period").locator("option").all_text_contents()  # in words
     await page.get_by_label("Period").select_option("2018H1")
     await page.get_by_label("Money unit").select_option("万元")
     await page.get_by_label("Revenue").fill("0.0000001")

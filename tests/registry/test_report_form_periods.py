@@ -40,6 +40,9 @@ async def test_a_company_is_offered_the_years_since_it_moved_in_and_since_its_fi
     newcomer = await make_tenant(moved_in_on="2024-03-01")
     offered = await reports.reportable_periods(SYSTEM, newcomer["uscc"], today=date(2026, 1, 2))
     assert {p.year for p in offered} == {2024, 2025, 2026}
+    undated = await make_tenant(moved_in_on=None)
+    offered = await reports.reportable_periods(SYSTEM, undated["uscc"], today=date(2026, 1, 2))
+    assert min(p.year for p in offered) == 2026 - reports.FORM_YEARS
 
 
 async def test_a_new_report_does_not_replace_one_saved_meanwhile():
