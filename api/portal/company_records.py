@@ -19,7 +19,7 @@ from api.portal.forms import edited_version, messages, reconcile
 from api.portal.page import render, see_other
 from registry.actor import Actor
 from registry.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
-from registry.ip_deadlines import annual_fee, payable_years
+from registry.ip_deadlines import PATENT_KINDS, annual_fee, payable_years
 from registry.money import in_unit
 from registry.periods import Period
 from registry.services import closed_years, deadlines, ip_items, reports
@@ -126,6 +126,7 @@ async def ip_page(
             "clashes": clashes,
             "fees": fees,
             "years": years,
+            "is_patent": item is not None and item["kind"] in PATENT_KINDS,
             "fee": fee or {},
             "fee_fields": {f.key: f for f in FEE_FORM_FIELDS},
             "fee_errors": fee_errors or {},
@@ -154,7 +155,7 @@ def _fee_values(item: dict, fees: list[dict], year: int | None) -> dict[str, str
 async def show_ip(request: Request, actor: Actor, desk: Desk, item_id: int, fee_year: int | None = None) -> Template:
     item = await item_of(actor, desk, item_id)
     fee = None
-    if fee_year is not None:
+    if fee_year in payable_years(item["kind"], item["filed_on"], item["granted_on"]):  # else the form's default
         fee = _fee_values(item, await deadlines.list_fees(actor, item_id), fee_year)
     return await ip_page(request, actor, desk, item, _item_values(item), fee=fee)
 

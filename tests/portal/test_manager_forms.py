@@ -333,3 +333,16 @@ async def test_the_tenant_page_offers_the_managers_forms_at_desktop_and_phone_wi
             await expect(page.get_by_role("link", name=name)).to_be_visible()
         assert await _fits_the_screen(page)
         await screenshot(page, f"tenant-profile-forms-{size}")
+
+
+async def test_a_patent_without_its_dates_says_what_fees_need_and_a_wild_fee_year_is_ignored(signed_in):
+    tenant = await make_tenant()
+    undated = await make_ip(tenant["uscc"], filed_on=None, granted_on=None, status="pending")
+    dated = await make_ip(tenant["uscc"])
+    page = await signed_in("manager")
+    await page.goto(f"/tenants/{tenant['uscc']}/ip/{undated['id']}")
+    await expect(page.locator("#fees")).to_contain_text("需要该专利的申请日和授权日")
+    await expect(page.get_by_role("button", name="记录缴费")).to_have_count(0)
+    response = await page.goto(f"/tenants/{tenant['uscc']}/ip/{dated['id']}?fee_year=99999")
+    assert response is not None and response.status == 200
+    await expect(page.get_by_label("年度")).to_have_value("2")
