@@ -11,8 +11,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.portal.forms import edited_version, messages
-from api.portal.page import Form, PageActor, render, see_other
+from api.portal.page import Form, PageActor, Words, lang_of, render, see_other
 from api.portal.tenants import profile_form, save_profile
+from api.portal.trends import tenant_trends
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.money import in_unit
@@ -20,6 +21,7 @@ from registry.permissions import Action
 from registry.services import closed_years, ip_items, reports, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
+from registry.trends import tenant_trend
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
 
 SELF_SERVICE = tuple(f for f in TENANT_FIELDS if f.tenant_editable)
@@ -84,6 +86,7 @@ class MePages(Controller):
                 "closed": closed,
                 "fields": TENANT_FIELDS,
                 "figures": FIGURE_FIELDS,
+                "trends": tenant_trends(Words(lang_of(request)), await tenant_trend(actor, uscc)),
                 "saved": request.query_params.get("saved"),
             },
             actor=actor,

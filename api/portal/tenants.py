@@ -11,13 +11,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.portal.forms import edited_version, messages
-from api.portal.page import Form, PageActor, render, see_other
+from api.portal.page import Form, PageActor, Words, lang_of, render, see_other
+from api.portal.trends import tenant_trends
 from registry import audit
 from registry.actor import Actor
 from registry.errors import PreconditionFailed, ValidationFailed
 from registry.permissions import Action
 from registry.services import ip_items, reports, tenants
 from registry.services.listing import Page
+from registry.trends import tenant_trend
 from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS, field_named
 
 PAGE_SIZE = 50
@@ -94,6 +96,7 @@ class TenantPages(Controller):
                 "items": items,
                 "reports": reported["items"],
                 "changes": changes,
+                "trends": tenant_trends(Words(lang_of(request)), await tenant_trend(actor, uscc)),
                 "can_edit": actor.may(Action.WRITE_PARK),
                 "saved": request.query_params.get("saved"),
             },

@@ -42,10 +42,11 @@ PAGES = {
         "/statistics",
         "/statistics/2016",
         "/statistics/2016/close",
+        "/statistics/2017Q3",
         "/deadlines",
         "/logout",
     ],
-    "tenant": ["/deadlines", "/logout"],
+    "tenant": ["/me", "/deadlines", "/logout"],
 }
 
 
