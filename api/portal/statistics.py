@@ -39,6 +39,12 @@ class PeriodLink:
     period: str  # the code, for the address
     label: str  # in words, for the reader
 
+    @property
+    def within_year(self) -> str:
+        """The label without its year, in a row that names the year: 上半年, 第三季度 / H1, Q3."""
+        year = self.period[:4]
+        return self.label.removeprefix(f"{year}年").removeprefix(f"{year} ") or self.label
+
 
 @dataclass(frozen=True)
 class YearLine:
