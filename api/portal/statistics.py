@@ -19,6 +19,7 @@ from api.controllers.exports import XLSX, registry_file
 from api.portal.charts import bars
 from api.portal.figures import wan
 from api.portal.forms import read_form
+from api.portal.kept import kept_parts
 from api.portal.page import PageActor, Words, lang_of, render, see_other
 from exports.statistics import statistics_workbook
 from exports.template import template_workbook
@@ -164,30 +165,43 @@ class StatisticsController(Controller):
         error = None
         try:
             as_of = read_form(Census, {"as_of": typed}).as_of
-            stats = await park_stats(actor, asked, as_of)
+            await park_stats(actor, asked, as_of)  # an as_of out of range is said beside the field
         except ValidationFailed as failed:
             error, as_of = words.say(failed.errors[0].message if failed.errors else failed.detail), None
-            stats = await park_stats(actor, asked)
-        listed = sorted({line.year for line in await years(actor)} | {asked.year}, reverse=True)
-        not_reported = stats.not_reported[(page - 1) * NOT_REPORTED_PAGE : page * NOT_REPORTED_PAGE]
-        return render(
-            request,
-            "statistics_period.html",
-            {
+
+        async def figures() -> dict:
+            stats = await park_stats(actor, asked, as_of)
+            listed = sorted({line.year for line in await years(actor)} | {asked.year}, reverse=True)
+            census = f"as_of={as_of}&" if as_of else ""
+            return {
                 "stats": stats,
                 "period_label": asked.label(words.lang),
                 "previous_label": Period.parse(stats.previous).label(words.lang),
                 "family": period_choices(words, of_the_year(asked.year)),
                 "choices": period_choices(words, (p for year in listed for p in of_the_year(year))),
-                "as_of": typed if error else (as_of.isoformat() if as_of else ""),
-                "as_of_error": error,
                 "census": as_of is not None,
-                "not_reported": not_reported,
+                "not_reported": stats.not_reported[(page - 1) * NOT_REPORTED_PAGE : page * NOT_REPORTED_PAGE],
                 "page": page,
                 "pages": max(1, -(-len(stats.not_reported) // NOT_REPORTED_PAGE)),
+                "url_with": lambda page: f"/statistics/{asked}?{census}page={page}#not-reported",
                 "chart": revenue_chart(words, stats),
-                "writers": roles_that(Action.WRITE_PARK),
                 "figures": FIGURE_FIELDS,
+            }
+
+        heading, figures_part = await kept_parts(
+            request, ("period", str(asked), as_of, page), figures, "_period_heading.html", "_period_figures.html"
+        )
+        return render(
+            request,
+            "statistics_period.html",
+            {
+                "heading": heading,
+                "figures": figures_part,
+                "period": str(asked),
+                "period_label": asked.label(words.lang),
+                "as_of": typed if error else (as_of.isoformat() if as_of else ""),
+                "as_of_error": error,
+                "writers": roles_that(Action.WRITE_PARK),
             },
             actor=actor,
         )
