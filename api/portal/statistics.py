@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import Annotated, ClassVar, TypeVar
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response, Template
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from api.controllers.exports import XLSX, registry_file
 from api.portal.charts import bars
@@ -32,6 +32,7 @@ from registry.services.reports import FIGURE_FIELDS, parse_period
 from registry.stats import ParkStats, park_stats, reported_periods
 from registry.vocabulary import INDUSTRY, LANGS
 
+S = TypeVar("S", bound=Struct)
 NOT_REPORTED_PAGE = 100  # tenants not reported, listed a page at a time as /stats pages them
 
 
@@ -73,7 +74,8 @@ class Census(Struct):
 
 
 class NotReportedPage(Struct):
-    page: int = 1
+    page: Annotated[int, Meta(ge=1, le=10_000)] = 1
+    SAYS: ClassVar[dict[str, str]] = {"page": "页码应为 1–10000 的整数 / the page is a whole number, 1–10000"}
 
 
 async def years(actor: Actor) -> list[YearLine]:
@@ -112,6 +114,14 @@ def revenue_chart(words: Words, stats: ParkStats):
             for line in stats.by_industry
         ],
     )
+
+
+def _read_address(struct: type[S], request: Request, name: str) -> S:
+    """A query parameter of these pages, typed; a bad one is the error page saying what is wrong with it."""
+    try:
+        return read_form(struct, {name: request.query_params.get(name, "")})
+    except ValidationFailed as failed:  # the error page shows the detail: make it the field's message
+        raise ValidationFailed(failed.errors[0].message, failed.errors) from None
 
 
 def _xlsx(content: bytes, filename: str) -> Response:
@@ -160,7 +170,7 @@ class StatisticsController(Controller):
         actor.require(Action.READ_PARK)
         asked = parse_period(period)
         words = Words(lang_of(request))
-        page = max(read_form(NotReportedPage, {"page": request.query_params.get("page", "")}).page, 1)
+        page = _read_address(NotReportedPage, request, "page").page
         typed = request.query_params.get("as_of", "").strip()
         error = None
         try:
@@ -220,10 +230,7 @@ class DownloadController(Controller):
         asked = parse_period(period)
         lang = request.query_params.get("lang", LANGS[0])
         lang = lang if lang in LANGS else LANGS[0]
-        try:
-            as_of = read_form(Census, {"as_of": request.query_params.get("as_of", "")}).as_of
-        except ValidationFailed as failed:  # the error page shows the detail: say what is wrong there
-            raise ValidationFailed(failed.errors[0].message, failed.errors) from None
+        as_of = _read_address(Census, request, "as_of").as_of
         content = await statistics_workbook(actor, asked, lang, as_of)
         census = f"-as-of-{as_of}" if as_of else ""
         return _xlsx(content, f"park-statistics-{asked}{census}-{lang}.xlsx")

@@ -191,3 +191,14 @@ async def test_a_tenant_reaches_neither_the_statistics_nor_the_parks_trends(demo
     with pytest.raises(NotFound):
         await tenant_trend(tenant, other)
     assert [p.period for p in await tenant_trend(tenant, own)]
+
+
+async def test_a_bad_page_number_or_census_day_in_an_address_is_refused_in_words(demo_park, signed_in):
+    page = await signed_in("statistician")
+    for bad in ("0", "abc", "99999999999"):
+        response = await page.goto(f"/statistics/2017Q3?page={bad}")
+        assert response is not None and response.status == 422, bad
+        await expect(page.get_by_role("alert")).to_contain_text("页码应为 1–10000 的整数")
+    response = await page.goto("/downloads/statistics/2017?lang=zh&as_of=2017-02-30")
+    assert response is not None and response.status == 422
+    await expect(page.get_by_role("alert")).to_contain_text("截至日期应为日期")
