@@ -175,7 +175,8 @@ class StatisticsController(Controller):
         error = None
         try:
             as_of = read_form(Census, {"as_of": typed}).as_of
-            await park_stats(actor, asked, as_of)  # an as_of out of range is said beside the field
+            if as_of is not None:
+                await park_stats(actor, asked, as_of)  # an as_of out of range is said beside the field
         except ValidationFailed as failed:
             error, as_of = words.say(failed.errors[0].message if failed.errors else failed.detail), None
 
