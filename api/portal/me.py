@@ -10,13 +10,15 @@ from litestar.response import Redirect, Template
 
 from api.portal import company_records
 from api.portal.company_records import Desk
-from api.portal.page import Form, PageActor, render
+from api.portal.page import Form, PageActor, Words, lang_of, render
 from api.portal.tenants import profile_form, save_profile
+from api.portal.trends import tenant_trends
 from registry.actor import Actor
 from registry.permissions import Action
 from registry.services import closed_years, ip_items, reports, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
+from registry.trends import tenant_trend
 from registry.vocabulary import TENANT_FIELDS
 
 SELF_SERVICE = tuple(f for f in TENANT_FIELDS if f.tenant_editable)
@@ -56,6 +58,7 @@ class MePages(Controller):
                 "closed": closed,
                 "fields": TENANT_FIELDS,
                 "figures": FIGURE_FIELDS,
+                "trends": tenant_trends(Words(lang_of(request)), await tenant_trend(actor, uscc)),
                 "saved": request.query_params.get("saved"),
             },
             actor=actor,

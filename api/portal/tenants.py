@@ -14,7 +14,8 @@ from api.controllers.exports import XLSX
 from api.portal import company_records
 from api.portal.company_records import Desk
 from api.portal.forms import AccountForm, edited_version, messages, read_form, reconcile
-from api.portal.page import Form, PageActor, lang_of, render, see_other
+from api.portal.page import Form, PageActor, Words, lang_of, render, see_other
+from api.portal.trends import tenant_trends
 from exports.tenant_list import tenant_list_filename, tenant_list_workbook
 from registry import audit
 from registry.actor import Actor
@@ -22,6 +23,7 @@ from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.permissions import Action
 from registry.services import accounts, closed_years, ip_items, reports, tenants
 from registry.services.listing import Page
+from registry.trends import tenant_trend
 from registry.vocabulary import INDUSTRY, TENANT_FIELDS, TENANT_STATUS, field_named
 
 PAGE_SIZE = 50
@@ -139,6 +141,7 @@ class TenantPages(Controller):
                 "items": items,
                 "reports": reported["items"],
                 "changes": changes,
+                "trends": tenant_trends(Words(lang_of(request)), await tenant_trend(actor, uscc)),
                 "can_edit": actor.may(Action.WRITE_PARK),
                 "can_add_account": actor.may(Action.MANAGE_ACCOUNTS),
                 "closed": await closed_years.closed_years(),

@@ -46,10 +46,11 @@ PAGES = {
         "/statistics",
         "/statistics/2016",
         "/statistics/2016/close",
+        "/statistics/2017Q3",
         "/deadlines",
         "/logout",
     ],
-    "tenant": ["/deadlines", "/me/reports/new", "/me/ip/new", "/logout"],
+    "tenant": ["/me", "/deadlines", "/me/reports/new", "/me/ip/new", "/logout"],
 }
 
 

@@ -113,6 +113,8 @@ REACHES = [
     ),
     Reach("audit-of-b", "GET", "/audit?uscc={b}", 403),
     Reach("statistics-of-a-period", "GET", "/statistics/{period}", 403),
+    Reach("pick-a-period", "GET", "/statistics?period={period}", 403),
+    Reach("statistics-workbook-of-a-period", "GET", "/downloads/statistics/{period}?lang=zh", 403),
 ]
 # What names a tenant or one of its records in an address: a route taking one needs a row above.
 NAMING = {"uscc", "item_id", "batch_id", "username", "period"}
