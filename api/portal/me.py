@@ -17,7 +17,7 @@ from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.money import in_unit
 from registry.permissions import Action
-from registry.services import closed_years, ip_items, reports, tenants
+from registry.services import closed_years, ip_items, reminders, reports, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
@@ -85,6 +85,7 @@ class MePages(Controller):
                 "fields": TENANT_FIELDS,
                 "figures": FIGURE_FIELDS,
                 "saved": request.query_params.get("saved"),
+                "reminders": await reminders.my_reminders(actor),
             },
             actor=actor,
         )
