@@ -335,3 +335,18 @@ async def test_a_tenants_home_shows_its_own_reminders_only(base_url, round_due, 
     finally:
         await reminded.aclose()
         await other.aclose()
+
+
+async def test_park_rounds_remind_reminds_from_the_command_line(capsys, no_mail, round_due):
+    from api.cli import main
+
+    row, t = round_due
+    # `park` reads the environment (the suite's database, no PARK_SMTP_URL) and runs its own event loop.
+    assert await asyncio.to_thread(main, ["rounds", "remind", str(row["id"]), "--uscc", t["a"]["uscc"]]) == 0
+    said = capsys.readouterr().out
+    assert f"round {row['id']}" in said and "reminded 1 tenants" in said and "portal notices only" in said
+    assert [r["sent_by"] for r in await _rows(row["id"])] == ["cli"]
+    assert await asyncio.to_thread(main, ["rounds", "remind", str(row["id"]), "--uscc", t["a"]["uscc"]]) == 0
+    assert "reminded 0 tenants (1 reminded today already)" in capsys.readouterr().out
+    assert await asyncio.to_thread(main, ["rounds", "remind", "999999"]) == 1
+    assert "round not found" in capsys.readouterr().err
