@@ -62,7 +62,7 @@ def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult
         USER.encode(),
         PASSWORD.encode(),
     )
-    return AuthResult(success=good)
+    return AuthResult(success=good, handled=False)  # refused: aiosmtpd answers 535 itself
 
 
 @contextmanager
@@ -71,7 +71,11 @@ def smtp_server(refuse: bool = False) -> Iterator[tuple[Mailbox, str]]:
     mailbox = Mailbox(refuse=refuse)
     port = free_port()
     controller = Controller(
-        mailbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False
+        mailbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=_authenticate,
+        auth_require_tls=False,
     )
     controller.start()
     try:

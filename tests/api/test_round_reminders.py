@@ -350,3 +350,50 @@ async def test_park_rounds_remind_reminds_from_the_command_line(capsys, no_mail,
     assert "reminded 0 tenants (1 reminded today already)" in capsys.readouterr().out
     assert await asyncio.to_thread(main, ["rounds", "remind", "999999"]) == 1
     assert "round not found" in capsys.readouterr().err
+
+
+# --- Settings and the mail URL -------------------------------------------------------------------
+
+
+def test_the_mail_url_and_the_time_zone_are_read_checked_and_the_password_kept_out_of_sight(monkeypatch, tmp_path):
+    from registry.mail import MailServer
+    from registry.settings import as_environment, load_settings
+
+    monkeypatch.setenv("PARK_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PARK_SMTP_URL", "smtps://stats%40park.example:p%40ss@mail.park.example")
+    monkeypatch.setenv("PARK_TIME_ZONE", "Asia/Urumqi")
+    settings = load_settings()
+    assert settings.park_time_zone == "Asia/Urumqi" and "p%40ss" not in repr(settings)
+    assert as_environment(settings)["PARK_SMTP_URL"] == settings.smtp_url  # a worker process follows it
+    server = MailServer.from_url(settings.smtp_url or "")
+    assert (server.host, server.port, server.tls) == ("mail.park.example", 465, True)
+    assert (server.username, server.password, server.sender) == ("stats@park.example", "p@ss", "stats@park.example")
+    assert "p@ss" not in repr(server) and server.describe() == "smtps://mail.park.example:465"
+    plain = MailServer.from_url("smtp://relay.park.example")
+    assert (plain.port, plain.tls, plain.username, plain.sender) == (
+        25,
+        False,
+        None,
+        "park-registry@relay.park.example",
+    )
+    for bad, variable in (("http://x:y@mail.example", "PARK_SMTP_URL"), ("Mars/Olympus", "PARK_TIME_ZONE")):
+        monkeypatch.setenv(variable, bad)
+        with pytest.raises(ValueError, match=variable) as refused:
+            load_settings()
+        assert "y@mail" not in str(refused.value)
+        monkeypatch.setenv("PARK_SMTP_URL", "smtp://mail.park.example")
+    monkeypatch.delenv("PARK_SMTP_URL")
+    monkeypatch.delenv("PARK_TIME_ZONE")
+    assert (load_settings().smtp_url, load_settings().park_time_zone) == (None, "Asia/Shanghai")
+
+
+async def test_a_wrong_mail_password_is_recorded_as_the_servers_refusal(statistician, database, round_due):
+    row, _ = round_due
+    with smtp_server() as (mailbox, url), mail_through(database, url.replace("s3cret-mail-pass", "wrong-pass")):
+        answer = await statistician.post(f"/rounds/{row['id']}/remind")
+    assert answer.status_code == 200 and mailbox.received == []
+    assert answer.json()["email"]["failed"] == 4 and answer.json()["email"]["errors"][0].startswith("535")
+    assert "wrong-pass" not in answer.text
+    assert all(
+        d["error"].startswith("535") for r in await _rows(row["id"]) for d in r["deliveries"] if d["channel"] == "email"
+    )
