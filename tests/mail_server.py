@@ -4,11 +4,14 @@ refuses every recipient; and the suite's database pointed at it (PARK_SMTP_URL),
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -29,6 +32,7 @@ class Received:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    encrypted: bool = False
 
     @property
     def body(self) -> str:
@@ -50,7 +54,8 @@ class Mailbox:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        encrypted = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, encrypted))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[Received]:
@@ -65,9 +70,25 @@ def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult
     return AuthResult(success=good, handled=False)  # refused: aiosmtpd answers 535 itself
 
 
+def self_signed(folder: Path) -> tuple[Path, ssl.SSLContext]:
+    """A certificate for 127.0.0.1 made now (openssl), and a server context holding it."""
+    cert, key = folder / "mail-cert.pem", folder / "mail-key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return cert, context
+
+
 @contextmanager
-def smtp_server(refuse: bool = False) -> Iterator[tuple[Mailbox, str]]:
-    """A mail server on a free loopback port, asking for a login; yields its mailbox and its PARK_SMTP_URL."""
+def smtp_server(
+    refuse: bool = False, starttls: ssl.SSLContext | None = None, tls: ssl.SSLContext | None = None
+) -> Iterator[tuple[Mailbox, str]]:
+    """A mail server on a free loopback port, asking for a login; yields its mailbox and its PARK_SMTP_URL.
+    `starttls`: it offers STARTTLS with that context; `tls`: it talks TLS from the start (smtps://)."""
     mailbox = Mailbox(refuse=refuse)
     port = free_port()
     controller = Controller(
@@ -76,10 +97,13 @@ def smtp_server(refuse: bool = False) -> Iterator[tuple[Mailbox, str]]:
         port=port,
         authenticator=_authenticate,
         auth_require_tls=False,
+        tls_context=starttls,
+        ssl_context=tls,
     )
     controller.start()
     try:
-        yield mailbox, f"smtp://{USER}:{PASSWORD}@127.0.0.1:{port}?from=stats@park.example"
+        scheme = "smtps" if tls else "smtp"
+        yield mailbox, f"{scheme}://{USER}:{PASSWORD}@127.0.0.1:{port}?from=stats@park.example"
     finally:
         controller.stop()
 

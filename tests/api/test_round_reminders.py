@@ -17,7 +17,7 @@ from registry.services import accounts, reminders
 from registry.tables import AuditEntry, Reminder, Tenant
 from tests.api.factories import assert_problem, make_tenant, new_uscc
 from tests.conftest import SETTINGS
-from tests.mail_server import free_port, mail_through, smtp_server
+from tests.mail_server import free_port, mail_through, self_signed, smtp_server
 from tests.round_rows_reminders import add_return, make_round
 
 TODAY = reminders.park_today(SETTINGS.park_time_zone)
@@ -102,7 +102,7 @@ async def test_the_office_reminds_every_tenant_due_by_mail_in_chinese(statistici
     to_a = mailbox.to("contact1@tenant.example")
     assert len(to_a) == 1 and sorted(to_a[0].recipients) == ["Clerk1@Tenant.example", "contact1@tenant.example"]
     letter = to_a[0]
-    assert letter.sender == "stats@park.example"
+    assert letter.sender == "stats@park.example" and not letter.encrypted  # the server offered no STARTTLS
     deadline = in_words(row["deadline"])
     assert row["title"] in letter.message["subject"] and deadline in letter.message["subject"]
     assert f"{row['year']}年第三季度" in letter.body and deadline in letter.body and t["a"]["name"] in letter.body
@@ -397,3 +397,25 @@ async def test_a_wrong_mail_password_is_recorded_as_the_servers_refusal(statisti
     assert all(
         d["error"].startswith("535") for r in await _rows(row["id"]) for d in r["deliveries"] if d["channel"] == "email"
     )
+
+
+@pytest.mark.parametrize("how", ["starttls", "tls"])
+async def test_mail_goes_encrypted_with_starttls_when_offered_and_with_smtps(
+    how, statistician, database, round_due, tmp_path, monkeypatch
+):
+    cert, context = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the system's trust store, as if the park's CA were in it
+    row, _ = round_due
+    with smtp_server(**{how: context}) as (mailbox, url), mail_through(database, url):
+        answer = await statistician.post(f"/rounds/{row['id']}/remind")
+    assert answer.status_code == 200 and answer.json()["email"]["delivered"] == 4, answer.text
+    assert len(mailbox.received) == 3 and all(letter.encrypted for letter in mailbox.received)
+
+
+async def test_a_mail_server_whose_certificate_is_not_trusted_gets_nothing(statistician, database, round_due, tmp_path):
+    _, context = self_signed(tmp_path)
+    row, _ = round_due
+    with smtp_server(starttls=context) as (mailbox, url), mail_through(database, url):
+        answer = await statistician.post(f"/rounds/{row['id']}/remind")
+    assert answer.status_code == 200 and mailbox.received == []
+    assert "CERTIFICATE_VERIFY_FAILED" in answer.json()["email"]["errors"][0]
