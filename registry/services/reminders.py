@@ -329,19 +329,25 @@ async def _deliver(ids: Sequence[int], server: mail.MailServer, done: Reminded) 
         await _deliver_rows(await fetch(_LETTER_SQL + clause + " ORDER BY m.id", params), server, done)
 
 
-async def _deliver_rows(rows: list[dict], server: mail.MailServer, done: Reminded) -> None:
+async def _deliver_rows(rows: list[dict], server: mail.MailServer | None, done: Reminded) -> None:
+    """Deliver the reminders `rows` (no mail server: the portal notice is the whole delivery) and write
+    each one's outcomes back."""
     if not rows:
         return
-    accounts = await _addresses({row["uscc"] for row in rows})
-    letters = [letter(row, _recipients(row["contact_email"], accounts.get(row["uscc"], []))) for row in rows]
-    outcomes = await mail.send(server, [one for one in letters if one.to])
+    if server is None:
+        letters = [mail.Letter(to=(), subject="", body="") for _ in rows]
+    else:
+        accounts = await _addresses({row["uscc"] for row in rows})
+        letters = [letter(row, _recipients(row["contact_email"], accounts.get(row["uscc"], []))) for row in rows]
+    outcomes = await mail.send(server, [one for one in letters if one.to]) if server is not None else []
     sent = iter(outcomes)
     now = datetime.now(UTC)
     written, delivered, failed = [], 0, 0
     for row, one in zip(rows, letters, strict=True):
         deliveries = [_portal_delivery(row["uscc"], now)]
         if not one.to:
-            done.without_address += 1
+            if server is not None:
+                done.without_address += 1
         else:
             for to, error in next(sent).items():
                 deliveries.append(
@@ -360,7 +366,7 @@ async def _deliver_rows(rows: list[dict], server: mail.MailServer, done: Reminde
     done.portal += len(rows)
     done.email_delivered += delivered
     done.email_failed += failed
-    if failed:
+    if failed and server is not None:
         log.warning("%d reminder e-mails were not delivered through %s: %s", failed, server.describe(), done.errors[0])
 
 
@@ -377,15 +383,7 @@ async def deliver_pending(grace: timedelta = PENDING_GRACE, now: datetime | None
         if not rows:
             return total
         total += len(rows)
-        if server is None:  # the mail server was unset since: the portal notice is the whole delivery
-            at = datetime.now(UTC)
-            written = [{"id": row["id"], "deliveries": json.dumps([_portal_delivery(row["uscc"], at)])} for row in rows]
-            async with write_transaction():
-                await execute_many(
-                    "UPDATE reminder SET deliveries = :deliveries, pending = FALSE WHERE id = :id", written
-                )
-            continue
-        await _deliver_rows(rows, server, Reminded(round=0, day=date.today()))
+        await _deliver_rows(rows, server, Reminded(round=0, day=today()))
 
 
 # --- Automatic reminders -------------------------------------------------------------------------

@@ -419,3 +419,15 @@ async def test_a_mail_server_whose_certificate_is_not_trusted_gets_nothing(stati
         answer = await statistician.post(f"/rounds/{row['id']}/remind")
     assert answer.status_code == 200 and mailbox.received == []
     assert "CERTIFICATE_VERIFY_FAILED" in answer.json()["email"]["errors"][0]
+
+
+async def test_reminders_left_pending_without_a_mail_server_become_portal_notices(no_mail, round_due):
+    row, t = round_due
+    tenant_id = (await Tenant.select(Tenant.id).where(Tenant.uscc == t["b"]["uscc"]).first().run())["id"]
+    crashed = datetime.now(UTC) - timedelta(minutes=30)
+    await Reminder.insert(
+        Reminder(round=row["id"], tenant=tenant_id, day=TODAY, kind="after", sent_by="x", created_at=crashed)
+    ).run()
+    await reminders.deliver_pending()
+    (kept,) = await _rows(row["id"])
+    assert not kept["pending"] and [d["channel"] for d in kept["deliveries"]] == ["portal"]
