@@ -18,6 +18,7 @@ back, and never sends two the same day.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -232,31 +233,24 @@ async def _record(actor: Actor, round_id: int, tenants: list[dict], kind: str, d
         return []
     now = datetime.now(UTC)
     ids = await reserve_ids(Reminder._meta.tablename, len(tenants))
-    rows, entries = [], []
-    for reminder_id, tenant in zip(ids, tenants, strict=True):
-        deliveries = [_portal_delivery(tenant["uscc"], now)] if delivered else []
-        rows.append(
-            (
-                reminder_id,
-                round_id,
-                tenant["tenant"],
-                day,
-                kind,
-                actor.username,
-                now,
-                not delivered,
-                json.dumps(deliveries),
-            )
+    for start in range(0, len(tenants), CHUNK):
+        rows, entries = [], []
+        for reminder_id, tenant in zip(ids[start : start + CHUNK], tenants[start : start + CHUNK], strict=True):
+            deliveries = [_portal_delivery(tenant["uscc"], now)] if delivered else []
+            rows.append(
+                (reminder_id, round_id, tenant["tenant"], day, kind, actor.username, now, not delivered,
+                 json.dumps(deliveries))
+            )  # fmt: skip
+            key = f"{round_id}:{tenant['uscc']}:{day.isoformat()}"
+            after = {"round": round_id, "day": day.isoformat(), "kind": kind, "state": tenant["state"]}
+            entries.append(audit.row(actor, "remind", "reminder", key, tenant["uscc"], None, after, now))
+        await insert_rows(
+            Reminder._meta.tablename,
+            ("id", "round", "tenant", "day", "kind", "sent_by", "created_at", "pending", "deliveries"),
+            rows,
         )
-        key = f"{round_id}:{tenant['uscc']}:{day.isoformat()}"
-        after = {"round": round_id, "day": day.isoformat(), "kind": kind, "state": tenant["state"]}
-        entries.append(audit.row(actor, "remind", "reminder", key, tenant["uscc"], None, after, now))
-    await insert_rows(
-        Reminder._meta.tablename,
-        ("id", "round", "tenant", "day", "kind", "sent_by", "created_at", "pending", "deliveries"),
-        rows,
-    )
-    await insert_rows(AuditEntry._meta.tablename, audit.COLUMNS, entries)
+        await insert_rows(AuditEntry._meta.tablename, audit.COLUMNS, entries)
+        await asyncio.sleep(0)  # a park's worth of reminders is built a chunk at a time: requests go on meanwhile
     return ids
 
 
