@@ -100,6 +100,36 @@ def _purge_uploads(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _rounds_remind(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.actor import Actor
+    from registry.errors import RegistryError
+    from registry.migrate import run_on_database
+    from registry.services import reminders
+
+    async def run() -> dict:
+        return (await reminders.remind(Actor("cli", "admin", source="cli"), args.id, args.uscc or None)).answer()
+
+    try:
+        done = run_on_database(settings, run)
+    except RegistryError as refused:
+        print(f"error: {refused.detail}", file=sys.stderr)
+        for error in refused.errors:
+            print(f"  {error.field}: {error.message}", file=sys.stderr)
+        return 1
+    print(f"round {done['round']}, {done['day']}: reminded {done['reminded']} tenants", end="")
+    print(f" ({len(done['skipped'])} reminded today already)" if done["skipped"] else "")
+    email = done["email"]
+    if email["configured"]:
+        print(
+            f"e-mail through {email['server']}: {email['delivered']} delivered, {email['failed']} failed, "
+            f"{email['without_address']} tenants without an address"
+        )
+        for error in email["errors"]:
+            print(f"  {error}")
+    print(done["note"])
+    return 0
+
+
 def _load_demo_with_admin(settings: Settings, url: str = "http://127.0.0.1:8000") -> None:
     """The demo park plus a demo admin with a fresh random password, printed once."""
     from registry.actor import SYSTEM
@@ -273,6 +303,19 @@ def parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", help="a file written by park backup for the same engine")
     restore.set_defaults(run=_restore)
+
+    rounds = commands.add_parser("rounds", help="report rounds (SPEC §9)").add_subparsers(
+        dest="rounds_command", required=True
+    )
+    remind = rounds.add_parser(
+        "remind",
+        help="remind the tenants of a round whose returns are not submitted (at most once a day each)",
+        description="Records a reminder for each tenant due (not started, draft, returned) and not reminded "
+        "today, then delivers it: a portal notice, and an e-mail when PARK_SMTP_URL names a mail server.",
+    )
+    remind.add_argument("id", type=int, help="the round's id")
+    remind.add_argument("--uscc", action="append", help="only this tenant (repeatable); default: every one due")
+    remind.set_defaults(run=_rounds_remind)
 
     purge = commands.add_parser(
         "purge-uploads",

@@ -75,6 +75,14 @@ USCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT)]
 RequiredUSCCIn = Annotated[str, Meta(max_length=40, pattern=PLAIN_TEXT, extra_json_schema={"extra": _VISIBLE})]
 Username = Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^\s*[\w.@-]+\s*$")]
 Password = Annotated[str, Meta(min_length=8, max_length=128)]
+Email = Annotated[
+    str,
+    Meta(
+        pattern=PLAIN_TEXT,
+        description="an e-mail address (reminders go to it)",
+        extra_json_schema={"extra": {"max_length": 200}},
+    ),
+]
 TenantName, TenantNameEn = _text(field_named(TENANT_FIELDS, "name")), _text(field_named(TENANT_FIELDS, "name_en"))
 Certificate = _text(field_named(TENANT_FIELDS, "hte_certificate_no"))
 ContactName = _text(field_named(TENANT_FIELDS, "contact_name"))
@@ -306,6 +314,7 @@ class Account(Struct):
     active: bool
     version: int
     tenant_uscc: str | None = None
+    email: str | None = None
 
 
 class AccountCreate(Body):
@@ -318,6 +327,7 @@ class AccountCreate(Body):
     role: Role | UnsetType = UNSET
     tenant_uscc: USCCIn | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
+    email: Email | None | UnsetType = UNSET
 
 
 class AccountUpdate(Body):
@@ -325,6 +335,7 @@ class AccountUpdate(Body):
     role: Role | UnsetType = UNSET
     tenant_uscc: USCCIn | None | UnsetType = UNSET
     active: bool | UnsetType = UNSET
+    email: Email | None | UnsetType = UNSET
 
 
 class ClosedYear(Struct):
@@ -391,3 +402,38 @@ class ParkStatsAnswer(ParkStats, frozen=True):
     tenant_lines_total: int
     limit: int
     offset: int
+
+
+class RemindRequest(Body):
+    """`uscc`: the tenants to remind (each must be in the round); left out: every tenant due."""
+
+    uscc: Annotated[list[USCCIn], Meta(max_length=100_000)] | UnsetType = UNSET
+
+
+class ReminderSkipped(Struct):
+    uscc: str
+    reason: Literal["not_due", "reminded_today"]
+    state: str
+
+
+class ReminderMail(Struct):
+    """How the e-mail went: `configured` false means PARK_SMTP_URL is unset and reminders are portal notices
+    only; `failed` counts recipients refused or not reached (each reminder's record says why)."""
+
+    configured: bool
+    server: str | None
+    delivered: int
+    failed: int
+    without_address: int
+    errors: list[str]
+
+
+class RemindAnswer(Struct):
+    round: int
+    day: date
+    reminded: int
+    uscc: list[str]
+    skipped: list[ReminderSkipped]
+    channels: dict[str, int]
+    email: ReminderMail
+    note: str

@@ -18,12 +18,12 @@ from registry.db import pool_use
 IMPORT_BATCHES = Counter(
     "park_import_batches", "Import batches recorded, by status (dry_run, applied, invalid)", ["status"]
 )
-# Fed by the report rounds' reminders (SPEC §9) once they exist: one count per reminder recorded, by how it
-# went out (`mail`, `portal`) and how it ended (`delivered`, `refused`). Declared now so dashboards and
-# alerts can be written against it; it reads 0 until then.
+# The report rounds' reminders (SPEC §9, registry/services/reminders.py): one count per delivery once its
+# outcome is written back, by channel (REMINDER_CHANNEL: `portal`, `email`; an e-mail counts once per
+# recipient) and outcome (`delivered`, or `failed`: refused by the mail server or not reached).
 REMINDERS = Counter(
     "park_reminders",
-    "Reminders recorded, by channel (mail, portal) and outcome (delivered, refused)",
+    "Reminder deliveries, by channel (portal, email) and outcome (delivered, failed)",
     ["channel", "outcome"],
 )
 UPLOADS_PURGED = Counter("park_upload_files_purged", "Stored import files deleted after PARK_UPLOAD_RETENTION_DAYS")
@@ -48,8 +48,8 @@ def count_import_batch(status: str) -> None:
     IMPORT_BATCHES.labels(status=status).inc()
 
 
-def count_reminder(channel: str, outcome: str) -> None:
-    REMINDERS.labels(channel=channel, outcome=outcome).inc()
+def count_reminder(channel: str, outcome: str, amount: int = 1) -> None:
+    REMINDERS.labels(channel=channel, outcome=outcome).inc(amount)
 
 
 _last_reading = 0.0

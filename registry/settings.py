@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Settings:
     # PBKDF2 rounds for new password hashes (PARK_PBKDF2_ITERATIONS); None: Piccolo's default. The count
     # is stored in each hash, so a lowered count (a test run) never weakens accounts made with another.
     pbkdf2_iterations: int | None = None
+    # The SMTP server reminders go out through (PARK_SMTP_URL, registry/mail.py); None: portal notices only.
+    # Kept out of the settings' repr: it may carry the server's password.
+    smtp_url: str | None = field(default=None, repr=False)
+    # The park's time zone (PARK_TIME_ZONE): what "today" is for a reminder's day and a deadline.
+    park_time_zone: str = "Asia/Shanghai"
 
     @property
     def engine(self) -> str:
@@ -78,6 +84,24 @@ def _days(text: str) -> int:
     return days
 
 
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"PARK_TIME_ZONE must name a time zone such as Asia/Shanghai, not {name!r}") from None
+    return name
+
+
+def _smtp_url(text: str | None) -> str | None:
+    if not text:
+        return None
+    scheme = urlsplit(text).scheme
+    if scheme not in ("smtp", "smtps") or not urlsplit(text).hostname:
+        # The URL itself is not repeated: it may carry a password.
+        raise ValueError("PARK_SMTP_URL must read smtp://user:pass@host:port or smtps://user:pass@host:port")
+    return text
+
+
 def load_settings() -> Settings:
     """The settings the environment names; generates the signing secrets it does not name, once, into
     the data folder."""
@@ -101,6 +125,8 @@ def load_settings() -> Settings:
         # (registry.services.import_batches.purge_files); the batch and its audit entries stay.
         upload_retention_days=_days(os.environ.get("PARK_UPLOAD_RETENTION_DAYS", "30")),
         pbkdf2_iterations=int(rounds) if (rounds := os.environ.get("PARK_PBKDF2_ITERATIONS")) else None,
+        smtp_url=_smtp_url(os.environ.get("PARK_SMTP_URL")),
+        park_time_zone=_time_zone(os.environ.get("PARK_TIME_ZONE", "Asia/Shanghai")),
     )
 
 
@@ -120,7 +146,10 @@ def as_environment(settings: Settings) -> dict[str, str]:
         "PARK_TENANT_READ_CACHE": "on" if settings.tenant_read_cache else "off",
         "PARK_SESSION_IDLE": str(settings.session_idle_seconds),
         "PARK_UPLOAD_RETENTION_DAYS": str(settings.upload_retention_days),
+        "PARK_TIME_ZONE": settings.park_time_zone,
     }
+    if settings.smtp_url is not None:
+        variables["PARK_SMTP_URL"] = settings.smtp_url
     if settings.postgres_tools is not None:
         variables["PARK_PG_BIN"] = str(settings.postgres_tools)
     if settings.pbkdf2_iterations is not None:

@@ -145,6 +145,7 @@ class Account(Table, db=BOUND, tablename="account"):
     tenant_uscc = Varchar(length=18, null=True, default=None, index=True)
     active = Boolean(default=True)
     version = Integer(default=1)
+    email = Varchar(length=200, null=True, default=None)  # where reminders reach the account (SPEC §9)
 
 
 class AuditEntry(Table, db=BOUND, tablename="audit_entry"):

@@ -20,7 +20,7 @@ PAGE_SIZE = 50
 _STALE = "该账号刚被其他人修改，请查看后重试 / someone else changed this account meanwhile; check it and try again"
 
 
-_SHOWN = ("username", "role", "tenant_uscc", "password")
+_SHOWN = ("username", "role", "tenant_uscc", "password", "email")
 
 
 def _errors(failed: ValidationFailed) -> dict[str, str]:
@@ -44,8 +44,13 @@ class AccountPages(Controller):
     @post("/")
     async def create(self, request: Request, actor: PageActor, data: Form) -> Template | Redirect:
         actor.require(Action.MANAGE_ACCOUNTS)
-        typed = {k: data.get(k, "").strip() for k in ("username", "role", "tenant_uscc")}
-        fields = {**typed, "password": data.get("password", ""), "tenant_uscc": typed["tenant_uscc"] or None}
+        typed = {k: data.get(k, "").strip() for k in ("username", "role", "tenant_uscc", "email")}
+        fields = {
+            **typed,
+            "password": data.get("password", ""),
+            "tenant_uscc": typed["tenant_uscc"] or None,
+            "email": typed["email"] or None,
+        }
         try:
             read_form(AccountForm, typed)
             row = await accounts.create_account(actor, fields)
@@ -64,7 +69,7 @@ class AccountPages(Controller):
     async def change(
         self, request: Request, actor: PageActor, username: FromPath[str], data: Form
     ) -> Template | Redirect:
-        """One form per change: `what` is role (role + tenant), password, or active."""
+        """One form per change: `what` is role (role + tenant), email, password, or active."""
         row = await accounts.get_account(actor, username)
         what = data.get("what", "")
         if what == "role":
@@ -73,6 +78,8 @@ class AccountPages(Controller):
                 "role": role,
                 "tenant_uscc": data.get("tenant_uscc", "").strip() or None if role == "tenant" else None,
             }
+        elif what == "email":
+            fields = {"email": data.get("email", "").strip() or None}
         elif what == "password":
             fields = {"password": data.get("password", "")}
         elif what == "active":

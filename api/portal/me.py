@@ -15,7 +15,7 @@ from api.portal.tenants import profile_form, save_profile
 from api.portal.trends import tenant_trends
 from registry.actor import Actor
 from registry.permissions import Action
-from registry.services import closed_years, ip_items, reports, tenants
+from registry.services import closed_years, ip_items, reminders, reports, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
 from registry.trends import tenant_trend
@@ -60,6 +60,7 @@ class MePages(Controller):
                 "figures": FIGURE_FIELDS,
                 "trends": tenant_trends(Words(lang_of(request)), await tenant_trend(actor, uscc)),
                 "saved": request.query_params.get("saved"),
+                "reminders": await reminders.my_reminders(actor),
             },
             actor=actor,
         )

@@ -23,15 +23,19 @@ from registry.uscc import normalise_uscc
 from registry.vocabulary import ROLE
 
 SORTS = ("username", "role")
-COLUMNS = [Account.username, Account.role, Account.tenant_uscc, Account.active, Account.version]
+COLUMNS = [Account.username, Account.role, Account.tenant_uscc, Account.active, Account.email, Account.version]
 _NOT_FOUND = "未找到该账号 / account not found"
 # PBKDF2-SHA256 through Piccolo's BaseUser.hash_password, with the bound database's settings' count
 # (Settings.pbkdf2_iterations, PARK_PBKDF2_ITERATIONS), else OWASP's figure for PBKDF2-SHA256 (600,000;
 # Piccolo's own default too, which it keeps private). The count is stored in each hash, so lowering it
 # for a test run never weakens accounts made with the default.
 DEFAULT_ITERATIONS = 600_000
-_KEYS = {"password", "role", "tenant_uscc", "active"}
+_KEYS = {"password", "role", "tenant_uscc", "active", "email"}
 _USERNAME = re.compile(r"[\w.@-]+")  # \w takes Chinese characters too; no slash, space or control
+# An address a mail server can be handed (reminders, SPEC §9): one @, a dotted domain, nothing blank or
+# control; the mail server is the judge of the rest.
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f,;<>]+@[^@\s\x00-\x1f\x7f,;<>]+\.[^@\s\x00-\x1f\x7f,;<>.]+")
+MAX_EMAIL = 200
 
 
 # No password is longer (Piccolo refuses to hash one that is): a longer one typed at sign-in is simply wrong.
@@ -54,6 +58,24 @@ def _check_password(password: object) -> list[FieldError]:
     if not isinstance(password, str) or not 8 <= len(password) <= MAX_PASSWORD:
         return [FieldError("password", "length", "密码长度应为 8–128 / password must be 8–128 characters")]
     return []
+
+
+def _check_email(email: object) -> list[FieldError]:
+    if email is None:
+        return []
+    if not isinstance(email, str) or len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
+        return [
+            FieldError(
+                "email", "format", "电子邮箱格式不正确（如 name@example.com）/ not an e-mail address (name@example.com)"
+            )
+        ]
+    return []
+
+
+def _email(data: Mapping[str, Any]) -> str | None:
+    """The address as kept: trimmed, blank as none."""
+    email = data.get("email")
+    return (email.strip() or None) if isinstance(email, str) else email
 
 
 _UNKNOWN_TENANT = FieldError(
@@ -155,6 +177,7 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
             )
         )
     errors += _check_password(data.get("password"))
+    errors += _check_email(_email(data))
     tenant_uscc = data.get("tenant_uscc")
     errors += await _check_role(actor, data.get("role"), tenant_uscc)
     if errors:
@@ -166,6 +189,7 @@ async def create_account(actor: Actor, data: Mapping[str, Any]) -> dict:
         "role": data["role"],
         "tenant_uscc": normalise_uscc(tenant_uscc) if tenant_uscc else None,
         "active": bool(data.get("active", True)),
+        "email": _email(data),
     }
     async with write_transaction():
         await _still_entitled(actor)
@@ -187,6 +211,8 @@ async def update_account(
     errors = [FieldError(k, "unknown_field", f"未知字段 / unknown field {k!r}") for k in sorted(unknown)]
     if "password" in data:
         errors += _check_password(data["password"])
+    if "email" in data:
+        errors += _check_email(_email(data))
     if username == actor.username and (data.get("active") is False or data.get("role", actor.role) != actor.role):
         raise Conflict(
             "不能停用自己的账号或更改自己的角色 / you cannot deactivate your own account or change "
@@ -203,6 +229,8 @@ async def update_account(
         diff: dict[str, Any] = {"role": role, "tenant_uscc": normalise_uscc(tenant_uscc) if tenant_uscc else None}
         if "active" in data:
             diff["active"] = bool(data["active"])
+        if "email" in data:
+            diff["email"] = _email(data)
         diff = {k: v for k, v in diff.items() if before[k] != v}
         await _write(actor, before, diff, data.get("password"))
         after = await _fetch(username)

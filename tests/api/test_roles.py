@@ -9,6 +9,7 @@ a row (test_every_route_has_a_row), so a new endpoint cannot go untested.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from uuid import uuid4
 
 import httpx
@@ -31,6 +32,7 @@ from tests.api.factories import (
     reopen_if_closed,
     route_of,
 )
+from tests.round_rows_reminders import add_return, make_round
 from tests.server import PASSWORD
 
 ROLES = ("admin", "manager", "statistician", "tenant", "anonymous")
@@ -168,6 +170,7 @@ CALLS = [
     Call("registry-dump", "GET", "/exports/registry.xlsx", 200, WRITERS, XLSX),
     Call("deadlines-workbook", "GET", "/exports/deadlines.xlsx?within=365", 200, STAFF, XLSX),
     Call("tenant-list-workbook", "GET", "/exports/tenants.xlsx?industry=other&sort=-name", 200, STAFF, XLSX),
+    Call("remind-round", "POST", "/rounds/{round}/remind", 200, STAFF, '"reminded":1'),
 ]
 
 
@@ -184,6 +187,8 @@ async def stage():
         SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
     )
     await closed_years.close_year(SYSTEM, closed_year)
+    round_row = await make_round(deadline=date(2099, 1, 20))
+    await add_return(round_row, tenant)
     dry_run = await run_import(
         SYSTEM,
         "roles.csv",
@@ -205,6 +210,7 @@ async def stage():
         "new_uscc": new_uscc(),
         "new_number": fresh_patent_number(),
         "new_username": f"roles-new-{uuid4().hex[:8]}",
+        "round": str(round_row["id"]),
     }
     await reopen_if_closed(year)
     await reopen_if_closed(closed_year)

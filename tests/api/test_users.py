@@ -39,6 +39,7 @@ async def test_admin_creates_an_account_of_any_role_that_can_sign_in(admin, anon
         "active": True,
         "version": 1,
         "tenant_uscc": tenant_uscc,
+        "email": None,
     }
     assert "password" not in response.text
     assert await _signs_in(anonymous, body["username"])
