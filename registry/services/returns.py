@@ -22,7 +22,7 @@ from msgspec import Struct
 
 from registry import audit
 from registry.actor import Actor
-from registry.answers import Fen, Industry, fen
+from registry.answers import ByKey, Fen, Industry, fen
 from registry.db import hold_year, insert_rows, write_transaction
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from registry.money import format_yuan
@@ -46,6 +46,7 @@ MAX_NOTE = 2000
 ReturnFigures = msgspec.defstruct(
     "ReturnFigures",
     [(key, Fen | None, None) for key in MONEY_KEYS] + [(key, int | None, None) for key in COUNT_KEYS],
+    bases=(ByKey,),
     module=__name__,
     frozen=True,
 )

@@ -18,6 +18,7 @@ from piccolo.query.functions.aggregate import Count
 
 from registry import audit
 from registry.actor import Actor
+from registry.answers import ByKey
 from registry.db import insert_rows, write_transaction
 from registry.errors import (
     Conflict,
@@ -48,6 +49,7 @@ MAX_REMIND_DAYS = 60
 ReturnCounts = msgspec.defstruct(
     "ReturnCounts",
     [(code, int, 0) for code in RETURN_STATE.codes],
+    bases=(ByKey,),
     module=__name__,
     frozen=True,
 )

@@ -43,9 +43,10 @@ PAGES = {
         "/statistics/2016",
         "/statistics/2016/close",
         "/deadlines",
+        "/rounds",
         "/logout",
     ],
-    "tenant": ["/deadlines", "/logout"],
+    "tenant": ["/deadlines", "/returns", "/logout"],
 }
 
 
