@@ -44,6 +44,17 @@ async def test_a_tenant_fills_its_return_in_wan_yuan_explains_a_warning_and_subm
     assert mine.figures.revenue == 60_000_000 and mine.warnings[0].explanation == "新签大客户"
 
 
+async def test_the_return_form_fits_a_phone(signed_in):
+    tenant = await make_tenant()
+    round_id = await make_round(tenant["uscc"], period="2994Q1")
+    page = await signed_in("tenant", tenant["uscc"], viewport={"width": 390, "height": 844})
+    await page.goto(f"/rounds/{round_id}/returns/{tenant['uscc']}")
+    await page.get_by_label("营业收入").fill("12")
+    fits = "document.fonts.ready.then(() => document.documentElement.scrollWidth <= window.innerWidth)"
+    assert await page.evaluate(fits)
+    await screenshot(page, "return-form-phone")
+
+
 async def test_a_bad_figure_is_told_beside_its_field_and_kept(signed_in):
     tenant = await make_tenant()
     await make_round(tenant["uscc"], period="2991Q1")
