@@ -115,6 +115,10 @@ async def test_a_manager_fills_on_the_tenants_behalf_and_the_return_says_so(sign
     await page.get_by_label("从业人员").fill("4")
     await page.get_by_role("button", name="保存并上报").click()
     await expect(page.get_by_text(f"代填：{page.username}")).to_be_visible()
+    await page.goto(f"/rounds/{round_id}/returns/{tenant['uscc']}?lang=en")
+    await expect(page.get_by_text(f"Filled for the tenant by {page.username}")).to_be_visible()
+    await expect(page.get_by_text("State: Submitted")).to_be_visible()
+    await screenshot(page, "return-on-behalf-en")
 
 
 async def test_another_tenants_return_page_is_not_found(signed_in):
