@@ -18,6 +18,7 @@ from api.controllers.ip import IPController, TenantIPController
 from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
 from api.controllers.round_reminders import RoundReminderController
+from api.controllers.rounds import MyReturnsController, RoundController
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import JSON_BODY_MAX, EdgeRequest, check_the_edge, complete_allow
@@ -49,6 +50,8 @@ CONTROLLERS = [
     TenantDeadlineController,
     FeeController,
     RoundReminderController,
+    RoundController,
+    MyReturnsController,
 ]
 
 

@@ -189,6 +189,47 @@ def _users_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _rounds_open(args: argparse.Namespace, settings: Settings) -> int:
+    """`park rounds open`: the service the API calls, as the `cli` admin."""
+    from registry.actor import Actor
+    from registry.errors import RegistryError
+    from registry.migrate import run_on_database
+    from registry.services import rounds
+
+    data = {"period": args.period, "deadline": args.deadline}
+    if args.title:
+        data["title"] = args.title
+    if args.opens_on:
+        data["opens_on"] = args.opens_on
+
+    async def run() -> rounds.Round:
+        return await rounds.open_round(Actor("cli", "admin", source="cli"), data)
+
+    try:
+        opened = run_on_database(settings, run)
+    except RegistryError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        for item in error.errors:
+            print(f"  {item.field}: {item.message}", file=sys.stderr)
+        return 1
+    print(
+        f"opened round {opened.id} for {opened.period} ({opened.title}), deadline {opened.deadline}: "
+        f"{opened.asked} tenants asked"
+    )
+    return 0
+
+
+def _rounds_commands(commands: argparse._SubParsersAction) -> None:
+    """`park rounds …` (SPEC §9)."""
+    group = commands.add_parser("rounds", help="report rounds").add_subparsers(dest="rounds_command", required=True)
+    opening = group.add_parser("open", help="open a report round for a period: every tenant on record is asked")
+    opening.add_argument("--period", required=True, help="2016, 2017H1, 2017Q3")
+    opening.add_argument("--deadline", required=True, help="YYYY-MM-DD")
+    opening.add_argument("--title", help="default: the period's name")
+    opening.add_argument("--opens-on", help="YYYY-MM-DD (default today)")
+    opening.set_defaults(run=_rounds_open)
+
+
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from importers.command import main_import
 
@@ -268,6 +309,8 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--tenant", help="the tenant's USCC (tenant accounts)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(run=_users_add)
+
+    _rounds_commands(commands)
 
     imp = commands.add_parser("import", help="import a spreadsheet (.xlsx, .xls, .csv)")
     imp.add_argument("file")

@@ -119,6 +119,7 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "item_id": _ID,
     "batch_id": _ID,
+    "round_id": _ID,
     "patent_year": {
         "type": "integer",
         "minimum": 1,

@@ -32,10 +32,11 @@ from registry.demo_fees import demo_fees
 from registry.ip_deadlines import PATENT_KINDS
 from registry.ip_numbers import PATENT_TYPE_DIGITS, make_patent_number
 from registry.money import format_yuan
-from registry.services import deadlines, ip_items, reports, tenants
-from registry.tables import Tenant
+from registry.services import deadlines, ip_items, reports, returns, rounds, tenants
+from registry.services.listing import Page
+from registry.tables import AuditEntry, PeriodReport, ReportRound, Tenant
 from registry.uscc import make_demo_uscc
-from registry.vocabulary import COUNT_KEYS
+from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS
 
 DEMO_ACTOR = Actor(username="demo", role="admin", source="demo")
 PARK_NAME = "动力谷自主创新园"
@@ -117,10 +118,11 @@ class DemoSummary:
     reports: int
     already_present: int
     fees: int = 0  # paid annual fee years recorded
+    round_entries: int = 0  # audit entries of the report rounds (opened, returns moved)
 
     @property
     def changed(self) -> bool:
-        return bool(self.tenants or self.ip_items or self.reports)
+        return bool(self.tenants or self.ip_items or self.reports or self.round_entries)
 
     def describe(self) -> str:
         if not self.changed:
@@ -444,6 +446,137 @@ def _report_body(figures: dict[str, int]) -> dict[str, Any]:
     return {key: value if key in _COUNTS else format_yuan(value) for key, value in figures.items()}
 
 
+# Report rounds (SPEC §6, §9) ---------------------------------------------------------------------
+
+ROUND_2016 = {
+    "period": "2016",
+    "title": "2016年度火炬统计调查",
+    "opens_on": date(2017, 1, 1),
+    "deadline": date(2017, 1, 20),
+}
+ROUND_2017Q3 = {
+    "period": "2017Q3",
+    "title": "2017年第三季度园区经济运行监测",
+    "opens_on": date(2017, 10, 1),
+    "deadline": date(2017, 10, 20),
+}
+# Every warning a demo submission may raise, explained as a tenant would.
+_EXPLANATIONS = {
+    "change_vs_last_year": "业务规模扩大，新签合同增加（示例说明）/ business grew on new contracts (synthetic)",
+    "unit_slip": "金额单位无误（示例说明）/ the unit is right (synthetic)",
+    "revenue_without_employees": "人员由母公司派驻（示例说明）/ staff seconded by the parent (synthetic)",
+}
+
+
+def _tenant_actor(uscc: str) -> Actor:
+    """The tenant filing its own return, as the demo writes it."""
+    return Actor(username=DEMO_ACTOR.username, role="tenant", tenant_uscc=uscc, source="demo")
+
+
+def _year_figures(plan: _Plan, year: int) -> dict[str, int] | None:
+    """The tenant's figures for `year` as the statistics compose them: its annual report, else its
+    halves or quarters (money and graduates added up, head counts the last part's); None if incomplete."""
+    if str(year) in plan.reports:
+        return dict(plan.reports[str(year)])
+    for parts in ([f"{year}H1", f"{year}H2"], [f"{year}Q{q}" for q in (1, 2, 3, 4)]):
+        if all(p in plan.reports for p in parts):
+            last = plan.reports[parts[-1]]
+            return {
+                key: last[key] if key in HEADCOUNT_KEYS else sum(plan.reports[p][key] for p in parts) for key in last
+            }
+    return None
+
+
+async def _file(
+    uscc: str, round_id: int, figures: dict[str, int], submit: bool = True, actor: Actor | None = None
+) -> None:
+    filer = actor or _tenant_actor(uscc)
+    await returns.save_return(filer, round_id, uscc, _report_body(figures))
+    if submit:
+        await returns.submit_return(filer, round_id, uscc, _EXPLANATIONS)
+
+
+async def _round_2016(plans: list[_Plan]) -> int:
+    """The 2016 annual round: every return accepted with the tenant's 2016 figures (so its dataset is the
+    published 3.6 billion yuan); the two newcomers whose year is incomplete excused."""
+    opened = await rounds.open_round(DEMO_ACTOR, ROUND_2016)
+    by_uscc = {p.uscc: p for p in plans}
+    for row in (await returns.list_returns(DEMO_ACTOR, opened.id, Page(limit=500)))["items"]:
+        figures = _year_figures(by_uscc[row.uscc], 2016)
+        if figures is None:
+            await returns.excuse(
+                DEMO_ACTOR,
+                opened.id,
+                row.uscc,
+                "年末新入驻，本年度数据不完整（示例）/ moved in late in the year (synthetic)",
+            )
+            continue
+        await _file(row.uscc, opened.id, figures)
+        await returns.accept_return(DEMO_ACTOR, opened.id, row.uscc)
+    return opened.id
+
+
+async def close_demo_round(round_id: int) -> None:
+    """MERGE POINT: the lead calls the `freeze` engineer's close here once both are merged
+    (`await round_close.close_round(DEMO_ACTOR, round_id)`), so the 2016 round is closed and its
+    submitted dataset frozen. Until then the round stays open with every return accepted."""
+
+
+def _quarter_figures(plan: _Plan) -> dict[str, int]:
+    """A tenant's 2017Q3 figures: its quarterly report if it sent one, else about half its first half."""
+    if "2017Q3" in plan.reports:
+        return dict(plan.reports["2017Q3"])
+    half = plan.reports.get("2017H1") or plan.reports["2017Q2"]
+    return {key: value if key in HEADCOUNT_KEYS else value // 200 * 100 for key, value in half.items()}
+
+
+async def _round_2017q3(plans: list[_Plan]) -> None:
+    """The 2017Q3 round in progress, with returns in every state: accepted, submitted (one filled on the
+    tenant's behalf, 代填), returned with reasons, saved as drafts, excused and not started."""
+    opened = await rounds.open_round(DEMO_ACTOR, ROUND_2017Q3)
+    by_uscc = {p.uscc: p for p in plans}
+    asked = [row.uscc for row in (await returns.list_returns(DEMO_ACTOR, opened.id, Page(limit=500)))["items"]]
+    asked.sort(key=lambda uscc: by_uscc[uscc].serial)
+    quarterly = [u for u in asked if "2017Q3" in by_uscc[u].reports]
+    others = [u for u in asked if u not in quarterly and {"2017H1", "2017Q2"} & by_uscc[u].reports.keys()]
+    for n, uscc in enumerate(quarterly):
+        await _file(uscc, opened.id, _quarter_figures(by_uscc[uscc]))
+        if n < 8:
+            await returns.accept_return(DEMO_ACTOR, opened.id, uscc)
+        elif n < 10:
+            await returns.send_back(
+                DEMO_ACTOR,
+                opened.id,
+                uscc,
+                "请核对营业收入与上季度的差异（示例）/ please check revenue against last quarter (synthetic)",
+                {"revenue": "注意单位千元（示例）/ mind the unit: thousand yuan (synthetic)"},
+            )
+    for n, uscc in enumerate(others[:12]):
+        figures = _quarter_figures(by_uscc[uscc])
+        if n < 6:
+            await _file(uscc, opened.id, figures, submit=False)  # saved, not yet handed in
+        elif n < 8:
+            await _file(uscc, opened.id, figures, actor=DEMO_ACTOR)  # 代填: filled by the office
+        elif n < 10:
+            await returns.excuse(
+                DEMO_ACTOR, opened.id, uscc, "停产整顿，本季度免报（示例）/ production halted this quarter (synthetic)"
+            )
+        # the rest: not started
+
+
+async def _load_rounds(plans: list[_Plan]) -> tuple[int, int]:
+    """The demo's report rounds, unless there already are: (audit entries of the rounds and returns,
+    period reports the submissions created — the 2016 annual report of a tenant that reported halves or
+    quarters, the 2017Q3 report of one that had not sent it)."""
+    if await ReportRound.exists().where(ReportRound.period.is_in([ROUND_2016["period"], ROUND_2017Q3["period"]])).run():
+        return 0, 0
+    moves = AuditEntry.count().where(AuditEntry.entity.is_in(["round", "return"]))
+    entries, reports_before = await moves.run(), await PeriodReport.count().run()
+    await close_demo_round(await _round_2016(plans))
+    await _round_2017q3(plans)
+    return await moves.run() - entries, await PeriodReport.count().run() - reports_before
+
+
 async def load_demo() -> DemoSummary:
     """Create the demo park; tenants already present (by USCC) are left as they are."""
     plans = _plan_park()
@@ -466,12 +599,14 @@ async def load_demo() -> DemoSummary:
             created_ip += len(plan.ip)
             created_reports += len(plan.reports)
         fees = await deadlines.write_fees(DEMO_ACTOR, demo_fees(patents, date.today()))
+        round_entries, filed_reports = await _load_rounds(plans)
     return DemoSummary(
         tenants=len(fresh),
         ip_items=created_ip,
-        reports=created_reports,
+        reports=created_reports + filed_reports,
         already_present=len(present),
         fees=fees.created,
+        round_entries=round_entries,
     )
 
 

@@ -45,6 +45,7 @@ from api.portal.page import (
     security_headers_hook,
     see_other,
 )
+from api.portal.rounds import ReturnPages
 from api.portal.sign_in import SignInController
 from api.portal.statistics import DownloadController, StatisticsController
 from api.portal.tenants import TenantPages
@@ -67,6 +68,7 @@ PAGES: list[type] = [
     AccountPage,
     AccountPages,
     AuditPage,
+    ReturnPages,
 ]
 
 _ENVIRONMENT = Environment(

@@ -20,7 +20,9 @@ NAVIGATION: tuple[Link, ...] = (
     Link("/tenants", "企业", "Tenants", Action.READ_PARK),
     Link("/imports", "导入", "Imports", Action.IMPORT),
     Link("/statistics", "统计", "Statistics", Action.READ_PARK),
+    Link("/rounds", "报送", "Report rounds", Action.REVIEW_RETURNS),
     Link("/me", "本企业", "My company", Action.KEEP_OWN_TENANT),
+    Link("/returns", "我的报表", "My returns", Action.FILE_RETURN),
     Link("/deadlines", "知识产权期限", "IP deadlines", Action.SIGN_IN),  # staff: the park's; a tenant: its own
     Link("/audit", "变更记录", "Audit trail", Action.READ_AUDIT),
     Link("/accounts", "账号管理", "Accounts", Action.MANAGE_ACCOUNTS),

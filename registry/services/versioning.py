@@ -14,7 +14,7 @@ from typing import Any
 from registry.db import update_versioned
 from registry.errors import PreconditionFailed
 
-_CHANGED = "记录已被他人修改，请重新读取后再试 / the record changed since you read it; fetch it again and retry"
+CHANGED = "记录已被他人修改，请重新读取后再试 / the record changed since you read it; fetch it again and retry"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def check_version(current: int, expected: int | IfMatch | None) -> None:
     if isinstance(expected, int):
         expected = IfMatch(frozenset((expected,)))
     if not expected.matches(current):
-        raise PreconditionFailed(_CHANGED)
+        raise PreconditionFailed(CHANGED)
 
 
 async def write_changes(
@@ -57,4 +57,4 @@ async def write_changes(
 async def write_change(table: str, before: Mapping[str, Any], diff: Mapping[str, Any], key: str = "id") -> None:
     """One record's change (`write_changes`); 412 if the record moved since `before` was read."""
     if diff and await write_changes(table, [(before, diff)], key) != 1:
-        raise PreconditionFailed(_CHANGED)
+        raise PreconditionFailed(CHANGED)

@@ -10,10 +10,12 @@ from litestar import Litestar
 
 from registry.actor import SYSTEM
 from registry.ip_numbers import make_patent_number
-from registry.services import closed_years, ip_items, reports
+from registry.services import closed_years, ip_items, reports, returns, rounds
 from tests.conftest import make_tenant, new_uscc
 
 __all__ = [
+    "make_round",
+    "fresh_round_period",
     "make_ip",
     "make_report",
     "make_tenant",
@@ -35,6 +37,25 @@ _patent_serials = count(7_300_000)
 # Years nobody reports for: tests close and reopen them without touching anyone's real data.
 _years = count(2061)
 _addresses = count(1)
+
+
+# Periods no one reports for, one per round made (one round per period): halves and quarters from 2200 on.
+_round_periods = (f"{year}{part}" for year in range(2200, 3000) for part in ("H1", "H2", "Q1", "Q2", "Q3", "Q4"))
+
+
+def fresh_round_period() -> str:
+    return next(_round_periods)
+
+
+async def make_round(*usccs: str, **fields) -> int:
+    """A round open since long ago (so it asks no one by itself) with a return for each of `usccs`."""
+    from datetime import date, timedelta
+
+    data = {"period": fresh_round_period(), "opens_on": "1901-01-02", "deadline": str(date.today() + timedelta(20))}
+    opened = await rounds.open_round(SYSTEM, data | fields)
+    for uscc in usccs:
+        await returns.add_tenant(SYSTEM, opened.id, uscc)
+    return opened.id
 
 
 def fresh_patent_number(kind: str = "invention", year: int = 2018) -> str:

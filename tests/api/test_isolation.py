@@ -17,6 +17,7 @@ import pytest
 from api.app import create_app
 from importers import run_import
 from registry.actor import SYSTEM
+from registry.services import returns
 from tests.api.factories import (
     api_routes,
     assert_problem,
@@ -24,6 +25,7 @@ from tests.api.factories import (
     fresh_patent_number,
     make_ip,
     make_report,
+    make_round,
     make_tenant,
     new_uscc,
     route_of,
@@ -99,6 +101,15 @@ ENDPOINTS = [
     Endpoint("import-of-b", "GET", "/imports/{batch}"),
     Endpoint("changes-of-import-of-b", "GET", "/imports/{batch}/changes"),
     Endpoint("errors-workbook-of-b", "GET", "/imports/{batch}/errors.xlsx"),
+    Endpoint("return-of-b", "GET", "/rounds/{round}/returns/{b}"),
+    Endpoint("save-return-of-b", "PUT", "/rounds/{round}/returns/{b}", {"revenue": "1.00", "employees": 1}),
+    Endpoint("submit-return-of-b", "POST", "/rounds/{round}/returns/{b}/submit", {}),
+    Endpoint("accept-return-of-b", "POST", "/rounds/{round}/returns/{b}/accept", {}),
+    Endpoint("send-back-return-of-b", "POST", "/rounds/{round}/returns/{b}/return", {"reason": "x"}),
+    Endpoint("excuse-b", "POST", "/rounds/{round}/returns/{b}/excuse", {"reason": "x"}),
+    Endpoint("add-b-to-a-round", "POST", "/rounds/{round}/returns", {"uscc": "{b}"}),
+    Endpoint("returns-of-a-round", "GET", "/rounds/{round}/returns"),
+    Endpoint("own-returns", "GET", "/me/returns", expect=frozenset({200})),
 ]
 # Parameters that name a tenant or one of its records: a route taking one needs a row above.
 TENANT_KEYS = {"uscc", "item_id", "batch_id"}
@@ -112,11 +123,13 @@ class World:
     client: httpx.AsyncClient
     secrets: tuple[str, ...]
     batch: int  # a dry run that would change B
+    round: int  # a report round asking A and B (B with a saved draft)
 
     def values(self, b: str, ip: int) -> dict[str, str]:
         batch = self.batch if b == self.b["uscc"] else 10**9
         return {
             "b": b,
+            "round": str(self.round),
             "ip": str(ip),
             "batch": str(batch),
             "b_name": self.b["name"],
@@ -161,7 +174,9 @@ async def world(as_role) -> World:
         f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},新能源,在孵\n".encode(),
         dry_run=True,
     )
-    return World(a, b, b_ip, await as_role("tenant", a["uscc"]), secrets, dry_run.id)
+    round_id = await make_round(a["uscc"], b["uscc"])
+    await returns.save_return(SYSTEM, round_id, b["uscc"], {"revenue": "98765432.10", "employees": 4321})
+    return World(a, b, b_ip, await as_role("tenant", a["uscc"]), secrets, dry_run.id, round_id)
 
 
 async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str, int, str | None, str]]:
@@ -180,6 +195,7 @@ async def _snapshot(manager: httpx.AsyncClient, world: World) -> list[tuple[str,
         f"/audit?uscc={b}&limit=1",
         "/users?limit=500",
         f"/imports/{world.batch}",
+        f"/rounds/{world.round}/returns/{b}",
     ]
     shots = []
     for path in paths:

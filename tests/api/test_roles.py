@@ -9,7 +9,6 @@ a row (test_every_route_has_a_row), so a new endpoint cannot go untested.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from uuid import uuid4
 
 import httpx
@@ -18,21 +17,22 @@ import pytest
 from api.app import create_app
 from importers import run_import
 from registry.actor import SYSTEM
-from registry.services import accounts, closed_years, deadlines
+from registry.services import accounts, closed_years, deadlines, returns
 from tests.api.factories import (
     api_routes,
     assert_problem,
     fill,
     fresh_patent_number,
+    fresh_round_period,
     fresh_year,
     make_ip,
     make_report,
+    make_round,
     make_tenant,
     new_uscc,
     reopen_if_closed,
     route_of,
 )
-from tests.round_rows_reminders import add_return, make_round
 from tests.server import PASSWORD
 
 ROLES = ("admin", "manager", "statistician", "tenant", "anonymous")
@@ -171,12 +171,77 @@ CALLS = [
     Call("deadlines-workbook", "GET", "/exports/deadlines.xlsx?within=365", 200, STAFF, XLSX),
     Call("tenant-list-workbook", "GET", "/exports/tenants.xlsx?industry=other&sort=-name", 200, STAFF, XLSX),
     Call("remind-round", "POST", "/rounds/{round}/remind", 200, STAFF, '"reminded":1'),
+    Call("list-rounds", "GET", "/rounds", 200, STAFF, '"items":'),
+    Call(
+        "open-round",
+        "POST",
+        "/rounds",
+        201,
+        ("admin", "statistician"),
+        '"period":"{new_period}"',
+        {"period": "{new_period}", "opens_on": "1901-01-02", "deadline": "1901-01-20"},
+    ),
+    Call("get-round", "GET", "/rounds/{round}", 200, STAFF, '"id":{round},'),
+    Call(
+        "change-round",
+        "PATCH",
+        "/rounds/{round}",
+        200,
+        ("admin", "statistician"),
+        '"title":"角色测试轮次"',
+        {"title": "角色测试轮次"},
+    ),
+    Call("list-returns", "GET", "/rounds/{round}/returns", 200, STAFF, '"uscc":"{t}"'),
+    Call("add-to-round", "POST", "/rounds/{round}/returns", 201, WRITERS, '"uscc":"{spare}"', {"uscc": "{spare}"}),
+    Call("accept-many", "POST", "/rounds/{round}/accept", 200, STAFF, '"accepted":["{filed}"]', {}),
+    Call("get-return", "GET", "/rounds/{round}/returns/{t}", 200, (*STAFF, "tenant"), '"uscc":"{t}"'),
+    Call(
+        "save-return",
+        "PUT",
+        "/rounds/{round}/returns/{t}",
+        200,
+        OWN_WRITERS,
+        '"state":"draft"',
+        {"revenue": "7.00", "employees": 1},
+    ),
+    Call("submit-return", "POST", "/rounds/{round}/returns/{t}/submit", 200, OWN_WRITERS, '"state":"submitted"', {}),
+    Call("accept-return", "POST", "/rounds/{round}/returns/{filed}/accept", 200, STAFF, '"state":"accepted"', {}),
+    Call(
+        "send-back-return",
+        "POST",
+        "/rounds/{round}/returns/{filed}/return",
+        200,
+        STAFF,
+        '"state":"returned"',
+        {"reason": "请核对"},
+    ),
+    Call(
+        "excuse-from-round",
+        "POST",
+        "/rounds/{round}/returns/{t}/excuse",
+        200,
+        WRITERS,
+        '"state":"excused"',
+        {"reason": "停业"},
+    ),
+    Call("own-returns", "GET", "/me/returns", 200, ("tenant",), '"uscc":"{t}"'),
 ]
 
 
+async def _round_stage(tenant: str) -> dict[str, str]:
+    """A round asking `tenant` (its return saved) and another tenant (its return submitted)."""
+    filed = (await make_tenant())["uscc"]
+    round_id = await make_round(tenant, filed)
+    await returns.save_return(SYSTEM, round_id, tenant, {"revenue": "5.00", "employees": 1})
+    await returns.save_return(SYSTEM, round_id, filed, {"revenue": "5.00", "employees": 1})
+    await returns.submit_return(SYSTEM, round_id, filed)
+    return {"round": str(round_id), "filed": filed, "new_period": fresh_round_period()}
+
+
 @pytest.fixture
-async def stage():
-    """A tenant with an IP item, a report and an account; a spare empty tenant; an open and a closed year."""
+async def stage(request):
+    """A tenant with an IP item, a report and an account; a spare empty tenant; an open and a closed year;
+    for the calls on report rounds, a round asking the tenant."""
     tenant, spare = await make_tenant(), await make_tenant()
     year, closed_year = fresh_year(), fresh_year()
     item = await make_ip(tenant["uscc"])
@@ -187,8 +252,6 @@ async def stage():
         SYSTEM, {"username": account, "password": PASSWORD, "role": "tenant", "tenant_uscc": tenant["uscc"]}
     )
     await closed_years.close_year(SYSTEM, closed_year)
-    round_row = await make_round(deadline=date(2099, 1, 20))
-    await add_return(round_row, tenant)
     dry_run = await run_import(
         SYSTEM,
         "roles.csv",
@@ -210,8 +273,11 @@ async def stage():
         "new_uscc": new_uscc(),
         "new_number": fresh_patent_number(),
         "new_username": f"roles-new-{uuid4().hex[:8]}",
-        "round": str(round_row["id"]),
-    }
+    } | (
+        await _round_stage(tenant["uscc"])
+        if "round" in (path := request.node.callspec.params["call"].path) or "returns" in path
+        else {}
+    )
     await reopen_if_closed(year)
     await reopen_if_closed(closed_year)
 

@@ -21,9 +21,17 @@ from litestar import Litestar
 
 from importers import run_import
 from registry.actor import SYSTEM
-from registry.services import accounts, closed_years
+from registry.services import accounts, closed_years, returns
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
-from tests.api.factories import app_routes, fresh_patent_number, fresh_year, make_ip, make_report, reopen_if_closed
+from tests.api.factories import (
+    app_routes,
+    fresh_patent_number,
+    fresh_year,
+    make_ip,
+    make_report,
+    make_round,
+    reopen_if_closed,
+)
 from tests.api.factories import route_of as api_route_of
 from tests.conftest import make_tenant, new_uscc
 from tests.server import PASSWORD
@@ -194,6 +202,25 @@ ROWS = [
         303,
         lambda v: {"period": f"{v['year']}Q2", "unit": "万元", "revenue": "1.5"},
     ),
+    # report rounds (SPEC §9)
+    Row("my-returns", "GET", "/returns", TENANT, shows="{round_title}"),
+    Row("rounds", "GET", "/rounds", STAFF),
+    Row("round", "GET", "/rounds/{round}", STAFF, shows="{round_title}"),
+    Row("round-accept-many", "POST", "/rounds/{round}/accept", STAFF, 303),
+    Row("return-page", "GET", "/rounds/{round}/returns/{t}?unit=万元", (*STAFF, "tenant"), shows="{round_title}"),
+    Row(
+        "return-save",
+        "POST",
+        "/rounds/{round}/returns/{t}",
+        ("admin", "manager", "tenant"),
+        303,
+        lambda v: {"unit": "千元", "revenue": "3", "employees": "2", "action": "save", "version": v["round_version"]},
+    ),
+    Row("return-accept", "POST", "/rounds/{round}/returns/{filed}/accept", STAFF, 303),
+    Row(
+        "return-send-back", "POST", "/rounds/{round}/returns/{filed}/return", STAFF, 303, lambda v: {"reason": "请核对"}
+    ),
+    Row("return-excuse", "POST", "/rounds/{round}/returns/{t}/excuse", WRITERS, 303, lambda v: {"reason": "停业"}),
     # imports
     Row("imports", "GET", "/imports", WRITERS),
     Row("upload", "POST", "/imports", WRITERS, 303, upload=CSV),
@@ -366,6 +393,11 @@ async def stage_values() -> dict[str, str]:
         SYSTEM, "roles.csv", f"{header}{new_uscc()},页面角色导入,其他,在孵\n".encode(), dry_run=True
     )
     invalid = await run_import(SYSTEM, "roles.csv", f"{header}1,,矿业,在孵\n".encode(), dry_run=True)
+    filed = await make_tenant()
+    round_id = await make_round(tenant["uscc"], filed["uscc"])
+    draft = await returns.save_return(SYSTEM, round_id, tenant["uscc"], {"revenue": "5.00", "employees": 1})
+    await returns.save_return(SYSTEM, round_id, filed["uscc"], {"revenue": "5.00", "employees": 1})
+    await returns.submit_return(SYSTEM, round_id, filed["uscc"])
     return {
         "t": tenant["uscc"],
         "t_version": str(tenant["version"]),
@@ -384,6 +416,10 @@ async def stage_values() -> dict[str, str]:
         "new_uscc": new_uscc(),
         "new_number": fresh_patent_number(),
         "new_username": f"page-new-{uuid4().hex[:8]}",
+        "round": str(round_id),
+        "round_title": draft.round_title,
+        "round_version": str(draft.version),
+        "filed": filed["uscc"],
     }
 
 

@@ -48,9 +48,10 @@ PAGES = {
         "/statistics/2016/close",
         "/statistics/2017Q3",
         "/deadlines",
+        "/rounds",
         "/logout",
     ],
-    "tenant": ["/me", "/deadlines", "/me/reports/new", "/me/ip/new", "/logout"],
+    "tenant": ["/me", "/deadlines", "/me/reports/new", "/me/ip/new", "/returns", "/logout"],
 }
 
 

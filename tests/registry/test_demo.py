@@ -85,7 +85,9 @@ async def test_every_write_went_through_the_services_as_the_demo_actor(demo_park
         await AuditEntry.count().where((AuditEntry.actor == DEMO_ACTOR.username) & (AuditEntry.source == "demo")).run()
     )
 
-    assert entries == demo_park.tenants + demo_park.ip_items + demo_park.reports + demo_park.fees
+    assert entries == (
+        demo_park.tenants + demo_park.ip_items + demo_park.reports + demo_park.fees + demo_park.round_entries
+    )
     assert demo_park.fees == await IPFee.count().run()
     assert demo_park.ip_items == await IPItem.count().run()
     assert demo_park.reports == await PeriodReport.count().run()
@@ -125,3 +127,30 @@ async def test_most_fee_years_are_paid_a_few_fall_due_and_two_patents_are_at_ris
     assert len(await at_risk([p["id"] for p in patents])) == AT_RISK
     assert 0 < soon["total"] < len(patents) // 10
     assert states == {"due", "grace"}
+
+
+async def test_the_2016_round_has_every_return_accepted_and_its_revenue_is_the_published_36_yi(demo_park):
+    from registry.services import returns, rounds
+
+    (round_2016,) = [r for r in (await rounds.list_rounds(SYSTEM, Page(limit=10)))["items"] if r.period == "2016"]
+    listed = (await returns.list_returns(SYSTEM, round_2016.id, Page(limit=500)))["items"]
+
+    assert {r.state for r in listed} == {"accepted", "excused"}
+    assert sum(r.state == "excused" for r in listed) == 2  # the newcomers whose year is incomplete
+    assert sum(r.figures.revenue for r in listed if r.state == "accepted") == 360_000_000_000
+    year = await park_stats(SYSTEM, Period.parse("2016"))
+    assert year.figures["revenue"].value == 360_000_000_000
+
+
+async def test_the_2017q3_round_is_in_progress_with_returns_in_every_state(demo_park):
+    from registry.services import returns, rounds
+    from registry.vocabulary import RETURN_STATE
+
+    (round_q3,) = [r for r in (await rounds.list_rounds(SYSTEM, Page(limit=10)))["items"] if r.period == "2017Q3"]
+    listed = (await returns.list_returns(SYSTEM, round_q3.id, Page(limit=500)))["items"]
+
+    assert round_q3.state == "open"
+    assert all(getattr(round_q3.counts, state) > 0 for state in RETURN_STATE.codes)
+    assert any(r.filled_by and r.state == "submitted" for r in listed)  # 代填
+    returned = [r for r in listed if r.state == "returned"]
+    assert returned and all(r.reason and "revenue" in r.field_reasons for r in returned)
