@@ -17,6 +17,7 @@ from api.controllers.imports import ImportController, upload_router
 from api.controllers.ip import IPController, TenantIPController
 from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
+from api.controllers.round_close import RoundCloseController, signed_router
 from api.controllers.stats import StatsController
 from api.controllers.tenants import TenantController
 from api.edge import JSON_BODY_MAX, EdgeRequest, check_the_edge, complete_allow
@@ -47,6 +48,7 @@ CONTROLLERS = [
     DeadlineController,
     TenantDeadlineController,
     FeeController,
+    RoundCloseController,
 ]
 
 
@@ -118,6 +120,7 @@ def create_app(
         route_handlers=[
             *CONTROLLERS,
             upload_router([ImportController], config.import_max_bytes),
+            signed_router(),
             health,
             *(extra_routers or []),
         ],

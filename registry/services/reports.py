@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from registry import audit
@@ -15,9 +16,10 @@ from registry.periods import Period
 from registry.records import clean, report_change
 from registry.services.closed_years import check_year, require_open
 from registry.services.listing import Page, listing
+from registry.services.round_close import closed_round_of
 from registry.services.tenants import tenant_id
 from registry.services.versioning import IfMatch, check_version, write_change
-from registry.tables import PeriodReport
+from registry.tables import PeriodReport, ReportCorrection
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
 FIGURE_FIELDS = tuple(f for f in REPORT_FIELDS if f.key not in ("uscc", "period"))
@@ -76,6 +78,71 @@ async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = N
     return listing(rows[page.offset : page.offset + page.limit], len(rows), page)
 
 
+# --- Corrections (SPEC §9): a report written after its period's round closed -----------------------
+
+CORRECTION_REASON = "correction_reason"
+
+
+def correction_reason_missing(period: str) -> FieldError:
+    return FieldError(
+        CORRECTION_REASON,
+        "correction_reason_required",
+        f"{period} 的报送轮次已关闭，修改即为更正，请填写更正原因（correction_reason）/ the round of {period} is "
+        "closed: this change is a correction and needs a reason (correction_reason)",
+    )
+
+
+def correction_reason(period: str, reason: str | None) -> str:
+    """The reason of a correction to `period`, stripped; 422 naming correction_reason without one."""
+    text = (reason or "").strip()
+    if not text:
+        error = correction_reason_missing(period)
+        raise ValidationFailed(error.message, [error])
+    return text
+
+
+async def correction_round(period: Period, reason: str | None) -> tuple[int, str] | None:
+    """Inside a report write of `period`: (round id, reason) when the period's round is closed, so
+    the write is a correction — refused (422) without a reason; None when it is an ordinary write.
+    The one rule every door follows (API, portal, import: registry.services.bulk)."""
+    found = await closed_round_of(str(period))
+    if found is None:
+        return None
+    return found["id"], correction_reason(str(period), reason)
+
+
+def correction_values(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> tuple[dict, dict]:
+    """The figures a write changes: (as they were, as they became); a report created or deleted has
+    None on the other side."""
+    old = {k: (before or {}).get(k) for k in FIGURES}
+    new = {k: (after or {}).get(k) for k in FIGURES}
+    changed = [k for k in FIGURES if old[k] != new[k]]
+    return {k: old[k] for k in changed}, {k: new[k] for k in changed}
+
+
+def correction_row(
+    actor: Actor,
+    correction: tuple[int, str],
+    owner: int,
+    period: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    at: datetime | None = None,
+) -> ReportCorrection:
+    old, new = correction_values(before, after)
+    round_id, reason = correction
+    return ReportCorrection(
+        round=round_id,
+        tenant=owner,
+        period=period,
+        at=at or datetime.now(UTC),
+        by=actor.username,
+        reason=reason,
+        before=old,
+        after=new,
+    )
+
+
 def figure_fields(unit: str = "元") -> tuple[Field, ...]:
     """The report's figures with money stated in `unit` (元, 千元, 万元, 亿元), as a form or a sheet gives it."""
     if unit == "元":
@@ -94,9 +161,11 @@ async def put_report(
     data: Mapping[str, Any],
     if_version: int | IfMatch | None = None,
     unit: str = "元",
+    reason: str | None = None,
 ) -> tuple[dict, bool]:
     """Replace the period's figures (a figure left out is cleared), money given in `unit`; stored
-    exactly in fen. Returns (report, created)."""
+    exactly in fen. After the period's round closed it is a correction and needs `reason`.
+    Returns (report, created)."""
     actor.require_write(uscc)
     period = parse_period(period_text)
     figures = {key: None for key in FIGURES} | clean(figure_fields(unit), data, partial=True)
@@ -109,20 +178,48 @@ async def put_report(
             # If-Match names a version of a report that is not there (deleted meanwhile): 412, not a new report.
             check_version(0, if_version)
             figures = report_change(None, figures)
+            correction = await correction_round(period, reason)
             await PeriodReport.insert(PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)).run()
-            await audit.record(actor, "create", "report", key, uscc, None, {"period": str(period), **figures})
+            created = {"period": str(period), **figures}
+            await _audit(actor, "create", key, uscc, None, created, correction)
         else:
             check_version(before["version"], if_version)
             diff = report_change(before, figures)
+            correction = await correction_round(period, reason) if diff else None
             if diff:
                 await write_change(PeriodReport._meta.tablename, before, diff)
-                await audit.record(actor, "update", "report", key, uscc, {k: before[k] for k in diff}, diff)
+                await _audit(actor, "update", key, uscc, {k: before[k] for k in diff}, diff, correction)
         after = await _fetch(owner, str(period))
+        if correction is not None:
+            await correction_row(actor, correction, owner, str(period), before, after).save().run()
     assert after is not None
     return after, before is None
 
 
-async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: int | IfMatch | None = None) -> None:
+async def _audit(
+    actor: Actor,
+    action: str,
+    key: str,
+    uscc: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    correction: tuple[int, str] | None,
+) -> None:
+    """A report's entry; a correction's says `correct` and carries its reason."""
+    if correction is None:
+        await audit.record(actor, action, "report", key, uscc, before, after)
+    else:
+        kept = None if after is None else {**after, CORRECTION_REASON: correction[1]}
+        await audit.record(actor, "correct", "report", key, uscc, before, kept)
+
+
+async def delete_report(
+    actor: Actor,
+    uscc: str,
+    period_text: str,
+    if_version: int | IfMatch | None = None,
+    reason: str | None = None,
+) -> None:
     actor.require_write(uscc)
     period = parse_period(period_text)
     async with write_transaction():
@@ -132,7 +229,10 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
         if before is None:
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
+        correction = await correction_round(period, reason)
         await PeriodReport.delete().where(PeriodReport.id == before["id"]).run()
-        await audit.record(
-            actor, "delete", "report", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None
+        await _audit(
+            actor, "delete", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None, correction
         )
+        if correction is not None:
+            await correction_row(actor, correction, owner, str(period), before, None).save().run()
