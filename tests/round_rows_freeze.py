@@ -69,16 +69,20 @@ async def accepted_return(round_id: int, uscc: str, period: str, **figures) -> N
 
 
 async def make_reminder(round_id: int, uscc: str, day: date, kind: str = "manual") -> None:
-    await Reminder(
-        round=round_id,
-        tenant=await tenant_id(uscc),
-        day=day,
-        kind=kind,
-        sent_by="tester",
-        created_at=datetime.now(UTC),
-        pending=False,
-        deliveries=[{"channel": "portal", "to": uscc, "delivered": True, "error": None, "at": day.isoformat()}],
-    ).save().run()
+    await (
+        Reminder(
+            round=round_id,
+            tenant=await tenant_id(uscc),
+            day=day,
+            kind=kind,
+            sent_by="tester",
+            created_at=datetime.now(UTC),
+            pending=False,
+            deliveries=[{"channel": "portal", "to": uscc, "delivered": True, "error": None, "at": day.isoformat()}],
+        )
+        .save()
+        .run()
+    )
 
 
 __all__ = ["accepted_return", "fresh_round_period", "make_reminder", "make_return", "make_round"]

@@ -101,9 +101,9 @@ async def test_a_correction_records_before_after_who_when_why(closed_round, mana
     assert entries[0]["action"] == "correct"
     assert entries[0]["after"]["correction_reason"] == "企业来函更正营业收入"
     # The submitted dataset is as it was at the close.
-    assert await SubmittedReport.select(SubmittedReport.revenue).where(
-        SubmittedReport.round == closed_round["id"]
-    ) == [{"revenue": 100_000}]
+    assert await SubmittedReport.select(SubmittedReport.revenue).where(SubmittedReport.round == closed_round["id"]) == [
+        {"revenue": 100_000}
+    ]
 
 
 async def test_deleting_a_report_after_the_close_needs_a_reason_too(closed_round, manager):
