@@ -8,6 +8,7 @@ tests share one database.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from itertools import count
 
@@ -18,13 +19,14 @@ from registry.services import reports
 from registry.services.tenants import tenant_id
 from registry.tables import Reminder, ReportRound, RoundReturn
 
-# Years no other suite reports for (tests/api/factories.py closes years from 2061 on).
-_years = count(2401)
+# Years no other suite reports for (tests/api/factories.py closes years from 2061 on), counted per kind of
+# period so that a session can make a round of hundreds of quarters before reaching the last year (2999).
+_years: dict[str, count] = defaultdict(lambda: count(2401))
 
 
 def fresh_round_period(kind: str = "") -> str:
-    """A period of a year nobody else uses: `2401`, or `2402Q3` / `2403H1` with kind Q3 / H1."""
-    return f"{next(_years)}{kind}"
+    """A period nobody else uses: a year (`2401`), or with kind `Q3` / `H1` a quarter or half (`2402Q3`)."""
+    return f"{next(_years[kind])}{kind}"
 
 
 async def make_round(

@@ -18,6 +18,7 @@ from registry import audit
 from registry.actor import Actor
 from registry.db import fetch, hold_year, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, RegistryError, ValidationFailed
+from registry.identifiers import is_row_id
 from registry.permissions import Action
 from registry.tables import ReportRound, SubmittedReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS
@@ -48,7 +49,9 @@ def round_key(round_id: int) -> str:
     return str(round_id)
 
 
-async def round_row(round_id: int, *, lock: bool = False) -> dict[str, Any]:
+async def round_row(round_id: int) -> dict[str, Any]:
+    if not is_row_id(round_id):
+        raise NotFound(_NOT_FOUND)
     columns = [c for c in ReportRound._meta.columns if c._meta.name != "signed_content"]
     query = ReportRound.select(*columns).where(ReportRound.id == round_id).first()
     row = await query.run()

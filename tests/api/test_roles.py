@@ -17,7 +17,7 @@ import pytest
 from api.app import create_app
 from importers import run_import
 from registry.actor import SYSTEM
-from registry.services import accounts, closed_years, deadlines
+from registry.services import accounts, closed_years, deadlines, round_close
 from tests.api.factories import (
     api_routes,
     assert_problem,
@@ -31,6 +31,7 @@ from tests.api.factories import (
     reopen_if_closed,
     route_of,
 )
+from tests.round_rows_freeze import fresh_round_period, make_return, make_round
 from tests.server import PASSWORD
 
 ROLES = ("admin", "manager", "statistician", "tenant", "anonymous")
@@ -38,6 +39,7 @@ EVERYONE = ("admin", "manager", "statistician", "tenant")
 STAFF = ("admin", "manager", "statistician")
 WRITERS = ("admin", "manager")
 OWN_WRITERS = ("admin", "manager", "tenant")
+ROUND_RUNNERS = ("admin", "statistician")  # registry.permissions: RUN_ROUNDS
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,19 @@ CALLS = [
     Call("import-template", "GET", "/exports/template.xlsx", 200, EVERYONE, XLSX),
     Call("registry-dump", "GET", "/exports/registry.xlsx", 200, WRITERS, XLSX),
     Call("deadlines-workbook", "GET", "/exports/deadlines.xlsx?within=365", 200, STAFF, XLSX),
+    Call("close-round", "POST", "/rounds/{round}/close", 200, ROUND_RUNNERS, '"state":"closed"'),
+    Call("round-progress", "GET", "/rounds/{round}/progress", 200, STAFF, '"round":{round},'),
+    Call("round-progress-workbook", "GET", "/rounds/{round}/progress.xlsx", 200, STAFF, XLSX),
+    Call(
+        "hand-in-signed-summary",
+        "PUT",
+        "/rounds/{closed_round}/signed",
+        200,
+        ROUND_RUNNERS,
+        '"media_type":"application/pdf"',
+        upload="%PDF-1.4 roles\n",
+    ),
+    Call("signed-summary", "GET", "/rounds/{closed_round}/signed", 200, STAFF, "%PDF-1.4 handed in"),
 ]
 
 
@@ -192,7 +207,13 @@ async def stage():
     invalid = await run_import(
         SYSTEM, "roles.csv", "统一社会信用代码,企业名称,产业类别,状态\n1,,矿业,在孵\n".encode(), dry_run=True
     )
+    open_round, closed_round = await make_round(fresh_round_period("Q1")), await make_round(fresh_round_period("Q3"))
+    await make_return(open_round["id"], tenant["uscc"], "accepted")
+    await round_close.close_round(SYSTEM, closed_round["id"])
+    await round_close.hand_in_signed(SYSTEM, closed_round["id"], "signed.pdf", b"%PDF-1.4 handed in")
     yield {
+        "round": str(open_round["id"]),
+        "closed_round": str(closed_round["id"]),
         "t": tenant["uscc"],
         "dry_run": str(dry_run.id),
         "invalid": str(invalid.id),

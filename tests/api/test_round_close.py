@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from importers import run_import
 from registry.actor import SYSTEM
 from registry.services import bulk, reports
 from registry.tables import ReportCorrection, SubmittedReport
@@ -186,3 +187,17 @@ async def test_as_submitted_without_a_closed_round_is_422(handed_in, statisticia
     refused = await statistician.get(f"/stats/{handed_in['period']}", params={"as_submitted": "true"})
     assert field_errors(refused) == {"as_submitted": "no_closed_round"}
     assert "没有已关闭的报送轮次" in refused.json()["errors"][0]["message"]
+
+
+async def test_an_imported_file_carries_the_reason_in_its_correction_reason_column(closed_round):
+    period, uscc = closed_round["period"], closed_round["a"]
+    without = f"统一社会信用代码,报告期,营业收入(元)\n{uscc},{period},1300\n".encode()
+    refused = await run_import(SYSTEM, "corrections.csv", without, dry_run=False)
+    assert refused.status == "invalid"
+    (error,) = refused.errors
+    assert error["code"] == "correction_reason_required" and "更正原因" in error["message"]
+    with_reason = f"统一社会信用代码,报告期,营业收入(元),更正原因\n{uscc},{period},1300,企业补充材料\n".encode()
+    applied = await run_import(SYSTEM, "corrections.csv", with_reason, dry_run=False)
+    assert applied.status == "applied", applied.errors
+    (correction,) = await _corrections(closed_round["id"])
+    assert (correction["after"], correction["reason"]) == ({"revenue": 130_000}, "企业补充材料")
