@@ -21,11 +21,12 @@ from litestar import Litestar
 
 from importers import run_import
 from registry.actor import SYSTEM
-from registry.services import accounts, closed_years
+from registry.services import accounts, closed_years, round_close
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
 from tests.api.factories import app_routes, fresh_patent_number, fresh_year, make_ip, make_report, reopen_if_closed
 from tests.api.factories import route_of as api_route_of
 from tests.conftest import make_tenant, new_uscc
+from tests.round_rows_freeze import fresh_round_period, make_return, make_round
 from tests.server import PASSWORD
 
 ROLES = ("admin", "manager", "statistician", "tenant", "anonymous")
@@ -189,6 +190,18 @@ ROWS = [
         lambda v: {"what": "active", "active": "false", "version": v["account_version"]},
     ),
     Row("audit", "GET", "/audit?uscc={t}", WRITERS),
+    Row("round-progress", "GET", "/rounds/{round}/progress", STAFF, shows="报送进度"),
+    Row("round-progress-workbook", "GET", "/rounds/{round}/progress.xlsx", STAFF, shows="PK"),
+    Row("round-summary", "GET", "/rounds/{closed_round}/summary", STAFF, shows="负责人签字"),
+    Row(
+        "hand-in-signed-summary",
+        "POST",
+        "/rounds/{closed_round}/signed",
+        ("admin", "statistician"),  # registry.permissions: RUN_ROUNDS
+        status=303,
+        upload="%PDF-1.4 page roles\n",
+    ),
+    Row("signed-summary-scan", "GET", "/rounds/{closed_round}/signed", STAFF, shows="%PDF-1.4 handed in"),
     # files and the API docs pages: anyone, signed in or not
     Row("stylesheet", "GET", "/static/park.css", PUBLIC),
     Row("htmx", "GET", "/static/htmx-2.0.11.min.js", PUBLIC),
@@ -303,7 +316,13 @@ async def stage_values() -> dict[str, str]:
         SYSTEM, "roles.csv", f"{header}{new_uscc()},页面角色导入,其他,在孵\n".encode(), dry_run=True
     )
     invalid = await run_import(SYSTEM, "roles.csv", f"{header}1,,矿业,在孵\n".encode(), dry_run=True)
+    open_round, closed_round = await make_round(fresh_round_period("H1")), await make_round(fresh_round_period("H2"))
+    await make_return(open_round["id"], tenant["uscc"], "accepted")
+    await round_close.close_round(SYSTEM, closed_round["id"])
+    await round_close.hand_in_signed(SYSTEM, closed_round["id"], "signed.pdf", b"%PDF-1.4 handed in")
     return {
+        "round": str(open_round["id"]),
+        "closed_round": str(closed_round["id"]),
         "t": tenant["uscc"],
         "t_version": str(tenant["version"]),
         **{f"tenant.{f.key}": _shown(tenant[f.key]) for f in TENANT_FIELDS if f.key != "uscc"},
