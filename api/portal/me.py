@@ -41,7 +41,7 @@ def _errors(failed: ValidationFailed | Conflict, shown: tuple[str, ...]) -> dict
 
 
 _IP_SHOWN = tuple(f.key for f in IP_FORM_FIELDS)
-_REPORT_SHOWN = ("period", "unit", *(f.key for f in FIGURE_FIELDS))
+_REPORT_SHOWN = ("period", "unit", *(f.key for f in FIGURE_FIELDS), reports.CORRECTION_REASON)
 
 
 def _text(value: Any) -> str:
@@ -188,7 +188,10 @@ class MePages(Controller):
     @post("/reports")
     async def save_report(self, request: Request, actor: PageActor, data: Form) -> Template | Redirect:
         uscc = _own(actor)
-        typed = {k: data.get(k, "").strip() for k in ("period", "unit", *(f.key for f in FIGURE_FIELDS))}
+        typed = {
+            k: data.get(k, "").strip()
+            for k in ("period", "unit", *(f.key for f in FIGURE_FIELDS), reports.CORRECTION_REASON)
+        }
         existing = None
         figures = {f.key: typed[f.key] or None for f in FIGURE_FIELDS}
         try:
@@ -196,7 +199,13 @@ class MePages(Controller):
             if version:
                 existing = await reports.get_report(actor, uscc, typed["period"])
             row, _ = await reports.put_report(
-                actor, uscc, typed["period"], figures, version or None, unit=typed["unit"] or "元"
+                actor,
+                uscc,
+                typed["period"],
+                figures,
+                version or None,
+                unit=typed["unit"] or "元",
+                reason=typed[reports.CORRECTION_REASON] or None,
             )
         except (ValidationFailed, Conflict) as failed:
             return await _report_page(

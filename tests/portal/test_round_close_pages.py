@@ -99,3 +99,36 @@ async def test_a_tenant_reaches_no_round_page(closed_half, signed_in):
     for path in ("progress", "summary"):
         response = await page.goto(f"/rounds/{closed_half['id']}/{path}")
         assert response is not None and response.status == 403
+
+
+async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, base_url):
+    from registry.tables import ReportCorrection, RoundReturn, Tenant
+    from tests.portal.pages import portal_as
+
+    accepted = await (
+        RoundReturn.select(RoundReturn.tenant.uscc.as_alias("uscc"))
+        .where((RoundReturn.round == closed_half["id"]) & (RoundReturn.state == "accepted"))
+        .first()
+    )
+    assert accepted and await Tenant.exists().where(Tenant.uscc == accepted["uscc"])
+    client = await portal_as(base_url, "tenant", accepted["uscc"])
+    try:
+        form = {
+            "_csrf": client.csrf,
+            "period": closed_half["period"],
+            "unit": "元",
+            "revenue": "1300000",
+            "employees": "12",
+        }
+        refused = await client.post("/me/reports", data=form)
+        assert refused.status_code == 422
+        assert 'id="e-correction_reason"' in refused.text and "更正原因" in refused.text
+        assert 'value="1300000"' in refused.text  # what was typed is kept
+        saved = await client.post("/me/reports", data=form | {"correction_reason": "审计后更正"})
+        assert saved.status_code == 303, saved.text
+        (correction,) = await ReportCorrection.select(ReportCorrection.reason, ReportCorrection.by).where(
+            ReportCorrection.round == closed_half["id"]
+        )
+        assert correction["reason"] == "审计后更正"
+    finally:
+        await client.aclose()
