@@ -585,7 +585,10 @@ async def park_stats(actor: Actor, period: Period, as_of: date | None = None, as
     _check_asked(period, as_of)
     submitted = await submitted_round(period) if as_submitted else None
     return await current().statistics.get(
-        ("stats", str(period), as_of, submitted), lambda: compute_park_stats(period, as_of, submitted)
+        ("stats", str(period), as_of, submitted),
+        lambda: (
+            compute_park_stats(period, as_of) if submitted is None else compute_park_stats(period, as_of, submitted)
+        ),
     )
 
 
