@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from registry.actor import SYSTEM
+from registry.periods import Period
 from registry.services import round_close
 from tests.conftest import make_tenant
 from tests.portal.conftest import screenshot
@@ -91,6 +92,10 @@ async def test_a_manager_sees_the_summary_but_hands_nothing_in(closed_half, sign
     await page.goto(f"/rounds/{closed_half['id']}/summary")
     await expect(page.locator("#summary")).to_be_visible()
     await expect(page.get_by_role("button", name="上传扫描件")).to_have_count(0)
+    await page.goto(f"/rounds/{closed_half['id']}/summary?lang=en")
+    await expect(page.locator("#summary")).to_contain_text("Signature of the head (负责人签字)")
+    await expect(page.locator("#summary")).to_contain_text(Period.parse(closed_half["period"]).label("en"))
+    await screenshot(page, "round-summary-en")
 
 
 async def test_a_tenant_reaches_no_round_page(closed_half, signed_in):
