@@ -17,6 +17,7 @@ from api.controllers.imports import ImportController, upload_router
 from api.controllers.ip import IPController, TenantIPController
 from api.controllers.periods import AuditController, PeriodController
 from api.controllers.reports import ReportController
+from api.controllers.round_close import RoundCloseController, signed_router
 from api.controllers.round_reminders import RoundReminderController
 from api.controllers.rounds import MyReturnsController, RoundController
 from api.controllers.stats import StatsController
@@ -52,6 +53,7 @@ CONTROLLERS = [
     RoundReminderController,
     RoundController,
     MyReturnsController,
+    RoundCloseController,
 ]
 
 
@@ -123,6 +125,7 @@ def create_app(
         route_handlers=[
             *CONTROLLERS,
             upload_router([ImportController], config.import_max_bytes),
+            signed_router(),
             health,
             *(extra_routers or []),
         ],

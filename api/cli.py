@@ -282,6 +282,26 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _rounds_close(args: argparse.Namespace, settings: Settings) -> int:
+    """`park rounds close ID`: as `POST /rounds/{id}/close`, by the command line's admin. Exit status 0
+    closed, 1 refused (no such round, closed already)."""
+    from registry.actor import Actor
+    from registry.errors import RegistryError
+    from registry.migrate import run_on_database
+    from registry.services.round_close import close_round, park_day
+
+    async def run() -> dict:
+        return await close_round(Actor("cli", "admin", source="cli"), args.id)
+
+    try:
+        closed = run_on_database(settings, run)
+    except RegistryError as error:
+        print(f"error: {error.detail}", file=sys.stderr)
+        return 1
+    print(f"closed round {closed['id']} ({closed['period']}, {closed['title']}) on {park_day(closed['closed_at'])}")
+    return 0
+
+
 def _positive(text: str) -> int:
     number = int(text)
     if number < 1:
@@ -366,6 +386,11 @@ def parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--days", type=int, help="keep files this many days (default PARK_UPLOAD_RETENTION_DAYS, 30)")
     purge.set_defaults(run=_purge_uploads)
+
+    rounds = commands.add_parser("rounds", help="report rounds").add_subparsers(dest="rounds_command", required=True)
+    close = rounds.add_parser("close", help="close a round: its accepted returns become the submitted dataset")
+    close.add_argument("id", type=int)
+    close.set_defaults(run=_rounds_close)
     return root
 
 

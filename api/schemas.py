@@ -306,6 +306,16 @@ class ReportPut(Body):
     rd_staff: Count | None | UnsetType = UNSET
     returnee_staff: Count | None | UnsetType = UNSET
     new_graduates: Count | None | UnsetType = UNSET
+    # Required once the period's report round is closed (the write is then a correction, SPEC §9).
+    correction_reason: Annotated[str, Meta(max_length=2000, pattern=PLAIN_TEXT)] | UnsetType = UNSET
+
+    def fields(self) -> dict[str, Any]:
+        """The figures sent (the correction's reason is not one)."""
+        return {k: v for k, v in super().fields().items() if k != "correction_reason"}
+
+    @property
+    def reason(self) -> str | None:
+        return None if self.correction_reason is UNSET else self.correction_reason
 
 
 class Account(Struct):

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from decimal import Decimal
 from io import BytesIO
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
@@ -29,11 +30,22 @@ from openpyxl.utils import get_column_letter
 
 from exports.cells import CellMaker, Looks, display_width, stream_sheet
 from exports.charts import column_chart
-from exports.statistics_text import COLUMN_NOTES, NOTES, sheet_title, unit, word
+from exports.statistics_text import (
+    COLUMN_NOTES,
+    CORRECTION_COLUMNS,
+    CORRECTION_NOTES,
+    NOTES,
+    WORDS,
+    sheet_title,
+    unit,
+    word,
+)
 from registry.actor import Actor
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, break_between_bands, set_up_pages
 from registry.periods import Period
+from registry.permissions import Action
+from registry.services.round_close import closed_round_of, corrections_of, park_day
 from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
 from registry.torch_form import IP_COLUMNS, IP_KEYS
 from registry.vocabulary import (
@@ -63,27 +75,56 @@ _CHART_FIRST_COLUMN = 9  # I
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
-async def statistics_workbook(actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None) -> bytes:
+@dataclass(frozen=True)
+class Submission:
+    """The closed report round of the workbook's period (SPEC §9): whether the figures are its
+    submitted dataset (`as_submitted`) or the registry as it is now, and the corrections made since
+    (registry.services.round_close.corrections_of) for the 更正 sheet."""
+
+    title: str
+    closed_on: date
+    as_submitted: bool
+    corrections: list[dict[str, Any]]
+
+
+async def statistics_workbook(
+    actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None, as_submitted: bool | None = None
+) -> bytes:
     """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
     out = BytesIO()
-    await write_statistics_workbook(actor, period, out, lang, as_of)
+    await write_statistics_workbook(actor, period, out, lang, as_of, as_submitted)
     return out.getvalue()
 
 
 async def write_statistics_workbook(
-    actor: Actor, period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
+    actor: Actor,
+    period: Period | int,
+    out: BinaryIO,
+    lang: str = "zh",
+    as_of: date | None = None,
+    as_submitted: bool | None = None,
 ) -> None:
-    """The workbook of `park_stats`, for those it answers (registry.permissions: READ_PARK)."""
+    """The workbook of `park_stats`, for those it answers (registry.permissions: READ_PARK). A period
+    whose report round is closed is drawn from its submitted dataset unless `as_submitted` is False
+    (the registry as it is now), and gains the 更正 sheet; `as_submitted=True` without a closed round: 422."""
     if lang not in LANGS:
         raise ValueError(f"lang must be zh or en, not {lang!r}")
-    stats = await park_stats(actor, period if isinstance(period, Period) else Period(period), as_of)
+    asked = period if isinstance(period, Period) else Period(period)
+    actor.require(Action.READ_PARK)
+    closed = await closed_round_of(str(asked))
+    use = as_submitted if as_submitted is not None else closed is not None
+    stats = await park_stats(actor, asked, as_of, as_submitted=use)  # 422 when asked for and there is none
+    submission = None
+    if closed is not None:
+        corrections = await corrections_of(actor, closed["id"])
+        submission = Submission(closed["title"], park_day(closed["closed_at"]), use, corrections)
     # Rendering is CPU work: off the event loop, so a server keeps answering meanwhile.
-    await asyncio.to_thread(render_statistics, stats, out, lang)
+    await asyncio.to_thread(render_statistics, stats, out, lang, submission)
 
 
-def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None:
+def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh", submission: Submission | None = None) -> None:
     book = Workbook(write_only=True)
-    frame = _Frame(stats, lang)
+    frame = _Frame(stats, lang, submission)
     keys = ["summary", "industry", "ip", *(["periods"] if stats.sub_periods else [])]
     sheets = {key: stream_sheet(book, sheet_title(key, lang)) for key in keys}
     looks = Looks(sheets["summary"])
@@ -106,6 +147,10 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None
         frame,
     )
     _targets_sheet(_Sheet(stream_sheet(book, sheet_title("targets", lang)), looks, frame), stats, frame)
+    if submission is not None:
+        _corrections_sheet(
+            _Sheet(stream_sheet(book, sheet_title("corrections", lang)), looks, frame), submission, frame
+        )
     _notes_sheet(_Sheet(stream_sheet(book, sheet_title("notes", lang)), looks, frame, freeze="A5"), frame)
     book.properties.title = frame.title
     book.properties.creator = "Park Registry"
@@ -116,14 +161,17 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None
 class _Frame:
     """What every sheet shares: language, title block and the labels of the stats' keys."""
 
-    def __init__(self, stats: ParkStats, lang: str) -> None:
-        self.stats, self.lang = stats, lang
+    def __init__(self, stats: ParkStats, lang: str, submission: Submission | None = None) -> None:
+        self.stats, self.lang, self.submission = stats, lang, submission
         self.period = Period.parse(stats.period)
         self.title = word("title", lang, park=PARK_NAME[lang], period=self.period.label(lang))
         self.lines = [
             word("period", lang, start=stats.start, end=stats.end, as_of=stats.as_of, previous=stats.previous),
             word("generated", lang, at=stats.generated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
         ]
+        if submission is not None:
+            basis = "basis_submitted" if submission.as_submitted else "basis_now"
+            self.lines.append(word(basis, lang, round=submission.title, closed=submission.closed_on.isoformat()))
         self.not_reported = word("not_reported_mark", lang)
 
     def w(self, key: str, **values: object) -> str:
@@ -719,11 +767,53 @@ def _targets_sheet(sheet: _Sheet, stats: ParkStats, frame: _Frame) -> None:
 # --- 说明 Notes ----------------------------------------------------------------------------------
 
 
+def _corrections_sheet(sheet: _Sheet, submission: Submission, frame: _Frame) -> None:
+    """更正 Corrections: each figure changed after the round closed — tenant, field, its value as
+    submitted and as corrected, who, when, why (SPEC §9)."""
+    labels = [frame.w(key) for key in CORRECTION_COLUMNS]
+    rows = [
+        [
+            line["uscc"],
+            frame.name(line["name"], line["name_en"]),
+            frame.figure_label(line["field"]),
+            frame.u(MONEY_UNIT) if line["field"] in MONEY_KEYS else frame.u("人"),
+            frame.figure(line["field"], line["as_submitted"]),
+            frame.figure(line["field"], line["as_corrected"]),
+            line["by"],
+            line["at"].astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M"),
+            line["reason"],
+        ]
+        for line in submission.corrections
+    ]
+    widths = _header_widths(labels)
+    for column in (0, 1, 2, 6, 7):
+        _fit(widths, column, [row[column] for row in rows])
+    widths[1] = min(widths[1], 36)
+    widths[8] = 40
+    sheet.widths(widths)
+    sheet.title_block(frame)
+    sheet.blank()
+    header = sheet.header(labels, 30)
+    number = ["money" if line["field"] in MONEY_KEYS else "integer" for line in submission.corrections]
+    for row, look in zip(rows, number, strict=True):
+        sheet.put(row, [None, "wrap", None, None, look, look, None, None, "wrap"], lines=_lines(row[8], widths[8]))
+    sheet.filter(len(labels), max(sheet.row, header))
+    if not rows:
+        sheet.blank()
+        sheet.put([frame.w("no_corrections")], "subtitle")
+
+
 def _notes_sheet(sheet: _Sheet, frame: _Frame) -> None:
     labels = [frame.w("item"), frame.w("unit"), frame.w("definition")]
+    notes = (*NOTES, *COLUMN_NOTES)
+    if frame.submission is not None:
+        basis = "note_submitted" if frame.submission.as_submitted else "note_now"
+        zh, en = WORDS[basis]
+        values = {"round": frame.submission.title, "closed": frame.submission.closed_on.isoformat()}
+        notes = (("figure_basis", "", zh.format(**values), en.format(**values)), *notes, *CORRECTION_NOTES)
     rows = [
         [frame.note_label(key), frame.u(unit_name) if unit_name else None, in_lang(frame.lang, zh, en)]
-        for key, unit_name, zh, en in (*NOTES, *COLUMN_NOTES)
+        for key, unit_name, zh, en in notes
     ]
     widths = _header_widths(labels)
     _fit(widths, 0, [row[0] for row in rows])

@@ -16,6 +16,7 @@ SHEET_TITLES = {
     "periods": ("按期间", "By period"),
     "tenants": ("企业明细", "Tenants"),
     "targets": ("目标监测", "Targets"),
+    "corrections": ("更正", "Corrections"),
     "notes": ("说明", "Notes"),
 }
 
@@ -29,6 +30,45 @@ UNITS = {
 }
 
 WORDS = {
+    # A period whose report round is closed (SPEC §9): where its figures come from, and the 更正 sheet.
+    "basis_submitted": (
+        "数据口径：报送轮次“{round}”（{closed} 关闭）的报送数据集；关闭后的更正见“更正”表",
+        "Figures as submitted in the report round “{round}” (closed {closed}); later corrections are on the "
+        "Corrections sheet",
+    ),
+    "basis_now": (
+        "数据口径：登记系统现状，含报送轮次“{round}”（{closed} 关闭）之后的更正（见“更正”表）",
+        "Figures as the registry holds them now, with the corrections made since the report round “{round}” "
+        "closed on {closed} (see the Corrections sheet)",
+    ),
+    "note_submitted": (
+        "本统计期的报送轮次“{round}”已于 {closed} 关闭。本工作簿的本期数字取自该轮次的报送数据集：关闭时"
+        "各家已通过审核的报表，此后不再改变；未通过审核的企业计为未报。上年同期与各半年、季度列仍取登记系统现状。"
+        "关闭之后对本期数据的修改都是更正，逐项列在“更正”表。",
+        "The report round “{round}” of this period closed on {closed}. This workbook's figures for the period "
+        "are that round's submitted dataset: each return accepted by the close, as it stood then, never changed "
+        "afterwards; a tenant without an accepted return counts as not reported. The same period a year earlier "
+        "and the halves and quarters are taken from the registry as it is now. Every change to the period's "
+        "figures after the close is a correction, listed on the Corrections sheet.",
+    ),
+    "note_now": (
+        "本统计期的报送轮次“{round}”已于 {closed} 关闭；本工作簿按要求取登记系统现状，包括关闭之后的更正"
+        "（逐项列在“更正”表）。按报送数据集出具的工作簿与关闭时上报的数字一致。",
+        "The report round “{round}” of this period closed on {closed}; as asked, this workbook shows the registry "
+        "as it is now, corrections made after the close included (each on the Corrections sheet). The workbook "
+        "drawn from the submitted dataset shows the figures as handed in at the close.",
+    ),
+    "figure_basis": ("数据口径", "Basis of the figures"),
+    "c_uscc": ("统一社会信用代码", "USCC"),
+    "c_name": ("企业名称", "Tenant"),
+    "c_field": ("更正指标", "Field corrected"),
+    "c_unit": ("单位", "Unit"),
+    "c_submitted": ("报送值", "As submitted"),
+    "c_corrected": ("更正值", "As corrected"),
+    "c_by": ("更正人", "Corrected by"),
+    "c_at": ("更正时间（北京时间）", "Corrected at (Beijing time)"),
+    "c_reason": ("更正原因", "Reason"),
+    "no_corrections": ("报送轮次关闭后没有更正", "No correction since the round closed"),
     "title": ("{park} {period}统计", "{park}: statistics for {period}"),
     "period": (
         "统计期间：{start} 至 {end}；期末（时点）指标取 {as_of}；上年同期：{previous}",
@@ -479,6 +519,26 @@ COLUMN_NOTES = (
         "The column or figure this notes sheet explains on each line; “Unit” is its unit.",
     ),
 )
+
+
+# The 更正 sheet's columns (SPEC §9), in order, and what each means.
+CORRECTION_COLUMNS = ("c_uscc", "c_name", "c_field", "c_unit", "c_submitted", "c_corrected", "c_by", "c_at", "c_reason")
+CORRECTION_NOTES = (
+    ("c_uscc", "", "更正表：被更正企业的统一社会信用代码。", "Corrections sheet: the corrected tenant's USCC."),
+    ("c_name", "", "更正表：被更正企业的名称。", "Corrections sheet: the corrected tenant's name."),
+    ("c_field", "", "更正表：被更正的指标，每次更正的每个指标一行。",
+     "Corrections sheet: the figure corrected, one line per figure of each correction."),
+    ("c_unit", "", "更正表：该行数值的单位（金额为千元，人数为人）。",
+     "Corrections sheet: the unit of the line's values (money in k yuan, people in persons)."),
+    ("c_submitted", "", "更正表：该指标在报送数据集中的数值（轮次关闭时的数字）；未报表示该企业不在报送数据集中。",
+     "Corrections sheet: the figure in the submitted dataset (as at the close); not reported when the tenant "
+     "is not in it."),
+    ("c_corrected", "", "更正表：这次更正之后的数值；未报表示更正删除了该数字。",
+     "Corrections sheet: the figure after this correction; not reported when the correction removed it."),
+    ("c_by", "", "更正表：做出更正的账号。", "Corrections sheet: the account that made the correction."),
+    ("c_at", "", "更正表：更正的时间（北京时间）。", "Corrections sheet: when the correction was made (Beijing time)."),
+    ("c_reason", "", "更正表：更正时填写的原因（必填）。", "Corrections sheet: the reason given with the correction (required)."),
+)  # fmt: skip
 
 
 def word(key: str, lang: str, **values: object) -> str:

@@ -32,7 +32,7 @@ from registry.demo_fees import demo_fees
 from registry.ip_deadlines import PATENT_KINDS
 from registry.ip_numbers import PATENT_TYPE_DIGITS, make_patent_number
 from registry.money import format_yuan
-from registry.services import deadlines, ip_items, reports, returns, rounds, tenants
+from registry.services import deadlines, ip_items, reports, returns, round_close, rounds, tenants
 from registry.services.listing import Page
 from registry.tables import AuditEntry, PeriodReport, ReportRound, Tenant
 from registry.uscc import make_demo_uscc
@@ -517,9 +517,8 @@ async def _round_2016(plans: list[_Plan]) -> int:
 
 
 async def close_demo_round(round_id: int) -> None:
-    """MERGE POINT: the lead calls the `freeze` engineer's close here once both are merged
-    (`await round_close.close_round(DEMO_ACTOR, round_id)`), so the 2016 round is closed and its
-    submitted dataset frozen. Until then the round stays open with every return accepted."""
+    """The 2016 round closed: its submitted dataset frozen, the published 36亿 (SPEC §6)."""
+    await round_close.close_round(DEMO_ACTOR, round_id)
 
 
 def _quarter_figures(plan: _Plan) -> dict[str, int]:

@@ -295,8 +295,9 @@ class _Composition:
     pivoting them with CASE per column cost SQLite a tenth of a second each time.
     """
 
-    def __init__(self, period: Period, prefix: str = "p") -> None:
+    def __init__(self, period: Period, prefix: str = "p", submitted: int | None = None) -> None:
         self.period = period
+        self.submitted = submitted
         self.family: list[Period] = []
         self._collect(period)
         self.alias = {p: f"{prefix}{i}" for i, p in enumerate(self.family)}
@@ -304,12 +305,23 @@ class _Composition:
     def _collect(self, period: Period) -> None:
         if period not in self.family:
             self.family.append(period)
-        for parts in period.parts():
+        for parts in self._parts(period):
             for part in parts:
                 self._collect(part)
 
+    def _parts(self, period: Period) -> list[list[Period]]:
+        # The submitted dataset holds the round's period's own reports only: nothing is composed.
+        return [] if self.submitted is not None else period.parts()
+
     def joins(self) -> str:
-        """LEFT JOINs onto `tenant AS t`: one report alias per period of the family."""
+        """LEFT JOINs onto `tenant AS t`: one report alias per period of the family — from the period
+        reports, or from the submitted dataset of round `submitted` (SPEC §9 `as_submitted`)."""
+        if self.submitted is not None:
+            (alias,) = self.alias.values()
+            return (
+                f"LEFT JOIN submitted_report AS {alias} ON {alias}.tenant = t.id "
+                f"AND {alias}.round = {int(self.submitted)}"
+            )
         return " ".join(
             f"LEFT JOIN period_report AS {alias} ON {alias}.tenant = t.id AND {alias}.period = '{period}'"
             for period, alias in self.alias.items()
@@ -317,7 +329,7 @@ class _Composition:
 
     def present(self, period: Period) -> str:
         options = [f"{self.alias[period]}.id IS NOT NULL"]
-        options += ["(" + " AND ".join(self.present(p) for p in parts) + ")" for parts in period.parts()]
+        options += ["(" + " AND ".join(self.present(p) for p in parts) + ")" for parts in self._parts(period)]
         return "(" + " OR ".join(options) + ")"
 
     def reported(self, period: Period) -> str:
@@ -326,7 +338,7 @@ class _Composition:
     def value(self, period: Period, figure: str) -> str:
         alias = self.alias[period]
         branches = [f"WHEN {alias}.id IS NOT NULL THEN {alias}.{figure}"]
-        for parts in period.parts():
+        for parts in self._parts(period):
             complete = " AND ".join(self.present(p) for p in parts)
             if figure in _STOCKS:
                 combined = self.value(parts[-1], figure)
@@ -374,10 +386,10 @@ async def _industry_figures(period: Period, day: date) -> dict[str, dict[str, An
 
 
 async def _like_for_like(
-    period: Period, day: date, previous: Period, previous_day: date
+    period: Period, day: date, previous: Period, previous_day: date, submitted: int | None = None
 ) -> dict[str, LikeForLike[int]]:
     """Each figure over the tenants on record on both days that reported it for both periods."""
-    now, before = _Composition(period, "c"), _Composition(previous, "b")
+    now, before = _Composition(period, "c", submitted), _Composition(previous, "b")
     pairs = ", ".join(f"{now.value(period, f)} AS c_{f}, {before.value(previous, f)} AS b_{f}" for f in FIGURES)
     both = {f: f"c_{f} IS NOT NULL AND b_{f} IS NOT NULL" for f in FIGURES}
     sums = ", ".join(
@@ -456,7 +468,7 @@ def _level(level: str, columns: dict[str, str], source: str) -> str:
     return f"SELECT '{level}' AS level, {picked} {source}"
 
 
-async def _period_rows(period: Period, day: date, until: date) -> list[dict[str, Any]]:
+async def _period_rows(period: Period, day: date, until: date, submitted: int | None = None) -> list[dict[str, Any]]:
     """Everything of the period itself, from one read of the reports and one of the IP items.
 
     `lines` holds the tenants on record, each with its composed figures (and, for a year, those of
@@ -466,8 +478,10 @@ async def _period_rows(period: Period, day: date, until: date) -> list[dict[str,
     - tenant: one row per tenant on record, in USCC order, its figures and IP columns;
     - industry: per industry, tenants on record, how many reported and each figure's total;
     - ip: per industry and kind, items valid at the day, filed and granted (tenants on record).
+
+    With `submitted` (a closed round's id), the period's figures are its submitted dataset's.
     """
-    composition = _Composition(period)
+    composition = _Composition(period, submitted=submitted)
     line = [f"t.{column}" for column in ("id", *_LINE_COLUMNS)]
     line += [f"{sql} AS {name}" for name, sql in _LINE_ATTRIBUTES.items()]
     line.append(f"{composition.reported(period)} AS reported")
@@ -560,15 +574,42 @@ def _tenant_line(row: dict[str, Any]) -> TenantLine:
     )
 
 
-async def park_stats(actor: Actor, period: Period, as_of: date | None = None) -> ParkStats:
+async def park_stats(actor: Actor, period: Period, as_of: date | None = None, as_submitted: bool = False) -> ParkStats:
     """The park's statistics for `period` (see `compute_park_stats`), for those who read the whole
     park (registry.permissions: READ_PARK), computed once per change of the
     records: kept by this worker's database while its data version stays (registry.read_cache), so
     the statistics office and the dashboard read them without adding up the park
-    each time, and a read after a write is never stale. The answer is shared: do not change it."""
+    each time, and a read after a write is never stale. The answer is shared: do not change it.
+    `as_submitted`: the period's figures from its closed round's submitted dataset (422 without one)."""
     actor.require(Action.READ_PARK)
     _check_asked(period, as_of)
-    return await current().statistics.get(("stats", str(period), as_of), lambda: compute_park_stats(period, as_of))
+    submitted = await submitted_round(period) if as_submitted else None
+    return await current().statistics.get(
+        ("stats", str(period), as_of, submitted),
+        lambda: (
+            compute_park_stats(period, as_of) if submitted is None else compute_park_stats(period, as_of, submitted)
+        ),
+    )
+
+
+async def submitted_round(period: Period) -> int:
+    """The id of the closed round whose submitted dataset `as_submitted` reads; 422 when there is none."""
+    rows = await fetch(
+        "SELECT id FROM report_round WHERE period = :period AND state = 'closed'", {"period": str(period)}
+    )
+    if not rows:
+        raise ValidationFailed(
+            "该统计期没有已关闭的报送轮次 / the period has no closed report round",
+            [
+                FieldError(
+                    "as_submitted",
+                    "no_closed_round",
+                    f"{period.label('zh')}没有已关闭的报送轮次，无报送数据集 / {period.label('en')} has no closed "
+                    "report round, so no submitted dataset",
+                )
+            ],
+        )
+    return int(rows[0]["id"])
 
 
 def _check_asked(period: Period, as_of: date | None) -> None:
@@ -598,8 +639,11 @@ def _check_asked(period: Period, as_of: date | None) -> None:
         )
 
 
-async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkStats:
-    """The park's statistics for `period`.
+async def compute_park_stats(period: Period, as_of: date | None = None, submitted: int | None = None) -> ParkStats:
+    """The park's statistics for `period`; with `submitted` (a closed round of the period), the
+    period's own figures (totals, industries, tenant lines, who has not reported, the like-for-like
+    side of this period) come from that round's submitted dataset, while the same period a year
+    earlier and the period's parts stay the registry's.
 
     Stock measures (tenants on record, valid IP, who has not reported, the tenant lines) are
     taken on the period's last day, or on `as_of` for a period still running (e.g. 2017 as of
@@ -620,9 +664,9 @@ async def compute_park_stats(period: Period, as_of: date | None = None) -> ParkS
         counts, previous_industries, rows, at_risk, same, *part_industries = await together(
             _tenant_counts(period, day, until),
             _industry_figures(previous, previous_day),
-            _period_rows(period, day, until),
+            _period_rows(period, day, until, submitted),
             _at_risk_by_kind(day),
-            _like_for_like(period, day, previous, previous_day),
+            _like_for_like(period, day, previous, previous_day, submitted),
             *(_industry_figures(part, part_day) for part, part_day in zip(parts, part_days, strict=True)),
         )
     except Exception as error:

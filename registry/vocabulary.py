@@ -1113,7 +1113,16 @@ IMPORT_ONLY_FIELDS: dict[str, tuple[Field, ...]] = {
             ),
         ),
     ),
-    "reports": (),
+    "reports": (
+        # A row changing a period whose report round is closed is a correction (更正, SPEC §9): its reason.
+        Field(
+            "correction_reason",
+            "更正原因",
+            "Correction reason",
+            "text",
+            aliases=("更正理由", "更正说明", "reason for correction", "correction_reason"),
+        ),
+    ),
     "fees": (),
 }
 

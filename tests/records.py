@@ -70,6 +70,7 @@ _RECORD_KEYS = {
     "import": "SELECT CAST(id AS TEXT) AS key FROM import_batch",
     "account": "SELECT username AS key FROM account",
     "calendar_key": "SELECT t.uscc AS key FROM calendar_feed c JOIN tenant t ON t.id = c.tenant",
+    "round": "SELECT CAST(id AS TEXT) AS key FROM report_round",
 }
 # Records that go with their owner (a database cascade, not an entry of their own): an entry of
 # theirs may outlive them only if the owner it names is gone too.
@@ -87,7 +88,7 @@ def _loaded(snapshot: Any) -> dict[str, Any]:
 async def standing_by_trail(url: str) -> dict[str, set[str]]:
     """The records the audit trail leaves standing, by kind: its entries replayed in order."""
     standing: dict[str, set[str]] = defaultdict(set)
-    trail = await rows(url, "SELECT id, action, entity, entity_key, before FROM audit_entry ORDER BY id")
+    trail = await rows(url, "SELECT id, action, entity, entity_key, before, after FROM audit_entry ORDER BY id")
     for entry in trail:
         entity, key, action = entry["entity"], entry["entity_key"], entry["action"]
         assert entity in _RECORD_KEYS, (
@@ -100,8 +101,10 @@ async def standing_by_trail(url: str) -> dict[str, set[str]]:
                 before = _loaded(entry["before"])
                 standing[entity].discard(f"{before.get('kind', kind)}:{before.get('number', number)}")
                 standing[entity].add(key)
-        elif action in _GONE:
+        elif action in _GONE or action == "correct" and entry["after"] is None:
             standing[entity].discard(key)
+        elif action == "correct":  # a report written after its round closed (SPEC §9): created or changed
+            standing[entity].add(key)
         else:
             raise AssertionError(f"audit entry {entry['id']} has an action the check does not know: {action}")
     return standing

@@ -1,5 +1,5 @@
 """Crashes lose nothing half-done (SPEC §10): a `park serve` killed (SIGKILL) in the middle of applying an
-import, writing a report or closing a year leaves all of it or none of it. After a restart on the same
+import, writing a report, closing a year or closing a round leaves all of it or none of it. After a restart on the same
 database the registry serves, the operation can be done again, and the audit trail matches the records.
 
 How each kill is made to land mid-write, and known to have: tests/crashes.py.
@@ -7,7 +7,9 @@ How each kill is made to land mid-write, and known to have: tests/crashes.py.
 
 from __future__ import annotations
 
+import asyncio
 import io
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import httpx
@@ -172,3 +174,57 @@ async def test_the_audit_check_finds_a_record_without_its_entry_and_an_entry_wit
         assert "account: 1 audit entries name records that are not there, e.g. ['nobody']" in str(error)
     else:
         raise AssertionError("the check passed a trail that names another account than the one there is")
+
+
+def _run(coroutine) -> object:
+    """An async call made from a synchronous step (a crash test's `prepare`) while the test's loop runs."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def test_a_server_killed_while_closing_a_round_leaves_it_open_and_nothing_frozen(fresh_env, tmp_path):
+    url_db = fresh_env["DATABASE_URL"]
+    add_account(fresh_env, "boss", "admin", PASSWORD)
+    uscc = make_demo_uscc(9200)
+
+    def prepare(url: str) -> dict[str, str]:
+        headers = _bearer(url)
+        made = httpx.post(
+            url + "/api/v1/tenants",
+            headers=headers,
+            timeout=30,
+            json={"uscc": uscc, "name": "轮次崩溃测试企业 (synthetic)", "industry": "other", "status": "incubating",
+                  "moved_in_on": "2016-03-01"},
+        )  # fmt: skip
+        assert made.status_code == 201, made.text
+        kept = httpx.put(f"{url}/api/v1/tenants/{uscc}/reports/2019Q1", headers=headers, timeout=30,
+                         json={"revenue": "100.00"})  # fmt: skip
+        assert kept.status_code == 201, kept.text
+        # The round and its accepted return, as the rounds service leaves them (tests/round_rows_freeze.py).
+        for sql in (
+            "INSERT INTO report_round (period, year, title, opens_on, deadline, fields, state, remind_days_before, "
+            "opened_by, opened_at, version) VALUES ('2019Q1', 2019, '崩溃测试轮次', '2019-04-01', '2019-04-20', '[]', "
+            "'open', 3, 'boss', '2019-04-01 00:00:00+00:00', 1)",
+            "INSERT INTO audit_entry (at, actor, source, action, entity, entity_key, uscc, before, after) VALUES "
+            "('2019-04-01 00:00:00+00:00', 'boss', 'cli', 'create', 'round', "
+            "(SELECT CAST(id AS TEXT) FROM report_round), NULL, NULL, '{}')",
+            "INSERT INTO round_return (round, tenant, state, figures, warnings, field_reasons, version) VALUES "
+            f"((SELECT id FROM report_round), (SELECT id FROM tenant WHERE uscc = '{uscc}'), 'accepted', '{{}}', "
+            "'[]', '{}', 1)",
+        ):
+            _run(execute(url_db, sql))
+        return headers
+
+    def close(url: str, headers: dict[str, str]) -> httpx.Response:
+        return httpx.post(url + "/api/v1/rounds/1/close", headers=headers, timeout=300)
+
+    before = await killed_mid_write(fresh_env, tmp_path / "serve.log", "submitted_report", prepare, close)
+
+    with serving(fresh_env, log=tmp_path / "restarted.log") as url:
+        assert await counts(url_db) == before  # nothing frozen, no entry of the close
+        assert [row["state"] for row in await rows(url_db, "SELECT state FROM report_round")] == ["open"]
+        await assert_audit_matches_records(url_db)
+        closed = close(url, _bearer(url))
+        assert closed.status_code == 200, closed.text
+        assert (await counts(url_db))["submitted_report"] == 1
+        await assert_audit_matches_records(url_db)

@@ -70,13 +70,21 @@ class ExportController(Controller):
         filename: FromPath[str],
         lang: FromQuery[str] = "zh",
         as_of: FromQuery[date | None] = None,
+        as_submitted: Annotated[
+            bool | None,
+            QueryParameter(
+                description="a period whose report round is closed is drawn from its submitted dataset (with a "
+                "更正 sheet of the corrections since); false: the registry as it is now; true without a closed "
+                "round: 422"
+            ),
+        ] = None,
     ) -> Response[bytes]:
         match = _STATISTICS_FILE.fullmatch(filename)
         if match is None:
             raise NotFound("请求 /exports/statistics/{期间}.xlsx / ask for /exports/statistics/{period}.xlsx")
         period = parse_period(match[1])
         check_lang(lang)
-        content = await statistics_workbook(request.user, period, lang, as_of)
+        content = await statistics_workbook(request.user, period, lang, as_of, as_submitted)
         return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{period}-{lang}.xlsx"))
 
     @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[requires(Action.SIGN_IN)],

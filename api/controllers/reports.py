@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, Response, delete, get, put
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api.etag import etag, expected_version
 from api.schemas import Page, Report, ReportPut, page_of, report_out, struct_of
@@ -51,12 +53,21 @@ class ReportController(Controller):
         data: JSONBody[ReportPut],
     ) -> Response[Report]:
         row, created = await reports.put_report(
-            request.user, uscc.upper(), period, data.fields(), expected_version(request)
+            request.user, uscc.upper(), period, data.fields(), expected_version(request), reason=data.reason
         )
         return _one(row, 201 if created else 200)
 
     @delete("/{period:str}", summary="Delete a period's report (open years only)")
     async def delete_report(
-        self, request: Request[Actor, object, object], uscc: FromPath[str], period: FromPath[str]
+        self,
+        request: Request[Actor, object, object],
+        uscc: FromPath[str],
+        period: FromPath[str],
+        correction_reason: Annotated[
+            str | None,
+            QueryParameter(description="why: required once the period's report round is closed (a correction)"),
+        ] = None,
     ) -> None:
-        await reports.delete_report(request.user, uscc.upper(), period, expected_version(request))
+        await reports.delete_report(
+            request.user, uscc.upper(), period, expected_version(request), reason=correction_reason
+        )

@@ -45,6 +45,7 @@ from api.portal.page import (
     security_headers_hook,
     see_other,
 )
+from api.portal.round_close import RoundClosePages, round_close_router
 from api.portal.rounds import ReturnPages
 from api.portal.sign_in import SignInController
 from api.portal.statistics import DownloadController, StatisticsController
@@ -69,6 +70,7 @@ PAGES: list[type] = [
     AccountPages,
     AuditPage,
     ReturnPages,
+    RoundClosePages,
 ]
 
 _ENVIRONMENT = Environment(
@@ -168,8 +170,9 @@ def portal_routes(import_max_bytes: int) -> list:
     pages = Router(
         path="/",
         route_handlers=[
-            *(page for page in PAGES if page is not ImportPages),
+            *(page for page in PAGES if page not in (ImportPages, RoundClosePages)),
             upload_router([ImportPages], import_max_bytes),
+            round_close_router(),
         ],
         dependencies={"actor": Provide(page_actor)},
         guards=[check_csrf],

@@ -30,7 +30,7 @@ IP_FORM_FIELDS = tuple(f for f in IP_FIELDS if f.key != "uscc")
 FEE_FORM_FIELDS = tuple(f for f in FEE_FIELDS if f.key in ("patent_year", "paid_on", "amount"))
 UNITS = ("元", "万元")
 _IP_SHOWN = tuple(f.key for f in IP_FORM_FIELDS)
-_REPORT_SHOWN = ("period", "unit", *(f.key for f in FIGURE_FIELDS))
+_REPORT_SHOWN = ("period", "unit", *(f.key for f in FIGURE_FIELDS), reports.CORRECTION_REASON)
 _FEE_SHOWN = tuple(f.key for f in FEE_FORM_FIELDS)
 _STALE = (
     "在您编辑期间，此记录已被其他人修改，尚未保存 / someone else changed this record while you were "
@@ -328,7 +328,9 @@ def _stored_fen(report: dict) -> dict[str, str]:
 
 
 async def save_report(request: Request, actor: Actor, desk: Desk, data: dict[str, str]) -> Template | Redirect:
-    typed = _typed(data, FIGURE_FIELDS) | {k: data.get(k, "").strip() for k in ("period", "unit")}
+    typed = _typed(data, FIGURE_FIELDS) | {
+        k: data.get(k, "").strip() for k in ("period", "unit", reports.CORRECTION_REASON)
+    }
     unit = typed["unit"] or "元"
     was_fen = {f.key: data.get(f"was_{f.key}", "") for f in FIGURE_FIELDS}
     existing = None
@@ -344,6 +346,7 @@ async def save_report(request: Request, actor: Actor, desk: Desk, data: dict[str
             version or None,
             unit=unit,
             new_only=not version,
+            reason=typed[reports.CORRECTION_REASON] or None,
         )
     except (ValidationFailed, Conflict) as failed:
         errors = _errors(failed, _REPORT_SHOWN)

@@ -43,8 +43,9 @@ from registry.services import deadline_table
 from registry.services import reports as report_service
 from registry.services.closed_years import closed_message, closed_years
 from registry.services.ip_items import number_problem
+from registry.services.round_close import closed_rounds_of
 from registry.services.versioning import write_changes
-from registry.tables import AuditEntry, IPDeadline, IPFee, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPDeadline, IPFee, IPItem, PeriodReport, ReportCorrection, Tenant
 from registry.vocabulary import IP_FIELDS, REPORT_FIELDS, TENANT_FIELDS, Field, field_named
 
 # Keys per `IN (...)`: below the 999 bound-variable limit of older SQLite builds.
@@ -102,6 +103,8 @@ class Plan:
     updates: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # index, before, diff
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Row index -> (round id, reason): report rows of a period whose round is closed (corrections, SPEC §9).
+    corrections: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def add(self, index: int, before: dict[str, Any] | None, change: dict[str, Any]) -> None:
         """Row `index`: a record to create (no `before`), values that change, or nothing to do."""
@@ -354,6 +357,7 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
     for year in sorted({Period.parse(period).year for _, period in first}):
         await hold_year(year)  # closing any of them waits for this import (see db.hold_year)
     closed = await closed_years()
+    frozen = await closed_rounds_of({period for _, period in first})
     for (uscc, period), index in first.items():
         if uscc not in owners and uscc not in new_tenants:
             plan.problems.append(_unknown_tenant(index, uscc))
@@ -368,6 +372,14 @@ async def plan_reports(rows: Sequence[Mapping[str, Any]], new_tenants: Collectio
             continue
         if year in closed and (before is None or change):
             plan.problems.append(Problem(index, "period", "period_closed", closed_message(year)))
+        elif period in frozen and (before is None or change):
+            try:
+                reason = report_service.correction_reason(period, rows[index].get(report_service.CORRECTION_REASON))
+            except ValidationFailed as failure:
+                plan.problems += _errors_of(index, failure)
+                continue
+            plan.corrections[index] = (frozen[period], reason)
+            plan.add(index, before, change if before is not None else {"uscc": uscc, "period": period, **change})
         else:
             plan.add(index, before, change if before is not None else {"uscc": uscc, "period": period, **change})
     plan.problems.sort(key=lambda p: p.index)
@@ -438,12 +450,20 @@ class _Writer:
         """One entry per created and per changed record, as the single services write them."""
         at, actor = datetime.now(UTC), self.actor
 
+        def action(index: int, plain: str, after: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+            """A correction's entry says `correct` and carries its reason (as the single service's)."""
+            if index not in plan.corrections:
+                return plain, after
+            return "correct", {**after, report_service.CORRECTION_REASON: plan.corrections[index][1]}
+
         def entries() -> Iterator[tuple[Any, ...]]:
-            for _, record in plan.creates:
-                yield audit.row(actor, "create", entity, key(record), record["uscc"], None, created(record), at)
-            for _, before, diff in plan.updates:
+            for index, record in plan.creates:
+                done, after = action(index, "create", created(record))
+                yield audit.row(actor, done, entity, key(record), record["uscc"], None, after, at)
+            for index, before, diff in plan.updates:
+                done, after = action(index, "update", diff)
                 yield audit.row(
-                    actor, "update", entity, key(before), before["uscc"], {k: before[k] for k in diff}, diff, at
+                    actor, done, entity, key(before), before["uscc"], {k: before[k] for k in diff}, after, at
                 )
 
         await self.insert(
@@ -537,7 +557,46 @@ async def apply_reports(actor: Actor, plan: Plan, progress: Progress | None = No
         await writer.audit(
             "report", plan, audit.report_key, lambda r: {"period": r["period"], **{k: r[k] for k in _FIGURES}}
         )
+        await _write_corrections(actor, plan, owner)
     return plan.counts
+
+
+async def _write_corrections(actor: Actor, plan: Plan, owners: Mapping[str, int]) -> None:
+    """The ReportCorrection of each row of a closed round's period (few: one per row corrected);
+    `owners`: the tenant ids of the reports created."""
+    if not plan.corrections:
+        return
+    at = datetime.now(UTC)
+    corrections = []
+    for index, record in plan.creates:
+        if index in plan.corrections:
+            corrections.append(
+                report_service.correction_row(
+                    actor, plan.corrections[index], owners[record["uscc"]], record["period"], None, record, at
+                )
+            )
+    updated = {before["id"] for index, before, _ in plan.updates if index in plan.corrections}
+    tenant_of = {}
+    if updated:
+        condition, params = any_of("id", sorted(updated), "ids")
+        tenant_of = {
+            row["id"]: row["tenant"]
+            for row in await fetch(f"SELECT id, tenant FROM period_report WHERE {condition}", params)
+        }
+    for index, before, diff in plan.updates:
+        if index in plan.corrections:
+            corrections.append(
+                report_service.correction_row(
+                    actor,
+                    plan.corrections[index],
+                    tenant_of[before["id"]],
+                    before["period"],
+                    before,
+                    {**before, **diff},
+                    at,
+                )
+            )
+    await ReportCorrection.insert(*corrections).run()
 
 
 # Plan and apply in one go -------------------------------------------------------------------------

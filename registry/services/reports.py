@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 from registry import audit
@@ -14,11 +14,12 @@ from registry.errors import FieldError, InvalidValue, NotFound, PreconditionFail
 from registry.money import unit_yuan
 from registry.periods import Period
 from registry.records import clean, report_change
-from registry.services.closed_years import check_year, closed_years, require_open
+from registry.services.closed_years import check_year, require_open
 from registry.services.listing import Page, listing
-from registry.services.tenants import get_tenant, tenant_id
+from registry.services.round_close import closed_round_of
+from registry.services.tenants import tenant_id
 from registry.services.versioning import IfMatch, check_version, write_change
-from registry.tables import PeriodReport
+from registry.tables import PeriodReport, ReportCorrection
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
 
 FIGURE_FIELDS = tuple(f for f in REPORT_FIELDS if f.key not in ("uscc", "period"))
@@ -78,6 +79,71 @@ async def list_reports(actor: Actor, uscc: str, page: Page, year: int | None = N
     return listing(rows[page.offset : page.offset + page.limit], len(rows), page)
 
 
+# --- Corrections (SPEC §9): a report written after its period's round closed -----------------------
+
+CORRECTION_REASON = "correction_reason"
+
+
+def correction_reason_missing(period: str) -> FieldError:
+    return FieldError(
+        CORRECTION_REASON,
+        "correction_reason_required",
+        f"{period} 的报送轮次已关闭，修改即为更正，请填写更正原因（correction_reason）/ the round of {period} is "
+        "closed: this change is a correction and needs a reason (correction_reason)",
+    )
+
+
+def correction_reason(period: str, reason: str | None) -> str:
+    """The reason of a correction to `period`, stripped; 422 naming correction_reason without one."""
+    text = (reason or "").strip()
+    if not text:
+        error = correction_reason_missing(period)
+        raise ValidationFailed(error.message, [error])
+    return text
+
+
+async def correction_round(period: Period, reason: str | None) -> tuple[int, str] | None:
+    """Inside a report write of `period`: (round id, reason) when the period's round is closed, so
+    the write is a correction — refused (422) without a reason; None when it is an ordinary write.
+    The one rule every door follows (API, portal, import: registry.services.bulk)."""
+    found = await closed_round_of(str(period))
+    if found is None:
+        return None
+    return found["id"], correction_reason(str(period), reason)
+
+
+def correction_values(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> tuple[dict, dict]:
+    """The figures a write changes: (as they were, as they became); a report created or deleted has
+    None on the other side."""
+    old = {k: (before or {}).get(k) for k in FIGURES}
+    new = {k: (after or {}).get(k) for k in FIGURES}
+    changed = [k for k in FIGURES if old[k] != new[k]]
+    return {k: old[k] for k in changed}, {k: new[k] for k in changed}
+
+
+def correction_row(
+    actor: Actor,
+    correction: tuple[int, str],
+    owner: int,
+    period: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    at: datetime | None = None,
+) -> ReportCorrection:
+    old, new = correction_values(before, after)
+    round_id, reason = correction
+    return ReportCorrection(
+        round=round_id,
+        tenant=owner,
+        period=period,
+        at=at or datetime.now(UTC),
+        by=actor.username,
+        reason=reason,
+        before=old,
+        after=new,
+    )
+
+
 def figure_fields(unit: str = "元") -> tuple[Field, ...]:
     """The report's figures with money stated in `unit` (元, 千元, 万元, 亿元), as a form or a sheet gives it."""
     if unit == "元":
@@ -97,10 +163,12 @@ async def put_report(
     if_version: int | IfMatch | None = None,
     unit: str = "元",
     new_only: bool = False,
+    reason: str | None = None,
 ) -> tuple[dict, bool]:
     """Replace the period's figures (a figure left out is cleared), money given in `unit`; stored
     exactly in fen. Returns (report, created). `new_only` (If-None-Match: *, a form for a new report):
-    a report already stored for the period is not replaced but 412, as a stale version is."""
+    a report already stored for the period is not replaced but 412, as a stale version is. After the
+    period's round closed it is a correction and needs `reason`."""
     actor.require_write(uscc)
     period = parse_period(period_text)
     figures = {key: None for key in FIGURES} | clean(figure_fields(unit), data, partial=True)
@@ -113,22 +181,50 @@ async def put_report(
             # If-Match names a version of a report that is not there (deleted meanwhile): 412, not a new report.
             check_version(0, if_version)
             figures = report_change(None, figures)
+            correction = await correction_round(period, reason)
             await PeriodReport.insert(PeriodReport(tenant=owner, period=str(period), year=period.year, **figures)).run()
-            await audit.record(actor, "create", "report", key, uscc, None, {"period": str(period), **figures})
+            created = {"period": str(period), **figures}
+            await _audit(actor, "create", key, uscc, None, created, correction)
         else:
             if new_only:
                 raise PreconditionFailed(_ALREADY_THERE)
             check_version(before["version"], if_version)
             diff = report_change(before, figures)
+            correction = await correction_round(period, reason) if diff else None
             if diff:
                 await write_change(PeriodReport._meta.tablename, before, diff)
-                await audit.record(actor, "update", "report", key, uscc, {k: before[k] for k in diff}, diff)
+                await _audit(actor, "update", key, uscc, {k: before[k] for k in diff}, diff, correction)
         after = await _fetch(owner, str(period))
+        if correction is not None:
+            await correction_row(actor, correction, owner, str(period), before, after).save().run()
     assert after is not None
     return after, before is None
 
 
-async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: int | IfMatch | None = None) -> None:
+async def _audit(
+    actor: Actor,
+    action: str,
+    key: str,
+    uscc: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    correction: tuple[int, str] | None,
+) -> None:
+    """A report's entry; a correction's says `correct` and carries its reason."""
+    if correction is None:
+        await audit.record(actor, action, "report", key, uscc, before, after)
+    else:
+        kept = None if after is None else {**after, CORRECTION_REASON: correction[1]}
+        await audit.record(actor, "correct", "report", key, uscc, before, kept)
+
+
+async def delete_report(
+    actor: Actor,
+    uscc: str,
+    period_text: str,
+    if_version: int | IfMatch | None = None,
+    reason: str | None = None,
+) -> None:
     actor.require_write(uscc)
     period = parse_period(period_text)
     async with write_transaction():
@@ -138,33 +234,8 @@ async def delete_report(actor: Actor, uscc: str, period_text: str, if_version: i
         if before is None:
             raise NotFound(_NOT_FOUND)
         check_version(before["version"], if_version)
+        correction = await correction_round(period, reason)
         await PeriodReport.delete().where(PeriodReport.id == before["id"]).run()
-        await audit.record(
-            actor, "delete", "report", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None
+        await _audit(
+            actor, "delete", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None, correction
         )
-
-
-# How far back a form offers years to a company on record since before it: the registry keeps older
-# reports, but a form's list of a few dozen periods is what a person can pick from.
-FORM_YEARS = 10
-
-
-async def reportable_periods(actor: Actor, uscc: str, today: date | None = None) -> list[Period]:
-    """The periods a report form offers for `uscc`, newest first: every year, half and quarter that has
-    begun, of the open years since the company moved in or was founded (FORM_YEARS back at most, or when
-    neither is known; but from the first year it reported); newest year first. Closed years are read-only, so not offered."""
-    tenant = await get_tenant(actor, uscc)
-    today = today or date.today()
-    reported = await list_reports(actor, uscc, Page(1, 0, "period"))
-    started = [int(str(d)[:4]) for d in (tenant["moved_in_on"], tenant["founded_on"]) if d is not None]
-    first = max(min(started, default=0), today.year - FORM_YEARS)  # no dates known: FORM_YEARS back
-    if reported["items"]:
-        first = min(first, Period.parse(reported["items"][0]["period"]).year)
-    closed = await closed_years()
-    periods = [
-        Period(year, half, quarter)
-        for year in range(first, today.year + 1)
-        if year not in closed
-        for half, quarter in ((None, None), (1, None), (2, None), (None, 1), (None, 2), (None, 3), (None, 4))
-    ]
-    return sorted((p for p in periods if p.start <= today), key=lambda p: (-p.year, p))

@@ -17,7 +17,7 @@ import pytest
 from api.app import create_app
 from importers import run_import
 from registry.actor import SYSTEM
-from registry.services import accounts, closed_years, deadlines, returns
+from registry.services import accounts, closed_years, deadlines, returns, round_close
 from tests.api.factories import (
     api_routes,
     assert_problem,
@@ -40,6 +40,7 @@ EVERYONE = ("admin", "manager", "statistician", "tenant")
 STAFF = ("admin", "manager", "statistician")
 WRITERS = ("admin", "manager")
 OWN_WRITERS = ("admin", "manager", "tenant")
+ROUND_RUNNERS = ("admin", "statistician")  # registry.permissions: RUN_ROUNDS
 
 
 @dataclass(frozen=True)
@@ -225,17 +226,39 @@ CALLS = [
         {"reason": "停业"},
     ),
     Call("own-returns", "GET", "/me/returns", 200, ("tenant",), '"uscc":"{t}"'),
+    Call("close-round", "POST", "/rounds/{round}/close", 200, ROUND_RUNNERS, '"state":"closed"'),
+    Call("round-progress", "GET", "/rounds/{round}/progress", 200, STAFF, '"round":{round},'),
+    Call("round-progress-workbook", "GET", "/rounds/{round}/progress.xlsx", 200, STAFF, XLSX),
+    Call(
+        "hand-in-signed-summary",
+        "PUT",
+        "/rounds/{closed_round}/signed",
+        200,
+        ROUND_RUNNERS,
+        '"media_type":"application/pdf"',
+        upload="%PDF-1.4 roles\n",
+    ),
+    Call("signed-summary", "GET", "/rounds/{closed_round}/signed", 200, STAFF, "%PDF-1.4 handed in"),
 ]
 
 
 async def _round_stage(tenant: str) -> dict[str, str]:
-    """A round asking `tenant` (its return saved) and another tenant (its return submitted)."""
+    """A round asking `tenant` (its return saved) and another tenant (its return submitted); a closed
+    round with its signed summary handed in."""
     filed = (await make_tenant())["uscc"]
     round_id = await make_round(tenant, filed)
     await returns.save_return(SYSTEM, round_id, tenant, {"revenue": "5.00", "employees": 1})
     await returns.save_return(SYSTEM, round_id, filed, {"revenue": "5.00", "employees": 1})
     await returns.submit_return(SYSTEM, round_id, filed)
-    return {"round": str(round_id), "filed": filed, "new_period": fresh_round_period()}
+    closed_round = await make_round()
+    await round_close.close_round(SYSTEM, closed_round)
+    await round_close.hand_in_signed(SYSTEM, closed_round, "signed.pdf", b"%PDF-1.4 handed in")
+    return {
+        "round": str(round_id),
+        "closed_round": str(closed_round),
+        "filed": filed,
+        "new_period": fresh_round_period(),
+    }
 
 
 @pytest.fixture

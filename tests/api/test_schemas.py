@@ -30,7 +30,7 @@ def _keys(fields: tuple[vocabulary.Field, ...]) -> set[str]:
         (schemas.IPItem, _keys(IP_FIELDS) | {"id", "version", "expires_on", "at_risk"}),
         (schemas.IPItemCreate, _keys(IP_FIELDS) - {"uscc"}),
         (schemas.Report, _keys(REPORT_FIELDS) | {"version"}),
-        (schemas.ReportPut, _keys(REPORT_FIELDS) - {"uscc", "period"}),
+        (schemas.ReportPut, _keys(REPORT_FIELDS) - {"uscc", "period"} | {"correction_reason"}),
         (stats.FigureValues, {*MONEY_KEYS, *COUNT_KEYS}),
         (stats.FigureTrends, {*MONEY_KEYS, *COUNT_KEYS}),
         (stats.IPCountsByKind, set(vocabulary.IP_KIND.codes)),

@@ -21,7 +21,7 @@ from litestar import Litestar
 
 from importers import run_import
 from registry.actor import SYSTEM
-from registry.services import accounts, closed_years, returns
+from registry.services import accounts, closed_years, returns, round_close
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
 from tests.api.factories import (
     app_routes,
@@ -279,6 +279,18 @@ ROWS = [
         lambda v: {"what": "active", "active": "false", "version": v["account_version"]},
     ),
     Row("audit", "GET", "/audit?uscc={t}", WRITERS),
+    Row("round-progress", "GET", "/rounds/{round}/progress", STAFF, shows="报送进度"),
+    Row("round-progress-workbook", "GET", "/rounds/{round}/progress.xlsx", STAFF, shows="PK"),
+    Row("round-summary", "GET", "/rounds/{closed_round}/summary", STAFF, shows="负责人签字"),
+    Row(
+        "hand-in-signed-summary",
+        "POST",
+        "/rounds/{closed_round}/signed",
+        ("admin", "statistician"),  # registry.permissions: RUN_ROUNDS
+        status=303,
+        upload="%PDF-1.4 page roles\n",
+    ),
+    Row("signed-summary-scan", "GET", "/rounds/{closed_round}/signed", STAFF, shows="%PDF-1.4 handed in"),
     # files and the API docs pages: anyone, signed in or not
     Row("stylesheet", "GET", "/static/park.css", PUBLIC),
     Row("htmx", "GET", "/static/htmx-2.0.11.min.js", PUBLIC),
@@ -398,7 +410,11 @@ async def stage_values() -> dict[str, str]:
     draft = await returns.save_return(SYSTEM, round_id, tenant["uscc"], {"revenue": "5.00", "employees": 1})
     await returns.save_return(SYSTEM, round_id, filed["uscc"], {"revenue": "5.00", "employees": 1})
     await returns.submit_return(SYSTEM, round_id, filed["uscc"])
+    closed_round = await make_round()
+    await round_close.close_round(SYSTEM, closed_round)
+    await round_close.hand_in_signed(SYSTEM, closed_round, "signed.pdf", b"%PDF-1.4 handed in")
     return {
+        "closed_round": str(closed_round),
         "t": tenant["uscc"],
         "t_version": str(tenant["version"]),
         **{f"tenant.{f.key}": _shown(tenant[f.key]) for f in TENANT_FIELDS if f.key != "uscc"},

@@ -129,7 +129,7 @@ async def test_most_fee_years_are_paid_a_few_fall_due_and_two_patents_are_at_ris
     assert states == {"due", "grace"}
 
 
-async def test_the_2016_round_has_every_return_accepted_and_its_revenue_is_the_published_36_yi(demo_park):
+async def test_the_2016_round_is_closed_with_every_return_accepted_its_submitted_dataset_the_36_yi(demo_park):
     from registry.services import returns, rounds
 
     (round_2016,) = [r for r in (await rounds.list_rounds(SYSTEM, Page(limit=10)))["items"] if r.period == "2016"]
@@ -140,6 +140,9 @@ async def test_the_2016_round_has_every_return_accepted_and_its_revenue_is_the_p
     assert sum(r.figures.revenue for r in listed if r.state == "accepted") == 360_000_000_000
     year = await park_stats(SYSTEM, Period.parse("2016"))
     assert year.figures["revenue"].value == 360_000_000_000
+    assert round_2016.state == "closed"
+    submitted = await park_stats(SYSTEM, Period.parse("2016"), as_submitted=True)
+    assert submitted.figures["revenue"].value == 360_000_000_000
 
 
 async def test_the_2017q3_round_is_in_progress_with_returns_in_every_state(demo_park):
