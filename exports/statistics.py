@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
@@ -33,6 +34,7 @@ from exports.statistics_text import COLUMN_NOTES, NOTES, sheet_title, unit, word
 from registry.actor import Actor
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, break_between_bands, set_up_pages
+from registry.park_time import DEFAULT_ZONE, park_time, park_zone
 from registry.periods import Period
 from registry.stats import FIGURES, IPCounts, ParkStats, PeriodFigures, park_stats, ratio
 from registry.torch_form import IP_COLUMNS, IP_KEYS
@@ -55,7 +57,6 @@ from registry.vocabulary import (
 HEADER_ROW = 4
 _TENANT_KEYS = frozenset(field.key for field in TENANT_FIELDS)
 MONEY_UNIT = "千元"
-_BEIJING = timezone(timedelta(hours=8))
 # The summary's charts: a 2 × 2 grid beside its tables (columns A–E), in the first screen and on
 # the first printed page. Each chart spans _CHART_COLUMNS columns of _CHART_COLUMN_WIDTH and
 # _CHART_ROWS rows.
@@ -63,27 +64,35 @@ _CHART_FIRST_COLUMN = 9  # I
 _CHART_COLUMNS, _CHART_COLUMN_WIDTH, _CHART_ROWS = 7, 9, 15
 
 
-async def statistics_workbook(actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None) -> bytes:
-    """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
+async def statistics_workbook(
+    actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None, zone: ZoneInfo | None = None
+) -> bytes:
+    """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes; its times in `zone`
+    (the park's, PARK_TIME_ZONE; Asia/Shanghai when not given)."""
     out = BytesIO()
-    await write_statistics_workbook(actor, period, out, lang, as_of)
+    await write_statistics_workbook(actor, period, out, lang, as_of, zone)
     return out.getvalue()
 
 
 async def write_statistics_workbook(
-    actor: Actor, period: Period | int, out: BinaryIO, lang: str = "zh", as_of: date | None = None
+    actor: Actor,
+    period: Period | int,
+    out: BinaryIO,
+    lang: str = "zh",
+    as_of: date | None = None,
+    zone: ZoneInfo | None = None,
 ) -> None:
     """The workbook of `park_stats`, for those it answers (registry.permissions: READ_PARK)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be zh or en, not {lang!r}")
     stats = await park_stats(actor, period if isinstance(period, Period) else Period(period), as_of)
     # Rendering is CPU work: off the event loop, so a server keeps answering meanwhile.
-    await asyncio.to_thread(render_statistics, stats, out, lang)
+    await asyncio.to_thread(render_statistics, stats, out, lang, zone)
 
 
-def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None:
+def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh", zone: ZoneInfo | None = None) -> None:
     book = Workbook(write_only=True)
-    frame = _Frame(stats, lang)
+    frame = _Frame(stats, lang, zone or park_zone(DEFAULT_ZONE))
     keys = ["summary", "industry", "ip", *(["periods"] if stats.sub_periods else [])]
     sheets = {key: stream_sheet(book, sheet_title(key, lang)) for key in keys}
     looks = Looks(sheets["summary"])
@@ -116,13 +125,13 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh") -> None
 class _Frame:
     """What every sheet shares: language, title block and the labels of the stats' keys."""
 
-    def __init__(self, stats: ParkStats, lang: str) -> None:
+    def __init__(self, stats: ParkStats, lang: str, zone: ZoneInfo) -> None:
         self.stats, self.lang = stats, lang
         self.period = Period.parse(stats.period)
         self.title = word("title", lang, park=PARK_NAME[lang], period=self.period.label(lang))
         self.lines = [
             word("period", lang, start=stats.start, end=stats.end, as_of=stats.as_of, previous=stats.previous),
-            word("generated", lang, at=stats.generated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
+            word("generated", lang, at=park_time(stats.generated_at, zone, lang, seconds=True)),
         ]
         self.not_reported = word("not_reported_mark", lang)
 

@@ -8,6 +8,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from registry.park_time import DEFAULT_ZONE, park_zone
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ class Settings:
     # PBKDF2 rounds for new password hashes (PARK_PBKDF2_ITERATIONS); None: Piccolo's default. The count
     # is stored in each hash, so a lowered count (a test run) never weakens accounts made with another.
     pbkdf2_iterations: int | None = None
+    # The zone every time is shown in, on pages and in workbooks (PARK_TIME_ZONE; registry.park_time).
+    park_time_zone: str = DEFAULT_ZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return park_zone(self.park_time_zone)
 
     @property
     def engine(self) -> str:
@@ -101,6 +110,7 @@ def load_settings() -> Settings:
         # (registry.services.import_batches.purge_files); the batch and its audit entries stay.
         upload_retention_days=_days(os.environ.get("PARK_UPLOAD_RETENTION_DAYS", "30")),
         pbkdf2_iterations=int(rounds) if (rounds := os.environ.get("PARK_PBKDF2_ITERATIONS")) else None,
+        park_time_zone=park_zone(os.environ.get("PARK_TIME_ZONE", DEFAULT_ZONE)).key,
     )
 
 
@@ -120,6 +130,7 @@ def as_environment(settings: Settings) -> dict[str, str]:
         "PARK_TENANT_READ_CACHE": "on" if settings.tenant_read_cache else "off",
         "PARK_SESSION_IDLE": str(settings.session_idle_seconds),
         "PARK_UPLOAD_RETENTION_DAYS": str(settings.upload_retention_days),
+        "PARK_TIME_ZONE": settings.park_time_zone,
     }
     if settings.postgres_tools is not None:
         variables["PARK_PG_BIN"] = str(settings.postgres_tools)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
@@ -21,7 +24,9 @@ from api.portal.sessions import Session, Sessions
 from api.request_log import request_id_of
 from exports.import_format import header, sheet_name
 from registry.actor import Actor
-from registry.vocabulary import LANGS, Enumeration, Field, deadline_label, in_lang
+from registry.park_time import park_time
+from registry.periods import Period
+from registry.vocabulary import IMPORT_STATUS, LANGS, Enumeration, Field, deadline_label, file_size, in_lang
 
 SESSION_COOKIE = "park_session"
 LANG_COOKIE = "park_lang"
@@ -94,8 +99,15 @@ async def page_actor(request: Request) -> Actor:
     if actor is None:
         await sessions(request).end(session.id)
         raise SignInRequired
+    # A change made on a page is the web's (网页 in the audit), not the API's; the request id stays.
+    actor = replace(actor, source=f"web:{request_id_of(request)}")
     request.state.actor = actor
     return actor
+
+
+def park_zone_of(connection: ASGIConnection) -> ZoneInfo:
+    """The park's time zone (PARK_TIME_ZONE), as the app's settings name it."""
+    return connection.app.state.settings.zone
 
 
 def lang_of(connection: ASGIConnection) -> str:
@@ -117,8 +129,8 @@ def url_with(request: Request, **changes: Any) -> str:
 class Words:
     """The page's language: `T("企业", "Tenants")`, and the vocabulary's labels for fields and codes."""
 
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
+    def __init__(self, lang: str, zone: ZoneInfo) -> None:
+        self.lang, self.zone = lang, zone
 
     def __call__(self, zh: str, en: str) -> str:
         return in_lang(self.lang, zh, en)
@@ -130,11 +142,21 @@ class Words:
         return self(*message.split(" / ", 1))
 
     def batch_status(self, status: str) -> str:
-        return {
-            "dry_run": self("试导入", "Dry run"),
-            "applied": self("已导入", "Applied"),
-            "invalid": self("有错误", "Has errors"),
-        }.get(status, status)
+        return IMPORT_STATUS.label(status, self.lang) if status in IMPORT_STATUS.codes else status
+
+    def when(self, at: datetime | str | None, seconds: bool = False) -> str:
+        """A time in the park's zone, the zone named (registry.park_time): 2026-12-08 11:35 北京时间."""
+        return park_time(at, self.zone, self.lang, seconds=seconds)
+
+    def period(self, period: object) -> str:
+        """A period in words (registry.periods): 2017年上半年 / 2017 H1; as it is if it is not one."""
+        try:
+            return Period.parse(str(period)).label(self.lang)
+        except ValueError:
+            return str(period)
+
+    def size(self, size: int | None) -> str:
+        return file_size(size, self.lang)
 
     def sheet_name(self, kind: str) -> str:
         return sheet_name(kind, self.lang)
@@ -162,8 +184,11 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
     """What every template gets: language and labels, the navigation for the role, the CSRF token."""
     lang = lang_of(request)
     session = current_session(request)
-    words = Words(lang)
+    words = Words(lang, park_zone_of(request))
     return {
+        "when": words.when,
+        "size": words.size,
+        "period_label": words.period,
         "lang": lang,
         "T": words,
         "label": words.label,

@@ -11,9 +11,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.portal.forms import edited_version, messages
-from api.portal.page import Form, PageActor, render, see_other
+from api.portal.page import Form, PageActor, lang_of, park_zone_of, render, see_other
 from registry import audit
 from registry.actor import Actor
+from registry.audit_words import entries_in_words
 from registry.errors import PreconditionFailed, ValidationFailed
 from registry.permissions import Action
 from registry.services import ip_items, reports, tenants
@@ -85,7 +86,13 @@ class TenantPages(Controller):
         tenant = await tenants.get_tenant(actor, uscc)
         items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
-        changes = (await audit.list_entries(actor, None, uscc, 10, 0))["items"] if actor.may(Action.READ_AUDIT) else []
+        changes = (
+            await entries_in_words(
+                (await audit.list_entries(actor, None, uscc, 10, 0))["items"], lang_of(request), park_zone_of(request)
+            )
+            if actor.may(Action.READ_AUDIT)
+            else []
+        )
         return render(
             request,
             "tenant.html",
