@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -126,6 +127,10 @@ def url_with(request: Request, **changes: Any) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+# Where a registry message's Chinese ends and its English begins: the first " / " after Chinese words.
+_BILINGUAL = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef”’）】》])\s*/\s+|\s+/\s+")
+
+
 class Words:
     """The page's language: `T("企业", "Tenants")`, and the vocabulary's labels for fields and codes."""
 
@@ -136,10 +141,12 @@ class Words:
         return in_lang(self.lang, zh, en)
 
     def say(self, message: str | None) -> str:
-        """A registry message ("中文 / English") in the page's language."""
-        if not message or " / " not in message:
-            return message or ""
-        return self(*message.split(" / ", 1))
+        """A registry message ("中文 / English", or "…（…）/ English") in the page's language; a message
+        that is not in two languages as it is."""
+        if not message:
+            return ""
+        parts = _BILINGUAL.split(message, maxsplit=1)
+        return self(*parts) if len(parts) == 2 else message
 
     def batch_status(self, status: str) -> str:
         return IMPORT_STATUS.label(status, self.lang) if status in IMPORT_STATUS.codes else status
@@ -154,6 +161,13 @@ class Words:
             return Period.parse(str(period)).label(self.lang)
         except ValueError:
             return str(period)
+
+    def rows(self, count: int, runs: list[list[int]]) -> str:
+        """The rows a group of errors is on: 3 alone; 110 行：第 2–111 行 / 110 rows: 2–111."""
+        spans = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+        if count == 1:
+            return spans[0] if spans else ""
+        return self(f"{count} 行：第 {'、'.join(spans)} 行", f"{count} rows: {', '.join(spans)}")
 
     def size(self, size: int | None) -> str:
         return file_size(size, self.lang)
@@ -189,6 +203,7 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
         "when": words.when,
         "size": words.size,
         "period_label": words.period,
+        "rows_of": words.rows,
         "lang": lang,
         "T": words,
         "label": words.label,
