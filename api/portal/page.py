@@ -25,7 +25,7 @@ from api.portal.sessions import Session, Sessions
 from api.request_log import request_id_of
 from exports.import_format import header, sheet_name
 from registry.actor import Actor
-from registry.park_time import park_time
+from registry.park_time import DEFAULT_ZONE, park_time, park_zone
 from registry.periods import Period
 from registry.vocabulary import IMPORT_STATUS, LANGS, Enumeration, Field, deadline_label, file_size, in_lang
 
@@ -134,8 +134,8 @@ _BILINGUAL = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef”’）】》])\s*/\s
 class Words:
     """The page's language: `T("企业", "Tenants")`, and the vocabulary's labels for fields and codes."""
 
-    def __init__(self, lang: str, zone: ZoneInfo) -> None:
-        self.lang, self.zone = lang, zone
+    def __init__(self, lang: str, zone: ZoneInfo | None = None) -> None:
+        self.lang, self.zone = lang, zone or park_zone(DEFAULT_ZONE)
 
     def __call__(self, zh: str, en: str) -> str:
         return in_lang(self.lang, zh, en)
@@ -272,11 +272,24 @@ async def check_csrf(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     session = await load_session(connection)
     if connection.scope.get("method", "GET") in SAFE_METHODS:
         return
+    if (session is None or session.username is None) and connection.url.path not in SIGN_IN_PATHS:
+        # The session ended while someone typed (idle timeout, sign-out elsewhere): nothing is done with
+        # the post; sign in and come back to the form, where keep_typed.js puts back what was typed.
+        raise SessionEnded
     sent = connection.headers.get(CSRF_HEADER)
     if sent is None and isinstance(connection, Request):
         sent = (await connection.form()).get(CSRF_FIELD)
     if session is None or not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf):
         raise CSRFRefused
+
+
+# The forms that work without a signed-in session: a post to any other page needs one.
+SIGN_IN_PATHS = frozenset(("/login", "/logout"))
+
+
+class SessionEnded(Exception):
+    """A form posted after its session ended: nothing is done; the browser signs in and goes back to
+    the page the form was on."""
 
 
 class CSRFRefused(Exception):

@@ -62,7 +62,7 @@ async def test_tenant_edits_profile_adds_a_patent_and_reports_a_half_year_in_wan
     await page.get_by_label("实际上缴税费").fill("0.000001")
     await page.get_by_label("从业人员").fill("12")
     await page.get_by_role("button", name="保存").click()
-    await expect(page.get_by_role("link", name="2017H1")).to_be_visible()
+    await expect(page.get_by_role("link", name="2017年上半年")).to_be_visible()
     assert await _fits_the_screen(page)
     await screenshot(page, "me-reported-phone")
 
