@@ -17,7 +17,7 @@ from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.money import in_unit
 from registry.permissions import Action
-from registry.services import closed_years, ip_items, reports, tenants
+from registry.services import closed_years, deadlines, ip_items, reports, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
 from registry.vocabulary import IP_FIELDS, TENANT_FIELDS
@@ -56,6 +56,10 @@ def in_words(fen: int | None, unit: str) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# The deadlines the home lists before anything else; the rest are on /deadlines.
+DUE_SHOWN = 5
+
+
 class MePages(Controller):
     path = "/me"
 
@@ -68,10 +72,13 @@ class MePages(Controller):
         return await save_profile(request, actor, _own(actor), data, SELF_SERVICE, "/me")
 
     @get("/")
-    async def company(self, request: Request, actor: PageActor) -> Template:
+    async def company(self, request: Request, actor: PageActor, ip_q: FromQuery[str] = "") -> Template:
         uscc = _own(actor)
         tenant = await tenants.get_tenant(actor, uscc)
-        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
+        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"), q=ip_q or None)
+        # What is due comes first on the home (SPEC §7): the next deadlines and fees past their grace.
+        due = await deadlines.list_deadlines(actor, Page(DUE_SHOWN, 0), uscc=uscc)
+        past = await deadlines.past_grace(actor, Page(DUE_SHOWN, 0), uscc=uscc)
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
         closed = await closed_years.closed_years()
         return render(
@@ -80,6 +87,9 @@ class MePages(Controller):
             {
                 "tenant": tenant,
                 "items": items,
+                "ip_q": ip_q,
+                "due": due,
+                "past": past,
                 "reports": reported["items"],
                 "closed": closed,
                 "fields": TENANT_FIELDS,

@@ -78,13 +78,15 @@ class TenantPages(Controller):
         )
 
     @get("/{uscc:str}")
-    async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template | Redirect:
+    async def profile(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], ip_q: FromQuery[str] = ""
+    ) -> Template | Redirect:
         uscc = uscc.upper()
         if (own := _own_company(actor, uscc, "/me")) is not None:
             return own
         actor.require(Action.READ_PARK)
         tenant = await tenants.get_tenant(actor, uscc)
-        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
+        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"), q=ip_q or None)
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
         changes = (
             await entries_in_words(
@@ -99,6 +101,7 @@ class TenantPages(Controller):
             {
                 "tenant": tenant,
                 "items": items,
+                "ip_q": ip_q,
                 "reports": reported["items"],
                 "changes": changes,
                 "can_edit": actor.may(Action.WRITE_PARK),
