@@ -1,8 +1,10 @@
 """Portal pages against the JSON API answering the same data, on the demo park and on 10,000 tenants.
 
-Two pairs, each timed in the same run against the same `park serve` process:
+Four pairs, each timed in the same run against the same `park serve` process:
 - the manager's dashboard `/` against `GET /api/v1/stats/{period}` (the same park statistics);
-- the tenants list `/tenants` (first page, 50 rows) against `GET /api/v1/tenants?limit=50&sort=name`.
+- the tenants list `/tenants` (first page, 50 rows) against `GET /api/v1/tenants?limit=50&sort=name`;
+- a tenant search `/tenants?q=示例 企业` against the same search through the API;
+- the audit trail `/audit` (50 entries, in words) against `GET /api/v1/audit?limit=50`.
 Each request is sent one at a time over a kept-alive loopback connection and timed from sending to
 the last byte; the figure is the median of `--repeat` requests (five times as many for the list)
 after a warm-up, so it is the server's time plus a loopback round trip that both sides of a pair
@@ -39,6 +41,7 @@ from registry.uscc import make_demo_uscc  # noqa: E402
 TIMEOUT = 300  # seconds: a first, cold request on 10,000 tenants on a loaded machine can be slow
 DEMO_TENANTS = 109
 TOTAL = 10_000
+SEARCHED = "%E7%A4%BA%E4%BE%8B%20%E4%BC%81%E4%B8%9A"  # 示例 企业: a space the search ignores
 LIST_REPEATS = 5
 INDUSTRIES = ("automotive_nev", "rail_aviation", "electronic_info", "new_materials", "new_energy", "modern_services")
 
@@ -109,6 +112,10 @@ def _measure(env: dict, label: str, repeat: int) -> list[dict]:
         pairs = [
             ("dashboard", "/", f"/stats/{period}", repeat),
             ("tenants list", "/tenants", "/tenants?limit=50&sort=name", repeat * LIST_REPEATS),
+            # A search reads every tenant's name, contact and phone and every IP item's number and title.
+            ("tenant search", f"/tenants?q={SEARCHED}", f"/tenants?limit=50&sort=name&q={SEARCHED}", repeat),
+            # The trail in words (names looked up, values labelled, times in the park's zone) and its JSON.
+            ("audit", "/audit", "/audit?limit=50", repeat * LIST_REPEATS),
         ]
         results = []
         for name, page_path, api_path, times in pairs:
@@ -134,9 +141,11 @@ def _more_tenants(workdir: Path, env: dict) -> None:
         out = csv.writer(file)
         out.writerow(["统一社会信用代码", "报告期", "营业收入", "从业人员"])
         for n in serials:
-            out.writerow([make_demo_uscc(n), "2017H1", f"{1000 + n}.00", 10 + n % 50])
+            out.writerow([make_demo_uscc(n), "2017H1", f"{1000 + n}.00", 200 + n % 50])
     for path in (tenants, reports):
-        subprocess.run([PARK, "import", str(path)], env=env, check=True, capture_output=True)
+        done = subprocess.run([PARK, "import", str(path)], env=env, capture_output=True, text=True)
+        if done.returncode:
+            sys.exit(f"park import {path.name} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ label with its values labelled. The API's `/audit` keeps the codes; pages show t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,13 +30,6 @@ from registry.vocabulary import (
 
 
 @dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str | None
-    after: str | None
-
-
-@dataclass(frozen=True)
 class EntryInWords:
     at: str
     actor: str
@@ -45,9 +39,7 @@ class EntryInWords:
     entity: str
     record: str
     uscc: str | None
-    changes: list[FieldChange]
-    has_before: bool  # the entry keeps the values before (an update, a delete)
-    has_after: bool
+    changes: list[str]  # one line a field: 研发平台级别：市级 → 省级
 
 
 def _fields(entity: str) -> dict[str, Field]:
@@ -94,6 +86,10 @@ def _label(key: str, fields: Mapping[str, Field], lang: str) -> str:
     return fields[key].label(lang) if key in fields else key
 
 
+async def _none() -> list[dict[str, Any]]:
+    return []
+
+
 class _Names:
     """Tenant names and IP titles for the records a page of entries names (two queries a page)."""
 
@@ -104,22 +100,14 @@ class _Names:
     async def of(cls, entries: Sequence[Mapping[str, Any]]) -> _Names:
         usccs = sorted({e["uscc"] for e in entries if e.get("uscc")})
         numbers = sorted({e["entity_key"].split(":")[1] for e in entries if e["entity"] in ("ip", "ip_fee")})
-        tenants = (
-            {
-                r["uscc"]: r["name"]
-                for r in await Tenant.select(Tenant.uscc, Tenant.name).where(Tenant.uscc.is_in(usccs)).run()
-            }
-            if usccs
-            else {}
-        )
-        titles = (
-            {
-                r["number"]: r["title"]
-                for r in await IPItem.select(IPItem.number, IPItem.title).where(IPItem.number.is_in(numbers)).run()
-            }
+        names, items = await asyncio.gather(
+            Tenant.select(Tenant.uscc, Tenant.name).where(Tenant.uscc.is_in(usccs)).run() if usccs else _none(),
+            IPItem.select(IPItem.number, IPItem.title).where(IPItem.number.is_in(numbers)).run()
             if numbers
-            else {}
+            else _none(),
         )
+        tenants = {r["uscc"]: r["name"] for r in names}
+        titles = {r["number"]: r["title"] for r in items}
         return cls(tenants, titles)
 
 
@@ -156,21 +144,22 @@ def record_in_words(entry: Mapping[str, Any], names: _Names, lang: str) -> str:
     return key
 
 
-def _changes(entry: Mapping[str, Any], lang: str, zone: ZoneInfo) -> list[FieldChange]:
+def _changes(entry: Mapping[str, Any], lang: str, zone: ZoneInfo) -> list[str]:
+    """Each field of the entry as one line: `研发平台级别：市级 → 省级` (an update), `企业名称：示例企业`
+    (a creation or a deletion); no value is `—`."""
     fields = _BY_ENTITY.get(entry["entity"]) or _fields(entry["entity"])
     before, after = entry.get("before"), entry.get("after")
-    keys = list((after or before or {}).keys())
-    changes = []
-    for key in keys:
+    colon = in_lang(lang, "：", ": ")
+    lines = []
+    for key in after or before or {}:
         field = fields.get(key)
-        changes.append(
-            FieldChange(
-                _label(key, fields, lang),
-                value_in_words(field, before.get(key), lang, zone) if before is not None else None,
-                value_in_words(field, after.get(key), lang, zone) if after is not None else None,
-            )
-        )
-    return changes
+        shown = [
+            value_in_words(field, values.get(key), lang, zone) or "—"
+            for values in (before, after)
+            if values is not None
+        ]
+        lines.append(f"{_label(key, fields, lang)}{colon}{' → '.join(shown)}")
+    return lines
 
 
 async def entries_in_words(entries: Sequence[Mapping[str, Any]], lang: str, zone: ZoneInfo) -> list[EntryInWords]:
@@ -195,11 +184,9 @@ async def entries_in_words(entries: Sequence[Mapping[str, Any]], lang: str, zone
                 record=record_in_words(entry, names, lang),
                 uscc=entry.get("uscc"),
                 changes=_changes(entry, lang, zone),
-                has_before=entry.get("before") is not None,
-                has_after=entry.get("after") is not None,
             )
         )
     return shown
 
 
-__all__ = ["EntryInWords", "FieldChange", "entries_in_words", "record_in_words", "value_in_words"]
+__all__ = ["EntryInWords", "entries_in_words", "record_in_words", "value_in_words"]
