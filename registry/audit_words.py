@@ -5,15 +5,14 @@ label with its values labelled. The API's `/audit` keeps the codes; pages show t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from registry.db import fetch
 from registry.park_time import park_time
 from registry.periods import Period
-from registry.tables import IPItem, Tenant
 from registry.vocabulary import (
     AUDIT_ACTION,
     AUDIT_ENTITY,
@@ -86,8 +85,15 @@ def _label(key: str, fields: Mapping[str, Field], lang: str) -> str:
     return fields[key].label(lang) if key in fields else key
 
 
-async def _none() -> list[dict[str, Any]]:
-    return []
+async def _named(sql: str, usccs: Sequence[str], numbers: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of `sql` with its `{usccs}` and `{numbers}` lists filled in (nothing when one it
+    names is empty): one raw indexed read, at once (registry.db.fetch), cheaper than Piccolo's query."""
+    if not usccs or ("{numbers}" in sql and not numbers):
+        return []
+    params = {f"u{n}": v for n, v in enumerate(usccs)} | {f"n{n}": v for n, v in enumerate(numbers)}
+    marks = {"usccs": ", ".join(f":u{n}" for n in range(len(usccs))),
+             "numbers": ", ".join(f":n{n}" for n in range(len(numbers)))}  # fmt: skip
+    return await fetch(sql.format(**marks), params, at_once=True)
 
 
 class _Names:
@@ -100,11 +106,14 @@ class _Names:
     async def of(cls, entries: Sequence[Mapping[str, Any]]) -> _Names:
         usccs = sorted({e["uscc"] for e in entries if e.get("uscc")})
         numbers = sorted({e["entity_key"].split(":")[1] for e in entries if e["entity"] in ("ip", "ip_fee")})
-        names, items = await asyncio.gather(
-            Tenant.select(Tenant.uscc, Tenant.name).where(Tenant.uscc.is_in(usccs)).run() if usccs else _none(),
-            IPItem.select(IPItem.number, IPItem.title).where(IPItem.number.is_in(numbers)).run()
-            if numbers
-            else _none(),
+        # Raw indexed reads, at once (registry.db.fetch): Piccolo's query building would cost more.
+        names = await _named("SELECT uscc, name FROM tenant WHERE uscc IN ({usccs})", usccs, ())
+        # An IP item by its owners' rows (ip_item.tenant is indexed; its number is not).
+        items = await _named(
+            "SELECT ip.number, ip.title FROM ip_item AS ip JOIN tenant AS t ON ip.tenant = t.id "
+            "WHERE t.uscc IN ({usccs}) AND ip.number IN ({numbers})",
+            usccs,
+            numbers,
         )
         tenants = {r["uscc"]: r["name"] for r in names}
         titles = {r["number"]: r["title"] for r in items}
