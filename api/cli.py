@@ -221,13 +221,27 @@ def _rounds_open(args: argparse.Namespace, settings: Settings) -> int:
 
 def _rounds_commands(commands: argparse._SubParsersAction) -> None:
     """`park rounds …` (SPEC §9)."""
-    group = commands.add_parser("rounds", help="report rounds").add_subparsers(dest="rounds_command", required=True)
+    group = commands.add_parser("rounds", help="report rounds (SPEC §9)").add_subparsers(
+        dest="rounds_command", required=True
+    )
     opening = group.add_parser("open", help="open a report round for a period: every tenant on record is asked")
     opening.add_argument("--period", required=True, help="2016, 2017H1, 2017Q3")
     opening.add_argument("--deadline", required=True, help="YYYY-MM-DD")
     opening.add_argument("--title", help="default: the period's name")
     opening.add_argument("--opens-on", help="YYYY-MM-DD (default today)")
     opening.set_defaults(run=_rounds_open)
+    remind = group.add_parser(
+        "remind",
+        help="remind the tenants of a round whose returns are not submitted (at most once a day each)",
+        description="Records a reminder for each tenant due (not started, draft, returned) and not reminded "
+        "today, then delivers it: a portal notice, and an e-mail when PARK_SMTP_URL names a mail server.",
+    )
+    remind.add_argument("id", type=int, help="the round's id")
+    remind.add_argument("--uscc", action="append", help="only this tenant (repeatable); default: every one due")
+    remind.set_defaults(run=_rounds_remind)
+    close = group.add_parser("close", help="close a round: its accepted returns become the submitted dataset")
+    close.add_argument("id", type=int, help="the round's id")
+    close.set_defaults(run=_rounds_close)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -367,19 +381,6 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a file written by park backup for the same engine")
     restore.set_defaults(run=_restore)
 
-    rounds = commands.add_parser("rounds", help="report rounds (SPEC §9)").add_subparsers(
-        dest="rounds_command", required=True
-    )
-    remind = rounds.add_parser(
-        "remind",
-        help="remind the tenants of a round whose returns are not submitted (at most once a day each)",
-        description="Records a reminder for each tenant due (not started, draft, returned) and not reminded "
-        "today, then delivers it: a portal notice, and an e-mail when PARK_SMTP_URL names a mail server.",
-    )
-    remind.add_argument("id", type=int, help="the round's id")
-    remind.add_argument("--uscc", action="append", help="only this tenant (repeatable); default: every one due")
-    remind.set_defaults(run=_rounds_remind)
-
     purge = commands.add_parser(
         "purge-uploads",
         help="delete the stored files of import batches never applied, older than PARK_UPLOAD_RETENTION_DAYS",
@@ -387,10 +388,6 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, help="keep files this many days (default PARK_UPLOAD_RETENTION_DAYS, 30)")
     purge.set_defaults(run=_purge_uploads)
 
-    rounds = commands.add_parser("rounds", help="report rounds").add_subparsers(dest="rounds_command", required=True)
-    close = rounds.add_parser("close", help="close a round: its accepted returns become the submitted dataset")
-    close.add_argument("id", type=int)
-    close.set_defaults(run=_rounds_close)
     return root
 
 

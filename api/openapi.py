@@ -72,6 +72,45 @@ _PROBLEM = {
                 "additionalProperties": False,
             },
         },
+        "sheets": {
+            "type": "array",
+            "description": "A refused import (`no_sheets`): each sheet's headers and, for each kind of sheet, "
+            "the headers it lacks and the known headers nearest to those seen",
+            "items": {
+                "type": "object",
+                "required": ["sheet", "headers", "kinds"],
+                "properties": {
+                    "sheet": {"type": "string"},
+                    "headers": {"type": "array", "items": {"type": "string"}},
+                    "kinds": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["kind", "lacking", "nearest"],
+                            "properties": {
+                                "kind": {"type": "string"},
+                                "lacking": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["zh", "en"],
+                                        "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+                                    },
+                                },
+                                "nearest": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["header", "known"],
+                                        "properties": {"header": {"type": "string"}, "known": {"type": "string"}},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
     },
     "additionalProperties": False,
 }

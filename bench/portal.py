@@ -41,6 +41,7 @@ from bench.synthetic_park import build_in_child  # noqa: E402
 TIMEOUT = 300  # seconds: a first, cold request on 10,000 tenants on a loaded machine can be slow
 DEMO_TENANTS = 109
 TOTAL = 10_000
+SEARCHED = "%E7%A4%BA%E4%BE%8B%20%E4%BC%81%E4%B8%9A"  # 示例 企业: a space the search ignores
 LIST_REPEATS = 5
 
 
@@ -111,6 +112,10 @@ def _measure(env: dict, label: str, repeat: int) -> list[dict]:
             ("dashboard+trends", "/", f"/stats/{period}", repeat),
             ("period page", f"/statistics/{period}", f"/stats/{period}", repeat),
             ("tenants list", "/tenants", "/tenants?limit=50&sort=name", repeat * LIST_REPEATS),
+            # A search reads every tenant's name, contact and phone and every IP item's number and title.
+            ("tenant search", f"/tenants?q={SEARCHED}", f"/tenants?limit=50&sort=name&q={SEARCHED}", repeat),
+            # The trail in words (names looked up, values labelled, times in the park's zone) and its JSON.
+            ("audit", "/audit", "/audit?limit=50", repeat * LIST_REPEATS),
         ]
         results = []
         for name, page_path, api_path, times in pairs:

@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from registry.actor import SYSTEM
 from registry.errors import InvalidValue, ValidationFailed
@@ -63,7 +64,9 @@ def main_export(
     from registry.migrate import run_on_database
 
     try:
-        written = run_on_database(settings, lambda: _export(kind, statistics_period, lang, out, day, within))
+        written = run_on_database(
+            settings, lambda: _export(kind, statistics_period, lang, out, day, within, settings.zone)
+        )
     except OSError as error:
         return _usage_error(f"cannot write {out}: {error.strerror or error}")
     except ValidationFailed as failure:  # e.g. statistics of 1900, which has no year before to compare with
@@ -74,15 +77,21 @@ def main_export(
 
 
 async def _export(
-    kind: str, period: Period | None, lang: str, out: str, as_of: date | None, within: int | None = None
+    kind: str,
+    period: Period | None,
+    lang: str,
+    out: str,
+    as_of: date | None,
+    within: int | None = None,
+    zone: ZoneInfo | None = None,
 ) -> int:
     if out == "-":
-        return await _write(kind, period, lang, sys.stdout.buffer, as_of, within)
+        return await _write(kind, period, lang, sys.stdout.buffer, as_of, within, zone)
     # Written beside the target and renamed, so a failed export never leaves half a workbook.
     partial = Path(f"{out}.part")
     try:
         with partial.open("wb") as file:
-            written = await _write(kind, period, lang, file, as_of, within)
+            written = await _write(kind, period, lang, file, as_of, within, zone)
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
@@ -90,14 +99,20 @@ async def _export(
 
 
 async def _write(
-    kind: str, period: Period | None, lang: str, file: BinaryIO, as_of: date | None, within: int | None = None
+    kind: str,
+    period: Period | None,
+    lang: str,
+    file: BinaryIO,
+    as_of: date | None,
+    within: int | None = None,
+    zone: ZoneInfo | None = None,
 ) -> int:
     start = file.tell() if file.seekable() else 0
     if kind == "statistics":
         from exports.statistics import write_statistics_workbook
 
         assert period is not None
-        await write_statistics_workbook(SYSTEM, period, file, lang, as_of)
+        await write_statistics_workbook(SYSTEM, period, file, lang, as_of, zone)
     elif kind == "template":
         from exports.template import template_workbook
 

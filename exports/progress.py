@@ -5,9 +5,10 @@ reminders. Words from the vocabulary (states, industries); printed landscape on 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -15,11 +16,11 @@ from openpyxl.utils import get_column_letter
 from exports.cells import CellMaker, Looks, display_width
 from registry.actor import Actor
 from registry.page_setup import PARK_NAME, set_up_pages
+from registry.park_time import DEFAULT_ZONE, park_time, park_zone
 from registry.periods import Period
 from registry.services.round_progress import progress_lines, round_progress
 from registry.vocabulary import INDUSTRY, RETURN_STATE, ROUND_STATE, in_lang
 
-_BEIJING = timezone(timedelta(hours=8))
 _SHEETS = {"progress": ("进度", "Progress"), "returns": ("报表", "Returns")}
 _WORDS = {
     "title": ("{park} {period} 报送进度：{round}", "{park}: {period} returns, {round}"),
@@ -61,8 +62,8 @@ def _w(key: str, lang: str, **values: object) -> str:
     return in_lang(lang, *_WORDS[key]).format(**values)
 
 
-def _at(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M")
+def _at(value: datetime | None, zone: ZoneInfo, lang: str) -> str | None:
+    return None if value is None else park_time(value, zone, lang)
 
 
 def _widths(sheet, headers: list[str], rows: list[list[Any]], caps: list[int]) -> None:
@@ -80,7 +81,12 @@ def _lines(row: list[Any], sheet) -> int:
     return lines
 
 
-async def progress_workbook(actor: Actor, round_id: int, lang: str = "zh", today: date | None = None) -> bytes:
+async def progress_workbook(
+    actor: Actor, round_id: int, lang: str = "zh", today: date | None = None, zone: ZoneInfo | None = None
+) -> bytes:
+    """The round's progress workbook; its times in `zone` (the park's, PARK_TIME_ZONE; Asia/Shanghai when
+    not given)."""
+    zone = zone or park_zone(DEFAULT_ZONE)
     progress = await round_progress(actor, round_id, today)
     lines = await progress_lines(actor, round_id, today)
     period = Period.parse(progress["period"])
@@ -90,7 +96,7 @@ async def progress_workbook(actor: Actor, round_id: int, lang: str = "zh", today
         lang,
         deadline=progress["deadline"],
         state=ROUND_STATE.label(progress["state"], lang),
-        at=datetime.now(_BEIJING).strftime("%Y-%m-%d %H:%M"),
+        at=park_time(datetime.now(UTC), zone, lang),
     )
     book = Workbook()
     book.remove(book.active)
@@ -133,11 +139,11 @@ async def progress_workbook(actor: Actor, round_id: int, lang: str = "zh", today
             in_lang(lang, r["name"], r["name_en"] or r["name"]),
             INDUSTRY.label(r["industry"], lang),
             RETURN_STATE.label(r["state"], lang),
-            _at(r["saved_at"]),
-            _at(r["submitted_at"]),
+            _at(r["saved_at"], zone, lang),
+            _at(r["submitted_at"], zone, lang),
             r["submitted_by"],
             r["filled_by"],
-            _at(r["reviewed_at"]),
+            _at(r["reviewed_at"], zone, lang),
             r["reviewed_by"],
             r["reason"],
             _w("yes" if r["overdue"] else "no", lang),

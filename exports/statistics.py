@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.chart import Reference
@@ -43,6 +44,7 @@ from exports.statistics_text import (
 from registry.actor import Actor
 from registry.money import in_unit, whole_units
 from registry.page_setup import PARK_NAME, break_between_bands, set_up_pages
+from registry.park_time import DEFAULT_ZONE, park_time, park_zone
 from registry.periods import Period
 from registry.permissions import Action
 from registry.services.round_close import closed_round_of, corrections_of, park_day
@@ -67,7 +69,6 @@ from registry.vocabulary import (
 HEADER_ROW = 4
 _TENANT_KEYS = frozenset(field.key for field in TENANT_FIELDS)
 MONEY_UNIT = "千元"
-_BEIJING = timezone(timedelta(hours=8))
 # The summary's charts: a 2 × 2 grid beside its tables (columns A–E), in the first screen and on
 # the first printed page. Each chart spans _CHART_COLUMNS columns of _CHART_COLUMN_WIDTH and
 # _CHART_ROWS rows.
@@ -88,11 +89,17 @@ class Submission:
 
 
 async def statistics_workbook(
-    actor: Actor, period: Period | int, lang: str = "zh", as_of: date | None = None, as_submitted: bool | None = None
+    actor: Actor,
+    period: Period | int,
+    lang: str = "zh",
+    as_of: date | None = None,
+    as_submitted: bool | None = None,
+    zone: ZoneInfo | None = None,
 ) -> bytes:
-    """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes."""
+    """The workbook for `period` (zh by default, en with lang="en") as xlsx bytes; its times in `zone`
+    (the park's, PARK_TIME_ZONE; Asia/Shanghai when not given)."""
     out = BytesIO()
-    await write_statistics_workbook(actor, period, out, lang, as_of, as_submitted)
+    await write_statistics_workbook(actor, period, out, lang, as_of, as_submitted, zone)
     return out.getvalue()
 
 
@@ -103,6 +110,7 @@ async def write_statistics_workbook(
     lang: str = "zh",
     as_of: date | None = None,
     as_submitted: bool | None = None,
+    zone: ZoneInfo | None = None,
 ) -> None:
     """The workbook of `park_stats`, for those it answers (registry.permissions: READ_PARK). A period
     whose report round is closed is drawn from its submitted dataset unless `as_submitted` is False
@@ -119,12 +127,18 @@ async def write_statistics_workbook(
         corrections = await corrections_of(actor, closed["id"])
         submission = Submission(closed["title"], park_day(closed["closed_at"]), use, corrections)
     # Rendering is CPU work: off the event loop, so a server keeps answering meanwhile.
-    await asyncio.to_thread(render_statistics, stats, out, lang, submission)
+    await asyncio.to_thread(render_statistics, stats, out, lang, submission, zone)
 
 
-def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh", submission: Submission | None = None) -> None:
+def render_statistics(
+    stats: ParkStats,
+    out: BinaryIO,
+    lang: str = "zh",
+    submission: Submission | None = None,
+    zone: ZoneInfo | None = None,
+) -> None:
     book = Workbook(write_only=True)
-    frame = _Frame(stats, lang, submission)
+    frame = _Frame(stats, lang, zone or park_zone(DEFAULT_ZONE), submission)
     keys = ["summary", "industry", "ip", *(["periods"] if stats.sub_periods else [])]
     sheets = {key: stream_sheet(book, sheet_title(key, lang)) for key in keys}
     looks = Looks(sheets["summary"])
@@ -161,13 +175,13 @@ def render_statistics(stats: ParkStats, out: BinaryIO, lang: str = "zh", submiss
 class _Frame:
     """What every sheet shares: language, title block and the labels of the stats' keys."""
 
-    def __init__(self, stats: ParkStats, lang: str, submission: Submission | None = None) -> None:
-        self.stats, self.lang, self.submission = stats, lang, submission
+    def __init__(self, stats: ParkStats, lang: str, zone: ZoneInfo, submission: Submission | None = None) -> None:
+        self.stats, self.lang, self.submission, self.zone = stats, lang, submission, zone
         self.period = Period.parse(stats.period)
         self.title = word("title", lang, park=PARK_NAME[lang], period=self.period.label(lang))
         self.lines = [
             word("period", lang, start=stats.start, end=stats.end, as_of=stats.as_of, previous=stats.previous),
-            word("generated", lang, at=stats.generated_at.astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M:%S")),
+            word("generated", lang, at=park_time(stats.generated_at, zone, lang, seconds=True)),
         ]
         if submission is not None:
             basis = "basis_submitted" if submission.as_submitted else "basis_now"
@@ -780,7 +794,7 @@ def _corrections_sheet(sheet: _Sheet, submission: Submission, frame: _Frame) -> 
             frame.figure(line["field"], line["as_submitted"]),
             frame.figure(line["field"], line["as_corrected"]),
             line["by"],
-            line["at"].astimezone(_BEIJING).strftime("%Y-%m-%d %H:%M"),
+            park_time(line["at"], frame.zone, frame.lang),
             line["reason"],
         ]
         for line in submission.corrections

@@ -75,8 +75,8 @@ WORDS = {
         "Period: {start} to {end}; figures at the end taken on {as_of}; compared with {previous}",
     ),
     "generated": (
-        "生成时间：{at}（北京时间）；数据来源：园区登记系统，由在册企业逐户登记的数据汇总",
-        "Generated at {at} (Beijing time, UTC+8); source: the park registry, totals of each tenant's own records",
+        "生成时间：{at}；数据来源：园区登记系统，由在册企业逐户登记的数据汇总",
+        "Generated at {at}; source: the park registry, totals of each tenant's own records",
     ),
     "not_reported_mark": ("未报", "not reported"),
     "period_as_of": ("期末时点", "Taken on"),

@@ -12,6 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
@@ -221,23 +222,35 @@ for _table, _name in (
     check_sheet_kinds(_table, _name)
 
 
-def expected_headers(seen: list[str]) -> str:
-    """For each kind, the headers it needs that `seen` lacks, and the known header nearest to each
-    header seen (by spelling, when genuinely close: `spelled_near`), so a refused file says what to rename."""
-    parts = []
+def headers_wanted(seen: list[str]) -> list[dict[str, Any]]:
+    """For each kind, the headers it needs that `seen` lacks (`lacking`: each label in zh and en), and
+    the known header nearest to each header seen (`nearest`: by spelling, when genuinely close:
+    `spelled_near`), so a refused file says what to rename. The members of a refusal's problem."""
+    wanted = []
     for kind in SHEETS:
         keys = {f.key for text in seen if (f := _match(kind, text)[0]) is not None}
         needed = min(_SIGNATURES[kind], key=lambda signature: len(signature - keys))
-        lacking = [_label_of(kind, key) for key in sorted(needed - keys)]
+        fields = SHEETS[kind][2] + IMPORT_ONLY_FIELDS[kind]
+        lacking = [field_named(fields, key) for key in sorted(needed - keys)]
         near = []
         for text in seen:
             # A header some kind knows, or knows to pass over, is no misspelling of another kind's.
             if any(_match(k, text)[0] is not None for k in SHEETS) or _not_kept(text):
                 continue
             if (close := nearest_label(kind, text)) is not None:
-                near.append(f"“{text}”≈“{close}”")
+                near.append({"header": text, "known": close})
+        wanted.append({"kind": kind, "lacking": [{"zh": f.zh, "en": f.en} for f in lacking], "nearest": near})
+    return wanted
+
+
+def expected_headers(seen: list[str]) -> str:
+    """`headers_wanted` in one bilingual sentence, for a refusal's detail."""
+    parts = []
+    for kind in headers_wanted(seen):
+        lacking = [f"{f['zh']} ({f['en']})" for f in kind["lacking"]]
+        near = [f"“{n['header']}”≈“{n['known']}”" for n in kind["nearest"]]
         parts.append(
-            f"{_KIND_WORDS[kind]}: 缺 / lacks {'、'.join(lacking) or '—'}"
+            f"{_KIND_WORDS[kind['kind']]}: 缺 / lacks {'、'.join(lacking) or '—'}"
             + (f"; 相近 / nearest {', '.join(near)}" if near else "")
         )
     return "; ".join(parts)
@@ -279,12 +292,6 @@ def nearest_label(kind: str, text: str) -> str | None:
 def _labels(kind: str) -> list[tuple[str, Field]]:
     fields = SHEETS[kind][2] + IMPORT_ONLY_FIELDS[kind]
     return [(label, f) for f in fields for label in (f.zh, f.en, *f.aliases)]
-
-
-def _label_of(kind: str, key: str) -> str:
-    fields = SHEETS[kind][2] + IMPORT_ONLY_FIELDS[kind]
-    found = field_named(fields, key)
-    return f"{found.zh} ({found.en})"
 
 
 _MONTHS = re.compile(r"年\s*(?P<first>\d{1,2})\s*[-–—~至到]\s*(?P<last>\d{1,2})\s*月")

@@ -20,7 +20,14 @@ from importers.cells import shown
 from importers.changes import SHOWN_AT_ONCE, change_list
 from importers.defaults import fill_defaults, ip_key
 from importers.grids import read_grids
-from importers.headers import column_letter, expected_headers, find_layout, kind_of_sheet_name, seen_headers
+from importers.headers import (
+    column_letter,
+    expected_headers,
+    find_layout,
+    headers_wanted,
+    kind_of_sheet_name,
+    seen_headers,
+)
 from importers.owners import find_owners
 from importers.report import ImportReport, Issue, Issues, empty_counts, full_counts
 from importers.rows import UNSAID_WHEN_BLANK, SheetRows, read_rows
@@ -168,7 +175,12 @@ def read_file(fmt: Format, filename: str, content: bytes, issues: Issues) -> lis
         # planned, so every cell that can be checked without that column is checked in this pass.
         sheets.append(rows)
     if not sheets and not issues.errors:
-        raise ImportRefused(422, "no_sheets", _unplaced(seen))
+        refused = ImportRefused(422, "no_sheets", _unplaced(seen))
+        # The same, member by member, for a page (or a client) to show in full in its reader's language.
+        refused.extensions["sheets"] = [
+            {"sheet": name, "headers": headers, "kinds": headers_wanted(headers)} for name, headers in seen
+        ]
+        raise refused
     return sheets
 
 

@@ -206,6 +206,37 @@ class ImportFile(msgspec.Struct):
     size: int
 
 
+class IssueGroup(msgspec.Struct, frozen=True):
+    """Errors alike — the same message about the same value in the same column of a sheet — told once,
+    with the rows they are on: `申请人“深圳大学”不是园区企业 — 110 行：第 2–111 行`."""
+
+    sheet: str | None
+    column: str | None
+    value: str | None
+    code: str
+    message: str
+    count: int
+    rows: list[list[int]]  # runs of consecutive Excel rows, [first, last]
+
+
+def grouped(issues: list[dict[str, Any]]) -> list[IssueGroup]:
+    """`issues` (as a batch keeps them) grouped, each group where its first issue was."""
+    groups: dict[tuple[Any, ...], list[int | None]] = {}
+    for issue in issues:
+        key = (issue["sheet"], issue["column"], issue["value"], issue["code"], issue["message"])
+        groups.setdefault(key, []).append(issue["row"])
+    answer = []
+    for (sheet, column, value, code, message), rows in groups.items():
+        runs: list[list[int]] = []
+        for row in sorted({r for r in rows if r is not None}):
+            if runs and row == runs[-1][1] + 1:
+                runs[-1][1] = row
+            else:
+                runs.append([row, row])
+        answer.append(IssueGroup(sheet, column, value, code, message, len(rows), runs))
+    return answer
+
+
 class ImportBatch(msgspec.Struct):
     """An import batch as the API sends it (`ImportReport.answer`)."""
 
@@ -221,6 +252,7 @@ class ImportBatch(msgspec.Struct):
     applied_as: int | None  # a dry run: the batch that applied it
     changes: list[ImportChange]  # the first 100 (GET /imports/{id}/changes pages them); none in lists
     changes_total: int
+    error_groups: list[IssueGroup]  # the errors, alike ones told once with their rows
 
 
 @dataclass
@@ -265,4 +297,5 @@ class ImportReport:
             applied_as=self.applied_as,
             changes=[shown(change, lang) for change in self.changes],
             changes_total=self.changes_total,
+            error_groups=grouped(self.errors),
         )

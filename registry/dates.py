@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from registry.errors import InvalidValue
 from registry.identifiers import to_halfwidth
@@ -34,12 +33,6 @@ def _invalid(text: object) -> InvalidValue:
     return InvalidValue(
         "date_format", f"无法识别的日期“{text}”，应为 2017-03-05 / unrecognised date {text!r}: expected e.g. 2017-03-05"
     )
-
-
-def park_today(time_zone: str, now: datetime | None = None) -> date:
-    """The park's calendar day now (or at `now`) in its time zone (PARK_TIME_ZONE): a reminder's day, a
-    deadline passed or not."""
-    return (now or datetime.now(ZoneInfo(time_zone))).astimezone(ZoneInfo(time_zone)).date()
 
 
 def in_words(day: date) -> str:

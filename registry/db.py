@@ -39,6 +39,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import WhereRaw
 
+from registry.identifiers import to_halfwidth
 from registry.read_cache import ReadCache, VersionedCache
 from registry.settings import Settings, sqlite_file
 
@@ -763,6 +764,45 @@ def text_contains(columns: tuple[str, ...], needle: str) -> WhereRaw:
     find = engine().contains_function
     tests = " OR ".join(f"{find}(lower(coalesce({column}, '')), lower({{}})) > 0" for column in columns)
     return WhereRaw(f"({tests})", *([needle] * len(columns)))
+
+
+# What a search ignores on both sides: spaces (also the ideographic space), hyphens and dots, so
+# `示例企业 062` finds 示例企业062, `0731 8888 1234` a phone written 0731-8888-1234 and `2016101234567` the
+# patent CN201610123456.7.
+_SEARCH_IGNORES = (" ", "\u3000", "-", ".")
+
+
+def search_key(text: str) -> str:
+    """`text` as a search compares it: half-width, lower case, without what searches ignore."""
+    folded = to_halfwidth(text).lower()
+    for ignored in _SEARCH_IGNORES:
+        folded = folded.replace(ignored, "")
+    return folded
+
+
+def _folded_column(column: str) -> str:
+    folded = f"lower(coalesce({column}, ''))"
+    for ignored in _SEARCH_IGNORES:
+        folded = f"replace({folded}, '{ignored}', '')"
+    return folded
+
+
+def loose_match(columns: tuple[str, ...], needle: str) -> tuple[str, list[str]]:
+    """SQL (with `{}` for its values) saying any of `columns` contains `needle` as a person means it
+    (SPEC §7, search): spaces, hyphens and dots ignored, full-width forms as their ASCII (the needle
+    folded to both: a stored name may hold either), case-insensitively and literally (`text_contains`).
+    Plain SQL functions both engines have."""
+    key = search_key(needle)
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in key)
+    find = engine().contains_function
+    needles = [key] if wide == key else [key, wide]
+    tests = [f"{find}({_folded_column(column)}, {{}}) > 0" for _ in needles for column in columns]
+    return f"({' OR '.join(tests)})", [n for n in needles for _ in columns]
+
+
+def text_contains_loosely(columns: tuple[str, ...], needle: str) -> WhereRaw:
+    sql, values = loose_match(columns, needle)
+    return WhereRaw(sql, *values)
 
 
 def engine_type() -> str:

@@ -8,7 +8,9 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from registry.park_time import DEFAULT_ZONE, park_zone
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,12 @@ class Settings:
     # The SMTP server reminders go out through (PARK_SMTP_URL, registry/mail.py); None: portal notices only.
     # Kept out of the settings' repr: it may carry the server's password.
     smtp_url: str | None = field(default=None, repr=False)
-    # The park's time zone (PARK_TIME_ZONE): what "today" is for a reminder's day and a deadline.
-    park_time_zone: str = "Asia/Shanghai"
+    # The zone every time is shown in, on pages and in workbooks (PARK_TIME_ZONE; registry.park_time).
+    park_time_zone: str = DEFAULT_ZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return park_zone(self.park_time_zone)
 
     @property
     def engine(self) -> str:
@@ -84,14 +90,6 @@ def _days(text: str) -> int:
     return days
 
 
-def _time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"PARK_TIME_ZONE must name a time zone such as Asia/Shanghai, not {name!r}") from None
-    return name
-
-
 def _smtp_url(text: str | None) -> str | None:
     if not text:
         return None
@@ -126,7 +124,7 @@ def load_settings() -> Settings:
         upload_retention_days=_days(os.environ.get("PARK_UPLOAD_RETENTION_DAYS", "30")),
         pbkdf2_iterations=int(rounds) if (rounds := os.environ.get("PARK_PBKDF2_ITERATIONS")) else None,
         smtp_url=_smtp_url(os.environ.get("PARK_SMTP_URL")),
-        park_time_zone=_time_zone(os.environ.get("PARK_TIME_ZONE", "Asia/Shanghai")),
+        park_time_zone=park_zone(os.environ.get("PARK_TIME_ZONE", DEFAULT_ZONE)).key,
     )
 
 

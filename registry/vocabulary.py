@@ -525,6 +525,10 @@ class Field(Labelled):
                 return in_lang(lang, "是", "yes") if stored else in_lang(lang, "否", "no")
             case "date":
                 return stored.isoformat() if isinstance(stored, date) else str(stored)
+            case "size":
+                return file_size(int(stored), lang)  # type: ignore[call-overload]
+            case "secret":  # a password hash, a file: that it changed, never what it is
+                return in_lang(lang, "（已设置）", "(set)")
         return str(stored)
 
 
@@ -1256,9 +1260,124 @@ for _table, _name in (
     check_sheet_kinds(_table, _name)
 
 
+# --- The words of the audit trail (registry.audit_words): what a change's snapshot carries beside a
+# record's own fields, where a change came from, and how an import batch stands.
+IMPORT_STATUS = Enumeration(
+    "import_status",
+    (
+        Choice("dry_run", "试导入", "Dry run"),
+        Choice("applied", "已导入", "Applied"),
+        Choice("invalid", "有错误", "Has errors"),
+    ),
+)
+# Columns every stored record has, named when a deleted record's snapshot shows them.
+RECORD_FIELDS: tuple[Field, ...] = (
+    Field("id", "内部编号", "Internal id", "count"),
+    Field("version", "版本", "Version", "count"),
+    Field("tenant", "企业（内部编号）", "Tenant (internal id)", "count"),
+    Field("item", "知识产权（内部编号）", "IP item (internal id)", "count"),
+    Field("year", "年度", "Year", "ordinal"),
+)
+# The fields of each kind of audited record (AUDIT_ENTITY) that are not a sheet's fields.
+AUDIT_FIELDS: dict[str, tuple[Field, ...]] = {
+    "tenant": TENANT_FIELDS,
+    "ip": (*IP_FIELDS, *DERIVED_FIELDS["ip"]),
+    "report": REPORT_FIELDS,
+    "ip_fee": FEE_FIELDS,
+    "account": (
+        Field("username", "用户名", "Username"),
+        Field("password", "密码", "Password", "secret"),
+        Field("role", "角色", "Role", "enum", enum=ROLE),
+        Field("tenant_uscc", "所属企业", "Tenant", "uscc"),
+        Field("active", "启用", "Active", "bool"),
+    ),
+    "import": (
+        Field("filename", "文件名", "File name"),
+        Field("sha256", "文件校验值（SHA-256）", "File checksum (SHA-256)"),
+        Field("size", "文件大小", "File size", "size"),
+        Field("dry_run", "试导入", "Dry run", "bool"),
+        Field("status", "状态", "Status", "enum", enum=IMPORT_STATUS),
+        Field("counts", "各表数量", "Counts per sheet", "counts"),
+        Field("plan_digest", "计划校验值", "Plan checksum"),
+        Field("content", "存档文件", "Stored file", "secret"),
+    ),
+    "period": (
+        Field("closed_by", "关账人", "Closed by"),
+        Field("closed_at", "关账时间", "Closed at", "datetime"),
+        Field("reports", "经营数据条数", "Reports", "count"),
+    ),
+    "calendar_key": (
+        Field("issued_at", "签发时间", "Issued at", "datetime"),
+        Field("issued_by", "签发人", "Issued by"),
+    ),
+}
+# An import batch's counts per sheet, as its audit entry keeps them.
+IMPORT_COUNT = Enumeration(
+    "import_count",
+    (
+        Choice("created", "新增", "created"),
+        Choice("updated", "修改", "updated"),
+        Choice("unchanged", "不变", "unchanged"),
+        Choice("skipped", "跳过", "skipped"),
+        Choice("cleared", "清空", "cleared"),
+    ),
+)
+# Where a change came from (an audit entry's `source`): the portal's pages, the API, an import batch…
+SOURCE_WORDS: dict[str, tuple[str, str]] = {
+    "web": ("网页", "Web"),
+    "request": ("接口", "API"),
+    "api": ("接口", "API"),
+    "import": ("导入批次 {}", "Import batch {}"),
+    "cli": ("命令行", "Command line"),
+    "demo": ("演示数据", "Demo data"),
+    "system": ("系统", "System"),
+    "retention": ("到期自动清理", "Retention clean-up"),
+}
+# Time zones named in words (registry.park_time); any other zone is named by its IANA name and offset.
+ZONE_NAMES: dict[str, tuple[str, str]] = {
+    "Asia/Shanghai": ("北京时间", "Beijing time"),
+    "Asia/Chongqing": ("北京时间", "Beijing time"),
+    "Asia/Harbin": ("北京时间", "Beijing time"),
+    "PRC": ("北京时间", "Beijing time"),
+    "Asia/Hong_Kong": ("香港时间", "Hong Kong time"),
+    "UTC": ("协调世界时", "UTC"),
+}
+
+
+def source_label(source: str | None, lang: str = "zh") -> str:
+    """Where a change came from in words: 网页, 接口, 导入批次 12 (`web:<request>`, `request:<id>`,
+    `import:12`); an unknown source as it is."""
+    if not source:
+        return ""
+    door, _, rest = source.partition(":")
+    words = SOURCE_WORDS.get(door)
+    if words is None:
+        return source
+    return in_lang(lang, *words).format(rest)
+
+
+def file_size(size: int | None, lang: str = "zh") -> str:
+    """A size in bytes as people read it: 812 B, 12.4 KB, 3.1 MB."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 __all__ = [
     "AUDIT_ACTION",
     "AUDIT_ENTITY",
+    "AUDIT_FIELDS",
+    "IMPORT_COUNT",
+    "IMPORT_STATUS",
+    "RECORD_FIELDS",
+    "SOURCE_WORDS",
+    "ZONE_NAMES",
+    "file_size",
+    "source_label",
     "ROLE",
     "DEADLINE_FIELDS",
     "DEADLINE_KIND",

@@ -8,8 +8,8 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
-from registry.dates import park_today
 from registry.migrate import run_on_database
+from registry.park_time import park_today
 from tests.conftest import SETTINGS, make_tenant
 from tests.mail_server import smtp_server
 from tests.processes import query, serving
@@ -25,7 +25,7 @@ def _a_round_due_yesterday(env: dict[str, str]) -> tuple[dict, list[str]]:
     down), three tenants not started with contact e-mails; the round and their addresses."""
 
     async def work() -> tuple[dict, list[str]]:
-        today = park_today(SETTINGS.park_time_zone)
+        today = park_today(SETTINGS.zone)
         row = await make_round(deadline=today + timedelta(days=2), remind_days_before=3)
         return row, [await _asked(row, f"worker{n}@tenant.example") for n in range(3)]
 

@@ -84,7 +84,9 @@ class ExportController(Controller):
             raise NotFound("请求 /exports/statistics/{期间}.xlsx / ask for /exports/statistics/{period}.xlsx")
         period = parse_period(match[1])
         check_lang(lang)
-        content = await statistics_workbook(request.user, period, lang, as_of, as_submitted)
+        content = await statistics_workbook(
+            request.user, period, lang, as_of, as_submitted, zone=request.app.state.settings.zone
+        )
         return Response(content, media_type=XLSX, headers=_headers(f"park-statistics-{period}-{lang}.xlsx"))
 
     @get("/template.xlsx", summary="Blank import template with dropdowns (?lang=zh|en)", guards=[requires(Action.SIGN_IN)],

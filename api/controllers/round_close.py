@@ -138,7 +138,7 @@ class RoundCloseController(Controller):
         self, request: Request[Actor, object, object], round_id: FromPath[int], lang: FromQuery[str] = "zh"
     ) -> Response[bytes]:
         check_lang(lang)
-        content = await progress_workbook(request.user, round_id, lang)
+        content = await progress_workbook(request.user, round_id, lang, zone=request.app.state.settings.zone)
         return Response(content, media_type=XLSX, headers=_attachment(f"round-{round_id}-progress-{lang}.xlsx"))
 
     @get(

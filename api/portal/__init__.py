@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response, Router
@@ -36,9 +36,11 @@ from api.portal.imports import ImportPages
 from api.portal.me import MePages
 from api.portal.page import (
     CSRFRefused,
+    SessionEnded,
     SignInRequired,
     add_security_headers,
     check_csrf,
+    local_path,
     page_actor,
     remember_lang,
     render_now,
@@ -86,9 +88,22 @@ _ENVIRONMENT.globals["per_tenant"] = per_tenant
 TEMPLATES = TemplateConfig(engine=JinjaTemplateEngine.from_environment(_ENVIRONMENT))
 
 
-def _sign_in_first(request: Request, _: Exception) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    response = see_other(f"/login?next={quote(target, safe='/')}" if target != "/" else "/login")
+def _form_page(request: Request) -> str:
+    """The page a posted form was on (its Referer, on this site only), to come back to after sign-in."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc != request.url.netloc:
+        return "/"
+    return local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+def _sign_in_first(request: Request, error: Exception) -> Response:
+    if isinstance(error, SessionEnded) or request.method not in ("GET", "HEAD"):
+        # A form posted after the session ended: back to its page after sign-in, told why (`resume`).
+        target = _form_page(request)
+        response = see_other(f"/login?next={quote(target, safe='/')}&resume=1")
+    else:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        response = see_other(f"/login?next={quote(target, safe='/')}" if target != "/" else "/login")
     remember_lang(request, response)
     if request.headers.get("hx-request"):
         response.headers["HX-Redirect"] = response.url  # type: ignore[attr-defined]
@@ -143,6 +158,7 @@ def _unexpected(request: Request, error: Exception) -> Response:
 
 PAGE_ERRORS = {
     SignInRequired: _sign_in_first,
+    SessionEnded: _sign_in_first,
     NotAuthorizedException: _sign_in_first,
     CSRFRefused: _csrf_refused,
     NotFound: _not_found,

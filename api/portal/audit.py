@@ -8,8 +8,9 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from api.portal.forms import AuditFilter, messages, read_form
-from api.portal.page import PageActor, render
+from api.portal.page import PageActor, lang_of, park_zone_of, render
 from registry import audit
+from registry.audit_words import entries_in_words
 from registry.errors import ValidationFailed
 from registry.permissions import Action
 
@@ -58,6 +59,7 @@ class AuditPage(Controller):
             "audit.html",
             {
                 "found": found,
+                "entries": await entries_in_words(found["items"], lang_of(request), park_zone_of(request)),
                 "entity": entity,
                 "uscc": uscc,
                 "who": who,

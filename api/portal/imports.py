@@ -20,6 +20,7 @@ from importers import (
     run_import,
 )
 from importers.changes import SHOWN_AT_ONCE, shown
+from importers.report import grouped
 from importers.safety import ImportRefused
 from registry.actor import Actor
 from registry.errors import ValidationFailed
@@ -34,7 +35,7 @@ async def _history_page(
     actor: Actor,
     status: FromQuery[str] = "",
     page: FromQuery[int] = 1,
-    refused: str | None = None,
+    refused: ImportRefused | None = None,
     status_code: int = 200,
 ) -> Template:
     page = max(page, 1)
@@ -72,6 +73,7 @@ async def _batch_page(
     context = {
         "report": report,
         "changes": [shown(change, lang) for change in found["items"]],
+        "error_groups": grouped(report.errors),
         "page": page,
         "pages": pages,
         "changed": changed,
@@ -101,7 +103,7 @@ class ImportPages(Controller):
             content, max_bytes = await data.file.read(), request.app.state.settings.import_max_bytes
             report = await run_import(actor, data.file.filename or "upload", content, dry_run=True, max_bytes=max_bytes)
         except ImportRefused as refused:
-            return await _history_page(request, actor, refused=refused.detail, status_code=refused.status)
+            return await _history_page(request, actor, refused=refused, status_code=refused.status)
         return see_other(f"/imports/{report.id}")
 
     @get("/{batch_id:int}")

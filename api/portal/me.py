@@ -15,7 +15,7 @@ from api.portal.tenants import profile_form, save_profile
 from api.portal.trends import tenant_trends
 from registry.actor import Actor
 from registry.permissions import Action
-from registry.services import closed_years, ip_items, reminders, reports, tenants
+from registry.services import closed_years, deadlines, ip_items, reminders, reports, returns, tenants
 from registry.services.listing import Page
 from registry.services.reports import FIGURE_FIELDS
 from registry.trends import tenant_trend
@@ -30,6 +30,10 @@ def _own(actor: Actor) -> str:
     return actor.tenant_uscc
 
 
+# The deadlines the home lists before anything else; the rest are on /deadlines.
+DUE_SHOWN = 5
+
+
 class MePages(Controller):
     path = "/me"
 
@@ -42,10 +46,15 @@ class MePages(Controller):
         return await save_profile(request, actor, _own(actor), data, SELF_SERVICE, "/me")
 
     @get("/")
-    async def company(self, request: Request, actor: PageActor) -> Template:
+    async def company(self, request: Request, actor: PageActor, ip_q: FromQuery[str] = "") -> Template:
         uscc = _own(actor)
         tenant = await tenants.get_tenant(actor, uscc)
-        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
+        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"), q=ip_q or None)
+        # What is due comes first on the home (SPEC §7): the returns asked of it (SPEC §9), the next
+        # deadlines and fees past their grace.
+        asked = await returns.asked_of(actor)
+        due = await deadlines.list_deadlines(actor, Page(DUE_SHOWN, 0), uscc=uscc)
+        past = await deadlines.past_grace(actor, Page(DUE_SHOWN, 0), uscc=uscc)
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
         closed = await closed_years.closed_years()
         return render(
@@ -54,6 +63,10 @@ class MePages(Controller):
             {
                 "tenant": tenant,
                 "items": items,
+                "ip_q": ip_q,
+                "asked": asked,
+                "due": due,
+                "past": past,
                 "reports": reported["items"],
                 "closed": closed,
                 "fields": TENANT_FIELDS,

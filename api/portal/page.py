@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
@@ -21,8 +25,9 @@ from api.portal.sessions import Session, Sessions
 from api.request_log import request_id_of
 from exports.import_format import header, sheet_name
 from registry.actor import Actor
+from registry.park_time import DEFAULT_ZONE, park_time, park_zone
 from registry.periods import Period
-from registry.vocabulary import LANGS, Enumeration, Field, deadline_label, in_lang
+from registry.vocabulary import IMPORT_STATUS, LANGS, Enumeration, Field, deadline_label, file_size, in_lang
 
 SESSION_COOKIE = "park_session"
 LANG_COOKIE = "park_lang"
@@ -95,8 +100,15 @@ async def page_actor(request: Request) -> Actor:
     if actor is None:
         await sessions(request).end(session.id)
         raise SignInRequired
+    # A change made on a page is the web's (网页 in the audit), not the API's; the request id stays.
+    actor = replace(actor, source=f"web:{request_id_of(request)}")
     request.state.actor = actor
     return actor
+
+
+def park_zone_of(connection: ASGIConnection) -> ZoneInfo:
+    """The park's time zone (PARK_TIME_ZONE), as the app's settings name it."""
+    return connection.app.state.settings.zone
 
 
 def lang_of(connection: ASGIConnection) -> str:
@@ -115,27 +127,50 @@ def url_with(request: Request, **changes: Any) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+# Where a registry message's Chinese ends and its English begins: the first " / " after Chinese words.
+_BILINGUAL = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef”’）】》])\s*/\s+|\s+/\s+")
+
+
 class Words:
     """The page's language: `T("企业", "Tenants")`, and the vocabulary's labels for fields and codes."""
 
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
+    def __init__(self, lang: str, zone: ZoneInfo | None = None) -> None:
+        self.lang, self.zone = lang, zone or park_zone(DEFAULT_ZONE)
 
     def __call__(self, zh: str, en: str) -> str:
         return in_lang(self.lang, zh, en)
 
     def say(self, message: str | None) -> str:
-        """A registry message ("中文 / English") in the page's language."""
-        if not message or " / " not in message:
-            return message or ""
-        return self(*message.split(" / ", 1))
+        """A registry message ("中文 / English", or "…（…）/ English") in the page's language; a message
+        that is not in two languages as it is."""
+        if not message:
+            return ""
+        parts = _BILINGUAL.split(message, maxsplit=1)
+        return self(*parts) if len(parts) == 2 else message
 
     def batch_status(self, status: str) -> str:
-        return {
-            "dry_run": self("试导入", "Dry run"),
-            "applied": self("已导入", "Applied"),
-            "invalid": self("有错误", "Has errors"),
-        }.get(status, status)
+        return IMPORT_STATUS.label(status, self.lang) if status in IMPORT_STATUS.codes else status
+
+    def when(self, at: datetime | str | None, seconds: bool = False) -> str:
+        """A time in the park's zone, the zone named (registry.park_time): 2026-12-08 11:35 北京时间."""
+        return park_time(at, self.zone, self.lang, seconds=seconds)
+
+    def period(self, period: object) -> str:
+        """A period in words (registry.periods): 2017年上半年 / 2017 H1; as it is if it is not one."""
+        try:
+            return Period.parse(str(period)).label(self.lang)
+        except ValueError:
+            return str(period)
+
+    def rows(self, count: int, runs: list[list[int]]) -> str:
+        """The rows a group of errors is on: 3 alone; 110 行：第 2–111 行 / 110 rows: 2–111."""
+        spans = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+        if count == 1:
+            return spans[0] if spans else ""
+        return self(f"{count} 行：第 {'、'.join(spans)} 行", f"{count} rows: {', '.join(spans)}")
+
+    def size(self, size: int | None) -> str:
+        return file_size(size, self.lang)
 
     def sheet_name(self, kind: str) -> str:
         return sheet_name(kind, self.lang)
@@ -143,10 +178,6 @@ class Words:
     def deadline(self, row: Mapping[str, Any]) -> str:
         """What a deadline asks: 第3年年费 / Annual fee, year 3."""
         return deadline_label(row["deadline"], row["patent_year"], self.lang)
-
-    def period(self, code: str) -> str:
-        """A stored period in words: 2017H1 → 2017年上半年 / 2017 H1."""
-        return Period.parse(code).label(self.lang)
 
     def header(self, field: Field) -> str:
         """A column's label with its unit, as the workbooks head it: 应缴(元) / To pay (yuan)."""
@@ -167,8 +198,12 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
     """What every template gets: language and labels, the navigation for the role, the CSRF token."""
     lang = lang_of(request)
     session = current_session(request)
-    words = Words(lang)
+    words = Words(lang, park_zone_of(request))
     return {
+        "when": words.when,
+        "size": words.size,
+        "period_label": words.period,
+        "rows_of": words.rows,
         "lang": lang,
         "T": words,
         "label": words.label,
@@ -178,7 +213,6 @@ def page_context(request: Request, actor: Actor | None) -> dict[str, Any]:
         "sheet_name": words.sheet_name,
         "deadline_label": words.deadline,
         "header": words.header,
-        "period_words": words.period,
         "actor": actor,
         "nav": links_for(actor.role) if actor else [],
         "path": request.url.path,
@@ -238,11 +272,24 @@ async def check_csrf(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     session = await load_session(connection)
     if connection.scope.get("method", "GET") in SAFE_METHODS:
         return
+    if (session is None or session.username is None) and connection.url.path not in SIGN_IN_PATHS:
+        # The session ended while someone typed (idle timeout, sign-out elsewhere): nothing is done with
+        # the post; sign in and come back to the form, where keep_typed.js puts back what was typed.
+        raise SessionEnded
     sent = connection.headers.get(CSRF_HEADER)
     if sent is None and isinstance(connection, Request):
         sent = (await connection.form()).get(CSRF_FIELD)
     if session is None or not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf):
         raise CSRFRefused
+
+
+# The forms that work without a signed-in session: a post to any other page needs one.
+SIGN_IN_PATHS = frozenset(("/login", "/logout"))
+
+
+class SessionEnded(Exception):
+    """A form posted after its session ended: nothing is done; the browser signs in and goes back to
+    the page the form was on."""
 
 
 class CSRFRefused(Exception):

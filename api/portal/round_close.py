@@ -92,10 +92,10 @@ class RoundClosePages(Controller):
 
     @get("/{round_id:int}/progress.xlsx")
     async def progress_download(
-        self, actor: PageActor, round_id: FromPath[int], lang: FromQuery[str] = "zh"
+        self, request: Request, actor: PageActor, round_id: FromPath[int], lang: FromQuery[str] = "zh"
     ) -> Response:
         lang = lang if lang in LANGS else LANGS[0]
-        content = await progress_workbook(actor, round_id, lang)
+        content = await progress_workbook(actor, round_id, lang, zone=request.app.state.settings.zone)
         return Response(
             content,
             media_type=XLSX,

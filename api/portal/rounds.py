@@ -11,12 +11,11 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from api.portal.company_records import in_words
 from api.portal.forms import edited_version, messages
-from api.portal.me import in_words
-from api.portal.page import Form, PageActor, lang_of, render, see_other
+from api.portal.page import Form, PageActor, render, see_other
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
-from registry.periods import Period
 from registry.permissions import Action
 from registry.return_checks import BY_CODE
 from registry.return_states import FILLABLE
@@ -30,9 +29,9 @@ _STALE = "在您编辑期间，此报表已被其他人修改，请核对后再�
 
 
 def _words(request: Request, values: dict[str, Any]) -> dict[str, Any]:
-    """A page's values with what every rounds page shows: periods in words, figures by key."""
-    lang = lang_of(request)
-    return {"period_label": lambda text: Period.parse(text).label(lang), "FIGURE_FIELDS_BY_KEY": _FIELDS, **values}
+    """A page's values with what every rounds page shows: figures by key (periods in words are every
+    page's `period_label`)."""
+    return {"FIGURE_FIELDS_BY_KEY": _FIELDS, **values}
 
 
 def _unit(asked: str | None) -> str:

@@ -29,7 +29,13 @@ async def _login_page(
     response = render(
         request,
         "login.html",
-        {"username": username, "message": message, "next": local_path(request.query_params.get("next"))},
+        {
+            "username": username,
+            "message": message,
+            "next": local_path(request.query_params.get("next")),
+            # Sent here by a form posted after the session ended (api.portal._sign_in_first).
+            "resume": request.query_params.get("resume") == "1",
+        },
         status_code=status_code,
     )
     if session is None:  # the sign-in form's CSRF token lives in an anonymous session

@@ -232,7 +232,7 @@ class DownloadController(Controller):
         lang = request.query_params.get("lang", LANGS[0])
         lang = lang if lang in LANGS else LANGS[0]
         as_of = _read_address(Census, request, "as_of").as_of
-        content = await statistics_workbook(actor, asked, lang, as_of)
+        content = await statistics_workbook(actor, asked, lang, as_of, zone=request.app.state.settings.zone)
         census = f"-as-of-{as_of}" if as_of else ""
         return _xlsx(content, f"park-statistics-{asked}{census}-{lang}.xlsx")
 

@@ -14,11 +14,12 @@ from api.controllers.exports import XLSX
 from api.portal import company_records
 from api.portal.company_records import Desk
 from api.portal.forms import AccountForm, edited_version, messages, read_form, reconcile
-from api.portal.page import Form, PageActor, Words, lang_of, render, see_other
+from api.portal.page import Form, PageActor, Words, lang_of, park_zone_of, render, see_other
 from api.portal.trends import tenant_trends
 from exports.tenant_list import tenant_list_filename, tenant_list_workbook
 from registry import audit
 from registry.actor import Actor
+from registry.audit_words import entries_in_words
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed
 from registry.permissions import Action
 from registry.services import accounts, closed_years, ip_items, reports, tenants
@@ -124,21 +125,30 @@ class TenantPages(Controller):
         return see_other(f"/tenants/{row['uscc']}?saved=registered")
 
     @get("/{uscc:str}")
-    async def profile(self, request: Request, actor: PageActor, uscc: FromPath[str]) -> Template | Redirect:
+    async def profile(
+        self, request: Request, actor: PageActor, uscc: FromPath[str], ip_q: FromQuery[str] = ""
+    ) -> Template | Redirect:
         uscc = uscc.upper()
         if (own := _own_company(actor, uscc, "/me")) is not None:
             return own
         actor.require(Action.READ_PARK)
         tenant = await tenants.get_tenant(actor, uscc)
-        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"))
+        items = await ip_items.list_ip(actor, uscc, Page(500, 0, "-filed_on"), q=ip_q or None)
         reported = await reports.list_reports(actor, uscc, Page(500, 0))
-        changes = (await audit.list_entries(actor, None, uscc, 10, 0))["items"] if actor.may(Action.READ_AUDIT) else []
+        changes = (
+            await entries_in_words(
+                (await audit.list_entries(actor, None, uscc, 10, 0))["items"], lang_of(request), park_zone_of(request)
+            )
+            if actor.may(Action.READ_AUDIT)
+            else []
+        )
         return render(
             request,
             "tenant.html",
             {
                 "tenant": tenant,
                 "items": items,
+                "ip_q": ip_q,
                 "reports": reported["items"],
                 "changes": changes,
                 "trends": tenant_trends(Words(lang_of(request)), await tenant_trend(actor, uscc)),

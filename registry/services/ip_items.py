@@ -8,14 +8,14 @@ from typing import Any
 
 from registry import audit
 from registry.actor import Actor
-from registry.db import write_transaction
+from registry.db import search_key, text_contains_loosely, write_transaction
 from registry.errors import Conflict, FieldError, NotFound
 from registry.identifiers import is_row_id
 from registry.money import format_yuan
 from registry.records import clean, ip_change
 from registry.services import deadline_table
 from registry.services.listing import Page, apply_sort, filter_code, listing
-from registry.services.tenants import tenant_id
+from registry.services.tenants import IP_SEARCHED, tenant_id
 from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import IPFee, IPItem
 from registry.vocabulary import IP_FIELDS, IP_KIND, IP_STATUS
@@ -110,7 +110,9 @@ async def list_ip(
     kind: str | None = None,
     status: str | None = None,
     expiring_before: date | None = None,
+    q: str | None = None,
 ) -> dict:
+    """A tenant's IP items; `q` finds them by number or title (as `tenants.list_tenants` searches)."""
     actor.require_read(uscc)
     page.check()
     kind = filter_code("kind", kind, IP_KIND)
@@ -125,6 +127,8 @@ async def list_ip(
         conditions.append(IPItem.status == status)
     if expiring_before:
         conditions.append(IPItem.expires_on < expiring_before)
+    if q and search_key(q):
+        conditions.append(text_contains_loosely(IP_SEARCHED, q))
     for condition in conditions:
         query, count = query.where(condition), count.where(condition)
     query = apply_sort(query, IPItem, page.sort, SORTS, "number").limit(page.limit).offset(page.offset)

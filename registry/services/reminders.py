@@ -28,7 +28,7 @@ from typing import Any
 
 from registry import audit, mail
 from registry.actor import Actor
-from registry.dates import in_words, park_today
+from registry.dates import in_words
 from registry.db import (
     after_commit,
     any_of,
@@ -42,6 +42,7 @@ from registry.db import (
 )
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
 from registry.metrics import count_reminder
+from registry.park_time import park_today
 from registry.periods import Period
 from registry.permissions import Action
 from registry.tables import AuditEntry, Reminder, ReportRound
@@ -120,7 +121,7 @@ def _mail_server() -> mail.MailServer | None:
 
 
 def today() -> date:
-    return park_today(current().settings.park_time_zone)
+    return park_today(current().settings.zone)
 
 
 async def _round(round_id: int, lock: bool = False) -> dict:

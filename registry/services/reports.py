@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from registry import audit
@@ -14,10 +14,10 @@ from registry.errors import FieldError, InvalidValue, NotFound, PreconditionFail
 from registry.money import unit_yuan
 from registry.periods import Period
 from registry.records import clean, report_change
-from registry.services.closed_years import check_year, require_open
+from registry.services.closed_years import check_year, closed_years, require_open
 from registry.services.listing import Page, listing
 from registry.services.round_close import closed_round_of
-from registry.services.tenants import tenant_id
+from registry.services.tenants import get_tenant, tenant_id
 from registry.services.versioning import IfMatch, check_version, write_change
 from registry.tables import PeriodReport, ReportCorrection
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS, REPORT_FIELDS, Field
@@ -239,3 +239,29 @@ async def delete_report(
         await _audit(
             actor, "delete", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None, correction
         )
+
+
+# How far back a form offers years to a company on record since before it: the registry keeps older
+# reports, but a form's list of a few dozen periods is what a person can pick from.
+FORM_YEARS = 10
+
+
+async def reportable_periods(actor: Actor, uscc: str, today: date | None = None) -> list[Period]:
+    """The periods a report form offers for `uscc`, newest first: every year, half and quarter that has
+    begun, of the open years since the company moved in or was founded (FORM_YEARS back at most, or when
+    neither is known; but from the first year it reported); newest year first. Closed years are read-only, so not offered."""
+    tenant = await get_tenant(actor, uscc)
+    today = today or date.today()
+    reported = await list_reports(actor, uscc, Page(1, 0, "period"))
+    started = [int(str(d)[:4]) for d in (tenant["moved_in_on"], tenant["founded_on"]) if d is not None]
+    first = max(min(started, default=0), today.year - FORM_YEARS)  # no dates known: FORM_YEARS back
+    if reported["items"]:
+        first = min(first, Period.parse(reported["items"][0]["period"]).year)
+    closed = await closed_years()
+    periods = [
+        Period(year, half, quarter)
+        for year in range(first, today.year + 1)
+        if year not in closed
+        for half, quarter in ((None, None), (1, None), (2, None), (None, 1), (None, 2), (None, 3), (None, 4))
+    ]
+    return sorted((p for p in periods if p.start <= today), key=lambda p: (-p.year, p))

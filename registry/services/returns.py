@@ -301,6 +301,26 @@ async def my_returns(actor: Actor, page: Page) -> dict:
     return listing([_answer(r, rounds[r["round"]]) for r in shown], len(rows), page)
 
 
+async def asked_of(actor: Actor) -> list[Return]:
+    """What a tenant is asked to file now (its home shows it first, SPEC §7): its returns not handed in
+    (FILLABLE) in the open rounds, the nearest deadline first."""
+    actor.require(Action.FILE_RETURN)
+    if not actor.tenant_uscc:
+        return []
+    rows = await (
+        RoundReturn.select(*_COLUMNS)
+        .where(RoundReturn.tenant.uscc == actor.tenant_uscc)
+        .where(RoundReturn.state.is_in(list(FILLABLE)))
+        .where(RoundReturn.round.state == "open")
+        .where(RoundReturn.round.opens_on <= date.today())
+        .output(load_json=True)
+        .run()
+    )
+    rounds = {r["round"]: await fetch_round(r["round"]) for r in rows}
+    answers = [_answer(r, rounds[r["round"]]) for r in rows]
+    return sorted(answers, key=lambda a: (a.deadline, a.round))
+
+
 # --- Moves ------------------------------------------------------------------------------------------
 
 
@@ -594,6 +614,7 @@ async def add_tenant(actor: Actor, round_id: int, uscc: str) -> tuple[ReturnForm
 
 __all__ = [
     "FILLABLE",
+    "asked_of",
     "AcceptedMany",
     "EarlierFigures",
     "Return",

@@ -12,11 +12,10 @@ import json
 import os
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from registry import audit
+from registry import audit, park_time
 from registry.actor import Actor
-from registry.db import fetch, hold_year, write_transaction
+from registry.db import current, fetch, hold_year, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, RegistryError, ValidationFailed
 from registry.identifiers import is_row_id
 from registry.permissions import Action
@@ -41,8 +40,8 @@ class UnsupportedScan(RegistryError):
 
 
 def park_day(at: datetime) -> date:
-    """The park's calendar day of an instant (PARK_TIME_ZONE, Asia/Shanghai by default)."""
-    return at.astimezone(ZoneInfo(os.environ.get("PARK_TIME_ZONE") or "Asia/Shanghai")).date()
+    """The park's calendar day of an instant (PARK_TIME_ZONE of the bound database's settings)."""
+    return park_time.park_day(at, current().settings.zone)
 
 
 def round_key(round_id: int) -> str:

@@ -5,9 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from piccolo.query import WhereRaw
+
 from registry import audit
 from registry.actor import Actor
-from registry.db import KeyedLookup, for_update, text_contains, write_transaction
+from registry.db import (
+    KeyedLookup,
+    for_update,
+    loose_match,
+    search_key,
+    text_contains_loosely,
+    write_transaction,
+)
 from registry.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from registry.identifiers import to_halfwidth
 from registry.permissions import Action
@@ -48,6 +57,21 @@ async def get_tenant(actor: Actor, uscc: str) -> dict:
     return row
 
 
+# The tenant's columns a search reads (`list_tenants`' q).
+SEARCHED = ("name", "name_en", "uscc", "contact_name", "contact_phone")
+
+
+# An IP item's columns a search reads (here, and `ip_items.list_ip`'s q).
+IP_SEARCHED = ("number", "title")
+
+
+def holds_ip_matching(q: str) -> WhereRaw:
+    """The tenant holds an IP item whose number or title contains `q` (as searches compare)."""
+    sql, values = loose_match(tuple(f"ip.{column}" for column in IP_SEARCHED), q)
+    ip, tenant = IPItem._meta.tablename, Tenant._meta.tablename
+    return WhereRaw(f"EXISTS (SELECT 1 FROM {ip} AS ip WHERE ip.tenant = {tenant}.id AND {sql})", *values)
+
+
 async def list_tenants(
     actor: Actor,
     page: Page,
@@ -65,8 +89,10 @@ async def list_tenants(
         where.append(Tenant.industry == industry)
     if status:
         where.append(Tenant.status == status)
-    if q and q.strip():
-        where.append(text_contains(("name", "uscc", "name_en"), q.strip()))
+    if q and search_key(q):
+        # A tenant by its name (either language), USCC, contact or phone, or by an IP item it holds
+        # (number or title): one search box, the list and the API alike (docs/portal.md, "Search").
+        where.append(text_contains_loosely(SEARCHED, q) | holds_ip_matching(q))
     query = Tenant.select(*COLUMNS)
     count = Tenant.count()
     for condition in where:

@@ -164,12 +164,12 @@ async def test_a_tenant_sees_only_its_own_deadlines_and_its_calendar(signed_in):
     await screenshot(page, "deadlines-tenant-zh")
 
     await page.goto("/me")  # the item at risk is marked on the tenant's own page, and leads here
-    at_risk = page.locator("#ip ~ .table-wrap tbody tr", has_text=park["lapsing"]["number"])
+    at_risk = page.locator("#ip ~ details .table-wrap tbody tr", has_text=park["lapsing"]["number"])
     await at_risk.get_by_role("link", name="有年费已过宽限期").click()
     await expect(page.locator("#past-grace")).to_be_visible()
     assert page.url.endswith("/deadlines#past-grace")
     await page.goto("/me")
-    fine = page.locator("#ip ~ .table-wrap tbody tr", has_text=park["soon"]["number"])
+    fine = page.locator("#ip ~ details .table-wrap tbody tr", has_text=park["soon"]["number"])
     await expect(fine.locator(".badge")).to_have_count(0)
     await page.get_by_role("link", name="年费、续展和到期日").click()
 

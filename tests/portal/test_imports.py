@@ -84,7 +84,7 @@ async def test_a_manager_fixes_a_messy_workbook_and_imports_it(signed_in):
     await expect(page.get_by_role("heading", level=1)).to_contain_text("已导入")
 
     await page.get_by_role("link", name="查看企业").click()
-    await page.get_by_label("搜索（名称或信用代码）").fill(mark)
+    await page.get_by_label("搜索").fill(mark)
     await page.get_by_role("button", name="查找").click()
     rows = page.locator("#results tbody tr")
     await expect(rows).to_have_count(2)

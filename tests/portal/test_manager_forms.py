@@ -86,7 +86,7 @@ async def test_a_manager_adds_edits_and_deletes_an_ip_item_of_a_tenant(signed_in
     await page.get_by_label("申请日").fill("2019-04-01")
     await page.get_by_role("button", name="保存").click()
     await page.wait_for_url(f"**/tenants/{tenant['uscc']}?saved=ip#ip")
-    await page.get_by_role("link", name=number).click()
+    await page.get_by_role("link", name=number, exact=True).click()
     await page.get_by_role("textbox", name="名称", exact=True).fill("改过名的装置")
     await page.get_by_label("申请日").fill("")
     await page.get_by_role("button", name="保存").click()
@@ -95,11 +95,11 @@ async def test_a_manager_adds_edits_and_deletes_an_ip_item_of_a_tenant(signed_in
     [item] = (await ip_items.list_ip(SYSTEM, tenant["uscc"], Listing()))["items"]
     assert (item["title"], item["filed_on"]) == ("改过名的装置", None)
 
-    await page.get_by_role("link", name=number).click()
+    await page.get_by_role("link", name=number, exact=True).click()
     await screenshot(page, "tenant-ip-edit-1366")
     await page.get_by_role("button", name="删除此项知识产权").click()
     await page.wait_for_url(f"**/tenants/{tenant['uscc']}?saved=ip_deleted#ip")
-    await expect(page.get_by_role("link", name=number)).to_have_count(0)
+    await expect(page.get_by_role("link", name=number, exact=True)).to_have_count(0)
     assert (await ip_items.list_ip(SYSTEM, tenant["uscc"], Listing()))["total"] == 0
 
 
@@ -123,11 +123,11 @@ async def test_a_manager_enters_a_report_picking_the_period_in_words_and_correct
     await screenshot(page, "tenant-report-bad-1366")
     await page.get_by_label("从业人员").fill("8")
     await page.get_by_role("button", name="保存").click()
-    await page.get_by_role("link", name="2017年上半年").click()
+    await page.get_by_role("link", name="2017年上半年", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_have_text("经营数据 2017年上半年")
     await page.get_by_label("营业收入").fill("130000")
     await page.get_by_role("button", name="保存").click()
-    await expect(page.get_by_role("link", name="2017年上半年")).to_be_visible()
+    await expect(page.get_by_role("link", name="2017年上半年", exact=True)).to_be_visible()
     stored = await reports.get_report(SYSTEM, tenant["uscc"], "2017H1")
     assert (stored["revenue"], stored["employees"]) == (13_000_000, 8)
 
@@ -205,7 +205,7 @@ async def test_fee_years_are_recorded_by_a_manager_and_by_the_tenant_itself(sign
 
     page = await signed_in("tenant", tenant["uscc"], viewport=PHONE)
     await page.goto("/me")
-    await page.get_by_role("link", name=item["number"]).click()
+    await page.get_by_role("link", name=item["number"], exact=True).click()
     await expect(page.get_by_label("年度")).to_have_value("3")
     await page.get_by_label("缴费日期").fill((date.today().replace(year=date.today().year + 1)).isoformat())
     await page.get_by_role("button", name="记录缴费").click()
@@ -330,7 +330,7 @@ async def test_the_tenant_page_offers_the_managers_forms_at_desktop_and_phone_wi
         page = await signed_in("manager", viewport=viewport)
         await page.goto(f"/tenants/{tenant['uscc']}")
         for name in ("编辑企业信息", "开设企业账号", "新增知识产权", "填报经营数据", "2017年上半年"):
-            await expect(page.get_by_role("link", name=name)).to_be_visible()
+            await expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
         assert await _fits_the_screen(page)
         await screenshot(page, f"tenant-profile-forms-{size}")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from registry.services import reminders
+from registry.park_time import park_today
 from tests.conftest import SETTINGS, make_tenant
 from tests.mail_server import mail_through
 from tests.portal.conftest import screenshot
 from tests.round_rows_reminders import add_return, make_round
 
-TODAY = reminders.park_today(SETTINGS.park_time_zone)
+TODAY = park_today(SETTINGS.zone)
 
 
 async def test_a_tenant_sees_its_reminder_on_its_home_in_chinese_and_english(signed_in, database, statistician):
