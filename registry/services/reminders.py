@@ -41,6 +41,7 @@ from registry.db import (
     write_transaction,
 )
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from registry.identifiers import is_row_id
 from registry.metrics import count_reminder
 from registry.periods import Period
 from registry.permissions import Action
@@ -124,6 +125,8 @@ def today() -> date:
 
 
 async def _round(round_id: int, lock: bool = False) -> dict:
+    if not is_row_id(round_id):
+        raise NotFound(_NOT_FOUND)
     query = ReportRound.select(
         ReportRound.id,
         ReportRound.period,
