@@ -46,6 +46,8 @@ EXCEL_MAX_TEXT = 32_767
 DATE_FORMAT = "yyyy-mm-dd"
 INTEGER_FORMAT = "#,##0"
 MONEY_FORMAT = "#,##0.00"
+# Money in 千元 down to the fen (its fifth decimal), the decimals past the second shown only when set.
+EXACT_MONEY_FORMAT = "#,##0.00###"
 PERCENT_FORMAT = "0.0%"
 
 # Every look names its face: a font left unnamed prints in a serif face where Calibri is missing
@@ -91,6 +93,7 @@ LOOK_DEFINITIONS: dict[str, dict] = {
     "date": {"number_format": DATE_FORMAT},
     "integer": {"number_format": INTEGER_FORMAT},
     "money": {"number_format": MONEY_FORMAT},
+    "exact_money": {"number_format": EXACT_MONEY_FORMAT},
     "percent": {"number_format": PERCENT_FORMAT},
     "decimal1": {"number_format": "#,##0.0"},
     "total_label": {"font": _font(bold=True), "fill": _TOTAL_FILL},

@@ -808,7 +808,8 @@ def _corrections_sheet(sheet: _Sheet, submission: Submission, frame: _Frame) -> 
     sheet.title_block(frame)
     sheet.blank()
     header = sheet.header(labels, 30)
-    number = ["money" if line["field"] in MONEY_KEYS else "integer" for line in submission.corrections]
+    # To the fen: a correction smaller than 10 元 would otherwise print as two equal figures.
+    number = ["exact_money" if line["field"] in MONEY_KEYS else "integer" for line in submission.corrections]
     for row, look in zip(rows, number, strict=True):
         sheet.put(row, [None, "wrap", None, None, look, look, None, None, "wrap"], lines=_lines(row[8], widths[8]))
     sheet.filter(len(labels), max(sheet.row, header))

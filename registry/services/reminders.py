@@ -41,6 +41,7 @@ from registry.db import (
     write_transaction,
 )
 from registry.errors import Conflict, FieldError, NotFound, ValidationFailed
+from registry.identifiers import is_row_id
 from registry.metrics import count_reminder
 from registry.park_time import park_today
 from registry.periods import Period
@@ -125,6 +126,8 @@ def today() -> date:
 
 
 async def _round(round_id: int, lock: bool = False) -> dict:
+    if not is_row_id(round_id):
+        raise NotFound(_NOT_FOUND)
     query = ReportRound.select(
         ReportRound.id,
         ReportRound.period,

@@ -239,6 +239,8 @@ async def delete_report(
         await _audit(
             actor, "delete", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None, correction
         )
+        if correction is not None:
+            await correction_row(actor, correction, owner, str(period), before, None).save().run()
 
 
 # How far back a form offers years to a company on record since before it: the registry keeps older

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
+from itertools import count
 
 import pytest
 
+from registry.actor import SYSTEM
+from registry.services import rounds
 from registry.tables import AuditEntry, PeriodReport
 from tests.api.factories import fresh_patent_number, fresh_year, make_tenant, new_uscc, reopen_if_closed
 from tests.conftest import engines_only
@@ -96,3 +100,33 @@ async def test_closing_a_year_among_parallel_report_writes_lets_none_commit_afte
     tenants = [await make_tenant() for _ in range(40)]
     for _ in range(rounds):
         await _close_among_writes(manager, statistician, tenants)
+
+
+# Past years of their own (a round's tenants are those on record in its period; one round per period).
+_round_years = count(1921)
+
+
+async def test_racing_submits_accepts_and_closes_of_a_round_change_it_once_each(as_role, statistician):
+    """Ten at once of each move: one state change and one audit entry per move; the others are told why."""
+    year = next(_round_years)
+    tenant = await make_tenant(moved_in_on=f"{year}-01-01", moved_out_on=f"{year + 1}-01-01", status="left")
+    opened = await rounds.open_round(SYSTEM, {"period": str(year), "deadline": str(date.today() + timedelta(days=20))})
+    path = f"/rounds/{opened.id}/returns/{tenant['uscc']}"
+    filer = await as_role("tenant", tenant["uscc"])
+    saved = await filer.put(path, json={"revenue": "1000.01", "total_income": "1000.01", "employees": 3})
+    assert saved.status_code == 200, saved.text
+    for client, move in ((filer, "submit"), (statistician, "accept")):
+        answers = await asyncio.gather(*[client.post(f"{path}/{move}", json={}) for _ in range(10)])
+        codes = sorted(r.status_code for r in answers)
+        assert codes.count(200) == 1 and set(codes) <= {200, 409, 412}, [r.text for r in answers]
+    closes = await asyncio.gather(*[statistician.post(f"/rounds/{opened.id}/close") for _ in range(10)])
+    assert sorted(r.status_code for r in closes) == [200] + [409] * 9, [r.text for r in closes]
+
+    entries = await AuditEntry.select(AuditEntry.entity, AuditEntry.action).where(
+        AuditEntry.entity_key.is_in([str(opened.id), f"{opened.id}:{tenant['uscc']}"])
+    )
+    moves = sorted((e["entity"], e["action"]) for e in entries)
+    assert moves.count(("return", "submit")) == 1 and moves.count(("return", "accept")) == 1, moves
+    assert moves.count(("round", "close")) == 1, moves
+    stats = (await statistician.get(f"/stats/{year}", params={"as_submitted": "true"})).json()
+    assert stats["figures"]["revenue"]["value"] == "1000.01"  # the dataset to the fen

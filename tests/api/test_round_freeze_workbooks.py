@@ -71,6 +71,26 @@ async def test_the_submitted_workbook_is_unchanged_by_a_correction_and_its_corre
     assert line[7].startswith(date.today().isoformat()[:4])
 
 
+async def test_a_correction_of_one_fen_reads_as_a_difference_in_the_corrections_sheet(
+    closed_quarter, statistician, manager
+):
+    period = closed_quarter["period"]
+    corrected = await manager.put(
+        f"/tenants/{closed_quarter['a']}/reports/{period}",
+        json={"revenue": "1000.01", "employees": 4, "correction_reason": "尾差 0.01 元"},
+    )
+    assert corrected.status_code == 200, corrected.text
+    sheet = _book((await statistician.get(f"/exports/statistics/{period}.xlsx")).content)["更正"]
+    (line,) = [row for row in sheet.iter_rows(min_row=5) if row[0].value == closed_quarter["a"]]
+    submitted, now = line[4], line[5]
+    # In 千元 a fen is the fifth decimal: shown with two, both would print 1.00 and the sheet would
+    # list a correction whose two values read the same.
+    assert (submitted.value, now.value) == (1, 1.00001)
+    for cell in (submitted, now):
+        places = cell.number_format.split(".")[1] if "." in cell.number_format else ""
+        assert len(places) >= 5, cell.number_format  # room for the fen: 1.00001 千元 = 1,000.01 元
+
+
 async def test_the_workbook_says_whose_figures_it_shows(closed_quarter, statistician):
     period = closed_quarter["period"]
     book = _book((await statistician.get(f"/exports/statistics/{period}.xlsx")).content)

@@ -220,6 +220,9 @@ async def test_rights_a_tenant_cannot_remind_and_a_missing_round_is_404(as_role,
     assert_problem(await (await as_role(None)).post(f"/rounds/{row['id']}/remind"), 401)
     manager = await as_role("manager")
     assert_problem(await manager.post("/rounds/999999/remind"), 404)
+    # Past PostgreSQL's integer column: the same 404, not the database's overflow as a 500.
+    assert_problem(await manager.post(f"/rounds/{2**31}/remind", json={"uscc": []}), 404)
+    assert_problem(await manager.post(f"/rounds/{2**63}/remind"), 404)
     assert await _rows(row["id"]) == []
 
 

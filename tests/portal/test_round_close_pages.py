@@ -107,7 +107,7 @@ async def test_a_tenant_reaches_no_round_page(closed_half, signed_in):
 
 
 async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, base_url):
-    from registry.tables import ReportCorrection, RoundReturn, Tenant
+    from registry.tables import PeriodReport, ReportCorrection, RoundReturn, Tenant
     from tests.portal.pages import portal_as
 
     accepted = await (
@@ -117,9 +117,15 @@ async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, 
     )
     assert accepted and await Tenant.exists().where(Tenant.uscc == accepted["uscc"])
     client = await portal_as(base_url, "tenant", accepted["uscc"])
+    stored = await (
+        PeriodReport.select(PeriodReport.version)
+        .where((PeriodReport.tenant.uscc == accepted["uscc"]) & (PeriodReport.period == closed_half["period"]))
+        .first()
+    )
     try:
         form = {
             "_csrf": client.csrf,
+            "version": str(stored["version"]),  # the stored report's edit form, as the page sends it
             "period": closed_half["period"],
             "unit": "元",
             "revenue": "1300000",
