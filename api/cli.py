@@ -219,8 +219,8 @@ def _rounds_open(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _rounds_commands(commands: argparse._SubParsersAction) -> None:
-    """`park rounds …` (SPEC §9)."""
+def _rounds_commands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """`park rounds …` (SPEC §9): open here; remind and close are added by `parser`."""
     group = commands.add_parser("rounds", help="report rounds").add_subparsers(dest="rounds_command", required=True)
     opening = group.add_parser("open", help="open a report round for a period: every tenant on record is asked")
     opening.add_argument("--period", required=True, help="2016, 2017H1, 2017Q3")
@@ -228,6 +228,7 @@ def _rounds_commands(commands: argparse._SubParsersAction) -> None:
     opening.add_argument("--title", help="default: the period's name")
     opening.add_argument("--opens-on", help="YYYY-MM-DD (default today)")
     opening.set_defaults(run=_rounds_open)
+    return group
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
@@ -330,8 +331,6 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(run=_users_add)
 
-    _rounds_commands(commands)
-
     imp = commands.add_parser("import", help="import a spreadsheet (.xlsx, .xls, .csv)")
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true")
@@ -367,9 +366,7 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a file written by park backup for the same engine")
     restore.set_defaults(run=_restore)
 
-    rounds = commands.add_parser("rounds", help="report rounds (SPEC §9)").add_subparsers(
-        dest="rounds_command", required=True
-    )
+    rounds = _rounds_commands(commands)
     remind = rounds.add_parser(
         "remind",
         help="remind the tenants of a round whose returns are not submitted (at most once a day each)",
@@ -387,7 +384,6 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, help="keep files this many days (default PARK_UPLOAD_RETENTION_DAYS, 30)")
     purge.set_defaults(run=_purge_uploads)
 
-    rounds = commands.add_parser("rounds", help="report rounds").add_subparsers(dest="rounds_command", required=True)
     close = rounds.add_parser("close", help="close a round: its accepted returns become the submitted dataset")
     close.add_argument("id", type=int)
     close.set_defaults(run=_rounds_close)

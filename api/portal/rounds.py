@@ -11,8 +11,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from api.portal.company_records import in_words
 from api.portal.forms import edited_version, messages
-from api.portal.me import in_words
 from api.portal.page import Form, PageActor, lang_of, render, see_other
 from registry.actor import Actor
 from registry.errors import Conflict, PreconditionFailed, ValidationFailed

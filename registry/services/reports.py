@@ -239,3 +239,5 @@ async def delete_report(
         await _audit(
             actor, "delete", audit.report_key({"uscc": uscc, "period": period}), uscc, before, None, correction
         )
+        if correction is not None:
+            await correction_row(actor, correction, owner, str(period), before, None).save().run()

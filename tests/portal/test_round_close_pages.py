@@ -11,10 +11,10 @@ from playwright.async_api import expect
 
 from registry.actor import SYSTEM
 from registry.periods import Period
-from registry.services import round_close
+from registry.services import reports, returns
+from tests.api.factories import accepted_return, close_round, fresh_round_period, open_round, remind_on, return_in_state
 from tests.conftest import make_tenant
 from tests.portal.conftest import screenshot
-from tests.round_rows_freeze import accepted_return, fresh_round_period, make_reminder, make_return, make_round
 
 
 @pytest.fixture
@@ -22,13 +22,14 @@ async def closed_half():
     """A half-year round closed with two accepted returns (revenue 1,234,567.89 + 2,000,000.00 yuan)
     and one excused; a reminder sent."""
     period = fresh_round_period("H1")
-    round_ = await make_round(period, title="上半年监测报送", deadline=date.today() - timedelta(days=1))
+    round_ = await open_round(period=period, title="上半年监测报送", deadline=str(date.today() - timedelta(days=1)))
     a, b, c = [await make_tenant(industry=i) for i in ("electronic_info", "new_energy", "other")]
-    await accepted_return(round_["id"], a["uscc"], period, revenue="1234567.89", employees=12)
-    await accepted_return(round_["id"], b["uscc"], period, revenue="2000000.00", employees=30)
-    await make_return(round_["id"], c["uscc"], "excused", reason="已停业")
-    await make_reminder(round_["id"], c["uscc"], date.today())
-    await round_close.close_round(SYSTEM, round_["id"])
+    await accepted_return(round_["id"], a["uscc"], revenue="1234567.89", employees=12)
+    await accepted_return(round_["id"], b["uscc"], revenue="2000000.00", employees=30)
+    await return_in_state(round_["id"], c["uscc"])
+    await remind_on(round_["id"], c["uscc"], date.today())
+    await returns.excuse(SYSTEM, round_["id"], c["uscc"], "已停业")
+    await close_round(round_["id"])
     return round_
 
 
@@ -118,15 +119,17 @@ async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, 
     assert accepted and await Tenant.exists().where(Tenant.uscc == accepted["uscc"])
     client = await portal_as(base_url, "tenant", accepted["uscc"])
     try:
+        stored = await reports.get_report(SYSTEM, accepted["uscc"], closed_half["period"])
         form = {
             "_csrf": client.csrf,
+            "version": str(stored["version"]),  # as the form opened on the stored report carries it
             "period": closed_half["period"],
             "unit": "元",
             "revenue": "1300000",
             "employees": "12",
         }
         refused = await client.post("/me/reports", data=form)
-        assert refused.status_code == 422
+        assert refused.status_code == 422, refused.text[-3000:]
         assert 'id="e-correction_reason"' in refused.text and "更正原因" in refused.text
         assert 'value="1300000"' in refused.text  # what was typed is kept
         saved = await client.post("/me/reports", data=form | {"correction_reason": "审计后更正"})
