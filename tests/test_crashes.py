@@ -200,7 +200,7 @@ async def test_a_server_killed_while_closing_a_round_leaves_it_open_and_nothing_
         kept = httpx.put(f"{url}/api/v1/tenants/{uscc}/reports/2019Q1", headers=headers, timeout=30,
                          json={"revenue": "100.00"})  # fmt: skip
         assert kept.status_code == 201, kept.text
-        # The round and its accepted return, as the rounds service leaves them (tests/round_rows_freeze.py).
+        # The round and its accepted return, as the rounds service leaves them (raw SQL: the server under test is killed).
         for sql in (
             "INSERT INTO report_round (period, year, title, opens_on, deadline, fields, state, remind_days_before, "
             "opened_by, opened_at, version) VALUES ('2019Q1', 2019, '崩溃测试轮次', '2019-04-01', '2019-04-20', '[]', "

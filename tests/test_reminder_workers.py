@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from registry.migrate import run_on_database
 from registry.park_time import park_today
+from tests.api.factories import open_round, return_in_state
 from tests.conftest import SETTINGS, make_tenant
 from tests.mail_server import smtp_server
 from tests.processes import query, serving
-from tests.round_rows_reminders import add_return, make_round
 
 
 def _on(env: dict[str, str], work):
@@ -26,7 +26,7 @@ def _a_round_due_yesterday(env: dict[str, str]) -> tuple[dict, list[str]]:
 
     async def work() -> tuple[dict, list[str]]:
         today = park_today(SETTINGS.zone)
-        row = await make_round(deadline=today + timedelta(days=2), remind_days_before=3)
+        row = await open_round(deadline=str(today + timedelta(days=2)), remind_days_before=3)
         return row, [await _asked(row, f"worker{n}@tenant.example") for n in range(3)]
 
     return _on(env, work)
@@ -34,7 +34,7 @@ def _a_round_due_yesterday(env: dict[str, str]) -> tuple[dict, list[str]]:
 
 async def _asked(row: dict, email: str) -> str:
     tenant = await make_tenant(contact_email=email)
-    await add_return(row, tenant)
+    await return_in_state(row["id"], tenant["uscc"])
     return email
 
 

@@ -23,7 +23,7 @@ from api.controllers.exports import XLSX
 from api.portal.page import PageActor, lang_of, render, see_other
 from exports.progress import progress_workbook
 from registry.actor import Actor
-from registry.errors import RegistryError
+from registry.errors import Conflict, RegistryError
 from registry.page_setup import PARK_NAME
 from registry.periods import Period
 from registry.permissions import Action
@@ -74,6 +74,19 @@ async def _summary_context(actor: Actor, round_id: int, lang: str) -> dict:
     }
 
 
+async def _close_page(
+    request: Request, actor: Actor, round_id: int, error: str | None = None, status_code: int = 200
+) -> Template:
+    found = await round_close.round_row(round_id)
+    context = {
+        "round": found,
+        "progress": await round_progress.round_progress(actor, round_id),
+        "period_words": Period.parse(found["period"]).label(lang_of(request)),
+        "error": error,
+    }
+    return render(request, "round_close.html", context, status_code=status_code, actor=actor)
+
+
 class RoundClosePages(Controller):
     path = "/rounds"
 
@@ -104,6 +117,20 @@ class RoundClosePages(Controller):
                 "Cache-Control": "no-store",
             },
         )
+
+    @get("/{round_id:int}/close")
+    async def close_confirm(self, request: Request, actor: PageActor, round_id: FromPath[int]) -> Template:
+        """What closing will do, and the button that does it (the statistics office, admins)."""
+        actor.require(Action.RUN_ROUNDS)
+        return await _close_page(request, actor, round_id)
+
+    @post("/{round_id:int}/close")
+    async def close(self, request: Request, actor: PageActor, round_id: FromPath[int]) -> Redirect | Template:
+        try:
+            await round_close.close_round(actor, round_id)
+        except Conflict as error:
+            return await _close_page(request, actor, round_id, error.detail, 409)
+        return see_other(f"/rounds/{round_id}?closed=1")
 
     @get("/{round_id:int}/summary")
     async def summary(self, request: Request, actor: PageActor, round_id: FromPath[int]) -> Template:

@@ -15,7 +15,7 @@ from api.portal.company_records import in_words
 from api.portal.forms import edited_version, messages
 from api.portal.page import Form, PageActor, render, see_other
 from registry.actor import Actor
-from registry.errors import Conflict, PreconditionFailed, ValidationFailed
+from registry.errors import Conflict, FieldError, PreconditionFailed, ValidationFailed
 from registry.permissions import Action
 from registry.return_checks import BY_CODE
 from registry.return_states import FILLABLE
@@ -91,6 +91,42 @@ async def _form_page(
     )
 
 
+_PICK = "请选择要加入本轮的企业 / pick the tenant to add to the round"
+
+
+async def _round_page(
+    request: Request,
+    actor: Actor,
+    round_id: int,
+    state: str = "",
+    industry: str = "",
+    offset: int = 0,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    """A round: its counts, its returns filtered, and what this actor may do from it (accept many; add
+    a tenant, for managers; close it, for the statistics office)."""
+    chosen = await rounds.get_round(actor, round_id)
+    listed = await returns.list_returns(actor, round_id, Page(100, offset), state or None, industry or None)
+    manages = actor.may(Action.MANAGE_RETURNS) and chosen.state == "open"
+    added = request.query_params.get("added")
+    context = {
+        "round": chosen,
+        "returns": listed,
+        "state": state,
+        "industry": industry,
+        "accepted": request.query_params.get("accepted"),
+        "skipped": request.query_params.get("skipped"),
+        "closed": request.query_params.get("closed"),
+        "added": (await returns.get_return(actor, round_id, added)).name if added else None,
+        "accepts": actor.may(Action.REVIEW_RETURNS),
+        "addable": await returns.addable_tenants(actor, round_id) if manages else None,
+        "closes": actor.may(Action.RUN_ROUNDS) and chosen.state == "open",
+        "errors": errors or {},
+    }
+    return render(request, "round.html", _words(request, context), status_code=status_code, actor=actor)
+
+
 def _problem(failed: ValidationFailed | Conflict, shown: tuple[str, ...]) -> dict[str, str]:
     if isinstance(failed, Conflict):
         return {"form": failed.detail}
@@ -120,25 +156,22 @@ class ReturnPages(Controller):
         industry: FromQuery[str | None] = None,
         offset: FromQuery[int] = 0,
     ) -> Template:
-        chosen = await rounds.get_round(actor, round_id)
-        listed = await returns.list_returns(actor, round_id, Page(100, offset), return_state or None, industry or None)
-        return render(
-            request,
-            "round.html",
-            _words(
-                request,
-                {
-                    "round": chosen,
-                    "returns": listed,
-                    "state": return_state or "",
-                    "industry": industry or "",
-                    "accepted": request.query_params.get("accepted"),
-                    "skipped": request.query_params.get("skipped"),
-                    "accepts": actor.may(Action.REVIEW_RETURNS),
-                },
-            ),
-            actor=actor,
-        )
+        return await _round_page(request, actor, round_id, return_state or "", industry or "", offset)
+
+    @post("/rounds/{round_id:int}/returns")
+    async def add_tenant(
+        self, request: Request, actor: PageActor, round_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        uscc = data.get("uscc", "").strip()
+        try:
+            if not uscc:
+                raise ValidationFailed(_PICK, [FieldError("uscc", "required", _PICK)])
+            await returns.add_tenant(actor, round_id, uscc)
+        except (ValidationFailed, Conflict) as failed:
+            errors = _problem(failed, ("uscc",))
+            status_code = 409 if isinstance(failed, Conflict) else 422
+            return await _round_page(request, actor, round_id, errors=errors, status_code=status_code)
+        return see_other(f"/rounds/{round_id}?added={uscc}")
 
     @post("/rounds/{round_id:int}/accept")
     async def accept_many(self, actor: PageActor, round_id: FromPath[int]) -> Redirect:

@@ -36,7 +36,7 @@ from registry.services.listing import Page, filter_code, listing
 from registry.services.rounds import asked_fields, fetch_round
 from registry.services.tenants import tenant_id
 from registry.services.versioning import CHANGED, IfMatch, check_version
-from registry.tables import PeriodReport, RoundReturn
+from registry.tables import PeriodReport, RoundReturn, Tenant
 from registry.vocabulary import COUNT_KEYS, INDUSTRY, MONEY_KEYS, RETURN_STATE
 
 ReturnState = Literal[RETURN_STATE.codes]  # type: ignore[valid-type]
@@ -583,6 +583,28 @@ async def excuse(
     return await _after(actor, round_id, uscc)
 
 
+async def addable_tenants(actor: Actor, round_id: int) -> list[dict[str, Any]]:
+    """Whom `add_tenant` may ask in the round, by name: the tenants on record today not asked yet (they
+    moved in after the opening) and the excused ones (`excused` true). Empty for a closed round."""
+    actor.require(Action.MANAGE_RETURNS)
+    round_row = await fetch_round(round_id)
+    if round_row["state"] != "open":
+        return []
+    asked = await RoundReturn.select(RoundReturn.tenant, RoundReturn.state).where(RoundReturn.round == round_id).run()
+    excused = {r["tenant"] for r in asked if r["state"] == "excused"}
+    taken = {r["tenant"] for r in asked} - excused
+    today = date.today()
+    tenants = await (
+        Tenant.select(Tenant.id, Tenant.uscc, Tenant.name)
+        .where(Tenant.moved_out_on.is_null() | (Tenant.moved_out_on > today))
+        .order_by(Tenant.name)
+        .run()
+    )
+    return [
+        {"uscc": t["uscc"], "name": t["name"], "excused": t["id"] in excused} for t in tenants if t["id"] not in taken
+    ]
+
+
 async def add_tenant(actor: Actor, round_id: int, uscc: str) -> tuple[ReturnForm, bool]:
     """Ask a tenant the opening did not ask (it moved in later), or ask an excused one again; its
     return starts `not_started`. (return, created)."""
@@ -616,6 +638,7 @@ __all__ = [
     "FILLABLE",
     "asked_of",
     "AcceptedMany",
+    "addable_tenants",
     "EarlierFigures",
     "Return",
     "ReturnFigures",

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime
 from itertools import count
 
 import httpx
+import msgspec
 from litestar import Litestar
 
-from registry.actor import SYSTEM
+from registry.actor import SYSTEM, Actor
 from registry.ip_numbers import make_patent_number
-from registry.services import closed_years, ip_items, reports, returns, rounds
+from registry.services import closed_years, ip_items, reminders, reports, returns, round_close, rounds
 from tests.conftest import make_tenant, new_uscc
 
 __all__ = [
     "make_round",
+    "open_round",
+    "return_in_state",
+    "accepted_return",
+    "close_round",
+    "remind_on",
     "fresh_round_period",
     "make_ip",
     "make_report",
@@ -43,8 +50,11 @@ _addresses = count(1)
 _round_periods = (f"{year}{part}" for year in range(2200, 3000) for part in ("H1", "H2", "Q1", "Q2", "Q3", "Q4"))
 
 
-def fresh_round_period() -> str:
-    return next(_round_periods)
+def fresh_round_period(kind: str = "") -> str:
+    """A half or quarter nobody uses; with `kind` (`H1`, `Q3`…) one of that kind."""
+    while not (period := next(_round_periods)).endswith(kind):
+        pass
+    return period
 
 
 async def make_round(*usccs: str, **fields) -> int:
@@ -56,6 +66,66 @@ async def make_round(*usccs: str, **fields) -> int:
     for uscc in usccs:
         await returns.add_tenant(SYSTEM, opened.id, uscc)
     return opened.id
+
+
+async def open_round(*usccs: str, **fields) -> dict:
+    """`make_round`, answered as the API answers a round (id, period, title, deadline, state…). An
+    `opens_on` given is set after the opening, so that the opening still asks only `usccs`."""
+    opens_on = fields.pop("opens_on", None)
+    round_id = await make_round(*usccs, **fields)
+    if opens_on is not None:
+        await rounds.change_round(SYSTEM, round_id, {"opens_on": str(opens_on)})
+    return msgspec.to_builtins(await rounds.get_round(SYSTEM, round_id), builtin_types=(date, datetime))
+
+
+# The figures a return carries when a test does not care which: they pass every check.
+SOME_FIGURES = {"revenue": "1000.00", "employees": 4}
+
+
+async def return_in_state(
+    round_id: int,
+    uscc: str,
+    state: str = "not_started",
+    figures: dict | None = None,
+    by: Actor = SYSTEM,
+    reviewer: Actor = SYSTEM,
+    reason: str = "测试原因",
+    explanations: dict[str, str] | None = None,
+) -> None:
+    """Ask `uscc` in the round and bring its return to `state` by the moves a user makes: save (draft),
+    save and submit (submitted), then accept (accepted) or send back (returned); or excuse (excused).
+    `by` saves and submits (a manager: 代填 by that manager), `reviewer` accepts or sends back; `reason` goes with a send-back or excuse,
+    `explanations` ({check code: text}) with the submission."""
+    await returns.add_tenant(SYSTEM, round_id, uscc)
+    if state == "excused":
+        await returns.excuse(SYSTEM, round_id, uscc, reason)
+        return
+    if state == "not_started":
+        return
+    await returns.save_return(by, round_id, uscc, figures or SOME_FIGURES)
+    if state == "draft":
+        return
+    await returns.submit_return(by, round_id, uscc, explanations)
+    if state == "accepted":
+        await returns.accept_return(reviewer, round_id, uscc)
+    elif state == "returned":
+        await returns.send_back(reviewer, round_id, uscc, reason)
+    else:
+        assert state == "submitted", state
+
+
+async def accepted_return(round_id: int, uscc: str, **figures) -> None:
+    """The tenant's return saved, submitted and accepted with `figures`: they are in its period report."""
+    await return_in_state(round_id, uscc, "accepted", figures)
+
+
+async def close_round(round_id: int) -> None:
+    await round_close.close_round(SYSTEM, round_id)
+
+
+async def remind_on(round_id: int, uscc: str, day: date) -> None:
+    """The office reminds `uscc` on `day` (portal notice; e-mail only where a test sets PARK_SMTP_URL)."""
+    assert (await reminders.remind(SYSTEM, round_id, [uscc], day=day)).uscc == [uscc]
 
 
 def fresh_patent_number(kind: str = "invention", year: int = 2018) -> str:

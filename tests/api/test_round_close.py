@@ -8,11 +8,19 @@ import pytest
 from importers import run_import
 from registry.actor import SYSTEM
 from registry.periods import Period
-from registry.services import bulk, reports
+from registry.services import bulk
 from registry.stats import park_stats
 from registry.tables import ReportCorrection, SubmittedReport
-from tests.api.factories import assert_problem, field_errors, make_tenant, reopen_if_closed
-from tests.round_rows_freeze import accepted_return, fresh_round_period, make_return, make_round
+from tests.api.factories import (
+    accepted_return,
+    assert_problem,
+    field_errors,
+    fresh_round_period,
+    make_tenant,
+    open_round,
+    reopen_if_closed,
+    return_in_state,
+)
 
 
 async def _corrections(round_id: int) -> list[dict]:
@@ -24,12 +32,13 @@ async def handed_in():
     """A quarter's round: tenant A accepted (revenue 1,000 yuan, 5 employees), B submitted but not
     accepted (its report holds 777 yuan), C not started."""
     period = fresh_round_period("Q2")
-    round_ = await make_round(period)
+    round_ = await open_round(period=period)
     a, b, c = await make_tenant(), await make_tenant(), await make_tenant()
-    await accepted_return(round_["id"], a["uscc"], period, revenue="1000.00", employees=5)
-    await reports.put_report(SYSTEM, b["uscc"], period, {"revenue": "777.00"})
-    await make_return(round_["id"], b["uscc"], "submitted")
-    await make_return(round_["id"], c["uscc"])
+    await accepted_return(round_["id"], a["uscc"], revenue="1000.00", employees=5)
+    await return_in_state(
+        round_["id"], b["uscc"], "submitted", {"revenue": "777.00"}, explanations={"revenue_without_employees": "兼职"}
+    )
+    await return_in_state(round_["id"], c["uscc"])
     return round_ | {"a": a["uscc"], "b": b["uscc"], "c": c["uscc"]}
 
 

@@ -9,10 +9,19 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from registry.actor import SYSTEM
+from registry.actor import SYSTEM, Actor
 from registry.services import reports, round_close
-from tests.api.factories import assert_problem, field_errors, make_tenant
-from tests.round_rows_freeze import accepted_return, fresh_round_period, make_reminder, make_return, make_round
+from tests.api.factories import (
+    accepted_return,
+    assert_problem,
+    close_round,
+    field_errors,
+    fresh_round_period,
+    make_tenant,
+    open_round,
+    remind_on,
+    return_in_state,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,11 +43,11 @@ def _without_clock(book) -> dict[str, list[list]]:
 async def closed_quarter():
     """A quarter's round closed with tenant A's return accepted (revenue 1,000 yuan, 4 employees)."""
     period = fresh_round_period("Q4")
-    round_ = await make_round(period, title="四季度监测")
+    round_ = await open_round(period=period, title="四季度监测")
     a, b = await make_tenant(name="更正测试甲企业"), await make_tenant()
-    await accepted_return(round_["id"], a["uscc"], period, revenue="1000.00", employees=4)
-    await make_return(round_["id"], b["uscc"])
-    await round_close.close_round(SYSTEM, round_["id"])
+    await accepted_return(round_["id"], a["uscc"], revenue="1000.00", employees=4)
+    await return_in_state(round_["id"], b["uscc"])
+    await close_round(round_["id"])
     return round_ | {"a": a["uscc"], "b": b["uscc"]}
 
 
@@ -128,7 +137,7 @@ async def test_a_workbook_as_submitted_of_a_period_without_a_closed_round_is_422
 
 
 async def test_an_open_rounds_period_has_no_corrections_sheet(statistician):
-    round_ = await make_round(fresh_round_period("Q4"))
+    round_ = await open_round(period=fresh_round_period("Q4"))
     book = _book((await statistician.get(f"/exports/statistics/{round_['period']}.xlsx")).content)
     assert "更正" not in book.sheetnames
 
@@ -140,7 +149,7 @@ async def test_an_open_rounds_period_has_no_corrections_sheet(statistician):
 async def progressing():
     """A quarter's round past its deadline: returns in every state, reminders sent to two tenants."""
     period = fresh_round_period("Q1")
-    round_ = await make_round(period, deadline=date.today() - timedelta(days=3))
+    round_ = await open_round(period=period, deadline=str(date.today() - timedelta(days=3)))
     tenants = {}
     for state, industry in (
         ("not_started", "electronic_info"),
@@ -152,12 +161,12 @@ async def progressing():
     ):
         tenant = await make_tenant(industry=industry)
         tenants[state] = tenant["uscc"]
-        extra = {"filled_by": "代填经理"} if state == "accepted" else {}
-        await make_return(round_["id"], tenant["uscc"], state, **extra)
+        by = Actor("代填经理", "manager") if state == "accepted" else SYSTEM
+        await return_in_state(round_["id"], tenant["uscc"], state, by=by, reviewer=Actor("reviewer", "statistician"))
     today = date.today()
-    await make_reminder(round_["id"], tenants["not_started"], today - timedelta(days=1))
-    await make_reminder(round_["id"], tenants["not_started"], today)
-    await make_reminder(round_["id"], tenants["returned"], today)
+    await remind_on(round_["id"], tenants["not_started"], today - timedelta(days=1))
+    await remind_on(round_["id"], tenants["not_started"], today)
+    await remind_on(round_["id"], tenants["returned"], today)
     return round_ | {"tenants": tenants}
 
 
@@ -252,7 +261,7 @@ async def test_an_empty_or_oversized_scan_is_422(closed_quarter, statistician):
 
 
 async def test_an_open_round_takes_no_signed_summary(statistician):
-    round_ = await make_round(fresh_round_period("Q4"))
+    round_ = await open_round(period=fresh_round_period("Q4"))
     response = await statistician.put(
         f"/rounds/{round_['id']}/signed", files={"file": ("a.pdf", PDF, "application/pdf")}
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,12 +14,12 @@ from registry.actor import SYSTEM
 from registry.dates import in_words
 from registry.housekeeping import Housekeeper
 from registry.park_time import park_today
+from registry.periods import Period
 from registry.services import accounts, reminders
 from registry.tables import AuditEntry, Reminder, Tenant
-from tests.api.factories import assert_problem, make_tenant, new_uscc
+from tests.api.factories import assert_problem, close_round, make_tenant, new_uscc, open_round, return_in_state
 from tests.conftest import SETTINGS
 from tests.mail_server import free_port, mail_through, self_signed, smtp_server
-from tests.round_rows_reminders import add_return, make_round
 
 TODAY = park_today(SETTINGS.zone)
 
@@ -67,14 +67,14 @@ async def _tenant_with_mail(n: int) -> dict:
 async def round_due():
     """A round due in a week: A (not started, contact + account e-mail), B (draft, contact only), C returned,
     D submitted, E accepted."""
-    row = await make_round(deadline=TODAY + timedelta(days=7))
+    row = await open_round(deadline=str(TODAY + timedelta(days=7)))
     a = await _tenant_with_mail(1)
     b = await make_tenant(contact_email="b@tenant.example")
     c = await make_tenant(contact_email="c@tenant.example")
     d = await make_tenant(contact_email="d@tenant.example")
     e = await make_tenant(contact_email="e@tenant.example")
     for tenant, state in ((a, "not_started"), (b, "draft"), (c, "returned"), (d, "submitted"), (e, "accepted")):
-        await add_return(row, tenant, state)
+        await return_in_state(row["id"], tenant["uscc"], state)
     return row, {"a": a, "b": b, "c": c, "d": d, "e": e}
 
 
@@ -106,7 +106,11 @@ async def test_the_office_reminds_every_tenant_due_by_mail_in_chinese(statistici
     assert letter.sender == "stats@park.example" and not letter.encrypted  # the server offered no STARTTLS
     deadline = in_words(row["deadline"])
     assert row["title"] in letter.message["subject"] and deadline in letter.message["subject"]
-    assert f"{row['year']}年第三季度" in letter.body and deadline in letter.body and t["a"]["name"] in letter.body
+    assert (
+        Period.parse(row["period"]).label("zh") in letter.body
+        and deadline in letter.body
+        and t["a"]["name"] in letter.body
+    )
     assert "未填报" in letter.body
     assert [m.recipients for m in mailbox.to("b@tenant.example")] == [["b@tenant.example"]]
     assert not mailbox.to("d@tenant.example") and not mailbox.to("e@tenant.example")
@@ -227,9 +231,10 @@ async def test_rights_a_tenant_cannot_remind_and_a_missing_round_is_404(as_role,
 
 
 async def test_a_closed_round_is_not_reminded(statistician, no_mail):
-    closed = await make_round(deadline=TODAY - timedelta(days=3), state="closed")
+    closed = await open_round(deadline=str(TODAY - timedelta(days=3)))
     tenant = await make_tenant()
-    await add_return(closed, tenant)
+    await return_in_state(closed["id"], tenant["uscc"])
+    await close_round(closed["id"])
     assert_problem(await statistician.post(f"/rounds/{closed['id']}/remind"), 409)
 
 
@@ -237,55 +242,59 @@ async def test_a_closed_round_is_not_reminded(statistician, no_mail):
 
 
 async def test_automatic_reminders_before_and_after_the_deadline_once_each(no_mail):
-    deadline = date(2030, 3, 20)
-    row = await make_round(deadline=deadline, opens_on=date(2030, 3, 1), remind_days_before=3)
+    deadline = TODAY + timedelta(days=200)
+    row = await open_round(deadline=str(deadline), opens_on=str(deadline - timedelta(days=19)), remind_days_before=3)
     due, done = await make_tenant(), await make_tenant()
-    await add_return(row, due, "draft")
-    await add_return(row, done, "submitted")
+    await return_in_state(row["id"], due["uscc"], "draft")
+    await return_in_state(row["id"], done["uscc"], "submitted")
 
-    async def remind_on(day: date) -> list[str]:
+    async def remind_on(days: int) -> list[str]:
+        day = deadline + timedelta(days=days)
         return [u for one in await reminders.remind_due(day) if one.round == row["id"] for u in one.uscc]
 
-    assert await remind_on(date(2030, 3, 16)) == []  # before the window
-    assert await remind_on(date(2030, 3, 17)) == [due["uscc"]]  # three days before
-    assert await remind_on(date(2030, 3, 17)) == []  # the same day again
-    assert await remind_on(date(2030, 3, 19)) == []  # the window's one is sent
-    assert await remind_on(date(2030, 3, 21)) == [due["uscc"]]  # the day after the deadline
-    assert await remind_on(date(2030, 3, 22)) == []
+    assert await remind_on(-4) == []  # before the window
+    assert await remind_on(-3) == [due["uscc"]]  # three days before
+    assert await remind_on(-3) == []  # the same day again
+    assert await remind_on(-1) == []  # the window's one is sent
+    assert await remind_on(1) == [due["uscc"]]  # the day after the deadline
+    assert await remind_on(2) == []
     kinds = [(r["day"], r["kind"]) for r in await _rows(row["id"])]
-    assert kinds == [(date(2030, 3, 17), "before"), (date(2030, 3, 21), "after")]
+    assert kinds == [(deadline - timedelta(days=3), "before"), (deadline + timedelta(days=1), "after")]
 
 
 async def test_a_missed_day_is_caught_up_when_the_server_comes_back(no_mail):
-    row = await make_round(deadline=date(2030, 5, 10), opens_on=date(2030, 5, 1), remind_days_before=5)
+    deadline = TODAY + timedelta(days=250)
+    row = await open_round(deadline=str(deadline), opens_on=str(deadline - timedelta(days=9)), remind_days_before=5)
     tenant = await make_tenant()
-    await add_return(row, tenant)
-    # Down from the 4th to the 8th: the reminder due on the 5th goes out on the 8th, the day it is back.
-    assert [u for one in await reminders.remind_due(date(2030, 5, 8)) if one.round == row["id"] for u in one.uscc] == [
+    await return_in_state(row["id"], tenant["uscc"])
+    # Down from six days before the deadline to two before: the reminder due five days before goes out
+    # two days before, the day it is back.
+    back = deadline - timedelta(days=2)
+    assert [u for one in await reminders.remind_due(back) if one.round == row["id"] for u in one.uscc] == [
         tenant["uscc"]
     ]
-    # Down over the deadline until the 15th: the one due on the 11th goes out on the 15th.
-    later = await reminders.remind_due(date(2030, 5, 15))
+    # Down over the deadline until five days after: the one due the day after goes out then.
+    later = await reminders.remind_due(deadline + timedelta(days=5))
     assert [one.uscc for one in later if one.round == row["id"]] == [[tenant["uscc"]]]
     assert [(r["day"], r["kind"]) for r in await _rows(row["id"])] == [
-        (date(2030, 5, 8), "before"),
-        (date(2030, 5, 15), "after"),
+        (back, "before"),
+        (deadline + timedelta(days=5), "after"),
     ]
 
 
 async def test_a_manual_reminder_in_the_window_counts_as_its_automatic_one(statistician, no_mail):
-    row = await make_round(deadline=TODAY + timedelta(days=2), remind_days_before=3)
+    row = await open_round(deadline=str(TODAY + timedelta(days=2)), remind_days_before=3)
     tenant = await make_tenant()
-    await add_return(row, tenant)
+    await return_in_state(row["id"], tenant["uscc"])
     assert (await statistician.post(f"/rounds/{row['id']}/remind")).json()["reminded"] == 1
     assert not [one for one in await reminders.remind_due(TODAY + timedelta(days=1)) if one.round == row["id"]]
 
 
 async def test_automatic_reminders_are_run_by_exactly_one_of_two_workers(mailbox):
-    row = await make_round(deadline=TODAY + timedelta(days=1), remind_days_before=3)
+    row = await open_round(deadline=str(TODAY + timedelta(days=1)), remind_days_before=3)
     tenants = [await make_tenant(contact_email=f"race{n}-{new_uscc()}@tenant.example") for n in range(3)]
     for tenant in tenants:
-        await add_return(row, tenant)
+        await return_in_state(row["id"], tenant["uscc"])
     # Each serving process runs a housekeeper (api.app); two race for the database's housekeeping.
     keepers = [Housekeeper(30, every=3600, retry=0.05, remind_every=0.05) for _ in range(2)]
     tasks = [asyncio.create_task(keeper.run()) for keeper in keepers]
@@ -331,10 +340,10 @@ async def test_a_tenants_home_shows_its_own_reminders_only(base_url, round_due, 
     other = await portal_client(base_url, await make_account("tenant", t["b"]["uscc"]))
     try:
         page = (await reminded.get("/me")).text
-        assert "催报通知" in page and row["title"] in page and f"{row['year']}年第三季度" in page
+        assert "催报通知" in page and row["title"] in page and Period.parse(row["period"]).label("zh") in page
         assert str(row["deadline"]) in page and "尚未上报" in page
         english = (await reminded.get("/me?lang=en")).text
-        assert "Reminders" in english and f"{row['year']} Q3" in english
+        assert "Reminders" in english and Period.parse(row["period"]).label("en") in english
         # The other tenant is asked in the same round (its home lists the round to file) but was not reminded.
         assert "催报通知" not in (await other.get("/me")).text
     finally:

@@ -279,6 +279,9 @@ ROWS = [
         lambda v: {"what": "active", "active": "false", "version": v["account_version"]},
     ),
     Row("audit", "GET", "/audit?uscc={t}", WRITERS),
+    Row("round-close-confirm", "GET", "/rounds/{round}/close", ("admin", "statistician"), shows="确认关闭轮次"),
+    Row("close-round", "POST", "/rounds/{round}/close", ("admin", "statistician"), 303),  # RUN_ROUNDS
+    Row("round-add-tenant", "POST", "/rounds/{round}/returns", WRITERS, 303, lambda v: {"uscc": v["unasked"]}),
     Row("round-progress", "GET", "/rounds/{round}/progress", STAFF, shows="报送进度"),
     Row("round-progress-workbook", "GET", "/rounds/{round}/progress.xlsx", STAFF, shows="PK"),
     Row("round-summary", "GET", "/rounds/{closed_round}/summary", STAFF, shows="负责人签字"),
@@ -436,6 +439,7 @@ async def stage_values() -> dict[str, str]:
         "round_title": draft.round_title,
         "round_version": str(draft.version),
         "filed": filed["uscc"],
+        "unasked": (await make_tenant())["uscc"],
     }
 
 

@@ -3,6 +3,7 @@ the signed summary — printed on one A4 page with the totals on it, its scan up
 
 from __future__ import annotations
 
+import io
 import subprocess
 from datetime import date, timedelta
 
@@ -11,10 +12,10 @@ from playwright.async_api import expect
 
 from registry.actor import SYSTEM
 from registry.periods import Period
-from registry.services import round_close
+from registry.services import reports, returns
+from tests.api.factories import accepted_return, close_round, fresh_round_period, open_round, remind_on, return_in_state
 from tests.conftest import make_tenant
 from tests.portal.conftest import screenshot
-from tests.round_rows_freeze import accepted_return, fresh_round_period, make_reminder, make_return, make_round
 
 
 @pytest.fixture
@@ -22,14 +23,15 @@ async def closed_half():
     """A half-year round closed with two accepted returns (revenue 1,234,567.89 + 2,000,000.00 yuan)
     and one excused; a reminder sent."""
     period = fresh_round_period("H1")
-    round_ = await make_round(period, title="上半年监测报送", deadline=date.today() - timedelta(days=1))
+    round_ = await open_round(period=period, title="上半年监测报送", deadline=str(date.today() - timedelta(days=1)))
     a, b, c = [await make_tenant(industry=i) for i in ("electronic_info", "new_energy", "other")]
-    await accepted_return(round_["id"], a["uscc"], period, revenue="1234567.89", employees=12)
-    await accepted_return(round_["id"], b["uscc"], period, revenue="2000000.00", employees=30)
-    await make_return(round_["id"], c["uscc"], "excused", reason="已停业")
-    await make_reminder(round_["id"], c["uscc"], date.today())
-    await round_close.close_round(SYSTEM, round_["id"])
-    return round_
+    await accepted_return(round_["id"], a["uscc"], revenue="1234567.89", employees=12)
+    await accepted_return(round_["id"], b["uscc"], revenue="2000000.00", employees=30)
+    await return_in_state(round_["id"], c["uscc"])
+    await remind_on(round_["id"], c["uscc"], date.today())
+    await returns.excuse(SYSTEM, round_["id"], c["uscc"], "已停业")
+    await close_round(round_["id"])
+    return round_ | {"a": a["uscc"]}
 
 
 async def test_the_office_reads_a_rounds_progress_and_downloads_its_workbook(closed_half, signed_in):
@@ -123,6 +125,7 @@ async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, 
         .first()
     )
     try:
+        stored = await reports.get_report(SYSTEM, accepted["uscc"], closed_half["period"])
         form = {
             "_csrf": client.csrf,
             "version": str(stored["version"]),  # the stored report's edit form, as the page sends it
@@ -132,7 +135,7 @@ async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, 
             "employees": "12",
         }
         refused = await client.post("/me/reports", data=form)
-        assert refused.status_code == 422
+        assert refused.status_code == 422, refused.text[-3000:]
         assert 'id="e-correction_reason"' in refused.text and "更正原因" in refused.text
         assert 'value="1300000"' in refused.text  # what was typed is kept
         saved = await client.post("/me/reports", data=form | {"correction_reason": "审计后更正"})
@@ -143,3 +146,40 @@ async def test_the_report_form_asks_for_the_reason_of_a_correction(closed_half, 
         assert correction["reason"] == "审计后更正"
     finally:
         await client.aclose()
+
+
+async def test_a_manager_correcting_a_closed_rounds_report_must_say_why(closed_half, signed_in, statistician):
+    """From the tenant's page: refused without a reason (said beside the field, the figures typed kept),
+    taken with one; the 更正 is recorded and listed on the workbook's 更正 sheet."""
+    from openpyxl import load_workbook
+
+    from registry.tables import ReportCorrection
+
+    uscc, period = closed_half["a"], closed_half["period"]
+    page = await signed_in("manager")
+    await page.goto(f"/tenants/{uscc}/reports/{period}")
+    await page.get_by_label("营业收入").fill("1300000")
+    await page.get_by_role("button", name="保存").click()
+    error = page.locator("#e-correction_reason")
+    await expect(error).to_contain_text("更正原因")
+    await expect(page.get_by_label("更正原因")).to_have_attribute("aria-describedby", "e-correction_reason")
+    await expect(page.get_by_label("营业收入")).to_have_value("1300000")  # what was typed is kept
+    await screenshot(page, "manager-correction-refused")
+    assert (await reports.get_report(SYSTEM, uscc, period))["revenue"] == 123_456_789  # nothing stored
+
+    await page.get_by_label("更正原因").fill("审计后营业收入调整")
+    await page.get_by_role("button", name="保存").click()
+    await expect(page.get_by_role("status")).to_have_text("已保存。")
+    assert (await reports.get_report(SYSTEM, uscc, period))["revenue"] == 130_000_000
+    (correction,) = (
+        await ReportCorrection.select().where(ReportCorrection.round == closed_half["id"]).output(load_json=True)
+    )
+    assert correction["reason"] == "审计后营业收入调整" and correction["by"] == page.username
+    assert (correction["before"], correction["after"]) == ({"revenue": 123_456_789}, {"revenue": 130_000_000})
+
+    response = await statistician.get(f"/exports/statistics/{period}.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["更正"]
+    lines = [[str(c) for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    (line,) = [row for row in lines if uscc in row]
+    assert "审计后营业收入调整" in line and page.username in line

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from registry.park_time import park_today
+from registry.periods import Period
+from tests.api.factories import open_round, return_in_state
 from tests.conftest import SETTINGS, make_tenant
 from tests.mail_server import mail_through
 from tests.portal.conftest import screenshot
-from tests.round_rows_reminders import add_return, make_round
 
 TODAY = park_today(SETTINGS.zone)
 
 
 async def test_a_tenant_sees_its_reminder_on_its_home_in_chinese_and_english(signed_in, database, statistician):
     tenant = await make_tenant()
-    row = await make_round(deadline=TODAY + timedelta(days=2))
-    await add_return(row, tenant, "returned")
+    row = await open_round(deadline=str(TODAY + timedelta(days=2)))
+    await return_in_state(row["id"], tenant["uscc"], "returned")
+    period = Period.parse(row["period"])
     with mail_through(database, None):
         assert (await statistician.post(f"/rounds/{row['id']}/remind")).status_code == 200
     page = await signed_in("tenant", tenant["uscc"])
@@ -24,11 +26,11 @@ async def test_a_tenant_sees_its_reminder_on_its_home_in_chinese_and_english(sig
     notice = page.get_by_role("region", name="催报通知")
     await notice.wait_for()
     text = await notice.inner_text()
-    assert row["title"] in text and f"{row['year']}年第三季度" in text and "退回" in text
+    assert row["title"] in text and period.label("zh") in text and "退回" in text
     await screenshot(page, "me-reminder-notice")
     await page.goto("/me?lang=en")
     english = await page.get_by_role("region", name="Reminders").inner_text()
-    assert f"{row['year']} Q3" in english and "Returned" in english
+    assert period.label("en") in english and "Returned" in english
     await screenshot(page, "me-reminder-notice-en")
 
 
