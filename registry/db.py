@@ -110,6 +110,8 @@ class KeptSQLiteEngine(SQLiteEngine):
     """SQLite: one file, one writer (BEGIN IMMEDIATE), answers on one connection at a time."""
 
     contains_function = "instr"
+    # An integer member of a JSON column, in SQL: {column} and {key} (a vocabulary key, never user text).
+    json_integer = "json_extract({column}, '$.{key}')"
     parallel_scans = False
     dsn = None  # no server to listen to: the read caches stay off
 
@@ -305,6 +307,7 @@ class RegistryPostgresEngine(PostgresEngine):
     """PostgreSQL: a pool of connections, row locks, advisory locks, parallel workers."""
 
     contains_function = "strpos"
+    json_integer = "(({column})::jsonb ->> '{key}')::bigint"
     parallel_scans = True
 
     def __init__(self, dsn: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from registry import audit, park_time
 from registry.actor import Actor
-from registry.db import current, fetch, hold_year, write_transaction
+from registry.db import current, engine, fetch, hold_year, write_transaction
 from registry.errors import Conflict, FieldError, NotFound, RegistryError, ValidationFailed
 from registry.identifiers import is_row_id
 from registry.permissions import Action
@@ -23,6 +23,14 @@ from registry.tables import ReportRound, SubmittedReport
 from registry.vocabulary import COUNT_KEYS, MONEY_KEYS
 
 FIGURES = (*MONEY_KEYS, *COUNT_KEYS)
+
+
+def asked_keys(stored: list[str] | str | None) -> frozenset[str]:
+    """The report figures a round asks, from its stored `fields`: [] (or none) means every one."""
+    keys = json.loads(stored) if isinstance(stored, str) else stored
+    return frozenset(keys or FIGURES)
+
+
 _NOT_FOUND = "未找到该报送轮次 / report round not found"
 # A scanned A4 page at 300 dpi is 1–3 MB as JPEG or PDF; 10 MB leaves room for a colour scan.
 SIGNED_MAX_BYTES = 10 * 1024 * 1024
@@ -74,9 +82,14 @@ async def close_round(actor: Actor, round_id: int) -> dict[str, Any]:
                 f"{park_day(row['closed_at'])}"
             )
         at = datetime.now(UTC)
-        # One statement, whatever the number of returns (no row passes through Python).
+        # One statement, whatever the number of returns (no row passes through Python). The figures the
+        # round asks are those of the accepted return, as reviewed: a report write between the review and
+        # the close does not enter the dataset unreviewed. The others are the report's.
+        asked = asked_keys(row["fields"])
         columns = ", ".join(FIGURES)
-        figures = ", ".join(f"r.{key}" for key in FIGURES)
+        figures = ", ".join(
+            engine().json_integer.format(column="x.figures", key=key) if key in asked else f"r.{key}" for key in FIGURES
+        )
         await fetch(
             f"INSERT INTO submitted_report (round, tenant, period, year, {columns}) "
             f"SELECT x.round, r.tenant, r.period, r.year, {figures} FROM round_return AS x "

@@ -7,7 +7,6 @@ them). One round per period. A round's `fields` are the report figures asked; st
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -35,6 +34,7 @@ from registry.permissions import Action
 from registry.records import clean_value
 from registry.services.listing import Page, listing
 from registry.services.reports import FIGURE_FIELDS, FIGURES, figure_fields, parse_period
+from registry.services.round_close import asked_keys
 from registry.services.versioning import CHANGED, IfMatch, check_version
 from registry.tables import ReportRound, RoundReturn, Tenant
 from registry.vocabulary import RETURN_STATE, ROUND_STATE, Field
@@ -80,8 +80,8 @@ class Round(Struct, frozen=True):
 def asked_fields(stored: list[str] | str | None, unit: str = "元") -> tuple[Field, ...]:
     """The report fields a round asks (its stored `fields`; [] means all), money in `unit`, in the
     vocabulary's order."""
-    keys = json.loads(stored) if isinstance(stored, str) else stored
-    return tuple(f for f in figure_fields(unit) if not keys or f.key in keys)
+    keys = asked_keys(stored)
+    return tuple(f for f in figure_fields(unit) if f.key in keys)
 
 
 def asked_on(period: Period, opens_on: date) -> date:
