@@ -302,7 +302,8 @@ def _rounds_close(args: argparse.Namespace, settings: Settings) -> int:
     from registry.actor import Actor
     from registry.errors import RegistryError
     from registry.migrate import run_on_database
-    from registry.services.round_close import close_round, park_day
+    from registry.park_time import park_day
+    from registry.services.round_close import close_round
 
     async def run() -> dict:
         return await close_round(Actor("cli", "admin", source="cli"), args.id)
@@ -312,7 +313,9 @@ def _rounds_close(args: argparse.Namespace, settings: Settings) -> int:
     except RegistryError as error:
         print(f"error: {error.detail}", file=sys.stderr)
         return 1
-    print(f"closed round {closed['id']} ({closed['period']}, {closed['title']}) on {park_day(closed['closed_at'])}")
+    print(
+        f"closed round {closed['id']} ({closed['period']}, {closed['title']}) on {park_day(closed['closed_at'], settings.zone)}"
+    )
     return 0
 
 

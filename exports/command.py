@@ -112,7 +112,7 @@ async def _write(
         from exports.statistics import write_statistics_workbook
 
         assert period is not None
-        await write_statistics_workbook(SYSTEM, period, file, lang, as_of, zone)
+        await write_statistics_workbook(SYSTEM, period, file, lang, as_of, zone=zone)
     elif kind == "template":
         from exports.template import template_workbook
 

@@ -184,8 +184,12 @@ class Words:
         return header(field, self.lang)
 
     def label(self, what: Field | Enumeration, code: str | None = None) -> str:
+        """A field's label, or the label of a value of an enumeration; a value that is none of its codes
+        (what someone typed, shown back beside the message that refuses it) as it is."""
         if isinstance(what, Enumeration):
-            return what.label(code, self.lang) if code else ""
+            if not code:
+                return ""
+            return what.label(code, self.lang) if code in what.codes else code
         return what.label(self.lang)
 
     def labels(self, enumeration: Enumeration) -> dict[str, str]:

@@ -258,7 +258,8 @@ class ReturnPages(Controller):
                 await returns.send_back(actor, round_id, uscc, data.get("reason", ""), reasons, version)
         except (ValidationFailed, Conflict) as failed:
             errors = {f"{move}-{k}": v for k, v in _problem(failed, ("reason",)).items()}
-            return await _form_page(request, actor, round_id, uscc, "元", errors=errors, status_code=422)
+            status = 409 if isinstance(failed, Conflict) else 422
+            return await _form_page(request, actor, round_id, uscc, "元", errors=errors, status_code=status)
         except PreconditionFailed:
             return await _form_page(request, actor, round_id, uscc, "元", errors={"form": _STALE}, status_code=409)
         return see_other(f"/rounds/{round_id}/returns/{uscc}?saved={move}")

@@ -21,9 +21,9 @@ from api.app import create_app
 from importers import get_batch, run_import
 from registry import audit
 from registry.actor import SYSTEM
-from registry.services import accounts, ip_items, reports, tenants
+from registry.services import accounts, ip_items, reports, returns, tenants
 from registry.services.listing import Page
-from tests.api.factories import make_ip, make_report
+from tests.api.factories import make_ip, make_report, make_round
 from tests.conftest import make_tenant, new_uscc
 from tests.portal.conftest import make_account
 from tests.portal.pages import page_routes, portal_client, route_of
@@ -112,6 +112,12 @@ REACHES = [
         {"what": "password", "password": "taken-over-1", "version": "1"},
     ),
     Reach("audit-of-b", "GET", "/audit?uscc={b}", 403),
+    # report rounds (SPEC §9): B's return in a round both are asked in
+    Reach("return-of-b", "GET", "/rounds/{round}/returns/{b}", 404),
+    Reach("save-return-of-b", "POST", "/rounds/{round}/returns/{b}", 404, {"revenue": "1", "action": "save"}),
+    Reach("accept-return-of-b", "POST", "/rounds/{round}/returns/{b}/accept", 403, {}),
+    Reach("excuse-return-of-b", "POST", "/rounds/{round}/returns/{b}/excuse", 403, {"reason": "停业"}),
+    Reach("send-back-return-of-b", "POST", "/rounds/{round}/returns/{b}/return", 403, {"reason": "请核对"}),
     Reach("statistics-of-a-period", "GET", "/statistics/{period}", 403),
     Reach("pick-a-period", "GET", "/statistics?period={period}", 403),
     Reach("statistics-workbook-of-a-period", "GET", "/downloads/statistics/{period}?lang=zh", 403),
@@ -146,7 +152,10 @@ async def world() -> World:
         f"统一社会信用代码,企业名称,产业类别,状态\n{b['uscc']},乙方改名{mark},其他,在孵\n".encode(),
         dry_run=True,
     )
+    round_id = await make_round(a["uscc"], b["uscc"])
+    await returns.save_return(SYSTEM, round_id, b["uscc"], {"revenue": "76543210.98", "employees": 3})
     values = {
+        "round": str(round_id),
         "b": b["uscc"],
         "b_lower": b["uscc"].lower(),
         "ip": str(item["id"]),
@@ -157,6 +166,7 @@ async def world() -> World:
     }
     ghost_uscc = new_uscc()
     ghost = {
+        "round": str(round_id),
         "b": ghost_uscc,
         "b_lower": ghost_uscc.lower(),
         "ip": NO_SUCH_ID,
@@ -179,6 +189,7 @@ async def _b_as_kept(world: World) -> list:
         await accounts.get_account(SYSTEM, world.values["account"]),
         (await get_batch(SYSTEM, int(world.values["batch"]))).status,
         (await audit.list_entries(SYSTEM, None, b, 1, 0))["total"],
+        await returns.get_return(SYSTEM, int(world.values["round"]), b),
     ]
 
 
