@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from registry.periods import Period
 from tests.portal.pages import ROLES, ROWS, call, check_answer, portal_client
 from tests.processes import add_account, park, serving, token
 
@@ -146,6 +147,16 @@ async def _real_values(url: str, admin_token: str, env: dict[str, str], park_com
         )
         invalid = await api.post("/imports?dry_run=true", files={"file": ("b.csv", f"{header}1,,矿业,在孵\n".encode())})
         assert (batch.status_code, invalid.status_code) == (200, 422), batch.text + invalid.text
+        # The demo's report rounds (SPEC §6): the 2017Q3 round in progress asks the tenant; the 2016 round
+        # is closed, and its signed summary is handed in here.
+        rounds = {r["period"]: r for r in (await api.get("/rounds")).json()["items"]}
+        open_round, closed_round = rounds["2017Q3"], rounds["2016"]
+        asked = await api.get(f"/rounds/{open_round['id']}/returns/{uscc}")
+        assert asked.status_code == 200, asked.text
+        scan = await api.put(
+            f"/rounds/{closed_round['id']}/signed", files={"file": ("signed.pdf", b"%PDF-1.4 handed in\n")}
+        )
+        assert scan.status_code == 200, scan.text
     assert reports, f"the demo tenant {uscc} has no reports"
     period = reports[0]["period"]
     assert (
@@ -169,11 +180,15 @@ async def _real_values(url: str, admin_token: str, env: dict[str, str], park_com
         "ip": str(item["id"]),
         "ip_number": item["number"],
         "period": period,
+        "period_label": Period.parse(period).label("zh"),
         "year": period[:4],
         "closed_year": period[:4],
         "batch": str(batch.json()["id"]),
         "invalid": str(invalid.json()["id"]),
         "account": "install-tenant",
+        "round": str(open_round["id"]),
+        "round_title": open_round["title"],
+        "closed_round": str(closed_round["id"]),
     }
 
 

@@ -143,7 +143,7 @@ ROWS = [
     ),
     Row("tenant-ip-fee", "POST", "/tenants/{t}/ip/{ip}/fees", WRITERS, 303, lambda v: dict(PAID_FEE)),
     Row("tenant-report-new-page", "GET", "/tenants/{t}/reports/new", WRITERS),
-    Row("tenant-report-page", "GET", "/tenants/{t}/reports/{period}", WRITERS, shows="2016年度"),
+    Row("tenant-report-page", "GET", "/tenants/{t}/reports/{period}", WRITERS, shows="{period_label}"),
     Row(
         "tenant-report",
         "POST",
@@ -426,6 +426,7 @@ async def stage_values() -> dict[str, str]:
         "ip_number": item["number"],
         **{f"ip.{f.key}": _shown(item[f.key]) for f in IP_FIELDS if f.key != "uscc"},
         "period": "2016",
+        "period_label": "2016年度",
         "year": str(year),
         "closed_year": str(closed_year),
         "batch": str(batch.id),
