@@ -32,9 +32,9 @@ from registry.demo_fees import demo_fees
 from registry.ip_deadlines import PATENT_KINDS
 from registry.ip_numbers import PATENT_TYPE_DIGITS, make_patent_number
 from registry.money import format_yuan
-from registry.services import deadlines, ip_items, reports, returns, round_close, rounds, tenants
+from registry.services import deadlines, ip_items, reminders, reports, returns, round_close, rounds, tenants
 from registry.services.listing import Page
-from registry.tables import AuditEntry, PeriodReport, ReportRound, Tenant
+from registry.tables import AuditEntry, PeriodReport, Reminder, ReportRound, Tenant
 from registry.uscc import make_demo_uscc
 from registry.vocabulary import COUNT_KEYS, HEADCOUNT_KEYS
 
@@ -576,6 +576,17 @@ async def _load_rounds(plans: list[_Plan]) -> tuple[int, int]:
     return await moves.run() - entries, await PeriodReport.count().run() - reports_before
 
 
+async def _remind_2017q3() -> int:
+    """The office reminds the 2017Q3 round's tenants not handed in yet (SPEC §6: reminders sent), once:
+    after the demo's own write, so a mail server (PARK_SMTP_URL) is written to outside it. The reminders'
+    audit entries."""
+    q3 = await ReportRound.select(ReportRound.id).where(ReportRound.period == ROUND_2017Q3["period"]).first().run()
+    if q3 is None or await Reminder.exists().where(Reminder.round == q3["id"]).run():
+        return 0
+    done = await reminders.remind(DEMO_ACTOR, q3["id"])
+    return len(done.uscc)
+
+
 async def load_demo() -> DemoSummary:
     """Create the demo park; tenants already present (by USCC) are left as they are."""
     plans = _plan_park()
@@ -599,6 +610,7 @@ async def load_demo() -> DemoSummary:
             created_reports += len(plan.reports)
         fees = await deadlines.write_fees(DEMO_ACTOR, demo_fees(patents, date.today()))
         round_entries, filed_reports = await _load_rounds(plans)
+    round_entries += await _remind_2017q3()
     return DemoSummary(
         tenants=len(fresh),
         ip_items=created_ip,

@@ -11,7 +11,7 @@ from registry.services.deadline_table import at_risk
 from registry.services.deadlines import list_deadlines
 from registry.services.listing import Page
 from registry.stats import park_stats
-from registry.tables import AuditEntry, IPFee, IPItem, PeriodReport, Tenant
+from registry.tables import AuditEntry, IPFee, IPItem, PeriodReport, Reminder, Tenant
 from registry.uscc import validate_uscc
 from registry.vocabulary import INDUSTRY
 from tests.conftest import wipe
@@ -155,5 +155,8 @@ async def test_the_2017q3_round_is_in_progress_with_returns_in_every_state(demo_
     assert round_q3.state == "open"
     assert all(getattr(round_q3.counts, state) > 0 for state in RETURN_STATE.codes)
     assert any(r.filled_by and r.state == "submitted" for r in listed)  # 代填
+    reminded = await Reminder.select(Reminder.tenant.uscc.as_alias("uscc")).where(Reminder.round == round_q3.id).run()
+    due = {r.uscc for r in listed if r.state in ("not_started", "draft", "returned")}
+    assert due and {r["uscc"] for r in reminded} == due  # the office reminded every tenant not handed in
     returned = [r for r in listed if r.state == "returned"]
     assert returned and all(r.reason and "revenue" in r.field_reasons for r in returned)
