@@ -10,8 +10,9 @@ import pytest
 from playwright.async_api import Page, expect
 
 from importers import run_import
-from registry.actor import Actor
-from tests.api.factories import make_ip, make_report
+from registry.actor import SYSTEM, Actor
+from registry.services import returns, round_close
+from tests.api.factories import make_ip, make_report, make_round
 from tests.conftest import make_tenant
 from tests.importers.conftest import xlsx
 from tests.portal.conftest import screenshot
@@ -20,23 +21,43 @@ AXE = Path(__file__).parent / "axe" / "axe-4.14.1.min.js"
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 PAGES = {
     "anonymous": ["/login"],
-    "admin": ["/", "/accounts", "/audit", "/account", "/statistics/2016/close"],
+    "admin": ["/", "/accounts", "/audit", "/account", "/statistics/2016/close", "/rounds/{round}/close"],
     "manager": [
         "/",
         "/tenants",
         "/tenants?q=axe",
         "/tenants/{t}",
         "/tenants/{t}/edit",
+        "/tenants/new",
+        "/tenants/{t}/ip/new",
+        "/tenants/{t}/reports/new",
+        "/tenants/{t}/account",
         "/imports",
         "/imports/{batch}",
         "/statistics",
         "/statistics/2016",
+        "/statistics/2017H1",
+        "/statistics/2017Q3",
+        "/rounds",
+        "/rounds/{round}",
+        "/rounds/{round}/returns/{t}",
+        "/rounds/{round}/progress",
+        "/rounds/{closed_round}/summary",
         "/deadlines",
         "/audit",
         "/logout",
     ],
-    "statistician": ["/", "/statistics"],
-    "tenant": ["/me", "/me/edit", "/me/ip/new", "/me/reports/new", "/deadlines", "/account"],
+    "statistician": ["/", "/statistics", "/statistics/2017Q3", "/rounds", "/rounds/{round}"],
+    "tenant": [
+        "/me",
+        "/me/edit",
+        "/me/ip/new",
+        "/me/reports/new",
+        "/returns",
+        "/rounds/{round}/returns/{t}",
+        "/deadlines",
+        "/account",
+    ],
 }
 
 
@@ -47,7 +68,11 @@ async def _stage() -> dict[str, str]:
     await make_report(tenant["uscc"], "2016", revenue="1000000.00", employees=20)
     workbook = xlsx({"企业": [["统一社会信用代码", "企业名称", "联系人"], [tenant["uscc"], tenant["name"], "王五"]]})
     batch = await run_import(Actor("axe", "manager"), "axe.xlsx", workbook, dry_run=True)
-    return {"t": tenant["uscc"], "batch": str(batch.id)}
+    asking = await make_round(tenant["uscc"])  # a report round asking the tenant, its return saved
+    await returns.save_return(SYSTEM, asking, tenant["uscc"], {"revenue": "1000.00", "employees": 20})
+    closed = await make_round()
+    await round_close.close_round(SYSTEM, closed)
+    return {"t": tenant["uscc"], "batch": str(batch.id), "round": str(asking), "closed_round": str(closed)}
 
 
 async def _violations(page: Page) -> list[str]:
