@@ -148,9 +148,11 @@ class KeptSQLiteEngine(SQLiteEngine):
     # and Piccolo has no public hook for it. Transactions still get their own connection, so writers
     # stay isolated.
     async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
+        # Execute and fetch in one step on the connection's thread: between an execute and its fetch
+        # another task's read on this shared connection would run inside the first one's open read
+        # (SQLite keeps a statement's snapshot until it is done) and miss a write committed since.
         connection = await self._kept_connection()
-        async with connection.execute(query, args or []) as cursor:
-            return await cursor.fetchall()
+        return list(await connection.execute_fetchall(query, args or []))
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
@@ -163,8 +165,8 @@ class KeptSQLiteEngine(SQLiteEngine):
             # An indexed read in a WAL database takes microseconds and never waits for a writer:
             # cheaper right here than aiosqlite's hand-off to its thread and back.
             return self._read_at_once().execute(text, args).fetchall()
-        async with self.connection() as connection, connection.execute(text, args) as cursor:
-            return list(await cursor.fetchall())  # Piccolo's connections make each row a dict
+        async with self.connection() as connection:  # execute and fetch in one step (_run_in_new_connection)
+            return list(await connection.execute_fetchall(text, args))  # Piccolo's connections make rows dicts
 
     def _read_at_once(self) -> sqlite3.Connection:
         if self._reader is None:
