@@ -113,8 +113,10 @@ async def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     await page.goto("/login")
     await page.get_by_label("用户名").fill(username)
     await page.get_by_label("密码").fill(password)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(lambda url: "/login" not in url)
+    # Staff land on the park dashboard, computed over the whole suite's database after a change: on a
+    # busy machine late in the suite that takes longer than an ordinary step's 15 s.
+    await page.get_by_role("button", name="登录").click(timeout=60_000)
+    await page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)
 
 
 @pytest.fixture
