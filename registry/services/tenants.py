@@ -188,6 +188,8 @@ async def delete_tenant(actor: Actor, uscc: str, if_version: int | IfMatch | Non
 
 async def tenant_id(uscc: str, lock: bool = False) -> int:
     """The tenant's row id; `lock` (inside a write) serialises every write to the tenant's records."""
+    if len(uscc) > 18 or "\x00" in uscc:  # no stored USCC is like it (PostgreSQL refuses NUL in text)
+        raise NotFound(_NOT_FOUND)
     query = Tenant.select(Tenant.id).where(Tenant.uscc == uscc).first()
     row = await (for_update(query) if lock else query).run()
     if row is None:
